@@ -1,0 +1,5 @@
+"""``python -m tui`` does what the ``faultline`` command does."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,211 @@
+"""The ``faultline`` command: open the dashboard, validate, export, fetch.
+
+argparse (standard library) is enough for four stable sub-commands and keeps the
+install small; every failure a person can cause ends in a one-line message naming
+the file, URL or key, and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .core.config import Config, ConfigError, load_config
+from .core.export import FORMATS, export
+from .core.merge import Dataset, Layer, load, merge, read_layer
+from .core.problems import FaultlineError
+from .core.text import sanitise
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _common(parser: argparse.ArgumentParser, *, data: bool = True, feeds: bool = True) -> None:
+    # SUPPRESS keeps a sub-command's unset option from hiding the same option given before it.
+    parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="configuration file")
+    if data:
+        parser.add_argument(
+            "--data", metavar="PATH", action="append", default=argparse.SUPPRESS,
+            help="a faultline/1 document or directory (repeatable; replaces the configured paths)",
+        )  # fmt: skip
+    if feeds:
+        parser.add_argument(
+            "--feed", metavar="URL", action="append", default=argparse.SUPPRESS,
+            help="a feed URL, layered after the configured feeds (repeatable)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--offline", action="store_true", default=argparse.SUPPRESS,
+            help="never touch the network; use cached feed copies",
+        )  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="faultline",
+        description="Who disagrees with whom, about what, and since when: a terminal dashboard.",
+        epilog="With no command, opens the dashboard.",
+    )
+    parser.add_argument("--version", action="version", version=f"faultline {__version__}")
+    _common(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check documents against the faultline/1 format")
+    validate.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: the configured data paths)")
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _common(validate, data=False, feeds=False)
+
+    exporter = commands.add_parser("export", help="write the merged dataset as json, toml, md or csv")
+    exporter.add_argument("--format", "-f", required=True, choices=FORMATS)
+    exporter.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    _common(exporter)
+
+    fetch = commands.add_parser("fetch", help="refresh every feed once, update the cache, report changes")
+    _common(fetch, data=False)
+    return parser
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print a message that may quote untrusted text: no control sequence reaches the terminal."""
+    clean, _ = sanitise(text)
+    print(clean, file=sys.stderr if err else sys.stdout)
+
+
+def data_paths(args: argparse.Namespace, config: Config) -> list[Path]:
+    given = getattr(args, "data", None)
+    return [Path(p) for p in given] if given else list(config.data_paths)
+
+
+def feed_layers(args: argparse.Namespace, config: Config, *, announce: bool) -> tuple[list[Layer], bool]:
+    """Layers for the configured and given feeds: fetched now, or the cached copies when
+    offline or unreachable. Returns the layers and whether every feed was fetched."""
+    from .core.feed import FeedCache, feeds_from, fetch_all
+
+    feeds = feeds_from(config, getattr(args, "feed", None) or [])
+    if not feeds:
+        return [], True
+    cache = FeedCache(config.cache_dir)
+    outcomes = fetch_all(feeds, cache, offline=getattr(args, "offline", False))
+    layers: list[Layer] = []
+    ok = True
+    for outcome in outcomes:
+        if outcome.failed:
+            ok = False
+        if announce or outcome.failed:
+            say(outcome.describe(), err=outcome.failed)
+        if outcome.layer is not None:
+            layers.append(outcome.layer)
+    return layers, ok
+
+
+def cmd_validate(args: argparse.Namespace, config: Config) -> int:
+    paths = [Path(p) for p in args.paths] or list(config.data_paths)
+    layers = [read_layer(p) for p in paths]
+    dataset = merge(layers)
+    errors = list(dataset.problems)
+    warnings = list(dataset.unresolved)
+    for layer in layers:
+        if layer.sanitised:
+            warnings.append(
+                _warning(layer.name, f"{layer.sanitised} control or bidi character(s) removed")
+            )
+    for problem in errors:
+        say(str(problem))
+    for problem in warnings:
+        say(str(problem))
+    documents = sum(len(layer.documents) for layer in layers)
+    failed = bool(errors) or (args.strict and bool(warnings))
+    summary = (
+        f"{documents} document(s) valid, {len(errors)} error(s), {len(warnings)} warning(s)"
+        if not errors
+        else f"{len(errors)} error(s), {len(warnings)} warning(s); {documents} document(s) valid"
+    )
+    say(summary, err=failed)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _warning(document: str, message: str):
+    from .core.problems import Problem
+
+    return Problem(document, message, warning=True)
+
+
+def load_dataset(args: argparse.Namespace, config: Config) -> tuple[Dataset, bool]:
+    feeds, ok = feed_layers(args, config, announce=False)
+    dataset = load(data_paths(args, config), feeds)
+    return dataset, ok
+
+
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    dataset, _ = load_dataset(args, config)
+    for problem in dataset.problems:
+        say(str(problem), err=True)
+    text = export(dataset, args.format)
+    if args.output:
+        from .core.atomic import write_atomic
+
+        try:
+            write_atomic(Path(args.output), text.encode("utf-8"))
+        except OSError as error:
+            say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
+            return EXIT_USAGE
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
+    from .core.feed import feeds_from
+
+    if not feeds_from(config, getattr(args, "feed", None) or []):
+        say("no feeds: add [[feeds]] to the configuration or give --feed URL", err=True)
+        return EXIT_USAGE
+    _, ok = feed_layers(args, config, announce=True)
+    return EXIT_OK if ok else EXIT_INVALID
+
+
+def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
+    try:
+        from .ui.app import run_dashboard
+    except ImportError:  # the dashboard is not installed in this build: say what is loaded
+        dataset, _ = load_dataset(args, config)
+        counts = dataset.counts()
+        say(f"{dataset.meta.title or 'Faultline'}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        for problem in (*dataset.problems, *dataset.unresolved):
+            say(str(problem))
+        return EXIT_OK
+    return run_dashboard(
+        config,
+        data_paths=data_paths(args, config),
+        feed_urls=getattr(args, "feed", None) or [],
+        offline=getattr(args, "offline", False),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(getattr(args, "config", None))
+        command = {"validate": cmd_validate, "export": cmd_export, "fetch": cmd_fetch}.get(
+            args.command, cmd_dashboard
+        )
+        return command(args, config)
+    except (ConfigError, FaultlineError) as error:
+        say(f"faultline: {error}", err=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `faultline export ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

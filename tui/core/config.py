@@ -1,0 +1,198 @@
+"""The configuration file: data paths, feeds and UI options, checked strictly.
+
+Looked up as ``--config PATH``, ``$FAULTLINE_CONFIG``, ``./config.toml``, the user
+config dir, then built-in defaults. A bad file is a ``ConfigError`` naming the file
+and the key, never a traceback. ``config.toml`` at the top of the repository
+documents every key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from .paths import default_dossier, user_cache_dir, user_config_file
+from .problems import FaultlineError
+from .reader import type_name
+
+DEFAULT_INTERVAL = 900.0
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_SIZE = 50_000_000
+MIN_INTERVAL = 10.0
+FEED_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}\Z")
+ENV_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class ConfigError(FaultlineError):
+    pass
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    name: str
+    url: str
+    interval: float = DEFAULT_INTERVAL  # seconds between automatic refreshes
+    timeout: float = DEFAULT_TIMEOUT  # overall deadline for one fetch, in seconds
+    max_size: int = DEFAULT_MAX_SIZE  # bytes, after decompression
+    token_env: str | None = None  # name of an env var holding a bearer token
+
+
+@dataclass(frozen=True)
+class UIConfig:
+    theme: str = "textual-dark"
+    animations: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    data_paths: tuple[Path, ...] = field(default_factory=lambda: (default_dossier(),))
+    feeds: tuple[FeedConfig, ...] = ()
+    ui: UIConfig = field(default_factory=UIConfig)
+    cache_dir: Path = field(default_factory=user_cache_dir)
+
+
+def find_config(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The config file to use, or None for built-in defaults."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("FAULTLINE_CONFIG")
+    if env:
+        return Path(env)
+    for candidate in (Path("config.toml"), user_config_file()):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def error(self, key: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {key}: {message}")
+
+    def table(self, raw: Any, key: str, allowed: tuple[str, ...]) -> dict:
+        if not isinstance(raw, dict):
+            raise self.error(key, f"expected a table, got {type_name(raw)}")
+        for name in raw:
+            if name not in allowed:
+                raise self.error(
+                    f"{key}.{name}" if key else name,
+                    "unknown key (allowed: " + ", ".join(allowed) + ")",
+                )
+        return raw
+
+    def number(self, raw: Any, key: str, low: float, high: float) -> float:
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise self.error(key, f"expected a number of seconds, got {type_name(raw)}")
+        if not low <= raw <= high:
+            raise self.error(key, f"{raw} is out of range ({low:g} to {high:g})")
+        return float(raw)
+
+    def string(self, raw: Any, key: str) -> str:
+        if not isinstance(raw, str):
+            raise self.error(key, f"expected a string, got {type_name(raw)}")
+        return raw
+
+
+def load_config(explicit: str | os.PathLike | None = None) -> Config:
+    path = find_config(explicit)
+    if path is None:
+        return Config()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from None
+    try:
+        raw = tomli.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: is not valid UTF-8 text") from None
+    except tomli.TOMLDecodeError as error:
+        where = f"{path}:{error.lineno}:{error.colno}" if getattr(error, "lineno", None) else str(path)
+        raise ConfigError(f"{where}: TOML syntax error: {getattr(error, 'msg', error)}") from None
+    return parse_config(raw, path)
+
+
+def parse_config(raw: dict, path: Path) -> Config:
+    r = _Reader(path)
+    r.table(raw, "", ("data", "feeds", "ui", "cache"))
+    base = path.resolve().parent
+
+    data_paths: tuple[Path, ...] = (default_dossier(),)
+    if "data" in raw:
+        data = r.table(raw["data"], "data", ("paths",))
+        if "paths" in data:
+            paths = data["paths"]
+            if not isinstance(paths, list):
+                raise r.error("data.paths", f"expected an array of paths, got {type_name(paths)}")
+            data_paths = tuple(
+                _data_path(r.string(p, f"data.paths[{i}]"), base) for i, p in enumerate(paths)
+            )
+
+    feeds: list[FeedConfig] = []
+    raw_feeds = raw.get("feeds", [])
+    if not isinstance(raw_feeds, list):
+        raise r.error("feeds", f"expected an array of tables ([[feeds]]), got {type_name(raw_feeds)}")
+    names: set[str] = set()
+    for i, item in enumerate(raw_feeds):
+        key = f"feeds[{i}]"
+        item = r.table(item, key, ("name", "url", "interval", "timeout", "max_size", "token_env"))
+        for required in ("name", "url"):
+            if required not in item:
+                raise r.error(key, f"missing required key '{required}'")
+        name = r.string(item["name"], f"{key}.name")
+        if not FEED_NAME_RE.match(name):
+            raise r.error(f"{key}.name", f"{name!r} is not a usable feed name (letters, digits, space, . _ -)")
+        if name in names:
+            raise r.error(f"{key}.name", f"another feed is already called {name!r}")
+        names.add(name)
+        url = r.string(item["url"], f"{key}.url")
+        if not re.match(r"https?://[^\s/?#]+", url, re.IGNORECASE):
+            raise r.error(f"{key}.url", "is not an http or https URL")
+        max_size = item.get("max_size", DEFAULT_MAX_SIZE)
+        if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 1:
+            raise r.error(f"{key}.max_size", "expected a positive whole number of bytes")
+        token_env = item.get("token_env")
+        if token_env is not None and not ENV_RE.match(r.string(token_env, f"{key}.token_env")):
+            raise r.error(f"{key}.token_env", f"{token_env!r} is not an environment variable name")
+        feeds.append(
+            FeedConfig(
+                name=name,
+                url=url,
+                interval=r.number(item.get("interval", DEFAULT_INTERVAL), f"{key}.interval", MIN_INTERVAL, 7 * 86400),
+                timeout=r.number(item.get("timeout", DEFAULT_TIMEOUT), f"{key}.timeout", 0.1, 3600),
+                max_size=max_size,
+                token_env=token_env,
+            )
+        )
+
+    ui = UIConfig()
+    if "ui" in raw:
+        table = r.table(raw["ui"], "ui", ("theme", "animations"))
+        theme = r.string(table.get("theme", ui.theme), "ui.theme")
+        animations = table.get("animations", ui.animations)
+        if not isinstance(animations, bool):
+            raise r.error("ui.animations", f"expected true or false, got {type_name(animations)}")
+        ui = UIConfig(theme=theme, animations=animations)
+
+    cache_dir = user_cache_dir()
+    if "cache" in raw:
+        table = r.table(raw["cache"], "cache", ("dir",))
+        if "dir" in table:
+            cache_dir = _data_path(r.string(table["dir"], "cache.dir"), base)
+
+    return Config(path=path, data_paths=data_paths, feeds=tuple(feeds), ui=ui, cache_dir=cache_dir)
+
+
+def _data_path(value: str, base: Path) -> Path:
+    """Relative paths are relative to the config file; ``@default`` is the shipped dossier."""
+    if value == "@default":
+        return default_dossier()
+    path = Path(os.path.expanduser(value))
+    return path if path.is_absolute() else base / path

@@ -1,0 +1,260 @@
+"""Layers and merging (spec: "Layers and merging").
+
+Local data paths are read in the order given, then feeds in configuration order. A
+later layer replaces an earlier layer's entity of the same kind and id, whole; every
+entity remembers where it came from and what it replaced. References are resolved on
+the merged whole and reported, never fatal. A document that cannot be read is
+rejected whole and reported; the rest of its layer and every other layer still load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .model import (
+    Actor,
+    Citation,
+    Disagreement,
+    Document,
+    Entity,
+    Event,
+    Kind,
+    Meta,
+    Origin,
+    Position,
+    Source,
+)
+from .problems import DocumentError, Problem
+from .reader import document_files, read_file
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One data path or feed: the documents that could be read and the problems of the rest."""
+
+    name: str
+    documents: tuple[Document, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    is_feed: bool = False
+
+    @property
+    def sanitised(self) -> int:
+        return sum(d.sanitised for d in self.documents)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _locate(entity: Entity) -> tuple[str, int | None]:
+    origin = entity.origin
+    return (origin.document, origin.line) if origin else ("?", None)
+
+
+def check_layer(name: str, documents: Iterable[Document], problems: list[Problem], *, is_feed=False) -> Layer:
+    """Keep the documents of one layer whose ids do not clash with an earlier document of it."""
+    seen: dict[tuple[Kind, str], Entity] = {}
+    kept: list[Document] = []
+    for document in documents:
+        clashes: list[Problem] = []
+        for kind in Kind:
+            for entity in document.entities(kind):
+                other = seen.get((kind, entity.id))
+                if other is not None:
+                    where, line = _locate(other)
+                    here, here_line = _locate(entity)
+                    clashes.append(
+                        Problem(
+                            here,
+                            f"duplicate {kind.singular} id '{entity.id}' in layer {name}: "
+                            f"also defined at {where}" + (f":{line}" if line else ""),
+                            line=here_line,
+                        )
+                    )
+        if clashes:
+            problems.extend(clashes)
+            continue
+        for kind in Kind:
+            for entity in document.entities(kind):
+                seen[(kind, entity.id)] = entity
+        kept.append(document)
+    return Layer(name, tuple(kept), tuple(problems), is_feed)
+
+
+def read_layer(path: Path | str) -> Layer:
+    """Read a local data path: one document, or every *.toml under a directory."""
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        return Layer(name, problems=(Problem(name, "no such file or directory"),))
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    try:
+        files = document_files(path)
+    except OSError as error:
+        return Layer(name, problems=(Problem(name, f"cannot be listed: {error.strerror or error}"),))
+    for file in files:
+        try:
+            documents.append(read_file(file, layer=name))
+        except DocumentError as error:
+            problems.extend(error.problems)
+    return check_layer(name, documents, problems)
+
+
+@dataclass
+class Dataset:
+    """The merged whole that the dashboard, search and export work on."""
+
+    meta: Meta = field(default_factory=Meta)
+    sources: dict[str, Source] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    disagreements: dict[str, Disagreement] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    layers: tuple[Layer, ...] = ()
+    unresolved: tuple[Problem, ...] = ()
+
+    def table(self, kind: Kind) -> dict[str, Entity]:
+        return getattr(self, kind.value)
+
+    def get(self, kind: Kind, ident: str) -> Entity | None:
+        return self.table(kind).get(ident)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return tuple(p for layer in self.layers for p in layer.problems)
+
+    @property
+    def sanitised(self) -> int:
+        return sum(layer.sanitised for layer in self.layers)
+
+    def content(self) -> tuple:
+        """What the dataset says, without where it was read: equal for equal content."""
+        return (
+            self.meta,
+            sorted(self.sources.values(), key=lambda e: e.id),
+            sorted(self.actors.values(), key=lambda e: e.id),
+            sorted(self.disagreements.values(), key=lambda e: e.id),
+            sorted(self.events.values(), key=lambda e: e.id),
+        )
+
+    def counts(self) -> dict[str, int]:
+        return {kind.value: len(self.table(kind)) for kind in Kind}
+
+    @cached_property
+    def timeline(self) -> list[Event]:
+        """Reported events in date order, then planned, expected and hypothetical ones."""
+        return sorted(self.events.values(), key=lambda e: e.timeline_key)
+
+    @cached_property
+    def positions_by_actor(self) -> dict[str, list[tuple[Disagreement, Position]]]:
+        """Each actor's current positions, one per disagreement."""
+        index: dict[str, list[tuple[Disagreement, Position]]] = defaultdict(list)
+        for disagreement in self.disagreements.values():
+            for actor, position in disagreement.current().items():
+                index[actor].append((disagreement, position))
+        return dict(index)
+
+    @cached_property
+    def events_by_actor(self) -> dict[str, list[Event]]:
+        index: dict[str, list[Event]] = defaultdict(list)
+        for event in self.timeline:
+            for actor in dict.fromkeys(event.actors + event.targets):
+                index[actor].append(event)
+        return dict(index)
+
+    @cached_property
+    def events_by_disagreement(self) -> dict[str, list[Event]]:
+        index: dict[str, list[Event]] = defaultdict(list)
+        for event in self.timeline:
+            for ident in event.disagreements:
+                index[ident].append(event)
+        return dict(index)
+
+    @cached_property
+    def members(self) -> dict[str, list[Actor]]:
+        index: dict[str, list[Actor]] = defaultdict(list)
+        for actor in self.actors.values():
+            for group in actor.member_of:
+                index[group].append(actor)
+        return dict(index)
+
+
+def _merge_meta(old: Meta, new: Meta) -> Meta:
+    return Meta(
+        title=new.title if new.title is not None else old.title,
+        summary=new.summary if new.summary is not None else old.summary,
+        as_of=new.as_of if new.as_of is not None else old.as_of,
+        extra={**old.extra, **new.extra},
+    )
+
+
+def merge(layers: Iterable[Layer]) -> Dataset:
+    layers = tuple(layers)
+    dataset = Dataset(layers=layers)
+    meta = Meta()
+    for layer in layers:
+        for document in layer.documents:
+            meta = _merge_meta(meta, document.meta)
+            for kind in Kind:
+                table = dataset.table(kind)
+                for entity in document.entities(kind):
+                    previous = table.get(entity.id)
+                    if previous is not None:
+                        entity = dataclasses.replace(entity, replaced=previous.origin)
+                    table[entity.id] = entity
+    dataset.meta = meta
+    dataset.unresolved = tuple(resolve(dataset))
+    return dataset
+
+
+def _citations(citations: tuple[Citation, ...], field_name: str) -> Iterator[tuple[str, Kind, str]]:
+    for i, citation in enumerate(citations):
+        yield f"{field_name}[{i}]", Kind.SOURCE, citation.source
+
+
+def references(entity: Entity) -> Iterator[tuple[str, Kind, str]]:
+    """Every (field path, kind, id) an entity refers to."""
+    if isinstance(entity, Actor):
+        for i, group in enumerate(entity.member_of):
+            yield f"member_of[{i}]", Kind.ACTOR, group
+    elif isinstance(entity, Disagreement):
+        yield from _citations(entity.sources, "sources")
+        for j, position in enumerate(entity.positions):
+            yield f"positions[{j}].actor", Kind.ACTOR, position.actor
+            yield from _citations(position.sources, f"positions[{j}].sources")
+    elif isinstance(entity, Event):
+        for name in ("actors", "targets"):
+            for i, ident in enumerate(getattr(entity, name)):
+                yield f"{name}[{i}]", Kind.ACTOR, ident
+        for i, ident in enumerate(entity.disagreements):
+            yield f"disagreements[{i}]", Kind.DISAGREEMENT, ident
+        yield from _citations(entity.sources, "sources")
+
+
+def resolve(dataset: Dataset) -> Iterator[Problem]:
+    """Warnings for references to ids that no layer defines."""
+    for kind in (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT):
+        for entity in dataset.table(kind).values():
+            for path, target, ident in references(entity):
+                if ident not in dataset.table(target):
+                    document, line = _locate(entity)
+                    yield Problem(
+                        document,
+                        f"unresolved reference: no {target.singular} '{ident}' is defined in any layer",
+                        path=f"{kind.singular} '{entity.id}' {path}",
+                        line=line,
+                        warning=True,
+                    )
+
+
+def load(paths: Iterable[Path | str], extra_layers: Iterable[Layer] = ()) -> Dataset:
+    """Read every local data path, add the given (feed) layers after them, and merge."""
+    return merge([*(read_layer(p) for p in paths), *extra_layers])
+
+
+__all__ = ["Dataset", "Layer", "load", "merge", "read_layer", "check_layer", "references", "Origin"]

@@ -1,0 +1,242 @@
+"""Typed, immutable records for a faultline/1 dataset.
+
+Everything after the reader works with these records: nothing re-checks types or
+re-reads files. Records are frozen, slotted dataclasses so that a dossier of a
+million events stays proportionate in memory and can be shared between threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Mapping
+
+from .dates import EDate
+
+FORMAT = "faultline/1"
+
+ACTOR_KINDS = ("state", "person", "party", "organisation", "bloc", "group", "other")
+SOURCE_KINDS = ("analysis", "news", "statement", "official", "dataset", "other")
+RELIABILITY = ("A", "B", "C", "D", "E", "F")
+DISAGREEMENT_STATUSES = ("open", "escalating", "easing", "resolved", "dormant")
+STANCES = ("support", "oppose", "mixed", "neutral", "unknown")
+CONFIDENCE = ("low", "moderate", "high")
+EVENT_TYPES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)  # fmt: skip
+EVENT_STATUSES = ("reported", "planned", "expected", "hypothetical")
+LIKELIHOOD = (
+    "almost no chance", "very unlikely", "unlikely", "roughly even chance",
+    "likely", "very likely", "almost certain",
+)  # fmt: skip
+
+EMPTY_EXTRA: Mapping[str, object] = MappingProxyType({})
+
+
+class Kind(str, Enum):
+    """The entity kinds that carry ids; ids are unique per kind."""
+
+    SOURCE = "sources"
+    ACTOR = "actors"
+    DISAGREEMENT = "disagreements"
+    EVENT = "events"
+
+    @property
+    def singular(self) -> str:
+        return self.value[:-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an entity was read: a file path or feed URL, and the line when known."""
+
+    layer: str
+    document: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.document}:{self.line}" if self.line else self.document
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    source: str
+    locator: str | None = None
+    credibility: int | None = None
+    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+
+    @property
+    def is_plain(self) -> bool:
+        return self.locator is None and self.credibility is None and not self.extra
+
+
+# Origin and replacement are bookkeeping, not content: two datasets read from
+# different files are equal when their entities say the same things.
+def _origin() -> Origin | None:
+    return field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    url: str | None = None
+    publisher: str | None = None
+    published: EDate | None = None
+    kind: str | None = None
+    reliability: str | None = None
+    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+    origin: Origin | None = _origin()
+    replaced: Origin | None = _origin()
+
+    @property
+    def grade(self) -> str:
+        """The Admiralty source grade; F (cannot be judged) when none is given."""
+        return self.reliability or "F"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    role: str | None = None
+    member_of: tuple[str, ...] = ()
+    wikidata: str | None = None
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+    origin: Origin | None = _origin()
+    replaced: Origin | None = _origin()
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    actor: str
+    stance: str
+    as_of: EDate | None = None
+    score: int | None = None
+    salience: int | None = None
+    confidence: str | None = None
+    summary: str | None = None
+    sources: tuple[Citation, ...] = ()
+    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+
+    @property
+    def order_key(self) -> tuple:
+        """Undated positions are older than any dated one (spec: positions)."""
+        return (0, ()) if self.as_of is None else (1, self.as_of.sort_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    id: str
+    title: str
+    question: str | None = None
+    summary: str | None = None
+    status: str | None = None
+    since: EDate | None = None
+    topics: tuple[str, ...] = ()
+    positions: tuple[Position, ...] = ()
+    sources: tuple[Citation, ...] = ()
+    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+    origin: Origin | None = _origin()
+    replaced: Origin | None = _origin()
+
+    @property
+    def state(self) -> str:
+        return self.status or "open"
+
+    def history(self, actor: str) -> list[Position]:
+        """One actor's positions on this question, oldest first."""
+        return sorted((p for p in self.positions if p.actor == actor), key=Position.order_key.fget)  # type: ignore[arg-type]
+
+    def current(self) -> dict[str, Position]:
+        """Each actor's current stance: its position with the latest as_of."""
+        latest: dict[str, Position] = {}
+        for p in self.positions:
+            held = latest.get(p.actor)
+            if held is None or p.order_key > held.order_key:
+                latest[p.actor] = p
+        return latest
+
+    def tally(self) -> dict[str, int]:
+        counts = dict.fromkeys(STANCES, 0)
+        for p in self.current().values():
+            counts[p.stance] += 1
+        return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    title: str
+    date: EDate
+    date_text: str | None = None
+    summary: str | None = None
+    actors: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    disagreements: tuple[str, ...] = ()
+    type: str | None = None
+    status: str | None = None
+    likelihood: str | None = None
+    location: str | None = None
+    sources: tuple[Citation, ...] = ()
+    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+    origin: Origin | None = _origin()
+    replaced: Origin | None = _origin()
+
+    @property
+    def state(self) -> str:
+        return self.status or "reported"
+
+    @property
+    def is_reported(self) -> bool:
+        return self.state == "reported"
+
+    @property
+    def timeline_key(self) -> tuple:
+        """Reported events first in date order, then planned/expected/hypothetical ones."""
+        return (0 if self.is_reported else 1, self.date.sort_key, self.id)
+
+
+Entity = Source | Actor | Disagreement | Event
+
+KIND_OF: dict[type, Kind] = {
+    Source: Kind.SOURCE,
+    Actor: Kind.ACTOR,
+    Disagreement: Kind.DISAGREEMENT,
+    Event: Kind.EVENT,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    title: str | None = None
+    summary: str | None = None
+    as_of: EDate | None = None
+    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One faultline/1 document as read and checked, before merging."""
+
+    name: str  # file path or URL, as shown to people
+    meta: Meta = Meta()
+    sources: tuple[Source, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+    events: tuple[Event, ...] = ()
+    sanitised: int = 0  # control and bidi characters removed while reading
+
+    def entities(self, kind: Kind) -> tuple[Entity, ...]:
+        return getattr(self, kind.value)
+
+    @property
+    def size(self) -> int:
+        return len(self.sources) + len(self.actors) + len(self.disagreements) + len(self.events)
