@@ -81,6 +81,8 @@ def data_paths(args: argparse.Namespace, config: Config) -> list[Path]:
 def feed_layers(args: argparse.Namespace, config: Config, *, announce: bool) -> tuple[list[Layer], bool]:
     """Layers for the configured and given feeds: fetched now, or the cached copies when
     offline or unreachable. Returns the layers and whether every feed was fetched."""
+    if not config.feeds and not getattr(args, "feed", None):
+        return [], True
     from .core.feed import FeedCache, feeds_from, fetch_all
 
     feeds = feeds_from(config, getattr(args, "feed", None) or [])

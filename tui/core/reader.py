@@ -214,7 +214,7 @@ class _Checker:
             raise _Invalid(path, f"expected a source id or an inline table, got {type_name(value)}")
         fields = self.record(value, path, CITATION_FIELDS, required=("id",))
         if fields is None:
-            raise _Invalid(path, "is not a valid citation")
+            raise _Invalid(path, "")  # the record's problems are already recorded
         fields["source"] = fields.pop("id")
         return Citation(**fields)
 
@@ -610,19 +610,21 @@ def _build(
         for i, item in enumerate(items):
             where = f"{kind.value}[{i}]"
             fields = checker.record(item, where, spec, required)
+            # Duplicates are checked on the raw id so they show even beside other problems.
+            ident = item.get("id") if isinstance(item, dict) else None
+            if isinstance(ident, str):
+                if ident in first_seen:
+                    other = f"{kind.value}[{first_seen[ident]}]"
+                    line = lines.locate(other) if lines else None
+                    checker.fail(
+                        f"{where}.id",
+                        f"duplicate {kind.singular} id '{ident}': also at {other}"
+                        + (f" (line {line})" if line else ""),
+                    )
+                    continue
+                first_seen[ident] = i
             if fields is None:
                 continue
-            ident = fields["id"]
-            if ident in first_seen:
-                other = f"{kind.value}[{first_seen[ident]}]"
-                line = lines.locate(other) if lines else None
-                checker.fail(
-                    where,
-                    f"duplicate {kind.singular} id '{ident}': also at {other}"
-                    + (f" (line {line})" if line else ""),
-                )
-                continue
-            first_seen[ident] = i
             line = lines.entities.get((kind.value, i)) if lines else None
             out.append(cls(**fields, origin=Origin(layer, name, line)))
         built[kind] = tuple(out)

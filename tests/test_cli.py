@@ -1,0 +1,94 @@
+"""The faultline command: validate and export as scripts and other tools call them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+from tui.core.paths import default_dossier
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No user config or cache leaks in: run from an empty directory."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FAULTLINE_CONFIG", raising=False)
+    monkeypatch.setenv("FAULTLINE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+def test_validate_default_dossier_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(default_dossier())]) == 0
+    assert "1 document(s) valid, 0 error(s), 0 warning(s)" in capsys.readouterr().out
+
+
+def test_validate_without_paths_uses_the_configured_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0  # built-in default: the shipped dossier
+    assert "1 document(s) valid" in capsys.readouterr().out
+
+
+def test_validate_reports_each_problem_naming_the_file_and_exits_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[actors]]\nid = "KZ"\nname = "x"\nkind = "nation"\n')
+    assert main(["validate", str(bad), str(default_dossier())]) == 1
+    out = capsys.readouterr()
+    assert out.out.splitlines() == [
+        f"{bad}:2: actors[0].id: 'KZ' is not a valid id (lower-case letters, digits, '.', '_' "
+        "and '-', starting with a letter or digit, at most 64 characters)",
+        f"{bad}:4: actors[0].kind: 'nation' is not one of: state, person, party, organisation, "
+        "bloc, group, other",
+    ]
+    assert out.err.strip() == "2 error(s), 0 warning(s); 1 document(s) valid"
+
+
+def test_warnings_pass_unless_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = tmp_path / "refs.toml"
+    doc.write_text('[[events]]\nid = "e"\ntitle = "t\\u001b[2J"\ndate = "2013"\nactors = ["ghost"]\n')
+    assert main(["validate", str(doc)]) == 0
+    out = capsys.readouterr().out
+    assert f"warning: {doc}:1: event 'e' actors[0]: unresolved reference: no actor 'ghost'" in out
+    assert f"warning: {doc}: 1 control or bidi character(s) removed" in out
+    assert main(["validate", "--strict", str(doc)]) == 1
+
+
+def test_export_json_to_file_is_a_feed_ready_document(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    assert main(["export", "--format", "json", "-o", str(out), "--data", str(default_dossier())]) == 0
+    document = json.loads(out.read_text())
+    assert document["format"] == "faultline/1"
+    assert {"kz", "ru", "by", "cn", "eu"} <= {a["id"] for a in document["actors"]}
+
+
+def test_export_accepts_json_data_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.json"
+    main(["export", "-f", "json", "-o", str(out)])
+    assert main(["export", "-f", "csv", "--data", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("id,date,date_text,status,")
+
+
+def test_bad_config_is_a_message_naming_file_and_key(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[ui]\ntheme = "nord"\nanimation = true\n')
+    assert main(["--config", str(config), "validate"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"faultline: {config}: ui.animation: unknown key (allowed: theme, animations)"
+    )
+
+
+def test_python_dash_m_and_console_script_agree(tmp_path: Path) -> None:
+    runs = [
+        subprocess.run([sys.executable, "-m", "tui", "validate", str(default_dossier())],
+                       capture_output=True, text=True, cwd=tmp_path),
+        subprocess.run([str(Path(sys.executable).parent / "faultline"), "validate", str(default_dossier())],
+                       capture_output=True, text=True, cwd=tmp_path),
+    ]  # fmt: skip
+    assert [r.returncode for r in runs] == [0, 0]
+    assert runs[0].stdout == runs[1].stdout
+    assert "Traceback" not in runs[0].stderr + runs[1].stderr

@@ -1,0 +1,78 @@
+"""Configuration lookup order and strict, readable errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.core.config import ConfigError, load_config
+from tui.core.paths import default_dossier
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FAULTLINE_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+def test_defaults_without_any_file() -> None:
+    config = load_config()
+    assert config.path is None
+    assert config.data_paths == (default_dossier(),)
+    assert config.feeds == ()
+
+
+def test_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = tmp_path / "xdg" / "faultline" / "config.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text('[data]\npaths = ["from-user"]\n')
+    assert load_config().path == user
+    (tmp_path / "config.toml").write_text('[data]\npaths = ["from-cwd"]\n')
+    assert load_config().data_paths == (tmp_path / "from-cwd",)
+    env = tmp_path / "env.toml"
+    env.write_text("")
+    monkeypatch.setenv("FAULTLINE_CONFIG", str(env))
+    assert load_config().path == env
+    assert load_config(user).path == user  # --config wins over everything
+
+
+def test_example_config_is_valid_and_points_at_the_dossier() -> None:
+    config = load_config(ROOT / "config.toml")
+    assert config.data_paths == (ROOT / "data",)
+    assert config.feeds == ()  # the example contacts no server
+    assert config.ui.animations is False
+
+
+def test_feeds_are_read_with_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[[feeds]]\nname = "team"\nurl = "https://x.example/d.json"\ntoken_env = "TEAM_TOKEN"\n')
+    (feed,) = load_config(path).feeds
+    assert (feed.name, feed.interval, feed.timeout, feed.max_size, feed.token_env) == (
+        "team", 900.0, 30.0, 50_000_000, "TEAM_TOKEN",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[ui\n", "c.toml:1:4: TOML syntax error: Expected ']' at the end of a table declaration"),
+        ('[[feeds]]\nname = "a"\n', "c.toml: feeds[0]: missing required key 'url'"),
+        ('[[feeds]]\nname = "a"\nurl = "ftp://x"\n', "c.toml: feeds[0].url: is not an http or https URL"),
+        ('[[feeds]]\nname = "a"\nurl = "http://x"\ninterval = "5m"\n',
+         "c.toml: feeds[0].interval: expected a number of seconds, got string"),
+        ('[[feeds]]\nname = "a"\nurl = "http://x"\ninterval = 1\n',
+         "c.toml: feeds[0].interval: 1 is out of range (10 to 604800)"),
+        ('[data]\npaths = "data"\n', "c.toml: data.paths: expected an array of paths, got string"),
+        ("[colours]\n", "c.toml: colours: unknown key (allowed: data, feeds, ui, cache)"),
+    ],
+)
+def test_bad_config_names_file_and_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == message.replace("c.toml", str(path), 1)

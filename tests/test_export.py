@@ -1,0 +1,112 @@
+"""Exports: faultline/1 JSON and TOML read back to the same dataset; md and csv are for people."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tui.core.export import export, to_markdown
+from tui.core.merge import load
+from tui.core.paths import default_dossier
+
+HOSTILE = """\
+format = "faultline/1"
+
+[meta]
+title = "Hostile [b]dossier[/b]"
+x_team = "red"
+
+[[sources]]
+id = "s"
+title = "<script>alert(1)</script>"
+url = "https://example.org/x?a=1&b=2"
+
+[[actors]]
+id = "a"
+name = "=HYPERLINK(\\"http://evil\\")"
+kind = "other"
+aliases = ["[@click=app.quit]"]
+
+[[disagreements]]
+id = "d"
+title = "d"
+
+[[disagreements.positions]]
+actor = "a"
+stance = "mixed"
+as_of = "2012?"
+sources = [{ id = "s", locator = "p. 3", credibility = 3, x_quote = "q" }]
+
+[[events]]
+id = "e"
+title = "+1 then -1"
+date = "2013-01/.."
+summary = "line one\\nline two"
+actors = ["a"]
+sources = ["s"]
+x_raw = { nested = [1, 2] }
+"""
+
+
+@pytest.fixture(params=["default", "hostile"])
+def dataset(request, tmp_path: Path):
+    if request.param == "default":
+        return load([default_dossier()])
+    path = tmp_path / "hostile.toml"
+    path.write_text(HOSTILE, encoding="utf-8")
+    return load([path])
+
+
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+def test_export_reads_back_to_the_same_dataset(dataset, fmt: str, tmp_path: Path) -> None:
+    assert dataset.events, "the fixture must hold data"
+    out = tmp_path / f"export.{fmt}"
+    out.write_text(export(dataset, fmt), encoding="utf-8")
+    again = load([out])
+    assert not again.problems
+    assert again.content() == dataset.content()
+    # extensions survive too (they are not part of equality, so check them directly)
+    for kind_table, again_table in zip(
+        (dataset.sources, dataset.actors, dataset.disagreements, dataset.events),
+        (again.sources, again.actors, again.disagreements, again.events),
+    ):
+        for ident, entity in kind_table.items():
+            assert again_table[ident].extra == entity.extra
+
+
+def test_markdown_brief_shows_positions_timeline_and_neutralises_markup(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.toml"
+    path.write_text(HOSTILE, encoding="utf-8")
+    brief = to_markdown(load([path]))
+    assert brief.startswith("# Hostile \\[b\\]dossier\\[/b\\]\n")
+    assert "\\<script\\>alert(1)\\</script\\>, p. 3 (F3)" in brief
+    assert "- ◆ =HYPERLINK(\"http://evil\"): mixed (as of 2012?)" in brief
+    assert "- **2013-01/..**: +1 then -1. line one line two" in brief
+
+
+def test_markdown_brief_of_default_dossier_has_every_section() -> None:
+    brief = to_markdown(load([default_dossier()]))
+    for heading in ("## Actors", "## Disagreements", "## Timeline", "## Sources"):
+        assert heading in brief
+    assert "by 2025" in brief
+    assert "Centre for Eastern Studies (OSW)" in brief
+
+
+def test_csv_is_the_timeline_one_event_a_row_without_live_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.toml"
+    path.write_text(HOSTILE.replace('title = "+1 then -1"', 'title = "=1+1"'), encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(export(load([path]), "csv"))))
+    assert len(rows) == 1
+    assert rows[0]["title"] == "'=1+1"
+    assert rows[0]["date"] == "2013-01/.."
+    assert rows[0]["summary"] == "line one\nline two"
+
+
+def test_csv_of_default_dossier_lists_events_in_timeline_order() -> None:
+    dataset = load([default_dossier()])
+    rows = list(csv.DictReader(io.StringIO(export(dataset, "csv"))))
+    assert [r["id"] for r in rows] == [e.id for e in dataset.timeline]
+    assert rows[-1]["id"] == "latin-alphabet-target" and rows[-1]["status"] == "planned"

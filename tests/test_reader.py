@@ -1,0 +1,306 @@
+"""The reader enforces the data contract and says exactly where and what is wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui.core.model import Kind
+from tui.core.problems import DocumentError
+from tui.core.reader import read_bytes, read_file
+
+GOOD = """\
+format = "faultline/1"
+
+[meta]
+title = "Test dossier"
+as_of = 2013-01-23
+
+[[sources]]
+id = "osw"
+title = "An analysis"
+url = "https://example.org/a"
+reliability = "B"
+
+[[actors]]
+id = "kz"
+name = "Kazakhstan"
+kind = "state"
+aliases = ["Astana"]
+country = "KAZ"
+wikidata = "Q232"
+
+[[disagreements]]
+id = "integration"
+title = "Political integration"
+status = "escalating"
+sources = ["osw", { id = "osw", locator = "para 2", credibility = 2 }]
+
+[[disagreements.positions]]
+actor = "kz"
+stance = "oppose"
+as_of = "2013-01-18"
+score = -2
+salience = 8
+confidence = "high"
+
+[[events]]
+id = "speech"
+title = "A speech"
+date = 2013-01-18
+actors = ["kz"]
+x_note = "extensions are kept"
+"""
+
+
+def problems_of(text: str, name: str = "doc.toml") -> list[str]:
+    fmt = "json" if name.endswith(".json") else "toml"
+    with pytest.raises(DocumentError) as caught:
+        read_bytes(text.encode(), name, fmt)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_good_document_reads_into_typed_records() -> None:
+    doc = read_bytes(GOOD.encode(), "doc.toml", "toml")
+    assert doc.meta.title == "Test dossier"
+    assert str(doc.meta.as_of) == "2013-01-23"
+    (actor,) = doc.actors
+    assert actor.aliases == ("Astana",) and actor.country == "KAZ"
+    (disagreement,) = doc.disagreements
+    assert disagreement.sources[1].locator == "para 2"
+    assert disagreement.positions[0].score == -2
+    (event,) = doc.events
+    assert str(event.date) == "2013-01-18"
+    assert event.extra == {"x_note": "extensions are kept"}
+    assert event.origin is not None and event.origin.line == 35
+
+
+def replace(old: str, new: str) -> str:
+    assert old in GOOD, old
+    return GOOD.replace(old, new, 1)
+
+
+# Each kind of bad document in the spec, with the exact place and message a person sees.
+BAD = [
+    pytest.param(
+        GOOD + "\n[[events]\n",
+        "doc.toml:42:9: TOML syntax error: Expected ']]' at the end of an array declaration",
+        id="syntax",
+    ),
+    pytest.param(
+        replace('score = -2', 'score = "-2"'),
+        "doc.toml:31: disagreements[0].positions[0].score: expected an integer, got string",
+        id="type",
+    ),
+    pytest.param(
+        replace('kind = "state"', 'kind = "state"\ncolour = "blue"'),
+        "doc.toml:17: actors[0].colour: unknown key (allowed: id, name, kind, aliases, country, "
+        "role, member_of, wikidata, summary, tags; extensions start with x_)",
+        id="unknown-key",
+    ),
+    pytest.param(
+        replace('stance = "oppose"', 'stance = "against"'),
+        "doc.toml:29: disagreements[0].positions[0].stance: 'against' is not one of: "
+        "support, oppose, mixed, neutral, unknown",
+        id="bad-enum",
+    ),
+    pytest.param(
+        replace("date = 2013-01-18", 'date = "2017-13-45"'),
+        "doc.toml:38: events[0].date: '2017-13-45' is not a date (there is no month 13)",
+        id="bad-date",
+    ),
+    pytest.param(
+        replace("date = 2013-01-18", "date = 2013-01-18T10:00:00"),
+        "doc.toml:38: events[0].date: 2013-01-18T10:00:00 is not a date "
+        "(expected a date string, got date-time)",
+        id="datetime-not-date",
+    ),
+    pytest.param(
+        replace('id = "speech"', 'id = "Speech 1"'),
+        "doc.toml:36: events[0].id: 'Speech 1' is not a valid id (lower-case letters, digits, "
+        "'.', '_' and '-', starting with a letter or digit, at most 64 characters)",
+        id="bad-id",
+    ),
+    pytest.param(
+        GOOD + '\n[[actors]]\nid = "kz"\nname = "Again"\nkind = "state"\n',
+        "doc.toml:43: actors[1].id: duplicate actor id 'kz': also at actors[0] (line 13)",
+        id="duplicate-id",
+    ),
+    pytest.param(
+        replace('title = "A speech"', f'title = "{"x" * 301}"'),
+        "doc.toml:37: events[0].title: is 301 characters long; the limit is 300",
+        id="over-limit",
+    ),
+    pytest.param(
+        replace("https://example.org/a", "javascript:alert(1)"),
+        "doc.toml:10: sources[0].url: 'javascript:alert(1)' is not an http or https URL",
+        id="bad-url-scheme",
+    ),
+    pytest.param(
+        replace('format = "faultline/1"', 'format = "faultline/2"'),
+        "doc.toml:1: format: unknown format 'faultline/2'; this reader knows \"faultline/1\"",
+        id="unknown-format",
+    ),
+    pytest.param(
+        replace('confidence = "high"', 'confidence = "high"\n\n[[disagreements.positions]]\n'
+                'actor = "kz"\nstance = "support"\nas_of = "2013-01-18"'),
+        "doc.toml:35: disagreements[0].positions[1]: actor 'kz' already has a position with "
+        "as_of 2013-01-18 at disagreements[0].positions[0]; give each position of one actor "
+        "a different as_of",
+        id="duplicate-position",
+    ),
+    pytest.param(
+        replace('title = "A speech"\n', ""),
+        "doc.toml:35: events[0]: missing required key 'title'",
+        id="missing-required",
+    ),
+    pytest.param(
+        replace('country = "KAZ"', 'country = "KZ"'),
+        "doc.toml:18: actors[0].country: 'KZ' is not an ISO 3166-1 alpha-3 code (three capital letters)",
+        id="bad-country",
+    ),
+    pytest.param(
+        replace("credibility = 2", "credibility = 7"),
+        "doc.toml:25: disagreements[0].sources[1].credibility: 7 is out of range (1 to 6)",
+        id="bad-credibility",
+    ),
+    pytest.param(
+        replace("score = -2", "score = true"),
+        "doc.toml:31: disagreements[0].positions[0].score: expected an integer, got boolean",
+        id="bool-is-not-int",
+    ),
+    pytest.param(
+        'settings = "x"\n' + GOOD,
+        "doc.toml:1: settings: unknown key (allowed: format, meta, sources, actors, disagreements, "
+        "events; extensions start with x_)",
+        id="unknown-top-key",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD)
+def test_bad_documents_name_place_and_problem(text: str, expected: str) -> None:
+    assert expected in problems_of(text)
+
+
+def test_every_problem_in_a_document_is_reported_not_just_the_first() -> None:
+    text = replace('kind = "state"', 'kind = "country"').replace('stance = "oppose"', 'stance = "no"')
+    assert len(problems_of(text)) == 2
+
+
+def test_feed_documents_must_declare_their_format() -> None:
+    body = json.dumps({"actors": []}).encode()
+    with pytest.raises(DocumentError) as caught:
+        read_bytes(body, "https://feeds.example/x.json", "json", require_format=True)
+    assert str(caught.value.problems[0]) == (
+        "https://feeds.example/x.json: format: missing; a feed must say format = \"faultline/1\""
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"format": "faultline/1", "actors": [}', "x.json:1:38: JSON syntax error: Expecting value"),
+        (b"[1, 2]", "x.json: a document must be a JSON object, got array"),
+        (b'{"format": "faultline/1", "meta": {"title": NaN}}', "x.json: JSON syntax error: NaN is not allowed in JSON"),
+        (b'{"x": "\xff"}', "x.json: is not valid UTF-8 text (byte 7)"),
+        (
+            b'{"events": [{"id": "e", "title": "t", "date": "2013-02-30"}]}',
+            "x.json: events[0].date: '2013-02-30' is not a date (Feb 2013 has 28 days, not 30)",
+        ),
+    ],
+)
+def test_json_documents_report_like_toml_ones(body: bytes, expected: str) -> None:
+    with pytest.raises(DocumentError) as caught:
+        read_bytes(body, "x.json", "json")
+    assert expected in [str(p) for p in caught.value.problems]
+
+
+def test_control_and_bidi_characters_are_removed_and_counted() -> None:
+    text = replace('name = "Kazakhstan"', 'name = "Kaz\\u001b[31makh\\u202estan\\u0007"')
+    doc = read_bytes(text.encode(), "doc.toml", "toml")
+    assert doc.actors[0].name == "Kaz[31makhstan"
+    assert doc.sanitised == 3
+
+
+def test_markup_is_kept_as_typed_text() -> None:
+    text = replace('name = "Kazakhstan"', 'name = "[@click=app.quit]Kaz[/]"')
+    doc = read_bytes(text.encode(), "doc.toml", "toml")
+    assert doc.actors[0].name == "[@click=app.quit]Kaz[/]"
+
+
+def test_deeply_nested_input_is_a_problem_not_a_crash() -> None:
+    body = b'{"x_deep": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(DocumentError) as caught:
+        read_bytes(body, "deep.json", "json")
+    assert "nested too deeply" in str(caught.value)
+
+
+def test_unreadable_and_unknown_files_are_named(tmp_path: Path) -> None:
+    with pytest.raises(DocumentError) as caught:
+        read_file(tmp_path / "missing.toml")
+    assert str(caught.value).startswith(f"{tmp_path / 'missing.toml'}: cannot be read: ")
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(DocumentError) as caught:
+        read_file(tmp_path / "notes.txt")
+    assert str(caught.value) == f"{tmp_path / 'notes.txt'}: not a .toml or .json document"
+
+
+# -- properties: nothing but DocumentError, whatever the input --------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(
+        st.sampled_from(
+            ["format", "meta", "sources", "actors", "disagreements", "events", "id", "name",
+             "title", "kind", "date", "positions", "actor", "stance", "as_of", "sources",
+             "aliases", "x_a", "url", "score", "credibility", "locator"]
+        )
+        | st.text(max_size=8),
+        children,
+        max_size=6,
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values)
+def test_reader_raises_only_document_error_on_any_json_structure(value: object) -> None:
+    body = json.dumps(value).encode()
+    try:
+        read_bytes(body, "fuzz.json", "json")
+    except DocumentError as error:
+        assert error.problems and all(p.document == "fuzz.json" for p in error.problems)
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=300), st.sampled_from(["toml", "json"]))
+def test_reader_raises_only_document_error_on_any_bytes(body: bytes, fmt: str) -> None:
+    try:
+        read_bytes(body, f"fuzz.{fmt}", fmt)
+    except DocumentError as error:
+        assert error.problems
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=200))
+def test_reader_raises_only_document_error_on_any_toml_text(text: str) -> None:
+    try:
+        doc = read_bytes(("format = 'faultline/1'\n" + text).encode(), "fuzz.toml", "toml")
+    except DocumentError as error:
+        assert error.problems
+    else:
+        assert doc.size >= 0
+
+
+def test_kinds_cover_every_entity_table() -> None:
+    doc = read_bytes(GOOD.encode(), "doc.toml", "toml")
+    assert {kind: len(doc.entities(kind)) for kind in Kind} == {
+        Kind.SOURCE: 1, Kind.ACTOR: 1, Kind.DISAGREEMENT: 1, Kind.EVENT: 1,
+    }
