@@ -23,6 +23,7 @@ from .model import (
     Document,
     Entity,
     Event,
+    Extras,
     Kind,
     Meta,
     Origin,
@@ -189,7 +190,7 @@ def _merge_meta(old: Meta, new: Meta) -> Meta:
         title=new.title if new.title is not None else old.title,
         summary=new.summary if new.summary is not None else old.summary,
         as_of=new.as_of if new.as_of is not None else old.as_of,
-        extra={**old.extra, **new.extra},
+        extra=Extras({**old.extra, **new.extra}),
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from types import MappingProxyType
 from typing import Mapping
 
 from .dates import EDate
@@ -32,7 +31,27 @@ LIKELIHOOD = (
     "likely", "very likely", "almost certain",
 )  # fmt: skip
 
-EMPTY_EXTRA: Mapping[str, object] = MappingProxyType({})
+
+
+class Extras(dict):
+    """The ``x_*`` extension values of one table: read-only, yet picklable for the parse cache."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("extension values are read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        return (Extras, (dict(self),))
+
+
+EMPTY_EXTRA: Mapping[str, object] = Extras()
+
+
+def _extra() -> Mapping[str, object]:
+    return field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
 
 
 class Kind(str, Enum):
@@ -65,7 +84,7 @@ class Citation:
     source: str
     locator: str | None = None
     credibility: int | None = None
-    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+    extra: Mapping[str, object] = _extra()
 
     @property
     def is_plain(self) -> bool:
@@ -87,7 +106,7 @@ class Source:
     published: EDate | None = None
     kind: str | None = None
     reliability: str | None = None
-    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+    extra: Mapping[str, object] = _extra()
     origin: Origin | None = _origin()
     replaced: Origin | None = _origin()
 
@@ -109,7 +128,7 @@ class Actor:
     wikidata: str | None = None
     summary: str | None = None
     tags: tuple[str, ...] = ()
-    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+    extra: Mapping[str, object] = _extra()
     origin: Origin | None = _origin()
     replaced: Origin | None = _origin()
 
@@ -124,7 +143,7 @@ class Position:
     confidence: str | None = None
     summary: str | None = None
     sources: tuple[Citation, ...] = ()
-    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+    extra: Mapping[str, object] = _extra()
 
     @property
     def order_key(self) -> tuple:
@@ -143,7 +162,7 @@ class Disagreement:
     topics: tuple[str, ...] = ()
     positions: tuple[Position, ...] = ()
     sources: tuple[Citation, ...] = ()
-    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+    extra: Mapping[str, object] = _extra()
     origin: Origin | None = _origin()
     replaced: Origin | None = _origin()
 
@@ -186,7 +205,7 @@ class Event:
     likelihood: str | None = None
     location: str | None = None
     sources: tuple[Citation, ...] = ()
-    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+    extra: Mapping[str, object] = _extra()
     origin: Origin | None = _origin()
     replaced: Origin | None = _origin()
 
@@ -219,7 +238,7 @@ class Meta:
     title: str | None = None
     summary: str | None = None
     as_of: EDate | None = None
-    extra: Mapping[str, object] = field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
