@@ -30,8 +30,9 @@ from .model import (
     Position,
     Source,
 )
+from .parsecache import ParsedCache
 from .problems import DocumentError, Problem
-from .reader import document_files, read_file
+from .reader import document_files, gc_paused, read_file
 
 
 @dataclass(frozen=True)
@@ -58,36 +59,40 @@ def _locate(entity: Entity) -> tuple[str, int | None]:
 
 
 def check_layer(name: str, documents: Iterable[Document], problems: list[Problem], *, is_feed=False) -> Layer:
-    """Keep the documents of one layer whose ids do not clash with an earlier document of it."""
-    seen: dict[tuple[Kind, str], Entity] = {}
+    """Keep the documents of one layer whose ids do not clash with an earlier document of it.
+
+    Within one document the reader has already refused duplicates, so this compares id
+    sets between documents (C-speed set operations; a million ids take milliseconds).
+    """
+    seen: dict[Kind, dict[str, Entity]] = {kind: {} for kind in Kind}
     kept: list[Document] = []
     for document in documents:
         clashes: list[Problem] = []
         for kind in Kind:
-            for entity in document.entities(kind):
-                other = seen.get((kind, entity.id))
-                if other is not None:
-                    where, line = _locate(other)
-                    here, here_line = _locate(entity)
-                    clashes.append(
-                        Problem(
-                            here,
-                            f"duplicate {kind.singular} id '{entity.id}' in layer {name}: "
-                            f"also defined at {where}" + (f":{line}" if line else ""),
-                            line=here_line,
-                        )
+            entities = document.entities(kind)
+            ids = {e.id for e in entities}
+            for ident in ids & seen[kind].keys():
+                entity = next(e for e in entities if e.id == ident)
+                where, line = _locate(seen[kind][ident])
+                here, here_line = _locate(entity)
+                clashes.append(
+                    Problem(
+                        here,
+                        f"duplicate {kind.singular} id '{ident}' in layer {name}: "
+                        f"also defined at {where}" + (f":{line}" if line else ""),
+                        line=here_line,
                     )
+                )
         if clashes:
-            problems.extend(clashes)
+            problems.extend(sorted(clashes, key=lambda p: p.line or 0))
             continue
         for kind in Kind:
-            for entity in document.entities(kind):
-                seen[(kind, entity.id)] = entity
+            seen[kind].update((e.id, e) for e in document.entities(kind))
         kept.append(document)
     return Layer(name, tuple(kept), tuple(problems), is_feed)
 
 
-def read_layer(path: Path | str) -> Layer:
+def read_layer(path: Path | str, cache: ParsedCache | None = None) -> Layer:
     """Read a local data path: one document, or every *.toml under a directory."""
     path = Path(path)
     name = str(path)
@@ -101,7 +106,7 @@ def read_layer(path: Path | str) -> Layer:
         return Layer(name, problems=(Problem(name, f"cannot be listed: {error.strerror or error}"),))
     for file in files:
         try:
-            documents.append(read_file(file, layer=name))
+            documents.append(read_file(file, layer=name, cache=cache))
         except DocumentError as error:
             problems.extend(error.problems)
     return check_layer(name, documents, problems)
@@ -149,7 +154,8 @@ class Dataset:
     @cached_property
     def timeline(self) -> list[Event]:
         """Reported events in date order, then planned, expected and hypothetical ones."""
-        return sorted(self.events.values(), key=lambda e: e.timeline_key)
+        with gc_paused():
+            return sorted(self.events.values(), key=lambda e: e.timeline_key)
 
     @cached_property
     def positions_by_actor(self) -> dict[str, list[tuple[Disagreement, Position]]]:
@@ -195,7 +201,11 @@ def _merge_meta(old: Meta, new: Meta) -> Meta:
 
 
 def merge(layers: Iterable[Layer]) -> Dataset:
-    layers = tuple(layers)
+    with gc_paused():
+        return _merge(tuple(layers))
+
+
+def _merge(layers: tuple[Layer, ...]) -> Dataset:
     dataset = Dataset(layers=layers)
     meta = Meta()
     for layer in layers:
@@ -253,9 +263,13 @@ def resolve(dataset: Dataset) -> Iterator[Problem]:
                     )
 
 
-def load(paths: Iterable[Path | str], extra_layers: Iterable[Layer] = ()) -> Dataset:
+def load(
+    paths: Iterable[Path | str],
+    extra_layers: Iterable[Layer] = (),
+    cache: ParsedCache | None = None,
+) -> Dataset:
     """Read every local data path, add the given (feed) layers after them, and merge."""
-    return merge([*(read_layer(p) for p in paths), *extra_layers])
+    return merge([*(read_layer(p, cache) for p in paths), *extra_layers])
 
 
 __all__ = ["Dataset", "Layer", "load", "merge", "read_layer", "check_layer", "references", "Origin"]

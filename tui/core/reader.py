@@ -45,6 +45,7 @@ from .model import (
     Position,
     Source,
 )
+from .parsecache import ParsedCache
 from .problems import DocumentError, Problem
 from .text import sanitise
 
@@ -706,16 +707,24 @@ def _build(
 # -- files and directories ------------------------------------------------------------------
 
 
-def read_file(path: Path, *, layer: str | None = None) -> Document:
+def read_file(path: Path, *, layer: str | None = None, cache: ParsedCache | None = None) -> Document:
+    """Read one document file, through the parsed-data cache when one is given."""
     name = str(path)
+    layer = layer or name
     fmt = guess_format(name)
     if fmt is None:
         raise DocumentError([Problem(name, "not a .toml or .json document")])
     try:
+        stat = path.stat()
+        if cache is not None and (cached := cache.get(path, layer, stat)) is not None:
+            return cached
         data = path.read_bytes()
     except OSError as error:
         raise DocumentError([Problem(name, f"cannot be read: {error.strerror or error}")]) from None
-    return read_bytes(data, name, fmt, layer=layer or name)
+    document = read_bytes(data, name, fmt, layer=layer)
+    if cache is not None:
+        cache.put(path, layer, stat, document)
+    return document
 
 
 def document_files(path: Path) -> list[Path]:
