@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,17 @@ def test_csv_of_default_dossier_lists_events_in_timeline_order() -> None:
     rows = list(csv.DictReader(io.StringIO(export(dataset, "csv"))))
     assert [r["id"] for r in rows] == [e.id for e in dataset.timeline]
     assert rows[-1]["id"] == "latin-alphabet-target" and rows[-1]["status"] == "planned"
+
+
+def test_csv_neutralises_tab_led_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "tab.toml"
+    path.write_text('[[events]]\nid = "e"\ntitle = "t"\ndate = "2013"\nlocation = "\\t@SUM(1)"\n')
+    (row,) = csv.DictReader(io.StringIO(export(load([path]), "csv")))
+    assert row["location"] == "'\t@SUM(1)"
+
+
+def test_toml_dates_in_extensions_export_to_json_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text('[[events]]\nid = "e"\ntitle = "t"\ndate = "2013"\nx_when = 2013-01-18\n')
+    document = json.loads(export(load([path]), "json"))
+    assert document["events"][0]["x_when"] == "2013-01-18"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -304,3 +305,94 @@ def test_kinds_cover_every_entity_table() -> None:
     assert {kind: len(doc.entities(kind)) for kind in Kind} == {
         Kind.SOURCE: 1, Kind.ACTOR: 1, Kind.DISAGREEMENT: 1, Kind.EVENT: 1,
     }
+
+
+# -- hostile input found by a review: each was a crash, a leak or a wrong place -------------
+
+
+def test_header_like_lines_inside_multiline_strings_do_not_shift_line_numbers() -> None:
+    text = (
+        '[[events]]\nid = "a"\ntitle = "A"\ndate = "2013"\nsummary = """\n[[events]]\n'
+        + "[" + " " * 5000 + "x\n" + '"""\n\n[[events]]\nid = "b"\ntitle = "B"\ndate = "someday"\n'
+    )
+    assert problems_of(text)[0].startswith("doc.toml:13: events[1].date: 'someday' is not a date")
+
+
+def test_single_quoted_headers_and_keys_are_located() -> None:
+    text = "[['events']]\nid = 'a'\ntitle = 'A'\n'date' = 'later'\n"
+    assert problems_of(text)[0].startswith("doc.toml:4: events[0].date: 'later'")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x_a = " + "9" * 5000 + "\n", "doc.toml: TOML syntax error: a number has too many digits"),
+        (
+            '[[disagreements]]\nid = "d"\ntitle = "t"\n[[disagreements.positions]]\nactor = "a"\n'
+            'stance = "support"\nscore = 0x' + "f" * 3700 + "\n",
+            "doc.toml:7: disagreements[0].positions[0].score: a number too large to show is out "
+            "of range (-3 to 3)",
+        ),
+        ("x_big = 0x" + "f" * 20 + "\n", "doc.toml:1: x_big: is an integer outside the 64-bit range"),
+    ],
+)
+def test_huge_numbers_are_problems_not_crashes(text: str, expected: str) -> None:
+    assert expected in problems_of(text)
+
+
+def test_lone_surrogates_from_json_escapes_are_removed() -> None:
+    body = b'{"events": [{"id": "e", "title": "ok\\ud800", "date": "2013", "x_\\udfff": 1}]}'
+    doc = read_bytes(body, "s.json", "json")
+    assert doc.events[0].title == "ok" and dict(doc.events[0].extra) == {"x_": 1}
+    assert doc.sanitised == 2
+    doc.events[0].title.encode("utf-8")  # writable to any UTF-8 terminal or file
+
+
+def test_extension_keys_are_cleaned_and_extension_values_obey_the_limits() -> None:
+    body = json.dumps(
+        {"events": [{"id": "e", "title": "t", "date": "2013", "x_\u001b[31m\u202e": {"\x9bk": "v\x07"}}]}
+    ).encode()
+    doc = read_bytes(body, "x.json", "json")
+    assert dict(doc.events[0].extra) == {"x_[31m": {"k": "v"}}
+    assert doc.sanitised == 4
+    nested: object = "x"
+    for _ in range(34):
+        nested = [nested]
+    deep = json.dumps({"events": [{"id": "e", "title": "t", "date": "2013", "x_a": nested}]}).encode()
+    with pytest.raises(DocumentError, match="is nested more than 32 levels deep"):
+        read_bytes(deep, "x.json", "json")
+    with pytest.raises(DocumentError, match="x_long: is 20,001 characters long"):
+        read_bytes(json.dumps({"x_long": "a" * 20_001}).encode(), "x.json", "json")
+
+
+def test_a_hostile_key_cannot_forge_a_second_output_line() -> None:
+    (problem,) = problems_of('"x\\nforged.toml: 0 error(s)" = 1\n')
+    assert "\n" not in problem
+    assert problem.startswith("doc.toml: 'x\\nforged.toml: 0 error(s)': unknown key")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://x<img\tsrc=x\tonerror=alert(1)>", "https://x\n\n# heading", "https://", "https:/x", "ftp://x"],
+)
+def test_urls_that_could_break_out_of_markup_are_refused(url: str) -> None:
+    text = f"[[sources]]\nid = 's'\ntitle = 't'\nurl = {json.dumps(url)}\n"
+    assert problems_of(text)[0].endswith("is not an http or https URL")
+
+
+def test_names_made_only_of_control_characters_are_empty() -> None:
+    text = '[[actors]]\nid = "a"\nname = "\\u001b\\u202e"\nkind = "other"\n'
+    assert problems_of(text) == ["doc.toml:3: actors[0].name: must not be empty"]
+
+
+def test_byte_order_mark_is_ignored() -> None:
+    doc = read_bytes(b"\xef\xbb\xbf" + GOOD.encode(), "doc.toml", "toml")
+    assert doc.meta.title == "Test dossier"
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(DocumentError) as caught:
+        read_file(fifo)
+    assert str(caught.value) == f"{fifo}: is not a regular file"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from stat import S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import tomli
 
 from .paths import default_dossier, user_cache_dir, user_config_file
 from .problems import FaultlineError
-from .reader import type_name
+from .reader import key_path, shorten, type_name
 
 DEFAULT_INTERVAL = 900.0
 DEFAULT_TIMEOUT = 30.0
@@ -83,7 +84,7 @@ class _Reader:
         for name in raw:
             if name not in allowed:
                 raise self.error(
-                    f"{key}.{name}" if key else name,
+                    key_path(key, name),
                     "unknown key (allowed: " + ", ".join(allowed) + ")",
                 )
         return raw
@@ -92,7 +93,7 @@ class _Reader:
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
             raise self.error(key, f"expected a number of seconds, got {type_name(raw)}")
         if not low <= raw <= high:
-            raise self.error(key, f"{raw} is out of range ({low:g} to {high:g})")
+            raise self.error(key, f"{shorten(raw)} is out of range ({low:g} to {high:g})")
         return float(raw)
 
     def string(self, raw: Any, key: str) -> str:
@@ -106,6 +107,8 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
     if path is None:
         return Config()
     try:
+        if not S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
+            raise ConfigError(f"{path}: is not a regular file")
         data = path.read_bytes()
     except OSError as error:
         raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from None
@@ -116,6 +119,8 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
     except tomli.TOMLDecodeError as error:
         where = f"{path}:{error.lineno}:{error.colno}" if getattr(error, "lineno", None) else str(path)
         raise ConfigError(f"{where}: TOML syntax error: {getattr(error, 'msg', error)}") from None
+    except (ValueError, RecursionError):  # a 5,000-digit number; nesting past tomli's limit
+        raise ConfigError(f"{path}: TOML syntax error: a value is too large or too deeply nested") from None
     return parse_config(raw, path)
 
 

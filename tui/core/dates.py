@@ -215,7 +215,8 @@ def _parse_text(text: str) -> EDate:
         raise _error(text, "an interval needs at least one known end")
     start = None if start_text == _OPEN else _parse_simple(start_text, text)
     end = None if end_text == _OPEN else _parse_simple(end_text, text)
-    if start is not None and end is not None and start.earliest > end.earliest:
+    # After means wholly after: "2013-06/2013" runs from June to the end of 2013.
+    if start is not None and end is not None and end.latest is not None and start.earliest > end.latest:
         raise _error(text, f"its start, {start_text}, is after its end, {end_text}")
     anchor = start if start is not None else end
     assert anchor is not None

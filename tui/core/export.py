@@ -4,6 +4,7 @@ dataset and so serve as feeds), a Markdown brief, and the timeline as CSV."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -67,8 +68,15 @@ def to_document(dataset: Dataset) -> dict[str, Any]:
     return document
 
 
+def _json_default(value: Any) -> str:
+    """TOML dates and times in x_* values: JSON has no such type, so they become text."""
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
 def to_json(dataset: Dataset) -> str:
-    return json.dumps(to_document(dataset), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(to_document(dataset), ensure_ascii=False, indent=2, default=_json_default) + "\n"
 
 
 def _drop_nulls(value: Any) -> Any:
@@ -212,8 +220,8 @@ CSV_COLUMNS = (
 
 
 def csv_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is prefixed with '."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ tab or CR gets a '."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def to_csv(dataset: Dataset) -> str:

@@ -19,10 +19,21 @@ from pathlib import Path
 
 from .. import __version__
 from .atomic import write_atomic
-from .model import Document
+from .dates import EDate
+from .model import Actor, Citation, Disagreement, Document, Event, Meta, Origin, Position, Source
 
-# Bump when the model changes shape; entries from other versions are ignored.
-SCHEMA = f"faultline-parsed/1 {__version__} py{sys.version_info[0]}.{sys.version_info[1]}"
+
+def _schema() -> str:
+    """Changes whenever the model's records change shape, so old entries are ignored."""
+    shapes = ";".join(
+        f"{cls.__name__}:{','.join(cls.__dataclass_fields__)}"
+        for cls in (Document, Meta, Source, Actor, Disagreement, Position, Event, Citation, Origin, EDate)
+    )
+    digest = hashlib.sha256(shapes.encode()).hexdigest()[:16]
+    return f"faultline-parsed/1 {__version__} py{sys.version_info[0]}.{sys.version_info[1]} {digest}"
+
+
+SCHEMA = _schema()
 MIN_SIZE = 256 * 1024  # smaller documents parse in a few milliseconds: not worth a file
 
 
@@ -47,12 +58,14 @@ class ParsedCache:
         try:
             with open(self.entry(path, layer), "rb") as handle:
                 header = pickle.load(handle)
-                if header != (SCHEMA, str(path), layer, _fingerprint(stat)):
+                if header[:4] != (SCHEMA, str(path), layer, _fingerprint(stat)):
                     return None
-                with gc_paused():
-                    document = pickle.load(handle)
-        except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError,
-                IndexError, pickle.UnpicklingError, MemoryError, RecursionError):  # fmt: skip
+                payload = handle.read()
+            if hashlib.sha256(payload).hexdigest() != header[4]:
+                return None  # damaged on disk: read the document afresh
+            with gc_paused():
+                document = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is only a miss
             return None
         return document if isinstance(document, Document) else None
 
@@ -62,7 +75,9 @@ class ParsedCache:
         try:
             if _fingerprint(os.stat(path)) != _fingerprint(stat):
                 return  # changed while it was read: the next start reads it afresh
-            header = pickle.dumps((SCHEMA, str(path), layer, _fingerprint(stat)))
-            write_atomic(self.entry(path, layer), header + pickle.dumps(document, protocol=5))
+            payload = pickle.dumps(document, protocol=5)
+            digest = hashlib.sha256(payload).hexdigest()
+            header = pickle.dumps((SCHEMA, str(path), layer, _fingerprint(stat), digest))
+            write_atomic(self.entry(path, layer), header + payload)
         except (OSError, pickle.PicklingError, RecursionError):
             pass  # a cache that cannot be written only costs the next start some time

@@ -14,6 +14,7 @@ import gc
 import json
 import re
 import sys
+from stat import S_ISREG
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,9 +51,13 @@ from .problems import DocumentError, Problem
 from .text import sanitise
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}\Z")
+INT_LIMIT = 2**63  # TOML integers are 64-bit; JSON ones are held to the same range
 COUNTRY_RE = re.compile(r"[A-Z]{3}\Z")
 WIKIDATA_RE = re.compile(r"Q[1-9][0-9]*\Z")
-URL_RE = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
+# http(s), a host, and no white space, quotes or angle brackets anywhere: a URL that
+# could break out of a Markdown autolink or a terminal hyperlink is not a URL.
+URL_RE = re.compile(r"https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*\Z", re.IGNORECASE)
+MAX_EXTRA_DEPTH = 32
 
 NAME_LIMIT = 300
 TEXT_LIMIT = 20_000
@@ -88,8 +93,23 @@ def type_name(value: object) -> str:
 
 
 def shorten(value: object, limit: int = 60) -> str:
-    text = repr(value)
+    """A value as quoted in a message: repr (so control characters show as escapes), cut."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return "a number too large to show"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        text = f"<{type_name(value)}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
+
+
+def key_path(parent: str, key: object) -> str:
+    """``parent.key``, quoting a key that is not plain (a hostile key cannot forge a line)."""
+    shown = key if isinstance(key, str) and SIMPLE_KEY.match(key) else shorten(key, 40)
+    return f"{parent}.{shown}" if parent else str(shown)
 
 
 class _Invalid(Exception):
@@ -133,15 +153,31 @@ class _Checker:
         self.sanitised += removed
         return clean
 
-    def extra(self, value: object) -> object:
-        """x_* values are kept (for export) but their text is cleaned like any other."""
+    def extra(self, value: object, path: str, depth: int = 0) -> object:
+        """x_* values are kept (for export) under the same text rules as any other value."""
+        if depth > MAX_EXTRA_DEPTH:
+            raise _Invalid(path, f"is nested more than {MAX_EXTRA_DEPTH} levels deep")
         if isinstance(value, str):
+            if len(value) > TEXT_LIMIT:
+                raise _Invalid(path, f"is {len(value):,} characters long; the limit is {TEXT_LIMIT:,}")
             return self.clean(value)
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int):
+            if not -INT_LIMIT <= value < INT_LIMIT:
+                raise _Invalid(path, "is an integer outside the 64-bit range")
+            return value
+        if isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                raise _Invalid(path, "is not a finite number")
+            return value
         if isinstance(value, list):
-            return [self.extra(v) for v in value]
+            return [self.extra(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
         if isinstance(value, dict):
-            return {k: self.extra(v) for k, v in value.items()}
-        return value
+            return {
+                self.clean(k): self.extra(v, key_path(path, k), depth + 1) for k, v in value.items()
+            }
+        return value  # TOML dates and times
 
     def record(
         self, raw: object, path: str, spec: Mapping[str, Converter], required: tuple[str, ...]
@@ -163,10 +199,14 @@ class _Checker:
                 if key.startswith("x_"):
                     if extra is None:
                         extra = {}
-                    extra[key] = self.extra(value)
+                    try:
+                        extra[self.clean(key)] = self.extra(value, key_path(path, key))
+                    except _Invalid as invalid:
+                        self.fail(invalid.path, invalid.message)
+                        ok = False
                     continue
                 self.fail(
-                    f"{path}.{key}",
+                    key_path(path, key),
                     "unknown key (allowed: " + ", ".join(spec) + "; extensions start with x_)",
                 )
                 ok = False
@@ -192,9 +232,10 @@ def _text(limit: int, nonempty: bool = False) -> Converter:
             raise _Invalid(
                 f"{parent}.{key}", f"is {len(value):,} characters long; the limit is {limit:,}"
             )
-        if nonempty and not value.strip():
+        clean = c.clean(value)
+        if nonempty and not clean.strip():
             raise _Invalid(f"{parent}.{key}", "must not be empty")
-        return c.clean(value)
+        return clean
 
     return convert
 
@@ -242,7 +283,7 @@ def IDS(c: _Checker, value: object, parent: str, key: str) -> tuple[str, ...]:
 def STRINGS(c: _Checker, value: object, parent: str, key: str) -> tuple[str, ...]:
     if type(value) is not list:
         raise _Invalid(f"{parent}.{key}", f"expected an array, got {type_name(value)}")
-    return tuple(NAME(c, item, parent, f"{key}[{i}]") for i, item in enumerate(value))
+    return tuple(TEXT(c, item, parent, f"{key}[{i}]") for i, item in enumerate(value))
 
 
 def _enum(choices: tuple[str, ...]) -> Converter:
@@ -263,7 +304,7 @@ def _integer(low: int, high: int) -> Converter:
         if type(value) is not int:  # bool is an int subclass: refused too
             raise _Invalid(f"{parent}.{key}", f"expected an integer, got {type_name(value)}")
         if not low <= value <= high:
-            raise _Invalid(f"{parent}.{key}", f"{value} is out of range ({low} to {high})")
+            raise _Invalid(f"{parent}.{key}", f"{shorten(value)} is out of range ({low} to {high})")
         return value
 
     return convert
@@ -427,27 +468,34 @@ KINDS: tuple[tuple[Kind, type, dict, tuple[str, ...]], ...] = (
 class TomlLines:
     """Finds the line of an entity or key in TOML source text, only when a problem needs it.
 
-    tomli reports no positions for values, so the source is scanned for array-of-tables
-    headers (``[[events]]``, ``[[disagreements.positions]]``) and counted.
+    tomli reports no positions for values, so the source is scanned for table headers
+    (``[[events]]``, ``[[disagreements.positions]]``, ``[meta]``) and they are counted.
+    The scan is linear (no backtracking regex: the text is untrusted) and skips lines
+    inside multi-line strings, so a header-like line in a summary does not count.
     """
-
-    HEADER = re.compile(r"^[ \t]*\[(\[?)[ \t]*([A-Za-z0-9_.\-\" \t]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
         self.entities: dict[tuple, int] = {}
         self.tables: dict[str, int] = {}
+        self.in_string: set[int] = set()  # lines inside a multi-line string
         counts: dict[str, int] = {}
         parent = -1
+        delimiter: str | None = None
         for number, line in enumerate(self.lines, start=1):
-            match = self.HEADER.match(line)
-            if match is None:
+            if delimiter is not None:
+                self.in_string.add(number)
+                if line.count(delimiter) % 2 == 1:
+                    delimiter = None
                 continue
-            name = re.sub(r"[\s\"]", "", match.group(2))
-            if not match.group(1):
+            delimiter = self._opens_string(line)
+            header = self._header(line)
+            if header is None:
+                continue
+            name, is_array = header
+            if not is_array:
                 self.tables.setdefault(name, number)
-                continue
-            if name == "disagreements.positions":
+            elif name == "disagreements.positions":
                 index = counts.get(f"positions@{parent}", 0)
                 counts[f"positions@{parent}"] = index + 1
                 self.entities[("disagreements", parent, "positions", index)] = number
@@ -458,6 +506,30 @@ class TomlLines:
                 if name == "disagreements":
                     parent = index
         self.headers = sorted(set(self.entities.values()) | set(self.tables.values()))
+
+    @staticmethod
+    def _opens_string(line: str) -> str | None:
+        """The delimiter of a multi-line string left open at the end of ``line``."""
+        for delimiter in ('"""', "'''"):
+            if delimiter in line and line.count(delimiter) % 2 == 1:
+                return delimiter
+        return None
+
+    @staticmethod
+    def _header(line: str) -> tuple[str, bool] | None:
+        stripped = line.strip()
+        if not stripped.startswith("["):
+            return None
+        is_array = stripped.startswith("[[")
+        close = stripped.find("]]" if is_array else "]")
+        if close < 0:
+            return None
+        rest = stripped[close + (2 if is_array else 1) :].strip()
+        if rest and not rest.startswith("#"):
+            return None
+        inner = stripped[2 if is_array else 1 : close]
+        name = "".join(ch for ch in inner if ch not in " \t\"'")
+        return name, is_array
 
     def locate(self, path: str) -> int | None:
         steps = re.findall(r"([A-Za-z0-9_\-]+)(?:\[(\d+)\])?", path)
@@ -484,14 +556,27 @@ class TomlLines:
         if key is None:
             return start or None
         end = next((h for h in self.headers if h > start), len(self.lines) + 1)
-        pattern = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=")
+        pattern = re.compile(rf"[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*[=.]")
         for number in range(start + 1, end):
-            if pattern.match(self.lines[number - 1]):
+            if number not in self.in_string and pattern.match(self.lines[number - 1]):
                 return number
         return start or None
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+def _without_bom(data: bytes) -> bytes:
+    """Editors on some systems save UTF-8 with a byte order mark; it carries no meaning."""
+    return data[3:] if data.startswith(BOM) else data
+
+
+def _too_many_digits(error: ValueError) -> bool:
+    return "Exceeds the limit" in str(error)
+
+
 def parse_toml(data: bytes, name: str) -> tuple[dict, str]:
+    data = _without_bom(data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -511,6 +596,9 @@ def parse_toml(data: bytes, name: str) -> tuple[dict, str]:
         ) from None
     except RecursionError:
         raise DocumentError([Problem(name, "TOML is nested too deeply to read")]) from None
+    except ValueError as error:  # tomli turns a number of over 4,300 digits into an int
+        reason = "a number has too many digits" if _too_many_digits(error) else "cannot be read"
+        raise DocumentError([Problem(name, f"TOML syntax error: {reason}")]) from None
 
 
 def _no_constant(value: str) -> None:
@@ -518,6 +606,7 @@ def _no_constant(value: str) -> None:
 
 
 def parse_json(data: bytes, name: str) -> dict:
+    data = _without_bom(data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -531,7 +620,8 @@ def parse_json(data: bytes, name: str) -> dict:
             [Problem(name, f"JSON syntax error: {error.msg}", line=error.lineno, column=error.colno)]
         ) from None
     except ValueError as error:
-        raise DocumentError([Problem(name, f"JSON syntax error: {error}")]) from None
+        reason = "a number has too many digits" if _too_many_digits(error) else str(error)
+        raise DocumentError([Problem(name, f"JSON syntax error: {reason}")]) from None
     except RecursionError:
         raise DocumentError([Problem(name, "JSON is nested too deeply to read")]) from None
     if not isinstance(value, dict):
@@ -638,14 +728,20 @@ def _build(
     lines: TomlLines | None,
 ) -> Document | None:
     fmt = raw.get("format")
-    if fmt is None:
+    if "format" not in raw:
         if require_format:
             checker.fail("format", f"missing; a feed must say format = \"{FORMAT}\"")
     elif fmt != FORMAT:
         checker.fail("format", f"unknown format {shorten(fmt)}; this reader knows \"{FORMAT}\"")
     for key in raw:
-        if key not in TOP_KEYS and not key.startswith("x_"):
-            checker.fail(key, "unknown key (allowed: " + ", ".join(TOP_KEYS) + "; extensions start with x_)")
+        if key.startswith("x_"):  # checked like any extension value, then not kept
+            try:
+                checker.extra(raw[key], key_path("", key))
+            except _Invalid as invalid:
+                checker.fail(invalid.path, invalid.message)
+            continue
+        if key not in TOP_KEYS:
+            checker.fail(key_path("", key), "unknown key (allowed: " + ", ".join(TOP_KEYS) + "; extensions start with x_)")
     total = sum(len(raw[k]) for k in ("sources", "actors", "disagreements", "events") if isinstance(raw.get(k), list))
     if total > ENTITY_LIMIT:
         checker.fail("", f"holds {total:,} entities; the limit is {ENTITY_LIMIT:,} per document")
@@ -681,7 +777,7 @@ def _build(
                     line = lines.locate(other) if lines else None
                     checker.fail(
                         f"{where}.id",
-                        f"duplicate {kind.singular} id '{ident}': also at {other}"
+                        f"duplicate {kind.singular} id {shorten(ident)}: also at {other}"
                         + (f" (line {line})" if line else ""),
                     )
                     continue
@@ -716,6 +812,8 @@ def read_file(path: Path, *, layer: str | None = None, cache: ParsedCache | None
         raise DocumentError([Problem(name, "not a .toml or .json document")])
     try:
         stat = path.stat()
+        if not S_ISREG(stat.st_mode):  # a FIFO or device would block or never end
+            raise DocumentError([Problem(name, "is not a regular file")])
         if cache is not None and (cached := cache.get(path, layer, stat)) is not None:
             return cached
         data = path.read_bytes()

@@ -3,6 +3,10 @@
 Removed: C0 controls other than newline and tab, DEL, C1 controls (so ESC and every
 ANSI, OSC 8 and OSC 52 sequence with it) and the bidi overrides U+202A-U+202E and
 U+2066-U+2069. What is removed is counted so the layer can report it.
+
+Lone surrogates (U+D800-U+DFFF) are removed too: JSON escapes can smuggle them in, and
+they cannot be written to a UTF-8 terminal or file. This is a compatible addition to
+the spec's list (no valid document contains them).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ _REMOVED = (
     + list(range(0x80, 0xA0))
     + list(range(0x202A, 0x202F))
     + list(range(0x2066, 0x206A))
+    + list(range(0xD800, 0xE000))
 )
 _TABLE = dict.fromkeys(_REMOVED)
 _UNSAFE = re.compile("[" + "".join(re.escape(chr(c)) for c in _REMOVED) + "]")
