@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 def say(text: str, *, err: bool = False) -> None:
     """Print a message that may quote untrusted text: no control sequence reaches the terminal."""
     clean, _ = sanitise(text)
+    # One message, one line: a newline in a file name or key must not forge another line.
+    clean = clean.replace("\n", "\\n")
     print(clean, file=sys.stderr if err else sys.stdout)
 
 
@@ -78,28 +80,38 @@ def data_paths(args: argparse.Namespace, config: Config) -> list[Path]:
     return [Path(p) for p in given] if given else list(config.data_paths)
 
 
-def feed_layers(args: argparse.Namespace, config: Config, *, announce: bool) -> tuple[list[Layer], bool]:
+def feed_layers(
+    args: argparse.Namespace, config: Config, *, announce: bool
+) -> tuple[list[Layer], bool, list[str]]:
     """Layers for the configured and given feeds: fetched now, or the cached copies when
-    offline or unreachable. Returns the layers and whether every feed was fetched."""
+    offline or unreachable. Returns the layers, whether every feed was fetched (and
+    saved), and the names of feeds left out because no copy at all could be had."""
     if not config.feeds and not getattr(args, "feed", None):
-        return [], True
-    from .core.feed import FeedCache, feeds_from, fetch_all
+        return [], True, []
+    from .core.feed import FeedCache, FeedStatus, feeds_from, fetch_all
 
     feeds = feeds_from(config, getattr(args, "feed", None) or [])
     if not feeds:
-        return [], True
+        return [], True, []
     cache = FeedCache(config.cache_dir)
     outcomes = fetch_all(feeds, cache, offline=getattr(args, "offline", False))
     layers: list[Layer] = []
+    missing: list[str] = []
     ok = True
     for outcome in outcomes:
         if outcome.failed:
             ok = False
-        if announce or outcome.failed:
-            say(outcome.describe(), err=outcome.failed)
+        if announce:
+            for line in outcome.lines(details=True):
+                say(line, err=outcome.failed)
+        elif outcome.failed or outcome.status is FeedStatus.CACHED:
+            for n, line in enumerate(outcome.lines()):
+                say(("warning: " if n == 0 else "") + line, err=True)
         if outcome.layer is not None:
             layers.append(outcome.layer)
-    return layers, ok
+        else:
+            missing.append(outcome.feed.name)
+    return layers, ok, missing
 
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
@@ -134,14 +146,19 @@ def _warning(document: str, message: str):
     return Problem(document, message, warning=True)
 
 
-def load_dataset(args: argparse.Namespace, config: Config) -> tuple[Dataset, bool]:
-    feeds, ok = feed_layers(args, config, announce=False)
+def load_dataset(args: argparse.Namespace, config: Config) -> tuple[Dataset, list[str]]:
+    """The merged local data and feeds; also the feeds left out for want of any copy."""
+    feeds, _, missing = feed_layers(args, config, announce=False)
     dataset = load(data_paths(args, config), feeds)
-    return dataset, ok
+    return dataset, missing
 
 
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
-    dataset, _ = load_dataset(args, config)
+    dataset, missing = load_dataset(args, config)
+    if missing:  # an export without a feed that was asked for would look complete and not be
+        names = ", ".join(missing)
+        say(f"faultline: not exported: no copy of feed {names} could be fetched or found in the cache", err=True)
+        return EXIT_INVALID
     for problem in dataset.problems:
         say(str(problem), err=True)
     text = export(dataset, args.format)
@@ -164,7 +181,7 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
     if not feeds_from(config, getattr(args, "feed", None) or []):
         say("no feeds: add [[feeds]] to the configuration or give --feed URL", err=True)
         return EXIT_USAGE
-    _, ok = feed_layers(args, config, announce=True)
+    _, ok, _ = feed_layers(args, config, announce=True)
     return EXIT_OK if ok else EXIT_INVALID
 
 

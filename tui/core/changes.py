@@ -1,0 +1,246 @@
+"""What changed between two versions of the data: entities added, changed (which fields)
+and removed, by kind and id, so the dashboard can mark them until seen and the
+``fetch`` command can print them.
+
+Origins and replacement bookkeeping are not content: an entity that moved from one
+file or feed to another without saying anything new has not changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from .dates import EDate
+from .merge import Dataset, Layer
+from .model import Entity, Kind, Meta
+
+ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+_SYMBOL = {ADDED: "+", CHANGED: "~", REMOVED: "-"}
+_BOOKKEEPING = ("origin", "replaced")
+
+Side = Dataset | Layer | Iterable[Layer] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entity that was added, changed or removed."""
+
+    kind: Kind
+    id: str
+    action: str  # ADDED, CHANGED or REMOVED
+    fields: tuple[str, ...] = ()  # for CHANGED: the fields that differ, in spec order
+    before: Entity | None = None
+    after: Entity | None = None
+
+    @property
+    def key(self) -> tuple[Kind, str]:
+        return (self.kind, self.id)
+
+    @property
+    def label(self) -> str:
+        """The entity's title or name as it reads now (or last read, when removed)."""
+        entity = self.after if self.after is not None else self.before
+        return getattr(entity, "title", None) or getattr(entity, "name", None) or self.id
+
+    def __str__(self) -> str:
+        text = f"{_SYMBOL[self.action]} {self.kind.singular} {self.id}: {self.label}"
+        if self.fields:
+            text += " (" + ", ".join(self.fields) + ")"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Everything that differs between two versions, each list sorted by kind then id."""
+
+    added: tuple[Change, ...] = ()
+    changed: tuple[Change, ...] = ()
+    removed: tuple[Change, ...] = ()
+    meta: tuple[str, ...] = ()  # header fields (title, summary, as_of) that differ
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.meta)
+
+    def __len__(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+    def __iter__(self) -> Iterator[Change]:
+        yield from self.added
+        yield from self.changed
+        yield from self.removed
+
+    def keys(self) -> frozenset[tuple[Kind, str]]:
+        return frozenset(change.key for change in self)
+
+    def of_kind(self, kind: Kind) -> list[Change]:
+        return [change for change in self if change.kind is kind]
+
+    def get(self, kind: Kind, ident: str) -> Change | None:
+        return next((c for c in self if c.kind is kind and c.id == ident), None)
+
+    def summary(self) -> str:
+        """``2 added, 1 changed, 0 removed``, or ``no changes``."""
+        if not self:
+            return "no changes"
+        text = f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+        if self.meta:
+            text += "; header changed (" + ", ".join(self.meta) + ")"
+        return text
+
+    def lines(self, limit: int | None = None) -> list[str]:
+        """One line per change, as ``faultline fetch`` prints them; past ``limit`` a count."""
+        out = [str(change) for change in self]
+        if limit is not None and len(out) > limit:
+            out = out[:limit] + [f"… and {len(out) - limit} more"]
+        return out
+
+
+def compare(before: Side, after: Side) -> Changes:
+    """Compare two datasets, two layers (or lists of layers); None is the empty side."""
+    old_tables, old_meta = _tables(before)
+    new_tables, new_meta = _tables(after)
+    added: list[Change] = []
+    changed: list[Change] = []
+    removed: list[Change] = []
+    for kind in Kind:
+        old, new = old_tables[kind], new_tables[kind]
+        for ident in sorted(new.keys() - old.keys()):
+            added.append(Change(kind, ident, ADDED, after=new[ident]))
+        for ident in sorted(old.keys() - new.keys()):
+            removed.append(Change(kind, ident, REMOVED, before=old[ident]))
+        for ident in sorted(old.keys() & new.keys()):
+            a, b = old[ident], new[ident]
+            if a is b:
+                continue
+            fields = differing_fields(a, b)
+            if fields:
+                changed.append(Change(kind, ident, CHANGED, fields, before=a, after=b))
+    return Changes(
+        tuple(added), tuple(changed), tuple(removed), differing_fields(old_meta, new_meta)
+    )
+
+
+def differing_fields(a: object, b: object) -> tuple[str, ...]:
+    """The content fields of two records of one type that differ (``x_`` extensions count)."""
+    if a == b and not _extras(a) and not _extras(b):
+        return ()  # the fast path: dataclass equality ignores only origin and extras
+    out = []
+    for f in dataclasses.fields(a):  # type: ignore[arg-type]
+        if f.name in _BOOKKEEPING:
+            continue
+        if _norm(getattr(a, f.name)) != _norm(getattr(b, f.name)):
+            out.append(f.name)
+    return tuple(out)
+
+
+def _extras(record: object) -> bool:
+    """Whether a record or anything nested in it carries x_ extension values."""
+    if getattr(record, "extra", None):
+        return True
+    for name in ("positions", "sources"):
+        for item in getattr(record, name, ()) or ():
+            if dataclasses.is_dataclass(item) and _extras(item):
+                return True
+    return False
+
+
+def _norm(value: object) -> object:
+    """A comparable form of a field value that, unlike ==, includes extension values."""
+    if isinstance(value, EDate):
+        return value.text
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple(
+            (f.name, _norm(getattr(value, f.name)))
+            for f in dataclasses.fields(value)
+            if f.name not in _BOOKKEEPING
+        )
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _norm(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_norm(v) for v in value)
+    return value
+
+
+def _tables(side: Side) -> tuple[dict[Kind, dict[str, Entity]], Meta]:
+    if side is None:
+        return {kind: {} for kind in Kind}, Meta()
+    if isinstance(side, Dataset):
+        return {kind: side.table(kind) for kind in Kind}, side.meta
+    layers = (side,) if isinstance(side, Layer) else tuple(side)
+    tables: dict[Kind, dict[str, Entity]] = {kind: {} for kind in Kind}
+    meta = Meta()
+    for layer in layers:
+        for document in layer.documents:
+            meta = _merge_meta(meta, document.meta)
+            for kind in Kind:
+                table = tables[kind]
+                for entity in document.entities(kind):
+                    table[entity.id] = entity
+    return tables, meta
+
+
+def _merge_meta(old: Meta, new: Meta) -> Meta:
+    return Meta(
+        title=new.title if new.title is not None else old.title,
+        summary=new.summary if new.summary is not None else old.summary,
+        as_of=new.as_of if new.as_of is not None else old.as_of,
+        extra={**old.extra, **new.extra},
+    )
+
+
+class UnseenChanges:
+    """Marks entities "new" or "changed" until the analyst has seen them.
+
+    Feed each refresh's ``Changes`` to ``add``; an entity added and then changed
+    before it was seen stays "new"; one removed loses its mark.
+    """
+
+    NEW, CHANGED = "new", "changed"
+
+    def __init__(self) -> None:
+        self._marks: dict[tuple[Kind, str], str] = {}
+
+    def add(self, changes: Changes) -> None:
+        for change in changes.added:
+            self._marks[change.key] = self.NEW
+        for change in changes.changed:
+            self._marks.setdefault(change.key, self.CHANGED)
+        for change in changes.removed:
+            self._marks.pop(change.key, None)
+
+    def mark(self, kind: Kind, ident: str) -> str | None:
+        """ "new", "changed", or None when there is nothing unseen about it."""
+        return self._marks.get((kind, ident))
+
+    def seen(self, kind: Kind, ident: str) -> None:
+        self._marks.pop((kind, ident), None)
+
+    def seen_all(self, kind: Kind | None = None) -> None:
+        if kind is None:
+            self._marks.clear()
+        else:
+            for key in [k for k in self._marks if k[0] is kind]:
+                del self._marks[key]
+
+    def unseen(self, kind: Kind | None = None) -> list[tuple[Kind, str]]:
+        return sorted(k for k in self._marks if kind is None or k[0] is kind)
+
+    def __len__(self) -> int:
+        return len(self._marks)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._marks
+
+
+__all__ = [
+    "ADDED",
+    "CHANGED",
+    "REMOVED",
+    "Change",
+    "Changes",
+    "UnseenChanges",
+    "compare",
+    "differing_fields",
+]
