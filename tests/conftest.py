@@ -1,0 +1,67 @@
+"""Shared fixtures. The dashboard tests (tests/test_ui_*.py) use the ones below."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DOSSIER = REPO / "data" / "kazakhstan-2013.toml"
+
+
+# -- dashboard --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def default_dataset():
+    """The shipped dossier, read once, with origins relative to the repository so that
+    nothing on screen depends on where the checkout lives."""
+    import os
+
+    from tui.core.merge import load
+
+    here = os.getcwd()
+    os.chdir(REPO)
+    try:
+        return load([Path("data") / DOSSIER.name])
+    finally:
+        os.chdir(here)
+
+
+@pytest.fixture
+def make_app(default_dataset, tmp_path) -> Callable:
+    """Build a dashboard app on the default dossier (or on ``dataset=`` / ``data_paths=``),
+    with its caches in a temporary directory."""
+    from tui.core.config import Config
+    from tui.ui.app import FaultlineApp
+
+    def build(**kwargs):
+        if "dataset" not in kwargs and "data_paths" not in kwargs:
+            kwargs["dataset"] = default_dataset
+        return FaultlineApp(Config(cache_dir=tmp_path / "cache"), **kwargs)
+
+    return build
+
+
+def screen_text(app) -> str:
+    """What the terminal shows right now, as plain text (one line per row)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+@pytest.fixture
+def screen() -> Callable:
+    return screen_text
+
+
+async def settle(app, pilot) -> None:
+    """Wait for the dossier worker, then for the screen to catch up."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+@pytest.fixture
+def ready() -> Callable:
+    return settle

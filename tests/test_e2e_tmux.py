@@ -1,0 +1,160 @@
+"""End to end: the installed ``faultline`` command in a real terminal (tmux, 80×24).
+
+Keys go in with ``send-keys``; what a person would see comes back from
+``capture-pane``, polled until a deadline rather than after fixed sleeps. A private
+tmux server (``-L``) and a temporary config, cache and working directory keep the
+user's own setup out of it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
+
+DEADLINE = 20.0  # seconds for any one thing to appear; generous for slow CI machines
+
+
+def faultline_command() -> str:
+    beside = Path(sys.executable).with_name("faultline")
+    found = str(beside) if beside.exists() else shutil.which("faultline")
+    if not found:
+        pytest.skip("the faultline command is not installed (pip install -e .)")
+    return found
+
+
+class Terminal:
+    def __init__(self, socket: str, session: str) -> None:
+        self.socket = socket
+        self.session = session
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [TMUX, "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=10,
+        )
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.tmux("send-keys", "-t", self.session, *(["-l"] if literal else []), *keys)
+
+    def screen(self, *, escapes: bool = False) -> str:
+        flags = ["-p", "-e"] if escapes else ["-p"]
+        result = self.tmux("capture-pane", *flags, "-t", self.session, check=False)
+        return result.stdout
+
+    def wait_for(self, text: str, *, gone: bool = False) -> str:
+        end = time.monotonic() + DEADLINE
+        screen = ""
+        while time.monotonic() < end:
+            screen = self.screen()
+            if (text in screen) != gone:
+                return screen
+            time.sleep(0.05)
+        state = "still shows" if gone else "never showed"
+        raise AssertionError(f"the terminal {state} {text!r}; it shows:\n{screen}")
+
+    def alive(self) -> bool:
+        return self.tmux("has-session", "-t", self.session, check=False).returncode == 0
+
+
+@pytest.fixture
+def terminal(tmp_path: Path):
+    command = faultline_command()
+    home = tmp_path / "home"
+    home.mkdir()
+    config = tmp_path / "config.toml"
+    config.write_text("[ui]\nanimations = false\n", encoding="utf-8")
+    socket = f"faultline-test-{uuid.uuid4().hex[:8]}"
+    session = "dash"
+    env = {
+        "FAULTLINE_CONFIG": str(config),
+        "FAULTLINE_CACHE_DIR": str(tmp_path / "cache"),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "TERM": "xterm-256color",  # and no COLORTERM: a 256-colour terminal
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+    }
+    term = Terminal(socket, session)
+    socket_path = ""
+    # `exec` so the pane (and the session) ends when faultline does.
+    env_args = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
+    unset = "-u COLORTERM -u NO_COLOR"
+    shell = f"cd {_quote(str(tmp_path))} && exec env {unset} {env_args} {_quote(command)}"
+    try:
+        term.tmux(
+            "-f", os.devnull, "new-session", "-d", "-s", session, "-x", "80", "-y", "24", shell
+        )
+        term.tmux("set-option", "-t", session, "remain-on-exit", "off", check=False)
+        socket_path = term.tmux(
+            "display-message", "-p", "#{socket_path}", check=False
+        ).stdout.strip()
+        yield term
+    finally:
+        term.tmux("kill-session", "-t", session, check=False)
+        term.tmux("kill-server", check=False)
+        if socket_path:
+            Path(socket_path).unlink(missing_ok=True)
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def test_a_person_browses_the_default_dossier_at_80x24(terminal: Terminal) -> None:
+    screen = terminal.wait_for("Actors 16/16")
+    assert "Kazakhstan and Eurasian integration, January 2013" in screen
+    assert "Alyaksandr Lukashenka" in screen and "Detail · actor" in screen
+    assert "16 actors · 5 disagreements · 7 events · 1 source" in screen
+    # Drawn with the 256-colour palette this terminal offers, not 24-bit colour.
+    coloured = terminal.screen(escapes=True)
+    assert "38;5;" in coloured and "38;2;" not in coloured
+
+    # Find Nazarbayev with the filter, focus on him, see his disagreements.
+    terminal.keys("/")
+    terminal.keys("nursultan", literal=True)
+    terminal.wait_for("Actors 1/16")
+    terminal.keys("Enter")
+    terminal.wait_for("⏎ Focus")  # the list has the keyboard again
+    terminal.keys("Enter")
+    screen = terminal.wait_for("Focus All › Nursultan Nazarbayev")
+    assert "2 Disagreements 2/5" in screen
+    terminal.keys("2")
+    screen = terminal.wait_for("Political vs purely economic")
+    assert "Establishing a Eurasian parliament" in screen
+    assert "Russian deliveries" not in screen
+
+    # Back out (the filter that found him comes back), clear it, then help and matrix.
+    terminal.keys("BSpace")
+    screen = terminal.wait_for("Focus All  (Enter on a row focuses it)")
+    assert "Filter “nursultan”" in screen
+    terminal.keys("Escape")
+    terminal.wait_for("Disagreements 5/5")
+    terminal.keys("?")
+    terminal.wait_for("Faultline keys")
+    terminal.keys("Escape")
+    terminal.wait_for("Faultline keys", gone=True)
+    terminal.keys("m")
+    screen = terminal.wait_for("Stance matrix")
+    assert "▼" in screen and "▲" in screen
+    terminal.keys("Escape")
+    terminal.wait_for("Stance matrix", gone=True)
+
+    # q quits and gives the terminal back.
+    terminal.keys("q")
+    end = time.monotonic() + DEADLINE
+    while terminal.alive() and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not terminal.alive(), terminal.screen()

@@ -1,0 +1,115 @@
+"""tui.core.search: what an analyst types finds the entities it should, in pane order."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.core.dates import parse_date
+from tui.core.model import Actor, Disagreement, Event
+from tui.core.search import (
+    SearchIndex,
+    actor_key,
+    disagreement_key,
+    event_key,
+    normalise,
+    terms,
+)
+
+
+def naive(keys: list[str], query: str) -> list[int] | None:
+    words = terms(query)
+    if not words:
+        return None
+    return [i for i, key in enumerate(keys) if all(w in key for w in words)]
+
+
+def test_normalise_folds_case_accents_and_spacing() -> None:
+    assert normalise("Lukašenka") == "lukasenka"
+    assert normalise("NUR\u00a0Otan\n party") == "nur otan party"
+    assert normalise("Straße") == "strasse"
+
+
+def test_terms_are_normalised_distinct_words() -> None:
+    assert terms("  Nur  OTAN nur ") == ("nur", "otan")
+    assert terms("   ") == ()
+
+
+def test_actor_key_covers_name_aliases_id_role_and_summary() -> None:
+    actor = Actor(
+        id="nazarbayev",
+        name="Nursultan Nazarbayev",
+        kind="person",
+        aliases=("Nazarbaev",),
+        role="President of Kazakhstan",
+        summary="Claims authorship of the Eurasian Union idea.",
+    )
+    key = actor_key(actor)
+    for word in ("nursultan", "nazarbaev", "nazarbayev", "president", "authorship"):
+        assert word in key
+
+
+def test_disagreement_and_event_keys_cover_titles_ids_summaries_and_dates() -> None:
+    disagreement = Disagreement(
+        id="oil-supply", title="Russian deliveries", summary="Tolling with China"
+    )
+    assert "oil-supply" in disagreement_key(disagreement)
+    assert "tolling" in disagreement_key(disagreement)
+    event = Event(
+        id="speech",
+        title="Envoys speech",
+        date=parse_date("2013-01-18"),
+        date_text="last Friday",
+        summary="Astana, to ambassadors",
+        status="planned",
+    )
+    key = event_key(event)
+    for word in ("speech", "envoys", "2013-01-18", "last friday", "ambassadors", "planned"):
+        assert word in key
+
+
+def test_search_matches_every_word_anywhere_in_the_key_in_pane_order() -> None:
+    keys = ["kazakhstan state astana", "russia state moscow", "nur otan party astana"]
+    index = SearchIndex(keys)
+    assert index.search("") is None
+    assert index.search("ASTANA") == [0, 2]
+    assert index.search("astana party") == [2]
+    assert index.search("state") == [0, 1]
+    assert index.search("nothing-like-this") == []
+
+
+def test_narrowing_while_typing_gives_the_same_answers_as_a_fresh_search() -> None:
+    keys = [normalise(f"event {i} {'alpha' if i % 3 else 'beta'} {i * 7}") for i in range(5000)]
+    index = SearchIndex(keys)
+    for query in ("b", "be", "bet", "beta", "beta 1", "beta 14", "bet", "alpha", "alpha 70"):
+        assert index.search(query) == naive(keys, query), query
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=st.lists(st.text(alphabet="abcde \n", max_size=12), max_size=40),
+    queries=st.lists(st.text(alphabet="abcde ", max_size=4), min_size=1, max_size=6),
+)
+def test_search_agrees_with_a_plain_scan(keys: list[str], queries: list[str]) -> None:
+    normalised = [normalise(k) for k in keys]
+    index = SearchIndex(normalised)
+    for query in queries:
+        assert index.search(query) == naive(normalised, query)
+
+
+def test_a_hundred_thousand_keys_index_and_filter() -> None:
+    keys = [normalise(f"event number {i} in the region of place{i % 1000}") for i in range(100_000)]
+    index = SearchIndex(keys)
+    assert len(index) == 100_000
+    found = index.search("place999")
+    assert found == [i for i in range(100_000) if i % 1000 == 999]
+    assert index.search("number 12345 ") == [12345]
+
+
+def test_search_does_not_import_textual() -> None:
+    code = "import sys, tui.core.search; print(any(m.startswith('textual') for m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -1,0 +1,651 @@
+"""The dashboard driven as an analyst drives it: keys, mouse, palette, matrix, sizes.
+
+Every test runs the real app headless (``App.run_test``) on the default dossier and
+asserts on what is on screen or what the panes hold; nothing sleeps to synchronise.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Input
+
+from tests.conftest import screen_text
+from tui.core.config import Config, UIConfig
+from tui.core.merge import load
+from tui.ui.app import FaultlineApp
+from tui.ui.detail import DetailPane
+from tui.ui.dossier import Ref
+from tui.ui.help import HelpScreen
+from tui.ui.matrix import MatrixScreen, StanceMatrix
+from tui.ui.pane import EntityPane
+from tui.ui.problems import ProblemsScreen
+
+WIDE = (120, 40)
+SMALL = (80, 24)
+
+
+def pane(app: FaultlineApp, name: str) -> EntityPane:
+    return app.dashboard.pane(name)
+
+
+def detail_text(app: FaultlineApp) -> str:
+    return "\n".join(str(block.content) for block in app.query_one(DetailPane).blocks)
+
+
+async def look(pilot, app: FaultlineApp) -> str:
+    """The screen once the last key's consequences have been drawn."""
+    await pilot.pause()
+    await pilot.pause()
+    return screen_text(app)
+
+
+def selected(app: FaultlineApp, name: str) -> str | None:
+    ref = pane(app, name).ref
+    return ref.id if ref else None
+
+
+async def move_to(pilot, app: FaultlineApp, name: str, ident: str) -> None:
+    """Press j until the cursor of pane ``name`` is on ``ident`` (as a person would)."""
+    for _ in range(50):
+        if selected(app, name) == ident:
+            return
+        await pilot.press("j")
+    raise AssertionError(f"{ident} not reachable in {name}")
+
+
+async def wait_until(pilot, condition, what: str, tries: int = 200) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+# -- start-up and layout ----------------------------------------------------------------------
+
+
+async def test_says_loading_until_the_dossier_is_read_then_shows_the_panes(
+    monkeypatch: pytest.MonkeyPatch, screen, tmp_path
+) -> None:
+    from tui.ui import app as app_module
+
+    release = threading.Event()
+    real = app_module.read_dossier
+
+    def slow_read(*args):
+        release.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(app_module, "read_dossier", slow_read)
+    from tests.conftest import DOSSIER
+
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert "Loading…" in screen(app)
+        assert "Actors 16/16" not in screen(app)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen(app)
+        assert "Loading…" not in text
+        assert "Actors 16/16" in text and "Disagreements 5/5" in text and "Timeline 7/7" in text
+
+
+async def test_header_titles_and_status_line_at_120x40(make_app, ready, screen) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        text = screen(app)
+        lines = text.splitlines()
+        assert "Kazakhstan and Eurasian integration, January 2013" in lines[0]
+        assert "as of 2013-01-23" in lines[0]
+        assert "16 actors · 5 disagreements · 7 events · 1 source" in text
+        # The compact tally of stances, and dates exactly as written with their headings.
+        assert re.search(r"escalating\s+Political vs purely economic integration\s+1▲ 6▼", text)
+        assert "── 2012 " in text and "── Planned & expected " in text
+        assert "../2025" in text and "planned · roughly even chance" in text
+        assert "last September" in text  # date_text where given
+        # Every list pane and the detail are side by side; the actors pane has the keyboard.
+        assert app.focused is pane(app, "actors")
+
+
+async def test_animations_are_off_unless_configured(make_app) -> None:
+    assert make_app().animation_level == "none"
+    animated = FaultlineApp(Config(ui=UIConfig(animations=True)), dataset=load([]))
+    assert animated.animation_level != "none"
+
+
+async def test_at_80x24_one_list_at_a_time_with_tabs(make_app, ready, screen) -> None:
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(app, pilot)
+        text = screen(app)
+        assert "1 Actors 16/16" in text and "2 Disagreements 5/5" in text
+        assert pane(app, "actors").display and not pane(app, "timeline").display
+        await pilot.press("3")
+        assert app.focused is pane(app, "timeline")
+        assert pane(app, "timeline").display and not pane(app, "actors").display
+        assert "2012-09    Nur Otan head and presidential" in screen(app)
+        # The detail stays beside the list, readable.
+        assert "Detail · event" in screen(app)
+
+
+async def test_tiny_terminal_and_resizing_do_not_crash(make_app, ready, screen) -> None:
+    app = make_app()
+    async with app.run_test(size=(20, 8)) as pilot:
+        await ready(app, pilot)
+        for key in (
+            "j",
+            "tab",
+            "enter",
+            "tab",
+            "j",
+            "enter",
+            "backspace",
+            "m",
+            "escape",
+            "question_mark",
+            "escape",
+        ):
+            await pilot.press(key)
+        for size in ((120, 40), (80, 24), (20, 8), (200, 60), (40, 10)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert screen(app)  # still drawing
+        assert app.is_running
+
+
+# -- moving around ----------------------------------------------------------------------------
+
+
+async def test_tab_and_shift_tab_cycle_through_the_panes(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        order = []
+        for _ in range(4):
+            order.append(app.focused.id)
+            await pilot.press("tab")
+        assert order == ["actors", "disagreements", "timeline", "detail"]
+        assert app.focused.id == "actors"
+        await pilot.press("shift+tab")
+        assert app.focused.id == "detail"
+        await pilot.press("2")
+        assert app.focused.id == "disagreements"
+
+
+async def test_cursor_keys_move_and_the_detail_follows(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        assert selected(app, "actors") == "lukashenka"
+        await pilot.press("j")
+        assert selected(app, "actors") == "by"
+        await pilot.pause()
+        assert detail_text(app).startswith("Belarus")
+        await pilot.press("down", "down", "k")
+        assert selected(app, "actors") == "cn"
+        await pilot.press("G")
+        assert selected(app, "actors") == "ru"
+        await pilot.press("g")
+        assert selected(app, "actors") == "lukashenka"
+        await pilot.press("pagedown")
+        assert pane(app, "actors").cursor > 5
+        await pilot.press("end", "pageup")
+        assert pane(app, "actors").cursor < 15
+
+
+async def test_timeline_cursor_skips_year_headings(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("3")
+        timeline = pane(app, "timeline")
+        assert timeline.cursor == 1  # row 0 is the 2012 heading
+        seen = []
+        for _ in range(8):
+            seen.append(selected(app, "timeline"))
+            await pilot.press("j")
+        assert None not in seen
+        assert seen[-1] == "latin-alphabet-target"
+
+
+# -- focus and back ---------------------------------------------------------------------------
+
+
+async def test_enter_focuses_backspace_steps_back_escape_clears(make_app, ready, screen) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await move_to(pilot, app, "actors", "nazarbayev")
+        await pilot.press("enter")
+        text = await look(pilot, app)
+        assert "Focus All › Nursultan Nazarbayev" in text
+        assert "Disagreements 2/5" in text and "Timeline 1/7" in text
+        assert "Nazarbayev tells foreign envoys" in text
+        assert "Russian deliveries" not in text  # not one of his disagreements
+
+        # Focus a disagreement from there: its parties and its events.
+        await pilot.press("tab")
+        assert selected(app, "disagreements") == "political-integration"
+        await pilot.press("enter")
+        text = await look(pilot, app)
+        assert "Nursultan Nazarbayev › Political vs purely economic integration" in text
+        assert "Actors 7/16" in text and "Timeline 5/7" in text
+        assert app.dashboard.trail == [
+            Ref("actor", "nazarbayev"),
+            Ref("disagreement", "political-integration"),
+        ]
+
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert app.dashboard.trail == [Ref("actor", "nazarbayev")]
+        assert "Disagreements 2/5" in screen(app)
+        assert detail_text(app).startswith("Nursultan Nazarbayev")
+
+        await pilot.press("escape")
+        await pilot.pause()
+        text = screen(app)
+        assert app.dashboard.trail == []
+        assert (
+            "Focus All  (Enter" in text and "Disagreements 5/5" in text and "Timeline 7/7" in text
+        )
+
+
+async def test_focused_row_is_marked_in_its_own_pane(make_app, ready, screen) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await move_to(pilot, app, "actors", "kz")
+        await pilot.press("enter", "j")
+        await pilot.pause()
+        assert re.search(r"●Kazakhstan\s", screen(app))
+
+
+async def test_detail_links_are_followed_by_keyboard(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await move_to(pilot, app, "actors", "nazarbayev")
+        await pilot.press("4")
+        detail = app.query_one(DetailPane)
+        assert app.focused is detail
+        await pilot.press("j")
+        link = detail.active_link
+        assert link is not None and link.ref == Ref("actor", "kz")  # member of Kazakhstan
+        await pilot.press("j", "j")
+        assert detail.active_link.ref == Ref("position", "political-integration", "nazarbayev")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.dashboard.trail[-1] == Ref("position", "political-integration", "nazarbayev")
+        text = detail_text(app)
+        assert text.startswith("Nursultan Nazarbayev on Political vs purely economic integration")
+        assert app.focused is detail  # keep reading and following
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert app.dashboard.trail == []
+
+
+async def test_detail_shows_history_citations_and_origin(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("2")
+        text = detail_text(app)
+        assert text.startswith("Political vs purely economic integration")
+        # Kazakhstan's history in as_of order, each with its stance and citation.
+        kz = text.index("Kazakhstan")
+        assert text.index("2012-09", kz) < text.index("2013-01-18", kz)
+        assert "“Kazakhstan distances itself from Moscow’s integration projects”" in text
+        assert "Centre for Eastern Studies (OSW), 2013-01-23" in text
+        assert "B2 (usually reliable, probably true) · para 1" in text
+        assert "From file data/kazakhstan-2013.toml:" in text
+
+
+# -- filter -----------------------------------------------------------------------------------
+
+
+async def test_slash_filters_every_pane_as_you_type(make_app, ready, screen) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"cyrillic")
+        text = await look(pilot, app)
+        assert "Actors 0/16" in text and "Disagreements 0/5" in text and "Timeline 2/7" in text
+        assert "No actors match “cyrillic”" in text
+        await pilot.press(*["backspace"] * 8, *"BAIKONUR")
+        assert "Disagreements 2/5" in await look(pilot, app)  # a title, and a summary mentioning it
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.focused is pane(app, "actors")
+        assert "Filter “BAIKONUR”" in screen(app)
+        await pilot.press("escape")  # no focus to clear: clears the filter
+        await pilot.pause()
+        assert "Disagreements 5/5" in screen(app)
+
+
+async def test_filter_matches_aliases_and_ids(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"lukashenko", "enter")
+        assert [selected(app, "actors")] == ["lukashenka"] and pane(app, "actors").shown == 1
+        await pilot.press("slash", "ctrl+u", *"nur-otan-chairman", "escape")
+        assert app.dashboard.filter_text == ""
+        assert pane(app, "actors").shown == 16
+
+
+# -- help, palette, matrix --------------------------------------------------------------------
+
+
+async def test_help_lists_every_binding(make_app, ready, screen) -> None:
+    import inspect
+
+    import tui.ui
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = "\n".join(str(w.render()) for w in app.screen.query(".help-what"))
+        keys = "\n".join(str(w.render()) for w in app.screen.query(".help-keys"))
+        # Every binding of every dashboard class, by its words.
+        from pkgutil import iter_modules
+        from importlib import import_module
+
+        for info in iter_modules(tui.ui.__path__):
+            module = import_module(f"tui.ui.{info.name}")
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                if not cls.__module__.startswith("tui.ui"):
+                    continue
+                for binding in cls.__dict__.get("BINDINGS", []):
+                    assert (binding.tooltip or binding.description) in shown, (cls, binding)
+        for key in (
+            "Tab",
+            "Shift+Tab",
+            "/",
+            "Backspace",
+            "Esc",
+            "m",
+            "?",
+            "Ctrl+P",
+            "r",
+            "q",
+            "g",
+            "G",
+        ):
+            assert re.search(rf"(^|\s){re.escape(key)}(\s|$)", keys, re.M), key
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_goes_to_an_actor_by_alias(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await pilot.press(*"lukashenko")
+        palette = app.screen
+
+        def first_hit() -> str:
+            options = palette.query_one("CommandList").options
+            return str(options[0].prompt) if options else ""
+
+        await wait_until(
+            pilot, lambda: "Go to actor: Alyaksandr Lukashenka" in first_hit(), "the hit"
+        )
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette to close"
+        )
+        await pilot.pause()
+        assert app.dashboard.trail == [Ref("actor", "lukashenka")]
+        assert app.focused is pane(app, "actors") and selected(app, "actors") == "lukashenka"
+
+
+async def test_palette_goes_to_an_event_and_a_disagreement(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        for query, ref, name in (
+            ("envoys", Ref("event", "nazarbayev-envoys-speech"), "timeline"),
+            ("baikonur", Ref("disagreement", "baikonur"), "disagreements"),
+        ):
+            await pilot.press("ctrl+p")
+            await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+            await pilot.press(*query)
+            hits = app.screen.query_one("CommandList")
+            await wait_until(pilot, lambda hits=hits: bool(hits.options), f"hits for {query}")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette), "close")
+            await pilot.pause()
+            assert app.dashboard.trail[-1] == ref
+            assert app.focused is pane(app, name) and selected(app, name) == ref.id
+
+
+async def test_palette_offers_the_app_commands(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await pilot.press(*"stance matrix")
+        palette = app.screen
+        await wait_until(
+            pilot,
+            lambda: any(
+                "Stance matrix" in str(o.prompt) for o in palette.query_one("CommandList").options
+            ),
+            "the matrix command",
+        )
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MatrixScreen), "the matrix")
+
+
+async def test_matrix_shows_current_stances_and_opens_a_position(make_app, ready, screen) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MatrixScreen)
+        text = screen(app)
+        assert "11 actors × 5 disagreements" in text
+        # Rows: Kazakhstan opposes the first two, supports the third, unknown on the rest.
+        assert re.search(r"Kazakhstan\s+▼\s+▼\s+▲\s+\?\s+\?", text)
+        assert re.search(r"Russia\s+▲\s+▲\s+\?\s+\?\s+\?", text)
+        assert re.search(r"China\s+·\s+·\s+\?\s+·\s+·", text)  # · = no position at all
+        assert "▲ support" in text and "· no position" in text  # the legend
+        matrix = app.screen.query_one(StanceMatrix)
+        while matrix.cell()[0] != "kz":
+            await pilot.press("j")
+        await pilot.press("l")
+        await pilot.pause()
+        text = await look(pilot, app)
+        # The position under the cursor, in full, below the matrix.
+        assert "Kazakhstan on Establishing a Eurasian parliament" in text
+        assert "Current stance  ▼ oppose  as of 2013-01-18" in text
+        await pilot.press("h", "enter")
+        await wait_until(pilot, lambda: bool(app.dashboard.trail), "the position to open")
+        assert not isinstance(app.screen, MatrixScreen)
+        assert app.dashboard.trail == [Ref("position", "political-integration", "kz")]
+        text = detail_text(app)
+        assert text.startswith("Kazakhstan on Political vs purely economic integration")
+        history = text[text.index("History (2)") :]
+        assert history.index("2012-09") < history.index("2013-01-18")  # oldest first
+
+
+async def test_matrix_follows_the_filter_and_closes_with_escape(make_app, ready, screen) -> None:
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"oil", "enter", "m")
+        await pilot.pause()
+        text = screen(app)
+        assert "× 1 disagreements" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, MatrixScreen)
+
+
+# -- mouse, refresh, warnings -----------------------------------------------------------------
+
+
+async def test_mouse_selects_rows_and_double_click_focuses(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        timeline = pane(app, "timeline")
+        await pilot.click(timeline, offset=(5, 2))  # border, heading, first event
+        assert app.focused is timeline
+        assert selected(app, "timeline") == "eurasian-parliament-criticism"
+        await pilot.double_click(timeline, offset=(5, 3))
+        await pilot.pause()
+        assert app.dashboard.trail == [Ref("event", "latin-alphabet-decision")]
+
+
+async def test_clicking_a_detail_link_follows_it(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        detail = app.query_one(DetailPane)
+        link = detail.links[0]  # Lukashenka is a member of Belarus
+        await pilot.click(link)
+        await pilot.pause()
+        assert app.dashboard.trail == [Ref("actor", "by")]
+
+
+async def test_refresh_without_feeds_says_so(make_app, ready, screen) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await ready(app, pilot)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "No feeds configured" in screen(app), "the notification")
+
+
+async def test_unresolved_references_are_counted_and_listed(
+    tmp_path, make_app, ready, screen
+) -> None:
+    doc = tmp_path / "dossier.toml"
+    doc.write_text(
+        '[[actors]]\nid = "a"\nname = "Alpha"\nkind = "state"\n'
+        '[[events]]\nid = "e"\ntitle = "Something"\ndate = "2020"\nactors = ["a", "ghost"]\n'
+    )
+    app = make_app(data_paths=[doc])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        assert "1 unresolved (w)" in screen(app)
+        await pilot.press("3")
+        assert "ghost (unresolved: no such actor)" in detail_text(app)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        assert "no actor 'ghost' is defined in any layer" in screen(app)
+
+
+async def test_a_rejected_document_is_reported_and_the_rest_still_loads(
+    tmp_path, make_app, ready, screen
+) -> None:
+    (tmp_path / "a.toml").write_text('[[actors]]\nid = "a"\nname = "Alpha"\nkind = "state"\n')
+    (tmp_path / "b.toml").write_text('[[actors]]\nid = "B"\nname = "Bad id"\nkind = "state"\n')
+    app = make_app(data_paths=[tmp_path])
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await ready(app, pilot)
+        status = str(app.dashboard.query_one("#status").render())
+        assert "Actors 1/1" in screen(app) and "1 rejected" in status
+        await wait_until(pilot, lambda: "b.toml" in screen(app), "a notification naming the file")
+
+
+async def test_show_dataset_keeps_the_focus_and_filter(make_app, ready, default_dataset) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await move_to(pilot, app, "actors", "ru")
+        await pilot.press("enter", "slash", *"moscow", "enter")
+        app.show_dataset(default_dataset)
+        await ready(app, pilot)
+        assert app.dashboard.trail == [Ref("actor", "ru")]
+        assert app.dashboard.filter_text == "moscow"
+        assert selected(app, "actors") == "ru"
+
+
+async def test_no_color_renders_without_colour_and_keeps_the_glyphs(
+    monkeypatch: pytest.MonkeyPatch, make_app, ready, screen
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        assert "1▲ 6▼" in screen(app)
+        svg = app.export_screenshot()
+    chrome = {"#ff5f57", "#febc2e", "#28c840", "#c5c8c6"}  # the SVG's window buttons and title
+    colours = set(re.findall(r"#[0-9a-fA-F]{6}\b", svg)) - chrome
+    assert colours
+    for colour in colours:
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert r == g == b, colour
+
+
+async def test_tabs_and_breadcrumb_are_clickable(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(app, pilot)
+        tabs = app.dashboard.query_one("#tabs")
+        text = str(tabs.render())
+        await pilot.click(tabs, offset=(text.index("3 Timeline") + 2, 0))
+        assert app.focused is pane(app, "timeline")
+        await pilot.press("1", "enter", "j", "enter")  # two entries on the trail
+        await pilot.pause()
+        assert len(app.dashboard.trail) == 2
+        crumbs = app.dashboard.query_one("#crumbs")
+        await pilot.click(crumbs, offset=(str(crumbs.render()).index("All") + 1, 0))
+        await pilot.pause()
+        assert app.dashboard.trail == []
+
+
+async def test_detail_says_where_an_entity_came_from_and_what_it_replaced(
+    tmp_path, make_app, ready
+) -> None:
+    first = tmp_path / "first.toml"
+    first.write_text('[[actors]]\nid = "kz"\nname = "Kazakhstan"\nkind = "state"\n')
+    second = tmp_path / "second.toml"
+    second.write_text('\n[[actors]]\nid = "kz"\nname = "Kazakhstan (revised)"\nkind = "state"\n')
+    app = make_app(data_paths=[first, second])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        text = detail_text(app)
+        assert text.startswith("Kazakhstan (revised)")
+        assert f"From file {second}:2" in text
+        assert f"Replaces the copy from file {first}:1" in text
+
+
+async def test_command_keys_typed_in_the_filter_are_text(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", "m", "question_mark", "q", "slash", "r", "1", "w")
+        assert app.dashboard.filter_input.value == "m?q/r1w"
+        assert app.is_running and app.screen is app.dashboard
+        assert app.focused is app.dashboard.filter_input
+
+
+async def test_configured_theme_is_used_and_an_unknown_one_is_reported(
+    default_dataset, screen
+) -> None:
+    app = FaultlineApp(Config(ui=UIConfig(theme="nord")), dataset=default_dataset)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
+    app = FaultlineApp(Config(ui=UIConfig(theme="no-such-theme")), dataset=default_dataset)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: "unknown theme" in screen(app), "the warning")
+        assert app.theme == "textual-dark"

@@ -1,0 +1,46 @@
+"""Snapshots of the screens people look at, at the sizes they use (fixed data, no clock,
+no blinking cursor). After an intended change: ``pytest --snapshot-update``, then look
+at the new SVGs in tests/__snapshots__/ before committing them."""
+
+from __future__ import annotations
+
+
+async def _loaded(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def test_dashboard_120x40(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_loaded)
+
+
+def test_dashboard_80x24(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_loaded)
+
+
+def test_dashboard_focused_on_an_actor_80x24(snap_compare, make_app) -> None:
+    async def focus_nazarbayev(pilot) -> None:
+        await _loaded(pilot)
+        await pilot.press("slash", *"nursultan", "enter", "enter", "2")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=focus_nazarbayev)
+
+
+def test_stance_matrix_120x40(snap_compare, make_app) -> None:
+    async def open_matrix(pilot) -> None:
+        await _loaded(pilot)
+        await pilot.press("m", "j", "j", "j", "j", "j")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=open_matrix)
+
+
+def test_stance_matrix_80x24(snap_compare, make_app) -> None:
+    async def open_matrix(pilot) -> None:
+        await _loaded(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_matrix)

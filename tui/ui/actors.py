@@ -1,0 +1,31 @@
+"""The actors pane: name, kind and role of every state, person, party and organisation."""
+
+from __future__ import annotations
+
+from .dossier import ACTORS
+from .pane import EntityPane
+from .rowlist import Piece, fit, one_line
+
+
+class ActorsPane(EntityPane):
+    pane = ACTORS
+    label = "Actors"
+    noun = "actors"
+
+    def render_row(self, value: int, width: int) -> list[Piece]:
+        assert self.dossier is not None
+        actor = self.dossier.actors[value]
+        name = one_line(actor.name)
+        kind_w = 12 if width >= 36 else 0
+        rest = width - (kind_w + 1 if kind_w else 0)
+        if width >= 52:
+            name_w = min(self.dossier.name_width, max(16, rest * 3 // 5))
+            role_w = rest - name_w - 1
+        else:
+            name_w, role_w = rest, 0
+        pieces: list[Piece] = [(fit(name, name_w), "")]
+        if kind_w:
+            pieces += [(" ", ""), (fit(actor.kind, kind_w), "dim")]
+        if role_w > 0 and actor.role:
+            pieces += [(" ", ""), (fit(one_line(actor.role), role_w, pad=False), "dim")]
+        return pieces

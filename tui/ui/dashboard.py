@@ -1,0 +1,565 @@
+"""The dashboard screen: actors, disagreements and timeline panes linked to a detail pane.
+
+Browsing state is two things: a trail of focused references (the breadcrumb; the top
+one narrows the other panes to what relates to it) and a filter query (narrows every
+pane). Both only change which row numbers each pane shows.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Callable
+
+from rich.cells import cell_len
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ..core.search import terms
+from .actors import ActorsPane
+from .detail import DetailPane
+from .disagreements import DisagreementsPane
+from .dossier import ACTORS, DISAGREEMENTS, PANES, TIMELINE, Dossier, Ref
+from .pane import EntityPane
+from .rowlist import RowList, fit
+from .timeline import TimelinePane
+
+DETAIL = "detail"
+ORDER = (ACTORS, DISAGREEMENTS, TIMELINE, DETAIL)
+TAB_LABELS = {
+    ACTORS: "Actors",
+    DISAGREEMENTS: "Disagreements",
+    TIMELINE: "Timeline",
+    DETAIL: "Detail",
+}
+
+# Below these sizes the layout changes: one list at a time beside the detail (narrow),
+# or one pane at a time (tiny).
+NARROW_WIDTH = 100
+TINY_WIDTH = 60
+TINY_HEIGHT = 14
+
+MUTED = "$foreground-muted"
+
+
+class ClickableLine(Static):
+    """One line of Content whose parts, by cell range, can be clicked."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+        self._targets: list[tuple[int, int, Callable[[], None]]] = []
+
+    def show(self, parts: list[tuple[str, str, Callable[[], None] | None]]) -> None:
+        pieces: list[tuple[str, str]] = []
+        targets: list[tuple[int, int, Callable[[], None]]] = []
+        x = 0
+        for text, style, action in parts:
+            width = cell_len(text)
+            if action is not None:
+                targets.append((x, x + width, action))
+            pieces.append((text, style))
+            x += width
+        self._targets = targets
+        self.update(Content.assemble(*pieces))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        for start, end, action in self._targets:
+            if start <= offset.x < end:
+                action()
+                return
+
+
+class FilterInput(Input):
+    """The ``/`` prompt: filters every pane as you type."""
+
+    BINDINGS = [
+        Binding(
+            "enter,down", "leave", "Done", show=False, tooltip="Keep the filter, back to the list"
+        ),
+    ]
+
+    def on_mount(self) -> None:
+        # A steady cursor: a blinking one repaints twice a second, which costs over SSH.
+        self.cursor_blink = False
+
+    def action_leave(self) -> None:
+        # A binding, not the Submitted message: the keyboard moves at once, so a key
+        # typed right after Enter already reaches the list.
+        self.screen.action_filter_done()  # type: ignore[attr-defined]
+
+
+class DashboardScreen(Screen[None]):
+    """Three linked lists, a detail pane, a breadcrumb, a filter and a status line."""
+
+    BINDINGS = [
+        Binding(
+            "tab", "next_pane", "Pane", tooltip="Next pane: actors, disagreements, timeline, detail"
+        ),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False, tooltip="Previous pane"),
+        Binding("1", "pane('actors')", "Actors", show=False, tooltip="Go to the actors pane"),
+        Binding(
+            "2",
+            "pane('disagreements')",
+            "Disagreements",
+            show=False,
+            tooltip="Go to the disagreements pane",
+        ),
+        Binding("3", "pane('timeline')", "Timeline", show=False, tooltip="Go to the timeline pane"),
+        Binding("4", "pane('detail')", "Detail", show=False, tooltip="Go to the detail pane"),
+        # Priority: handled before the keys after it are routed, so "/nur" typed fast (or
+        # pasted) all lands in the prompt. In the prompt, "/" is typed as text.
+        Binding(
+            "slash", "filter", "Filter", tooltip="Filter every pane as you type", priority=True
+        ),
+        # Not in the footer: the breadcrumb line shows both whenever there is a focus.
+        Binding("backspace", "back", "Back", show=False, tooltip="Step back along the breadcrumb"),
+        Binding(
+            "escape",
+            "clear",
+            "Clear",
+            show=False,
+            tooltip="Clear the focus (then the filter); in the filter prompt, clear it",
+        ),
+        Binding("m", "matrix", "Matrix", tooltip="Stance matrix: actors × disagreements"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="dashboard")
+        self.dossier: Dossier | None = None
+        self.trail: list[Ref] = []
+        # The filter in force when each trail entry was pushed: focusing clears the filter
+        # (it was how the analyst found the entity), Backspace brings it back.
+        self.trail_filters: list[str] = []
+        self.filter_text = ""
+        self.active = ACTORS  # the pane shown in narrow layouts and that feeds the detail
+        self.layout_mode = "wide"
+
+    # -- building -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="header"):
+            yield Static("Faultline", id="brand", markup=False)
+            yield Static(id="dossier-title", markup=False)
+            yield Static(id="as-of", markup=False)
+        yield ClickableLine(id="crumbs")
+        yield ClickableLine(id="tabs")
+        yield Static(Content.styled("Loading…", MUTED), id="loading")
+        with Horizontal(id="body"):
+            with Vertical(id="lists"):
+                yield ActorsPane(id=ACTORS)
+                yield DisagreementsPane(id=DISAGREEMENTS)
+                yield TimelinePane(id=TIMELINE)
+            yield DetailPane(id=DETAIL)
+        yield FilterInput(
+            placeholder="filter: names, aliases, titles, summaries, ids",
+            select_on_focus=False,
+            id="filter",
+        )
+        yield Static(id="status", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#body").display = False
+        self.query_one("#filter").display = False
+        self._apply_layout(self.size.width, self.size.height)
+        self._render_crumbs()
+        self._render_tabs()
+        ready = getattr(self.app, "dashboard_ready", None)
+        if ready is not None:
+            ready()
+
+    def pane(self, name: str) -> EntityPane:
+        return self.query_one(f"#{name}", EntityPane)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    @property
+    def filter_input(self) -> FilterInput:
+        return self.query_one(FilterInput)
+
+    @property
+    def focus_ref(self) -> Ref | None:
+        return self.trail[-1] if self.trail else None
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def show_loading(self, text: str) -> None:
+        loading = self.query_one("#loading", Static)
+        loading.update(Content.styled(text, MUTED))
+        loading.display = True
+
+    def show_dossier(self, dossier: Dossier) -> None:
+        """Show a (new) dossier, keeping the trail, filter and cursors where they still apply."""
+        keep = {name: self.pane(name).ref for name in PANES} if self.dossier else {}
+        self.dossier = dossier
+        kept = [
+            (ref, f)
+            for ref, f in zip(self.trail, self.trail_filters, strict=True)
+            if dossier.exists(ref)
+        ]
+        self.trail = [ref for ref, _ in kept]
+        self.trail_filters = [f for _, f in kept]
+        self.query_one("#loading").display = False
+        self.query_one("#body").display = True
+        meta = dossier.dataset.meta
+        self.query_one("#dossier-title", Static).update(Content(meta.title or "Untitled dossier"))
+        self.query_one("#as-of", Static).update(
+            Content.styled(f"as of {meta.as_of.text}", MUTED) if meta.as_of else Content("")
+        )
+        self._refresh_panes(keep)
+        self._render_status()
+        if self.app.focused is None or not isinstance(
+            self.app.focused, (RowList, DetailPane, Input)
+        ):
+            self.action_pane(self.active)
+        self._show_detail_for_active()
+
+    def _refresh_panes(self, keep: dict[str, Ref | None] | None = None) -> None:
+        dossier = self.dossier
+        if dossier is None:
+            return
+        keep = keep or {}
+        focus = self.focus_ref
+        words = terms(self.filter_text)
+        for name in PANES:
+            pane = self.pane(name)
+            rows = dossier.visible(name, focus, self.filter_text)
+            pane.show(dossier, rows, keep=keep.get(name))
+            pane.set_words(words)
+            marked = pane.value_of(focus) if focus is not None else None
+            pane.set_marked(marked)
+            pane.empty_text = self._empty_text(pane)
+        self._render_crumbs()
+        self._render_tabs()
+
+    def _empty_text(self, pane: EntityPane) -> str:
+        if self.filter_text and self.focus_ref:
+            return f"No {pane.noun} match “{self.filter_text}” here"
+        if self.filter_text:
+            return f"No {pane.noun} match “{self.filter_text}”"
+        if self.focus_ref:
+            return f"No related {pane.noun}"
+        return f"No {pane.noun} in this dossier"
+
+    # -- focus trail ------------------------------------------------------------------------------
+
+    def push_focus(self, ref: Ref, *, show_in_pane: bool = True) -> None:
+        """Focus the dashboard on ``ref``: the breadcrumb grows, the other panes narrow."""
+        if self.dossier is None:
+            return
+        if not self.trail or self.trail[-1] != ref:
+            self.trail.append(ref)
+            self.trail_filters.append(self.filter_text)
+            self._quietly_set_filter("")
+        keep = {name: self.pane(name).ref for name in PANES}
+        home = self.dossier.pane_of(ref)
+        if home is not None and show_in_pane:
+            keep[home] = ref
+        self._refresh_panes(keep)
+        self.detail.show(self.dossier, ref)
+
+    def go_to(self, ref: Ref) -> None:
+        """Jump to an entity from anywhere (the command palette): focus it and put the
+        keyboard in its pane."""
+        self.push_focus(ref)
+        home = self.dossier.pane_of(ref) if self.dossier else None
+        self.action_pane(home or DETAIL, show_detail=False)
+
+    def action_back(self) -> None:
+        if not self.trail:
+            self.app.bell()
+            return
+        left = self.trail.pop()
+        self._quietly_set_filter(self.trail_filters.pop())
+        keep = {name: self.pane(name).ref for name in PANES}
+        home = self.dossier.pane_of(left) if self.dossier else None
+        if home is not None:
+            keep[home] = left
+        self._refresh_panes(keep)
+        if self.trail and self.dossier is not None:
+            self.detail.show(self.dossier, self.trail[-1])
+        else:
+            self._show_detail_for_active(force=True)
+
+    def action_clear(self) -> None:
+        """Escape: close the filter prompt, else clear the focus, else clear the filter."""
+        if self.filter_input.display and self.filter_input.has_focus:
+            self._set_query("")
+            self._close_filter()
+            return
+        if self.trail:
+            keep = {name: self.pane(name).ref for name in PANES}
+            self.trail.clear()
+            self.trail_filters.clear()
+            self._refresh_panes(keep)
+            self._show_detail_for_active(force=True)
+        elif self.filter_text:
+            self._set_query("")
+
+    # -- events from panes ------------------------------------------------------------------------
+
+    @on(RowList.Highlighted)
+    def _row_highlighted(self, message: RowList.Highlighted) -> None:
+        # The detail follows the cursor of the pane the analyst is in; rows moving under
+        # other panes (a new focus or filter) leave it alone.
+        pane = message.row_list
+        if isinstance(pane, EntityPane) and pane.has_focus and self.dossier is not None:
+            self._show_detail_for_active()
+
+    @on(RowList.Chosen)
+    def _row_chosen(self, message: RowList.Chosen) -> None:
+        pane = message.row_list
+        if isinstance(pane, EntityPane) and pane.ref is not None:
+            self.push_focus(pane.ref)
+
+    @on(DetailPane.Follow)
+    def _follow(self, message: DetailPane.Follow) -> None:
+        self.push_focus(message.ref)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget
+        if isinstance(widget, EntityPane) and widget.id:
+            self.active = widget.id
+            self._show_detail_for_active()
+        elif isinstance(widget, DetailPane):
+            if self.layout_mode == "tiny":
+                self.active = DETAIL
+        self._apply_visibility()
+        self._render_tabs()
+
+    def _show_detail_for_active(self, *, force: bool = False) -> None:
+        if self.dossier is None:
+            return
+        if self.active in PANES:
+            ref = self.pane(self.active).ref
+        else:
+            ref = self.detail.ref
+        if ref is None:
+            self.detail.show_message(
+                "Nothing selected." if not self.filter_text else "Nothing matches the filter here."
+            )
+        else:
+            self.detail.show(self.dossier, ref, force=force)
+
+    # -- moving between panes -------------------------------------------------------------------
+
+    def action_pane(self, name: str, show_detail: bool = True) -> None:
+        if self.filter_input.display and not self.filter_text:
+            self._close_filter(refocus=False)
+        if name in PANES:
+            self.active = name
+        elif self.layout_mode == "tiny":
+            self.active = DETAIL
+        self._apply_visibility()
+        widget = self.detail if name == DETAIL else self.pane(name)
+        # At once, not deferred: keys typed right after (or pasted) must land here.
+        self.set_focus(widget, scroll_visible=False)
+        if show_detail and name in PANES:
+            self._show_detail_for_active()
+        self._render_tabs()
+
+    def _current(self) -> str:
+        focused = self.app.focused
+        if isinstance(focused, DetailPane):
+            return DETAIL
+        if isinstance(focused, EntityPane) and focused.id:
+            return focused.id
+        return self.active
+
+    def action_next_pane(self) -> None:
+        self._cycle(1)
+
+    def action_previous_pane(self) -> None:
+        self._cycle(-1)
+
+    def _cycle(self, step: int) -> None:
+        if self.filter_input.has_focus:
+            self._close_filter(refocus=False)
+        current = self._current()
+        name = ORDER[(ORDER.index(current) + step) % len(ORDER)]
+        self.action_pane(name)
+
+    # -- filter ---------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        field = self.filter_input
+        if field.has_focus:
+            field.insert_text_at_cursor("/")
+            return
+        field.display = True
+        field.value = self.filter_text
+        field.cursor_position = len(self.filter_text)
+        self.set_focus(field)
+
+    def action_filter_done(self) -> None:
+        self._close_filter()
+
+    def _close_filter(self, *, refocus: bool = True) -> None:
+        field = self.filter_input
+        field.display = False
+        if refocus:
+            self.action_pane(self.active if self.active in PANES else DETAIL, show_detail=False)
+        self._render_crumbs()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, message: Input.Changed) -> None:
+        # The prompt's current value, not the message's: when keys arrive faster than
+        # messages are handled (a paste, a fast typist over SSH) older messages are stale,
+        # and writing them back into the prompt would scramble what was typed.
+        self._set_query(self.filter_input.value)
+
+    def _quietly_set_filter(self, query: str) -> None:
+        """Change the filter without redrawing (the caller redraws)."""
+        self.filter_text = query
+        if self.filter_input.value != query:
+            self.filter_input.value = query
+
+    def _set_query(self, query: str) -> None:
+        if query == self.filter_text:
+            return
+        self.filter_text = query
+        if self.filter_input.value != query:
+            self.filter_input.value = query
+        self._refresh_panes()
+        self._show_detail_for_active()
+
+    # -- other views ----------------------------------------------------------------------------
+
+    def action_matrix(self) -> None:
+        if self.dossier is None:
+            return
+        from .matrix import MatrixScreen
+
+        actors = self.dossier.visible(ACTORS, self.focus_ref, self.filter_text)
+        disagreements = self.dossier.visible(DISAGREEMENTS, self.focus_ref, self.filter_text)
+
+        def opened(ref: Ref | None) -> None:
+            # After the dashboard has taken its keyboard focus back.
+            if ref is not None:
+                self.call_after_refresh(self._open_position, ref)
+
+        self.app.push_screen(MatrixScreen(self.dossier, actors, disagreements), opened)
+
+    def _open_position(self, ref: Ref) -> None:
+        self.push_focus(ref)
+        self.action_pane(DETAIL, show_detail=False)
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_layout(event.size.width, event.size.height)
+
+    def _apply_layout(self, width: int, height: int) -> None:
+        if width < TINY_WIDTH or height < TINY_HEIGHT:
+            mode = "tiny"
+        elif width < NARROW_WIDTH:
+            mode = "narrow"
+        else:
+            mode = "wide"
+        self.layout_mode = mode
+        for name in ("wide", "narrow", "tiny"):
+            self.set_class(name == mode, f"-{name}")
+        if mode != "tiny" and self.active == DETAIL:
+            self.active = ACTORS
+        self._apply_visibility()
+        self._render_tabs()
+
+    def _apply_visibility(self) -> None:
+        mode = self.layout_mode
+        for name in PANES:
+            self.pane(name).set_class(mode != "wide" and name != self.active, "-hidden")
+        self.detail.set_class(mode == "tiny" and self.active != DETAIL, "-hidden")
+        self.query_one("#lists").set_class(mode == "tiny" and self.active == DETAIL, "-hidden")
+
+    def _render_tabs(self) -> None:
+        tabs = self.query_one("#tabs", ClickableLine)
+        parts: list[tuple[str, str, Callable[[], None] | None]] = []
+        tiny = self.layout_mode == "tiny"
+        names = ORDER if tiny else PANES
+        for number, name in enumerate(names, 1):
+            label = TAB_LABELS[name]
+            if tiny:  # room for four tabs: the pane's own title has the counts
+                label = label if len(label) < 10 else label[:6] + "."
+            elif name in PANES and self.dossier is not None:
+                pane = self.pane(name)
+                label += f" {pane.shown}/{self.dossier.total(name)}"
+            style = "bold reverse $text-accent" if name == self.active else MUTED
+            parts.append((f" {number} {label} ", style, partial(self.action_pane, name)))
+            parts.append((" ", "", None))
+        tabs.show(parts)
+
+    def _render_crumbs(self) -> None:
+        crumbs = self.query_one("#crumbs", ClickableLine)
+        parts: list[tuple[str, str, Callable[[], None] | None]] = [("Focus ", "bold", None)]
+        if not self.trail:
+            parts.append(("All", MUTED, None))
+            parts.append(("  (Enter on a row focuses it)", MUTED, None))
+        else:
+            parts.append(("All", "$text-primary", lambda: self._crumb(-1)))
+            for depth, ref in enumerate(self.trail):
+                label = self.dossier.label(ref) if self.dossier else ref.id
+                label = fit(" ".join(label.split()), 40, pad=False)
+                last = depth == len(self.trail) - 1
+                parts.append((" › ", MUTED, None))
+                parts.append(
+                    (
+                        label,
+                        "bold $text-accent" if last else "$text-primary",
+                        None if last else partial(self._crumb, depth),
+                    )  # fmt: skip
+                )
+            parts.append(("   Backspace back · Esc clear", MUTED, None))
+        if self.filter_text:
+            parts.append(("   Filter ", "bold", None))
+            parts.append((f"“{self.filter_text}”", "$text-warning", None))
+        crumbs.show(parts)
+
+    def _crumb(self, depth: int) -> None:
+        """Go back to breadcrumb entry ``depth`` (-1: no focus)."""
+        while len(self.trail) > depth + 1:
+            self.action_back()
+
+    def _render_status(self) -> None:
+        if self.dossier is None:
+            return
+        app = self.app
+        counts = self.dossier.counts()
+        parts: list[tuple[str, str]] = [
+            (
+                " · ".join(
+                    _count(counts[k], k) for k in ("actors", "disagreements", "events", "sources")
+                ),
+                "",
+            ),
+        ]
+        data = self.dossier.dataset
+        warnings = []
+        if data.problems:
+            warnings.append(f"{len(data.problems)} rejected")
+        if data.unresolved:
+            warnings.append(f"{len(data.unresolved)} unresolved")
+        if data.sanitised:
+            warnings.append(f"{data.sanitised} control chars removed")
+        if warnings:
+            parts.append(("   ⚠ " + ", ".join(warnings) + " (w)", "$text-warning"))
+        feed_state = getattr(app, "feed_state", "")
+        if feed_state:
+            parts.append((f"   {feed_state}", MUTED))
+        self.query_one("#status", Static).update(Content.assemble(*parts))
+
+    def render_status(self) -> None:
+        """Redraw the status line (the app calls this when feed state changes)."""
+        self._render_status()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun if n != 1 else noun[:-1]}"

@@ -1,0 +1,602 @@
+"""The detail pane: every field of the selected entity, and links to what it names.
+
+It shows one entity at a time, so it is an ordinary scrolling column of ``Static``
+widgets built from ``Content`` (never markup). Entities it names are link lines the
+keyboard walks with up/down and follows with Enter; the dashboard decides what
+following means.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterable
+
+from textual import events
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from ..core.model import Actor, Citation, Disagreement, Event, Origin, Position, Source
+from .dossier import Dossier, Ref
+from .legend import (
+    EVENT_MARK,
+    STANCE_GLYPH,
+    credibility_meaning,
+    reliability_meaning,
+    tally_pieces,
+)
+
+# Styles for Content spans; theme variables, so every theme (and NO_COLOR) applies.
+TITLE = "bold $text-accent"
+HEADING = "bold $text-primary"
+MUTED = "$foreground-muted"
+LABEL = "bold"
+WARN = "$text-warning"
+ROLE_STYLE = {
+    "good": "$text-success", "bad": "$text-error", "warn": "$text-warning",
+    "info": "$text-primary", "dim": MUTED, "": "",
+}  # fmt: skip
+STANCE_STYLE = {
+    "support": "bold $text-success",
+    "oppose": "bold $text-error",
+    "mixed": "bold $text-warning",
+    "neutral": "bold $text-primary",
+    "unknown": "bold $foreground-muted",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Plain:
+    content: Content
+    classes: str = ""
+    indent: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    content: Content
+    ref: Ref
+    indent: int = 1
+
+
+Block = Plain | Link
+
+
+def _c(*parts: str | tuple[str, str] | Content) -> Content:
+    return Content.assemble(*parts)
+
+
+def _heading(text: str, count: int | None = None) -> Plain:
+    label = text if count is None else f"{text} ({count})"
+    return Plain(Content.styled(label, HEADING), "heading")
+
+
+def _line(label: str, value: str | Content) -> Plain:
+    return Plain(_c((f"{label}  ", LABEL), value))
+
+
+def _para(text: str | None, indent: int = 0) -> list[Plain]:
+    """A summary: set apart by a blank line at the top level, not when nested."""
+    if not text or not text.strip():
+        return []
+    return [Plain(Content(text.strip()), "para" if indent == 0 else "", indent)]
+
+
+def _none(text: str = "None recorded.") -> Plain:
+    return Plain(Content.styled(text, MUTED), indent=1)
+
+
+class DetailBuilder:
+    """Turns one reference into blocks: pure, so tests can read what would be shown."""
+
+    def __init__(self, dossier: Dossier) -> None:
+        self.dossier = dossier
+        self.data = dossier.dataset
+
+    def build(self, ref: Ref) -> list[Block]:
+        entity = self.dossier.entity(ref)
+        if ref.kind == "position" and isinstance(entity, Disagreement):
+            return self.position(entity, ref.actor or "")
+        if isinstance(entity, Actor):
+            return self.actor(entity)
+        if isinstance(entity, Disagreement):
+            return self.disagreement(entity)
+        if isinstance(entity, Event):
+            return self.event(entity)
+        if isinstance(entity, Source):
+            return self.source(entity)
+        return [Plain(_c((f"No {ref.kind} '{ref.id}' is defined in any layer.", WARN)))]
+
+    # -- pieces -----------------------------------------------------------------------------
+
+    def actor_link(
+        self, ident: str, *, lead: tuple[str, str] = ("→ ", MUTED), indent: int = 1
+    ) -> Block:
+        actor = self.data.actors.get(ident)
+        if actor is None:
+            return Plain(
+                _c(lead, (ident, WARN), (" (unresolved: no such actor)", MUTED)), indent=indent
+            )
+        extra = f"  {actor.kind}" + (f" · {actor.role}" if actor.role else "")
+        return Link(_c(lead, actor.name, (extra, MUTED)), Ref("actor", ident), indent)
+
+    def disagreement_link(self, ident: str, indent: int = 1) -> Block:
+        disagreement = self.data.disagreements.get(ident)
+        if disagreement is None:
+            return Plain(
+                _c(("→ ", MUTED), (ident, WARN), (" (unresolved: no such disagreement)", MUTED)),
+                indent=indent,
+            )
+        return Link(
+            _c(("→ ", MUTED), disagreement.title, (f"  {disagreement.state}", MUTED)),
+            Ref("disagreement", ident),
+            indent,
+        )
+
+    def event_link(self, event: Event, indent: int = 1) -> Block:
+        mark = "" if event.is_reported else f"  {event.state}"
+        return Link(
+            _c(("→ ", MUTED), (event.date.text, "$text-accent"), "  ", event.title, (mark, WARN)),
+            Ref("event", event.id),
+            indent,
+        )
+
+    def citation(self, citation: Citation, indent: int = 1) -> Block:
+        source = self.data.sources.get(citation.source)
+        locator = f" · {citation.locator}" if citation.locator else ""
+        credibility = citation.credibility
+        lead = ("source ", MUTED)
+        if source is None:
+            return Plain(
+                _c(
+                    lead,
+                    (citation.source, WARN),
+                    (f" (unresolved: no such source){locator}", MUTED),
+                ),
+                indent=indent,
+            )
+        where = ", ".join(
+            part
+            for part in (source.publisher, source.published.text if source.published else None)
+            if part
+        )
+        grade = f"{source.grade}{credibility if credibility is not None else 6}"
+        meaning = f"{reliability_meaning(source.grade)}, {credibility_meaning(credibility)}"
+        return Link(
+            _c(
+                lead,
+                ("“", MUTED),
+                source.title,
+                ("”", MUTED),
+                (f" — {where}" if where else "", MUTED),
+                "  ",
+                (grade, "bold"),
+                (f" ({meaning}){locator}", MUTED),
+            ),  # fmt: skip
+            Ref("source", source.id),
+            indent,
+        )
+
+    def citations(self, citations: Iterable[Citation], indent: int = 1) -> list[Block]:
+        return [self.citation(c, indent) for c in citations]
+
+    def position_lines(self, position: Position, indent: int) -> list[Block]:
+        stance = position.stance
+        facts = []
+        if position.score is not None:
+            facts.append(f"score {position.score:+d}")
+        if position.salience is not None:
+            facts.append(f"salience {position.salience}")
+        if position.confidence:
+            facts.append(f"{position.confidence} confidence")
+        when = position.as_of.text if position.as_of else "undated"
+        blocks: list[Block] = [
+            Plain(
+                _c(
+                    (when, "$text-accent"),
+                    "  ",
+                    (f"{STANCE_GLYPH[stance]} {stance}", STANCE_STYLE[stance]),
+                    (("  " + " · ".join(facts)) if facts else "", MUTED),
+                ),  # fmt: skip
+                indent=indent,
+            )
+        ]
+        blocks += _para(position.summary, indent + 1)
+        blocks += self.citations(position.sources, indent + 1)
+        blocks += self.extension(position.extra, indent + 1)
+        return blocks
+
+    def history(self, positions: list[Position], indent: int = 2) -> list[Block]:
+        blocks: list[Block] = []
+        for position in positions:
+            blocks += self.position_lines(position, indent)
+        return blocks
+
+    def extension(self, extra, indent: int = 1) -> list[Block]:
+        blocks: list[Block] = []
+        for key, value in extra.items():
+            text = json.dumps(value, ensure_ascii=False, default=str)
+            if len(text) > 2000:
+                text = text[:1999] + "…"
+            blocks.append(Plain(_c((f"{key} = ", MUTED), text), indent=indent))
+        return blocks
+
+    def origin(self, entity: Actor | Disagreement | Event | Source) -> list[Block]:
+        blocks: list[Block] = [_heading("Origin")]
+        blocks.append(Plain(_c("From ", self._origin_text(entity.origin)), indent=1))
+        if entity.replaced is not None:
+            blocks.append(
+                Plain(
+                    _c(("Replaces ", WARN), "the copy from ", self._origin_text(entity.replaced)),
+                    indent=1,
+                )
+            )
+        return blocks
+
+    def _origin_text(self, origin: Origin | None) -> Content:
+        if origin is None:
+            return Content.styled("an unknown place", MUTED)
+        feeds = {layer.name for layer in self.data.layers if layer.is_feed}
+        what = "feed " if origin.layer in feeds else "file "
+        layer = f" (layer {origin.layer})" if origin.layer != origin.document else ""
+        return _c((what, MUTED), str(origin), (layer, MUTED))
+
+    def _ids_line(self, entity_kind: str, ident: str) -> Plain:
+        return Plain(Content.styled(f"{entity_kind} · id {ident}", MUTED))
+
+    def _title(self, *parts: str | tuple[str, str]) -> Plain:
+        return Plain(_c(*[(p, TITLE) if isinstance(p, str) else p for p in parts]), "title")
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def actor(self, actor: Actor) -> list[Block]:
+        facts = [actor.kind]
+        wikidata = f"wikidata {actor.wikidata}" if actor.wikidata else None
+        facts += [fact for fact in (actor.role, actor.country, wikidata) if fact]
+        blocks: list[Block] = [
+            self._title(actor.name),
+            Plain(Content.styled(" · ".join(facts), MUTED)),
+            self._ids_line("actor", actor.id),
+        ]
+        if actor.aliases:
+            blocks.append(_line("Also known as", ", ".join(actor.aliases)))
+        if actor.tags:
+            blocks.append(_line("Tags", ", ".join(actor.tags)))
+        blocks += _para(actor.summary)
+        if actor.member_of:
+            blocks.append(_heading("Member of", len(actor.member_of)))
+            blocks += [self.actor_link(i) for i in actor.member_of]
+        members = self.data.members.get(actor.id, [])
+        if members:
+            blocks.append(_heading("Members", len(members)))
+            blocks += [self.actor_link(m.id) for m in members]
+        held = self.dossier.positions_of(actor.id)
+        blocks.append(_heading("Positions", len(held)))
+        if not held:
+            blocks.append(_none())
+        for disagreement, history in held:
+            current = history[-1]
+            glyph = STANCE_GLYPH[current.stance]
+            blocks.append(
+                Link(
+                    _c(
+                        (f"{glyph} {current.stance}", STANCE_STYLE[current.stance]),
+                        "  ",
+                        disagreement.title,
+                    ),  # fmt: skip
+                    Ref("position", disagreement.id, actor.id),
+                )
+            )
+            blocks += self.history(history)
+        acting = self.data.events_by_actor.get(actor.id, [])
+        blocks.append(_heading("Events", len(acting)))
+        if not acting:
+            blocks.append(_none())
+        blocks += [self.event_link(e) for e in acting]
+        if actor.extra:
+            blocks.append(_heading("Extension fields"))
+            blocks += self.extension(actor.extra)
+        return blocks + self.origin(actor)
+
+    def disagreement(self, disagreement: Disagreement) -> list[Block]:
+        facts = [disagreement.state]
+        if disagreement.since:
+            facts.append(f"since {disagreement.since.text} ({disagreement.since.describe()})")
+        blocks: list[Block] = [
+            self._title(disagreement.title),
+            Plain(Content.styled(" · ".join(facts), MUTED)),
+            self._ids_line("disagreement", disagreement.id),
+        ]
+        if disagreement.topics:
+            blocks.append(_line("Topics", ", ".join(disagreement.topics)))
+        if disagreement.question:
+            blocks.append(_line("Question", disagreement.question.strip()))
+        blocks += _para(disagreement.summary)
+        tally = tally_pieces(disagreement.tally())
+        if tally:
+            blocks.append(
+                Plain(_c(("Current stances  ", LABEL), *[(t, ROLE_STYLE[r]) for t, r in tally]))
+            )
+        parties = self.dossier.parties(disagreement)
+        blocks.append(_heading("Parties", len(parties)))
+        if not parties:
+            blocks.append(_none("No positions recorded."))
+        for actor_id, history in parties:
+            current = history[-1]
+            lead = (f"{STANCE_GLYPH[current.stance]} ", STANCE_STYLE[current.stance])
+            blocks.append(self.actor_link(actor_id, lead=lead))
+            blocks += self.history(history)
+        related = self.data.events_by_disagreement.get(disagreement.id, [])
+        blocks.append(_heading("Events", len(related)))
+        if not related:
+            blocks.append(_none())
+        blocks += [self.event_link(e) for e in related]
+        if disagreement.sources:
+            blocks.append(_heading("Sources", len(disagreement.sources)))
+            blocks += self.citations(disagreement.sources)
+        if disagreement.extra:
+            blocks.append(_heading("Extension fields"))
+            blocks += self.extension(disagreement.extra)
+        return blocks + self.origin(disagreement)
+
+    def event(self, event: Event) -> list[Block]:
+        date = event.date
+        when = _c((date.text, "bold $text-accent"), (f"  ({date.describe()})", MUTED))
+        if event.date_text:
+            when = _c(when, ("  “", MUTED), event.date_text, ("”", MUTED))
+        facts = [event.state]
+        if event.type:
+            facts.append(event.type)
+        if event.location:
+            facts.append(event.location)
+        blocks: list[Block] = [
+            self._title(event.title),
+            Plain(when),
+            Plain(Content.styled(" · ".join(facts), MUTED)),
+            self._ids_line("event", event.id),
+        ]
+        if not event.is_reported:
+            mark = EVENT_MARK.get(event.state, "?")
+            blocks.append(
+                Plain(
+                    _c(
+                        (f"{mark} {event.state.capitalize()}", WARN),
+                        (": has not happened", MUTED),
+                        (f"; likelihood: {event.likelihood}" if event.likelihood else "", WARN),
+                    )  # fmt: skip
+                )
+            )
+        blocks += _para(event.summary)
+        for label, ids in (("Actors", event.actors), ("Targets", event.targets)):
+            if ids:
+                blocks.append(_heading(label, len(ids)))
+                blocks += [self.actor_link(i) for i in ids]
+        if event.disagreements:
+            blocks.append(_heading("Disagreements", len(event.disagreements)))
+            blocks += [self.disagreement_link(i) for i in event.disagreements]
+        if event.sources:
+            blocks.append(_heading("Sources", len(event.sources)))
+            blocks += self.citations(event.sources)
+        if event.extra:
+            blocks.append(_heading("Extension fields"))
+            blocks += self.extension(event.extra)
+        return blocks + self.origin(event)
+
+    def source(self, source: Source) -> list[Block]:
+        facts = [f"reliability {source.grade} ({reliability_meaning(source.grade)})"]
+        if source.kind:
+            facts.insert(0, source.kind)
+        blocks: list[Block] = [
+            self._title(source.title),
+            Plain(Content.styled(" · ".join(facts), MUTED)),
+            self._ids_line("source", source.id),
+        ]
+        if source.publisher:
+            blocks.append(_line("Publisher", source.publisher))
+        if source.published:
+            blocks.append(_line("Published", source.published.text))
+        if source.url:
+            blocks.append(_line("URL", source.url))
+        dis_ids, event_ids, _ = self.dossier.cited_by.get(source.id, ((), (), ()))
+        blocks.append(_heading("Cited by", len(dis_ids) + len(event_ids)))
+        blocks += [self.disagreement_link(i) for i in dis_ids]
+        blocks += [self.event_link(self.data.events[i]) for i in event_ids]
+        if source.extra:
+            blocks.append(_heading("Extension fields"))
+            blocks += self.extension(source.extra)
+        return blocks + self.origin(source)
+
+    def position(self, disagreement: Disagreement, actor_id: str) -> list[Block]:
+        history = disagreement.history(actor_id)
+        name = self.dossier.actor_name(actor_id)
+        blocks: list[Block] = [self._title(name, (" on ", MUTED), disagreement.title)]
+        if history:
+            current = history[-1]
+            blocks.append(
+                Plain(
+                    _c(
+                        ("Current stance  ", LABEL),
+                        (
+                            f"{STANCE_GLYPH[current.stance]} {current.stance}",
+                            STANCE_STYLE[current.stance],
+                        ),
+                        (f"  as of {current.as_of.text}" if current.as_of else "  undated", MUTED),
+                    )  # fmt: skip
+                )
+            )
+        if disagreement.question:
+            blocks.append(_line("Question", disagreement.question.strip()))
+        blocks.append(_heading("Who and what"))
+        blocks.append(self.actor_link(actor_id))
+        blocks.append(self.disagreement_link(disagreement.id))
+        blocks.append(_heading("History", len(history)))
+        blocks += self.history(history, indent=1)
+        shared = [
+            e
+            for e in self.data.events_by_actor.get(actor_id, [])
+            if disagreement.id in e.disagreements
+        ]
+        blocks.append(_heading("Events", len(shared)))
+        if not shared:
+            blocks.append(_none())
+        blocks += [self.event_link(e) for e in shared]
+        return blocks
+
+
+class DetailLink(Static):
+    """One followable line in the detail pane."""
+
+    def __init__(self, content: Content, ref: Ref, classes: str = "") -> None:
+        super().__init__(content, classes=f"link {classes}".strip(), markup=False)
+        self.ref = ref
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        pane = next((a for a in self.ancestors if isinstance(a, DetailPane)), None)
+        if pane is not None:
+            pane.activate(self)
+            pane.action_follow()
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    """Shows one entity; up/down walk its links, Enter follows one."""
+
+    BINDINGS = [
+        Binding(
+            "up,k",
+            "link(-1)",
+            "Previous link",
+            show=False,
+            tooltip="Previous link (scrolls when there is none)",
+        ),
+        Binding(
+            "down,j",
+            "link(1)",
+            "Next link",
+            show=False,
+            tooltip="Next link (scrolls when there is none)",
+        ),
+        Binding(
+            "enter", "follow", "Follow", tooltip="Follow the highlighted link: focus what it names"
+        ),
+        Binding("home,g", "top", "Top", show=False, tooltip="Scroll to the top"),
+        Binding("end,G", "bottom", "Bottom", show=False, tooltip="Scroll to the bottom"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, tooltip="Scroll up one page"),
+        Binding(
+            "pagedown,ctrl+f,space",
+            "page_down",
+            "Page down",
+            show=False,
+            tooltip="Scroll down one page",
+        ),
+    ]
+
+    class Follow(Message):
+        """A link was followed."""
+
+        def __init__(self, ref: Ref) -> None:
+            super().__init__()
+            self.ref = ref
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Detail"
+        self.ref: Ref | None = None
+        self.blocks: list[Block] = []
+        self._links: list[DetailLink] = []
+        self._active = -1
+
+    @property
+    def links(self) -> list[DetailLink]:
+        return self._links
+
+    @property
+    def active_link(self) -> DetailLink | None:
+        return self._links[self._active] if 0 <= self._active < len(self._links) else None
+
+    def show_message(self, text: str) -> None:
+        self.ref = None
+        self._replace([Plain(Content.styled(text, MUTED))])
+        self.border_title = "Detail"
+
+    def show(self, dossier: Dossier, ref: Ref | None, *, force: bool = False) -> None:
+        if ref is None:
+            self.show_message("Nothing selected.")
+            return
+        if ref == self.ref and not force:
+            return
+        self.ref = ref
+        self.border_title = f"Detail · {ref.kind}"
+        self._replace(DetailBuilder(dossier).build(ref))
+
+    def _replace(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+        widgets: list[Static] = []
+        links: list[DetailLink] = []
+        for block in blocks:
+            indent = f"indent-{min(block.indent, 4)}"
+            if isinstance(block, Link):
+                link = DetailLink(block.content, block.ref, indent)
+                links.append(link)
+                widgets.append(link)
+            else:
+                classes = f"{block.classes} {indent}".strip()
+                widgets.append(Static(block.content, classes=classes, markup=False))
+        self._links = links
+        self._active = -1
+        with self.app.batch_update():
+            self.remove_children()
+            self.mount_all(widgets)
+        self.scroll_home(animate=False, immediate=True)
+
+    def activate(self, link: DetailLink | None) -> None:
+        previous = self.active_link
+        if previous is not None:
+            previous.remove_class("-active")
+        self._active = self._links.index(link) if link in self._links else -1
+        if link is not None:
+            link.add_class("-active")
+            self.scroll_to_widget(link, animate=False, immediate=True)
+
+    def action_link(self, step: int) -> None:
+        if not self._links:
+            self.scroll_relative(y=step, animate=False)
+            return
+        if self._active < 0:
+            # Start from the links on screen rather than from the top of the entity.
+            top = self.scroll_offset.y
+            bottom = top + self.scrollable_content_region.height
+            ys = [link.virtual_region.y for link in self._links]
+            if step > 0:
+                below = [i for i, y in enumerate(ys) if y >= top]
+                target = below[0] if below else len(ys) - 1
+            else:
+                above = [i for i, y in enumerate(ys) if y < bottom]
+                target = above[-1] if above else 0
+            self.activate(self._links[target])
+            return
+        target = self._active + step
+        if target < 0 or target >= len(self._links):
+            self.scroll_relative(y=step, animate=False)
+            return
+        self.activate(self._links[target])
+
+    def action_follow(self) -> None:
+        link = self.active_link
+        if link is not None:
+            self.post_message(self.Follow(link.ref))
+
+    def action_top(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.scroll_end(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)

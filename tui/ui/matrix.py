@@ -1,0 +1,382 @@
+"""The stance matrix: actors down, disagreements across, each cell the actor's current
+stance as a glyph (and a colour that only repeats it). Drawn a line at a time, like the
+panes, so a large dossier costs what the screen shows."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Sequence
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Static
+
+from ..core.model import STANCES, Disagreement, Position
+from .dossier import Dossier, Ref
+from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE
+from .rowlist import fit, one_line
+
+HEADER_LINES = 2
+
+
+class StanceMatrix(ScrollView, can_focus=True):
+    """Actors × disagreements; a cell cursor moved with arrows or hjkl."""
+
+    BINDINGS = [
+        Binding("up,k", "move(0,-1)", "Up", show=False, tooltip="Previous actor"),
+        Binding("down,j", "move(0,1)", "Down", show=False, tooltip="Next actor"),
+        Binding("left,h", "move(-1,0)", "Left", show=False, tooltip="Previous disagreement"),
+        Binding("right,l", "move(1,0)", "Right", show=False, tooltip="Next disagreement"),
+        Binding("home,g", "first", "First actor", show=False, tooltip="First actor"),
+        Binding("end,G", "last", "Last actor", show=False, tooltip="Last actor"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, tooltip="Up one page"),
+        Binding(
+            "pagedown,ctrl+f,space", "page(1)", "Page down", show=False, tooltip="Down one page"
+        ),
+        Binding(
+            "enter",
+            "choose",
+            "Open position",
+            tooltip="Open the position: back to the dashboard, focused on it",
+        ),
+    ]
+
+    COMPONENT_CLASSES = {
+        "matrix--header",
+        "matrix--name",
+        "matrix--cursor",
+        "matrix--crosshair",
+        "matrix--empty",
+        *(f"matrix--{role}" for role in set(STANCE_ROLE.values())),
+    }
+
+    DEFAULT_CSS = """
+    StanceMatrix { height: 1fr; overflow-x: hidden; overflow-y: auto; scrollbar-size-vertical: 1; }
+    StanceMatrix > .matrix--header { color: $text-primary; text-style: bold; }
+    StanceMatrix > .matrix--name { color: $foreground; }
+    StanceMatrix > .matrix--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    StanceMatrix > .matrix--crosshair { background: $boost; }
+    StanceMatrix > .matrix--empty { color: $text-muted; }
+    StanceMatrix > .matrix--good { color: $text-success; text-style: bold; }
+    StanceMatrix > .matrix--bad { color: $text-error; text-style: bold; }
+    StanceMatrix > .matrix--warn { color: $text-warning; text-style: bold; }
+    StanceMatrix > .matrix--info { color: $text-primary; text-style: bold; }
+    StanceMatrix > .matrix--dim { color: $text-muted; text-style: bold; }
+    """
+
+    class Moved(Message):
+        def __init__(self, matrix: StanceMatrix) -> None:
+            super().__init__()
+            self.matrix = matrix
+
+    class Chosen(Message):
+        def __init__(self, matrix: StanceMatrix, actor: str, disagreement: str) -> None:
+            super().__init__()
+            self.matrix = matrix
+            self.actor = actor
+            self.disagreement = disagreement
+
+    def __init__(
+        self,
+        dossier: Dossier,
+        actors: Sequence[str],
+        disagreements: Sequence[Disagreement],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.dossier = dossier
+        self.actor_ids = list(actors)
+        self.columns = list(disagreements)
+        self.current: list[dict[str, Position]] = [d.current() for d in self.columns]
+        self.row = 0
+        self.col = 0
+        self._col0 = 0  # first column on screen
+        self._cache: LRUCache[tuple, Strip] = LRUCache(256)
+        self._styles: dict[str, Style] = {}
+        self._longest = max((cell_len(dossier.actor_name(a)) for a in self.actor_ids), default=8)
+        self.virtual_size = Size(0, len(self.actor_ids) + HEADER_LINES)
+
+    # -- geometry -----------------------------------------------------------------------------
+
+    def _name_width(self, width: int) -> int:
+        return max(6, min(self._longest + 1, 26, width // 3))
+
+    def _col_width(self, width: int) -> int:
+        if not self.columns:
+            return 5
+        # Narrower than 9 and titles stop being words; past that, scroll sideways.
+        room = width - self._name_width(width)
+        return max(9, min(16, room // len(self.columns)))
+
+    def _cols_on_screen(self, width: int) -> int:
+        return max(1, (width - self._name_width(width)) // self._col_width(width))
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def position(self) -> Position | None:
+        if not self.actor_ids or not self.columns:
+            return None
+        return self.current[self.col].get(self.actor_ids[self.row])
+
+    def cell(self) -> tuple[str, Disagreement] | None:
+        if not self.actor_ids or not self.columns:
+            return None
+        return self.actor_ids[self.row], self.columns[self.col]
+
+    def _set(self, row: int, col: int) -> None:
+        if not self.actor_ids or not self.columns:
+            return
+        row = min(max(row, 0), len(self.actor_ids) - 1)
+        col = min(max(col, 0), len(self.columns) - 1)
+        if (row, col) == (self.row, self.col):
+            return
+        self.row, self.col = row, col
+        self._cache.clear()
+        self._follow()
+        self.refresh()
+        self.post_message(self.Moved(self))
+
+    def _follow(self) -> None:
+        width = self.scrollable_content_region.width
+        visible = self._cols_on_screen(width) if width else 1
+        if self.col < self._col0:
+            self._col0 = self.col
+        elif self.col >= self._col0 + visible:
+            self._col0 = self.col - visible + 1
+        height = self.scrollable_content_region.height - HEADER_LINES
+        if height <= 0:
+            return
+        top = round(self.scroll_y)
+        if self.row < top:
+            self.scroll_to(y=self.row, animate=False, immediate=True)
+        elif self.row >= top + height:
+            self.scroll_to(y=self.row - height + 1, animate=False, immediate=True)
+
+    def action_move(self, dx: int, dy: int) -> None:
+        self._set(self.row + dy, self.col + dx)
+
+    def action_first(self) -> None:
+        self._set(0, self.col)
+
+    def action_last(self) -> None:
+        self._set(len(self.actor_ids) - 1, self.col)
+
+    def action_page(self, direction: int) -> None:
+        page = max(1, self.scrollable_content_region.height - HEADER_LINES - 1)
+        self._set(self.row + direction * page, self.col)
+
+    def action_choose(self) -> None:
+        cell = self.cell()
+        if cell is not None:
+            self.post_message(self.Chosen(self, cell[0], cell[1].id))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        width = self.scrollable_content_region.width
+        name_w, col_w = self._name_width(width), self._col_width(width)
+        row = offset.y - HEADER_LINES + round(self.scroll_y)
+        col = self._col0 + (offset.x - name_w) // col_w if offset.x >= name_w else self.col
+        if offset.y < HEADER_LINES:
+            row = self.row
+        if 0 <= row < len(self.actor_ids) and 0 <= col < len(self.columns):
+            self._set(row, col)
+            if event.chain >= 2:
+                self.action_choose()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self._follow()
+
+    def notify_style_update(self) -> None:
+        self._cache.clear()
+        self._styles.clear()
+        super().notify_style_update()
+
+    # -- drawing ----------------------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            if name == "crosshair":
+                # Only the (translucent, so blended here) background: the glyph keeps its colour.
+                style = Style(bgcolor=self.get_component_rich_style("matrix--crosshair").bgcolor)
+            elif name == "cursor":
+                style = self.get_component_rich_style("matrix--cursor")
+            else:
+                style = self.get_component_rich_style(f"matrix--{name}", partial=True)
+            self._styles[name] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y < HEADER_LINES:
+            key: tuple = ("head", y, width, self.col, self._col0)
+        else:
+            key = (
+                "row",
+                round(self.scroll_y) + y - HEADER_LINES,
+                width,
+                self.row,
+                self.col,
+                self._col0,
+            )
+        strip = self._cache.get(key)
+        if strip is None:
+            if y < HEADER_LINES:
+                segments = self._header(y, width, base)
+            else:
+                segments = self._row(round(self.scroll_y) + y - HEADER_LINES, width, base)
+            strip = Strip(segments).crop_extend(0, width, base)
+            self._cache[key] = strip
+        return strip
+
+    def _visible_columns(self, width: int) -> range:
+        return range(self._col0, min(len(self.columns), self._col0 + self._cols_on_screen(width)))
+
+    def _header(self, y: int, width: int, base: Style) -> list[Segment]:
+        name_w, col_w = self._name_width(width), self._col_width(width)
+        head = base + self._style("header")
+        if y == 0:
+            label = f"{len(self.actor_ids)} actors"
+        else:
+            shown = self._visible_columns(width)
+            hidden = len(shown) < len(self.columns)
+            label = f"cols {shown.start + 1}–{shown.stop} of {len(self.columns)}" if hidden else ""
+        segments = [Segment(fit(label, name_w - 1) + " ", base + self._style("empty"))]
+        for c in self._visible_columns(width):
+            lines = textwrap.wrap(
+                one_line(self.columns[c].title), col_w - 1, break_long_words=False
+            ) or [""]
+            text = lines[y] if y < len(lines) else ""
+            if y == HEADER_LINES - 1 and len(lines) > HEADER_LINES:
+                text = fit(text + " " + lines[HEADER_LINES], col_w - 1, pad=False)
+            style = head + (self._style("cursor") if c == self.col else Style())
+            segments.append(Segment(fit(" " + fit(text, col_w - 1, pad=False), col_w), style))
+        return segments
+
+    def _row(self, r: int, width: int, base: Style) -> list[Segment]:
+        if r >= len(self.actor_ids):
+            return []
+        name_w, col_w = self._name_width(width), self._col_width(width)
+        actor = self.actor_ids[r]
+        on_row = r == self.row
+        name_style = base + self._style("name") + (self._style("crosshair") if on_row else Style())
+        if on_row:
+            name_style += Style(bold=True)
+        segments = [Segment(fit(one_line(self.dossier.actor_name(actor)), name_w), name_style)]
+        for c in self._visible_columns(width):
+            position = self.current[c].get(actor)
+            if position is None:
+                glyph, role = NO_POSITION, "empty"
+            else:
+                glyph, role = STANCE_GLYPH[position.stance], STANCE_ROLE[position.stance]
+            style = base + self._style(role)
+            if on_row or c == self.col:
+                style += self._style("crosshair")
+            if on_row and c == self.col:
+                style = base + self._style("cursor")
+            left = (col_w - 1) // 2
+            segments.append(Segment(" " * left + glyph + " " * (col_w - left - 1), style))
+        return segments
+
+
+class MatrixScreen(Screen[Ref | None]):
+    """The matrix above the detail of the position under the cursor; Enter opens it."""
+
+    BINDINGS = [
+        Binding("escape,m", "close", "Back", tooltip="Back to the dashboard"),
+    ]
+
+    def __init__(
+        self, dossier: Dossier, actor_rows: Sequence[int], disagreement_rows: Sequence[int]
+    ) -> None:
+        super().__init__()
+        self.dossier = dossier
+        columns = [dossier.disagreements[i] for i in disagreement_rows]
+        holders = {p.actor for d in columns for p in d.positions}
+        actors = [dossier.actors[i].id for i in actor_rows if dossier.actors[i].id in holders]
+        self.matrix = StanceMatrix(dossier, actors, columns, id="matrix")
+
+    def compose(self) -> ComposeResult:
+        from .detail import DetailPane
+
+        matrix = self.matrix
+        yield Static(
+            Content.assemble(
+                ("Stance matrix", "bold $text-accent"),
+                (
+                    f"  {len(matrix.actor_ids)} actors × {len(matrix.columns)} disagreements"
+                    "  · each actor's current stance",
+                    "$foreground-muted",
+                ),  # fmt: skip
+            ),
+            id="matrix-title",
+        )
+        yield matrix
+        yield DetailPane(id="matrix-detail")
+        legend = [("Legend  ", "bold")]
+        for stance in STANCES:
+            legend.append((f"{STANCE_GLYPH[stance]} {stance}   ", ""))
+        legend.append((f"{NO_POSITION} no position", "$foreground-muted"))
+        yield Static(Content.assemble(*legend), id="matrix-legend")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.matrix.focus()
+        self._describe()
+
+    def on_stance_matrix_moved(self, message: StanceMatrix.Moved) -> None:
+        self._describe()
+
+    def _describe(self) -> None:
+        from .detail import DetailPane
+
+        detail = self.query_one(DetailPane)
+        cell = self.matrix.cell()
+        if cell is None:
+            detail.show_message("No positions to show under the current focus and filter.")
+            return
+        actor, disagreement = cell
+        if self.matrix.position() is None:
+            name = self.dossier.actor_name(actor)
+            detail.show_message(f"{name} holds no recorded position on {disagreement.title}.")
+            return
+        detail.show(self.dossier, Ref("position", disagreement.id, actor))
+
+    def on_stance_matrix_chosen(self, message: StanceMatrix.Chosen) -> None:
+        disagreement = self.dossier.dataset.disagreements.get(message.disagreement)
+        if disagreement is None or not any(
+            p.actor == message.actor for p in disagreement.positions
+        ):
+            self.app.notify(
+                f"{self.dossier.actor_name(message.actor)} holds no recorded position on "
+                f"{disagreement.title if disagreement else message.disagreement}.",
+                markup=False,
+            )
+            return
+        self.dismiss(Ref("position", message.disagreement, message.actor))
+
+    def on_detail_pane_follow(self, message) -> None:
+        self.dismiss(message.ref)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,55 @@
+"""What the actors, disagreements and timeline panes share: a dossier, a title with
+counts, and the reference under the cursor."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Sequence
+
+from .dossier import Dossier, Ref
+from .rowlist import RowList
+
+
+class EntityPane(RowList):
+    """A ``RowList`` of one kind of entity from the dossier."""
+
+    pane: ClassVar[str]
+    label: ClassVar[str]
+    noun: ClassVar[str]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(empty_text=f"No {self.noun}", id=id, classes=classes)
+        self.dossier: Dossier | None = None
+        self.shown = 0
+        self.border_title = self.label
+
+    def show(
+        self, dossier: Dossier, entity_rows: Sequence[int], *, keep: Ref | None = None
+    ) -> None:
+        """Show these entity rows (indices into the dossier's list for this pane)."""
+        changed = dossier is not self.dossier
+        self.dossier = dossier
+        self.shown = len(entity_rows)
+        self.border_title = f"{self.label} {self.shown}/{dossier.total(self.pane)}"
+        keep_value = self.value_of(keep) if keep is not None else None
+        if changed:
+            self.redraw()
+        self.set_rows(self.rows_for(entity_rows), keep=keep_value)
+
+    def rows_for(self, entity_rows: Sequence[int]) -> Sequence[int]:
+        return entity_rows
+
+    def value_of(self, ref: Ref) -> int | None:
+        if self.dossier is None or self.dossier.pane_of(ref) != self.pane:
+            return None
+        return self.dossier.row[self.pane].get(ref.id)
+
+    @property
+    def ref(self) -> Ref | None:
+        """The entity under the cursor."""
+        value = self.value
+        if value is None or value < 0 or self.dossier is None:
+            return None
+        return self.dossier.ref_at(self.pane, value)
+
+    def is_selectable(self, value: int) -> bool:
+        return value >= 0

@@ -1,0 +1,51 @@
+"""The warnings screen (``w``): rejected documents, unresolved references and removed
+control characters, each naming its file or URL, line and key path."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ..core.merge import Dataset
+
+
+def problem_lines(dataset: Dataset) -> list[tuple[str, str]]:
+    """(severity, message) for everything worth telling the analyst about this dataset."""
+    lines: list[tuple[str, str]] = [("error", str(p)) for p in dataset.problems]
+    lines += [("warning", str(p)) for p in dataset.unresolved]
+    for layer in dataset.layers:
+        if layer.sanitised:
+            lines.append(
+                ("warning", f"{layer.name}: {layer.sanitised} control or bidi character(s) removed")
+            )
+    return lines
+
+
+class ProblemsScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,w", "close", "Close", tooltip="Close the warnings")]
+
+    def __init__(self, dataset: Dataset) -> None:
+        super().__init__()
+        self.dataset = dataset
+
+    def compose(self) -> ComposeResult:
+        lines = problem_lines(self.dataset)
+        with VerticalScroll(id="problems-body") as body:
+            body.border_title = f"Warnings ({len(lines)})"
+            body.border_subtitle = "Esc to close"
+            if not lines:
+                yield Static(Content.styled("Nothing to report: every document was read cleanly.",
+                                            "$foreground-muted"))  # fmt: skip
+            for severity, text in lines:
+                style = "bold $text-error" if severity == "error" else "bold $text-warning"
+                yield Static(Content.assemble((f"{severity}: ", style), text), classes="problem")
+
+    def on_mount(self) -> None:
+        self.query_one("#problems-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
