@@ -11,16 +11,16 @@ APP = "faultline"
 
 
 def default_dossier() -> Path:
-    """The default dossier: package data when installed, ``data/`` in a source checkout."""
-    try:
-        from importlib.resources import files
+    """The default dossier: ``tui/data`` when installed, ``data/`` in a source checkout.
 
-        packaged = Path(str(files("tui.data")))
-        if packaged.is_dir() and any(packaged.glob("*.toml")):
-            return packaged
-    except (ModuleNotFoundError, TypeError, ValueError):
-        pass
-    return Path(__file__).resolve().parent.parent.parent / "data"
+    The wheel maps the repository's ``data/`` to the package ``tui.data`` (pyproject);
+    an editable install or a plain checkout finds it beside the package instead.
+    """
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "data"
+    if any(installed.glob("*.toml")):
+        return installed
+    return package.parent / "data"
 
 
 def user_config_file() -> Path:
