@@ -76,9 +76,9 @@ async def test_says_loading_until_the_dossier_is_read_then_shows_the_panes(
     release = threading.Event()
     real = app_module.read_dossier
 
-    def slow_read(*args):
+    def slow_read(*args, **kwargs):
         release.wait(10)
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(app_module, "read_dossier", slow_read)
     from tests.conftest import DOSSIER

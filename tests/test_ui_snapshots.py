@@ -44,3 +44,12 @@ def test_stance_matrix_80x24(snap_compare, make_app) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_matrix)
+
+
+def test_feeds_screen_without_feeds_80x24(snap_compare, make_app) -> None:
+    async def open_feeds(pilot) -> None:
+        await _loaded(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_feeds)

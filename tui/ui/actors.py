@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .changes import marked
 from .dossier import ACTORS
 from .pane import EntityPane
 from .rowlist import Piece, fit, one_line
@@ -13,6 +14,10 @@ class ActorsPane(EntityPane):
     noun = "actors"
 
     def render_row(self, value: int, width: int) -> list[Piece]:
+        assert self.dossier is not None
+        return marked(self.dossier, self.pane, value, width, self._draw_row)
+
+    def _draw_row(self, value: int, width: int) -> list[Piece]:
         assert self.dossier is not None
         actor = self.dossier.actors[value]
         name = one_line(actor.name)

@@ -1,30 +1,55 @@
 """The Faultline dashboard application and ``run_dashboard``, which the CLI calls.
 
-The app reads the dossier in a worker thread (the screen says "Loading…" meanwhile),
-then hands the prepared ``Dossier`` to the dashboard screen. Hooks for the feed client:
-``extra_layers`` (layers read after the local paths at start-up), ``action_refresh``
+The app reads the dossier in a worker thread (the screen says "Loading… reading …"
+meanwhile), local data paths first and then the cached copy of every feed, and hands
+the prepared ``Dossier`` to the dashboard screen. Then it refreshes the feeds in the
+background through one ``FeedClient`` that lives as long as the app: a fetch runs on the
+event loop (httpx, async), the re-merge and re-arrangement in a worker thread, and the
+new dossier is swapped in keeping focus, filter and cursors. Entities a refresh added
+or changed are marked until selected. One timer, set to the next feed's due time, drives
+the automatic refreshes; nothing polls.
+
+Hooks: ``extra_layers`` (layers read after the local paths at start-up), ``action_refresh``
 (the ``r`` key), ``show_dataset`` (swap in a new merge, keeping focus, filter and
 cursors) and ``set_feed_state`` (the status line's feed text).
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import time
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from ..core.config import Config
+from ..core.changes import Changes, UnseenChanges
+from ..core.config import Config, FeedConfig
+from ..core.feed import FeedCache, FeedClient, FeedStatus, FetchOutcome, feeds_from
 from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
 from .commands import GoToProvider
 from .dashboard import DashboardScreen
-from .dossier import Dossier, Ref, read_dossier
+from .dossier import ChangeLog, Dossier, Ref, read_dossier, remerge
+
+# Never arm the refresh timer sooner than this: a feed that is due but cannot be fetched
+# yet (one fetch of it in flight) must not turn the timer into a busy loop.
+MIN_TIMER = 0.25
+
+
+class LoadProgress(Message):
+    """What the loading worker is doing ("reading data/x.toml (3 of 5)")."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class FaultlineApp(App[int]):
@@ -35,7 +60,22 @@ class FaultlineApp(App[int]):
     COMMANDS = App.COMMANDS | {GoToProvider}
     BINDINGS = [
         Binding("question_mark", "help", "Help", tooltip="This list of keys"),
-        Binding("r", "refresh", "Refresh", tooltip="Fetch the feeds again"),
+        Binding("r", "refresh", "Refresh", tooltip="Fetch every feed now"),
+        Binding(
+            "f",
+            "feeds",
+            "Feeds",
+            tooltip="Feeds: state and reason, last success, last and next attempt, entities",
+        ),
+        # Not in the footer (no room at 80 columns): the status line offers "(c)" whenever
+        # there are unseen changes, which is when the key matters.
+        Binding(
+            "c",
+            "changes",
+            "Changes",
+            show=False,
+            tooltip="What refreshes added, changed (which fields) and removed; go to one",
+        ),
         Binding(
             "w",
             "problems",
@@ -64,8 +104,20 @@ class FaultlineApp(App[int]):
         # For the feed client: URLs given on the command line, and whether to stay offline.
         self.feed_urls = list(feed_urls)
         self.offline = offline
+        # Raises FaultlineError for an unusable --feed URL (the CLI reports it).
+        self.feeds: list[FeedConfig] = feeds_from(self.config, self.feed_urls)
+        self.feed_client: FeedClient | None = None
         self.feed_state = ""
         self.dossier: Dossier | None = None
+        # Entities refreshes added or changed that the analyst has not selected yet, and
+        # everything the session's refreshes changed (for the changes view and detail).
+        self.unseen = UnseenChanges()
+        self.change_log = ChangeLog()
+        self._refresh_timer: Timer | None = None
+        self._fetching: dict[str, int] = {}  # feed name -> fetches of it awaited here
+        self._taken: dict[str, FetchOutcome] = {}  # the last outcome handled, per feed
+        self._merging = False
+        self._merge_again = False
         if not self.config.ui.animations:
             self.animation_level = "none"
 
@@ -95,7 +147,17 @@ class FaultlineApp(App[int]):
 
     def dashboard_ready(self) -> None:
         """The dashboard screen is mounted and says "Loading…": read the dossier now."""
+        if self.feeds and self.feed_client is None:
+            # One client for the app's life. Constructing it touches neither disk nor network.
+            cache = FeedCache(self.config.cache_dir)
+            self.feed_client = FeedClient(self.feeds, cache, offline=self.offline)
         self.prepare(self.initial_dataset)
+
+    async def on_unmount(self) -> None:
+        self._stop_timer()
+        client, self.feed_client = self.feed_client, None
+        if client is not None:
+            await client.aclose()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dossier")
     def prepare(self, dataset: Dataset | None = None) -> Dossier:
@@ -103,16 +165,32 @@ class FaultlineApp(App[int]):
         return self.read() if dataset is None else Dossier(dataset)
 
     def read(self) -> Dossier:
-        """Read the data paths and arrange them; runs in a worker thread.
-
-        The feed client extends this to add its (cached) feed layers after the local ones.
-        """
+        """Read the data paths, then the feeds' cached copies, and arrange them; runs in a
+        worker thread, so the first dossier shown already holds every cached feed."""
         cache = ParsedCache(self.config.cache_dir)
-        return read_dossier(self.data_paths, self.extra_layers(), cache)
+        return read_dossier(self.data_paths, self.extra_layers, cache, progress=self._progress)
 
     def extra_layers(self) -> list[Layer]:
-        """Layers read after the local data paths (feeds); none until feeds are wired."""
-        return []
+        """Layers read after the local data paths: each feed's cached copy (no network)."""
+        client = self.feed_client
+        if client is None:
+            return []
+        count = len(client.feeds)
+        self._progress(
+            f"reading the cached copy of {count} feed"
+            if count == 1
+            else f"reading the cached copies of {count} feeds"
+        )
+        client.load_cached()
+        return client.layers()
+
+    def _progress(self, text: str) -> None:
+        # Called from the loading thread; post_message is safe from any thread.
+        self.post_message(LoadProgress(text))
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        if self.dossier is None:
+            self.dashboard.show_loading(f"Loading… {message.text}")
 
     def show_dataset(self, dataset: Dataset) -> Worker[Dossier]:
         """Show a new merged dataset (e.g. after a feed refresh), keeping where the analyst is."""
@@ -120,19 +198,221 @@ class FaultlineApp(App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.group == "merge":
+            self._merged(worker, event.state)
+            return
+        if worker.group == "feeds" and event.state == WorkerState.ERROR:
+            # FeedClient.refresh turns everything a server can do into an outcome; this
+            # is a bug, but the dossier shown and the copies on disk are untouched.
+            self.notify(
+                f"Refreshing the feeds failed unexpectedly: {worker.error!r}. The copies in "
+                "use are kept; please report this.",
+                severity="error",
+                markup=False,
+            )
+            self._arm_timer()
+            return
         if worker.group != "dossier":
             return
         if event.state == WorkerState.SUCCESS and isinstance(worker.result, Dossier):
-            self.dossier = worker.result
-            # A large dossier is hundreds of thousands of long-lived objects; without this
-            # every cyclic collection rescans them all and each keystroke pays for it.
-            gc.freeze()
-            self.dashboard.show_dossier(worker.result)
+            first = self.dossier is None
+            self._present(worker.result)
             self._announce_problems(worker.result)
+            if first:
+                self._feeds_changed()
+                self._start_feeds()
         elif event.state == WorkerState.ERROR:
             error = worker.error
             self.dashboard.show_loading(f"Could not load the dossier: {error}")
             self.notify(f"Could not load the dossier: {error}", severity="error", markup=False)
+
+    def _present(self, dossier: Dossier) -> None:
+        """Show ``dossier`` with this session's change log and unseen marks."""
+        dossier.log = self.change_log
+        dossier.set_marks(self.unseen)
+        self.dossier = dossier
+        # A large dossier is hundreds of thousands of long-lived objects; without this
+        # every cyclic collection rescans them all and each keystroke pays for it.
+        gc.freeze()
+        self.dashboard.show_dossier(dossier)
+
+    # -- feeds ----------------------------------------------------------------------------------
+
+    def _start_feeds(self) -> None:
+        """After the first paint: refresh what is due in the background (never offline)."""
+        client = self.feed_client
+        if client is None or client.offline:
+            return
+        self._fetch(manual=False)
+
+    @work(group="feeds", exit_on_error=False)
+    async def _fetch(self, manual: bool) -> None:
+        """Refresh every feed (``r``) or those due (the timer), concurrently, on the event
+        loop; each result is taken as it comes, so one slow feed holds back no other."""
+        client = self.feed_client
+        if client is None:
+            return
+        feeds = list(client.feeds) if manual else client.due()
+        try:
+            if feeds:
+                outcomes = await asyncio.gather(*(self._refresh_feed(f, manual) for f in feeds))
+                if manual:
+                    self._report(outcomes)
+        finally:
+            self._arm_timer()
+
+    async def _refresh_feed(self, feed: FeedConfig, manual: bool) -> FetchOutcome:
+        client = self.feed_client
+        assert client is not None
+        before = client.state(feed).status
+        self._fetching[feed.name] = self._fetching.get(feed.name, 0) + 1
+        self._feeds_changed()
+        try:
+            outcome = await client.refresh(feed)
+        finally:
+            left = self._fetching.get(feed.name, 1) - 1
+            if left > 0:
+                self._fetching[feed.name] = left
+            else:
+                self._fetching.pop(feed.name, None)
+        self._take(outcome, before, manual)
+        return outcome
+
+    def _take(self, outcome: FetchOutcome, before: FeedStatus, manual: bool) -> None:
+        """One feed's outcome: say so if it failed, and show its new copy if there is one."""
+        name = outcome.feed.name
+        if self._taken.get(name) is not outcome:  # two callers may await one fetch
+            self._taken[name] = outcome
+            failing = (FeedStatus.STALE, FeedStatus.FAILED)
+            if outcome.failed and (manual or before not in failing or outcome.cache_error):
+                # headline: the feed, its URL, what went wrong and which copy stays in use.
+                self.notify(
+                    outcome.headline,
+                    title="Feed not refreshed" if outcome.status in failing else "Feed not saved",
+                    severity="error" if outcome.status is FeedStatus.FAILED else "warning",
+                    timeout=12,
+                    markup=False,
+                )
+            self._request_merge()
+        self._feeds_changed()
+
+    def _report(self, outcomes: Sequence[FetchOutcome]) -> None:
+        """After ``r``, when every feed came through with nothing new: say so. (Failures
+        were announced one by one, new content is announced with its changes.)"""
+        if any(o.failed or o.status is FeedStatus.FRESH for o in outcomes):
+            return
+        n = len(outcomes)
+        self.notify(f"Refreshed {n} feed{'s' if n != 1 else ''}: nothing new", markup=False)
+
+    def _request_merge(self) -> None:
+        """Re-merge when the feed copies in use differ from those the dossier was built on;
+        one merge at a time, and one more after it if copies changed meanwhile."""
+        client, dossier = self.feed_client, self.dossier
+        if client is None or dossier is None:
+            return
+        if self._merging:
+            self._merge_again = True
+            return
+        layers = client.layers()
+        shown = [layer for layer in dossier.dataset.layers if layer.is_feed]
+        if len(layers) == len(shown) and all(a is b for a, b in zip(layers, shown, strict=True)):
+            return
+        self._merging = True
+        self._merge(dossier, layers)
+
+    @work(thread=True, exit_on_error=False, group="merge")
+    def _merge(self, before: Dossier, feed_layers: list[Layer]) -> tuple[Dossier, Dossier, Changes]:
+        """Merge the local layers already read with the new feed copies; arrange; compare."""
+        dossier, changes = remerge(before.dataset, feed_layers)
+        return before, dossier, changes
+
+    def _merged(self, worker: Worker, state: WorkerState) -> None:
+        if state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        self._merging = False
+        if state == WorkerState.SUCCESS and worker.result is not None:
+            before, dossier, changes = worker.result
+            if before is not self.dossier:  # something else was shown meanwhile: again
+                self._merge_again = True
+            else:
+                self._apply(dossier, changes)
+        elif state == WorkerState.ERROR:
+            self.notify(
+                f"Could not merge the refreshed feeds: {worker.error}. The dossier shown is "
+                "unchanged.",
+                severity="error",
+                markup=False,
+            )
+        if self._merge_again:
+            self._merge_again = False
+            self._request_merge()
+
+    def _apply(self, dossier: Dossier, changes: Changes) -> None:
+        from .changes import ChangesScreen
+
+        self.unseen.add(changes)
+        self.change_log.add(changes, time.time())
+        self._present(dossier)
+        for screen in self.screen_stack:
+            if isinstance(screen, ChangesScreen):
+                screen.reload()
+        if changes:
+            self.notify(
+                f"Feeds brought {changes.summary()}. New rows are marked + and changed ones *, "
+                "until selected; c lists them.",
+                title="Feeds updated",
+                timeout=8,
+                markup=False,
+            )
+
+    def _arm_timer(self) -> None:
+        """One timer, set to when the next feed is due; re-armed after every refresh."""
+        self._stop_timer()
+        client = self.feed_client
+        if client is None or client.offline or self.dossier is None or not self.is_running:
+            return
+        if self._fetching or any(s.fetching for s in client.states.values()):
+            return  # the refresh in flight re-arms when it ends
+        wait = client.seconds_until_due()
+        if wait is None:
+            return
+        self._refresh_timer = self.set_timer(max(wait, MIN_TIMER), self._timer_fired)
+        self._feeds_changed()
+
+    def _timer_fired(self) -> None:
+        self._refresh_timer = None
+        self._fetch(manual=False)
+
+    def _stop_timer(self) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+
+    def _feeds_changed(self) -> None:
+        """Feed states moved: redraw the status line and an open feeds screen."""
+        from .feeds import FeedsScreen, feed_summary
+
+        client = self.feed_client
+        if client is None:
+            return
+        states = list(client.states.values())
+        self.set_feed_state(feed_summary(states, offline=client.offline, fetching=self._fetching))
+        for screen in self.screen_stack:
+            if isinstance(screen, FeedsScreen):
+                screen.update_feeds(self._fetching)
+
+    # -- marks ----------------------------------------------------------------------------------
+
+    def marks_changed(self) -> None:
+        """The unseen marks changed (an entity was selected): redraw the status line."""
+        self.dashboard.render_status()
+
+    def mark_all_seen(self) -> None:
+        self.unseen.seen_all()
+        if self.dossier is not None:
+            self.dossier.set_marks(self.unseen)
+            self.dashboard.redraw_panes()
+        self.marks_changed()
 
     def _announce_problems(self, dossier: Dossier) -> None:
         data = dossier.dataset
@@ -162,12 +442,54 @@ class FaultlineApp(App[int]):
         self.dashboard.go_to(ref)
 
     def action_refresh(self) -> None:
-        """Fetch the feeds again. Without feeds there is nothing to fetch.
+        """Fetch every feed now, in the background. Without feeds there is nothing to fetch."""
+        if not self.feeds:
+            self.notify(
+                "No feeds configured: add [[feeds]] to the configuration or start with "
+                "--feed URL (f shows how).",
+                markup=False,
+            )
+            return
+        if self.offline:
+            self.notify(
+                "Offline (--offline): nothing is fetched; the cached copies are in use.",
+                markup=False,
+            )
+            return
+        if self.feed_client is None or self.dossier is None:
+            self.notify("Still loading; the feeds refresh once the dossier is shown.", markup=False)
+            return
+        self._fetch(manual=True)
 
-        The feed client overrides or replaces this: fetch in a worker, then call
-        ``show_dataset`` with the new merge and set ``feed_state`` for the status line.
-        """
-        self.notify("No feeds configured", markup=False)
+    def action_feeds(self) -> None:
+        from .feeds import FeedsScreen
+
+        if isinstance(self.screen, FeedsScreen):
+            return
+        client = self.feed_client
+        states = list(client.states.values()) if client is not None else []
+        self.push_screen(FeedsScreen(states, offline=self.offline, config_path=self.config.path))
+
+    def action_changes(self) -> None:
+        from .changes import ChangesScreen
+
+        if isinstance(self.screen, ChangesScreen) or self.dossier is None:
+            return
+        if not self.feeds:
+            note = "No feeds configured, so nothing refreshes: f shows how to add one."
+        elif self.offline:
+            note = "Offline (--offline): nothing is fetched, so nothing changes."
+        else:
+            note = ""
+
+        def chosen(ref: Ref | None) -> None:
+            if ref is not None:
+                self.call_after_refresh(self.go_to, ref)
+
+        self.push_screen(
+            ChangesScreen(self.change_log, self.unseen, [f.name for f in self.feeds], note),
+            chosen,
+        )
 
     def set_feed_state(self, text: str) -> None:
         """What the status line says about feeds (e.g. "2 feeds · updated 12:03")."""
@@ -197,7 +519,13 @@ class FaultlineApp(App[int]):
             "Back", "Step back along the breadcrumb (Backspace)", dashboard.action_back
         )
         yield SystemCommand("Clear focus", "Show everything again (Esc)", dashboard.action_clear)
-        yield SystemCommand("Refresh", "Fetch the feeds again (r)", self.action_refresh)
+        yield SystemCommand("Refresh", "Fetch every feed now (r)", self.action_refresh)
+        yield SystemCommand(
+            "Feeds", "Each feed's state, last success, next attempt (f)", self.action_feeds
+        )
+        yield SystemCommand(
+            "Changes", "What refreshes added, changed and removed (c)", self.action_changes
+        )
         yield SystemCommand(
             "Warnings", "Rejected documents and unresolved references (w)", self.action_problems
         )

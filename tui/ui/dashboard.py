@@ -23,7 +23,7 @@ from ..core.search import terms
 from .actors import ActorsPane
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
-from .dossier import ACTORS, DISAGREEMENTS, PANES, TIMELINE, Dossier, Ref
+from .dossier import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Dossier, Ref
 from .pane import EntityPane
 from .rowlist import RowList, fit
 from .timeline import TimelinePane
@@ -221,7 +221,33 @@ class DashboardScreen(Screen[None]):
             self.app.focused, (RowList, DetailPane, Input)
         ):
             self.action_pane(self.active)
-        self._show_detail_for_active()
+        # The detail keeps what the analyst was reading (redrawn: it may have changed) and
+        # where; a swap selects nothing, so nothing is "seen" by it.
+        reading = self.detail.ref
+        if reading is not None and dossier.exists(reading):
+            y = self.detail.scroll_y
+            self.detail.show(dossier, reading, force=True)
+            self.detail.call_after_refresh(self.detail.scroll_to, y=y, animate=False)
+        else:
+            self._show_detail_for_active(force=True, see=False)
+
+    def redraw_panes(self) -> None:
+        """Draw every pane's rows again (after the unseen marks changed)."""
+        for name in PANES:
+            self.pane(name).redraw()
+
+    def see(self, ref: Ref) -> None:
+        """The analyst selected ``ref``: it is no longer new or changed to them."""
+        unseen = getattr(self.app, "unseen", None)
+        kind = REF_KIND.get(ref.kind)
+        if unseen is None or kind is None or (kind, ref.id) not in unseen:
+            return
+        unseen.seen(kind, ref.id)
+        if self.dossier is not None:
+            pane = self.dossier.unmark(ref)
+            if pane is not None:
+                self.pane(pane).redraw()
+        self._render_status()
 
     def _refresh_panes(self, keep: dict[str, Ref | None] | None = None) -> None:
         dossier = self.dossier
@@ -266,6 +292,7 @@ class DashboardScreen(Screen[None]):
             keep[home] = ref
         self._refresh_panes(keep)
         self.detail.show(self.dossier, ref)
+        self.see(ref)
 
     def go_to(self, ref: Ref) -> None:
         """Jump to an entity from anywhere (the command palette): focus it and put the
@@ -336,7 +363,7 @@ class DashboardScreen(Screen[None]):
         self._apply_visibility()
         self._render_tabs()
 
-    def _show_detail_for_active(self, *, force: bool = False) -> None:
+    def _show_detail_for_active(self, *, force: bool = False, see: bool = True) -> None:
         if self.dossier is None:
             return
         if self.active in PANES:
@@ -349,6 +376,8 @@ class DashboardScreen(Screen[None]):
             )
         else:
             self.detail.show(self.dossier, ref, force=force)
+            if see:
+                self.see(ref)
 
     # -- moving between panes -------------------------------------------------------------------
 
@@ -551,6 +580,9 @@ class DashboardScreen(Screen[None]):
             warnings.append(f"{data.sanitised} control chars removed")
         if warnings:
             parts.append(("   ⚠ " + ", ".join(warnings) + " (w)", "$text-warning"))
+        unseen = len(getattr(app, "unseen", ()))
+        if unseen:
+            parts.append((f"   +* {unseen:,} new or changed (c)", "bold $text-accent"))
         feed_state = getattr(app, "feed_state", "")
         if feed_state:
             parts.append((f"   {feed_state}", MUTED))

@@ -19,8 +19,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from ..core.changes import ADDED
 from ..core.model import Actor, Citation, Disagreement, Event, Origin, Position, Source
-from .dossier import Dossier, Ref
+from .changes import clock
+from .dossier import CHANGED_MARK, NEW_MARK, REF_KIND, Dossier, Ref
 from .legend import (
     EVENT_MARK,
     STANCE_GLYPH,
@@ -98,17 +100,38 @@ class DetailBuilder:
 
     def build(self, ref: Ref) -> list[Block]:
         entity = self.dossier.entity(ref)
+        blocks: list[Block]
         if ref.kind == "position" and isinstance(entity, Disagreement):
-            return self.position(entity, ref.actor or "")
-        if isinstance(entity, Actor):
-            return self.actor(entity)
-        if isinstance(entity, Disagreement):
-            return self.disagreement(entity)
-        if isinstance(entity, Event):
-            return self.event(entity)
-        if isinstance(entity, Source):
-            return self.source(entity)
-        return [Plain(_c((f"No {ref.kind} '{ref.id}' is defined in any layer.", WARN)))]
+            blocks = self.position(entity, ref.actor or "")
+        elif isinstance(entity, Actor):
+            blocks = self.actor(entity)
+        elif isinstance(entity, Disagreement):
+            blocks = self.disagreement(entity)
+        elif isinstance(entity, Event):
+            blocks = self.event(entity)
+        elif isinstance(entity, Source):
+            blocks = self.source(entity)
+        else:
+            return [Plain(_c((f"No {ref.kind} '{ref.id}' is defined in any layer.", WARN)))]
+        blocks[1:1] = self.change_note(ref)
+        return blocks
+
+    def change_note(self, ref: Ref) -> list[Block]:
+        """Under the title: what this session's refreshes did to the entity, if anything."""
+        kind = REF_KIND.get(ref.kind)
+        logged = self.dossier.log.get(kind, ref.id) if kind is not None else None
+        if logged is None:
+            return []
+        change = logged.change
+        feeds = {layer.name for layer in self.data.layers if layer.is_feed}
+        source = f"feed {logged.layer}" if logged.layer in feeds else logged.layer
+        at = clock(logged.at)
+        if change.action == ADDED:
+            text = f"{NEW_MARK} New: added by a refresh of {source} at {at}"
+        else:
+            fields = ", ".join(change.fields) or "content"
+            text = f"{CHANGED_MARK} Changed by a refresh of {source} at {at}: {fields}"
+        return [Plain(Content.styled(text, "bold $text-accent"))]
 
     # -- pieces -----------------------------------------------------------------------------
 

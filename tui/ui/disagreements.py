@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
+from .changes import marked
 from .dossier import DISAGREEMENTS
 from .legend import STATUS_ROLE, tally_pieces
 from .pane import EntityPane
 from .rowlist import Piece, fit, one_line
-
 
 # Narrow panes: four letters, the arrow showing which way it is going.
 SHORT_STATUS = {
@@ -26,6 +26,10 @@ class DisagreementsPane(EntityPane):
     noun = "disagreements"
 
     def render_row(self, value: int, width: int) -> list[Piece]:
+        assert self.dossier is not None
+        return marked(self.dossier, self.pane, value, width, self._draw_row)
+
+    def _draw_row(self, value: int, width: int) -> list[Piece]:
         assert self.dossier is not None
         disagreement = self.dossier.disagreements[value]
         tally = tally_pieces(disagreement.tally())

@@ -7,16 +7,29 @@ here, so it can be built in a worker thread and tested on its own.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from rich.cells import cell_len
 
-from ..core.merge import Dataset, Layer, load
+from ..core.changes import (
+    ADDED,
+    CHANGED,
+    REMOVED,
+    Change,
+    Changes,
+    UnseenChanges,
+    compare,
+    differing_fields,
+)
+from ..core.merge import Dataset, Layer, merge, read_layer
+from ..core.model import Actor, Citation, Disagreement, Event, Kind, Position, Source
 from ..core.parsecache import ParsedCache
-from ..core.model import Actor, Citation, Disagreement, Event, Position, Source
 from ..core.search import (
     SearchIndex,
     actor_key,
@@ -30,6 +43,20 @@ PANES = (ACTORS, DISAGREEMENTS, TIMELINE)
 
 # The timeline heading under which every event that has not happened is listed.
 NOT_YET = "Planned & expected"
+
+# Marks for entities a refresh brought that the analyst has not selected yet. The glyph
+# carries the meaning on its own; colour only repeats it.
+NEW_MARK, CHANGED_MARK, REMOVED_MARK = "+", "*", "-"
+ACTION_MARK = {ADDED: NEW_MARK, CHANGED: CHANGED_MARK, REMOVED: REMOVED_MARK}
+PANE_KIND = {ACTORS: Kind.ACTOR, DISAGREEMENTS: Kind.DISAGREEMENT, TIMELINE: Kind.EVENT}
+KIND_PANE = {kind: pane for pane, kind in PANE_KIND.items()}
+REF_KIND = {
+    "actor": Kind.ACTOR,
+    "disagreement": Kind.DISAGREEMENT,
+    "position": Kind.DISAGREEMENT,
+    "event": Kind.EVENT,
+    "source": Kind.SOURCE,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +110,33 @@ class Dossier:
         dataset.positions_by_actor, dataset.events_by_actor  # noqa: B018
         dataset.events_by_disagreement, dataset.members  # noqa: B018
         self.cited_by = _citing(dataset)
+        # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
+        self.marks: dict[str, dict[int, str]] = {pane: {} for pane in PANES}
+        # What this session's refreshes changed, for the detail pane and the changes view.
+        self.log: ChangeLog = ChangeLog()
+
+    # -- marks ------------------------------------------------------------------------------
+
+    def set_marks(self, unseen: UnseenChanges) -> None:
+        """Mark the rows of every entity ``unseen`` still holds (cheap: unseen ones only)."""
+        marks: dict[str, dict[int, str]] = {pane: {} for pane in PANES}
+        for kind, ident in unseen.unseen():
+            pane = KIND_PANE.get(kind)
+            row = self.row[pane].get(ident) if pane is not None else None
+            if pane is not None and row is not None:
+                new = unseen.mark(kind, ident) == UnseenChanges.NEW
+                marks[pane][row] = NEW_MARK if new else CHANGED_MARK
+        self.marks = marks
+
+    def unmark(self, ref: Ref) -> str | None:
+        """Drop the mark of ``ref``'s row; the pane whose rows changed, if any."""
+        pane = self.pane_of(ref) or (DISAGREEMENTS if ref.kind == "position" else None)
+        if pane is None:
+            return None
+        row = self.row[pane].get(ref.id)
+        if row is None or self.marks[pane].pop(row, None) is None:
+            return None
+        return pane
 
     # -- size and names -------------------------------------------------------------------
 
@@ -271,11 +325,165 @@ def _citing(
 
 def read_dossier(
     paths: Sequence[Path],
-    extra_layers: Sequence[Layer] = (),
+    extra_layers: Sequence[Layer] | Callable[[], Sequence[Layer]] = (),
     cache: ParsedCache | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
 ) -> Dossier:
     """Read and merge the data paths (and any feed layers), and arrange them for browsing.
 
-    Slow for a large dossier: the app calls it in a worker thread.
+    Slow for a large dossier: the app calls it in a worker thread. ``progress`` hears
+    what is being done ("reading data/x.toml (3 of 5)"); ``extra_layers`` may be a
+    function, called once the local paths are read (the feed client's cached copies).
     """
-    return Dossier(load(paths, extra_layers, cache))
+    say = progress or (lambda text: None)
+    layers: list[Layer] = []
+    for number, path in enumerate(paths, 1):
+        say(f"reading {path} ({number} of {len(paths)})")
+        layers.append(read_layer(path, cache))
+    extra = list(extra_layers() if callable(extra_layers) else extra_layers)
+    say(f"merging {len(layers) + len(extra)} layer{'s' if len(layers) + len(extra) != 1 else ''}")
+    dataset = merge([*layers, *extra])
+    say("arranging for browsing")
+    return Dossier(dataset)
+
+
+def remerge(before: Dataset, feed_layers: Sequence[Layer]) -> tuple[Dossier, Changes]:
+    """The local layers already read, with new feed layers, merged and arranged; and what
+    differs from ``before``. Slow for a large dossier: the app calls it in a worker thread.
+
+    Only entities some feed layer (the old copies or the new) defines can differ: the
+    local layers are the very objects read before. So only those are compared, and the
+    timeline is the previous one with the new and replaced events merged in. Both keep
+    the work in Python-level loops proportional to the feeds, rather than C-level sorts
+    of the whole dossier that hold the GIL (and so the UI thread) for hundreds of ms.
+    """
+    local = [layer for layer in before.layers if not layer.is_feed]
+    old_feeds = [layer for layer in before.layers if layer.is_feed]
+    dataset = merge([*local, *feed_layers])
+    keys = _ids_in([*old_feeds, *feed_layers])
+    changes = compare(_only(before, keys), _only(dataset, keys))
+    if _TIMELINE_IS_CACHED and "timeline" not in vars(dataset):
+        vars(dataset)["timeline"] = _timeline_after(before, dataset)
+    return Dossier(dataset), changes
+
+
+# Dataset.timeline is a cached_property: remerge may fill it in from the previous one.
+_TIMELINE_IS_CACHED = isinstance(vars(Dataset).get("timeline"), cached_property)
+
+
+def _ids_in(layers: Sequence[Layer]) -> dict[Kind, set[str]]:
+    ids: dict[Kind, set[str]] = {kind: set() for kind in Kind}
+    for layer in layers:
+        for document in layer.documents:
+            for kind in Kind:
+                ids[kind].update(entity.id for entity in document.entities(kind))
+    return ids
+
+
+def _only(dataset: Dataset, ids: dict[Kind, set[str]]) -> Dataset:
+    """The entities of ``dataset`` with these ids (and its header), for comparing."""
+    subset = Dataset(meta=dataset.meta)
+    for kind in Kind:
+        table = dataset.table(kind)
+        subset.table(kind).update((i, table[i]) for i in ids[kind] if i in table)
+    return subset
+
+
+def _timeline_key(event: Event) -> tuple:
+    return event.timeline_key
+
+
+def _timeline_after(before: Dataset, after: Dataset) -> list[Event]:
+    """``after``'s timeline built from ``before``'s: events that are the very same objects
+    keep their order, the others are sorted and merged in. ``timeline_key`` ends with the
+    id, a total order, so this is exactly what sorting everything would give."""
+    events, old = after.events, before.events
+    kept = [event for event in before.timeline if events.get(event.id) is event]
+    if len(kept) == len(events):
+        return kept
+    fresh = sorted(
+        (event for event in events.values() if old.get(event.id) is not event),
+        key=_timeline_key,
+    )
+    return list(heapq.merge(kept, fresh, key=_timeline_key))
+
+
+# -- what this session's refreshes changed ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """One entity's net change since the session started, and where and when it came."""
+
+    change: Change
+    at: float  # when the latest refresh touching it was shown
+    layer: str  # the layer (feed name, or local path) the entity now comes from (or came from)
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.change.kind.singular, self.change.id)
+
+
+class ChangeLog:
+    """Every entity a refresh added, changed or removed this session, netted per entity:
+    added then changed is still "added" (as it reads now); changed twice lists the
+    fields that differ from the first copy; changed back, or added then removed, is gone.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[Kind, str], Logged] = {}
+        self.meta: tuple[str, ...] = ()  # header fields a refresh changed
+
+    def add(self, changes: Changes, at: float) -> None:
+        for change in changes:
+            key = change.key
+            previous = self.entries.get(key)
+            net = change if previous is None else _net(previous.change, change)
+            if net is None:
+                self.entries.pop(key, None)
+            else:
+                self.entries[key] = Logged(net, at, _layer_of(net))
+        if changes.meta:
+            self.meta = tuple(dict.fromkeys((*self.meta, *changes.meta)))
+
+    def get(self, kind: Kind, ident: str) -> Logged | None:
+        return self.entries.get((kind, ident))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def __iter__(self) -> Iterator[Logged]:
+        return iter(self.entries.values())
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys((ADDED, CHANGED, REMOVED), 0)
+        for logged in self.entries.values():
+            out[logged.change.action] += 1
+        return out
+
+
+def _net(first: Change, then: Change) -> Change | None:
+    """What ``first`` followed by ``then`` amounts to, against the copy before ``first``."""
+    if then.action == REMOVED:
+        if first.action == ADDED:
+            return None
+        return replace(then, before=first.before if first.before is not None else then.before)
+    if first.action == ADDED:  # then changed (or added again): still new to this session
+        return replace(first, after=then.after)
+    original = first.before  # first changed or removed: compare with the copy before it
+    if original is None or then.after is None or type(original) is not type(then.after):
+        return then
+    fields = differing_fields(original, then.after)
+    if not fields:
+        return None
+    return Change(then.kind, then.id, CHANGED, fields, before=original, after=then.after)
+
+
+def _layer_of(change: Change) -> str:
+    entity = change.after if change.after is not None else change.before
+    origin = getattr(entity, "origin", None)
+    return origin.layer if origin is not None else "?"

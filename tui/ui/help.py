@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..core.model import STANCES
+from .dossier import CHANGED_MARK, NEW_MARK, REMOVED_MARK
 from .legend import EVENT_MARK, NO_POSITION, STANCE_GLYPH
 
 _KEY_NAMES = {
@@ -39,8 +40,10 @@ def _bindings(cls: type) -> list[Binding]:
 def key_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     """(group, [(keys, what they do)]) for every binding of the dashboard."""
     from .app import FaultlineApp
+    from .changes import ChangeList, ChangesScreen
     from .dashboard import DashboardScreen, FilterInput
     from .detail import DetailPane
+    from .feeds import FeedsScreen
     from .matrix import MatrixScreen, StanceMatrix
     from .problems import ProblemsScreen
     from .rowlist import RowList
@@ -72,6 +75,15 @@ def key_groups() -> list[tuple[str, list[tuple[str, str]]]]:
             *rows(StanceMatrix, MatrixScreen),
             ("Tab", "Between the matrix and the detail of the position under the cursor"),
         ]),
+        ("Feeds screen (f)", [
+            *rows(FeedsScreen),
+            ("↑ ↓", "Choose a feed: its whole reason, URL and problems show below the table"),
+            ("r", "Fetch every feed now (as everywhere)"),
+        ]),
+        ("Changes screen (c)", [
+            *rows(ChangeList, ChangesScreen),
+            ("↑ ↓ PgUp PgDn", "Move through the changes, grouped by feed"),
+        ]),
         ("Help (?) and warnings (w) screens", rows(HelpScreen, ProblemsScreen)),
         ("Mouse", [
             ("click", "Select a row, cell, tab, breadcrumb entry or link"),
@@ -87,6 +99,9 @@ def symbols() -> list[tuple[str, str]]:
         (NO_POSITION, "no position (stance matrix)"),
         *((mark, f"event: {state}") for state, mark in EVENT_MARK.items()),
         ("●", "in a list's left margin: the row the dashboard is focused on"),
+        (NEW_MARK, "before a row: new since a feed refresh, until you select it (c lists them)"),
+        (CHANGED_MARK, "before a row: changed by a feed refresh, until you select it"),
+        (REMOVED_MARK, "in the changes screen: removed by a feed refresh"),
         ("B2", "Admiralty grades: source reliability A–F, information credibility 1–6"),
     ]
 

@@ -7,6 +7,7 @@ from typing import Sequence
 
 from rich.cells import cell_len
 
+from .changes import marked
 from .dossier import TIMELINE
 from .legend import EVENT_MARK
 from .pane import EntityPane
@@ -23,6 +24,10 @@ class TimelinePane(EntityPane):
         return self.dossier.timeline_rows(entity_rows)
 
     def render_row(self, value: int, width: int) -> list[Piece]:
+        assert self.dossier is not None
+        return marked(self.dossier, self.pane, value, width, self._draw_row)
+
+    def _draw_row(self, value: int, width: int) -> list[Piece]:
         assert self.dossier is not None
         dossier = self.dossier
         if value < 0:

@@ -1,0 +1,553 @@
+"""Feeds in the dashboard, against a real HTTP server on 127.0.0.1 (tests/feedserver.py):
+cached copies in the first paint, background and interval refreshes, ``r``, the feeds
+and changes screens, marks until seen, failures that change nothing, ``--offline``, and a
+UI that keeps answering keys while a server drips.
+
+Every wait is bounded polling on a condition (``until``); nothing sleeps to synchronise.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from feedserver import FeedServer, Reply, conditional, drip, json_reply
+
+from tests.conftest import screen_text
+from tui.core.changes import ADDED, CHANGED, REMOVED, Change, Changes
+from tui.core.config import Config, FeedConfig
+from tui.core.feed import FeedCache, FeedClient, FeedState, FeedStatus
+from tui.core.model import Actor, Kind
+from tui.ui.app import FaultlineApp
+from tui.ui.changes import ChangesScreen
+from tui.ui.dossier import ChangeLog, Ref
+from tui.ui.feeds import FeedsScreen, feed_summary
+
+SIZE = (120, 36)
+PATH = "/feed.json"
+
+LOCAL = """format = "faultline/1"
+[meta]
+title = "Local dossier"
+
+[[actors]]
+id = "kz"
+name = "Kazakhstan"
+kind = "state"
+
+[[actors]]
+id = "by"
+name = "Belarus"
+kind = "state"
+"""
+
+V1 = {
+    "format": "faultline/1",
+    "actors": [{"id": "ru", "name": "Russia", "kind": "state"}],
+    "events": [{"id": "summit", "title": "Moscow summit", "date": "2013-01", "actors": ["ru"]}],
+}
+V2 = {
+    "format": "faultline/1",
+    "actors": [
+        {"id": "ru", "name": "Russia", "kind": "state", "role": "Federation", "country": "RUS"},
+        {"id": "cn", "name": "China", "kind": "state"},
+    ],
+}
+PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An inherited proxy setting must not route loopback test traffic anywhere else."""
+    for name in PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as running:
+        yield running
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> Path:
+    path = tmp_path / "local.toml"
+    path.write_text(LOCAL, encoding="utf-8")
+    return path
+
+
+def body(document: dict) -> bytes:
+    return json.dumps(document).encode()
+
+
+def feed_config(server: FeedServer, **overrides) -> FeedConfig:
+    # Built directly, so the interval may be shorter than the config file's minimum.
+    values: dict[str, Any] = {
+        "name": "team",
+        "url": server.url(PATH),
+        "interval": 900.0,
+        "timeout": 30.0,
+    }
+    values.update(overrides)
+    return FeedConfig(**values)
+
+
+def build(tmp_path: Path, local: Path, feed: FeedConfig | None, *, offline: bool = False):
+    config = Config(
+        cache_dir=tmp_path / "cache",
+        data_paths=(local,),
+        feeds=(feed,) if feed is not None else (),
+    )
+    return FaultlineApp(config, offline=offline)
+
+
+async def seed_cache(tmp_path: Path, feed: FeedConfig) -> None:
+    """A good copy on disk, fetched for real from the server as it is routed now."""
+    async with FeedClient([feed], FeedCache(tmp_path / "cache")) as client:
+        (outcome,) = await client.refresh_all()
+    assert outcome.status is FeedStatus.FRESH, outcome.headline
+
+
+async def until(pilot, condition, what: str, timeout: float = 10.0) -> None:
+    """Bounded polling: let the app run until ``condition()`` holds, fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def loaded(pilot, app: FaultlineApp) -> None:
+    await until(pilot, lambda: app.dossier is not None, "the first dossier")
+    await pilot.pause()
+
+
+def row_text(app: FaultlineApp, pane: str, ident: str) -> str:
+    """The drawn text of one entity's row in a pane (what the analyst reads there)."""
+    list_pane = app.dashboard.pane(pane)
+    dossier = app.dossier
+    assert dossier is not None
+    value = dossier.row[pane][ident]
+    return "".join(text for text, _ in list_pane.render_row(value, 60))
+
+
+def actor_ids(app: FaultlineApp) -> set[str]:
+    assert app.dossier is not None
+    return set(app.dossier.dataset.actors)
+
+
+def status_line(app: FaultlineApp) -> str:
+    return str(app.dashboard.query_one("#status").render())
+
+
+def toasts(app: FaultlineApp) -> str:
+    """Every notification on screen, each message whole (the screen wraps them)."""
+    return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+def state(app: FaultlineApp) -> FeedState:
+    assert app.feed_client is not None
+    return app.feed_client.state("team")
+
+
+# -- start-up ---------------------------------------------------------------------------------
+
+
+async def test_first_dossier_has_the_cached_feed_before_any_fetch_completes(
+    tmp_path, local, server
+) -> None:
+    feed = feed_config(server)
+    server.route(PATH, json_reply(V1, etag='"v1"'))
+    await seed_cache(tmp_path, feed)
+    server.route(PATH, drip(every=0.05))  # the refresh that follows never finishes here
+    app = build(tmp_path, local, feed)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        # The very first dossier: local data and the cached feed, together.
+        assert {"kz", "by", "ru"} <= actor_ids(app)
+        assert "Russia" in screen_text(app) and "Moscow summit" in screen_text(app)
+        # Then the background refresh starts, and is still dripping.
+        await until(pilot, lambda: len(server.requests_for(PATH)) == 2, "the background fetch")
+        assert state(app).status is FeedStatus.CACHED
+        await until(pilot, lambda: "1 refreshing" in status_line(app), "the status line")
+        assert {"kz", "by", "ru"} <= actor_ids(app)
+    assert app.feed_client is None  # closed with the app
+
+
+async def test_loading_view_says_what_is_being_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, local, screen
+) -> None:
+    from tui.ui import dossier as dossier_module
+
+    second = tmp_path / "second.toml"
+    second.write_text('[[actors]]\nid = "cn"\nname = "China"\nkind = "state"\n')
+    release = threading.Event()
+    real = dossier_module.read_layer
+
+    def slow_layer(path, cache=None):
+        if Path(path) == second:
+            release.wait(10)
+        return real(path, cache)
+
+    monkeypatch.setattr(dossier_module, "read_layer", slow_layer)
+    app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[local, second])
+    async with app.run_test(size=SIZE) as pilot:
+        await until(
+            pilot, lambda: f"Loading… reading {second} (2 of 2)" in screen(app), "the progress"
+        )
+        release.set()
+        await loaded(pilot, app)
+        assert "Loading…" not in screen(app)
+        assert {"kz", "by", "cn"} <= actor_ids(app)
+
+
+# -- refresh, marks and the changes view ------------------------------------------------------
+
+
+async def test_refresh_marks_new_and_changed_entities_until_seen(tmp_path, local, server) -> None:
+    feed = feed_config(server)
+    server.route(PATH, conditional(body(V1), etag='"v1"'))
+    await seed_cache(tmp_path, feed)
+    app = build(tmp_path, local, feed)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        # The start-up refresh finds the copy unchanged (304): nothing is marked.
+        await until(pilot, lambda: state(app).status is FeedStatus.UNCHANGED, "the 304")
+        assert len(app.unseen) == 0
+        assert row_text(app, "actors", "ru").startswith("Russia")
+        assert server.requests_for(PATH)[-1].header("if-none-match") == '"v1"'
+
+        server.route(PATH, conditional(body(V2), etag='"v2"'))
+        await pilot.press("r")
+        await until(pilot, lambda: "cn" in actor_ids(app), "the new copy to be shown")
+        await pilot.pause()
+        assert state(app).status is FeedStatus.FRESH
+        # New and changed rows carry their glyph; untouched rows are padded to line up.
+        assert row_text(app, "actors", "cn").startswith("+ China")
+        assert row_text(app, "actors", "ru").startswith("* Russia")
+        assert row_text(app, "actors", "kz").startswith("  Kazakhstan")
+        assert "+ China" in screen_text(app) and "* Russia" in screen_text(app)
+        assert "2 new or changed (c)" in status_line(app)
+        await until(
+            pilot, lambda: "Feeds brought 1 added, 1 changed, 1 removed" in toasts(app), "the news"
+        )
+        # The removed event is gone from the timeline; the local data is intact.
+        assert "summit" not in app.dossier.dataset.events and {"kz", "by"} <= actor_ids(app)
+
+        # The changes view: per feed, additions, changes with their fields, removals.
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "── feed team" in text
+        assert "+ actor" in text and "China" in text
+        assert "* actor" in text and "Russia: country, role" in text
+        assert "- event" in text and "Moscow summit (removed)" in text
+        assert "1 added · 1 changed · 1 removed · 2 unseen" in text
+        # Enter on China goes to it: back on the dashboard, focused on it, its mark gone.
+        changes = app.screen.changes
+        assert changes.entry is not None and changes.entry.change.id == "cn"
+        await pilot.press("enter")
+        await until(pilot, lambda: app.dashboard.trail == [Ref("actor", "cn")], "the focus")
+        await pilot.pause()
+        assert not row_text(app, "actors", "cn").startswith("+")
+        assert row_text(app, "actors", "ru").startswith("* Russia")
+        assert "1 new or changed (c)" in status_line(app)
+
+        # The detail of a changed entity says which fields changed.
+        await pilot.press("escape", "1")
+        for _ in range(5):
+            if app.dashboard.pane("actors").ref == Ref("actor", "ru"):
+                break
+            await pilot.press("j")
+        detail = app.dashboard.detail
+        await until(pilot, lambda: detail.ref == Ref("actor", "ru"), "Russia in the detail")
+        notes = [str(block.content) for block in detail.blocks]
+        assert any("Changed by a refresh of feed team" in n and "country, role" in n for n in notes)
+        # Moving onto Russia selected it: no marks remain.
+        assert len(app.unseen) == 0
+        await pilot.pause()
+        assert row_text(app, "actors", "ru").startswith("Russia")
+        assert "new or changed" not in status_line(app)
+
+
+async def test_changes_view_marks_everything_seen(tmp_path, local, server) -> None:
+    feed = feed_config(server)
+    server.route(PATH, conditional(body(V1), etag='"v1"'))
+    await seed_cache(tmp_path, feed)
+    server.route(PATH, conditional(body(V2), etag='"v2"'))
+    app = build(tmp_path, local, feed)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        # The start-up refresh itself brings V2.
+        await until(pilot, lambda: len(app.unseen) == 2, "the marks")
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
+        await pilot.press("a")
+        await pilot.pause()
+        assert len(app.unseen) == 0
+        assert "0 unseen" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert row_text(app, "actors", "cn").startswith("China")
+        assert "+ China" not in screen_text(app)
+
+
+# -- failures ---------------------------------------------------------------------------------
+
+
+async def test_server_error_keeps_the_copy_and_says_so(tmp_path, local, server) -> None:
+    feed = feed_config(server)
+    server.route(PATH, json_reply(V1, etag='"v1"'))
+    await seed_cache(tmp_path, feed)
+    cache = FeedCache(tmp_path / "cache")
+    on_disk = cache.read(feed)
+    assert on_disk is not None
+    server.route(PATH, Reply(500, [("Content-Type", "text/plain")], b"[@click=app.quit]boom[/]"))
+    app = build(tmp_path, local, feed)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await until(pilot, lambda: state(app).status is FeedStatus.STALE, "the failure")
+        # A notification names the feed and its URL, and what stays in use.
+        await until(pilot, lambda: server.url(PATH) in toasts(app), "the notification")
+        assert "team (" + server.url(
+            PATH
+        ) + "): the server failed (500 Internal Server Error); kept the copy from" in toasts(app)
+        assert "1 stale (HTTP 500)" in status_line(app)
+        # Nothing changed: the feed's entities are still shown, nothing is marked.
+        assert {"kz", "by", "ru"} <= actor_ids(app)
+        assert "summit" in app.dossier.dataset.events
+        assert len(app.unseen) == 0
+
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FeedsScreen), "the feeds screen")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "team" in text and "stale" in text
+        assert "the server failed (500 Internal Server Error)" in text
+        assert "kept the copy from" in text and "1 actor, 1 event" in text
+        # r refreshes from the feeds screen too; it fails again, the table says so.
+        before = len(server.requests_for(PATH))
+        await pilot.press("r")
+        await until(pilot, lambda: len(server.requests_for(PATH)) > before, "another fetch")
+        await until(pilot, lambda: not state(app).fetching, "the fetch to end")
+        await pilot.pause()
+        assert "stale" in screen_text(app) and isinstance(app.screen, FeedsScreen)
+        assert "[@click=app.quit]" not in screen_text(app)  # the body was not shown as markup
+    # The good copy is still on disk, byte for byte.
+    kept = cache.read(feed)
+    assert kept is not None and bytes(kept.body) == bytes(on_disk.body)
+
+
+async def test_a_feed_that_never_worked_is_failed_and_the_rest_loads(
+    tmp_path, local, server
+) -> None:
+    feed = feed_config(server, url=server.url("/missing.json"))
+    app = build(tmp_path, local, feed)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await until(pilot, lambda: state(app).status is FeedStatus.FAILED, "the failure")
+        assert actor_ids(app) == {"kz", "by"}
+        assert "1 failed (HTTP 404)" in status_line(app)
+        await until(pilot, lambda: "there is no feed at this address" in toasts(app), "the news")
+        assert server.url("/missing.json") in toasts(app)
+        assert "no earlier copy, so this feed is left out" in toasts(app)
+
+
+# -- offline ----------------------------------------------------------------------------------
+
+
+async def test_offline_never_touches_the_network(tmp_path, local, server) -> None:
+    feed = feed_config(server, interval=0.2)
+    server.route(PATH, json_reply(V1, etag='"v1"'))
+    await seed_cache(tmp_path, feed)
+    requests = len(server.requests)
+    connections = server.connections
+    app = build(tmp_path, local, feed, offline=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        assert {"kz", "by", "ru"} <= actor_ids(app)  # the cached copy is used
+        assert state(app).status is FeedStatus.CACHED
+        assert "1 feed: 1 cached · offline" in status_line(app)
+        await pilot.press("r")
+        await until(pilot, lambda: "Offline (--offline)" in toasts(app), "the notice")
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FeedsScreen), "the feeds screen")
+        await pilot.pause()
+        assert "offline (--offline): nothing is fetched" in screen_text(app)
+        # No timer is armed, no fetch worker exists: nothing will ever be fetched.
+        assert app._refresh_timer is None
+        assert not [w for w in app.workers if w.group == "feeds"]
+        await app.workers.wait_for_complete()
+    assert len(server.requests) == requests and server.connections == connections
+
+
+# -- scheduling -------------------------------------------------------------------------------
+
+
+async def test_each_feed_refreshes_on_its_interval(tmp_path, local, server) -> None:
+    feed = feed_config(server, interval=0.3)
+    server.route(PATH, conditional(body(V1), etag='"v1"'))
+    app = build(tmp_path, local, feed)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        # No cached copy: the start-up fetch brings the feed in, then the timer takes over.
+        await until(pilot, lambda: "ru" in actor_ids(app), "the first fetch")
+        await until(pilot, lambda: len(server.requests_for(PATH)) >= 3, "two timed refreshes")
+        seen = server.requests_for(PATH)
+        assert all(r.header("if-none-match") == '"v1"' for r in seen[1:])  # conditional GETs
+        await until(pilot, lambda: state(app).status is FeedStatus.UNCHANGED, "a 304")
+        assert app._refresh_timer is not None or state(app).fetching
+        assert " · next " in status_line(app) or "refreshing" in status_line(app)
+
+
+# -- responsiveness ---------------------------------------------------------------------------
+
+
+async def test_keys_are_answered_while_a_server_drips(tmp_path, local, server) -> None:
+    feed = feed_config(server, timeout=60.0)
+    server.route(PATH, drip(every=0.02))
+    app = build(tmp_path, local, feed)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await until(pilot, lambda: state(app).fetching, "the fetch to start")
+        actors = app.dashboard.pane("actors")
+        first = actors.ref
+        await pilot.press("j")
+        await pilot.pause()
+        assert actors.ref != first and actors.cursor == 1
+        assert app.dashboard.detail.ref == actors.ref  # the detail followed
+        await pilot.press("r", "k", "slash", *"bel", "enter")
+        await pilot.pause()
+        assert actors.cursor == 0 and app.dashboard.filter_text == "bel"
+        assert actors.shown == 1
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FeedsScreen), "the feeds screen")
+        await pilot.pause()
+        assert "refreshing…" in screen_text(app)
+        assert state(app).fetching  # still dripping all along
+
+
+# -- without feeds ----------------------------------------------------------------------------
+
+
+async def test_without_feeds_the_feeds_screen_says_how_to_add_one(tmp_path, local) -> None:
+    app = build(tmp_path, local, None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        assert app.feed_client is None
+        await pilot.press("r")
+        await until(pilot, lambda: "No feeds configured" in toasts(app), "the notice")
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FeedsScreen), "the feeds screen")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "No feeds are configured" in text and "[[feeds]]" in text
+        assert "--feed URL" in text
+        await pilot.press("escape", "c")
+        await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
+        await pilot.pause()
+        assert "No feeds configured" in screen_text(app)
+
+
+# -- the pieces on their own --------------------------------------------------------------------
+
+
+def _actor(ident: str, name: str, role: str | None = None) -> Actor:
+    return Actor(id=ident, name=name, kind="state", role=role)
+
+
+def test_change_log_nets_changes_per_entity() -> None:
+    a0, a1, a2 = _actor("a", "A"), _actor("a", "A", "one"), _actor("a", "A")
+    b1 = _actor("b", "B")
+    log = ChangeLog()
+    log.add(Changes(added=(Change(Kind.ACTOR, "b", ADDED, after=b1),),
+                    changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a0, a1),)), at=1.0)  # fmt: skip
+    assert log.counts() == {ADDED: 1, CHANGED: 1, REMOVED: 0}
+    # a changes back: nothing left to say about it; b is removed after being added: gone.
+    log.add(Changes(changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a1, a2),),
+                    removed=(Change(Kind.ACTOR, "b", REMOVED, before=b1),)), at=2.0)  # fmt: skip
+    assert len(log) == 0
+
+
+def test_feed_summary_names_states_and_reasons() -> None:
+    team = FeedState(FeedConfig(name="team", url="https://example.org/a.json"))
+    ops = FeedState(FeedConfig(name="ops", url="https://example.org/b.json"))
+    team.status, team.next_attempt_at = FeedStatus.FRESH, time.time() + 60
+    ops.status, ops.reason = FeedStatus.STALE, "connection refused: nothing is listening there"
+    text = feed_summary([team, ops], offline=False)
+    assert text.startswith("2 feeds: 1 stale (connection refused), 1 fresh · next ")
+    assert feed_summary([team, ops], offline=True).endswith("· offline")
+    assert feed_summary([], offline=False) == ""
+
+
+def test_remerge_equals_a_full_merge_and_compare(tmp_path, local) -> None:
+    """remerge compares only what feeds define and reuses the previous timeline order: the
+    result must be exactly what merging and comparing everything gives."""
+    from tui.core.changes import compare
+    from tui.core.merge import Layer, check_layer, merge, read_layer
+    from tui.core.reader import read_bytes
+    from tui.ui.dossier import remerge
+
+    def feed_layer(document: dict) -> Layer:
+        parsed = read_bytes(body(document), "feed", "json", layer="team", require_format=True)
+        return check_layer("team", [parsed], [], is_feed=True)
+
+    events = "".join(
+        f'[[events]]\nid = "e{i}"\ntitle = "Event {i}"\ndate = "20{10 + i % 7}-0{1 + i % 9}"\n'
+        for i in range(40)
+    )
+    (tmp_path / "events.toml").write_text(events, encoding="utf-8")
+    local_layers = [read_layer(local), read_layer(tmp_path / "events.toml")]
+    # The feed overrides a local actor and a local event, and brings its own.
+    old = {**V1, "actors": [*V1["actors"], {"id": "kz", "name": "Qazaqstan", "kind": "state"}],
+           "events": [*V1["events"], {"id": "e3", "title": "Moved", "date": "1999"}]}  # fmt: skip
+    new = {**V2, "events": [{"id": "e7", "title": "Later", "date": "2030", "status": "planned"}]}
+    before = merge([*local_layers, feed_layer(old)])
+    before.timeline  # noqa: B018  (cached, as on screen)
+    dossier, changes = remerge(before, [feed_layer(new)])
+    full = merge([*local_layers, feed_layer(new)])
+    assert [e.id for e in dossier.dataset.timeline] == [e.id for e in full.timeline]
+    assert [e.id for e in dossier.events] == [e.id for e in full.timeline]
+    expected = compare(before, full)
+    assert changes.lines() == expected.lines() and changes.meta == expected.meta
+    assert {"~ actor kz: Kazakhstan (name)", "- event summit: Moscow summit"} <= set(
+        changes.lines()
+    )
+
+
+async def test_a_refresh_keeps_the_detail_and_updates_an_open_changes_view(
+    tmp_path, local, server
+) -> None:
+    feed = feed_config(server)
+    server.route(PATH, conditional(body(V1), etag='"v1"'))
+    await seed_cache(tmp_path, feed)
+    app = build(tmp_path, local, feed)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await until(pilot, lambda: state(app).status is FeedStatus.UNCHANGED, "the 304")
+        # From the summit in the timeline, follow the detail's link to Russia.
+        await pilot.press("3", "4", "j", "enter")
+        detail = app.dashboard.detail
+        await until(pilot, lambda: detail.ref == Ref("actor", "ru"), "Russia in the detail")
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
+        await pilot.pause()
+        assert "No changes yet" in screen_text(app)
+
+        server.route(PATH, conditional(body(V2), etag='"v2"'))
+        await pilot.press("r")  # from the changes view
+        await until(pilot, lambda: "cn" in actor_ids(app), "the new copy")
+        await until(pilot, lambda: "China" in screen_text(app), "the changes view to follow")
+        assert "Russia: country, role" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        # The detail still shows Russia, as it reads now, with what changed.
+        assert detail.ref == Ref("actor", "ru")
+        notes = "\n".join(str(block.content) for block in detail.blocks)
+        assert "Federation" in notes and "Changed by a refresh of feed team" in notes
