@@ -988,9 +988,9 @@ class FeedClient:
         if saved:
             state.copy = copy
         if state._layer_sha != copy.sha256:  # the copy in memory was never saved: use the disk one
-            disk = self.cache.read(feed)
+            disk = await asyncio.to_thread(self.cache.read, feed)
             if disk is not None and disk.info.sha256 == copy.sha256:
-                layer, _ = self.cache.parse(feed, disk)
+                layer, _ = await asyncio.to_thread(self.cache.parse, feed, disk)
                 if layer.documents:
                     state.layer, state._layer_sha = layer, copy.sha256
                     state.layer_fetched_at = copy.fetched_at
@@ -1026,7 +1026,8 @@ class FeedClient:
                     http_status=download.http_status,
                     problems=problems,
                 )
-            changes = compare(state.layer, layer)
+            # Off the event loop: comparing two large copies takes a noticeable moment.
+            changes = await asyncio.to_thread(compare, state.layer, layer)
         cache_error = None
         try:
             await asyncio.to_thread(self.cache.store, feed, body, info, checked_at=now)
