@@ -342,6 +342,23 @@ async def test_filter_matches_aliases_and_ids(make_app, ready) -> None:
         assert pane(app, "actors").shown == 16
 
 
+async def test_filter_puts_the_cursor_on_the_row_whose_name_matches(make_app, ready) -> None:
+    """"nazar" also matches the Eurasian Union (its summary names Nazarbayev), which sorts
+    first; the analyst typing a name and Enter means Nazarbayev himself."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"nazar")
+        await pilot.pause()
+        actors = pane(app, "actors")
+        shown = [app.dashboard.dossier.ref_at("actors", row).id for row in actors.rows]
+        assert shown.index("eurasian-union") < shown.index("nazarbayev")
+        assert selected(app, "actors") == "nazarbayev"
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert app.dashboard.focus_ref == Ref("actor", "nazarbayev")
+
+
 # -- help, palette, matrix --------------------------------------------------------------------
 
 

@@ -459,7 +459,23 @@ class DashboardScreen(Screen[None]):
         if self.filter_input.value != query:
             self.filter_input.value = query
         self._refresh_panes()
+        self._cursor_to_best_matches()
         self._show_detail_for_active()
+
+    def _cursor_to_best_matches(self) -> None:
+        """In each pane, put the cursor on the first row whose name the filter matches,
+        unless it is on such a row already."""
+        dossier = self.dossier
+        if dossier is None or not self.filter_text:
+            return
+        for name in PANES:
+            pane = self.pane(name)
+            value = pane.value
+            if value is not None and value >= 0 and dossier.best_row(name, [value], self.filter_text) is not None:
+                continue
+            best = dossier.best_row(name, pane.rows, self.filter_text)
+            if best is not None:
+                pane.move_to_value(best)
 
     # -- other views ----------------------------------------------------------------------------
 

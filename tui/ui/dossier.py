@@ -37,6 +37,7 @@ from ..core.search import (
     event_key,
     normalise,
 )
+from ..core.search import terms as query_terms
 
 ACTORS, DISAGREEMENTS, TIMELINE = "actors", "disagreements", "timeline"
 PANES = (ACTORS, DISAGREEMENTS, TIMELINE)
@@ -256,6 +257,35 @@ class Dossier:
         if allowed is None:
             return matched
         return [i for i in matched if i in allowed]
+
+    def best_row(self, pane: str, rows: Sequence[int], query: str, limit: int = 500) -> int | None:
+        """The first of ``rows`` whose name (or alias, title or id) matches every word of
+        ``query``; None when none of the first ``limit`` does.
+
+        The filter also matches summaries, so "nazar" shows the Eurasian Union (its
+        summary names Nazarbayev) above Nursultan Nazarbayev himself; the cursor belongs
+        on the row the analyst was naming. Only the first rows are looked at, so this
+        costs microseconds at any size.
+        """
+        words = query_terms(query)
+        if not words:
+            return None
+        for count, row in enumerate(rows):
+            if count >= limit:
+                break
+            if row < 0:  # a timeline heading
+                continue
+            head = normalise(" ".join(self._names(pane, row)))
+            if all(word in head for word in words):
+                return row
+        return None
+
+    def _names(self, pane: str, row: int) -> tuple[str, ...]:
+        if pane == ACTORS:
+            actor = self.actors[row]
+            return (actor.name, *actor.aliases, actor.id)
+        entity = self.disagreements[row] if pane == DISAGREEMENTS else self.events[row]
+        return (entity.title, entity.id)
 
     def timeline_rows(self, events: Sequence[int]) -> Sequence[int]:
         """Event rows with their year headings: heading g is the value ``-(g + 1)``."""
