@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .text import sanitise
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -26,6 +28,9 @@ class Problem:
         if self.path:
             parts.append(self.path)
         text = ": ".join(parts) + ": " + self.message
+        # File names and URLs are untrusted too (a file may be named with an escape
+        # sequence): the text a person reads has nothing a terminal would act on.
+        text, _ = sanitise(text)
         return ("warning: " + text) if self.warning else text
 
 

@@ -230,10 +230,15 @@ class FaultlineApp(App[int]):
         """Show ``dossier`` with this session's change log and unseen marks."""
         dossier.log = self.change_log
         dossier.set_marks(self.unseen)
+        first = self.dossier is None
         self.dossier = dossier
-        # A large dossier is hundreds of thousands of long-lived objects; without this
-        # every cyclic collection rescans them all and each keystroke pays for it.
-        gc.freeze()
+        if first:
+            # A large dossier is hundreds of thousands of long-lived objects; without this
+            # every cyclic collection rescans them all and each keystroke pays for it.
+            # Only once: freezing again at each refresh would also freeze the replaced
+            # widgets, whose cycles the collector could then never free. A re-merge
+            # reuses the unchanged entities, which stay frozen.
+            gc.freeze()
         self.dashboard.show_dossier(dossier)
 
     # -- feeds ----------------------------------------------------------------------------------
@@ -419,8 +424,10 @@ class FaultlineApp(App[int]):
         errors, warnings = len(data.problems), len(data.unresolved)
         if errors:
             first = data.problems[0]
+            loaded = any(layer.documents for layer in data.layers)
+            rest = "the rest loaded" if loaded else "nothing could be loaded"
             self.notify(
-                f"{errors} document problem(s); the rest loaded. First: {first}. Press w for all.",
+                f"{errors} document problem(s); {rest}. First: {first}. Press w for all.",
                 title="Some data was rejected",
                 severity="error",
                 timeout=12,

@@ -165,7 +165,7 @@ class ChangesScreen(Screen[Ref | None]):
     """This session's changes; Enter goes to one, ``a`` marks them all seen."""
 
     BINDINGS = [
-        Binding("escape,c", "close", "Back", tooltip="Back to the dashboard"),
+        Binding("escape,backspace,c", "close", "Back", tooltip="Back to the dashboard"),
         Binding(
             "a", "seen_all", "All seen", tooltip="Mark every change as seen (clears the marks)"
         ),

@@ -574,18 +574,19 @@ class DashboardScreen(Screen[None]):
             self.action_back()
 
     def _render_status(self) -> None:
+        """Counts, warnings, unseen changes and feed state. At 80 columns not everything
+        fits, so the line is ordered by what the analyst must not miss: feed trouble and
+        unseen changes first, then warnings, then the counts."""
         if self.dossier is None:
             return
         app = self.app
-        counts = self.dossier.counts()
-        parts: list[tuple[str, str]] = [
-            (
-                " · ".join(
-                    _count(counts[k], k) for k in ("actors", "disagreements", "events", "sources")
-                ),
-                "",
-            ),
-        ]
+        parts: list[tuple[str, str]] = []
+        feed_state = getattr(app, "feed_state", "")
+        if feed_state:
+            parts.append((feed_state, MUTED))
+        unseen = len(getattr(app, "unseen", ()))
+        if unseen:
+            parts.append((f"+* {unseen:,} new or changed (c)", "bold $text-accent"))
         data = self.dossier.dataset
         warnings = []
         if data.problems:
@@ -595,14 +596,17 @@ class DashboardScreen(Screen[None]):
         if data.sanitised:
             warnings.append(f"{data.sanitised} control chars removed")
         if warnings:
-            parts.append(("   ⚠ " + ", ".join(warnings) + " (w)", "$text-warning"))
-        unseen = len(getattr(app, "unseen", ()))
-        if unseen:
-            parts.append((f"   +* {unseen:,} new or changed (c)", "bold $text-accent"))
-        feed_state = getattr(app, "feed_state", "")
-        if feed_state:
-            parts.append((f"   {feed_state}", MUTED))
-        self.query_one("#status", Static).update(Content.assemble(*parts))
+            parts.append(("⚠ " + ", ".join(warnings) + " (w)", "$text-warning"))
+        counts = self.dossier.counts()
+        parts.append(
+            (" · ".join(_count(counts[k], k) for k in ("actors", "disagreements", "events", "sources")), "")
+        )
+        spaced: list[tuple[str, str]] = []
+        for text, style in parts:
+            if spaced:
+                spaced.append(("   ", ""))
+            spaced.append((text, style))
+        self.query_one("#status", Static).update(Content.assemble(*spaced))
 
     def render_status(self) -> None:
         """Redraw the status line (the app calls this when feed state changes)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable, Sequence, TypeVar
 
 from textual import events
 from textual.binding import Binding
@@ -35,6 +35,9 @@ from .legend import (
 TITLE = "bold $text-accent"
 HEADING = "bold $text-primary"
 MUTED = "$foreground-muted"
+# Links listed per section; the rest are counted (the panes list them all when focused).
+LIST_LIMIT = 50
+T = TypeVar("T")
 LABEL = "bold"
 WARN = "$text-warning"
 ROLE_STYLE = {
@@ -318,7 +321,7 @@ class DetailBuilder:
         blocks.append(_heading("Events", len(acting)))
         if not acting:
             blocks.append(_none())
-        blocks += [self.event_link(e) for e in acting]
+        blocks += self.capped(acting, self.event_link, "events")
         if actor.extra:
             blocks.append(_heading("Extension fields"))
             blocks += self.extension(actor.extra)
@@ -356,7 +359,7 @@ class DetailBuilder:
         blocks.append(_heading("Events", len(related)))
         if not related:
             blocks.append(_none())
-        blocks += [self.event_link(e) for e in related]
+        blocks += self.capped(related, self.event_link, "events")
         if disagreement.sources:
             blocks.append(_heading("Sources", len(disagreement.sources)))
             blocks += self.citations(disagreement.sources)
@@ -425,12 +428,25 @@ class DetailBuilder:
             blocks.append(_line("URL", source.url))
         dis_ids, event_ids, _ = self.dossier.cited_by.get(source.id, ((), (), ()))
         blocks.append(_heading("Cited by", len(dis_ids) + len(event_ids)))
-        blocks += [self.disagreement_link(i) for i in dis_ids]
-        blocks += [self.event_link(self.data.events[i]) for i in event_ids]
+        blocks += self.capped(dis_ids, self.disagreement_link, "disagreements")
+        blocks += self.capped(
+            event_ids, lambda i: self.event_link(self.data.events[i]), "events"
+        )
         if source.extra:
             blocks.append(_heading("Extension fields"))
             blocks += self.extension(source.extra)
         return blocks + self.origin(source)
+
+    def capped(self, items: Sequence[T], link: Callable[[T], Block], noun: str) -> list[Block]:
+        """Links to the first LIST_LIMIT items, then how many more: a source cited by 20,000
+        events must not mount 20,000 widgets (the panes list them all when focused)."""
+        blocks = [link(item) for item in items[:LIST_LIMIT]]
+        if len(items) > LIST_LIMIT:
+            more = len(items) - LIST_LIMIT
+            blocks.append(
+                _none(f"… and {more:,} more {noun}: focus this (Enter in its pane) to list them all")
+            )
+        return blocks
 
     def position(self, disagreement: Disagreement, actor_id: str) -> list[Block]:
         history = disagreement.history(actor_id)

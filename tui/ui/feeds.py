@@ -123,7 +123,7 @@ class FeedsScreen(Screen[None]):
     """A table of every feed; below it, the whole story of the one under the cursor."""
 
     BINDINGS = [
-        Binding("escape,f", "close", "Back", tooltip="Back to the dashboard"),
+        Binding("escape,backspace,f", "close", "Back", tooltip="Back to the dashboard"),
     ]
 
     def __init__(

@@ -119,7 +119,7 @@ class HelpScreen(ModalScreen[None]):
     """Every binding, grouped by where it works."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close", tooltip="Close the help"),
+        Binding("escape,backspace,q,question_mark", "close", "Close", tooltip="Close the help"),
     ]
 
     def compose(self) -> ComposeResult:

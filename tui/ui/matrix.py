@@ -303,7 +303,7 @@ class MatrixScreen(Screen[Ref | None]):
     """The matrix above the detail of the position under the cursor; Enter opens it."""
 
     BINDINGS = [
-        Binding("escape,m", "close", "Back", tooltip="Back to the dashboard"),
+        Binding("escape,backspace,m", "close", "Back", tooltip="Back to the dashboard"),
     ]
 
     def __init__(

@@ -3,6 +3,8 @@ control characters, each naming its file or URL, line and key path."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,22 +13,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..core.merge import Dataset
+from ..core.text import sanitise
 
 
 def problem_lines(dataset: Dataset) -> list[tuple[str, str]]:
     """(severity, message) for everything worth telling the analyst about this dataset."""
+    # The severity is shown as its own coloured word, so the text goes without one.
     lines: list[tuple[str, str]] = [("error", str(p)) for p in dataset.problems]
-    lines += [("warning", str(p)) for p in dataset.unresolved]
+    lines += [("warning", str(replace(p, warning=False))) for p in dataset.unresolved]
     for layer in dataset.layers:
         if layer.sanitised:
+            name, _ = sanitise(layer.name)
             lines.append(
-                ("warning", f"{layer.name}: {layer.sanitised} control or bidi character(s) removed")
+                ("warning", f"{name}: {layer.sanitised} control or bidi character(s) removed")
             )
     return lines
 
 
 class ProblemsScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,w", "close", "Close", tooltip="Close the warnings")]
+    BINDINGS = [Binding("escape,backspace,q,w", "close", "Close", tooltip="Close the warnings")]
 
     def __init__(self, dataset: Dataset) -> None:
         super().__init__()

@@ -18,7 +18,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -166,6 +166,7 @@ class RowList(ScrollView, can_focus=True):
         self._words: tuple[str, ...] = ()
         self._cache: LRUCache[tuple, Strip] = LRUCache(256)
         self._styles: dict[str, Style] = {}
+        self._frame: tuple[Style, int, int] | None = None  # while render_lines runs
 
     def render_row(self, value: int, width: int) -> list[Piece]:
         return [(str(value), "")]
@@ -354,10 +355,21 @@ class RowList(ScrollView, can_focus=True):
             self._styles[role] = style
         return style
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Everything every line needs, worked out once per frame rather than per line:
+        # rich_style alone walks every ancestor's styles.
+        self._frame = (self.rich_style, self.scrollable_content_region.width, round(self.scroll_y))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        position = round(self.scroll_y) + y
-        base = self.rich_style
+        if self._frame is not None:
+            base, width, top = self._frame
+        else:
+            base, width, top = self.rich_style, self.scrollable_content_region.width, round(self.scroll_y)
+        position = top + y
         if not self._rows:
             if y == 0 and width > 1:
                 text = fit(" " + one_line(self.empty_text), width)
@@ -370,12 +382,12 @@ class RowList(ScrollView, can_focus=True):
         key = (value, width, is_cursor, value == self._marked)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._draw(value, width, is_cursor)
+            strip = self._draw(value, width, is_cursor, base)
             self._cache[key] = strip
         return strip
 
-    def _draw(self, value: int, width: int, is_cursor: bool) -> Strip:
-        base = self._style("cursor") if is_cursor else self.rich_style
+    def _draw(self, value: int, width: int, is_cursor: bool, row_style: Style) -> Strip:
+        base = self._style("cursor") if is_cursor else row_style
         selectable = self.renderer.is_selectable(value)
         gutter = ""
         if selectable:
@@ -385,13 +397,14 @@ class RowList(ScrollView, can_focus=True):
         if gutter:
             segments.append(Segment(gutter, base + self._style("mark")))
         words = self._words if selectable else ()
+        shortest = min(map(len, words), default=0)
         match = self._style("match")
         for text, role in pieces:
             if not text:
                 continue
             # On the cursor row muted text takes the cursor's colour, to stay readable.
             style = base + self._style(role) if role and not (is_cursor and role == "dim") else base
-            spans = match_spans(text, words)
+            spans = match_spans(text, words) if words and len(text) >= shortest else ()
             if not spans:
                 segments.append(Segment(text, style))
                 continue

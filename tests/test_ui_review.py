@@ -1,0 +1,85 @@
+"""Defects a review found, each pinned by what an analyst would see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import screen_text
+from tui.core.merge import load
+from tui.ui.detail import LIST_LIMIT, DetailPane
+from tui.ui.dossier import Ref
+from tui.ui.matrix import MatrixScreen
+from tui.ui.problems import ProblemsScreen
+
+WIDE = (120, 40)
+
+
+def detail_text(app) -> str:
+    return "\n".join(str(block.content) for block in app.query_one(DetailPane).blocks)
+
+
+def many_events_citing_one_source(path: Path, count: int) -> Path:
+    lines = ['[[sources]]\nid = "wire"\ntitle = "The wire"\n']
+    for i in range(count):
+        lines.append(f'[[events]]\nid = "e{i}"\ntitle = "Event {i}"\ndate = "2013"\nsources = ["wire"]\n')
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+async def test_detail_lists_the_first_links_and_counts_the_rest(make_app, ready, tmp_path) -> None:
+    dataset = load([many_events_citing_one_source(tmp_path / "d.toml", LIST_LIMIT + 70)])
+    app = make_app(dataset=dataset)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        app.go_to(Ref("source", "wire"))
+        await pilot.pause()
+        text = detail_text(app)
+        assert f"Cited by ({LIST_LIMIT + 70})" in text
+        assert "… and 70 more events: focus this (Enter in its pane) to list them all" in text
+        assert len(app.query_one(DetailPane).blocks) < LIST_LIMIT + 30
+
+
+async def test_warnings_screen_says_the_severity_once(make_app, ready, tmp_path) -> None:
+    doc = tmp_path / "refs.toml"
+    doc.write_text('[[events]]\nid = "e"\ntitle = "t"\ndate = "2013"\nactors = ["ghost"]\n')
+    app = make_app(dataset=load([doc]))
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        text = screen_text(app)
+        assert "warning: " in text and "warning: warning:" not in text
+        await pilot.press("backspace")  # Backspace steps back out of every view
+        await pilot.pause()
+        assert not isinstance(app.screen, ProblemsScreen)
+
+
+async def test_backspace_closes_the_matrix(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MatrixScreen)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert not isinstance(app.screen, MatrixScreen)
+
+
+async def test_a_file_named_with_escape_sequences_cannot_reach_the_terminal(
+    make_app, ready, tmp_path
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "bad\x1b]0;OWNED\x07.toml").write_text('[[actors]]\nid = "x"\nname = "X"\nkind = "nation"\n')
+    app = make_app(data_paths=[folder])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        notices = " ".join(str(n.message) for n in app._notifications)
+        assert "nothing could be loaded" in notices
+        assert "\x1b" not in notices and "\x07" not in notices
+        assert "bad]0;OWNED.toml" in notices
+        await pilot.press("w")
+        await pilot.pause()
+        assert "\x1b" not in screen_text(app)
