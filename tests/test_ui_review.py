@@ -83,3 +83,16 @@ async def test_a_file_named_with_escape_sequences_cannot_reach_the_terminal(
         await pilot.press("w")
         await pilot.pause()
         assert "\x1b" not in screen_text(app)
+
+
+async def test_going_to_an_entity_a_refresh_removed_says_so_and_keeps_the_focus(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        app.go_to(Ref("actor", "nazarbayev"))
+        await pilot.pause()
+        app.go_to(Ref("actor", "gone-actor"))  # e.g. a palette entry from before a refresh
+        await pilot.pause()
+        assert app.dashboard.trail == [Ref("actor", "nazarbayev")]
+        notices = [str(n.message) for n in app._notifications]
+        assert "gone-actor is no longer in the dossier (a refresh removed it)" in notices

@@ -282,6 +282,14 @@ class DashboardScreen(Screen[None]):
         """Focus the dashboard on ``ref``: the breadcrumb grows, the other panes narrow."""
         if self.dossier is None:
             return
+        if not self.dossier.exists(ref):
+            # A link or palette entry from before a refresh that removed its entity.
+            self.app.notify(
+                f"{self.dossier.label(ref)} is no longer in the dossier (a refresh removed it)",
+                severity="warning",
+                markup=False,
+            )
+            return
         if not self.trail or self.trail[-1] != ref:
             self.trail.append(ref)
             self.trail_filters.append(self.filter_text)
