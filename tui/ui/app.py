@@ -159,7 +159,9 @@ class FaultlineApp(App[int]):
         if client is not None:
             await client.aclose()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dossier")
+    # A description, or Textual describes the worker by repr() of its arguments: for a
+    # 100,000-event dataset that took a second on the UI thread.
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dossier", description="read the dossier")
     def prepare(self, dataset: Dataset | None = None) -> Dossier:
         """Read (unless given) and arrange the dataset, off the UI thread."""
         return self.read() if dataset is None else Dossier(dataset)
@@ -325,22 +327,24 @@ class FaultlineApp(App[int]):
         self._merging = True
         self._merge(dossier, layers)
 
-    @work(thread=True, exit_on_error=False, group="merge")
-    def _merge(self, before: Dossier, feed_layers: list[Layer]) -> tuple[Dossier, Dossier, Changes]:
-        """Merge the local layers already read with the new feed copies; arrange; compare."""
+    @work(thread=True, exit_on_error=False, group="merge", description="merge feed copies")
+    def _merge(self, before: Dossier, feed_layers: list[Layer]) -> tuple:
+        """Merge the local layers already read with the new feed copies; arrange; compare;
+        and net the changes into the session's log (merges never overlap, so the log
+        does not change meanwhile)."""
         dossier, changes = remerge(before.dataset, feed_layers)
-        return before, dossier, changes
+        return before, dossier, changes, self.change_log.updated(changes, time.time())
 
     def _merged(self, worker: Worker, state: WorkerState) -> None:
         if state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             return
         self._merging = False
         if state == WorkerState.SUCCESS and worker.result is not None:
-            before, dossier, changes = worker.result
+            before, dossier, changes, log = worker.result
             if before is not self.dossier:  # something else was shown meanwhile: again
                 self._merge_again = True
             else:
-                self._apply(dossier, changes)
+                self._apply(dossier, changes, log)
         elif state == WorkerState.ERROR:
             self.notify(
                 f"Could not merge the refreshed feeds: {worker.error}. The dossier shown is "
@@ -352,11 +356,11 @@ class FaultlineApp(App[int]):
             self._merge_again = False
             self._request_merge()
 
-    def _apply(self, dossier: Dossier, changes: Changes) -> None:
+    def _apply(self, dossier: Dossier, changes: Changes, log: tuple) -> None:
         from .changes import ChangesScreen
 
         self.unseen.add(changes)
-        self.change_log.add(changes, time.time())
+        self.change_log.adopt(log)
         self._present(dossier)
         for screen in self.screen_stack:
             if isinstance(screen, ChangesScreen):

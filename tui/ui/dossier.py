@@ -466,16 +466,26 @@ class ChangeLog:
         self.meta: tuple[str, ...] = ()  # header fields a refresh changed
 
     def add(self, changes: Changes, at: float) -> None:
+        self.adopt(self.updated(changes, at))
+
+    def updated(self, changes: Changes, at: float) -> tuple[dict, tuple[str, ...]]:
+        """The log with ``changes`` added, without touching this one: netting compares
+        fields, which takes a while for 10,000 changes, so a worker thread does it and
+        the UI thread only ``adopt``s the result."""
+        entries = dict(self.entries)
         for change in changes:
             key = change.key
-            previous = self.entries.get(key)
+            previous = entries.get(key)
             net = change if previous is None else _net(previous.change, change)
             if net is None:
-                self.entries.pop(key, None)
+                entries.pop(key, None)
             else:
-                self.entries[key] = Logged(net, at, _layer_of(net))
-        if changes.meta:
-            self.meta = tuple(dict.fromkeys((*self.meta, *changes.meta)))
+                entries[key] = Logged(net, at, _layer_of(net))
+        meta = tuple(dict.fromkeys((*self.meta, *changes.meta))) if changes.meta else self.meta
+        return entries, meta
+
+    def adopt(self, state: tuple[dict, tuple[str, ...]]) -> None:
+        self.entries, self.meta = state
 
     def get(self, kind: Kind, ident: str) -> Logged | None:
         return self.entries.get((kind, ident))
