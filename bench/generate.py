@@ -2,6 +2,11 @@
 and positions in proportion, as faultline/1 TOML (and optionally JSON).
 
     python bench/generate.py 100000 -o bench/results/events-100k.toml
+    python bench/generate.py 1000000 -o bench/results/events-1m --parts 10
+
+A document holds at most 1,000,000 entities (spec), so a million events are written as
+a data directory of ``--parts`` documents: the first holds the sources, actors,
+disagreements and meta, every part a consecutive slice of the events.
 """
 
 from __future__ import annotations
@@ -94,13 +99,30 @@ def write(events: int, path: Path, seed: int = 1) -> Path:
     return path
 
 
+def write_parts(events: int, directory: Path, parts: int, seed: int = 1) -> Path:
+    """The same dossier as ``write``, split into ``parts`` TOML documents in a directory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    data = dossier(events, seed)
+    timeline = data.pop("events")
+    step = -(-len(timeline) // parts)
+    for part in range(parts):
+        document: dict = {"format": data["format"]} if part else dict(data)
+        document["events"] = timeline[part * step : (part + 1) * step]
+        (directory / f"part-{part:02d}.toml").write_text(tomli_w.dumps(document), encoding="utf-8")
+    return directory
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("events", type=int)
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--parts", type=int, default=1, help="write a directory of N documents")
     args = parser.parse_args()
-    write(args.events, args.output, args.seed)
+    if args.parts > 1:
+        write_parts(args.events, args.output, args.parts, args.seed)
+    else:
+        write(args.events, args.output, args.seed)
 
 
 if __name__ == "__main__":

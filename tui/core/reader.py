@@ -9,6 +9,7 @@ path. Nothing a document contains can make this module raise anything but
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import gc
 import json
@@ -18,7 +19,7 @@ from stat import S_ISREG
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import tomli
 
@@ -48,7 +49,9 @@ from .model import (
 )
 from .parsecache import ParsedCache
 from .problems import DocumentError, Problem
-from .text import sanitise
+from .text import _UNSAFE, sanitise
+
+_unsafe = _UNSAFE.search  # sanitise's own test: None when a string needs no cleaning
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}\Z")
 INT_LIMIT = 2**63  # TOML integers are 64-bit; JSON ones are held to the same range
@@ -142,6 +145,8 @@ class _Checker:
     sanitised: int = 0
     # ids already checked, mapped to one shared (interned) string: references repeat a lot
     known_ids: dict[str, str] = field(default_factory=dict)
+    # plain citations made so far, by source id, shared (see CITATIONS)
+    citations: dict[str, Citation] = field(default_factory=dict)
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(self.document, message, path))
@@ -232,7 +237,8 @@ def _text(limit: int, nonempty: bool = False) -> Converter:
             raise _Invalid(
                 f"{parent}.{key}", f"is {len(value):,} characters long; the limit is {limit:,}"
             )
-        clean = c.clean(value)
+        # Clean text (nearly all of it) is returned as it is, after one regex scan.
+        clean = value if _unsafe(value) is None else c.clean(value)
         if nonempty and not clean.strip():
             raise _Invalid(f"{parent}.{key}", "must not be empty")
         return clean
@@ -342,14 +348,20 @@ def CITATIONS(c: _Checker, value: object, parent: str, key: str) -> tuple[Citati
     failed = False
     for i, item in enumerate(value):
         if type(item) is str:
-            out.append(Citation(IDENT(c, item, parent, f"{key}[{i}]")))
+            # A plain citation is immutable and says only its source: one object per
+            # source serves every mention (a dossier may cite one source 100,000 times).
+            ident = IDENT(c, item, parent, f"{key}[{i}]")
+            citation = c.citations.get(ident)
+            if citation is None:
+                citation = c.citations[ident] = Citation(ident)
+            out.append(citation)
         elif type(item) is dict:
             fields = c.record(item, f"{parent}.{key}[{i}]", CITATION_FIELDS, required=("id",))
             if fields is None:
                 failed = True
                 continue
             fields["source"] = fields.pop("id")
-            out.append(Citation(**fields))
+            out.append(_BUILD[Citation](fields))
         else:
             raise _Invalid(
                 f"{parent}.{key}[{i}]",
@@ -412,7 +424,7 @@ def POSITIONS(c: _Checker, value: object, parent: str, key: str) -> tuple[Positi
         if fields is None:
             failed = True
             continue
-        position = Position(**fields)
+        position = _BUILD[Position](fields)
         held = (position.actor, position.as_of.text if position.as_of else None)
         if held in seen:
             when = f"as_of {position.as_of.text}" if position.as_of else "no as_of"
@@ -465,6 +477,46 @@ KINDS: tuple[tuple[Kind, type, dict, tuple[str, ...]], ...] = (
 )
 
 
+# Where str.splitlines breaks a line besides "\n" (and "\r\n", counted once).
+_OTHER_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+# A line whose first non-blank character is "[" (\s is exactly what str.strip removes).
+_HEADER_LINE = re.compile(r"\n[^\S\n]*\[")
+_FIRST_HEADER = re.compile(r"[^\S\n]*\[")
+
+
+def _builder(cls: type) -> Callable[..., Any]:
+    """``build(fields, origin=None)``: the record ``cls(**fields, origin=origin)`` made
+    faster, for the reader's checked fields (always known names, required ones present).
+
+    The object is made with ``__new__`` and each slot set through its descriptor, which
+    saves the keyword binding and the frozen dataclass's ``object.__setattr__`` calls:
+    about half the cost of constructing each of a large document's records."""
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    lines = []
+    for f in dataclasses.fields(cls):
+        setter = namespace[f"set_{f.name}"] = getattr(cls, f.name).__set__
+        assert callable(setter)
+        if f.name == "origin":
+            value = "origin"
+        elif f.default is not dataclasses.MISSING:
+            namespace[f"default_{f.name}"] = f.default
+            value = f"fields.get({f.name!r}, default_{f.name})"
+        elif f.default_factory is not dataclasses.MISSING:
+            namespace[f"factory_{f.name}"] = f.default_factory
+            value = f"fields[{f.name!r}] if {f.name!r} in fields else factory_{f.name}()"
+        else:
+            value = f"fields[{f.name!r}]"
+        lines.append(f"    set_{f.name}(o, {value})\n")
+    assert not hasattr(cls, "__post_init__")
+    source = "def build(fields, origin=None):\n    o = new(cls)\n" + "".join(lines)
+    source += "    return o\n"
+    exec(compile(source, f"<reader build {cls.__name__}>", "exec"), namespace)  # noqa: S102
+    return namespace["build"]
+
+
+_BUILD = {cls: _builder(cls) for cls in (Source, Actor, Disagreement, Event, Position, Citation)}
+
+
 class TomlLines:
     """Finds the line of an entity or key in TOML source text, only when a problem needs it.
 
@@ -475,37 +527,120 @@ class TomlLines:
     """
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.entities: dict[tuple, int] = {}
+        self._text = text
+        self._lines: list[str] | None = None
+        # The header line of each entity, per array of tables, in order: a list rather
+        # than a dict of (name, index) keys, which at 100,000 entities cost 15 MB.
+        self._arrays: dict[str, list[int]] = {}
+        self._positions: dict[int, list[int]] = {}  # per disagreement index (-1: none yet)
+        self._entities: dict[tuple, int] | None = None
+        self._headers: list[int] | None = None
         self.tables: dict[str, int] = {}
         self.in_string: set[int] = set()  # lines inside a multi-line string
-        counts: dict[str, int] = {}
+        if any(ch in text for ch in _OTHER_LINE_BREAKS) or text.count("\r") != text.count("\r\n"):
+            # Line numbers follow str.splitlines, which also breaks at these: look at
+            # every line (rare: TOML allows none of them outside strings).
+            self._scan(enumerate(self.lines, start=1), len(self.lines))
+        else:
+            self._scan(self._candidates(text), text.count("\n") + (not text.endswith("\n")))
+
+    def entity_line(self, table: str, index: int) -> int | None:
+        """The line of the ``index``-th ``[[table]]`` header (``entities[(table, index)]``)."""
+        numbers = self._arrays.get(table)
+        return numbers[index] if numbers is not None and index < len(numbers) else None
+
+    @property
+    def entities(self) -> dict[tuple, int]:
+        """Header lines by (table, index), and by ("disagreements", d, "positions", p)."""
+        if self._entities is None:
+            entities: dict[tuple, int] = {}
+            for name, numbers in self._arrays.items():
+                entities.update(((name, i), n) for i, n in enumerate(numbers))
+            for parent, numbers in self._positions.items():
+                entities.update(
+                    (("disagreements", parent, "positions", i), n) for i, n in enumerate(numbers)
+                )
+            self._entities = entities
+        return self._entities
+
+    @property
+    def headers(self) -> list[int]:
+        if self._headers is None:
+            self._headers = sorted(set(self.entities.values()) | set(self.tables.values()))
+        return self._headers
+
+    @property
+    def lines(self) -> list[str]:
+        """The source's lines, split only when a problem needs one."""
+        if self._lines is None:
+            self._lines = self._text.splitlines()
+        return self._lines
+
+    @staticmethod
+    def _candidates(text: str) -> Iterator[tuple[int, str]]:
+        """(number, line) of every line that can open, close or hold a header or a
+        multi-line string: those starting with ``[`` and those holding a triple quote.
+
+        The other lines change nothing unless inside a string, so ``_scan`` needs only
+        these, found by C-speed searches rather than a Python step per line."""
+        starts = [m.start() + 1 for m in _HEADER_LINE.finditer(text)]
+        if _FIRST_HEADER.match(text):
+            starts.insert(0, 0)
+        quoted: list[int] = []
+        for delimiter in ('"""', "'''"):
+            at = text.find(delimiter)
+            while at != -1:
+                start = text.rfind("\n", 0, at) + 1
+                quoted.append(start)
+                end = text.find("\n", at)
+                if end == -1:
+                    break
+                at = text.find(delimiter, end)
+        if quoted:
+            starts = sorted(set(starts).union(quoted))
+        number, counted = 1, 0
+        for start in starts:
+            number += text.count("\n", counted, start)
+            counted = start
+            end = text.find("\n", start)
+            yield number, text[start : end if end != -1 else len(text)]
+
+    def _scan(self, candidates: Iterable[tuple[int, str]], total: int) -> None:
+        """Count the headers among ``candidates`` (ascending (number, line) pairs that
+        include every line holding a header or a triple quote), outside strings."""
         parent = -1
         delimiter: str | None = None
-        for number, line in enumerate(self.lines, start=1):
+        opened = 0  # the line where the open string started, or was last seen still open
+        headers: dict[str, tuple[str, bool] | None] = {}  # the same header line recurs a lot
+        for number, line in candidates:
             if delimiter is not None:
+                self.in_string.update(range(opened + 1, number))
                 self.in_string.add(number)
                 if line.count(delimiter) % 2 == 1:
                     delimiter = None
+                else:
+                    opened = number
                 continue
             delimiter = self._opens_string(line)
-            header = self._header(line)
+            opened = number
+            if line in headers:
+                header = headers[line]
+            else:
+                header = headers[line] = self._header(line)
             if header is None:
                 continue
             name, is_array = header
             if not is_array:
                 self.tables.setdefault(name, number)
             elif name == "disagreements.positions":
-                index = counts.get(f"positions@{parent}", 0)
-                counts[f"positions@{parent}"] = index + 1
-                self.entities[("disagreements", parent, "positions", index)] = number
+                self._positions.setdefault(parent, []).append(number)
             else:
-                index = counts.get(name, 0)
-                counts[name] = index + 1
-                self.entities[(name, index)] = number
+                numbers = self._arrays.setdefault(name, [])
                 if name == "disagreements":
-                    parent = index
-        self.headers = sorted(set(self.entities.values()) | set(self.tables.values()))
+                    parent = len(numbers)
+                numbers.append(number)
+        if delimiter is not None:
+            self.in_string.update(range(opened + 1, total + 1))
 
     @staticmethod
     def _opens_string(line: str) -> str | None:
@@ -576,7 +711,13 @@ def _too_many_digits(error: ValueError) -> bool:
 
 
 def parse_toml(data: bytes, name: str) -> tuple[dict, str]:
-    data = _without_bom(data)
+    return _parse_toml([data], name)
+
+
+def _parse_toml(box: list[bytes], name: str) -> tuple[dict, str]:
+    """``parse_toml``, taking the bytes out of ``box``: once decoded they can be freed
+    (when the caller holds no other reference) before tomli builds its tables."""
+    data = _without_bom(box.pop())
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -585,6 +726,7 @@ def parse_toml(data: bytes, name: str) -> tuple[dict, str]:
         raise DocumentError(
             [Problem(name, "is not valid UTF-8 text", line=line, column=column)]
         ) from None
+    del data
     try:
         return tomli.loads(text), text
     except tomli.TOMLDecodeError as error:
@@ -606,13 +748,18 @@ def _no_constant(value: str) -> None:
 
 
 def parse_json(data: bytes, name: str) -> dict:
-    data = _without_bom(data)
+    return _parse_json([data], name)
+
+
+def _parse_json(box: list[bytes], name: str) -> dict:
+    data = _without_bom(box.pop())
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DocumentError(
             [Problem(name, f"is not valid UTF-8 text (byte {error.start})")]
         ) from None
+    del data
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
@@ -660,7 +807,7 @@ def read_bytes(
 ) -> Document:
     """Read one document; raise DocumentError naming ``name`` if anything is wrong."""
     with gc_paused():
-        return _read_bytes(data, name, fmt, layer=layer, require_format=require_format)
+        return _read_bytes([data], name, fmt, layer=layer, require_format=require_format)
 
 
 @contextmanager
@@ -679,15 +826,21 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_bytes(data: bytes, name: str, fmt: str, *, layer: str | None, require_format: bool) -> Document:
+def _read_bytes(
+    box: list[bytes], name: str, fmt: str, *, layer: str | None, require_format: bool
+) -> Document:
+    """Read the bytes in ``box`` (taken out, so that a caller holding no other reference
+    lets them go once decoded); the parsed tables are consumed as records are built."""
     text: str | None = None
     if fmt == "toml":
-        raw, text = parse_toml(data, name)
+        raw, text = _parse_toml(box, name)
     elif fmt == "json":
-        raw = parse_json(data, name)
+        raw = _parse_json(box, name)
     else:
         raise DocumentError([Problem(name, f"unknown document format {fmt!r} (toml or json)")])
-    return build_document(raw, name, layer=layer or name, require_format=require_format, text=text)
+    return _build_document(
+        raw, name, layer=layer or name, require_format=require_format, text=text, consume=True
+    )
 
 
 def build_document(
@@ -698,10 +851,25 @@ def build_document(
     require_format: bool = False,
     text: str | None = None,
 ) -> Document:
+    return _build_document(raw, name, layer=layer, require_format=require_format, text=text)
+
+
+def _build_document(
+    raw: dict,
+    name: str,
+    *,
+    layer: str,
+    require_format: bool = False,
+    text: str | None = None,
+    consume: bool = False,
+) -> Document:
+    """``build_document``; with ``consume``, each entity's table is dropped from ``raw``
+    once read, so that tables and records are not all held at once (the peak memory
+    of reading a large document is then about that of its tables alone)."""
     checker = _Checker(name)
     lines = TomlLines(text) if text is not None else None
     try:
-        document = _build(checker, raw, name, layer, require_format, lines)
+        document = _build(checker, raw, name, layer, require_format, lines, consume)
     except _TooMany:
         checker.problems.append(Problem(name, f"stopped after {MAX_PROBLEMS} problems"))
         document = None
@@ -726,6 +894,7 @@ def _build(
     layer: str,
     require_format: bool,
     lines: TomlLines | None,
+    consume: bool = False,
 ) -> Document | None:
     fmt = raw.get("format")
     if "format" not in raw:
@@ -756,24 +925,30 @@ def _build(
             meta = Meta(**fields)
 
     built: dict[Kind, tuple] = {}
+    record = checker.record
+    line_of = lines.entity_line if lines else None
     for kind, cls, spec, required in KINDS:
-        items = raw.get(kind.value)
+        table = kind.value
+        items = raw.get(table)
         if items is None:
             built[kind] = ()
             continue
         if not isinstance(items, list):
-            checker.fail(kind.value, f"expected an array of tables, got {type_name(items)}")
+            checker.fail(table, f"expected an array of tables, got {type_name(items)}")
             continue
+        build = _BUILD[cls]
         out = []
         first_seen: dict[str, int] = {}
         for i, item in enumerate(items):
-            where = f"{kind.value}[{i}]"
-            fields = checker.record(item, where, spec, required)
+            if consume:
+                items[i] = None  # ``item`` holds it until the next one
+            where = f"{table}[{i}]"
+            fields = record(item, where, spec, required)
             # Duplicates are checked on the raw id so they show even beside other problems.
             ident = item.get("id") if isinstance(item, dict) else None
             if isinstance(ident, str):
                 if ident in first_seen:
-                    other = f"{kind.value}[{first_seen[ident]}]"
+                    other = f"{table}[{first_seen[ident]}]"
                     line = lines.locate(other) if lines else None
                     checker.fail(
                         f"{where}.id",
@@ -784,8 +959,8 @@ def _build(
                 first_seen[ident] = i
             if fields is None:
                 continue
-            line = lines.entities.get((kind.value, i)) if lines else None
-            out.append(cls(**fields, origin=Origin(layer, name, line)))
+            line = line_of(table, i) if line_of else None
+            out.append(build(fields, Origin(layer, name, line)))
         built[kind] = tuple(out)
     if checker.problems:
         return None
@@ -816,10 +991,11 @@ def read_file(path: Path, *, layer: str | None = None, cache: ParsedCache | None
             raise DocumentError([Problem(name, "is not a regular file")])
         if cache is not None and (cached := cache.get(path, layer, stat)) is not None:
             return cached
-        data = path.read_bytes()
+        box = [path.read_bytes()]
     except OSError as error:
         raise DocumentError([Problem(name, f"cannot be read: {error.strerror or error}")]) from None
-    document = read_bytes(data, name, fmt, layer=layer)
+    with gc_paused():
+        document = _read_bytes(box, name, fmt, layer=layer, require_format=False)
     if cache is not None:
         cache.put(path, layer, stat, document)
     return document

@@ -11,6 +11,10 @@ the reverse.
 from __future__ import annotations
 
 import unicodedata
+from array import array
+from bisect import bisect_right
+from itertools import accumulate, compress, repeat
+from operator import contains
 from typing import Iterable, Sequence
 
 from .model import Actor, Disagreement, Event, Source
@@ -50,7 +54,13 @@ def terms(query: str) -> tuple[str, ...]:
 
 
 def _key(parts: Iterable[str | None]) -> str:
-    return normalise(" ".join(p for p in parts if p))
+    """``normalise`` of the non-empty parts joined by spaces, its ASCII case inlined:
+    one of these runs for every entity when a dossier is arranged."""
+    joined = " ".join(filter(None, parts))
+    folded = joined.casefold()
+    if folded.isascii():
+        return " ".join(folded.split())
+    return normalise(joined)
 
 
 def actor_key(actor: Actor) -> str:
@@ -59,13 +69,17 @@ def actor_key(actor: Actor) -> str:
 
 
 def disagreement_key(disagreement: Disagreement) -> str:
+    # ``status or "open"`` is ``disagreement.state``, without a property call.
     return _key((disagreement.title, disagreement.id, disagreement.question,
-                 disagreement.summary, disagreement.state, *disagreement.topics))  # fmt: skip
+                 disagreement.summary, disagreement.status or "open",
+                 *disagreement.topics))  # fmt: skip
 
 
 def event_key(event: Event) -> str:
+    # ``status or "reported"`` is ``event.state``, without a property call.
     return _key((event.title, event.id, event.date.text, event.date_text, event.summary,
-                 event.type, event.state, event.likelihood, event.location))  # fmt: skip
+                 event.type, event.status or "reported", event.likelihood,
+                 event.location))  # fmt: skip
 
 
 def source_key(source: Source) -> str:
@@ -78,24 +92,35 @@ class SearchIndex:
     ``search(query)`` returns the ascending row numbers whose key contains every term
     of the query, or ``None`` when the query is empty (every row matches). The previous
     answer is remembered: when the new query only adds characters to it (the usual case
-    while typing), only the rows that matched before are checked again.
+    while typing), only the rows that matched before are checked again, and only for
+    the words that changed.
+
+    Every scan runs in C (``map``/``compress`` over the keys, or ``str.find`` through
+    the joined keys for a rare word): no Python step per row. The remembered answer is
+    one reference, replaced whole, so searches from two threads never mix answers.
     """
 
-    __slots__ = ("_keys", "_blob", "_starts", "_last_terms", "_last_rows")
+    __slots__ = ("_keys", "_blob", "_starts", "_last", "_recent")
 
     def __init__(self, keys: Sequence[str]) -> None:
-        # Keys come from the *_key functions, already normalised; normalising again is
-        # cheap insurance for callers that build their own.
-        self._keys: list[str] = [k if _SEP not in k else k.replace(_SEP, " ") for k in keys]
-        self._blob = _SEP.join(self._keys)
-        starts: list[int] = []
-        offset = 0
-        for key in self._keys:
-            starts.append(offset)
-            offset += len(key) + 1
-        self._starts = starts
-        self._last_terms: tuple[str, ...] = ()
-        self._last_rows: list[int] | None = None
+        # Keys come from the *_key functions, already normalised and on one line; a key
+        # holding the separator (a caller's own) has it replaced, so no match spans rows.
+        keys = list(keys)
+        blob = _SEP.join(keys)
+        if blob.count(_SEP) != max(len(keys) - 1, 0):
+            keys = [k if _SEP not in k else k.replace(_SEP, " ") for k in keys]
+            blob = _SEP.join(keys)
+        # Tuples, not lists: holding only strings and ints, the collector stops tracking
+        # them after one pass, so a full collection no longer walks 100,000 references.
+        self._keys: tuple[str, ...] = tuple(keys)
+        self._blob = blob
+        # Where each key starts in the blob: lengths plus separators, summed in C.
+        starts = tuple(accumulate(map(_PLUS_ONE, map(len, keys)), initial=0))
+        self._starts = starts[:-1]
+        self._last: tuple[tuple[str, ...], list[int]] | None = None
+        # Recent answers, packed (4 bytes a row), so that erasing what was typed costs no
+        # scan: each shorter query was answered a moment ago.
+        self._recent: dict[tuple[str, ...], array[int]] = {}
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -107,37 +132,54 @@ class SearchIndex:
         words = terms(query)
         if not words:
             return None
-        previous, rows = self._last_terms, self._last_rows
-        if (
-            rows is not None
-            and previous
-            and len(rows) < len(self._keys) // 4  # past that, one fresh scan is cheaper
-            and _narrows(previous, words)
-        ):
-            result = _keep(self._keys, rows, words)
+        last = self._last
+        recent = self._recent.get(words)
+        if recent is not None:
+            result = recent.tolist()
+        elif last is not None and len(last[1]) <= len(self._keys) // 2 and _narrows(last[0], words):
+            # Rows that matched before hold every previous word; check only the new ones.
+            # (When over half the rows matched, scanning the keys afresh is cheaper.)
+            previous, rows = last
+            for word in sorted((w for w in words if w not in previous), key=len, reverse=True):
+                rows = _with(self._keys, rows, word)
+            result = rows if rows is not last[1] else list(rows)
         else:
             result = self._scan(words)
-        self._last_terms, self._last_rows = words, result
+        self._last = (words, result)
+        if recent is None:
+            self._remember(words, result)
         return result
 
+    def _remember(self, words: tuple[str, ...], rows: list[int]) -> None:
+        recent = dict(self._recent)  # replaced whole: another thread may be reading it
+        recent.pop(words, None)
+        recent[words] = array(_ROW, rows)
+        while len(recent) > _RECENT:
+            del recent[next(iter(recent))]
+        self._recent = recent
+
     def _scan(self, words: tuple[str, ...]) -> list[int]:
-        # The longest word is usually the rarest: find its rows in the joined keys, then
-        # check the other words on those rows only.
-        first = max(words, key=len)
-        rest = tuple(w for w in words if w != first)
-        candidates = self._rows_containing(first)
-        return _keep(self._keys, candidates, rest) if rest else candidates
+        # The longest word is usually the rarest: find its rows, then check the other
+        # words on those rows only.
+        first, *rest = sorted(words, key=len, reverse=True)
+        rows = self._rows_containing(first)
+        for word in rest:
+            rows = _with(self._keys, rows, word)
+        return rows
 
     def _rows_containing(self, word: str) -> list[int]:
         blob = self._blob
         keys = self._keys
         n = len(keys)
-        # Few hits: jump from hit to hit through the joined keys (one C scan). Many
-        # hits: test each key directly, which avoids a Python step per hit.
-        if blob.count(word, 0, min(len(blob), 200_000)) * max(1, len(blob) // 200_000) > n // 8:
-            return [i for i, key in enumerate(keys) if word in key]
-        from bisect import bisect_right
-
+        # Many hits: test every key (one C pass). Few: jump from hit to hit through the
+        # joined keys, a Python step per hit but none per row.
+        sample = min(len(blob), 200_000)
+        if blob.count(word, 0, sample) * max(1, len(blob) // max(sample, 1)) > n // 16:
+            out: list[int] = []
+            for lo in range(0, n, CHUNK):
+                found = map(contains, keys[lo : lo + CHUNK], repeat(word))
+                out += compress(range(lo, min(lo + CHUNK, n)), found)
+            return out
         starts = self._starts
         found: list[int] = []
         at = blob.find(word)
@@ -150,12 +192,23 @@ class SearchIndex:
         return found
 
 
-def _keep(keys: list[str], rows: list[int], words: tuple[str, ...]) -> list[int]:
-    """The rows among ``rows`` whose key contains every word."""
-    if len(words) == 1:
-        (word,) = words
-        return [i for i in rows if word in keys[i]]
-    return [i for i in rows if all(w in keys[i] for w in words)]
+_PLUS_ONE = (1).__add__
+_RECENT = 16  # answers kept; at 1,000,000 keys, at most 64 MB
+_ROW = "i" if array("i").itemsize >= 4 else "l"
+# Rows scanned per C call. Between calls another thread (the UI) can take the
+# interpreter, so a search run in a worker never holds it for more than a few ms.
+CHUNK = 32_768
+
+
+def _with(keys: tuple[str, ...], rows: Sequence[int], word: str) -> list[int]:
+    """The rows among ``rows`` whose key contains ``word``, selected in C."""
+    if len(rows) <= CHUNK:
+        return list(compress(rows, map(contains, map(keys.__getitem__, rows), repeat(word))))
+    out: list[int] = []
+    for lo in range(0, len(rows), CHUNK):
+        part = rows[lo : lo + CHUNK]
+        out += compress(part, map(contains, map(keys.__getitem__, part), repeat(word)))
+    return out
 
 
 def _narrows(previous: tuple[str, ...], words: tuple[str, ...]) -> bool:

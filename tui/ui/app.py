@@ -35,6 +35,7 @@ from ..core.config import Config, FeedConfig
 from ..core.feed import FeedCache, FeedClient, FeedStatus, FetchOutcome, feeds_from
 from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
+from ..core.reader import gc_paused
 from .commands import GoToProvider
 from .dashboard import DashboardScreen
 from .dossier import ChangeLog, Dossier, Ref, read_dossier, remerge
@@ -163,8 +164,10 @@ class FaultlineApp(App[int]):
     # 100,000-event dataset that took a second on the UI thread.
     @work(thread=True, exclusive=True, exit_on_error=False, group="dossier", description="read the dossier")
     def prepare(self, dataset: Dataset | None = None) -> Dossier:
-        """Read (unless given) and arrange the dataset, off the UI thread."""
-        return self.read() if dataset is None else Dossier(dataset)
+        """Read (unless given) and arrange the dataset, off the UI thread, with the cyclic
+        collector paused: arranging builds hundreds of thousands of objects."""
+        with gc_paused():
+            return self.read() if dataset is None else Dossier(dataset)
 
     def read(self) -> Dossier:
         """Read the data paths, then the feeds' cached copies, and arrange them; runs in a

@@ -368,7 +368,8 @@ class RowList(ScrollView, can_focus=True):
         if self._frame is not None:
             base, width, top = self._frame
         else:
-            base, width, top = self.rich_style, self.scrollable_content_region.width, round(self.scroll_y)
+            base, width = self.rich_style, self.scrollable_content_region.width
+            top = round(self.scroll_y)
         position = top + y
         if not self._rows:
             if y == 0 and width > 1:

@@ -1,0 +1,895 @@
+"""Faultline's benchmark: what an analyst feels at 1k, 10k, 100k (and 1M) events, with
+the bare ``tomli`` parse and a stock-``DataTable`` timeline measured in the same run, so
+that every figure is also a ratio.
+
+    python bench/run.py                  # 1k, 10k and 100k events
+    python bench/run.py --million        # and 1M (a directory of ten documents; slow)
+    python bench/run.py --sizes 100k --quick
+
+Every start is measured in a fresh subprocess, from the moment the process is launched
+to the first frame whose panes hold rows: cold with an empty parsed-data cache
+(``FAULTLINE_CACHE_DIR`` pointed at an empty directory), warm with the cache the cold
+run wrote. Frames are those of the real ``FaultlineApp`` running headless at 120x40;
+each frame is also rendered to terminal escape codes, as a real terminal would need.
+Results are printed as a table and written, size by size, to
+``bench/results/bench-latest.json`` (bench/results/ is not committed). Benchmarks are
+not tests: nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS = HERE / "results"
+DATA = RESULTS / "data"
+
+SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+PARTS = {"1m": 10}  # a document holds at most 1,000,000 entities
+FEED_EVENTS = 10_000
+BASELINE_LIMIT = 100_000  # the DataTable baseline takes minutes beyond this
+SCREEN = (120, 40)
+
+# Typed one character at a time, then erased: what an analyst filtering a timeline does.
+QUERIES = ("pipeline", "dam talks", "actor 12", "round 4711", "sanctions veto")
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+
+def data_paths(size: str) -> list[Path]:
+    """The generated dossier of one size (generated once, deterministically)."""
+    sys.path.insert(0, str(HERE))
+    import generate
+
+    events = SIZES[size]
+    if size in PARTS:
+        directory = DATA / f"events-{size}"
+        if not (directory / f"part-{PARTS[size] - 1:02d}.toml").exists():
+            print(f"  generating {events:,} events in {PARTS[size]} documents…", flush=True)
+            generate.write_parts(events, directory, PARTS[size])
+        return [directory]
+    path = DATA / f"events-{size}.toml"
+    if not path.exists():
+        print(f"  generating {events:,} events…", flush=True)
+        generate.write(events, path)
+    return [path]
+
+
+def feed_documents() -> list[Path]:
+    """Two 10k-event faultline/1 JSON documents, served in turn as one feed, so that each
+    refresh changes ten thousand events."""
+    sys.path.insert(0, str(HERE))
+    import generate
+
+    paths = []
+    for seed in (2, 3):
+        path = DATA / f"feed-{FEED_EVENTS}-{seed}.json"
+        if not path.exists():
+            generate.write(FEED_EVENTS, path, seed=seed)
+        paths.append(path)
+    return paths
+
+
+def app_css() -> str:
+    """The app's stylesheet by absolute path (a subclass here would look beside this file)."""
+    import tui.ui.app
+
+    return str(Path(tui.ui.app.__file__).parent / "app.tcss")
+
+
+def files_of(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        out.extend(sorted(path.rglob("*.toml")) if path.is_dir() else [path])
+    return out
+
+
+# -- measuring inside a child process -----------------------------------------------------------
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[rank]
+
+
+class GCPauses:
+    """How long the cyclic garbage collector held the interpreter, collection by collection."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.pauses: list[tuple[float, float, int]] = []  # (start, seconds, generation)
+        self._start = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            self._start = now
+        else:
+            self.pauses.append((self._start, now - self._start, info.get("generation", -1)))
+
+    def longest(self, since: float = 0.0, until: float = float("inf")) -> float:
+        return max((s for t, s, _ in self.pauses if since <= t <= until), default=0.0)
+
+
+def child_parse(args: argparse.Namespace) -> dict[str, Any]:
+    """The bare ``tomli`` parse of the same files, as anyone would call it, best of N."""
+    import gc
+
+    import tomli
+
+    files = files_of([Path(p) for p in args.paths])
+    runs: list[float] = []
+    runs_nogc: list[float] = []
+    for repeat in range(args.repeats):
+        for collect, into in ((True, runs), (False, runs_nogc)):
+            if not collect:
+                gc.disable()
+            start = time.perf_counter()
+            for file in files:
+                tomli.loads(file.read_text(encoding="utf-8"))
+            into.append(time.perf_counter() - start)
+            gc.enable()
+            gc.collect()
+    return {
+        "tomli": min(runs),
+        "tomli_runs": runs,
+        "tomli_gc_paused": min(runs_nogc),
+        "bytes": sum(f.stat().st_size for f in files),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def child_start(args: argparse.Namespace) -> dict[str, Any]:
+    """Start the real dashboard headless; time the first frame with rows; then, with
+    ``--interact``, type filters, change focus, refresh a feed and sit idle."""
+    entered = time.monotonic()
+    gc_pauses = GCPauses()
+    import asyncio
+
+    from tui.core.config import Config
+    from tui.ui import dossier as dossier_module
+    from tui.ui.app import FaultlineApp
+
+    imported = time.monotonic()
+    result: dict[str, Any] = {"mode": args.mode}
+
+    # How long reading and merging took inside the worker (the rest is arranging).
+    load_times: list[float] = []
+
+    def timed(real: Any) -> Any:
+        def call(*a: Any, **k: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return real(*a, **k)
+            finally:
+                load_times.append(time.perf_counter() - start)
+
+        return call
+
+    for name in ("load", "read_layer", "merge"):
+        if hasattr(dossier_module, name):
+            setattr(dossier_module, name, timed(getattr(dossier_module, name)))
+
+    class BenchApp(FaultlineApp):
+        """The real app; frames are also rendered to escape codes and time-stamped."""
+
+        CSS_PATH = app_css()
+
+        def __init__(self, *a: Any, **k: Any) -> None:
+            super().__init__(*a, **k)
+            self.frames: list[float] = []
+            self.waiters: list[tuple[Any, asyncio.Future]] = []
+            self.worker_times: list[tuple[str, float]] = []
+
+        def _display(self, screen: Any, renderable: Any) -> None:
+            if renderable is not None and hasattr(renderable, "render_segments"):
+                renderable.render_segments(self.console)
+            super()._display(screen, renderable)
+            now = time.perf_counter()
+            self.frames.append(now)
+            for entry in list(self.waiters):
+                predicate, future = entry
+                if not future.done() and predicate():
+                    future.set_result(now)
+                    self.waiters.remove(entry)
+
+        def on_worker_state_changed(self, event: Any) -> None:
+            if event.worker.group == "dossier":
+                self.worker_times.append((event.state.name, time.perf_counter()))
+            super().on_worker_state_changed(event)
+
+        def expect(self, predicate: Any) -> asyncio.Future:
+            """The time of the first frame drawn from now on while ``predicate`` holds.
+
+            Registered before the key is pressed, so no frame is missed."""
+            future: asyncio.Future = asyncio.get_running_loop().create_future()
+            self.waiters.append((predicate, future))
+            return future
+
+        async def wait(self, future: asyncio.Future, timeout: float = 1800.0) -> float:
+            """The future's result; an error if the app failed meanwhile."""
+            deadline = time.perf_counter() + timeout
+            while not future.done():
+                if getattr(self, "_exception", None) is not None:
+                    raise RuntimeError(f"the app failed: {self._exception!r}")
+                if time.perf_counter() > deadline:
+                    raise TimeoutError("no frame showed the expected state")
+                await asyncio.sleep(0.002)
+            return future.result()
+
+        async def after(self, key: str, predicate: Any, pilot: Any) -> float:
+            """Seconds from pressing ``key`` to the first frame that shows its effect."""
+            future = self.expect(predicate)
+            start = time.perf_counter()
+            await pilot.press(key)
+            return await self.wait(future) - start
+
+    server = None
+    feeds: tuple = ()
+    if args.interact and args.feed:
+        from tui.core.config import FeedConfig
+
+        server = FeedServer([Path(f) for f in args.feed.split(",")])
+        feeds = (FeedConfig(name="bench", url=server.url),)
+    config = Config(cache_dir=Path(os.environ["FAULTLINE_CACHE_DIR"]), feeds=feeds)
+    app = BenchApp(config, data_paths=[Path(p) for p in args.paths])
+    app.bench_server = server
+    app.bench_load_times = load_times
+
+    def shows_rows() -> bool:
+        if app.dossier is None:
+            return False
+        return len(app.dashboard.pane("timeline").rows) > 0
+
+    async def run() -> None:
+        constructed = time.perf_counter()
+        constructed_mono = time.monotonic()
+        async with app.run_test(headless=True, size=SCREEN) as pilot:
+            first = await app.wait(app.expect(shows_rows))
+            first_mono = constructed_mono + (first - constructed)
+            states = dict(app.worker_times)
+            result.update(
+                launch_to_frame=first_mono - args.launched,
+                python_start=entered - args.launched,
+                imports=imported - entered,
+                app_to_frame=first - constructed,
+                worker=states.get("SUCCESS", first) - states.get("RUNNING", constructed),
+                read_and_merge=sum(load_times) if load_times else None,
+                shown_to_frame=first - states.get("SUCCESS", first),
+                rss_at_first_frame_mb=peak_rss_mb(),
+                longest_gc_pause_to_first_frame=gc_pauses.longest(),
+            )
+            app.pilot = pilot
+            if args.interact:
+                try:
+                    await interact(app, pilot, args, result, gc_pauses)
+                finally:
+                    if app.bench_server is not None:
+                        app.bench_server.close()
+        result["peak_rss_mb"] = peak_rss_mb()
+
+    asyncio.run(run())
+    return result
+
+
+async def interact(
+    app: Any, pilot: Any, args: argparse.Namespace, result: dict, gc_pauses: GCPauses
+) -> None:
+    import asyncio
+    import gc
+    import threading
+
+    from tui.core.search import SearchIndex, terms
+
+    dashboard = app.dashboard
+    if app.bench_server is not None and getattr(app, "feed_client", None) is not None:
+        # The app fetches its feed once after the first paint: let that finish first.
+        started = time.perf_counter()
+        while not any(layer.is_feed for layer in app.dossier.dataset.layers):
+            await asyncio.sleep(0.02)
+            if time.perf_counter() - started > 600:
+                raise RuntimeError("the feed was never merged")
+        result["first_feed_merge"] = time.perf_counter() - started
+        await pilot.pause()
+    dossier = app.dossier
+
+    # -- the filter, as typed ------------------------------------------------------------------
+    compute: list[float] = []
+    real_refresh = dashboard._refresh_panes
+
+    def timed_refresh(*a: Any, **k: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return real_refresh(*a, **k)
+        finally:
+            compute.append(time.perf_counter() - start)
+
+    dashboard._refresh_panes = timed_refresh
+    await pilot.press("slash")
+    latencies: list[float] = []
+    detail: list[tuple[str, float, float]] = []  # (query shown, ms to frame, ms filtering)
+    keys = {" ": "space"}
+    for query in QUERIES[: args.queries]:
+        typed = ""
+        steps = [(ch, typed := typed + ch) for ch in query]
+        steps += [("backspace", typed[:i]) for i in range(len(typed) - 1, -1, -1)]
+        for key, expect in steps:
+            mark = len(compute)
+            shows = lambda e=expect: dashboard.filter_text == e  # noqa: E731
+            latency = await app.after(keys.get(key, key), shows, pilot)
+            latencies.append(latency)
+            detail.append((expect, round(latency * 1000, 2), round(sum(compute[mark:]) * 1000, 2)))
+    dashboard._refresh_panes = real_refresh
+    result["keystroke"] = summary(latencies)
+    result["keystroke_compute"] = summary(compute)
+    result["keystrokes"] = detail
+
+    # The search alone against a bare Python substring scan over the same keys.
+    index = dossier.index["timeline"]
+    search_keys = [index.key(i) for i in range(len(index))]
+    searched: list[float] = []
+    scanned: list[float] = []
+    for query in QUERIES[: args.queries]:
+        fresh = SearchIndex(search_keys)
+        for n in range(1, len(query) + 1):
+            prefix = query[:n]
+            start = time.perf_counter()
+            fresh.search(prefix)
+            searched.append(time.perf_counter() - start)
+            words = terms(prefix)
+            start = time.perf_counter()
+            if words:
+                rows = [i for i, key in enumerate(search_keys) if words[0] in key]
+                for word in words[1:]:
+                    rows = [i for i in rows if word in search_keys[i]]
+            scanned.append(time.perf_counter() - start)
+    result["search"] = summary(searched)
+    result["bare_scan"] = summary(scanned)
+
+    # -- focus changes ---------------------------------------------------------------------------
+    await app.after("escape", lambda: not dashboard.filter_text, pilot)
+    focus: list[float] = []
+    clear: list[float] = []
+    cursor: list[float] = []
+    for pane_key, name in (("1", "actors"), ("3", "timeline")):
+        await pilot.press(pane_key)
+        pane = dashboard.pane(name)
+        for _ in range(args.focus_repeats):
+            before = pane.cursor
+            cursor.append(await app.after("j", lambda b=before: pane.cursor != b, pilot))
+            ref = pane.ref
+            focused = lambda r=ref: bool(dashboard.trail) and dashboard.trail[-1] == r  # noqa: E731
+            focus.append(await app.after("enter", focused, pilot))
+            clear.append(await app.after("escape", lambda: not dashboard.trail, pilot))
+    result["focus"] = summary(focus)
+    result["clear_focus"] = summary(clear)
+    result["cursor_move"] = summary(cursor)
+
+    # -- a 10k-event feed refresh, merged while a 10 ms timer measures the UI's lateness -------
+    result["refresh"] = await refresh(app, args, gc_pauses)
+
+    # -- idle ------------------------------------------------------------------------------------
+    if app.bench_server is not None:
+        app.bench_server.close()
+        app.bench_server = None
+    await asyncio.sleep(0.5)
+    gc.collect()
+    before, wall = os.times(), time.monotonic()
+    await asyncio.sleep(args.idle)
+    after, wall = os.times(), time.monotonic() - wall
+    cpu = (after.user - before.user) + (after.system - before.system)
+    result["idle_cpu_percent"] = 100 * cpu / wall
+    result["idle_seconds"] = wall
+    result["threads_at_end"] = threading.active_count()
+
+
+class FeedServer:
+    """A feed on 127.0.0.1 (never any other address): each request gets the next of the
+    given documents in turn, so that every refresh brings changed events."""
+
+    def __init__(self, documents: list[Path]) -> None:
+        import http.server
+        import threading
+
+        bodies = [d.read_bytes() for d in documents]
+        served = [0]
+
+        class Feed(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server spelling
+                body = bodies[served[0] % len(bodies)]
+                served[0] += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a: Any) -> None:
+                pass
+
+        self.bodies = bodies
+        self.served = served
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/feed.json"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> dict[str, Any]:
+    """Refresh a 10k-event feed while a 10 ms timer measures how late the UI runs.
+
+    The real path when the app has feeds (``r``: fetch on the event loop, parse, merge and
+    arrange in worker threads, swap on the UI thread); otherwise the merge path alone."""
+    import asyncio
+
+    from tui.core.merge import Layer, merge
+    from tui.core.reader import read_bytes
+
+    real = getattr(app, "feed_client", None) is not None
+    ticks: list[float] = []
+    timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
+    runs: list[dict[str, Any]] = []
+    try:
+        await asyncio.sleep(0.5)  # the timer's own jitter, for comparison
+        calm = ticks[:]
+        for n in range(args.refreshes):
+            timing: dict[str, float] = {}
+            old = app.dossier
+            ticks.clear()
+            shown_future = app.expect(lambda old=old: app.dossier not in (old, None))
+            mark = len(app.bench_load_times)
+            started = time.perf_counter()
+            if real:
+                await app.pilot.press("r")
+            else:
+                bodies = [Path(f).read_bytes() for f in args.feed.split(",")]
+                body = bodies[n % len(bodies)]
+                local = [layer for layer in old.dataset.layers if not layer.is_feed]
+
+                def job() -> None:
+                    start = time.perf_counter()
+                    document = read_bytes(body, "feed.json", "json", layer="feed")
+                    feed = Layer("feed", (document,), (), is_feed=True)
+                    timing["read"] = time.perf_counter() - start
+                    start = time.perf_counter()
+                    merged = merge([*local, feed])
+                    timing["merge"] = time.perf_counter() - start
+                    app.call_from_thread(app.show_dataset, merged)
+
+                app.run_worker(job, thread=True, group="bench-refresh")
+            shown = await app.wait(shown_future, 600)
+            if real:
+                timing["merge"] = sum(app.bench_load_times[mark:])
+            await asyncio.sleep(0.2)
+            window = [t for t in ticks if started <= t]
+            gaps = [b - a for a, b in zip([started, *window], window, strict=False)]
+            runs.append(
+                {
+                    "total": shown - started,
+                    **timing,
+                    "longest_stall": max(gaps, default=0.0) - 0.01,
+                    "longest_gc_pause": gc_pauses.longest(started, shown),
+                }
+            )
+        calm_gaps = [b - a for a, b in zip(calm, calm[1:], strict=False)]
+    finally:
+        timer.stop()
+    return {
+        "path": "real: r → FeedClient fetch → remerge worker → show"
+        if real
+        else "merge path: worker read + merge, then app.show_dataset",
+        "runs": runs,
+        "total": statistics.median(r["total"] for r in runs),
+        "longest_stall": max(r["longest_stall"] for r in runs),
+        "idle_timer_jitter": max(calm_gaps, default=0.01) - 0.01,
+    }
+
+
+def child_baseline(args: argparse.Namespace) -> dict[str, Any]:
+    """From a merged dataset in memory to the first frame: the stock ``DataTable`` timeline,
+    or (``--faultline``) the Faultline dashboard given the same dataset."""
+    import asyncio
+
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    from tui.core.merge import load
+    from tui.core.parsecache import ParsedCache
+
+    cache = ParsedCache(Path(os.environ["FAULTLINE_CACHE_DIR"]))
+    dataset = load([Path(p) for p in args.paths], cache=cache)
+    result: dict[str, Any] = {}
+
+    if args.faultline:
+        from tui.core.config import Config
+        from tui.ui.app import FaultlineApp
+
+        class Timed(FaultlineApp):
+            CSS_PATH = app_css()
+
+            def _display(self, screen: Any, renderable: Any) -> None:
+                if renderable is not None and hasattr(renderable, "render_segments"):
+                    renderable.render_segments(self.console)
+                super()._display(screen, renderable)
+                if self.dossier is not None and "first" not in result:
+                    if self.dashboard.pane("timeline").rows:
+                        result["first"] = time.perf_counter()
+
+        start = time.perf_counter()
+        app: App = Timed(Config(cache_dir=Path(os.environ["FAULTLINE_CACHE_DIR"])), dataset=dataset)
+
+        async def run_faultline() -> None:
+            async with app.run_test(headless=True, size=SCREEN) as pilot:
+                while "first" not in result:
+                    await asyncio.sleep(0.005)
+                await pilot.pause()
+
+        asyncio.run(run_faultline())
+        result["data_to_frame"] = result.pop("first") - start
+        result["peak_rss_mb"] = peak_rss_mb()
+        return result
+
+    class Baseline(App):
+        def compose(self) -> ComposeResult:
+            yield DataTable(cursor_type="row")
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("", "Date", "Event", "Status")
+            self.rows = [
+                (Text("•"), Text(e.date.text), Text(" ".join(e.title.split())), Text(e.state))
+                for e in dataset.timeline
+            ]
+            result["rows_ready"] = time.perf_counter()
+            table.add_rows(self.rows)
+
+        def _display(self, screen: Any, renderable: Any) -> None:
+            if renderable is not None and hasattr(renderable, "render_segments"):
+                renderable.render_segments(self.console)
+            super()._display(screen, renderable)
+            table = self.query_one(DataTable)
+            if table.row_count and "first" not in result:
+                result["first"] = time.perf_counter()
+            refilling = "refill_start" in result and "refilled" not in result
+            if refilling and table.row_count == result["refill_rows"]:
+                result["refilled"] = time.perf_counter()
+
+    start = time.perf_counter()
+    baseline = Baseline()
+
+    async def run_baseline() -> None:
+        async with baseline.run_test(headless=True, size=SCREEN) as pilot:
+            while "first" not in result:
+                await asyncio.sleep(0.005)
+            # A filter typed into a DataTable means clearing it and adding the matches again.
+            word = "pipeline"
+            rows = [r for r in baseline.rows if word in r[2].plain.lower()]
+            result["refill_rows"] = len(rows)
+            result["refill_start"] = time.perf_counter()
+            table = baseline.query_one(DataTable)
+            table.clear()
+            table.add_rows(rows)
+            while "refilled" not in result:
+                await asyncio.sleep(0.005)
+            await pilot.pause()
+
+    asyncio.run(run_baseline())
+    result["rows_to_frame"] = result["first"] - result.pop("rows_ready")
+    result["data_to_frame"] = result.pop("first") - start
+    result["refill"] = result.pop("refilled") - result.pop("refill_start")
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50": percentile(values, 50),
+        "p95": percentile(values, 95),
+        "max": max(values, default=float("nan")),
+    }
+
+
+# -- the parent: orchestration and the table -----------------------------------------------------
+
+
+def run_child(
+    kind: str, extra: list[str], *, cache: Path | None = None, timeout: float = 1800
+) -> dict[str, Any]:
+    env = dict(os.environ)
+    if cache is not None:
+        env["FAULTLINE_CACHE_DIR"] = str(cache)
+    env.setdefault("PYTHONHASHSEED", "0")
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, *extra]
+    launched = time.monotonic()
+    done = subprocess.run(
+        [*command, "--launched", repr(launched)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT ") :])
+    raise RuntimeError(f"{kind} child failed ({done.returncode}):\n{done.stderr[-3000:]}")
+
+
+def bench_size(size: str, args: argparse.Namespace, results: dict[str, Any]) -> dict[str, Any]:
+    paths = [str(p) for p in data_paths(size)]
+    events = SIZES[size]
+    out: dict[str, Any] = {"events": events, "paths": paths}
+    results["sizes"][size] = out
+    quick = args.quick or events >= 1_000_000
+    print(f"{size}: bare tomli parse…", flush=True)
+    out["parse"] = run_child("parse", [*paths, "--repeats", "1" if quick else "3"])
+    save(results)
+    cache_root = Path(tempfile.mkdtemp(prefix="faultline-bench-"))
+    try:
+        colds, warms = [], []
+        repeats = 1 if quick else 2
+        for i in range(repeats):
+            cache = cache_root / f"cold-{i}"
+            print(f"{size}: cold start {i + 1}/{repeats}…", flush=True)
+            colds.append(run_child("start", [*paths, "--mode", "cold"], cache=cache))
+        out["cold"] = colds
+        save(results)
+        for i in range(repeats):
+            print(f"{size}: warm start {i + 1}/{repeats}…", flush=True)
+            warms.append(run_child("start", [*paths, "--mode", "warm"], cache=cache))
+        out["warm"] = warms
+        save(results)
+        print(f"{size}: warm start, then filter, focus, feed refreshes and idle…", flush=True)
+        extra = [*paths, "--mode", "warm", "--feed", ",".join(map(str, feed_documents()))]
+        extra += ["--interact", "--idle", str(args.idle), "--refreshes", "2" if quick else "3"]
+        if quick:
+            extra += ["--queries", "3", "--focus-repeats", "3"]
+        out["interactive"] = run_child("start", extra, cache=cache)
+        save(results)
+        if events <= BASELINE_LIMIT and not args.no_baseline:
+            print(f"{size}: Faultline from a dataset in memory…", flush=True)
+            out["faultline_panes"] = run_child("baseline", [*paths, "--faultline"], cache=cache)
+            print(f"{size}: stock DataTable baseline…", flush=True)
+            out["datatable"] = run_child("baseline", paths, cache=cache)
+            save(results)
+    finally:
+        shutil.rmtree(cache_root, ignore_errors=True)
+    return out
+
+
+def save(results: dict[str, Any]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, indent=1, default=str)
+    (RESULTS / "bench-latest.json").write_text(text)
+    (RESULTS / f"bench-{results['started'].replace(':', '')}.json").write_text(text)
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import textual
+    import tomli
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10
+            )
+            return done.stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return "?"
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_files": len(git("status", "--porcelain", "--untracked-files=no").splitlines()),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "textual": getattr(textual, "__version__", "?"),
+        "tomli": getattr(tomli, "__version__", "?"),
+    }
+
+
+def fmt_s(value: float | None) -> str:
+    if value is None or value != value:
+        return "–"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def table(results: dict[str, Any]) -> str:
+    """The results as a Markdown table, a column per size ("–" where not measured)."""
+    sizes = list(results["sizes"])
+    rows: list[tuple[str, list[str]]] = []
+
+    def add(label: str, cell: Any) -> None:
+        values = []
+        for size in sizes:
+            try:
+                values.append(cell(results["sizes"][size]))
+            except (KeyError, TypeError, ValueError, ZeroDivisionError, IndexError):
+                values.append("–")
+        rows.append((label, values))
+
+    def best(s: dict, runs: str, key: str) -> float:
+        return min(r[key] for r in s[runs])
+
+    def of(s: dict, figure: str, stat: str = "p95") -> float:
+        return s["interactive"][figure][stat]
+
+    def times(a: float, b: float, digits: int = 2) -> str:
+        return f"{a / b:.{digits}f}×"
+
+    def cold(s: dict) -> float:
+        return best(s, "cold", "launch_to_frame")
+
+    def warm(s: dict, key: str = "launch_to_frame") -> float:
+        return best(s, "warm", key)
+
+    def arrange(s: dict) -> float:
+        return warm(s, "worker") - warm(s, "read_and_merge") + warm(s, "shown_to_frame")
+
+    def refresh(s: dict) -> dict:
+        return s["interactive"]["refresh"]
+
+    def startup(s: dict) -> float:
+        return warm(s, "python_start") + warm(s, "imports")
+
+    def panes(s: dict) -> float:
+        return warm(s, "shown_to_frame")
+
+    def rss(s: dict, runs: str) -> float:
+        return max(r["peak_rss_mb"] for r in s[runs])
+
+    feed = results.get("feed_events", FEED_EVENTS)
+    add("bare tomli parse (best)", lambda s: fmt_s(s["parse"]["tomli"]))
+    add("cold start → first frame", lambda s: fmt_s(cold(s)))
+    add("  ÷ tomli (target ≤ 1.5×)", lambda s: times(cold(s), s["parse"]["tomli"]))
+    add("warm start → first frame", lambda s: fmt_s(warm(s)))
+    add("  ÷ tomli (target ≤ 0.4×)", lambda s: times(warm(s), s["parse"]["tomli"]))
+    add("  of which Python + imports", lambda s: fmt_s(startup(s)))
+    add("  of which read + merge (warm)", lambda s: fmt_s(warm(s, "read_and_merge")))
+    add("  of which arrange + first paint", lambda s: fmt_s(arrange(s)))
+    add("data in memory → first frame", lambda s: fmt_s(s["faultline_panes"]["data_to_frame"]))
+    add("  stock DataTable, same rows", lambda s: fmt_s(s["datatable"]["data_to_frame"]))
+    add(
+        "  speed-up (target ≥ 20×)",
+        lambda s: times(s["datatable"]["data_to_frame"], s["faultline_panes"]["data_to_frame"], 0),
+    )
+    add("rows in hand → first frame: panes", lambda s: fmt_s(warm(s, "shown_to_frame")))
+    add("  stock DataTable (add_rows + paint)", lambda s: fmt_s(s["datatable"]["rows_to_frame"]))
+    add("  speed-up", lambda s: times(s["datatable"]["rows_to_frame"], panes(s), 0))
+    add("DataTable refill after a filter", lambda s: fmt_s(s["datatable"]["refill"]))
+    add("filter keystroke → frame p50", lambda s: fmt_s(of(s, "keystroke", "p50")))
+    add("filter keystroke → frame p95 (≤ 30 ms)", lambda s: fmt_s(of(s, "keystroke")))
+    add("  filtering work p95", lambda s: fmt_s(of(s, "keystroke_compute")))
+    add(
+        "  search p95 / bare scan p95 (≤ 2×)",
+        lambda s: f"{fmt_s(of(s, 'search'))} / {fmt_s(of(s, 'bare_scan'))}",
+    )
+    add(
+        "focus change → frame p50 / p95",
+        lambda s: f"{fmt_s(of(s, 'focus', 'p50'))} / {fmt_s(of(s, 'focus'))}",
+    )
+    add("clear focus → frame p95", lambda s: fmt_s(of(s, "clear_focus")))
+    add("cursor move → frame p95", lambda s: fmt_s(of(s, "cursor_move")))
+    add("peak RSS, cold (≤ 300 MB)", lambda s: f"{rss(s, 'cold'):.0f} MB")
+    add("peak RSS, warm", lambda s: f"{rss(s, 'warm'):.0f} MB")
+    add("peak RSS, warm + refreshes", lambda s: f"{s['interactive']['peak_rss_mb']:.0f} MB")
+    add(f"{feed // 1000}k-event feed refresh → frame", lambda s: fmt_s(refresh(s)["total"]))
+    add(
+        "  of which merge (median)",
+        lambda s: fmt_s(statistics.median(r["merge"] for r in refresh(s)["runs"])),
+    )
+    add("  longest UI stall (≤ 100 ms)", lambda s: fmt_s(refresh(s)["longest_stall"]))
+    add("idle CPU over 10 s (< 1%)", lambda s: f"{s['interactive']['idle_cpu_percent']:.2f}%")
+
+    width = max(len(label) for label, _ in rows)
+    cols = [max(len(size), *(len(v[i]) for _, v in rows)) for i, size in enumerate(sizes)]
+
+    def line(first: str, cells: list[str]) -> str:
+        padded = (cell.rjust(c) for cell, c in zip(cells, cols, strict=True))
+        return "| " + first.ljust(width) + " | " + " | ".join(padded) + " |"
+
+    rule = "|" + "-" * (width + 2) + "|" + "|".join("-" * (c + 1) + ":" for c in cols) + "|"
+    lines = [line("", sizes), rule]
+    lines += [line(label, values) for label, values in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    global RESULTS, DATA, FEED_EVENTS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1k,10k,100k", help="comma-separated: 1k, 10k, 100k, 1m")
+    parser.add_argument("--million", action="store_true", help="add 1M events (slow)")
+    parser.add_argument("--quick", action="store_true", help="one repeat of everything")
+    parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle to time")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the DataTable baseline")
+    parser.add_argument("--table", type=Path, help="only print the table of a results JSON file")
+    # Internal: the measuring children.
+    parser.add_argument("--child", choices=("parse", "start", "baseline"))
+    parser.add_argument("paths", nargs="*")
+    parser.add_argument("--launched", type=float, default=0.0)
+    parser.add_argument("--mode", default="cold")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--interact", action="store_true")
+    parser.add_argument("--feed", default="")
+    parser.add_argument("--refreshes", type=int, default=3)
+    parser.add_argument("--queries", type=int, default=len(QUERIES))
+    parser.add_argument("--focus-repeats", type=int, default=6)
+    parser.add_argument("--faultline", action="store_true")
+    parser.add_argument("--results", type=Path, default=HERE / "results", help="output directory")
+    parser.add_argument("--feed-events", type=int, default=10_000, help="events in the feed")
+    args = parser.parse_args()
+    RESULTS, DATA, FEED_EVENTS = args.results, args.results / "data", args.feed_events
+
+    if args.child:
+        child = {"parse": child_parse, "start": child_start, "baseline": child_baseline}[args.child]
+        print("RESULT " + json.dumps(child(args)), flush=True)
+        return
+    if args.table:
+        print(table(json.loads(args.table.read_text())))
+        return
+
+    sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
+    if args.million and "1m" not in sizes:
+        sizes.append("1m")
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size(s) {', '.join(unknown)}; use {', '.join(SIZES)}")
+    results: dict[str, Any] = {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "machine": machine(),
+        "feed_events": FEED_EVENTS,
+        "sizes": {},
+    }
+    for size in sizes:
+        bench_size(size, args, results)
+        print(table(results), flush=True)
+    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    save(results)
+    print()
+    print(json.dumps(results["machine"]))
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

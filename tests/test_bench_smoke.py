@@ -1,0 +1,36 @@
+"""The benchmark script runs end to end on a tiny dossier and reports every figure.
+
+A functional check only: benchmarks are never timing assertions (bench/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_bench_runs_at_1k_events_and_writes_every_figure(tmp_path: Path) -> None:
+    command = [
+        sys.executable, str(REPO / "bench" / "run.py"),
+        "--sizes", "1k", "--quick", "--idle", "0.2", "--feed-events", "200",
+        "--results", str(tmp_path),
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads((tmp_path / "bench-latest.json").read_text())
+    size = results["sizes"]["1k"]
+    assert size["parse"]["tomli"] > 0
+    for run in (*size["cold"], *size["warm"]):
+        assert run["launch_to_frame"] > 0 and run["peak_rss_mb"] > 0
+    interactive = size["interactive"]
+    for figure in ("keystroke", "keystroke_compute", "search", "bare_scan", "focus", "cursor_move"):
+        assert interactive[figure]["n"] > 0, figure
+    assert interactive["refresh"]["runs"] and "idle_cpu_percent" in interactive
+    assert size["datatable"]["data_to_frame"] > 0 and size["faultline_panes"]["data_to_frame"] > 0
+    table = done.stdout
+    assert "cold start → first frame" in table and "stock DataTable" in table
+    assert "–" not in table.split("cold start")[1].split("\n")[0]  # the cold figure is filled in
