@@ -96,3 +96,14 @@ async def test_going_to_an_entity_a_refresh_removed_says_so_and_keeps_the_focus(
         assert app.dashboard.trail == [Ref("actor", "nazarbayev")]
         notices = [str(n.message) for n in app._notifications]
         assert "gone-actor is no longer in the dossier (a refresh removed it)" in notices
+
+
+def test_feeds_table_times_are_short_enough_for_80_columns() -> None:
+    import time
+
+    from tui.ui.feeds import short_time
+
+    now = time.time()
+    assert short_time(None) == "never"
+    assert len(short_time(now - 60)) == 5  # 12:30
+    assert len(short_time(now - 3 * 86_400)) == 16  # 2026-11-23 12:30

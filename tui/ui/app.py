@@ -36,6 +36,7 @@ from ..core.feed import FeedCache, FeedClient, FeedStatus, FetchOutcome, feeds_f
 from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
 from ..core.reader import gc_paused
+from ..core.text import sanitise
 from .commands import GoToProvider
 from .dashboard import DashboardScreen
 from .dossier import ChangeLog, Dossier, Ref, read_dossier, remerge
@@ -227,9 +228,9 @@ class FaultlineApp(App[int]):
                 self._feeds_changed()
                 self._start_feeds()
         elif event.state == WorkerState.ERROR:
-            error = worker.error
-            self.dashboard.show_loading(f"Could not load the dossier: {error}")
-            self.notify(f"Could not load the dossier: {error}", severity="error", markup=False)
+            message, _ = sanitise(f"Could not load the dossier: {worker.error}")
+            self.dashboard.show_loading(message)
+            self.notify(message, severity="error", markup=False)
 
     def _present(self, dossier: Dossier) -> None:
         """Show ``dossier`` with this session's change log and unseen marks."""

@@ -83,6 +83,12 @@ def clock(timestamp: float, now: float | None = None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+def short_time(timestamp: float | None) -> str:
+    """The feeds table's times: ``12:30`` within a day (so the table fits 80 columns),
+    the full date otherwise; the detail below the table always gives the full date."""
+    return "never" if timestamp is None else clock(timestamp)
+
+
 def feed_summary(
     states: Sequence[FeedState], *, offline: bool, fetching: Collection[str] = ()
 ) -> str:
@@ -191,9 +197,9 @@ class FeedsScreen(Screen[None]):
             Text(state.name, style="bold"),
             status,
             Text(reason),
-            Text(when(state.last_success_at)),
-            Text(when(state.last_attempt_at)),
-            Text("—" if self.offline else when(state.next_attempt_at)),
+            Text(short_time(state.last_success_at)),
+            Text(short_time(state.last_attempt_at)),
+            Text("—" if self.offline else short_time(state.next_attempt_at)),
             Text(counts_text(state)),
         ]
 
@@ -232,6 +238,14 @@ class FeedsScreen(Screen[None]):
             else "no copy in use"
         )
         lines.append(Content.styled(copy, MUTED))
+        next_attempt = "never (offline)" if self.offline else when(state.next_attempt_at)
+        lines.append(
+            Content.styled(
+                f"last success {when(state.last_success_at)} · last attempt "
+                f"{when(state.last_attempt_at)} · next attempt {next_attempt}",
+                MUTED,
+            )
+        )
         detail = self.query_one("#feed-detail", Static)
         detail.update(Content("\n").join(lines))
         detail.border_title = state.name
