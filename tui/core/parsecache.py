@@ -189,27 +189,38 @@ def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable:
     return namespace[name]
 
 
+# How each codec's field is written (``{v}``: the field) and read back (``{set}``: its
+# slot setter, ``{a}``: its stored column value), in the generated code below. The
+# "none" codec is not stored: encoding checks the field is None, decoding sets None.
+_ENCODE = {
+    "plain": "{v}",
+    "date": "date({v})",
+    "cites": "cites({v})",
+    "extra": "extra({v})",
+    "positions": "positions({v}, tables)",
+    "origin": "line({v})",
+}
+_DECODE = {
+    "plain": "{set}(o, {a})",
+    "date": "{set}(o, dates[{a}])",
+    "cites": "{set}(o, cites[{a}])",
+    "extra": "{set}(o, extras[{a}])",
+    "positions": "{set}(o, POSITIONS({a}, tables))",
+    "origin": (
+        "w = new(Origin); origin_layer(w, layer); origin_document(w, name); "
+        "origin_line(w, {a}); {set}(o, w)"
+    ),
+    "none": "{set}(o, None)",
+}
+
+
 def _encoder(cls: type) -> Callable:
     """``encode(records, tables) -> (count, columns)`` for one record type."""
-    parts = []
-    for f in fields(cls):
-        codec = _codec(cls, f.name)
-        value = f"o.{f.name}"
-        if codec == "plain":
-            parts.append(value)
-        elif codec == "date":
-            parts.append(f"date({value})")
-        elif codec == "cites":
-            parts.append(f"cites({value})")
-        elif codec == "extra":
-            parts.append(f"extra({value})")
-        elif codec == "positions":
-            parts.append(f"positions({value}, tables)")
-        elif codec == "origin":
-            parts.append(f"line({value})")
-        elif codec == "none":
-            parts.append(None)  # checked below, not stored
-    stored = ", ".join(p for p in parts if p is not None)
+    stored = ", ".join(
+        _ENCODE[codec].format(v=f"o.{f.name}")
+        for f in fields(cls)
+        if (codec := _codec(cls, f.name)) != "none"
+    )
     checks = "".join(
         f"        if o.{f.name} is not None:\n            raise Uncacheable\n"
         for f in fields(cls)
@@ -260,28 +271,12 @@ def _decoder(cls: type) -> Callable:
     }
     stored = [n for n in names if _codec(cls, n) != "none"]
     lines = []
-    for i, n in enumerate(names):
+    for n in names:
         setter = f"set_{n}"
         namespace[setter] = getattr(cls, n).__set__
         codec = _codec(cls, n)
-        arg = f"a{stored.index(n)}" if codec != "none" else None
-        if codec == "plain":
-            lines.append(f"{setter}(o, {arg})")
-        elif codec == "date":
-            lines.append(f"{setter}(o, dates[{arg}])")
-        elif codec == "cites":
-            lines.append(f"{setter}(o, cites[{arg}])")
-        elif codec == "extra":
-            lines.append(f"{setter}(o, extras[{arg}])")
-        elif codec == "positions":
-            lines.append(f"{setter}(o, POSITIONS({arg}, tables))")
-        elif codec == "origin":
-            lines.append(
-                f"w = new(Origin); origin_layer(w, layer); origin_document(w, name); "
-                f"origin_line(w, {arg}); {setter}(o, w)"
-            )
-        else:
-            lines.append(f"{setter}(o, None)")
+        arg = f"a{stored.index(n)}" if codec != "none" else ""
+        lines.append(_DECODE[codec].format(set=setter, a=arg))
     for n in ("layer", "document", "line"):
         namespace[f"origin_{n}"] = getattr(Origin, n).__set__
     unpack = ", ".join(f"a{i}" for i in range(len(stored)))
