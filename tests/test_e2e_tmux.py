@@ -114,7 +114,8 @@ def _quote(value: str) -> str:
 
 
 def test_a_person_browses_the_default_dossier_at_80x24(terminal: Terminal) -> None:
-    screen = terminal.wait_for("Actors 16/16")
+    terminal.wait_for("Actors 16/16")
+    screen = terminal.wait_for("Detail · actor")  # drawn a frame after the lists
     assert "Kazakhstan and Eurasian integration, January 2013" in screen
     assert "Alyaksandr Lukashenka" in screen and "Detail · actor" in screen
     assert "16 actors · 5 disagreements · 7 events · 1 source" in screen

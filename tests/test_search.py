@@ -12,6 +12,7 @@ from tui.core.dates import parse_date
 from tui.core.model import Actor, Disagreement, Event
 from tui.core.search import (
     SearchIndex,
+    SearchStopped,
     actor_key,
     disagreement_key,
     event_key,
@@ -107,6 +108,38 @@ def test_a_hundred_thousand_keys_index_and_filter() -> None:
     found = index.search("place999")
     assert found == [i for i in range(100_000) if i % 1000 == 999]
     assert index.search("number 12345 ") == [12345]
+
+
+def test_a_stopped_search_gives_up_and_remembers_nothing() -> None:
+    """A search whose caller moved on stops between chunks of rows; the next search of
+    the same words (common and rare, one word and two) still gets the whole answer."""
+    keys = [normalise(f"event {i} at place{i % 7}") for i in range(100_000)]
+    index = SearchIndex(keys)
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # let the first chunk through, then give up
+
+    stopped = []
+    for query in ("event", "place3", "event place3", "99999"):
+        asked.clear()
+        try:
+            index.search(query, stop)
+        except SearchStopped:
+            stopped.append(query)
+        assert index.search(query) == naive(keys, query)
+    # A scan of every key stops. (Once "place3" is remembered, "event place3" checks
+    # only its 14,286 rows, one chunk, and "99999" is a rare word found hit by hit.)
+    assert stopped[:2] == ["event", "place3"]
+    # Narrowing from a remembered answer stops too.
+    index.search("place")
+    asked.clear()
+    try:
+        index.search("place 1", stop)
+    except SearchStopped:
+        pass
+    assert index.search("place 1") == naive(keys, "place 1")
 
 
 def test_search_does_not_import_textual() -> None:

@@ -3,7 +3,10 @@ and a filter, on the default dossier. No terminal needed."""
 
 from __future__ import annotations
 
-from tui.ui.dossier import ACTORS, DISAGREEMENTS, NOT_YET, TIMELINE, Dossier, Ref
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.ui.dossier import ACTORS, DISAGREEMENTS, NOT_YET, TIMELINE, Dossier, Ref, TimelineRows
 from tui.ui.legend import tally_text
 
 
@@ -91,3 +94,78 @@ def test_tally_is_compact_and_leaves_out_zeros(default_dataset) -> None:
         tally_text({"support": 2, "oppose": 3, "mixed": 1, "neutral": 0, "unknown": 0})
         == "2▲ 3▼ 1◆"
     )
+
+
+def _naive_headings(events: list[int], group_of: list[int]) -> list[int]:
+    rows: list[int] = []
+    group = -1
+    for i in events:
+        if group_of[i] != group:
+            group = group_of[i]
+            rows.append(-(group + 1))
+        rows.append(i)
+    return rows
+
+
+@given(
+    sizes=st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=8),
+    data=st.data(),
+)
+def test_timeline_rows_view_matches_headings_written_out(sizes, data) -> None:
+    # Groups of consecutive events (some empty); any ascending subset of the events.
+    starts = [0]
+    for size in sizes:
+        starts.append(starts[-1] + size)
+    group_of = [g for g, size in enumerate(sizes) for _ in range(size)]
+    total = starts[-1]
+    chosen = sorted(data.draw(st.sets(st.integers(0, max(total - 1, 0)), max_size=total)))
+    chosen = [i for i in chosen if i < total]
+    expected = _naive_headings(chosen, group_of)
+    view = TimelineRows(chosen, starts)
+    assert len(view) == len(expected)
+    assert list(view) == expected
+    assert [view[i] for i in range(len(view))] == expected
+    assert view[-1:] == expected[-1:]
+    for position, value in enumerate(expected):
+        assert view.index(value) == position
+        assert value in view
+    for value in set(range(-len(sizes) - 1, total + 1)) - set(expected):
+        assert value not in view
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=9999),
+            st.integers(min_value=1, max_value=12),
+            st.sampled_from([None, "planned", "expected"]),
+            st.sampled_from(["day", "month", "year", "open"]),
+        ),
+        max_size=40,
+    )
+)
+def test_year_headings_are_found_by_search_as_a_walk_would_find_them(specs) -> None:
+    from tui.core.dates import parse_date
+    from tui.core.model import Event
+    from tui.ui.dossier import _year_groups
+
+    events = []
+    for n, (year, month, status, precision) in enumerate(specs):
+        text = {
+            "day": f"{year:04d}-{month:02d}-01",
+            "month": f"{year:04d}-{month:02d}",
+            "year": f"{year:04d}",
+            "open": f"../{year:04d}-{month:02d}",
+        }[precision]
+        events.append(Event(id=f"e{n}", title="t", date=parse_date(text), status=status))
+    ordered = sorted(events, key=lambda e: e.timeline_key)
+    labels, starts = _year_groups(ordered)
+    walked: list[str] = []
+    walked_starts: list[int] = []
+    for i, event in enumerate(ordered):
+        label = str(event.date.year) if event.is_reported else NOT_YET
+        if not walked or walked[-1] != label:
+            walked.append(label)
+            walked_starts.append(i)
+    assert labels == walked
+    assert starts == [*walked_starts, len(ordered)]

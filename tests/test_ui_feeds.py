@@ -223,10 +223,16 @@ async def test_refresh_marks_new_and_changed_entities_until_seen(tmp_path, local
         assert server.requests_for(PATH)[-1].header("if-none-match") == '"v1"'
 
         server.route(PATH, conditional(body(V2), etag='"v2"'))
+        app.collector.quiet = 3600.0  # so the owed collection below cannot have run yet
+        collections = app.collector.collections
         await pilot.press("r")
         await until(pilot, lambda: "cn" in actor_ids(app), "the new copy to be shown")
         await pilot.pause()
         assert state(app).status is FeedStatus.FRESH
+        # The replaced dossier is left to a full collection once the analyst is quiet.
+        assert app.collector.owed and app.collector.collections == collections
+        app.collector.collect()
+        assert not app.collector.owed and app.collector.collections == collections + 1
         # New and changed rows carry their glyph; untouched rows are padded to line up.
         assert row_text(app, "actors", "cn").startswith("+ China")
         assert row_text(app, "actors", "ru").startswith("* Russia")

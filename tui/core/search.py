@@ -15,7 +15,7 @@ from array import array
 from bisect import bisect_right
 from itertools import accumulate, compress, repeat
 from operator import contains
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .model import Actor, Disagreement, Event, Source
 
@@ -128,7 +128,12 @@ class SearchIndex:
     def key(self, row: int) -> str:
         return self._keys[row]
 
-    def search(self, query: str) -> list[int] | None:
+    def search(self, query: str, stop: Callable[[], bool] | None = None) -> list[int] | None:
+        """The rows whose key holds every word of ``query``, ascending; None for no words.
+
+        ``stop`` is asked between chunks of rows; when it answers True the search gives
+        up with ``SearchStopped`` (a newer query made this one moot) and remembers nothing.
+        """
         words = terms(query)
         if not words:
             return None
@@ -141,10 +146,10 @@ class SearchIndex:
             # (When over half the rows matched, scanning the keys afresh is cheaper.)
             previous, rows = last
             for word in sorted((w for w in words if w not in previous), key=len, reverse=True):
-                rows = _with(self._keys, rows, word)
+                rows = _with(self._keys, rows, word, stop)
             result = rows if rows is not last[1] else list(rows)
         else:
-            result = self._scan(words)
+            result = self._scan(words, stop)
         self._last = (words, result)
         if recent is None:
             self._remember(words, result)
@@ -158,16 +163,16 @@ class SearchIndex:
             del recent[next(iter(recent))]
         self._recent = recent
 
-    def _scan(self, words: tuple[str, ...]) -> list[int]:
+    def _scan(self, words: tuple[str, ...], stop: Callable[[], bool] | None = None) -> list[int]:
         # The longest word is usually the rarest: find its rows, then check the other
         # words on those rows only.
         first, *rest = sorted(words, key=len, reverse=True)
-        rows = self._rows_containing(first)
+        rows = self._rows_containing(first, stop)
         for word in rest:
-            rows = _with(self._keys, rows, word)
+            rows = _with(self._keys, rows, word, stop)
         return rows
 
-    def _rows_containing(self, word: str) -> list[int]:
+    def _rows_containing(self, word: str, stop: Callable[[], bool] | None = None) -> list[int]:
         blob = self._blob
         keys = self._keys
         n = len(keys)
@@ -177,6 +182,8 @@ class SearchIndex:
         if blob.count(word, 0, sample) * max(1, len(blob) // max(sample, 1)) > n // 16:
             out: list[int] = []
             for lo in range(0, n, CHUNK):
+                if stop is not None and stop():
+                    raise SearchStopped
                 found = map(contains, keys[lo : lo + CHUNK], repeat(word))
                 out += compress(range(lo, min(lo + CHUNK, n)), found)
             return out
@@ -186,6 +193,8 @@ class SearchIndex:
         while at != -1:
             row = bisect_right(starts, at) - 1
             found.append(row)
+            if stop is not None and not len(found) % CHUNK and stop():
+                raise SearchStopped
             if row + 1 >= n:
                 break
             at = blob.find(word, starts[row + 1])
@@ -200,12 +209,23 @@ _ROW = "i" if array("i").itemsize >= 4 else "l"
 CHUNK = 32_768
 
 
-def _with(keys: tuple[str, ...], rows: Sequence[int], word: str) -> list[int]:
+class SearchStopped(Exception):
+    """A search gave up because its caller's ``stop`` said so."""
+
+
+def _with(
+    keys: tuple[str, ...],
+    rows: Sequence[int],
+    word: str,
+    stop: Callable[[], bool] | None = None,
+) -> list[int]:
     """The rows among ``rows`` whose key contains ``word``, selected in C."""
     if len(rows) <= CHUNK:
         return list(compress(rows, map(contains, map(keys.__getitem__, rows), repeat(word))))
     out: list[int] = []
     for lo in range(0, len(rows), CHUNK):
+        if stop is not None and stop():
+            raise SearchStopped
         part = rows[lo : lo + CHUNK]
         out += compress(part, map(contains, map(keys.__getitem__, part), repeat(word)))
     return out

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -37,6 +37,7 @@ from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
 from ..core.reader import gc_paused
 from ..core.text import sanitise
+from .collector import QuietCollector
 from .commands import GoToProvider
 from .dashboard import DashboardScreen
 from .dossier import ChangeLog, Dossier, Ref, read_dossier, remerge
@@ -44,6 +45,9 @@ from .dossier import ChangeLog, Dossier, Ref, read_dossier, remerge
 # Never arm the refresh timer sooner than this: a feed that is due but cannot be fetched
 # yet (one fetch of it in flight) must not turn the timer into a busy loop.
 MIN_TIMER = 0.25
+# A load quicker than this (a cached dossier) shows no progress lines: each one costs
+# a redraw while the loading thread is at work.
+PROGRESS_AFTER = 0.4
 
 
 class LoadProgress(Message):
@@ -120,6 +124,11 @@ class FaultlineApp(App[int]):
         self._taken: dict[str, FetchOutcome] = {}  # the last outcome handled, per feed
         self._merging = False
         self._merge_again = False
+        self._load_started = time.monotonic()
+        self._progress_text = ""
+        self._progress_timer: Timer | None = None
+        # Full garbage collections wait for a quiet moment (see collector.py).
+        self.collector = QuietCollector(self.set_timer, busy=self._busy)
         if not self.config.ui.animations:
             self.animation_level = "none"
 
@@ -153,9 +162,24 @@ class FaultlineApp(App[int]):
             # One client for the app's life. Constructing it touches neither disk nor network.
             cache = FeedCache(self.config.cache_dir)
             self.feed_client = FeedClient(self.feeds, cache, offline=self.offline)
-        self.prepare(self.initial_dataset)
+        self._load_started = time.monotonic()
+        self.prepare(self.initial_dataset, first=True)
+
+    def _busy(self) -> bool:
+        """A refresh is being fetched or merged, or a dossier read."""
+        return (
+            self._merging
+            or any(self._fetching.values())
+            or any(w.is_running for w in self.workers if w.group in ("dossier", "feeds", "merge"))
+        )
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.collector.touched()
+        await super().on_event(event)
 
     async def on_unmount(self) -> None:
+        self.collector.stop()
         self._stop_timer()
         client, self.feed_client = self.feed_client, None
         if client is not None:
@@ -164,17 +188,36 @@ class FaultlineApp(App[int]):
     # A description, or Textual describes the worker by repr() of its arguments: for a
     # 100,000-event dataset that took a second on the UI thread.
     @work(thread=True, exclusive=True, exit_on_error=False, group="dossier", description="read the dossier")
-    def prepare(self, dataset: Dataset | None = None) -> Dossier:
+    def prepare(self, dataset: Dataset | None = None, *, first: bool = False) -> Dossier:
         """Read (unless given) and arrange the dataset, off the UI thread, with the cyclic
-        collector paused: arranging builds hundreds of thousands of objects."""
-        with gc_paused():
-            return self.read() if dataset is None else Dossier(dataset)
+        collector paused: arranging builds hundreds of thousands of objects.
 
-    def read(self) -> Dossier:
-        """Read the data paths, then the feeds' cached copies, and arrange them; runs in a
-        worker thread, so the first dossier shown already holds every cached feed."""
-        cache = ParsedCache(self.config.cache_dir)
-        return read_dossier(self.data_paths, self.extra_layers, cache, progress=self._progress)
+        The first time, what was built is frozen (``gc.freeze``) before the collector
+        resumes: a large dossier is hundreds of thousands of long-lived objects, and
+        otherwise the collector would walk them all (a quarter of a second at 100,000
+        events, holding the interpreter) as soon as it ran again, and at every full
+        collection after. Only once: freezing at each refresh would also freeze the
+        widgets replaced meanwhile, whose cycles the collector could then never free. A
+        refresh reuses the unchanged entities, which stay frozen. The search and
+        relation indexes are left for after the first frame (``_complete``).
+        """
+        with gc_paused():
+            if dataset is None:
+                cache = ParsedCache(self.config.cache_dir)
+                dossier = read_dossier(
+                    self.data_paths, self.extra_layers, cache, progress=self._progress, defer=first
+                )
+            else:
+                dossier = Dossier(dataset, defer=first)
+            if first:
+                gc.freeze()
+            return dossier
+
+    @work(thread=True, exit_on_error=False, group="index", description="index the dossier")
+    def _complete(self, dossier: Dossier) -> None:
+        """Build what the first frame did not need: search and relation indexes."""
+        with gc_paused():
+            dossier.complete()
 
     def extra_layers(self) -> list[Layer]:
         """Layers read after the local data paths: each feed's cached copy (no network)."""
@@ -195,8 +238,22 @@ class FaultlineApp(App[int]):
         self.post_message(LoadProgress(text))
 
     def on_load_progress(self, message: LoadProgress) -> None:
-        if self.dossier is None:
+        # Each new line redraws the screen, on the UI thread, while the loading thread
+        # needs the interpreter: a quick (cached) load says nothing until it has taken
+        # PROGRESS_AFTER seconds, and then shows where it has got to.
+        if self.dossier is not None:
+            return
+        self._progress_text = message.text
+        waited = time.monotonic() - self._load_started
+        if waited >= PROGRESS_AFTER:
             self.dashboard.show_loading(f"Loading… {message.text}")
+        elif self._progress_timer is None:
+            self._progress_timer = self.set_timer(PROGRESS_AFTER - waited, self._show_progress)
+
+    def _show_progress(self) -> None:
+        self._progress_timer = None
+        if self.dossier is None and self._progress_text:
+            self.dashboard.show_loading(f"Loading… {self._progress_text}")
 
     def show_dataset(self, dataset: Dataset) -> Worker[Dossier]:
         """Show a new merged dataset (e.g. after a feed refresh), keeping where the analyst is."""
@@ -225,6 +282,9 @@ class FaultlineApp(App[int]):
             self._present(worker.result)
             self._announce_problems(worker.result)
             if first:
+                # The big dossier is frozen by now; from here on full collections wait
+                # for quiet moments.
+                self.collector.start()
                 self._feeds_changed()
                 self._start_feeds()
         elif event.state == WorkerState.ERROR:
@@ -236,16 +296,10 @@ class FaultlineApp(App[int]):
         """Show ``dossier`` with this session's change log and unseen marks."""
         dossier.log = self.change_log
         dossier.set_marks(self.unseen)
-        first = self.dossier is None
         self.dossier = dossier
-        if first:
-            # A large dossier is hundreds of thousands of long-lived objects; without this
-            # every cyclic collection rescans them all and each keystroke pays for it.
-            # Only once: freezing again at each refresh would also freeze the replaced
-            # widgets, whose cycles the collector could then never free. A re-merge
-            # reuses the unchanged entities, which stay frozen.
-            gc.freeze()
         self.dashboard.show_dossier(dossier)
+        if not dossier.completed:
+            self._complete(dossier)
 
     # -- feeds ----------------------------------------------------------------------------------
 
@@ -329,22 +383,32 @@ class FaultlineApp(App[int]):
         if len(layers) == len(shown) and all(a is b for a, b in zip(layers, shown, strict=True)):
             return
         self._merging = True
-        self._merge(dossier, layers)
+        # Handed over in lists the worker empties, and the worker's answer is emptied
+        # once taken: a finished worker lingers until the next full collection, and must
+        # not keep two dossiers and a feed copy alive meanwhile.
+        self._merge([dossier], list(layers))
 
     @work(thread=True, exit_on_error=False, group="merge", description="merge feed copies")
-    def _merge(self, before: Dossier, feed_layers: list[Layer]) -> tuple:
+    def _merge(self, box: list[Dossier], feed_layers: list[Layer]) -> list:
         """Merge the local layers already read with the new feed copies; arrange; compare;
         and net the changes into the session's log (merges never overlap, so the log
         does not change meanwhile)."""
-        dossier, changes = remerge(before.dataset, feed_layers)
-        return before, dossier, changes, self.change_log.updated(changes, time.time())
+        before = box.pop()
+        layers = feed_layers[:]
+        feed_layers.clear()
+        # The collector paused: it would otherwise run collections again and again while
+        # the new dossier is built, each holding the interpreter (and the UI).
+        with gc_paused():
+            dossier, changes = remerge(before.dataset, layers)
+            return [before, dossier, changes, self.change_log.updated(changes, time.time())]
 
     def _merged(self, worker: Worker, state: WorkerState) -> None:
         if state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             return
         self._merging = False
-        if state == WorkerState.SUCCESS and worker.result is not None:
+        if state == WorkerState.SUCCESS and worker.result:
             before, dossier, changes, log = worker.result
+            worker.result.clear()
             if before is not self.dossier:  # something else was shown meanwhile: again
                 self._merge_again = True
             else:
@@ -366,6 +430,7 @@ class FaultlineApp(App[int]):
         self.unseen.add(changes)
         self.change_log.adopt(log)
         self._present(dossier)
+        self.collector.owe()  # the replaced dossier's objects, once the analyst is quiet
         for screen in self.screen_stack:
             if isinstance(screen, ChangesScreen):
                 screen.reload()

@@ -8,7 +8,7 @@ pane). Both only change which row numbers each pane shows.
 from __future__ import annotations
 
 from functools import partial
-from typing import Callable
+from typing import Callable, Sequence
 
 from rich.cells import cell_len
 from textual import events, on
@@ -18,8 +18,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
-from ..core.search import terms
+from ..core.search import SearchStopped, terms
 from .actors import ActorsPane
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
@@ -44,6 +45,11 @@ TINY_WIDTH = 60
 TINY_HEIGHT = 14
 
 MUTED = "$foreground-muted"
+
+# From this many entities (all panes together) the filter runs in a worker thread, so
+# that typing never waits for a search; below it a search is a few milliseconds and
+# the panes change in the key's own frame.
+BACKGROUND_FILTER_SIZE = 250_000
 
 
 class ClickableLine(Static):
@@ -140,6 +146,8 @@ class DashboardScreen(Screen[None]):
         self.filter_text = ""
         self.active = ACTORS  # the pane shown in narrow layouts and that feeds the detail
         self.layout_mode = "wide"
+        self._detail_due = False  # a detail redraw waits for the next frame
+        self.searching: str | None = None  # the query a background filter is working on
 
     # -- building -----------------------------------------------------------------------------
 
@@ -229,7 +237,9 @@ class DashboardScreen(Screen[None]):
             self.detail.show(dossier, reading, force=True)
             self.detail.call_after_refresh(self.detail.scroll_to, y=y, animate=False)
         else:
-            self._show_detail_for_active(force=True, see=False)
+            # After the frame that shows the panes: at 100,000 events that frame comes a
+            # tenth of a second sooner without the detail's relation lookups before it.
+            self.call_after_refresh(self._show_detail_for_active, force=True, see=False)
 
     def redraw_panes(self) -> None:
         """Draw every pane's rows again (after the unseen marks changed)."""
@@ -249,17 +259,29 @@ class DashboardScreen(Screen[None]):
                 self.pane(pane).redraw()
         self._render_status()
 
-    def _refresh_panes(self, keep: dict[str, Ref | None] | None = None) -> None:
+    def _refresh_panes(
+        self,
+        keep: dict[str, Ref | None] | None = None,
+        *,
+        rows: dict[str, Sequence[int]] | None = None,
+    ) -> None:
+        """Show each pane's rows under the focus and filter (``rows``: worked out already)."""
         dossier = self.dossier
         if dossier is None:
             return
+        if rows is None:
+            # Drawn now, for the state as it is: a background filter still running is moot.
+            self.searching = None
+            self.workers.cancel_group(self, "filter")
         keep = keep or {}
         focus = self.focus_ref
         words = terms(self.filter_text)
         for name in PANES:
             pane = self.pane(name)
-            rows = dossier.visible(name, focus, self.filter_text)
-            pane.show(dossier, rows, keep=keep.get(name))
+            if rows is not None:
+                pane.show_rows(dossier, rows[name], keep=keep.get(name))
+            else:
+                pane.show(dossier, dossier.visible(name, focus, self.filter_text), keep=keep.get(name))
             pane.set_words(words)
             marked = pane.value_of(focus) if focus is not None else None
             pane.set_marked(marked)
@@ -348,7 +370,7 @@ class DashboardScreen(Screen[None]):
         # other panes (a new focus or filter) leave it alone.
         pane = message.row_list
         if isinstance(pane, EntityPane) and pane.has_focus and self.dossier is not None:
-            self._show_detail_for_active()
+            self._show_detail_soon()
 
     @on(RowList.Chosen)
     def _row_chosen(self, message: RowList.Chosen) -> None:
@@ -371,7 +393,24 @@ class DashboardScreen(Screen[None]):
         self._apply_visibility()
         self._render_tabs()
 
+    def _show_detail_soon(self) -> None:
+        """Show the active pane's row in the detail once the frame in hand is drawn.
+
+        Rebuilding the detail mounts dozens of widgets; done at once it would hold back
+        the frame that shows the key's own effect (the moved cursor, the filtered rows).
+        Several requests before that frame make one rebuild, for the row current then.
+        """
+        if not self._detail_due:
+            self._detail_due = True
+            self.call_after_refresh(self._show_detail_due)
+
+    def _show_detail_due(self) -> None:
+        if self._detail_due:
+            self._detail_due = False
+            self._show_detail_for_active()
+
     def _show_detail_for_active(self, *, force: bool = False, see: bool = True) -> None:
+        self._detail_due = False
         if self.dossier is None:
             return
         if self.active in PANES:
@@ -466,9 +505,54 @@ class DashboardScreen(Screen[None]):
         self.filter_text = query
         if self.filter_input.value != query:
             self.filter_input.value = query
+        if self.dossier is not None and self.dossier.size >= BACKGROUND_FILTER_SIZE:
+            self._filter_in_background()
+            return
         self._refresh_panes()
         self._cursor_to_best_matches()
-        self._show_detail_for_active()
+        self._show_detail_soon()
+
+    def _filter_in_background(self) -> None:
+        """Filter in a worker thread; the newest query wins.
+
+        At a million events one search takes a fifth of a second: done on the UI thread
+        it would swallow keys. The prompt echoes each key at once, the panes keep their
+        rows until the answer for the newest query arrives, and an older query still
+        being searched gives up at its next chunk of rows.
+        """
+        dossier, focus, query = self.dossier, self.focus_ref, self.filter_text
+        assert dossier is not None
+        self.searching = query
+        self._render_crumbs()
+        self.run_worker(
+            partial(self._filter_rows, dossier, focus, query),
+            thread=True,
+            exclusive=True,
+            group="filter",
+            description=f"filter for {query!r}",
+        )
+
+    def _filter_rows(self, dossier: Dossier, focus: Ref | None, query: str) -> None:
+        """In a worker: each pane's rows for this filter, handed to the UI thread."""
+        worker = get_current_worker()
+        stop = lambda: worker.is_cancelled  # noqa: E731
+        try:
+            rows = {name: dossier.visible(name, focus, query, stop) for name in PANES}
+            rows[TIMELINE] = dossier.timeline_rows(rows[TIMELINE])
+        except SearchStopped:
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._filtered, dossier, focus, query, rows)
+
+    def _filtered(
+        self, dossier: Dossier, focus: Ref | None, query: str, rows: dict[str, Sequence[int]]
+    ) -> None:
+        if dossier is not self.dossier or focus != self.focus_ref or query != self.filter_text:
+            return  # the analyst has moved on; a newer answer is coming or was drawn
+        self.searching = None
+        self._refresh_panes(rows=rows)
+        self._cursor_to_best_matches()
+        self._show_detail_soon()
 
     def _cursor_to_best_matches(self) -> None:
         """In each pane, put the cursor on the first row whose name the filter matches,
@@ -574,6 +658,8 @@ class DashboardScreen(Screen[None]):
         if self.filter_text:
             parts.append(("   Filter ", "bold", None))
             parts.append((f"“{self.filter_text}”", "$text-warning", None))
+            if self.searching is not None:
+                parts.append(("  searching…", MUTED, None))
         crumbs.show(parts)
 
     def _crumb(self, depth: int) -> None:

@@ -7,11 +7,15 @@ here, so it can be built in a worker thread and tested on its own.
 
 from __future__ import annotations
 
+import datetime
 import heapq
+import threading
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -73,48 +77,91 @@ class Ref:
     actor: str | None = None
 
 
+# Source id -> the disagreements, events and position holders citing it.
+Citing = dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
+
+
 class Dossier:
     """One dataset as the dashboard shows it."""
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, *, defer: bool = False) -> None:
+        """Arrange ``dataset``. With ``defer``, only what the first frame needs (order,
+        rows, headings); the search and relation indexes wait for ``complete()``, which
+        the app runs in a worker once that frame is drawn, and which anything needing
+        them calls (and waits for) first."""
         self.dataset = dataset
         self.actors: list[Actor] = sorted(
             dataset.actors.values(), key=lambda a: (normalise(a.name), a.id)
         )
         self.disagreements: list[Disagreement] = list(dataset.disagreements.values())
         self.events: list[Event] = list(dataset.timeline)
-        self.row: dict[str, dict[str, int]] = {
-            ACTORS: {a.id: i for i, a in enumerate(self.actors)},
-            DISAGREEMENTS: {d.id: i for i, d in enumerate(self.disagreements)},
-            TIMELINE: {e.id: i for i, e in enumerate(self.events)},
-        }
-        self.index: dict[str, SearchIndex] = {
-            ACTORS: SearchIndex([actor_key(a) for a in self.actors]),
-            DISAGREEMENTS: SearchIndex([disagreement_key(d) for d in self.disagreements]),
-            TIMELINE: SearchIndex([event_key(e) for e in self.events]),
-        }
-        # Timeline headings: a group number per event, and the groups' labels.
-        self.groups: list[str] = []
-        self.event_group: list[int] = []
-        for event in self.events:
-            label = str(event.date.year) if event.is_reported else NOT_YET
-            if not self.groups or self.groups[-1] != label:
-                self.groups.append(label)
-            self.event_group.append(len(self.groups) - 1)
-        self.group_size = [0] * len(self.groups)
-        for group in self.event_group:
-            self.group_size[group] += 1
+        # Timeline headings: the groups' labels, and where each group's run of events
+        # starts: group g holds the events from group_start[g] up to group_start[g + 1].
+        self.groups, self.group_start = _year_groups(self.events)
         self.name_width = min(40, max((cell_len(a.name) for a in self.actors), default=8))
-        self.date_width = min(23, max((len(e.date.text) for e in self.events), default=10))
+        self.date_width = min(23, max(map(len, map(_DATE_TEXT, self.events)), default=10))
         self._timeline_all = self._with_headings(range(len(self.events)))
-        # Warm the dataset's relation indexes here, off the UI thread.
-        dataset.positions_by_actor, dataset.events_by_actor  # noqa: B018
-        dataset.events_by_disagreement, dataset.members  # noqa: B018
-        self.cited_by = _citing(dataset)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
         self.marks: dict[str, dict[int, str]] = {pane: {} for pane in PANES}
         # What this session's refreshes changed, for the detail pane and the changes view.
         self.log: ChangeLog = ChangeLog()
+        self._row: dict[str, dict[str, int]] | None = None
+        self._index: dict[str, SearchIndex] | None = None
+        self._cited_by: Citing | None = None
+        self._completing = threading.Lock()
+        if not defer:
+            self.complete()
+
+    def complete(self) -> None:
+        """Build the search indexes, the dataset's relation indexes and the citation
+        index, once; a second caller (another thread) waits for the first."""
+        if self._index is not None:
+            return
+        with self._completing:
+            if self._index is not None:
+                return
+            dataset = self.dataset
+            self.row  # noqa: B018
+            dataset.positions_by_actor, dataset.events_by_actor  # noqa: B018
+            dataset.events_by_disagreement, dataset.members  # noqa: B018
+            self._cited_by = _citing(dataset)
+            self._index = {
+                ACTORS: SearchIndex([actor_key(a) for a in self.actors]),
+                DISAGREEMENTS: SearchIndex([disagreement_key(d) for d in self.disagreements]),
+                TIMELINE: SearchIndex([event_key(e) for e in self.events]),
+            }
+
+    @property
+    def row(self) -> dict[str, dict[str, int]]:
+        """For each pane, entity id -> its row (built on first use, or by ``complete()``)."""
+        row = self._row
+        if row is None:
+            row = self._row = {
+                ACTORS: _row_of(self.actors),
+                DISAGREEMENTS: _row_of(self.disagreements),
+                TIMELINE: _row_of(self.events),
+            }
+        return row
+
+    @property
+    def completed(self) -> bool:
+        return self._index is not None
+
+    @property
+    def index(self) -> dict[str, SearchIndex]:
+        """Each pane's search index (built by ``complete()`` if it has not been yet)."""
+        if self._index is None:
+            self.complete()
+        assert self._index is not None
+        return self._index
+
+    @property
+    def cited_by(self) -> Citing:
+        """Source id -> the disagreements, events and actors citing it."""
+        if self._cited_by is None or self._index is None:
+            self.complete()
+        assert self._cited_by is not None
+        return self._cited_by
 
     # -- marks ------------------------------------------------------------------------------
 
@@ -140,6 +187,11 @@ class Dossier:
         return pane
 
     # -- size and names -------------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        """Actors, disagreements and events together: the rows the panes can show."""
+        return len(self.actors) + len(self.disagreements) + len(self.events)
 
     def total(self, pane: str) -> int:
         return len(self.row[pane])
@@ -245,10 +297,16 @@ class Dossier:
             )
         return out
 
-    def visible(self, pane: str, focus: Ref | None, query: str) -> Sequence[int]:
+    def visible(
+        self,
+        pane: str,
+        focus: Ref | None,
+        query: str,
+        stop: Callable[[], bool] | None = None,
+    ) -> Sequence[int]:
         """The entity rows of ``pane`` shown under this focus and filter, in pane order."""
         allowed = self.related(focus)[pane] if focus is not None else None
-        matched = self.index[pane].search(query) if query else None
+        matched = self.index[pane].search(query, stop) if query else None
         if allowed is None and matched is None:
             return range(self.total(pane))
         if matched is None:
@@ -288,22 +346,18 @@ class Dossier:
         return (entity.title, entity.id)
 
     def timeline_rows(self, events: Sequence[int]) -> Sequence[int]:
-        """Event rows with their year headings: heading g is the value ``-(g + 1)``."""
+        """Event rows with their year headings: heading g is the value ``-(g + 1)``.
+
+        ``events`` must be ascending. The answer is a view, built in time proportional
+        to the number of headings, not of events: a filter keystroke at 100,000 events
+        does not walk them all again.
+        """
         if isinstance(events, range) and len(events) == len(self.events):
             return self._timeline_all
-        return self._with_headings(events)
+        return TimelineRows(events, self.group_start)
 
-    def _with_headings(self, events: Sequence[int]) -> list[int]:
-        rows: list[int] = []
-        group = -1
-        event_group = self.event_group
-        for i in events:
-            g = event_group[i]
-            if g != group:
-                rows.append(-(g + 1))
-                group = g
-            rows.append(i)
-        return rows
+    def _with_headings(self, events: Sequence[int]) -> TimelineRows:
+        return TimelineRows(events, self.group_start)
 
     # -- positions --------------------------------------------------------------------------
 
@@ -320,6 +374,143 @@ class Dossier:
         return [(actor, disagreement.history(actor)) for actor in disagreement.current()]
 
 
+class TimelineRows(Sequence[int]):
+    """Ascending event rows interleaved with the headings of their groups, as a view.
+
+    Position p holds either a heading, ``-(g + 1)`` for group g, or an event row. Each
+    non-empty group takes one heading position followed by its events' positions.
+    Indexing and ``index`` cost a binary search over the groups.
+    """
+
+    __slots__ = ("_events", "_groups", "_heading_at", "_first", "_len")
+
+    def __init__(self, events: Sequence[int], group_start: Sequence[int]) -> None:
+        self._events = events
+        groups: list[int] = []  # the non-empty groups, in order
+        heading_at: list[int] = []  # the position of each one's heading
+        first: list[int] = []  # the index in events of each one's first event
+        position = 0
+        lo = 0
+        n = len(events)
+        for g in range(len(group_start) - 1):
+            if lo >= n:
+                break
+            hi = bisect_left(events, group_start[g + 1], lo)
+            if hi > lo:
+                groups.append(g)
+                heading_at.append(position)
+                first.append(lo)
+                position += 1 + hi - lo
+                lo = hi
+        self._groups = groups
+        self._heading_at = heading_at
+        self._first = first
+        self._len = position
+
+    def __len__(self) -> int:
+        return self._len
+
+    @property
+    def event_count(self) -> int:
+        """How many of the rows are events (the rest are headings)."""
+        return len(self._events)
+
+    def __getitem__(self, position):  # type: ignore[override]
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(self._len))]
+        if position < 0:
+            position += self._len
+        if not 0 <= position < self._len:
+            raise IndexError("timeline row out of range")
+        k = bisect_right(self._heading_at, position) - 1
+        offset = position - self._heading_at[k]
+        if offset == 0:
+            return -(self._groups[k] + 1)
+        return self._events[self._first[k] + offset - 1]
+
+    def __iter__(self) -> Iterator[int]:
+        events = self._events
+        ends = self._first[1:] + [len(events)]
+        for g, lo, hi in zip(self._groups, self._first, ends):
+            yield -(g + 1)
+            yield from events[lo:hi]
+
+    def index(self, value: int, start: int = 0, stop: int | None = None) -> int:
+        if value < 0:
+            k = bisect_left(self._groups, -value - 1)
+            if k >= len(self._groups) or self._groups[k] != -value - 1:
+                raise ValueError(f"{value} is not a shown heading")
+            position = self._heading_at[k]
+        else:
+            at = bisect_left(self._events, value)
+            if at >= len(self._events) or self._events[at] != value:
+                raise ValueError(f"{value} is not a shown event")
+            k = bisect_right(self._first, at) - 1
+            position = self._heading_at[k] + 1 + at - self._first[k]
+        if position < start or (stop is not None and position >= stop):
+            raise ValueError(f"{value} is not in the range looked at")
+        return position
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, int):
+            return False
+        try:
+            self.index(value)
+        except ValueError:
+            return False
+        return True
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<TimelineRows: {len(self._events)} events under {len(self._groups)} headings>"
+
+
+_ID = attrgetter("id")
+_DATE_TEXT = attrgetter("date.text")
+_EARLIEST_DAY = attrgetter("date.earliest")
+
+
+def _row_of(entities: Sequence[Actor | Disagreement | Event]) -> dict[str, int]:
+    """Entity id -> its row, built in C."""
+    return dict(zip(map(_ID, entities), range(len(entities))))
+
+
+def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
+    """The timeline's headings and where each one's events start (plus the end).
+
+    The timeline holds reported events by their earliest day, then every other event
+    (``Dataset.timeline``), so each year's events are one run, found by binary search:
+    a few Python steps per heading rather than one per event.
+    """
+    n = len(events)
+    reported = bisect_left(events, True, key=_NOT_REPORTED)
+    labels: list[str] = []
+    starts: list[int] = []
+    lo = 0
+    while lo < reported:
+        year = events[lo].date.earliest.year
+        after = datetime.date(year + 1, 1, 1) if year < datetime.MAXYEAR else None
+        hi = reported if after is None else bisect_left(events, after, lo, reported, key=_EARLIEST_DAY)
+        labels.append(str(year))
+        starts.append(lo)
+        lo = hi
+    if reported < n:
+        labels.append(NOT_YET)
+        starts.append(reported)
+    starts.append(n)
+    return labels, starts
+
+
+def _NOT_REPORTED(event: Event) -> bool:  # noqa: N802 - a key function, named as one
+    return not event.is_reported
+
+
 def _rows(index: dict[str, int], ids) -> set[int]:
     return {index[i] for i in ids if i in index}
 
@@ -328,9 +519,7 @@ def _cited_sources(citations: tuple[Citation, ...]) -> set[str]:
     return {c.source for c in citations}
 
 
-def _citing(
-    dataset: Dataset,
-) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+def _citing(dataset: Dataset) -> Citing:
     """For each source id: the disagreements, events and position holders citing it."""
     disagreements: dict[str, list[str]] = defaultdict(list)
     events: dict[str, list[str]] = defaultdict(list)
@@ -359,12 +548,14 @@ def read_dossier(
     cache: ParsedCache | None = None,
     *,
     progress: Callable[[str], None] | None = None,
+    defer: bool = False,
 ) -> Dossier:
     """Read and merge the data paths (and any feed layers), and arrange them for browsing.
 
     Slow for a large dossier: the app calls it in a worker thread. ``progress`` hears
     what is being done ("reading data/x.toml (3 of 5)"); ``extra_layers`` may be a
     function, called once the local paths are read (the feed client's cached copies).
+    ``defer``: leave the indexes for ``Dossier.complete()``.
     """
     say = progress or (lambda text: None)
     layers: list[Layer] = []
@@ -375,7 +566,7 @@ def read_dossier(
     say(f"merging {len(layers) + len(extra)} layer{'s' if len(layers) + len(extra) != 1 else ''}")
     dataset = merge([*layers, *extra])
     say("arranging for browsing")
-    return Dossier(dataset)
+    return Dossier(dataset, defer=defer)
 
 
 def remerge(before: Dataset, feed_layers: Sequence[Layer]) -> tuple[Dossier, Changes]:

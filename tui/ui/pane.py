@@ -28,12 +28,25 @@ class EntityPane(RowList):
         """Show these entity rows (indices into the dossier's list for this pane)."""
         changed = dossier is not self.dossier
         self.dossier = dossier
-        self.shown = len(entity_rows)
+        self._show(dossier, self.rows_for(entity_rows), keep, changed)
+
+    def show_rows(self, dossier: Dossier, rows: Sequence[int], *, keep: Ref | None = None) -> None:
+        """Show rows already arranged for this pane (``rows_for`` applied)."""
+        changed = dossier is not self.dossier
+        self.dossier = dossier
+        self._show(dossier, rows, keep, changed)
+
+    def _show(self, dossier: Dossier, rows: Sequence[int], keep: Ref | None, changed: bool) -> None:
+        self.shown = self.count(rows)
         self.border_title = f"{self.label} {self.shown}/{dossier.total(self.pane)}"
         keep_value = self.value_of(keep) if keep is not None else None
         if changed:
             self.redraw()
-        self.set_rows(self.rows_for(entity_rows), keep=keep_value)
+        self.set_rows(rows, keep=keep_value)
+
+    def count(self, rows: Sequence[int]) -> int:
+        """How many entities ``rows`` shows (headings are not entities)."""
+        return len(rows)
 
     def rows_for(self, entity_rows: Sequence[int]) -> Sequence[int]:
         return entity_rows

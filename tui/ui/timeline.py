@@ -8,7 +8,7 @@ from typing import Sequence
 from rich.cells import cell_len
 
 from .changes import marked
-from .dossier import TIMELINE
+from .dossier import TIMELINE, TimelineRows
 from .legend import EVENT_MARK
 from .pane import EntityPane
 from .rowlist import Piece, fit, one_line
@@ -22,6 +22,11 @@ class TimelinePane(EntityPane):
     def rows_for(self, entity_rows: Sequence[int]) -> Sequence[int]:
         assert self.dossier is not None
         return self.dossier.timeline_rows(entity_rows)
+
+    def count(self, rows: Sequence[int]) -> int:
+        if isinstance(rows, TimelineRows):
+            return rows.event_count
+        return sum(1 for value in rows if value >= 0)
 
     def render_row(self, value: int, width: int) -> list[Piece]:
         assert self.dossier is not None

@@ -1,0 +1,128 @@
+"""How the dashboard keeps typing responsive on large dossiers, driven through the real
+app on the default dossier with the large-dossier paths switched on.
+
+At 250,000 entities and more the filter runs in a worker thread; here that threshold is
+lowered to zero so the same code runs on 16 actors. One test holds the worker at a gate
+(a threading.Event) to look at the screen while a search is still running.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tests.conftest import screen_text
+from tui.ui import dashboard as dashboard_module
+from tui.ui.dossier import Dossier, Ref
+
+WIDE = (120, 40)
+
+
+@pytest.fixture
+def background_filter(monkeypatch):
+    monkeypatch.setattr(dashboard_module, "BACKGROUND_FILTER_SIZE", 0)
+
+
+REAL_VISIBLE = Dossier.visible
+
+
+def hold_search(monkeypatch, held: str) -> tuple[threading.Event, list[str]]:
+    """Make the search for ``held`` wait until the returned event is set; the list
+    records every query searched."""
+    gate = threading.Event()
+    queries: list[str] = []
+
+    def gated(self, pane, focus, query, stop=None):
+        queries.append(query)
+        if query == held:
+            gate.wait(timeout=30)
+        return REAL_VISIBLE(self, pane, focus, query, stop)
+
+    monkeypatch.setattr(Dossier, "visible", gated)
+    return gate, queries
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_background_filter_shows_the_newest_query(make_app, ready, background_filter) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"cyrillic")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Actors 0/16" in text and "Timeline 2/7" in text
+        assert "searching" not in text
+        await pilot.press(*["backspace"] * 8, *"nazar")
+        await settle(app, pilot)
+        # The cursor still lands on the row the analyst is naming.
+        assert app.dashboard.pane("actors").ref == Ref("actor", "nazarbayev")
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        assert app.dashboard.focus_ref == Ref("actor", "nazarbayev")
+        assert "nazarbayev" in screen_text(app).lower()
+
+
+async def test_typing_is_not_held_up_by_a_slow_search(
+    make_app, ready, background_filter, monkeypatch
+) -> None:
+    """While a search runs, keys still echo in the prompt and the panes keep their rows;
+    the answer for an older query is never drawn over a newer one."""
+    gate, queries = hold_search(monkeypatch, "k")
+    real_visible = REAL_VISIBLE
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", "k")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "“k”  searching…" in text
+        assert "Actors 16/16" in text  # the old rows stay until the answer comes
+        await pilot.press(*"azakh")  # typed while "k" is still being searched
+        await pilot.pause()
+        assert app.dashboard.filter_input.value == "kazakh"
+        gate.set()
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "searching" not in text
+        actors = app.dashboard.pane("actors")
+        assert f"Actors {actors.shown}/16" in text
+        # What is drawn is the answer for "kazakh", not for the "k" the gate held.
+        expected = real_visible(app.dashboard.dossier, "actors", None, "kazakh")
+        assert 0 < len(expected) < 16 and list(actors.rows) == list(expected)
+        assert "kazakh" in queries
+
+
+async def test_clearing_the_filter_while_a_search_runs_drops_its_answer(
+    make_app, ready, background_filter, monkeypatch
+) -> None:
+    gate, _ = hold_search(monkeypatch, "a")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", "a", "escape")  # Esc: clears the filter at once
+        await pilot.pause()
+        assert app.dashboard.filter_text == ""
+        gate.set()
+        await settle(app, pilot)
+        assert "Actors 16/16" in screen_text(app)  # the late "a" answer was dropped
+
+
+async def test_full_collections_are_the_dashboards_while_it_runs(make_app, ready) -> None:
+    import gc
+
+    from tui.ui.collector import NEVER
+
+    before = gc.get_threshold()
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        assert app.collector.running and gc.get_threshold()[2] == NEVER
+        await pilot.press("j")  # browsing owes a collection (widgets were replaced)
+        assert app.collector.owed
+    assert gc.get_threshold() == before  # handed back when the app ends
