@@ -107,6 +107,14 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def children_peak_rss_mb() -> float:
+    """The largest peak of this process's finished children (the process that reads the
+    second part of a large document, tui/core/splitparse.py); 0 when there were none."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def percentile(values: list[float], pct: float) -> float:
     if not values:
         return float("nan")
@@ -298,6 +306,7 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
                     if app.bench_server is not None:
                         app.bench_server.close()
         result["peak_rss_mb"] = peak_rss_mb()
+        result["children_peak_rss_mb"] = children_peak_rss_mb()
 
     asyncio.run(run())
     return result
@@ -855,6 +864,10 @@ def table(results: dict[str, Any]) -> str:
     add("clear focus → frame p95", lambda s: fmt_s(of(s, "clear_focus")))
     add("cursor move → frame p95", lambda s: fmt_s(of(s, "cursor_move")))
     add("peak RSS, cold (≤ 300 MB)", lambda s: f"{rss(s, 'cold'):.0f} MB")
+    add(
+        "  its parsing child (second half)",
+        lambda s: f"{max(r.get('children_peak_rss_mb', 0.0) for r in s['cold']):.0f} MB",
+    )
     add("peak RSS, warm", lambda s: f"{rss(s, 'warm'):.0f} MB")
     add("peak RSS, warm + refreshes", lambda s: f"{s['interactive']['peak_rss_mb']:.0f} MB")
     add(f"{feed // 1000}k-event feed refresh → frame", lambda s: fmt_s(refresh(s)["total"]))

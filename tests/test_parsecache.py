@@ -66,3 +66,18 @@ def test_cached_documents_keep_their_origin_and_extensions(tmp_path: Path) -> No
     again = load([doc], cache=cache).actors["kz"]
     assert again.extra == {"x_note": "kept"}
     assert again.origin is not None and again.origin.line == 1
+
+
+def test_deferred_entries_are_written_by_flush_unless_the_file_changed(tmp_path: Path) -> None:
+    cache = ParsedCache(tmp_path / "cache", min_size=0, defer=True)
+    kept, edited = tmp_path / "a.toml", tmp_path / "b.toml"
+    kept.write_text(DOC)
+    edited.write_text(DOC)
+    load([kept, edited], cache=cache)
+    assert cache.get(kept, str(kept), kept.stat()) is None  # nothing written yet
+    edited.write_text(DOC.replace("Kazakhstan", "Kazakh SSR"))
+    cache.flush()
+    assert cache.get(kept, str(kept), kept.stat()).actors[0].name == "Kazakhstan"
+    # Changed since it was read: what was read is not stored as the new file's.
+    assert cache.get(edited, str(edited), edited.stat()) is None
+    assert not cache.pending

@@ -126,3 +126,26 @@ async def test_full_collections_are_the_dashboards_while_it_runs(make_app, ready
         await pilot.press("j")  # browsing owes a collection (widgets were replaced)
         assert app.collector.owed
     assert gc.get_threshold() == before  # handed back when the app ends
+
+
+async def test_a_freshly_parsed_dossier_is_cached_after_it_is_shown(make_app, ready, tmp_path) -> None:
+    from tui.core.parsecache import MIN_SIZE, ParsedCache
+
+    path = tmp_path / "big.toml"
+    summary = "a long account of the talks " * 12
+    lines = ['format = "faultline/1"\n']
+    for n in range(MIN_SIZE // 300):
+        lines.append(
+            f'[[events]]\nid = "e{n}"\ntitle = "Round {n}"\ndate = "2013-01-{n % 28 + 1:02d}"\n'
+            f'summary = "{summary}"\n'
+        )
+    path.write_text("".join(lines))
+    assert path.stat().st_size >= MIN_SIZE
+    app = make_app(data_paths=[path])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        assert f"Timeline {MIN_SIZE // 300}/{MIN_SIZE // 300}" in screen_text(app)
+        assert app.dossier.completed
+    cache = ParsedCache(tmp_path / "cache")
+    cached = cache.get(path, str(path), path.stat())
+    assert cached is not None and len(cached.events) == MIN_SIZE // 300

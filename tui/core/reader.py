@@ -19,6 +19,7 @@ from stat import S_ISREG
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from itertools import accumulate, repeat
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import tomli
@@ -47,6 +48,7 @@ from .model import (
     Position,
     Source,
 )
+from . import splitparse
 from .parsecache import ParsedCache
 from .problems import DocumentError, Problem
 from .text import _UNSAFE, sanitise
@@ -526,7 +528,9 @@ class TomlLines:
     inside multi-line strings, so a header-like line in a summary does not count.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, offset: int = 0) -> None:
+        # ``offset``: lines before ``text`` in its file (a part of a split document).
+        self.offset = offset
         self._text = text
         self._lines: list[str] | None = None
         # The header line of each entity, per array of tables, in order: a list rather
@@ -547,7 +551,9 @@ class TomlLines:
     def entity_line(self, table: str, index: int) -> int | None:
         """The line of the ``index``-th ``[[table]]`` header (``entities[(table, index)]``)."""
         numbers = self._arrays.get(table)
-        return numbers[index] if numbers is not None and index < len(numbers) else None
+        if numbers is None or index >= len(numbers):
+            return None
+        return numbers[index] + self.offset
 
     @property
     def entities(self) -> dict[tuple, int]:
@@ -598,12 +604,17 @@ class TomlLines:
                 at = text.find(delimiter, end)
         if quoted:
             starts = sorted(set(starts).union(quoted))
-        number, counted = 1, 0
-        for start in starts:
-            number += text.count("\n", counted, start)
-            counted = start
-            end = text.find("\n", start)
-            yield number, text[start : end if end != -1 else len(text)]
+        if not starts:
+            return iter(())
+        # Line numbers and lines, every step in C: the newlines between consecutive
+        # starts, summed; each line cut at its newline (the last one may have none).
+        newline = repeat("\n")
+        numbers = accumulate(map(text.count, newline, [0, *starts[:-1]], starts), initial=1)
+        next(numbers)  # the 1 before the first count
+        ends = list(map(text.find, newline, starts))
+        if ends[-1] == -1:
+            ends[-1] = len(text)
+        return zip(numbers, map(text.__getitem__, map(slice, starts, ends)))
 
     def _scan(self, candidates: Iterable[tuple[int, str]], total: int) -> None:
         """Count the headers among ``candidates`` (ascending (number, line) pairs that
@@ -621,7 +632,8 @@ class TomlLines:
                 else:
                     opened = number
                 continue
-            delimiter = self._opens_string(line)
+            if '"""' in line or "'''" in line:
+                delimiter = self._opens_string(line)
             opened = number
             if line in headers:
                 header = headers[line]
@@ -717,18 +729,25 @@ def parse_toml(data: bytes, name: str) -> tuple[dict, str]:
 def _parse_toml(box: list[bytes], name: str) -> tuple[dict, str]:
     """``parse_toml``, taking the bytes out of ``box``: once decoded they can be freed
     (when the caller holds no other reference) before tomli builds its tables."""
+    text = _decode_text(box, name)
+    return _loads_toml(text, name), text
+
+
+def _decode_text(box: list[bytes], name: str) -> str:
     data = _without_bom(box.pop())
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise DocumentError(
             [Problem(name, "is not valid UTF-8 text", line=line, column=column)]
         ) from None
-    del data
+
+
+def _loads_toml(text: str, name: str) -> dict:
     try:
-        return tomli.loads(text), text
+        return tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         message = getattr(error, "msg", None) or str(error).split(" (at ")[0]
         line = getattr(error, "lineno", None)
@@ -833,7 +852,13 @@ def _read_bytes(
     lets them go once decoded); the parsed tables are consumed as records are built."""
     text: str | None = None
     if fmt == "toml":
-        raw, text = _parse_toml(box, name)
+        text = _decode_text(box, name)
+        if len(text) >= splitparse.SPLIT_MIN_SIZE:
+            # A large document is read in two parts at once, when it can be cut cleanly.
+            document = splitparse.read_split(text, name, layer or name, require_format)
+            if document is not None:
+                return document
+        raw = _loads_toml(text, name)
     elif fmt == "json":
         raw = _parse_json(box, name)
     else:
@@ -841,6 +866,19 @@ def _read_bytes(
     return _build_document(
         raw, name, layer=layer or name, require_format=require_format, text=text, consume=True
     )
+
+
+def read_toml_part(
+    text: str, name: str, *, layer: str, offset: int, require_format: bool = False
+) -> Document:
+    """Read ``text``, a part of the TOML document ``name`` that begins after ``offset``
+    lines of it (``splitparse``); the entities' lines are the whole document's."""
+    with gc_paused():
+        raw = _loads_toml(text, name)
+        return _build_document(
+            raw, name, layer=layer, require_format=require_format, text=text, consume=True,
+            offset=offset,
+        )
 
 
 def build_document(
@@ -862,12 +900,13 @@ def _build_document(
     require_format: bool = False,
     text: str | None = None,
     consume: bool = False,
+    offset: int = 0,
 ) -> Document:
     """``build_document``; with ``consume``, each entity's table is dropped from ``raw``
     once read, so that tables and records are not all held at once (the peak memory
     of reading a large document is then about that of its tables alone)."""
     checker = _Checker(name)
-    lines = TomlLines(text) if text is not None else None
+    lines = TomlLines(text, offset) if text is not None else None
     try:
         document = _build(checker, raw, name, layer, require_format, lines, consume)
     except _TooMany:

@@ -124,6 +124,7 @@ class FaultlineApp(App[int]):
         self._taken: dict[str, FetchOutcome] = {}  # the last outcome handled, per feed
         self._merging = False
         self._merge_again = False
+        self.parsed_cache: ParsedCache | None = None
         self._load_started = time.monotonic()
         self._progress_text = ""
         self._progress_timer: Timer | None = None
@@ -203,7 +204,9 @@ class FaultlineApp(App[int]):
         """
         with gc_paused():
             if dataset is None:
-                cache = ParsedCache(self.config.cache_dir)
+                # The first time, parsed documents are written to the cache after the
+                # first frame (see _complete), not before it.
+                cache = self.parsed_cache = ParsedCache(self.config.cache_dir, defer=first)
                 dossier = read_dossier(
                     self.data_paths, self.extra_layers, cache, progress=self._progress, defer=first
                 )
@@ -215,9 +218,12 @@ class FaultlineApp(App[int]):
 
     @work(thread=True, exit_on_error=False, group="index", description="index the dossier")
     def _complete(self, dossier: Dossier) -> None:
-        """Build what the first frame did not need: search and relation indexes."""
+        """Build what the first frame did not need: search and relation indexes; then
+        write the parsed-data cache for documents that were parsed afresh."""
         with gc_paused():
             dossier.complete()
+        if self.parsed_cache is not None:
+            self.parsed_cache.flush()
 
     def extra_layers(self) -> list[Layer]:
         """Layers read after the local data paths: each feed's cached copy (no network)."""

@@ -194,7 +194,7 @@ class Dossier:
         return len(self.actors) + len(self.disagreements) + len(self.events)
 
     def total(self, pane: str) -> int:
-        return len(self.row[pane])
+        return len(self.actors if pane == ACTORS else self.disagreements if pane == DISAGREEMENTS else self.events)
 
     def counts(self) -> dict[str, int]:
         return {

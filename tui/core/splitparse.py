@@ -1,0 +1,191 @@
+"""Reading one large TOML document on two cores.
+
+Parsing is pure Python and holds the interpreter, so a 33 MB, 100,000-event document
+takes one core 2.5 s (tomli's parse, then checking every field and building records).
+When such a document can be cut cleanly in two, this reads the first part in this
+process while a child process (``python -m tui.core.splitparse``) reads the second and
+sends back its records in the parsed-data cache's encoding.
+
+Cut cleanly means: the second part, from an ``[[events]]`` line to the end, holds
+nothing but ``[[events]]`` tables, so each part read alone gives exactly the records
+the whole would. The cut is only made when nothing can make a line mean something else:
+no multi-line strings (a header-like line inside one is text), no carriage returns or
+other line breaks (line numbers must agree), and every line of the second part that
+starts with ``[`` is exactly ``[[events]]``. Anything else, and anything that goes
+wrong (a problem in either part, a duplicate id across them, a child that fails), and
+the caller reads the whole document in one piece as before, which also gives the
+canonical problem messages. The answer is the same either way; only the time differs.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import pickle
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .model import Document
+
+# Below this a document parses in well under a second: not worth a second process.
+SPLIT_MIN_SIZE = 8 * 1024 * 1024
+# Where to cut, as a share of the text: the child also starts an interpreter and
+# encodes its records, so this process takes a little more than half.
+HEAD_SHARE = 0.6
+HEADER = "\n[[events]]\n"
+_INDENTED_HEADER = re.compile(r"\n[ \t]+\[")
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+_MARSHAL, _PICKLE = b"m", b"p"
+PROBLEMS = 3  # the child's exit status when its part has problems
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def split_point(text: str) -> int | None:
+    """Where ``text`` can be cut into two documents that read as the whole does (the
+    start of an ``[[events]]`` line), or None."""
+    if '"""' in text or "'''" in text or any(ch in text for ch in _OTHER_BREAKS):
+        return None
+    at = text.find(HEADER, int(len(text) * HEAD_SHARE))
+    if at == -1:
+        return None
+    # From the cut on: every line starting with "[" is exactly [[events]] (so no other
+    # table, no sub-table of an event, no array element on a line of its own).
+    if text.count("\n[", at) != text.count(HEADER, at) or _INDENTED_HEADER.search(text, at):
+        return None
+    return at + 1
+
+
+def command() -> list[str]:
+    """How the child is started (a function, so a test can start something else)."""
+    return [sys.executable, "-m", "tui.core.splitparse"]
+
+
+def read_split(text: str, name: str, layer: str, require_format: bool = False) -> Document | None:
+    """Read ``text`` in two parts at once; None when it cannot be cut, or when anything
+    about the parts is not plain (the caller then reads it whole)."""
+    from .problems import DocumentError
+    from .reader import ENTITY_LIMIT, read_toml_part
+
+    cut = split_point(text)
+    if cut is None:
+        return None
+    offset = text.count("\n", 0, cut)
+    child = _Child(text[cut:].encode("utf-8"), name, layer, offset)
+    try:
+        first = read_toml_part(
+            text[:cut], name, layer=layer, offset=0, require_format=require_format
+        )
+    except DocumentError:
+        child.abandon()
+        return None
+    second = child.result()
+    if second is None or second.sources or second.actors or second.disagreements:
+        return None
+    events = first.events + second.events
+    total = len(first.sources) + len(first.actors) + len(first.disagreements) + len(events)
+    seen = {event.id for event in first.events}
+    if total > ENTITY_LIMIT or any(event.id in seen for event in second.events):
+        return None  # read whole, these are reported as the spec says
+    return Document(
+        name=name,
+        meta=first.meta,
+        sources=first.sources,
+        actors=first.actors,
+        disagreements=first.disagreements,
+        events=events,
+        sanitised=first.sanitised + second.sanitised,
+    )
+
+
+class _Child:
+    """The child process reading the second part while this process reads the first.
+
+    Its input and output are unnamed temporary files, not pipes: feeding or draining a
+    pipe needs this process's interpreter, which the first part's parse holds (tomli is
+    compiled and does not let go of it), and the child would wait for it.
+    """
+
+    def __init__(self, data: bytes, name: str, layer: str, offset: int) -> None:
+        self._layer = layer
+        self._process: subprocess.Popen[bytes] | None = None
+        self._input = tempfile.TemporaryFile()
+        self._output = tempfile.TemporaryFile()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
+        )
+        try:
+            self._input.write(data)
+            self._input.seek(0)
+            self._process = subprocess.Popen(
+                [*command(), name, layer, str(offset)],
+                stdin=self._input,
+                stdout=self._output,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+        except (OSError, ValueError, subprocess.SubprocessError):
+            self._process = None
+
+    def _close(self) -> None:
+        self._input.close()
+        self._output.close()
+
+    def abandon(self) -> None:
+        process = self._process
+        if process is not None:
+            process.kill()
+            process.wait()
+        self._close()
+
+    def result(self) -> Document | None:
+        process = self._process
+        try:
+            if process is None or process.wait() != 0:
+                return None
+            self._output.seek(0)
+            output = self._output.read()
+        except OSError:
+            return None
+        finally:
+            self._close()
+        from .parsecache import decode_document
+
+        try:
+            how, payload = output[:1], output[1:]
+            rows = marshal.loads(payload) if how == _MARSHAL else pickle.loads(payload)
+            return decode_document(rows, self._layer)
+        except Exception:  # noqa: BLE001 - our own child's output; if damaged, read whole
+            return None
+
+
+def _child_main(argv: list[str]) -> int:
+    """In the child: read a part from stdin, write its records to stdout."""
+    from .parsecache import encode_document
+    from .problems import DocumentError
+    from .reader import read_toml_part
+
+    name, layer, offset = argv[0], argv[1], int(argv[2])
+    text = sys.stdin.buffer.read().decode("utf-8")
+    try:
+        document = read_toml_part(text, name, layer=layer, offset=offset)
+    except DocumentError:
+        return PROBLEMS
+    del text
+    rows = encode_document(document, layer)
+    if rows is None:
+        return 1
+    try:
+        payload = _MARSHAL + marshal.dumps(rows)
+    except ValueError:  # a TOML date or time in an x_ value: marshal has no type for it
+        payload = _PICKLE + pickle.dumps(rows, protocol=5)
+    sys.stdout.buffer.write(payload)
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main(sys.argv[1:]))
