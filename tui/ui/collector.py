@@ -22,6 +22,10 @@ from typing import Callable, Protocol
 
 # A third threshold this high means CPython never starts a full collection by itself.
 NEVER = 1 << 30
+# The second generation is collected once per this many young collections (CPython: 10),
+# so that what the screen throws away within seconds (old widgets, drawn lines, which
+# Textual's caches tie into cycles) dies there, not in the full collection.
+MIDDLE = 50
 # While work the user waits for is in flight, how often to look whether it is done.
 BUSY_RECHECK = 0.5
 
@@ -73,7 +77,7 @@ class QuietCollector:
         if self._thresholds is None:
             self._thresholds = gc.get_threshold()
             young, middle, _ = self._thresholds
-            gc.set_threshold(young, middle, NEVER)
+            gc.set_threshold(young, max(middle, MIDDLE), NEVER)
 
     def stop(self) -> None:
         """Hand full collections back to CPython."""
