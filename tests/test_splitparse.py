@@ -119,13 +119,18 @@ def test_split_read_is_the_one_piece_read(split_always, monkeypatch, events, sha
         for n, (summary, extra, date) in enumerate(events)
     )
     data = text.encode()
+    expected = everything(whole(data))
+    assert everything(read_bytes(data, "doc.toml", "toml")) == expected
     if share <= 0.5:
+        # And the two parts were really read apart (not read whole after a failure).
         assert splitparse.split_point(text) is not None
-    assert everything(read_bytes(data, "doc.toml", "toml")) == everything(whole(data))
+        document = splitparse.read_split(text, "doc.toml", "doc.toml")
+        assert document is not None and everything(document) == expected
 
 
 def test_control_characters_are_counted_in_both_parts(split_always) -> None:
     text = HEAD + "".join(event(n, summary=quoted("bell\a here")) for n in range(20))
+    assert splitparse.read_split(text, "doc.toml", "doc.toml") is not None
     document = read_bytes(text.encode(), "doc.toml", "toml")
     assert document.sanitised == 20 == whole(text.encode()).sanitised
     assert document.events[-1].origin.line == whole(text.encode()).events[-1].origin.line

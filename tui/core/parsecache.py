@@ -27,9 +27,10 @@ import sys
 import tempfile
 import zlib
 from dataclasses import fields
+from collections import deque
 from itertools import repeat
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .. import __version__
 from .dates import EDate, Precision
@@ -55,7 +56,7 @@ def _schema() -> str:
     shapes = ";".join(f"{cls.__name__}:{','.join(cls.__dataclass_fields__)}" for cls in RECORDS)
     digest = hashlib.sha256(shapes.encode()).hexdigest()[:16]
     python = f"py{sys.version_info[0]}.{sys.version_info[1]}"
-    return f"faultline-parsed/2 {__version__} {python} {digest}"
+    return f"faultline-parsed/3 {__version__} {python} {digest}"
 
 
 SCHEMA = _schema()
@@ -209,9 +210,9 @@ def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable:
     return namespace[name]
 
 
-# How each codec's field is written (``{v}``: the field) and read back (``{set}``: its
-# slot setter, ``{a}``: its stored column value), in the generated code below. The
-# "none" codec is not stored: encoding checks the field is None, decoding sets None.
+# How each codec's field is written (``{v}``: the field), in the generated encoder
+# below (``_decoder`` reads each codec's column back). The "none" codec is not stored:
+# encoding checks the field is None, decoding sets None.
 _ENCODE = {
     "plain": "{v}",
     "date": "date({v})",
@@ -219,18 +220,6 @@ _ENCODE = {
     "extra": "extra({v})",
     "positions": "positions({v}, tables)",
     "origin": "line({v})",
-}
-_DECODE = {
-    "plain": "{set}(o, {a})",
-    "date": "{set}(o, dates[{a}])",
-    "cites": "{set}(o, cites[{a}])",
-    "extra": "{set}(o, extras[{a}])",
-    "positions": "{set}(o, POSITIONS({a}, tables))",
-    "origin": (
-        "w = new(Origin); origin_layer(w, layer); origin_document(w, name); "
-        "origin_line(w, {a}); {set}(o, w)"
-    ),
-    "none": "{set}(o, None)",
 }
 
 
@@ -279,44 +268,57 @@ def _atomic(value: object) -> bool:
 
 
 def _decoder(cls: type) -> Callable:
-    """``decode((count, columns), tables) -> tuple of records``: each object made with
-    ``__new__`` and its slots set through their descriptors, as unpickling would, minus
-    everything else unpickling does."""
-    names = [f.name for f in fields(cls)]
-    namespace: dict[str, Any] = {
-        "new": object.__new__,
-        "cls": cls,
-        "Origin": Origin,
-        "POSITIONS": None,  # set below for disagreements
-    }
-    stored = [n for n in names if _codec(cls, n) != "none"]
-    lines = []
-    for n in names:
-        setter = f"set_{n}"
-        namespace[setter] = getattr(cls, n).__set__
-        codec = _codec(cls, n)
-        arg = f"a{stored.index(n)}" if codec != "none" else ""
-        lines.append(_DECODE[codec].format(set=setter, a=arg))
-    for n in ("layer", "document", "line"):
-        namespace[f"origin_{n}"] = getattr(Origin, n).__set__
-    unpack = ", ".join(f"a{i}" for i in range(len(stored)))
-    body = "".join(f"        {line}\n" for line in lines)
-    namespace["repeat"] = repeat
-    source = (
-        f"def decode(encoded, tables):\n"
-        f"    count, columns = encoded\n"
-        f"    dates, cites, extras = tables.dates, tables.cites, tables.extras\n"
-        f"    layer, name = tables.layer, tables.name\n"
-        f"    out = []\n"
-        f"    append = out.append\n"
-        f"    columns = [repeat(c[0], count) if type(c) is list else c for c in columns]\n"
-        f"    for ({unpack},) in zip(*columns):\n"
-        f"        o = new(cls)\n"
-        f"{body}"
-        f"        append(o)\n"
-        f"    return tuple(out)\n"
+    """``decode((count, columns), tables) -> tuple of records``: every object made with
+    ``__new__``, then each slot set column by column through its descriptor, every step
+    a C-level ``map``: no Python step per record or per field (as unpickling would be,
+    minus everything else unpickling does)."""
+    plan: list[tuple[Callable, str, int]] = []  # (slot setter, codec, column number)
+    column = 0
+    for f in fields(cls):
+        codec = _codec(cls, f.name)
+        plan.append((getattr(cls, f.name).__set__, codec, column if codec != "none" else -1))
+        if codec != "none":
+            column += 1
+    set_layer, set_document, set_line = (
+        getattr(Origin, n).__set__ for n in ("layer", "document", "line")
     )
-    return _compile(source, "decode", namespace)
+
+    def decode(encoded: tuple, tables: _DecodeTables) -> tuple:
+        count, columns = encoded
+        if not count:
+            return ()  # no rows, no columns
+        objects = list(map(_new, repeat(cls, count)))
+        for setter, codec, number in plan:
+            if codec == "none":
+                values: Any = repeat(None, count)
+            else:
+                stored = columns[number]
+                values = repeat(stored[0], count) if type(stored) is list else stored
+                if codec == "date":
+                    values = map(tables.dates.__getitem__, values)
+                elif codec == "cites":
+                    values = map(tables.cites.__getitem__, values)
+                elif codec == "extra":
+                    values = map(tables.extras.__getitem__, values)
+                elif codec == "positions":
+                    values = map(_decode_positions, values, repeat(tables))
+                elif codec == "origin":
+                    origins = list(map(_new, repeat(Origin, count)))
+                    _consume(map(set_layer, origins, repeat(tables.layer)))
+                    _consume(map(set_document, origins, repeat(tables.name)))
+                    _consume(map(set_line, origins, values))
+                    values = origins
+            _consume(map(setter, objects, values))
+        return tuple(objects)
+
+    return decode
+
+
+_new = object.__new__
+
+
+def _consume(iterator: Iterator[Any]) -> None:
+    deque(iterator, maxlen=0)
 
 
 class _EncodeTables:
@@ -460,7 +462,6 @@ _make_date = _date_maker()
 _KINDS = (Source, Actor, Disagreement, Event)
 _ENCODE = {cls: _encoder(cls) for cls in (Meta, *_KINDS, Position)}
 _DECODE = {cls: _decoder(cls) for cls in (Meta, *_KINDS, Position)}
-_DECODE[Disagreement].__globals__["POSITIONS"] = _decode_positions
 _KIND_FIELDS = ("sources", "actors", "disagreements", "events")
 
 
