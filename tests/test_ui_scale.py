@@ -145,6 +145,7 @@ async def test_a_freshly_parsed_dossier_is_cached_after_it_is_shown(make_app, re
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         assert f"Timeline {MIN_SIZE // 300}/{MIN_SIZE // 300}" in screen_text(app)
+        await settle(app, pilot)  # the indexing worker starts after the first frame
         assert app.dossier.completed
     cache = ParsedCache(tmp_path / "cache")
     cached = cache.get(path, str(path), path.stat())

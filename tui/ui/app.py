@@ -20,7 +20,7 @@ import asyncio
 import gc
 import time
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -32,7 +32,6 @@ from textual.worker import Worker, WorkerState
 
 from ..core.changes import Changes, UnseenChanges
 from ..core.config import Config, FeedConfig
-from ..core.feed import FeedCache, FeedClient, FeedStatus, FetchOutcome, feeds_from
 from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
 from ..core.reader import gc_paused
@@ -41,6 +40,9 @@ from .collector import QuietCollector
 from .commands import GoToProvider
 from .dashboard import DashboardScreen
 from .dossier import ChangeLog, Dossier, Ref, read_dossier, remerge
+
+if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
+    from ..core.feed import FeedClient, FeedStatus, FetchOutcome
 
 # Never arm the refresh timer sooner than this: a feed that is due but cannot be fetched
 # yet (one fetch of it in flight) must not turn the timer into a busy loop.
@@ -111,7 +113,13 @@ class FaultlineApp(App[int]):
         self.feed_urls = list(feed_urls)
         self.offline = offline
         # Raises FaultlineError for an unusable --feed URL (the CLI reports it).
-        self.feeds: list[FeedConfig] = feeds_from(self.config, self.feed_urls)
+        self.feeds: list[FeedConfig] = []
+        if self.config.feeds or self.feed_urls:
+            # Only then: the feed client and httpx take 30 ms to import, a tenth of a
+            # warm start.
+            from ..core.feed import feeds_from
+
+            self.feeds = feeds_from(self.config, self.feed_urls)
         self.feed_client: FeedClient | None = None
         self.feed_state = ""
         self.dossier: Dossier | None = None
@@ -161,6 +169,8 @@ class FaultlineApp(App[int]):
         """The dashboard screen is mounted and says "Loading…": read the dossier now."""
         if self.feeds and self.feed_client is None:
             # One client for the app's life. Constructing it touches neither disk nor network.
+            from ..core.feed import FeedCache, FeedClient
+
             cache = FeedCache(self.config.cache_dir)
             self.feed_client = FeedClient(self.feeds, cache, offline=self.offline)
         self._load_started = time.monotonic()
@@ -305,7 +315,9 @@ class FaultlineApp(App[int]):
         self.dossier = dossier
         self.dashboard.show_dossier(dossier)
         if not dossier.completed:
-            self._complete(dossier)
+            # Once the frame showing it is drawn: started now, the indexing thread would
+            # hold the interpreter while that frame is composed (50-100 ms at 100k).
+            self.call_after_refresh(self._complete, dossier)
 
     # -- feeds ----------------------------------------------------------------------------------
 
@@ -351,6 +363,8 @@ class FaultlineApp(App[int]):
 
     def _take(self, outcome: FetchOutcome, before: FeedStatus, manual: bool) -> None:
         """One feed's outcome: say so if it failed, and show its new copy if there is one."""
+        from ..core.feed import FeedStatus
+
         name = outcome.feed.name
         if self._taken.get(name) is not outcome:  # two callers may await one fetch
             self._taken[name] = outcome
@@ -370,6 +384,8 @@ class FaultlineApp(App[int]):
     def _report(self, outcomes: Sequence[FetchOutcome]) -> None:
         """After ``r``, when every feed came through with nothing new: say so. (Failures
         were announced one by one, new content is announced with its changes.)"""
+        from ..core.feed import FeedStatus
+
         if any(o.failed or o.status is FeedStatus.FRESH for o in outcomes):
             return
         n = len(outcomes)
