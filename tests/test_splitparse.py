@@ -187,3 +187,31 @@ def test_a_child_that_fails_costs_only_time(split_always, monkeypatch) -> None:
     assert everything(read_bytes(data, "doc.toml", "toml")) == everything(whole(data))
     monkeypatch.setattr(splitparse, "command", lambda: ["/nonexistent/python"])
     assert everything(read_bytes(data, "doc.toml", "toml")) == everything(whole(data))
+
+
+@pytest.mark.parametrize(
+    "opening", ["events = []", 'events = [{ id = "inline", title = "t", date = "2013" }]', "[events]"]
+)
+def test_events_defined_otherwise_before_the_cut_stay_an_error(split_always, opening) -> None:
+    """The whole is invalid TOML (an array of tables cannot extend it) though a part
+    holding only [[events]] tables would read: the cut is only made after the first
+    [[events]] line, so the first part is invalid too and the document is read whole."""
+    sources = "".join(f'\n[[sources]]\nid = "s{n}"\ntitle = "A source {n}"\n' for n in range(200))
+    text = f'format = "faultline/1"\n{opening}\n{sources}' + "".join(event(n) for n in range(12))
+    text = text.replace("osw", "s0")
+    with pytest.raises(DocumentError) as split:
+        read_bytes(text.encode(), "doc.toml", "toml")
+    with pytest.raises(DocumentError) as one_piece:
+        whole(text.encode())
+    assert [str(p) for p in split.value.problems] == [str(p) for p in one_piece.value.problems]
+
+
+def test_a_tui_package_in_the_current_directory_is_not_imported(split_always, tmp_path, monkeypatch) -> None:
+    marker = tmp_path / "imported"
+    package = tmp_path / "tui"
+    package.mkdir()
+    (package / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    monkeypatch.chdir(tmp_path)
+    text = HEAD + "".join(event(n) for n in range(10))
+    assert splitparse.read_split(text, "doc.toml", "doc.toml") is not None
+    assert not marker.exists()

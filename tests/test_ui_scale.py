@@ -150,3 +150,23 @@ async def test_a_freshly_parsed_dossier_is_cached_after_it_is_shown(make_app, re
     cache = ParsedCache(tmp_path / "cache")
     cached = cache.get(path, str(path), path.stat())
     assert cached is not None and len(cached.events) == MIN_SIZE // 300
+
+
+async def test_a_failing_background_filter_says_so_and_keeps_the_app(
+    make_app, ready, background_filter, monkeypatch
+) -> None:
+    def broken(self, pane, focus, query, stop=None):
+        if query:
+            raise RuntimeError("index damaged")
+        return REAL_VISIBLE(self, pane, focus, query, stop)
+
+    monkeypatch.setattr(Dossier, "visible", broken)
+    app = make_app()
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", "k")
+        await settle(app, pilot)
+        assert app.is_running
+        text = screen_text(app)
+        assert "searching" not in text and "Actors 16/16" in text
+        assert any("Filtering failed unexpectedly" in str(n.message) for n in app._notifications)

@@ -41,6 +41,9 @@ _OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
 _MARSHAL, _PICKLE = b"m", b"p"
 PROBLEMS = 3  # the child's exit status when its part has problems
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
+# A child still reading after this long is stopped and the document read whole. (It
+# reads at most 40% of a document of at most 1,000,000 entities: well under a minute.)
+CHILD_TIMEOUT = 300.0
 
 
 def split_point(text: str) -> int | None:
@@ -48,7 +51,14 @@ def split_point(text: str) -> int | None:
     start of an ``[[events]]`` line), or None."""
     if '"""' in text or "'''" in text or any(ch in text for ch in _OTHER_BREAKS):
         return None
-    at = text.find(HEADER, int(len(text) * HEAD_SHARE))
+    # The first part must open the events array itself: were ``events`` defined there
+    # some other way (``events = []``, ``[events]``), the whole would be invalid TOML
+    # (an array of tables cannot extend it) while each part alone would read. So the
+    # cut comes after the first [[events]] line.
+    first = -1 if text.startswith(HEADER[1:]) else text.find(HEADER)
+    if first == -1 and not text.startswith(HEADER[1:]):
+        return None
+    at = text.find(HEADER, max(int(len(text) * HEAD_SHARE), first + 1))
     if at == -1:
         return None
     # From the cut on: every line starting with "[" is exactly [[events]] (so no other
@@ -59,8 +69,12 @@ def split_point(text: str) -> int | None:
 
 
 def command() -> list[str]:
-    """How the child is started (a function, so a test can start something else)."""
-    return [sys.executable, "-m", "tui.core.splitparse"]
+    """How the child is started (a function, so a test can start something else).
+
+    ``-P``: the current directory is not put on the module path, so a ``tui`` package
+    in whatever directory Faultline was started from (another checkout, a cloned
+    dossier) is never imported in its place."""
+    return [sys.executable, "-P", "-m", "tui.core.splitparse"]
 
 
 def read_split(text: str, name: str, layer: str, require_format: bool = False) -> Document | None:
@@ -79,9 +93,11 @@ def read_split(text: str, name: str, layer: str, require_format: bool = False) -
             text[:cut], name, layer=layer, offset=0, require_format=require_format
         )
     except DocumentError:
-        child.abandon()
         return None
-    second = child.result()
+    else:
+        second = child.result()
+    finally:
+        child.abandon()  # a no-op once the result is taken
     if second is None or second.sources or second.actors or second.disagreements:
         return None
     events = first.events + second.events
@@ -111,13 +127,16 @@ class _Child:
     def __init__(self, data: bytes, name: str, layer: str, offset: int) -> None:
         self._layer = layer
         self._process: subprocess.Popen[bytes] | None = None
-        self._input = tempfile.TemporaryFile()
-        self._output = tempfile.TemporaryFile()
+        self._files: list = []
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
         )
         try:
+            self._input = tempfile.TemporaryFile()
+            self._files.append(self._input)
+            self._output = tempfile.TemporaryFile()
+            self._files.append(self._output)
             self._input.write(data)
             self._input.seek(0)
             self._process = subprocess.Popen(
@@ -131,12 +150,14 @@ class _Child:
             self._process = None
 
     def _close(self) -> None:
-        self._input.close()
-        self._output.close()
+        for file in self._files:
+            file.close()
+        self._files.clear()
 
     def abandon(self) -> None:
-        process = self._process
-        if process is not None:
+        """Stop the child if it still runs, and let its files go."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
             process.kill()
             process.wait()
         self._close()
@@ -144,14 +165,16 @@ class _Child:
     def result(self) -> Document | None:
         process = self._process
         try:
-            if process is None or process.wait() != 0:
+            if process is None or process.wait(timeout=CHILD_TIMEOUT) != 0:
                 return None
             self._output.seek(0)
             output = self._output.read()
-        except OSError:
-            return None
+        except (OSError, subprocess.TimeoutExpired):
+            return None  # the caller abandons the child and reads the document whole
         finally:
-            self._close()
+            if process is not None and process.poll() is not None:
+                self._process = None
+                self._close()
         from .parsecache import decode_document
 
         try:

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.search import SearchStopped, terms
 from .actors import ActorsPane
@@ -530,6 +530,7 @@ class DashboardScreen(Screen[None]):
             exclusive=True,
             group="filter",
             description=f"filter for {query!r}",
+            exit_on_error=False,
         )
 
     def _filter_rows(self, dossier: Dossier, focus: Ref | None, query: str) -> None:
@@ -543,6 +544,18 @@ class DashboardScreen(Screen[None]):
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._filtered, dossier, focus, query, rows)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "filter" and event.state == WorkerState.ERROR:
+            # A bug, not the analyst's doing: say so, and keep what the panes show.
+            self.searching = None
+            self._render_crumbs()
+            self.notify(
+                f"Filtering failed unexpectedly: {worker.error!r}. Please report this.",
+                severity="error",
+                markup=False,
+            )
 
     def _filtered(
         self, dossier: Dossier, focus: Ref | None, query: str, rows: dict[str, Sequence[int]]
