@@ -485,14 +485,17 @@ class DetailBuilder:
         return blocks
 
 
-class DetailLink(Static):
-    """One followable line in the detail pane."""
+class DetailLine(Static):
+    """One block of the detail pane: text, or (with a ``ref``, class ``link``) a line
+    that can be followed. Lines are reused from one entity to the next."""
 
-    def __init__(self, content: Content, ref: Ref, classes: str = "") -> None:
-        super().__init__(content, classes=f"link {classes}".strip(), markup=False)
+    def __init__(self, content: Content, ref: Ref | None, classes: str = "") -> None:
+        super().__init__(content, classes=classes, markup=False)
         self.ref = ref
 
     def on_click(self, event: events.Click) -> None:
+        if self.ref is None:
+            return
         event.stop()
         pane = next((a for a in self.ancestors if isinstance(a, DetailPane)), None)
         if pane is not None:
@@ -545,15 +548,15 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.border_title = "Detail"
         self.ref: Ref | None = None
         self.blocks: list[Block] = []
-        self._links: list[DetailLink] = []
+        self._links: list[DetailLine] = []
         self._active = -1
 
     @property
-    def links(self) -> list[DetailLink]:
+    def links(self) -> list[DetailLine]:
         return self._links
 
     @property
-    def active_link(self) -> DetailLink | None:
+    def active_link(self) -> DetailLine | None:
         return self._links[self._active] if 0 <= self._active < len(self._links) else None
 
     def show_message(self, text: str) -> None:
@@ -572,26 +575,42 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._replace(DetailBuilder(dossier).build(ref))
 
     def _replace(self, blocks: list[Block]) -> None:
+        """Show ``blocks``. The lines already mounted are given the new blocks' text and
+        classes; only the difference in number is mounted or removed. Mounting (and
+        later collecting) dozens of widgets for every row the cursor passed over was
+        most of the cost of following the cursor."""
         self.blocks = blocks
-        widgets: list[Static] = []
-        links: list[DetailLink] = []
-        for block in blocks:
-            indent = f"indent-{min(block.indent, 4)}"
-            if isinstance(block, Link):
-                link = DetailLink(block.content, block.ref, indent)
-                links.append(link)
-                widgets.append(link)
-            else:
-                classes = f"{block.classes} {indent}".strip()
-                widgets.append(Static(block.content, classes=classes, markup=False))
+        lines = [child for child in self.children if isinstance(child, DetailLine)]
+        fresh: list[DetailLine] = []
+        links: list[DetailLine] = []
+        with self.app.batch_update():
+            for number, block in enumerate(blocks):
+                indent = f"indent-{min(block.indent, 4)}"
+                if isinstance(block, Link):
+                    ref: Ref | None = block.ref
+                    classes = f"link {indent}"
+                else:
+                    ref = None
+                    classes = f"{block.classes} {indent}".strip()
+                if number < len(lines):
+                    line = lines[number]
+                    line.ref = ref
+                    line.set_classes(classes)
+                    line.update(block.content)
+                else:
+                    line = DetailLine(block.content, ref, classes)
+                    fresh.append(line)
+                if ref is not None:
+                    links.append(line)
+            if len(lines) > len(blocks):
+                self.remove_children(lines[len(blocks) :])
+            if fresh:
+                self.mount_all(fresh)
         self._links = links
         self._active = -1
-        with self.app.batch_update():
-            self.remove_children()
-            self.mount_all(widgets)
         self.scroll_home(animate=False, immediate=True)
 
-    def activate(self, link: DetailLink | None) -> None:
+    def activate(self, link: DetailLine | None) -> None:
         previous = self.active_link
         if previous is not None:
             previous.remove_class("-active")
