@@ -170,3 +170,32 @@ async def test_a_failing_background_filter_says_so_and_keeps_the_app(
         text = screen_text(app)
         assert "searching" not in text and "Actors 16/16" in text
         assert any("Filtering failed unexpectedly" in str(n.message) for n in app._notifications)
+
+
+async def test_the_detail_reuses_its_lines_and_shows_exactly_the_new_entity(make_app, ready) -> None:
+    """Lines are reused from one entity to the next: whatever the previous entity was,
+    the detail shows the new one's blocks, its links and nothing highlighted."""
+    from tui.ui.detail import DetailBuilder, DetailLine, Link
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        dashboard = app.dashboard
+        detail = dashboard.detail
+        seen = set()
+        await pilot.press("1")
+        for _ in range(15):  # down the 16 actors: long and short details in turn
+            before = dashboard.pane("actors").ref
+            await pilot.press("4", "j")  # into the detail; highlight its first link
+            await pilot.press("1", "j")  # back, to the next actor
+            await settle(app, pilot)
+            ref = dashboard.pane("actors").ref
+            assert ref != before and detail.ref == ref
+            seen.add(ref)
+            expected = DetailBuilder(dashboard.dossier).build(ref)
+            lines = list(detail.query_children(DetailLine))
+            assert [str(line.render()) for line in lines] == [str(b.content) for b in expected]
+            assert [line.ref for line in detail.links] == [b.ref for b in expected if isinstance(b, Link)]
+            assert not any(line.has_class("-active") for line in lines)
+            assert all(line.has_class("link") == (line.ref is not None) for line in lines)
+        assert len(seen) == 15
