@@ -107,8 +107,7 @@ class ParsedCache:
             if len(payload) != size or zlib.crc32(payload) != checksum:
                 return None  # damaged on disk: read the document afresh
             with gc_paused():
-                rows = marshal.loads(payload) if how == _MARSHAL else pickle.loads(payload)
-                return _decode(rows, layer)
+                return _decode(unpack_rows(how, payload), layer)
         except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is only a miss
             return None
 
@@ -137,10 +136,7 @@ class ParsedCache:
                 rows = _encode(document, layer)
                 if rows is None:
                     return
-                try:
-                    how, payload = _MARSHAL, marshal.dumps(rows)
-                except ValueError:  # a TOML date or time in an x_ value: marshal has no type for it
-                    how, payload = _PICKLE, pickle.dumps(rows, protocol=5)
+                how, payload = pack_rows(rows)
                 del rows
             key = (SCHEMA, str(path), layer, _fingerprint(stat))
             header = marshal.dumps((*key, how, len(payload), zlib.crc32(payload)))
@@ -148,6 +144,19 @@ class ParsedCache:
             _write(self.entry(path, layer), (prefix, header, payload))
         except (OSError, ValueError, pickle.PicklingError, RecursionError):
             pass  # a cache that cannot be written only costs the next start some time
+
+
+def pack_rows(rows: tuple) -> tuple[int, bytes]:
+    """Encoded rows as bytes, and how (``unpack_rows`` needs it): marshal, unless an
+    extension value holds a TOML date or time, for which marshal has no type."""
+    try:
+        return _MARSHAL, marshal.dumps(rows)
+    except ValueError:
+        return _PICKLE, pickle.dumps(rows, protocol=5)
+
+
+def unpack_rows(how: int, payload: bytes) -> tuple:
+    return marshal.loads(payload) if how == _MARSHAL else pickle.loads(payload)
 
 
 def _write(path: Path, parts: tuple[bytes, ...]) -> None:

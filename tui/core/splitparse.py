@@ -19,9 +19,7 @@ canonical problem messages. The answer is the same either way; only the time dif
 
 from __future__ import annotations
 
-import marshal
 import os
-import pickle
 import re
 import subprocess
 import sys
@@ -38,7 +36,6 @@ HEAD_SHARE = 0.6
 HEADER = "\n[[events]]\n"
 _INDENTED_HEADER = re.compile(r"\n[ \t]+\[")
 _OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
-_MARSHAL, _PICKLE = b"m", b"p"
 PROBLEMS = 3  # the child's exit status when its part has problems
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 # A child still reading after this long is stopped and the document read whole. (It
@@ -175,19 +172,17 @@ class _Child:
             if process is not None and process.poll() is not None:
                 self._process = None
                 self._close()
-        from .parsecache import decode_document
+        from .parsecache import decode_document, unpack_rows
 
         try:
-            how, payload = output[:1], output[1:]
-            rows = marshal.loads(payload) if how == _MARSHAL else pickle.loads(payload)
-            return decode_document(rows, self._layer)
+            return decode_document(unpack_rows(output[0], output[1:]), self._layer)
         except Exception:  # noqa: BLE001 - our own child's output; if damaged, read whole
             return None
 
 
 def _child_main(argv: list[str]) -> int:
     """In the child: read a part from stdin, write its records to stdout."""
-    from .parsecache import encode_document
+    from .parsecache import encode_document, pack_rows
     from .problems import DocumentError
     from .reader import read_toml_part
 
@@ -201,10 +196,8 @@ def _child_main(argv: list[str]) -> int:
     rows = encode_document(document, layer)
     if rows is None:
         return 1
-    try:
-        payload = _MARSHAL + marshal.dumps(rows)
-    except ValueError:  # a TOML date or time in an x_ value: marshal has no type for it
-        payload = _PICKLE + pickle.dumps(rows, protocol=5)
+    how, payload = pack_rows(rows)
+    sys.stdout.buffer.write(bytes((how,)))  # one byte saying how, then the rows
     sys.stdout.buffer.write(payload)
     sys.stdout.buffer.flush()
     return 0

@@ -100,7 +100,7 @@ class Dossier:
         self.groups, self.group_start = _year_groups(self.events)
         self.name_width = min(40, max((cell_len(a.name) for a in self.actors), default=8))
         self.date_width = min(23, max(map(len, map(_DATE_TEXT, self.events)), default=10))
-        self._timeline_all = self._with_headings(range(len(self.events)))
+        self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
         self.marks: dict[str, dict[int, str]] = {pane: {} for pane in PANES}
         # What this session's refreshes changed, for the detail pane and the changes view.
@@ -354,9 +354,6 @@ class Dossier:
         """
         if isinstance(events, range) and len(events) == len(self.events):
             return self._timeline_all
-        return TimelineRows(events, self.group_start)
-
-    def _with_headings(self, events: Sequence[int]) -> TimelineRows:
         return TimelineRows(events, self.group_start)
 
     # -- positions --------------------------------------------------------------------------
