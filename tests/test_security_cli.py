@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tui.cli import main
+from tui.core.paths import default_dossier
 
 # Every byte a terminal may act on: C0 (ESC, BEL, CR...), DEL and C1 (U+009B is a CSI) in UTF-8.
 CONTROL_BYTES = [bytes([c]) for c in range(0x20) if c not in (0x09, 0x0A)] + [b"\x7f"]
@@ -15,8 +20,8 @@ C1_UTF8 = [chr(c).encode() for c in range(0x80, 0xA0)]
 
 def faultline(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     """Run ``python -m tui`` as a person would, capturing the raw bytes it writes."""
-    env = {
-        "PATH": "/usr/bin:/bin",
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAULTLINE_")}
+    env |= {
         "HOME": str(cwd),
         "XDG_CONFIG_HOME": str(cwd / "xdg"),
         "FAULTLINE_CACHE_DIR": str(cwd / "cache"),
@@ -93,8 +98,109 @@ def test_messages_about_given_paths_and_urls_have_no_control_characters(tmp_path
         faultline(
             "fetch", "--offline", "--feed", f"http://127.0.0.1:9/{hostile}.json", cwd=tmp_path
         ),
+        faultline("export", "-f", "md", "-o", f"no{hostile}/brief.md", cwd=tmp_path),
     ]
     for run in runs:
         assert_no_control_bytes(run.stdout + run.stderr)
         assert b"pwned" in run.stdout + run.stderr  # the thing is still named
         assert b"Traceback" not in run.stderr
+
+
+# -- item 14: export -o writes where it is asked, as the umask says, through symlinks --------
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No user config or cache leaks in; umask 022 as on most systems."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FAULTLINE_CONFIG", raising=False)
+    monkeypatch.setenv("FAULTLINE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    old = os.umask(0o022)
+    yield tmp_path
+    os.umask(old)
+
+
+def export_md(output: str) -> int:
+    return main(["export", "-f", "md", "-o", output, "--data", str(default_dossier())])
+
+
+def test_export_to_a_missing_directory_is_an_error_naming_the_path(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert export_md("out/a/b/c/brief.md") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("out/a/b/c/brief.md: cannot write: ")
+    assert f"{isolated / 'out/a/b/c'} does not exist" in err
+    assert len(err.splitlines()) == 1
+    assert not (isolated / "out").exists()  # nothing was created on the way
+
+
+def test_export_file_gets_the_umask_mode_and_an_existing_file_keeps_its_own(isolated: Path) -> None:
+    assert export_md("brief.md") == 0
+    assert stat.S_IMODE((isolated / "brief.md").stat().st_mode) == 0o644
+    shared = isolated / "shared.md"
+    shared.write_text("old")
+    shared.chmod(0o664)
+    assert export_md("shared.md") == 0
+    assert shared.read_text().startswith("# ")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+
+
+def test_export_writes_through_a_symlink_and_keeps_the_link(isolated: Path) -> None:
+    (isolated / "real").mkdir()
+    target = isolated / "real" / "brief.md"
+    target.write_text("old")
+    link = isolated / "brief.md"
+    link.symlink_to("real/brief.md")
+    assert export_md("brief.md") == 0
+    assert link.is_symlink() and os.readlink(link) == "real/brief.md"
+    assert target.read_text().startswith("# ")
+    assert sorted(p.name for p in (isolated / "real").iterdir()) == ["brief.md"]  # no temp left
+    # a link to a file not made yet: the file is made where the link points
+    dangling = isolated / "next.md"
+    dangling.symlink_to("real/next.md")
+    assert export_md("next.md") == 0
+    assert dangling.is_symlink() and (isolated / "real" / "next.md").read_text().startswith("# ")
+
+
+def test_export_to_a_link_to_standard_output_writes_to_it(tmp_path: Path) -> None:
+    (tmp_path / "out.md").symlink_to("/dev/stdout")
+    run = faultline("export", "-f", "md", "-o", "out.md", cwd=tmp_path)
+    assert run.returncode == 0
+    assert run.stdout.startswith(b"# ")  # the pipe got the brief
+    assert (tmp_path / "out.md").is_symlink()
+
+
+def test_export_to_a_directory_is_an_error(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (isolated / "dir").mkdir()
+    assert export_md("dir") == 2
+    assert capsys.readouterr().err.startswith("dir: cannot write: ")
+    assert list((isolated / "dir").iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in any directory")
+def test_export_overwrites_a_writable_file_in_a_read_only_directory(isolated: Path) -> None:
+    locked = isolated / "locked"
+    locked.mkdir()
+    (locked / "brief.md").write_text("old")
+    locked.chmod(0o555)
+    try:
+        assert export_md("locked/brief.md") == 0
+        assert (locked / "brief.md").read_text().startswith("# ")
+    finally:
+        locked.chmod(0o755)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
+def test_export_refuses_a_read_only_file(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kept = isolated / "kept.md"
+    kept.write_text("old")
+    kept.chmod(0o444)
+    assert export_md("kept.md") == 2
+    assert capsys.readouterr().err == "kept.md: cannot write: the file is read-only\n"
+    assert kept.read_text() == "old"

@@ -178,10 +178,10 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
         say(str(problem), err=True)
     text = export(dataset, args.format)
     if args.output:
-        from .core.atomic import write_atomic
+        from .core.atomic import write_output
 
         try:
-            write_atomic(Path(args.output), text.encode("utf-8"))
+            write_output(Path(args.output), text.encode("utf-8"))
         except OSError as error:
             say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
             return EXIT_USAGE
