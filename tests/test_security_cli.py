@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from tui.cli import main
+from tui.core.export import to_markdown
+from tui.core.merge import load
 from tui.core.paths import default_dossier
 
 # Every byte a terminal may act on: C0 (ESC, BEL, CR...), DEL and C1 (U+009B is a CSI) in UTF-8.
@@ -204,3 +209,115 @@ def test_export_refuses_a_read_only_file(
     assert export_md("kept.md") == 2
     assert capsys.readouterr().err == "kept.md: cannot write: the file is read-only\n"
     assert kept.read_text() == "old"
+
+
+# -- item 15 (export): data text in the Markdown brief is text, whatever renders it ----------
+
+PAYLOADS = [
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "&#60;img src=x onerror=alert(1)&#62; AT&T &amp;",
+    "<img src=x onerror=alert(1)>",
+    "<a href='javascript:alert(1)'>x</a>",
+    "<!-- hidden --> <http://evil.example/a> <mailto:x@evil.example>",
+    "[x](javascript:alert(1)) ![p](http://evil.example/p.png) [y][ref]",
+    "[ref]: http://evil.example/ref",
+    "# heading",
+    "> quoted",
+    "- item",
+    "+ item",
+    "1. item",
+    "1986) item",
+    "    indented code",
+    "\tcode",
+    "```js\ncode\n```",
+    "~~~\ncode",
+    "`code` **bold** _em_ ~~strike~~ ~s~",
+    "| a | b |\n|---|---|\n| c | d |",
+    "---",
+    "***",
+    "===",
+    "text  \nafter a hard break",
+    "ends with a backslash\\",
+]
+
+
+def hostile_dossier(text: str) -> dict:
+    """Every free-text field a brief shows holds ``text``; ids, dates and URLs are fixed."""
+    return {
+        "format": "faultline/1",
+        "meta": {"title": text, "summary": text},
+        "sources": [
+            {"id": "s", "title": text, "publisher": text, "url": "https://example.org/x?a=1&b=2"}
+        ],
+        "actors": [{"id": "a", "name": text, "kind": "other", "role": text, "aliases": [text]}],
+        "disagreements": [
+            {
+                "id": "d",
+                "title": text,
+                "question": text,
+                "summary": text,
+                "sources": [{"id": "s", "locator": text}],
+                "positions": [{"actor": "a", "stance": "mixed", "summary": text}],
+            }
+        ],
+        "events": [
+            {
+                "id": "e",
+                "title": text,
+                "date": "2013",
+                "date_text": text,
+                "summary": text,
+                "actors": ["a"],
+                "sources": ["s"],
+            },
+            {"id": "p", "title": text, "date": "2030", "status": "planned", "summary": text},
+        ],
+    }
+
+
+class HTMLShape(HTMLParser):
+    """The tags and attributes of rendered HTML, and its text as a reader sees it."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text = ""
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tags.append(("/" + tag, []))
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+    def handle_comment(self, data: str) -> None:
+        self.tags.append(("<!--", [("", data)]))
+
+
+def render(text: str, tmp_path: Path) -> HTMLShape:
+    tmp_path.mkdir()
+    path = tmp_path / "dossier.json"
+    path.write_text(json.dumps(hostile_dossier(text)), encoding="utf-8")
+    dataset = load([path])
+    assert not dataset.problems, dataset.problems
+    brief = to_markdown(dataset)
+    # CommonMark with GitHub's tables and strikethrough: the structure Markdown viewers build.
+    renderer = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    return HTMLShape(renderer.render(brief))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markdown_brief_renders_data_as_text_never_as_html_links_or_structure(
+    payload: str, tmp_path: Path
+) -> None:
+    hostile = render(payload, tmp_path / "hostile")
+    plain = render("plain words", tmp_path / "plain")
+    # The same tags, attributes and links as a brief of harmless words: none came from data.
+    assert hostile.tags == plain.tags
+    # And the data is shown as typed (a newline reads as a space, ends trimmed).
+    shown = " ".join(payload.split())
+    assert shown in " ".join(hostile.text.split())
