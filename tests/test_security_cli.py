@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from feedserver import FeedServer, json_reply
 from markdown_it import MarkdownIt
 
 from tui.cli import main
@@ -321,3 +322,26 @@ def test_markdown_brief_renders_data_as_text_never_as_html_links_or_structure(
     # And the data is shown as typed (a newline reads as a space, ends trimmed).
     shown = " ".join(payload.split())
     assert shown in " ".join(hostile.text.split())
+
+
+def test_feed_outcome_lines_carry_no_control_characters(tmp_path: Path) -> None:
+    """What a hostile feed server says (names, changes, problems) is printed as text."""
+    hostile = "\x1b]0;pwned\x07\x9b2J"
+    good = {
+        "format": "faultline/1",
+        "actors": [{"id": "kz", "name": f"Kazakhstan{hostile}", "kind": "state"}],
+    }
+    bad = {
+        "format": "faultline/1",
+        "events": [{"id": "e", "title": "t", "date": f"2013-13{hostile}"}],
+    }
+    with FeedServer() as server:
+        server.route("/feed.json", [json_reply(good), json_reply(bad)])
+        url = server.url("/feed.json")
+        first = faultline("fetch", "--feed", url, cwd=tmp_path)
+        second = faultline("fetch", "--feed", url, cwd=tmp_path)
+    assert first.returncode == 0 and second.returncode == 1
+    assert "+ actor kz: Kazakhstan]0;pwned2J" in first.stdout.decode()
+    assert "events[0].date" in second.stderr.decode()
+    for run in (first, second):
+        assert_no_control_bytes(run.stdout + run.stderr)
