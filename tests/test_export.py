@@ -84,8 +84,9 @@ def test_markdown_brief_shows_positions_timeline_and_neutralises_markup(tmp_path
     brief = to_markdown(load([path]))
     assert brief.startswith("# Hostile \\[b\\]dossier\\[/b\\]\n")
     assert "\\<script\\>alert(1)\\</script\\>, p. 3 (F3)" in brief
-    assert "- ◆ =HYPERLINK(\"http://evil\"): mixed (as of 2012?)" in brief
-    assert "- **2013-01/..**: +1 then -1. line one line two" in brief
+    # A leading = or + is escaped: harmless mid-line, a block marker at the start of one.
+    assert "- ◆ \\=HYPERLINK(\"http://evil\"): mixed (as of 2012?)" in brief
+    assert "- **2013-01/..**: \\+1 then -1. line one line two" in brief
 
 
 def test_markdown_brief_of_default_dossier_has_every_section() -> None:

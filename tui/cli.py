@@ -23,6 +23,21 @@ from .core.text import sanitise
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse quotes the command line in its messages ("unrecognized arguments: …"):
+    they are cleaned like every other message, so an argument cannot drive the terminal."""
+
+    def _print_message(self, message: str, file=None) -> None:  # type: ignore[override]
+        # Help and usage are many lines; each is cleaned, the lines are kept.
+        super()._print_message(sanitise(message)[0] if message else message, file)
+
+    def error(self, message: str):  # type: ignore[override]
+        # One error, one line: a newline quoted from an argument must not forge another.
+        one_line = message.replace("\n", "\\n")
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line}\n")
+
+
 def _common(parser: argparse.ArgumentParser, *, data: bool = True, feeds: bool = True) -> None:
     # SUPPRESS keeps a sub-command's unset option from hiding the same option given before it.
     parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="configuration file")
@@ -43,7 +58,7 @@ def _common(parser: argparse.ArgumentParser, *, data: bool = True, feeds: bool =
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="faultline",
         description="Who disagrees with whom, about what, and since when: a terminal dashboard.",
         epilog="With no command, opens the dashboard.",
@@ -163,10 +178,10 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
         say(str(problem), err=True)
     text = export(dataset, args.format)
     if args.output:
-        from .core.atomic import write_atomic
+        from .core.atomic import write_output
 
         try:
-            write_atomic(Path(args.output), text.encode("utf-8"))
+            write_output(Path(args.output), text.encode("utf-8"))
         except OSError as error:
             say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
             return EXIT_USAGE

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
+import stat
 import tempfile
 from pathlib import Path
 
@@ -34,3 +37,87 @@ def write_atomic(path: Path, data: bytes) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a file a person named (``export -o``) where they named it, as a shell would.
+
+    Unlike ``write_atomic`` (for our own caches), no directory is created (a missing one is
+    an error naming it), a new file gets the mode the umask allows and an existing one keeps
+    its mode (a read-only one is refused), and a symlink is written through: its target is
+    replaced, the link stays. The new copy is renamed over the target, so a crash leaves
+    the old copy whole; where that cannot be done (a pipe or device such as
+    ``/dev/stdout``, or a writable file in a directory we may not write), the file is
+    written in place.
+    """
+    try:
+        existing: os.stat_result | None = os.stat(path)  # through symlinks
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        with open(path, "wb") as handle:  # a directory raises IsADirectoryError here
+            handle.write(data)
+        return
+    if existing is not None and not os.access(path, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
+    target = Path(os.path.realpath(path))
+    try:
+        fd, temp = _create_beside(target, None if existing is None else existing.st_mode & 0o777)
+    except PermissionError:
+        if existing is None:
+            raise
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if existing is not None:
+                try:  # keep the file's group, as writing in place would
+                    os.fchown(handle.fileno(), -1, existing.st_gid)
+                except OSError:
+                    pass
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+    _fsync_directory(target.parent)
+
+
+def _create_beside(target: Path, mode: int | None) -> tuple[int, Path]:
+    """A new temp file in ``target``'s directory, with ``mode``, or when ``mode`` is None
+    with 0o666 less the umask (and as a default ACL says), as for any new file."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    for _ in range(100):
+        temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(temp, flags, 0o666 if mode is None else 0o600)
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            directory = str(target.parent)
+            message = f"the directory {directory} does not exist"
+            raise FileNotFoundError(errno.ENOENT, message, directory) from None
+        if mode is not None:
+            os.fchmod(fd, mode)
+        return fd, temp
+    raise FileExistsError(errno.EEXIST, f"no free temporary name in {target.parent}")
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable, where the system allows it."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -94,12 +94,24 @@ def to_toml(dataset: Dataset) -> str:
 
 # -- the Markdown brief -------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_MD_SPECIAL = re.compile(r"([\\`*_~\[\]<>|#])")
+# What starts a block when it starts a line: a list item, a thematic break or setext
+# underline (- + =), an ordered list item (1. or 1)).
+_MD_LINE_START = re.compile(r"^(?:[-+=]|\d{1,9}[.)])")
 
 
 def md(text: str | None) -> str:
-    """Untrusted text as literal Markdown: no links, HTML or emphasis can be smuggled in."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "").replace("\n", " ")
+    """Untrusted text as literal Markdown, safe anywhere on a line: no HTML, entity, link,
+    emphasis, code or block (list, heading, quote, table, rule) can be smuggled in."""
+    # Trimmed, one line: leading blanks would make code, trailing ones a hard break.
+    text = (text or "").strip().replace("\n", " ")
+    text = _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+    return _MD_LINE_START.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], text)
+
+
+def _autolink(url: str) -> str:
+    """A URL as a CommonMark autolink; what would end or break one is percent-encoded."""
+    return "<" + re.sub(r"[\x00-\x20<>\x7f]", lambda m: f"%{ord(m[0]):02X}", url) + ">"
 
 
 def _cite(dataset: Dataset, citations: tuple[Citation, ...]) -> str:
@@ -206,7 +218,7 @@ def to_markdown(dataset: Dataset) -> str:
             line += f", {source.published.text}"
         line += f". Reliability {source.grade}."
         if source.url:
-            line += f" <{source.url.replace('>', '%3E').replace(' ', '%20')}>"
+            line += f" {_autolink(source.url)}"
         lines.append(line)
     return "\n".join(lines).rstrip() + "\n"
 
