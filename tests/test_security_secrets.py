@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.cli import main
-from tui.core.config import FeedConfig
+from tui.core.config import FeedConfig, load_config
 from tui.core.feed import FeedCache, FeedClient, FeedStatus, redact_url
+from tui.core.paths import user_cache_dir
 
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 GOOD = {"format": "faultline/1", "actors": [{"id": "kz", "name": "Kazakhstan", "kind": "state"}]}
@@ -68,6 +69,137 @@ def feed_toml(url: str, **extra: str) -> str:
 async def fetch_once(feed: FeedConfig, cache_dir: Path):
     async with FeedClient([feed], FeedCache(cache_dir)) as client:
         return await client.refresh(feed)
+
+
+# -- item 2: a ./config.toml cannot send a secret or move the cache -------------------------
+
+
+def test_cwd_config_cannot_send_a_token(
+    server: FeedServer, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cloned dossier repository's config.toml names GITHUB_TOKEN for its author's server."""
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    server.route("/feed.json", json_reply(GOOD))
+    (isolated / "config.toml").write_text(
+        feed_toml(server.url("/feed.json"), token_env="GITHUB_TOKEN")
+    )
+
+    for command in (["fetch"], ["export", "-f", "json"]):
+        code, out, err = run(*command)
+        assert code == 0, err
+        assert err.splitlines()[0] == (
+            "faultline: warning: ./config.toml: feeds[0].token_env: ignored: a token is sent "
+            "only from a config named with --config or $FAULTLINE_CONFIG, or from "
+            f"{isolated.parent / 'xdg' / 'faultline' / 'config.toml'}"
+        )
+        assert TOKEN not in out + err
+    assert len(server.requests) == 2  # the feed itself still works, without the token
+    assert [r.header("authorization") for r in server.requests] == [None, None]
+
+
+@pytest.mark.parametrize("how", ["--config", "FAULTLINE_CONFIG", "user config dir"])
+def test_a_named_or_user_config_sends_the_token(
+    how: str, server: FeedServer, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEAM_TOKEN", TOKEN)
+    server.route("/feed.json", json_reply(GOOD))
+    text = feed_toml(server.url("/feed.json"), token_env="TEAM_TOKEN")
+    args = ["fetch"]
+    if how == "user config dir":
+        path = isolated.parent / "xdg" / "faultline" / "config.toml"
+        path.parent.mkdir(parents=True)
+    else:
+        path = isolated.parent / "named.toml"
+    path.write_text(text)
+    if how == "--config":
+        args += ["--config", str(path)]
+    elif how == "FAULTLINE_CONFIG":
+        monkeypatch.setenv("FAULTLINE_CONFIG", str(path))
+    code, _, err = run(*args)
+    assert (code, err) == (0, "")
+    assert server.requests[0].header("authorization") == f"Bearer {TOKEN}"
+
+
+def test_cwd_config_cannot_move_the_cache_dir(isolated: Path, tmp_path: Path) -> None:
+    (isolated / "config.toml").write_text('[cache]\ndir = "/var/tmp/faultline-cache"\n')
+    config = load_config()
+    assert config.source == "cwd"
+    assert config.cache_dir == user_cache_dir() == tmp_path / "cache"
+    assert config.warnings == (
+        (
+            "./config.toml: cache.dir: ignored: the cache dir is set only from a config named "
+            "with --config or $FAULTLINE_CONFIG, or from "
+            f"{tmp_path / 'xdg' / 'faultline' / 'config.toml'}"
+        ),
+    )
+    named = load_config(isolated / "config.toml")  # the same file, named: honoured
+    assert (named.source, named.cache_dir, named.warnings) == (
+        "explicit", Path("/var/tmp/faultline-cache"), (),
+    )  # fmt: skip
+
+
+def test_config_carries_how_it_was_found(
+    isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (load_config().source, load_config().describe()) == (
+        "defaults", "built-in defaults (no config file)",
+    )  # fmt: skip
+    user = tmp_path / "xdg" / "faultline" / "config.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text("")
+    assert (load_config().source, load_config().path) == ("user", user)
+    (isolated / "config.toml").write_text("")
+    assert (load_config().source, load_config().name) == ("cwd", "./config.toml")
+    monkeypatch.setenv("FAULTLINE_CONFIG", str(user))
+    assert load_config().source == "env"
+    assert load_config(isolated / "config.toml").source == "explicit"
+    monkeypatch.delenv("FAULTLINE_CONFIG")
+    monkeypatch.chdir(user.parent)  # started in the user config dir: that file is the user's
+    assert (load_config().source, load_config().path) == ("user", user)
+
+
+def test_the_config_in_use_is_always_named(isolated: Path, tmp_path: Path) -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    assert "\nConfiguration: built-in defaults (no config file).\n" in out
+    code, out, _ = run("validate")
+    assert out.splitlines()[0] == "config: built-in defaults (no config file)"
+
+    (isolated / "config.toml").write_text('[ui]\ntheme = "nord"\n')
+    _, out, _ = run("--help")
+    assert (
+        "\nConfiguration: ./config.toml (found in the current directory; token_env and "
+        "cache.dir are not taken from it).\n" in out
+    )
+    _, out, _ = run("validate")
+    assert out.splitlines()[0] == (
+        "config: ./config.toml (found in the current directory; token_env and cache.dir "
+        "are not taken from it)"
+    )
+    other = tmp_path / "other.toml"
+    other.write_text("")
+    _, out, _ = run("validate", "--config", str(other))
+    assert out.splitlines()[0] == f"config: {other} (given with --config)"
+    _, out, _ = run("--config", str(other), "--help")
+    assert f"\nConfiguration: {other} (given with --config).\n" in out
+
+
+async def test_the_dashboard_names_the_config_in_its_status_line(
+    isolated: Path, default_dataset, tmp_path: Path
+) -> None:
+    from tui.ui.app import FaultlineApp
+
+    (isolated / "config.toml").write_text(
+        '[cache]\ndir = "elsewhere"\n[ui]\ntheme = "textual-dark"\n'
+    )
+    app = FaultlineApp(load_config(), dataset=default_dataset)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.query_one("#status").render())
+        assert status.endswith("config: ./config.toml")
+        notices = [n.message for n in app._notifications]
+        assert any(m.startswith("./config.toml: cache.dir: ignored: ") for m in notices)
 
 
 # -- item 3: tokens are checked before use and never printed ----------------------------------
@@ -256,3 +388,4 @@ def test_socks_proxy_without_socks_support_is_named(
         "pip install 'httpx[socks]'); or name an http:// proxy"
     ) in err
     assert "unexpected" not in err and "Pr0xyPassw0rd" not in err
+

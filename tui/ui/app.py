@@ -144,7 +144,7 @@ class FaultlineApp(App[int]):
     # -- start-up -------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return DashboardScreen()
+        return DashboardScreen(config_label=config_label(self.config))
 
     @property
     def dashboard(self) -> DashboardScreen:
@@ -153,6 +153,8 @@ class FaultlineApp(App[int]):
         return screen
 
     def on_mount(self) -> None:
+        for warning in self.config.warnings:  # keys of ./config.toml that were not honoured
+            self.notify(warning, severity="warning", markup=False, timeout=15)
         theme = self.config.ui.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -632,6 +634,19 @@ class FaultlineApp(App[int]):
             "Warnings", "Rejected documents and unresolved references (w)", self.action_problems
         )
         yield SystemCommand("Help", "Every key binding (?)", self.action_help)
+
+
+def config_label(config: Config) -> str:
+    """The config in use, in few words for the status line (``--help`` and ``validate``
+    give the whole path): ``config: ./config.toml``, ``user config``, ``no config file``."""
+    if config.path is None:
+        return "no config file"
+    if config.source == "user":
+        return "user config"
+    name = config.name
+    if len(name) > 30:  # the end of a long path says the most: "…/kz/faultline.toml"
+        name = "…" + name[-29:]
+    return f"config: {name}"
 
 
 def run_dashboard(
