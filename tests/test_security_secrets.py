@@ -389,3 +389,17 @@ def test_socks_proxy_without_socks_support_is_named(
     ) in err
     assert "unexpected" not in err and "Pr0xyPassw0rd" not in err
 
+
+# -- item 13: an unknown theme is an error ------------------------------------------------------
+
+
+def test_unknown_theme_is_rejected_naming_file_key_and_themes(isolated: Path) -> None:
+    (isolated / "config.toml").write_text('[ui]\ntheme = "solarised-dusk"\n')
+    code, out, err = run()
+    assert (code, out) == (2, "")
+    line = err.strip()
+    assert "\n" not in line
+    assert line.startswith(
+        "faultline: ./config.toml: ui.theme: unknown theme 'solarised-dusk' (available: "
+    )
+    assert "textual-dark" in line and "nord" in line

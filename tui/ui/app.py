@@ -31,10 +31,10 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from ..core.changes import Changes, UnseenChanges
-from ..core.config import Config, FeedConfig
+from ..core.config import Config, ConfigError, FeedConfig
 from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
-from ..core.reader import gc_paused
+from ..core.reader import gc_paused, shorten
 from ..core.text import sanitise
 from .collector import QuietCollector
 from .commands import GoToProvider
@@ -652,8 +652,16 @@ def config_label(config: Config) -> str:
 def run_dashboard(
     config: Config, *, data_paths: list[Path], feed_urls: list[str], offline: bool
 ) -> int:
-    """Open the dashboard; returns the process exit code."""
+    """Open the dashboard; returns the process exit code. An unknown ``ui.theme`` is a
+    ``ConfigError`` (the CLI prints it and exits 2), as any other bad config value is."""
     app = FaultlineApp(config, data_paths=data_paths, feed_urls=feed_urls, offline=offline)
+    theme = config.ui.theme
+    if theme not in app.available_themes:
+        where = f"{config.name}: " if config.path is not None else ""
+        raise ConfigError(
+            f"{where}ui.theme: unknown theme {shorten(theme)} "
+            f"(available: {', '.join(sorted(app.available_themes))})"
+        )
     app.run()
     return app.return_code or 0
 
