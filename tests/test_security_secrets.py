@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -182,6 +183,8 @@ def test_the_config_in_use_is_always_named(isolated: Path, tmp_path: Path) -> No
     assert out.splitlines()[0] == f"config: {other} (given with --config)"
     _, out, _ = run("--config", str(other), "--help")
     assert f"\nConfiguration: {other} (given with --config).\n" in out
+    _, out, _ = run("--config", "x\x1b]0;pwned\x07\ny.toml", "--help")  # named, not obeyed
+    assert "\nConfiguration: x]0;pwned\\ny.toml (given with --config).\n" in out
 
 
 async def test_the_dashboard_names_the_config_in_its_status_line(
@@ -300,11 +303,26 @@ def test_redact_url_examples_from_the_review() -> None:
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(password=st.text(st.sampled_from("/?#@:;%S3CRET é"), min_size=1, max_size=8))
-def test_cli_never_prints_a_password_from_a_feed_url(password: str, isolated: Path) -> None:
+@given(
+    password=st.text(st.sampled_from("/?#@:;%S3CRET é"), min_size=1, max_size=8),
+    where=st.sampled_from(["--feed", "config", "HTTPS_PROXY"]),
+)
+def test_cli_never_prints_a_password(password: str, where: str, isolated: Path) -> None:
+    """Whatever a password holds, in a --feed URL, a config URL or a proxy variable."""
     secret = marked(password)
     url = f"http://analyst:{secret}@127.0.0.1:{closed_port()}/x.json"
-    code, out, err = run("fetch", "--feed", url)
+    (isolated / "config.toml").unlink(missing_ok=True)
+    args = ["fetch", "--feed", url]
+    if where == "config":
+        (isolated / "config.toml").write_text(feed_toml(url))
+        args = ["fetch"]
+    elif where == "HTTPS_PROXY":
+        args = ["fetch", "--feed", f"https://127.0.0.1:{closed_port()}/x.json"]
+    with contextlib.ExitStack() as stack:
+        if where == "HTTPS_PROXY":
+            os.environ["HTTPS_PROXY"] = url
+            stack.callback(os.environ.pop, "HTTPS_PROXY")
+        code, out, err = run(*args)
     assert code in (1, 2) and err
     assert MARK not in out + err, err
 

@@ -26,6 +26,7 @@ import tomli
 from .paths import default_dossier, user_cache_dir, user_config_file
 from .problems import FaultlineError
 from .reader import key_path, shorten, type_name
+from .text import sanitise
 
 DEFAULT_INTERVAL = 900.0
 DEFAULT_TIMEOUT = 30.0
@@ -98,11 +99,14 @@ def describe_config(path: Path | None, source: Source) -> str:
 
 
 def config_name(path: Path | None, source: Source) -> str:
+    """The config file for messages, ``--help`` and the status line: one line, no control
+    characters (a path given with ``--config`` is the user's text, shown as it is)."""
     if path is None:
         return "built-in defaults"
     if source == "cwd":
         return "./config.toml"
-    return _home_short(path) if source == "user" else str(path)
+    name = _home_short(path) if source == "user" else str(path)
+    return sanitise(name)[0].replace("\n", "\\n")
 
 
 def _home_short(path: Path) -> str:
