@@ -40,6 +40,7 @@ def test_validate_reports_each_problem_naming_the_file_and_exits_one(
     assert main(["validate", str(bad), str(default_dossier())]) == 1
     out = capsys.readouterr()
     assert out.out.splitlines() == [
+        "config: built-in defaults (no config file)",
         f"{bad}:2: actors[0].id: 'KZ' is not a valid id (lower-case letters, digits, '.', '_' "
         "and '-', starting with a letter or digit, at most 64 characters)",
         f"{bad}:4: actors[0].kind: 'nation' is not one of: state, person, party, organisation, "

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .core.config import Config, ConfigError, load_config
+from .core.config import Config, ConfigError, describe_config, load_config, locate_config
 from .core.export import FORMATS, export
 from .core.merge import Dataset, Layer, load, merge, read_layer
 from .core.problems import FaultlineError
@@ -57,11 +57,16 @@ def _common(parser: argparse.ArgumentParser, *, data: bool = True, feeds: bool =
         )  # fmt: skip
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
+    epilog = "With no command, opens the dashboard."
+    if config_in_use:
+        epilog += f"\nConfiguration: {config_in_use}."
     parser = Parser(
         prog="faultline",
         description="Who disagrees with whom, about what, and since when: a terminal dashboard.",
-        epilog="With no command, opens the dashboard.",
+        epilog=epilog,
+        # As written: a path is never broken at a hyphen across lines.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"faultline {__version__}")
     _common(parser)
@@ -80,6 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = commands.add_parser("fetch", help="refresh every feed once, update the cache, report changes")
     _common(fetch, data=False)
     return parser
+
+
+def config_in_use(argv: Sequence[str]) -> str:
+    """Which config file these arguments would use, and how it is found, for ``--help``
+    (which argparse prints before any configuration is read)."""
+    scan = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    scan.add_argument("--config")
+    try:
+        explicit = scan.parse_known_args(list(argv))[0].config
+    except argparse.ArgumentError:
+        explicit = None
+    return describe_config(*locate_config(explicit))
 
 
 def say(text: str, *, err: bool = False) -> None:
@@ -130,6 +147,7 @@ def feed_layers(
 
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
+    say(f"config: {config.describe()}")
     paths = [Path(p) for p in args.paths] or list(config.data_paths)
     layers = [read_layer(p) for p in paths]
     dataset = merge(layers)
@@ -219,10 +237,13 @@ def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(config_in_use(arguments))
+    args = parser.parse_args(arguments)
     try:
         config = load_config(getattr(args, "config", None))
+        for warning in config.warnings:  # keys of ./config.toml that were not honoured
+            say(f"faultline: warning: {warning}", err=True)
         command = {"validate": cmd_validate, "export": cmd_export, "fetch": cmd_fetch}.get(
             args.command, cmd_dashboard
         )

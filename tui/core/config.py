@@ -4,6 +4,12 @@ Looked up as ``--config PATH``, ``$FAULTLINE_CONFIG``, ``./config.toml``, the us
 config dir, then built-in defaults. A bad file is a ``ConfigError`` naming the file
 and the key, never a traceback. ``config.toml`` at the top of the repository
 documents every key.
+
+A ``./config.toml`` is found, not chosen: it may come with a dossier repository
+someone else wrote. So it cannot make Faultline send a secret (``token_env``) or move
+the cache dir (``cache.dir``); those keys are ignored there with a warning, and taken
+only from a config named with ``--config`` or ``$FAULTLINE_CONFIG``, or from the user
+config dir.
 """
 
 from __future__ import annotations
@@ -13,13 +19,14 @@ import re
 from stat import S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import tomli
 
 from .paths import default_dossier, user_cache_dir, user_config_file
 from .problems import FaultlineError
 from .reader import key_path, shorten, type_name
+from .text import sanitise
 
 DEFAULT_INTERVAL = 900.0
 DEFAULT_TIMEOUT = 30.0
@@ -27,6 +34,18 @@ DEFAULT_MAX_SIZE = 50_000_000
 MIN_INTERVAL = 10.0
 FEED_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}\Z")
 ENV_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+# How the config file was found: --config, $FAULTLINE_CONFIG, ./config.toml, the user
+# config dir, or none at all.
+Source = Literal["explicit", "env", "cwd", "user", "defaults"]
+SOURCE_WORDS: dict[str, str] = {
+    "explicit": "given with --config",
+    "env": "named by $FAULTLINE_CONFIG",
+    "cwd": "found in the current directory; token_env and cache.dir are not taken from it",
+    "user": "the user config",
+    "defaults": "no config file",
+}
 
 
 class ConfigError(FaultlineError):
@@ -56,27 +75,92 @@ class Config:
     feeds: tuple[FeedConfig, ...] = ()
     ui: UIConfig = field(default_factory=UIConfig)
     cache_dir: Path = field(default_factory=user_cache_dir)
+    source: Source = "defaults"
+    # Keys read but not honoured (from ./config.toml), one line each, for the user to see.
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The file, as a person would write it: ``./config.toml``, ``~/.config/…``."""
+        return config_name(self.path, self.source)
+
+    def describe(self) -> str:
+        """Which configuration is in use and how it was found: ``./config.toml (found in
+        the current directory; …)``, ``built-in defaults (no config file)``."""
+        return describe_config(self.path, self.source)
+
+
+def describe_config(path: Path | None, source: Source) -> str:
+    if path is None:
+        source = "defaults"
+    elif source == "defaults":  # a Config built in code with a path: as if given
+        source = "explicit"
+    return f"{config_name(path, source)} ({SOURCE_WORDS[source]})"
+
+
+def config_name(path: Path | None, source: Source) -> str:
+    """The config file for messages, ``--help`` and the status line: one line, no control
+    characters (a path given with ``--config`` is the user's text, shown as it is)."""
+    if path is None:
+        return "built-in defaults"
+    if source == "cwd":
+        return "./config.toml"
+    name = _home_short(path) if source == "user" else str(path)
+    return sanitise(name)[0].replace("\n", "\\n")
+
+
+def _home_short(path: Path) -> str:
+    """``~/.config/faultline/config.toml`` rather than the home directory spelled out."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except (ValueError, RuntimeError):  # outside the home directory, or no home at all
+        return str(path)
+
+
+def locate_config(explicit: str | os.PathLike | None = None) -> tuple[Path | None, Source]:
+    """The config file to use (None for built-in defaults) and how it was found."""
+    if explicit:
+        return Path(explicit), "explicit"
+    env = os.environ.get("FAULTLINE_CONFIG")
+    if env:
+        return Path(env), "env"
+    user = user_config_file()
+    here = Path("config.toml")
+    if here.is_file():
+        # Started from the user config dir itself: that file is the user's, not a stranger's.
+        return (user, "user") if _same_file(here, user) else (here, "cwd")
+    if user.is_file():
+        return user, "user"
+    return None, "defaults"
 
 
 def find_config(explicit: str | os.PathLike | None = None) -> Path | None:
     """The config file to use, or None for built-in defaults."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("FAULTLINE_CONFIG")
-    if env:
-        return Path(env)
-    for candidate in (Path("config.toml"), user_config_file()):
-        if candidate.is_file():
-            return candidate
-    return None
+    return locate_config(explicit)[0]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
 
 
 class _Reader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, name: str | None = None) -> None:
         self.path = path
+        self.name = name or str(path)
+        self.warnings: list[str] = []
 
     def error(self, key: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.path}: {key}: {message}")
+        return ConfigError(f"{self.name}: {key}: {message}")
+
+    def ignored(self, key: str, what: str) -> None:
+        """A key of an implicitly found config that is read but not honoured."""
+        self.warnings.append(
+            f"{self.name}: {key}: ignored: {what} only from a config named with --config or "
+            f"$FAULTLINE_CONFIG, or from {_home_short(user_config_file())}"
+        )
 
     def table(self, raw: Any, key: str, allowed: tuple[str, ...]) -> dict:
         if not isinstance(raw, dict):
@@ -103,29 +187,36 @@ class _Reader:
 
 
 def load_config(explicit: str | os.PathLike | None = None) -> Config:
-    path = find_config(explicit)
+    path, source = locate_config(explicit)
     if path is None:
         return Config()
+    name = config_name(path, source) if source == "cwd" else str(path)
     try:
         if not S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
-            raise ConfigError(f"{path}: is not a regular file")
+            raise ConfigError(f"{name}: is not a regular file")
         data = path.read_bytes()
     except OSError as error:
-        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from None
+        raise ConfigError(f"{name}: cannot be read: {error.strerror or error}") from None
     try:
         raw = tomli.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: is not valid UTF-8 text") from None
+        raise ConfigError(f"{name}: is not valid UTF-8 text") from None
     except tomli.TOMLDecodeError as error:
-        where = f"{path}:{error.lineno}:{error.colno}" if getattr(error, "lineno", None) else str(path)
+        where = f"{name}:{error.lineno}:{error.colno}" if getattr(error, "lineno", None) else name
         raise ConfigError(f"{where}: TOML syntax error: {getattr(error, 'msg', error)}") from None
     except (ValueError, RecursionError):  # a 5,000-digit number; nesting past tomli's limit
-        raise ConfigError(f"{path}: TOML syntax error: a value is too large or too deeply nested") from None
-    return parse_config(raw, path)
+        raise ConfigError(
+            f"{name}: TOML syntax error: a value is too large or too deeply nested"
+        ) from None
+    return parse_config(raw, path, source)
 
 
-def parse_config(raw: dict, path: Path) -> Config:
-    r = _Reader(path)
+def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
+    """Check ``raw`` (the TOML read from ``path``) strictly. From an implicitly found
+    ``./config.toml`` (``source="cwd"``), ``token_env`` and ``cache.dir`` are checked,
+    then ignored with a warning: such a file cannot send a secret or move the cache."""
+    trusted = source != "cwd"
+    r = _Reader(path, config_name(path, source) if source == "cwd" else None)
     r.table(raw, "", ("data", "feeds", "ui", "cache"))
     base = path.resolve().parent
 
@@ -166,6 +257,9 @@ def parse_config(raw: dict, path: Path) -> Config:
         token_env = item.get("token_env")
         if token_env is not None and not ENV_RE.match(r.string(token_env, f"{key}.token_env")):
             raise r.error(f"{key}.token_env", f"{token_env!r} is not an environment variable name")
+        if token_env is not None and not trusted:
+            r.ignored(f"{key}.token_env", "a token is sent")
+            token_env = None
         feeds.append(
             FeedConfig(
                 name=name,
@@ -190,9 +284,16 @@ def parse_config(raw: dict, path: Path) -> Config:
     if "cache" in raw:
         table = r.table(raw["cache"], "cache", ("dir",))
         if "dir" in table:
-            cache_dir = _data_path(r.string(table["dir"], "cache.dir"), base)
+            chosen = _data_path(r.string(table["dir"], "cache.dir"), base)
+            if trusted:
+                cache_dir = chosen
+            else:
+                r.ignored("cache.dir", "the cache dir is set")
 
-    return Config(path=path, data_paths=data_paths, feeds=tuple(feeds), ui=ui, cache_dir=cache_dir)
+    return Config(
+        path=path, data_paths=data_paths, feeds=tuple(feeds), ui=ui, cache_dir=cache_dir,
+        source=source, warnings=tuple(r.warnings),
+    )  # fmt: skip
 
 
 def _data_path(value: str, base: Path) -> Path:

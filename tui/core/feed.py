@@ -21,11 +21,16 @@ import re
 import socket
 import ssl
 import time
+import traceback
+import unicodedata
+import urllib.parse
+import urllib.request
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeGuard
 
 import httpx
 
@@ -71,24 +76,108 @@ _SECRET_PARAM = re.compile(
 
 
 def redact_url(url: str | httpx.URL) -> str:
-    """A URL fit for messages: no userinfo, and query values that look like secrets hidden."""
+    """A URL fit for messages: no user name or password, and hidden values for the query,
+    path (``;token=…``) and fragment (``#access_token=…``) parameters whose names look
+    like secrets, also when the name is percent-encoded (``%74oken``).
+
+    Works on the raw text, before any parsing that could fail and quote a piece of it. A
+    password holding an unescaped ``/``, ``?``, ``#`` or ``@`` ends a URL parser's
+    authority early; so when an ``@`` comes after the authority and the authority holds a
+    ``:`` or ``@``, everything up to the last ``@`` is hidden (``http://***@host/x``), even
+    should that ``@`` belong to the path: showing too little beats showing a password.
+    """
     text = str(url)
-    match = re.match(r"(?i)([a-z][a-z0-9+.-]*://)([^/?#]*)(.*)\Z", text, re.DOTALL)
-    if match is None:
-        return sanitise(text)[0]
-    scheme, authority, rest = match.groups()
-    authority = authority.rsplit("@", 1)[-1]
-    path, sep, query = rest.partition("?")
-    if sep:
-        query, hash_sep, fragment = query.partition("#")
-        pairs = []
-        for pair in query.split("&"):
-            name, eq, value = pair.partition("=")
-            pairs.append(
-                f"{name}=REDACTED" if eq and value and _SECRET_PARAM.search(name) else pair
-            )
-        rest = path + "?" + "&".join(pairs) + hash_sep + fragment
-    return sanitise(scheme + authority + rest)[0]
+    scheme = re.match(r"(?i)\s*[a-z][a-z0-9+.-]*://", text)
+    head = scheme.group() if scheme else ""
+    rest = text[len(head) :]
+    at = rest.rfind("@")
+    if at >= 0:
+        end = _authority_end(rest)
+        if at < end:
+            rest = rest[at + 1 :]
+        elif ":" in rest[:end] or "@" in rest[:end]:
+            rest = "***@" + rest[at + 1 :]
+    end = _authority_end(rest)
+    authority, rest = rest[:end], rest[end:]
+    rest, hash_sep, fragment = rest.partition("#")
+    path, query_sep, query = rest.partition("?")
+    path = "/".join(
+        ";".join([segment[0], *_redact_pairs(segment[1:])])
+        for segment in (part.split(";") for part in path.split("/"))
+    )
+    query = "".join(_redact_pairs(re.split(r"([&;])", query)))
+    fragment = "".join(_redact_pairs(re.split(r"([&;?])", fragment)))
+    return sanitise(head + authority + path + query_sep + query + hash_sep + fragment)[0]
+
+
+def _authority_end(rest: str) -> int:
+    return min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+
+
+def _redact_pairs(pieces: list[str]) -> list[str]:
+    """``name=value`` pieces (and the separators between them, which pass through) with
+    secret-looking values hidden. A piece with no ``=`` right after a hidden value is
+    hidden too: it may be the rest of a value that held an unescaped ``&``."""
+    out: list[str] = []
+    hiding = False
+    for piece in pieces:
+        if piece in ("&", ";", "?", ""):
+            out.append(piece)
+            continue
+        name, eq, value = piece.partition("=")
+        if eq and value and _secret_name(name):
+            out.append(f"{name}=REDACTED")
+            hiding = True
+        elif (not eq and hiding) or (not eq and _secret_name(piece) and "=" in _unquote(piece)):
+            out.append("REDACTED")
+        else:
+            out.append(piece)
+            hiding = False
+    return out
+
+
+def _unquote(text: str) -> str:
+    for _ in range(3):  # %2574oken is %74oken is token, to a server that decodes twice
+        decoded = urllib.parse.unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _secret_name(name: str) -> bool:
+    return _SECRET_PARAM.search(_unquote(name)) is not None
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be fetched, or None. The words quote no part of the URL: httpx's
+    own message would ("Invalid port: 'S3C'", a piece of a password holding a ``/``)."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError) as error:
+        detail = str(error)
+        if detail.startswith("Invalid port"):
+            problem = "its port is not a number from 1 to 65535"
+        elif detail.startswith(("Invalid IPv4", "Invalid IPv6", "Invalid IDNA")):
+            problem = "its host name is not valid"
+        elif "non-printable" in detail:
+            problem = "it holds a control character"
+        elif "too long" in detail:
+            problem = "it is too long"
+        else:
+            problem = "it cannot be read as a URL"
+        if "@" in url.partition("://")[2]:
+            problem += "; in a user name or password, write / ? # @ as %2F %3F %23 %40"
+        return problem
+    port = parsed.port
+    if port is not None and not 0 < port < 65536:
+        # The number may be a piece of a password ("user:99999/x@host"): shown only
+        # when the URL has no user part at all.
+        shown = f"{port} " if "@" not in url else ""
+        return f"its port {shown}is out of range (1 to 65535)"
+    if not parsed.host:
+        return "it names no host"
+    return None
 
 
 def origin_of(url: httpx.URL) -> tuple[str, str, int]:
@@ -117,12 +206,9 @@ def feeds_from(config: Config, urls: Iterable[str] = ()) -> list[FeedConfig]:
     for url in urls:
         if URL_RE.match(url) is None or any(c.isspace() for c in url):
             raise FaultlineError(f"--feed {redact_url(url)}: is not an http or https URL")
-        try:
-            httpx.URL(url)
-        except (httpx.InvalidURL, ValueError) as error:
-            raise FaultlineError(
-                f"--feed {redact_url(url)}: is not a usable URL ({error})"
-            ) from None
+        problem = url_problem(url)
+        if problem is not None:
+            raise FaultlineError(f"--feed {redact_url(url)}: is not a usable URL: {problem}")
         if url in known:
             continue
         base = name = feed_name_from(url)
@@ -596,7 +682,7 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if re.fullmatch(r"[0-9]+", value):  # ASCII digits: "²".isdigit() holds, float("²") fails
         return now + min(float(value), MAX_RETRY_AFTER)
     try:
         moment = email.utils.parsedate_to_datetime(value)
@@ -876,11 +962,21 @@ class FeedClient:
         if self._closed:
             raise FetchError("the feed client was closed")
         if self._http is None:
-            # No transport= here: passing one silently drops the environment's proxies.
-            self._http = httpx.AsyncClient(
-                follow_redirects=False,  # followed by hand: origins, downgrades, loops
-                timeout=httpx.Timeout(30.0, connect=10.0),
-            )
+            problem = proxy_problem()
+            if problem is not None:
+                raise FetchError(f"the proxy cannot be used: {problem}")
+            try:
+                # No transport= here: passing one silently drops the environment's proxies.
+                self._http = httpx.AsyncClient(
+                    follow_redirects=False,  # followed by hand: origins, downgrades, loops
+                    timeout=httpx.Timeout(30.0, connect=10.0),
+                )
+            except (ImportError, httpx.InvalidURL, ValueError, TypeError):
+                # Not quoted: httpx's words may hold a piece of a proxy's password.
+                raise FetchError(
+                    "the proxy settings (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY) "
+                    "cannot be used: check them"
+                ) from None
         return self._http
 
     def _remember(
@@ -914,10 +1010,15 @@ class FeedClient:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # noqa: BLE001  (a bug must not take the dashboard down)
+                # Where, not what: an exception's words may quote a header or a password.
+                frames = traceback.extract_tb(error.__traceback__)
+                where = (
+                    f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+                )
                 return self._failure(
                     state,
                     FetchError(
-                        f"unexpected error ({type(error).__name__}: {error}); please report it"
+                        f"unexpected error ({type(error).__name__}{where}); please report it"
                     ),
                 )
             finally:
@@ -954,8 +1055,6 @@ class FeedClient:
                 ) from None
             except httpx.HTTPError as error:
                 raise FetchError(self._transport_reason(feed, error)) from None
-            except (httpx.InvalidURL, ValueError) as error:
-                raise FetchError(f"the address cannot be used: {error}") from None
             if download.not_modified:
                 if state.layer is None or state.copy is None:
                     raise FetchError(
@@ -1089,19 +1188,16 @@ class FeedClient:
     # -- one download ---------------------------------------------------------------------------
 
     async def _download(self, feed: FeedConfig, copy: CopyInfo | None) -> _Download:
+        problem = url_problem(feed.url)
+        if problem is not None:
+            raise FetchError(f"the address cannot be used: {problem}")
+        token = read_token(feed)
         client = self._client()
-        token = None
-        if feed.token_env:
-            token = os.environ.get(feed.token_env)
-            if not token:
-                raise FetchError(
-                    f"the token variable {feed.token_env} (token_env) is not set, so nothing was fetched"
-                )
         headers = {"Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING, "User-Agent": USER_AGENT}
-        if copy is not None:
-            if copy.etag:
+        if copy is not None:  # validators a server sent that cannot go back as headers are left out
+            if _header_safe(copy.etag):
                 headers["If-None-Match"] = copy.etag
-            if copy.last_modified:
+            if _header_safe(copy.last_modified):
                 headers["If-Modified-Since"] = copy.last_modified
         timeout = httpx.Timeout(feed.timeout, connect=min(feed.timeout * CONNECT_SHARE, 10.0))
         url = httpx.URL(feed.url)
@@ -1134,6 +1230,12 @@ class FeedClient:
         if target.scheme not in ("http", "https"):
             raise FetchError(
                 f"{redact_url(url)} redirects to a non-web address ({redact_url(target)})"
+            )
+        problem = url_problem(str(target))
+        if problem is not None:
+            raise FetchError(
+                f"{redact_url(url)} redirects to an unusable address "
+                f"({redact_url(target)}): {problem}"
             )
         if url.scheme == "https" and target.scheme == "http":
             raise FetchError(
@@ -1253,6 +1355,8 @@ class FeedClient:
             reason = f"the server answered {code}, not a document"
         if retry_at is not None:
             reason += f" and asked to wait until {when(retry_at)}"
+        elif status in (429, 503) and response.headers.get("retry-after", "").strip():
+            reason += "; its Retry-After could not be read, so the usual wait applies"
         return FetchError(reason, retry_at=retry_at, http_status=status)
 
     @staticmethod
@@ -1270,6 +1374,9 @@ class FeedClient:
             return f"the proxy failed: {_clean(error)}"
         if isinstance(error, httpx.UnsupportedProtocol):
             return f"the address cannot be used: {_clean(error)}"
+        if isinstance(error, httpx.LocalProtocolError):
+            # h11 quotes the header it refused ("Illegal header value b'Bearer …'"): never shown.
+            return "the request could not be sent: the HTTP library refused one of its headers"
         cause = _root(error)
         if isinstance(cause, ssl.SSLCertVerificationError):
             detail = _clean(cause.verify_message or cause)
@@ -1296,9 +1403,75 @@ def scrub(feed: FeedConfig, text: str) -> str:
     """Text fit for people: the feed's token (should a server echo it) and control
     characters removed."""
     token = os.environ.get(feed.token_env) if feed.token_env else None
-    if token and len(token) >= 4:
-        text = text.replace(token, "***")
+    for secret in (token, token.strip()) if token else ():
+        if len(secret) >= 4:
+            text = text.replace(secret, "***")
     return sanitise(text)[0]
+
+
+def read_token(feed: FeedConfig) -> str | None:
+    """The feed's bearer token, from its ``token_env`` variable, without surrounding
+    whitespace (a token file saved with Windows line endings ends in CR LF). A token that
+    is unset, empty, or holds a character a header cannot carry is a ``FetchError`` that
+    names the variable and never quotes the value."""
+    if not feed.token_env:
+        return None
+    variable = f"the token variable {feed.token_env} (token_env)"
+    raw = os.environ.get(feed.token_env)
+    if raw is None:
+        raise FetchError(f"{variable} is not set, so nothing was fetched")
+    token = raw.strip()
+    if not token:
+        raise FetchError(f"{variable} is empty, so nothing was fetched")
+    for position, char in enumerate(token, 1):
+        if not " " <= char <= "~":
+            kind = (
+                "a control character"
+                if char.isascii() or unicodedata.category(char) == "Cc"
+                else "a non-ASCII character"
+            )
+            raise FetchError(
+                f"{variable} holds {kind} (character {position} of the token), which a "
+                "request header cannot carry; nothing was fetched: check the variable's value"
+            )
+    return token
+
+
+def _header_safe(value: str | None) -> TypeGuard[str]:
+    """Whether a value (a cached validator) can be sent back as a header as it is."""
+    return value is not None and value != "" and all(" " <= c <= "~" for c in value)
+
+
+def proxy_problem() -> str | None:
+    """What is wrong with the proxy variables (``HTTPS_PROXY`` …) httpx will use, naming
+    the variable and never its password; or None."""
+    proxies = urllib.request.getproxies()
+    if "*" in (host.strip() for host in proxies.get("no", "").split(",")):
+        return None  # NO_PROXY=*: httpx uses no proxy at all
+    for scheme in ("http", "https", "all"):
+        value = proxies.get(scheme)
+        if not value:
+            continue
+        names = (f"{scheme}_proxy", f"{scheme.upper()}_PROXY")
+        name = next(
+            (v for v in names if os.environ.get(v) == value), f"the system's {scheme} proxy setting"
+        )
+        url = value if "://" in value else f"http://{value}"
+        shown = f"{name} ({redact_url(url)})"
+        kind = url.partition("://")[0].strip().lower()
+        if kind in ("socks5", "socks5h"):
+            if find_spec("socksio") is None:
+                return (
+                    f"{shown} names a SOCKS proxy, which this installation cannot use (the "
+                    "socksio package is not installed: pip install 'httpx[socks]'); "
+                    "or name an http:// proxy"
+                )
+        elif kind not in ("http", "https"):
+            return f"{shown} is not an http, https or socks5 proxy URL"
+        problem = url_problem(url)
+        if problem is not None:
+            return f"{shown} is not a usable proxy URL: {problem}"
+    return None
 
 
 async def _already_read(response: httpx.Response) -> Any:
@@ -1369,6 +1542,9 @@ __all__ = [
     "json_line_index",
     "parse_body",
     "parse_retry_after",
+    "proxy_problem",
+    "read_token",
     "redact_url",
+    "url_problem",
     "when",
 ]

@@ -31,10 +31,10 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from ..core.changes import Changes, UnseenChanges
-from ..core.config import Config, FeedConfig
+from ..core.config import Config, ConfigError, FeedConfig
 from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
-from ..core.reader import gc_paused
+from ..core.reader import gc_paused, shorten
 from ..core.text import sanitise
 from .collector import QuietCollector
 from .commands import GoToProvider
@@ -144,7 +144,7 @@ class FaultlineApp(App[int]):
     # -- start-up -------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return DashboardScreen()
+        return DashboardScreen(config_label=config_label(self.config))
 
     @property
     def dashboard(self) -> DashboardScreen:
@@ -153,6 +153,8 @@ class FaultlineApp(App[int]):
         return screen
 
     def on_mount(self) -> None:
+        for warning in self.config.warnings:  # keys of ./config.toml that were not honoured
+            self.notify(warning, severity="warning", markup=False, timeout=15)
         theme = self.config.ui.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -634,11 +636,32 @@ class FaultlineApp(App[int]):
         yield SystemCommand("Help", "Every key binding (?)", self.action_help)
 
 
+def config_label(config: Config) -> str:
+    """The config in use, in few words for the status line (``--help`` and ``validate``
+    give the whole path): ``config: ./config.toml``, ``user config``, ``no config file``."""
+    if config.path is None:
+        return "no config file"
+    if config.source == "user":
+        return "user config"
+    name = config.name
+    if len(name) > 30:  # the end of a long path says the most: "…/kz/faultline.toml"
+        name = "…" + name[-29:]
+    return f"config: {name}"
+
+
 def run_dashboard(
     config: Config, *, data_paths: list[Path], feed_urls: list[str], offline: bool
 ) -> int:
-    """Open the dashboard; returns the process exit code."""
+    """Open the dashboard; returns the process exit code. An unknown ``ui.theme`` is a
+    ``ConfigError`` (the CLI prints it and exits 2), as any other bad config value is."""
     app = FaultlineApp(config, data_paths=data_paths, feed_urls=feed_urls, offline=offline)
+    theme = config.ui.theme
+    if theme not in app.available_themes:
+        where = f"{config.name}: " if config.path is not None else ""
+        raise ConfigError(
+            f"{where}ui.theme: unknown theme {shorten(theme)} "
+            f"(available: {', '.join(sorted(app.available_themes))})"
+        )
     app.run()
     return app.return_code or 0
 

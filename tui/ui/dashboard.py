@@ -136,8 +136,10 @@ class DashboardScreen(Screen[None]):
         Binding("m", "matrix", "Matrix", tooltip="Stance matrix: actors × disagreements"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, config_label: str = "") -> None:
         super().__init__(id="dashboard")
+        # Which config file is in use (``config: ./config.toml``), last on the status line.
+        self.config_label = config_label
         self.dossier: Dossier | None = None
         self.trail: list[Ref] = []
         # The filter in force when each trail entry was pushed: focusing clears the filter
@@ -681,9 +683,9 @@ class DashboardScreen(Screen[None]):
             self.action_back()
 
     def _render_status(self) -> None:
-        """Counts, warnings, unseen changes and feed state. At 80 columns not everything
-        fits, so the line is ordered by what the analyst must not miss: feed trouble and
-        unseen changes first, then warnings, then the counts."""
+        """Counts, warnings, unseen changes, feed state and the config file in use. At 80
+        columns not everything fits, so the line is ordered by what the analyst must not
+        miss: feed trouble and unseen changes first, then warnings, the counts, the config."""
         if self.dossier is None:
             return
         app = self.app
@@ -708,6 +710,8 @@ class DashboardScreen(Screen[None]):
         parts.append(
             (" · ".join(_count(counts[k], k) for k in ("actors", "disagreements", "events", "sources")), "")
         )
+        if self.config_label:
+            parts.append((self.config_label, MUTED))
         spaced: list[tuple[str, str]] = []
         for text, style in parts:
             if spaced:
