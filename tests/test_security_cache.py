@@ -1,0 +1,224 @@
+"""Issue 9, the caches: nothing read from a cache can run code, the cache dirs are private
+(and a dir others can write is refused, with a message, while the data still loads).
+
+Everything here uses real files.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import pickle
+import stat
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from tui.core import parsecache, splitparse
+from tui.core.merge import load
+from tui.core.parsecache import ParsedCache
+
+REPO = Path(__file__).resolve().parent.parent
+DOC = '[[actors]]\nid = "kz"\nname = "Kazakhstan"\nkind = "state"\n'
+
+
+@pytest.fixture(autouse=True)
+def usual_umask():
+    """The common umask: directories would be 0755 unless made private on purpose."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+class Plant:
+    """What an attacker pickles: unpickling it creates ``marker`` (any call would do)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+# -- item 1: the parsed-data cache and the split reader never unpickle ------------------------
+
+
+def plant_parsed_entry(cache: ParsedCache, doc: Path, how: int, payload: bytes) -> Path:
+    """An entry built as an attacker with write access to the cache dir would build it:
+    the right name, schema, path, layer and fingerprint (from ``stat``), valid checksums."""
+    st = doc.stat()
+    fingerprint = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    key = (parsecache.SCHEMA, str(doc), str(doc), fingerprint)
+    header = marshal.dumps((*key, how, len(payload), zlib.crc32(payload)))
+    entry = cache.entry(doc, str(doc))
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_bytes(struct.pack("<II", len(header), zlib.crc32(header)) + header + payload)
+    return entry
+
+
+def test_a_planted_pickle_entry_runs_nothing_and_is_ignored(tmp_path: Path) -> None:
+    cache = ParsedCache(tmp_path / "cache", min_size=0)
+    doc = tmp_path / "a.toml"
+    doc.write_text(DOC)
+    load([doc], cache=cache)  # a real entry exists; the attacker replaces it
+    marker = tmp_path / "pwned"
+    for how in (1, 2, 3):
+        plant_parsed_entry(cache, doc, how, pickle.dumps(Plant(marker), protocol=5))
+        assert load([doc], cache=cache).actors["kz"].name == "Kazakhstan"
+        assert not marker.exists(), f"the planted entry (kind {how}) ran code"
+
+
+def test_the_split_reader_never_unpickles_its_childs_output(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(Plant(marker), protocol=5)
+    child = (
+        "import sys; sys.stdin.buffer.read(); "
+        f"sys.stdout.buffer.write(bytes((2,)) + {payload!r}); sys.stdout.buffer.flush()"
+    )
+    monkeypatch.setattr(splitparse, "SPLIT_MIN_SIZE", 0)
+    monkeypatch.setattr(splitparse, "command", lambda: [sys.executable, "-c", child])
+    events = "".join(
+        f'\n[[events]]\nid = "e{n}"\ntitle = "Round {n}"\ndate = "2013-01-02"\n' for n in range(20)
+    )
+    text = 'format = "faultline/1"\n' + events
+    assert splitparse.read_split(text, "doc.toml", "doc.toml") is None  # read whole instead
+    assert not marker.exists(), "the split reader unpickled its child's output"
+
+
+DATES = """
+x_offset = 1979-05-27T07:32:00.999999-08:00
+x_zulu = 1979-05-27T07:32:00Z
+x_local = 1979-05-27T07:32:00
+x_day = 1979-05-27
+x_time = 07:32:00.5
+x_mixed = [1979-05-27, { at = 00:32:00, n = 1 }, "text", [2.5, true]]
+"""
+
+
+def test_toml_dates_in_extensions_come_back_exactly_without_pickle(tmp_path: Path) -> None:
+    """A process where ``import pickle`` fails reads a document holding every TOML date
+    and time kind, caches it, and reads the same values (types, offsets) back."""
+    doc = tmp_path / "a.toml"
+    doc.write_text(DOC + DATES)
+    script = f"""
+import sys
+sys.modules["pickle"] = None  # any use of pickle fails
+from pathlib import Path
+from tui.core.merge import load
+from tui.core.parsecache import ParsedCache
+doc = Path({str(doc)!r})
+cache = ParsedCache(Path({str(tmp_path / "cache")!r}), min_size=0)
+first = dict(load([doc], cache=cache).actors["kz"].extra)
+cached = cache.get(doc, str(doc), doc.stat())
+assert cached is not None, "not cached"
+again = dict(cached.actors[0].extra)
+def shape(value):
+    if isinstance(value, dict):
+        return {{k: shape(v) for k, v in value.items()}}
+    if isinstance(value, list):
+        return [shape(v) for v in value]
+    return (type(value).__name__, repr(value), str(getattr(value, "tzinfo", None)))
+assert shape(again) == shape(first), (shape(again), shape(first))
+print(len(first))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, timeout=60, cwd=REPO, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "6"
+
+
+def test_the_split_child_sends_marshal_not_pickle() -> None:
+    part = "[[events]]\n" + 'id = "e1"\ntitle = "t"\ndate = "2013"\n' + DATES
+    result = subprocess.run(
+        [*splitparse.command(), "doc.toml", "doc.toml", "10"],
+        input=part.encode(), capture_output=True, timeout=60, cwd=REPO, check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    marshal.loads(result.stdout[1:])  # raises on anything but marshal data
+
+
+def test_no_module_of_faultline_imports_pickle() -> None:
+    offenders = [
+        str(path.relative_to(REPO))
+        for path in (REPO / "tui").rglob("*.py")
+        if "import pickle" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+def test_cache_dirs_are_created_private(tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    cache = ParsedCache(root, min_size=0)
+    doc = tmp_path / "a.toml"
+    doc.write_text(DOC)
+    load([doc], cache=cache)
+    assert mode(root) == 0o700 and mode(root / "parsed") == 0o700
+    (entry,) = (root / "parsed").iterdir()
+    assert mode(entry) == 0o600
+
+
+def tamper(entry: Path) -> None:
+    """Change the data in a parsed-data entry, keeping it valid (checksums redone)."""
+    raw = entry.read_bytes()
+    length, _ = struct.unpack("<II", raw[:8])
+    header = marshal.loads(raw[8 : 8 + length])
+    payload = raw[8 + length :].replace(b"Kazakhstan", b"Kazakhstax")
+    header = marshal.dumps((*header[:-1], zlib.crc32(payload)))
+    entry.write_bytes(struct.pack("<II", len(header), zlib.crc32(header)) + header + payload)
+
+
+def test_a_cache_entry_others_can_write_is_not_read(tmp_path: Path) -> None:
+    doc = tmp_path / "a.toml"
+    doc.write_text(DOC)
+    load([doc], cache=ParsedCache(tmp_path / "cache", min_size=0))
+    entry = ParsedCache(tmp_path / "cache").entry(doc, str(doc))
+    tamper(entry)
+    os.chmod(entry, 0o666)
+    cache = ParsedCache(tmp_path / "cache", min_size=0)
+    assert load([doc], cache=cache).actors["kz"].name == "Kazakhstan"
+    assert cache.warning is not None and str(entry) in cache.warning
+    assert "other users can write to this cache file (mode 0666)" in cache.warning
+
+
+def test_a_world_writable_cache_dir_is_refused_and_the_data_still_loads(tmp_path: Path) -> None:
+    root = tmp_path / "shared"
+    trusting = ParsedCache(root, min_size=0)
+    doc = tmp_path / "a.toml"
+    doc.write_text(DOC)
+    load([doc], cache=trusting)
+    # Another user, who can write the dir, swaps in an entry with other data: a valid one.
+    tamper(trusting.entry(doc, str(doc)))
+    assert trusting.get(doc, str(doc), doc.stat()).actors[0].name == "Kazakhstax"  # valid entry
+    os.chmod(root, 0o777)
+    os.chmod(root / "parsed", 0o777)
+    cache = ParsedCache(root, min_size=0)
+    assert load([doc], cache=cache).actors["kz"].name == "Kazakhstan"
+    assert cache.warning is not None
+    assert str(root) in cache.warning and "other users can write" in cache.warning
+    assert "\n" not in cache.warning
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a dir to another user needs root")
+def test_a_cache_dir_of_another_user_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "theirs"
+    root.mkdir(mode=0o700)
+    os.chown(root, 65534, 65534)
+    cache = ParsedCache(root, min_size=0)
+    doc = tmp_path / "a.toml"
+    doc.write_text(DOC)
+    assert load([doc], cache=cache).actors["kz"].name == "Kazakhstan"
+    assert not (root / "parsed").exists()
+    assert cache.warning is not None and "belongs to another user" in cache.warning
