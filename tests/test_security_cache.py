@@ -1,11 +1,13 @@
 """Issue 9, the caches: nothing read from a cache can run code, the cache dirs are private
-(and a dir others can write is refused, with a message, while the data still loads).
+(and a dir others can write is refused, with a message, while the data still loads),
+and feed state that would overflow the backoff is survived.
 
-Everything here uses real files.
+Everything here uses real files and, for feeds, the real loopback server.
 """
 
 from __future__ import annotations
 
+import json
 import marshal
 import os
 import pickle
@@ -17,13 +19,24 @@ import zlib
 from pathlib import Path
 
 import pytest
+from feedserver import FeedServer, Reply
 
 from tui.core import parsecache, splitparse
+from tui.core.config import FeedConfig
+from tui.core.feed import BACKOFF_CAP, FeedCache, FeedClient
 from tui.core.merge import load
 from tui.core.parsecache import ParsedCache
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = '[[actors]]\nid = "kz"\nname = "Kazakhstan"\nkind = "state"\n'
+OLD_AT = 1_700_000_000.0
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +59,30 @@ class Plant:
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
+
+
+# -- feeds: a cache, a server, the command ----------------------------------------------------
+
+
+def faultline(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items()
+        if "proxy" not in k.lower() and k not in ("FAULTLINE_CONFIG", "SSL_CERT_FILE", "SSL_CERT_DIR")
+    }  # fmt: skip
+    env["FAULTLINE_CACHE_DIR"] = str(workdir / "cache")
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=False,
+    )  # fmt: skip
+
+
+def write_config(workdir: Path, url: str) -> Path:
+    (workdir / "local.toml").write_text(DOC)
+    path = workdir / "config.toml"
+    path.write_text(
+        f'[data]\npaths = ["local.toml"]\n\n[[feeds]]\nname = "team"\nurl = "{url}"\ntimeout = 5\n'
+    )
+    return path
 
 
 # -- item 1: the parsed-data cache and the split reader never unpickle ------------------------
@@ -222,3 +259,37 @@ def test_a_cache_dir_of_another_user_is_refused(tmp_path: Path) -> None:
     assert load([doc], cache=cache).actors["kz"].name == "Kazakhstan"
     assert not (root / "parsed").exists()
     assert cache.warning is not None and "belongs to another user" in cache.warning
+
+
+# -- item 5: backoff after very many failures -------------------------------------------------
+
+
+async def test_5000_failures_in_the_state_file_back_off_to_the_cap(tmp_path: Path) -> None:
+    """17 hours of a per-minute cron during an outage, then more: each fetch still ends
+    with the server's reason, waits the capped time, and counts the failure."""
+    with FeedServer() as server:
+        server.route("/feed.json", Reply(503, body=b"down"))
+        feed = FeedConfig(name="team", url=server.url("/feed.json"), timeout=5, interval=60.0)
+        cache = FeedCache(tmp_path / "cache")
+        cache.write_state(feed, failures=5000, retry_at=None, last_attempt_at=OLD_AT)
+        config = write_config(tmp_path, feed.url)
+        result = faultline(tmp_path, "fetch", "--config", str(config))
+        assert result.returncode == 1
+        assert "the server failed (503 Service Unavailable)" in result.stdout + result.stderr
+        assert "unexpected" not in result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        assert json.loads(cache.state_path(feed).read_text())["failures"] == 5001
+        now = 1_800_000_000.0
+        async with FeedClient([feed], cache, clock=lambda: now) as client:
+            client.load_cached()
+            outcome = await client.refresh(feed)
+        assert outcome.reason.startswith("the server failed (503")
+        assert outcome.next_attempt_at == now + BACKOFF_CAP
+        assert json.loads(cache.state_path(feed).read_text())["failures"] == 5002
+
+
+def test_backoff_doubles_then_stops_at_the_cap() -> None:
+    feed = FeedConfig(name="team", url="http://127.0.0.1:9/", interval=60.0)
+    client = FeedClient([feed], FeedCache("/nonexistent"))
+    waits = [client.backoff(feed, n) for n in (1, 2, 3, 1024, 1025, 10**9)]
+    assert waits == [60.0, 120.0, 240.0, BACKOFF_CAP, BACKOFF_CAP, BACKOFF_CAP]

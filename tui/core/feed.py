@@ -834,7 +834,10 @@ class FeedClient:
         """The wait after ``failures`` failures in a row: the interval, doubling, capped."""
         if failures <= 1:
             return feed.interval
-        return min(feed.interval * 2 ** (failures - 1), max(feed.interval, BACKOFF_CAP))
+        # Capped before computing: 2 ** 1024 is beyond a float, and 64 doublings of the
+        # shortest interval are already far beyond any cap.
+        doublings = min(failures - 1, 64)
+        return min(feed.interval * 2.0**doublings, max(feed.interval, BACKOFF_CAP))
 
     # -- refreshing ---------------------------------------------------------------------------
 
