@@ -1,12 +1,13 @@
 """Issue 9, the caches: nothing read from a cache can run code, the cache dirs are private
 (and a dir others can write is refused, with a message, while the data still loads),
-and feed state that would overflow the backoff is survived.
+and damaged feed state or a damaged cache index never crashes and never loses a good copy.
 
 Everything here uses real files and, for feeds, the real loopback server.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import marshal
 import os
@@ -19,17 +20,22 @@ import zlib
 from pathlib import Path
 
 import pytest
-from feedserver import FeedServer, Reply
+from feedserver import FeedServer, Reply, json_reply
 
+from tests.test_ui_feeds import until
 from tui.core import parsecache, splitparse
 from tui.core.config import FeedConfig
-from tui.core.feed import BACKOFF_CAP, FeedCache, FeedClient
+from tui.core.feed import BACKOFF_CAP, CopyInfo, FeedCache, FeedClient, FeedStatus, fetch_all
 from tui.core.merge import load
+from tui.core.model import Kind
 from tui.core.parsecache import ParsedCache
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = '[[actors]]\nid = "kz"\nname = "Kazakhstan"\nkind = "state"\n'
-OLD_AT = 1_700_000_000.0
+OLD = {"format": "faultline/1", "actors": [{"id": "kz", "name": "Kazakhstan", "kind": "state"}]}
+NEW = {"format": "faultline/1", "actors": [{"id": "ru", "name": "Russia", "kind": "state"}]}
+NEWER = {"format": "faultline/1", "actors": [{"id": "cn", "name": "China", "kind": "state"}]}
+OLD_AT, NEW_AT = 1_700_000_000.0, 1_700_000_100.0
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +68,32 @@ def mode(path: Path) -> int:
 
 
 # -- feeds: a cache, a server, the command ----------------------------------------------------
+
+FEED = FeedConfig(name="team", url="http://127.0.0.1:9/feed.json")
+
+
+def body_of(document: dict) -> bytes:
+    return json.dumps(document).encode()
+
+
+def info_for(body: bytes, at: float, etag: str | None = None) -> CopyInfo:
+    return CopyInfo(hashlib.sha256(body).hexdigest(), len(body), "json", at, etag, None, None)
+
+
+def two_copies(root: Path, feed: FeedConfig = FEED) -> FeedCache:
+    """A cache holding OLD then NEW, written by the real code."""
+    cache = FeedCache(root)
+    cache.store(feed, body_of(OLD), info_for(body_of(OLD), OLD_AT, '"old"'), checked_at=OLD_AT)
+    cache.store(feed, body_of(NEW), info_for(body_of(NEW), NEW_AT, '"new"'), checked_at=NEW_AT)
+    return cache
+
+
+def offline_open(cache: FeedCache, feed: FeedConfig = FEED):
+    """What ``--offline`` shows for the feed: (outcome, actor ids)."""
+    (outcome,) = fetch_all([feed], cache, offline=True)
+    layer = outcome.layer
+    ids = [e.id for d in layer.documents for e in d.entities(Kind.ACTOR)] if layer else []
+    return outcome, ids
 
 
 def faultline(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -205,6 +237,11 @@ def test_cache_dirs_are_created_private(tmp_path: Path) -> None:
     assert mode(root) == 0o700 and mode(root / "parsed") == 0o700
     (entry,) = (root / "parsed").iterdir()
     assert mode(entry) == 0o600
+    feeds_root = tmp_path / "other"
+    body = body_of(OLD)
+    FeedCache(feeds_root).store(FEED, body, info_for(body, OLD_AT), checked_at=OLD_AT)
+    assert mode(feeds_root) == 0o700 and mode(feeds_root / "feeds") == 0o700
+    assert {mode(p) for p in (feeds_root / "feeds").iterdir()} == {0o600}
 
 
 def tamper(entry: Path) -> None:
@@ -259,6 +296,75 @@ def test_a_cache_dir_of_another_user_is_refused(tmp_path: Path) -> None:
     assert load([doc], cache=cache).actors["kz"].name == "Kazakhstan"
     assert not (root / "parsed").exists()
     assert cache.warning is not None and "belongs to another user" in cache.warning
+    feeds = FeedCache(root)
+    assert feeds.read(FEED) is None
+    with pytest.raises(OSError):
+        feeds.store(FEED, body_of(OLD), info_for(body_of(OLD), OLD_AT), checked_at=OLD_AT)
+    assert not (root / "feeds").exists()
+    assert feeds.warning is not None and "belongs to another user" in feeds.warning
+
+
+# -- item 1: the feed cache dir ---------------------------------------------------------------
+
+
+def test_a_world_writable_feed_cache_is_refused_said_once_and_feeds_still_fetch(
+    tmp_path: Path,
+) -> None:
+    with FeedServer() as server:
+        server.route("/feed.json", json_reply(NEW, etag='"new"'))
+        feed = FeedConfig(name="team", url=server.url("/feed.json"), timeout=5)
+        # A copy planted in the shared dir, with a valid index and checksum: not used.
+        two_copies(tmp_path / "cache", feed)
+        os.chmod(tmp_path / "cache", 0o777)
+        config = write_config(tmp_path, feed.url)
+        result = faultline(tmp_path, "export", "--config", str(config), "--offline", "-f", "md")
+        assert "Traceback" not in result.stderr
+        assert result.stderr.count("other users can write") == 1, result.stderr
+        assert "Russia" not in result.stdout
+        assert "offline, and no copy is cached" in result.stderr
+        result = faultline(tmp_path, "fetch", "--config", str(config))
+        assert "Traceback" not in result.stderr
+        assert result.stderr.count("other users can write") == 1, result.stderr
+        assert "fetched: 1 actor" in result.stdout + result.stderr
+        assert result.returncode == 1  # fetched, but nothing could be saved
+
+
+def test_a_feed_cache_file_others_can_write_refuses_the_cache(tmp_path: Path) -> None:
+    cache = two_copies(tmp_path / "cache")
+    os.chmod(cache.meta_path(FEED), 0o666)
+    fresh = FeedCache(tmp_path / "cache")
+    outcome, ids = offline_open(fresh)
+    assert ids == [] and outcome.status is FeedStatus.FAILED
+    assert fresh.warning is not None and str(cache.meta_path(FEED)) in fresh.warning
+    assert "other users can write to this cache file (mode 0666); delete it" in fresh.warning
+
+
+async def test_the_dashboard_says_once_that_a_cache_dir_is_not_used(tmp_path: Path) -> None:
+    from tui.core.config import Config
+    from tui.ui.app import FaultlineApp
+
+    with FeedServer() as server:
+        server.route("/feed.json", json_reply(NEW, etag='"new"'))
+        feed = FeedConfig(name="team", url=server.url("/feed.json"), timeout=5)
+        local = tmp_path / "local.toml"
+        local.write_text(DOC)
+        root = tmp_path / "cache"
+        root.mkdir()
+        os.chmod(root, 0o777)
+        app = FaultlineApp(Config(cache_dir=root, data_paths=(local,), feeds=(feed,)))
+        async with app.run_test(size=(120, 36), notifications=True) as pilot:
+            client = app.feed_client
+            await until(pilot, lambda: client.state(feed).status is FeedStatus.FRESH, "a fetch")
+            await pilot.press("r")  # a second fetch, also not saved: still one warning
+            await until(pilot, lambda: len(server.requests) == 2, "the second fetch")
+            await until(pilot, lambda: not client.state(feed).fetching, "its end")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            texts = [str(toast.render()) for toast in app.screen.query("Toast")]
+            warnings = [t for t in texts if "other users can write" in t]
+            assert len(warnings) == 1, texts
+            assert str(root) in warnings[0]
+            assert app.dossier is not None and {"kz", "ru"} <= set(app.dossier.dataset.actors)
 
 
 # -- item 5: backoff after very many failures -------------------------------------------------
@@ -293,3 +399,157 @@ def test_backoff_doubles_then_stops_at_the_cap() -> None:
     client = FeedClient([feed], FeedCache("/nonexistent"))
     waits = [client.backoff(feed, n) for n in (1, 2, 3, 1024, 1025, 10**9)]
     assert waits == [60.0, 120.0, 240.0, BACKOFF_CAP, BACKOFF_CAP, BACKOFF_CAP]
+
+
+# -- item 6: damaged state and index ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        '{"retry_at": 1e300}',
+        '{"retry_at": Infinity}',
+        '{"retry_at": -Infinity}',
+        '{"retry_at": NaN}',
+        '{"retry_at": "soon"}',
+        '{"retry_at": true}',
+        '{"retry_at": 4102444800.0}',  # 2100: far beyond the day a server may ask for
+        '{"failures": -3, "last_attempt_at": 1e20}',
+        '{"failures": 1.5}',
+        '{"failures": "many"}',
+        '{"failures": 1e300}',
+        '{"failures": 100000000000000000000000000000000000000}',
+        "[1, 2]",
+        '"state"',
+        "{trunc",
+    ],
+)
+def test_a_damaged_state_file_is_treated_as_absent(tmp_path: Path, state: str) -> None:
+    with FeedServer() as server:
+        server.route("/feed.json", json_reply(NEW, etag='"new"'))
+        feed = FeedConfig(name="team", url=server.url("/feed.json"), timeout=5)
+        cache = two_copies(tmp_path / "cache", feed)
+        cache.state_path(feed).write_text(state)
+        outcome, ids = offline_open(cache, feed)
+        assert outcome.status is FeedStatus.CACHED and ids == ["ru"]
+        (outcome,) = fetch_all([feed], cache)
+        assert outcome.status is FeedStatus.UNCHANGED, outcome.reason
+        assert "unexpected" not in outcome.reason
+        assert len(server.requests) == 1  # fetched: no invented Retry-After held it back
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("fetched_at", 1e20),
+        ("fetched_at", -1e20),
+        ("fetched_at", float("inf")),
+        ("fetched_at", "yesterday"),
+        ("size", -1),
+        ("size", True),
+        ("etag", 7),
+        ("format", "yaml"),
+        ("checked_at", 1e300),
+        ("checked_at", "never"),
+    ],
+)
+def test_wild_values_in_the_index_are_damage_not_a_crash(
+    tmp_path: Path, field: str, value: object
+) -> None:
+    cache = two_copies(tmp_path / "cache")
+    meta = json.loads(cache.meta_path(FEED).read_text())
+    meta.pop("checksum", None)  # as an older version wrote it, or someone edited it
+    if field == "checked_at":
+        meta["checked_at"] = value
+    else:
+        meta["current"][field] = value
+    cache.meta_path(FEED).write_text(json.dumps(meta))
+    outcome, ids = offline_open(cache)
+    assert outcome.status is FeedStatus.CACHED and ids == ["ru"], outcome.reason
+    assert "unexpected" not in outcome.reason
+
+
+def flip_sha_digit(raw: bytes, sha: str) -> bytes:
+    digit = "0" if sha[10] != "0" else "1"
+    return raw.replace(sha.encode(), (sha[:10] + digit + sha[11:]).encode(), 1)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw, sha: raw[: len(raw) // 2], id="truncated"),
+        pytest.param(lambda raw, sha: b"", id="emptied"),
+        pytest.param(lambda raw, sha: bytes([raw[0] ^ 1]) + raw[1:], id="first byte flipped"),
+        pytest.param(flip_sha_digit, id="a digit of the current checksum flipped"),
+        pytest.param(
+            lambda raw, sha: raw.replace(b'\\"new\\"', b'\\"nex\\"'), id="the etag flipped"
+        ),
+        pytest.param(None, id="deleted"),
+    ],
+)
+def test_a_damaged_index_never_loses_the_good_copies(tmp_path: Path, damage) -> None:
+    cache = two_copies(tmp_path / "cache")
+    new_sha = info_for(body_of(NEW), NEW_AT).sha256
+    if damage is None:
+        cache.meta_path(FEED).unlink()
+    else:
+        raw = cache.meta_path(FEED).read_bytes()
+        cache.meta_path(FEED).write_bytes(damage(raw, new_sha))
+    outcome, ids = offline_open(cache)
+    assert outcome.status is FeedStatus.CACHED and ids == ["ru"], outcome.reason
+    assert "index" in outcome.reason  # says the copy was recovered
+    copy = cache.read(FEED)
+    assert copy is not None and copy.info.etag is None  # no validator from a damaged index
+    assert copy.info.fetched_at == NEW_AT
+    # The next copy keeps the recovered one as its previous copy.
+    newer = body_of(NEWER)
+    cache.store(FEED, newer, info_for(newer, NEW_AT + 100), checked_at=NEW_AT + 100)
+    meta = json.loads(cache.meta_path(FEED).read_text())
+    assert meta["previous"]["sha256"] == new_sha
+    cache.body_path(FEED, info_for(body_of(NEWER), 0).sha256).write_bytes(b"{}")
+    assert offline_open(cache)[1] == ["ru"]
+
+
+# -- item 15: true messages when the cache cannot be written ----------------------------------
+
+
+async def test_a_failed_save_promises_an_older_copy_only_when_there_is_one(tmp_path: Path) -> None:
+    with FeedServer() as server:
+        server.route("/feed.json", json_reply(NEW, etag='"new"'))
+        feed = FeedConfig(name="team", url=server.url("/feed.json"), timeout=5)
+        blocked = tmp_path / "cache"
+        blocked.write_text("a file where the cache dir should be")
+        async with FeedClient([feed], FeedCache(blocked)) as client:
+            client.load_cached()
+            outcome = await client.refresh(feed)
+        text = outcome.describe()
+        assert outcome.status is FeedStatus.FRESH and outcome.failed
+        assert "older" not in text
+        assert "is not a directory" in text or "not a directory" in (client.cache.warning or "")
+        assert "the next start has no copy of this feed" in text
+
+        # A copy on disk, but in a dir that is refused from now on: the next start will not
+        # read it either.
+        cache = two_copies(tmp_path / "good", feed)
+        server.route("/feed.json", json_reply(NEWER, etag='"newer"'))
+        async with FeedClient([feed], cache) as client:
+            client.load_cached()
+            os.chmod(cache.directory, 0o777)
+            outcome = await client.refresh(feed)
+        text = outcome.describe()
+        assert outcome.failed and "could not be saved" in text
+        assert "the next start uses" not in text
+        assert "the next start has no copy of this feed" in text
+
+
+def test_a_dangling_symlink_cache_dir_gets_a_true_message(tmp_path: Path) -> None:
+    with FeedServer() as server:
+        server.route("/feed.json", json_reply(NEW, etag='"new"'))
+        config = write_config(tmp_path, server.url("/feed.json"))
+        (tmp_path / "cache").symlink_to(tmp_path / "gone")
+        result = faultline(tmp_path, "fetch", "--config", str(config))
+    output = result.stdout + result.stderr
+    assert "File exists" not in output
+    assert "Traceback" not in output
+    assert output.count(f"symbolic link to {tmp_path / 'gone'}, which does not exist") == 1, output
+    assert "fetched: 1 actor" in output
