@@ -50,6 +50,8 @@ def quoted(text: str) -> str:
     for ch in text:
         if ch in '"\\':
             out.append("\\" + ch)
+        elif ch == "'":  # escaped, as three in a row would (rightly) stop the cut
+            out.append("\\u0027")
         elif ord(ch) < 0x20 or ord(ch) == 0x7F:
             out.append(f"\\u{ord(ch):04x}")
         else:

@@ -127,6 +127,8 @@ def feed_layers(
         return [], True, []
     cache = FeedCache(config.cache_dir)
     outcomes = fetch_all(feeds, cache, offline=getattr(args, "offline", False))
+    if cache.warning:  # once, not once per feed
+        say(f"warning: {cache.warning}", err=True)
     layers: list[Layer] = []
     missing: list[str] = []
     ok = True

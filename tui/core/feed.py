@@ -40,6 +40,7 @@ from .changes import Changes, compare
 from .config import Config, FeedConfig
 from .merge import Layer, check_layer
 from .model import Kind
+from .paths import NotPrivate, private_dir, read_private
 from .problems import DocumentError, FaultlineError, Problem
 from .reader import URL_RE, guess_format, key_path, read_bytes
 from .text import sanitise
@@ -51,6 +52,8 @@ CONNECT_SHARE = 0.5  # connecting may use at most this share of the deadline (an
 RAW_SLACK = 1 << 20  # compressed bytes allowed beyond max_size before giving up
 INFLATE_STEP = 1 << 20  # at most this much output per zlib call: memory stays near max_size
 CACHE_GRACE = 600.0  # unreferenced cache files younger than this may be another process's
+LATEST = 32_503_680_000.0  # 3000-01-01: a later time in a cache or state file is damage
+MAX_FAILURES = 1_000_000_000  # consecutive failures counted (the backoff is capped long before)
 USER_AGENT = f"faultline/{__version__} (feed reader)"
 ACCEPT = "application/json, application/toml;q=0.9, text/toml;q=0.9, */*;q=0.1"
 # Only what is decoded below; br and zstd are not advertised because they are not read.
@@ -265,26 +268,35 @@ class CopyInfo:
 
     @classmethod
     def from_record(cls, raw: object) -> CopyInfo | None:
+        """The copy an index names, or None when any field is not what ``record`` writes.
+        A validator that could not be sent back as a header is dropped (a full fetch)."""
         if not isinstance(raw, dict):
             return None
-        sha, size, fmt, at = (
-            raw.get("sha256"),
-            raw.get("size"),
-            raw.get("format"),
-            raw.get("fetched_at"),
-        )
-        if not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
+        sha, size, fmt = raw.get("sha256"), raw.get("size"), raw.get("format")
+        at = _moment(raw.get("fetched_at"))
+        if not (isinstance(sha, str) and _SHA256.fullmatch(sha)):
             return None
-        if (
-            not isinstance(size, int)
-            or fmt not in ("json", "toml")
-            or not isinstance(at, (int, float))
-        ):
+        if type(size) is not int or size < 0 or fmt not in ("json", "toml") or at is None:
             return None
         texts = {k: raw.get(k) for k in ("etag", "last_modified", "content_type")}
         if any(v is not None and not isinstance(v, str) for v in texts.values()):
             return None
-        return cls(sha, size, fmt, float(at), **texts)
+        for key in ("etag", "last_modified"):
+            if texts[key] is not None and not _VALIDATOR.fullmatch(texts[key]):
+                texts[key] = None
+        return cls(sha, size, fmt, at, **texts)
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_VALIDATOR = re.compile(r"[\x20-\x7e]{1,8192}")  # what goes back in a header as it came
+
+
+def _moment(value: object) -> float | None:
+    """A time read from a cache or state file, or None when it is not one: a number (not
+    a bool), finite, from 1970 to the year 3000."""
+    if type(value) not in (int, float) or not 0 <= value <= LATEST:  # NaN fails too
+        return None
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -297,19 +309,40 @@ class CachedCopy:
     note: str | None = None  # set when the newest copy was damaged and an older one is used
 
 
+_DAMAGED = "the newest cached copy was damaged; using an older one"
+_REBUILT = "the cache index was missing or damaged; the copy was found by its checksum"
+
+
+@dataclass(frozen=True)
+class _Index:
+    """What a feed's metadata file says: the current and previous copies."""
+
+    current: CopyInfo
+    previous: CopyInfo | None
+    checked_at: float  # when a server last confirmed the current copy
+    note: str | None = None  # set when rebuilt from the bodies on disk
+
+
 class FeedCache:
     """The last good copy of each feed, under ``<cache dir>/feeds``.
 
     Bodies are stored by checksum (``<url hash>.<body sha256>.body``) and named by a
-    metadata file (``<url hash>.json``) that records the current and the previous body
-    with their validators. The body is written first, the metadata second, each
-    atomically: a kill at any moment leaves a metadata file that names bodies which
-    exist, so a new body is never paired with old validators. Every body is checked
-    against its sha256 when read; a damaged one falls back to the previous copy.
+    metadata file, the index (``<url hash>.json``), that records the current and the
+    previous body with their validators, and a checksum of its own. The body is written
+    first, the index second, each atomically: a kill at any moment leaves an index that
+    names bodies which exist, so a new body is never paired with old validators. Every
+    body is checked against its sha256 when read; a damaged one falls back to the
+    previous copy. An index that is missing, damaged or holds any value out of place is
+    made again from the bodies (each body's time is set to when it was downloaded), so a
+    good body is never lost, only its validators (the next fetch downloads in full).
+
+    The directories are the user's own and private (mode 0700): one that is not, or a
+    file in it that is not, makes the cache unused, and ``warning`` says why.
     """
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory) / "feeds"
+        self.warning: str | None = None  # why the cache is not used, for people
 
     @staticmethod
     def key(feed: FeedConfig) -> str:
@@ -324,36 +357,121 @@ class FeedCache:
     def body_path(self, feed: FeedConfig, sha256: str) -> Path:
         return self.directory / f"{self.key(feed)}.{sha256}.body"
 
-    def _meta(self, feed: FeedConfig) -> dict[str, Any] | None:
+    # -- is this cache the user's own --------------------------------------------------------
+
+    def _usable(self, *, create: bool) -> bool:
+        """Whether copies may be read here (with ``create``: written, creating the dirs).
+        Once refused, the cache stays unused for this process."""
+        if self.warning is not None:
+            return False
         try:
-            raw = json.loads(self.meta_path(feed).read_bytes())
-        except (OSError, ValueError):
+            return private_dir(self.directory.parent, create=create) and private_dir(
+                self.directory, create=create
+            )
+        except NotPrivate as error:
+            self._refuse(error)
+            return False
+
+    def _writable(self) -> None:
+        if not self._usable(create=True):
+            raise NotPrivate(self.warning or "the cache directory cannot be used")
+
+    def _refuse(self, error: NotPrivate) -> None:
+        self.warning = self.warning or f"cache not used: {error}"
+
+    def _read(self, path: Path) -> bytes | None:
+        """A private file's bytes; None when missing or unreadable (or not private: then
+        the whole cache is refused)."""
+        if self.warning is not None:
             return None
-        return raw if isinstance(raw, dict) and raw.get("version") == 1 else None
+        try:
+            return read_private(path)
+        except NotPrivate as error:
+            self._refuse(error)
+        except OSError:
+            pass
+        return None
+
+    # -- the index and the bodies ------------------------------------------------------------
+
+    def _body(self, feed: FeedConfig, sha256: str) -> bytes | None:
+        body = self._read(self.body_path(feed, sha256))
+        return body if body is not None and hashlib.sha256(body).hexdigest() == sha256 else None
+
+    def _index(self, feed: FeedConfig) -> _Index | None:
+        """The index, or the one made again from the bodies on disk; None: no copy."""
+        if not self._usable(create=False):
+            return None
+        return self._read_index(feed) or self._rebuild(feed)
+
+    def _read_index(self, feed: FeedConfig) -> _Index | None:
+        """The index as written; None when it is missing or anything in it is wrong."""
+        data = self._read(self.meta_path(feed))
+        if data is None:
+            return None
+        try:
+            raw = json.loads(data)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(raw, dict) or raw.get("version") != 1:
+            return None
+        checksum = raw.pop("checksum", None)  # indexes written by earlier versions have none
+        if checksum is not None and checksum != _index_checksum(raw):
+            return None
+        current = CopyInfo.from_record(raw.get("current"))
+        previous = raw.get("previous")
+        previous_info = None if previous is None else CopyInfo.from_record(previous)
+        checked_at = _moment(raw.get("checked_at"))
+        if current is None or checked_at is None:
+            return None
+        if previous is not None and previous_info is None:
+            return None
+        return _Index(current, previous_info, checked_at)
+
+    def _rebuild(self, feed: FeedConfig) -> _Index | None:
+        """The index made again from the feed's bodies: each checked against the sha256 in
+        its name, the newest two (by the time stored with each) current and previous."""
+        key = self.key(feed)
+        found: list[tuple[float, str, CopyInfo]] = []
+        try:
+            entries = list(os.scandir(self.directory))
+        except OSError:
+            return None
+        for entry in entries:
+            parts = entry.name.split(".")
+            if len(parts) != 3 or parts[0] != key or parts[2] != "body":
+                continue
+            sha = parts[1]
+            if not _SHA256.fullmatch(sha) or (body := self._body(feed, sha)) is None:
+                continue
+            try:
+                at = _moment(entry.stat().st_mtime)
+            except OSError:
+                continue
+            if at is not None:
+                fmt = "json" if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{" else "toml"
+                found.append((at, sha, CopyInfo(sha, len(body), fmt, at)))
+        if not found:
+            return None
+        found.sort(reverse=True)
+        current = found[0][2]
+        previous = found[1][2] if len(found) > 1 else None
+        return _Index(current, previous, current.fetched_at, note=_REBUILT)
 
     def read(self, feed: FeedConfig) -> CachedCopy | None:
         """The newest cached body whose checksum holds, or None."""
-        meta = self._meta(feed)
-        if meta is None:
+        index = self._index(feed)
+        if index is None:
             return None
-        checked = meta.get("checked_at")
-        note = None
-        for slot in ("current", "previous"):
-            info = CopyInfo.from_record(meta.get(slot))
+        note = index.note
+        for info in (index.current, index.previous):
             if info is None:
                 continue
-            try:
-                body = self.body_path(feed, info.sha256).read_bytes()
-            except OSError:
-                body = None
-            if body is not None and hashlib.sha256(body).hexdigest() == info.sha256:
-                at = (
-                    float(checked)
-                    if slot == "current" and isinstance(checked, (int, float))
-                    else info.fetched_at
-                )
+            body = self._body(feed, info.sha256)
+            if body is not None:
+                at = index.checked_at if info is index.current else info.fetched_at
                 return CachedCopy(info, body, max(at, info.fetched_at), note)
-            note = "the newest cached copy was damaged; using an older one"
+            note = _DAMAGED
         return None
 
     def layer(self, feed: FeedConfig) -> Layer | None:
@@ -365,14 +483,17 @@ class FeedCache:
         return parse_body(feed, copy.body, copy.info.format)
 
     def store(self, feed: FeedConfig, body: bytes, info: CopyInfo, *, checked_at: float) -> None:
-        """Write a new good body, then the metadata naming it and the copy it replaces."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        """Write a new good body, then the index naming it and the copy it replaces."""
+        self._writable()
         target = self.body_path(feed, info.sha256)
         if not _holds(target, info.sha256):
             write_atomic(target, body)
-        meta = self._meta(feed) or {}
-        current = CopyInfo.from_record(meta.get("current"))
-        previous = CopyInfo.from_record(meta.get("previous"))
+        try:  # the body's time is its download's: what a rebuilt index goes by
+            os.utime(target, (info.fetched_at, info.fetched_at))
+        except (OSError, ValueError, OverflowError):
+            pass
+        index = self._index(feed)
+        current, previous = (index.current, index.previous) if index else (None, None)
         if current is not None and current.sha256 != info.sha256:
             previous = current
         self._write_meta(feed, info, previous, checked_at)
@@ -389,28 +510,30 @@ class FeedCache:
     ) -> bool:
         """After a 304: record fresh validators for the body the server confirmed, but only
         if that body is still the current one on disk (another process may have moved on)."""
-        meta = self._meta(feed)
-        current = CopyInfo.from_record(meta.get("current")) if meta else None
-        if meta is None or current is None or current.sha256 != sha256:
+        self._writable()
+        index = self._index(feed)
+        if index is None or index.current.sha256 != sha256:
             return False
+        current = index.current
         info = replace(
             current,
             etag=etag if etag is not None else current.etag,
             last_modified=last_modified if last_modified is not None else current.last_modified,
         )
-        self._write_meta(feed, info, CopyInfo.from_record(meta.get("previous")), checked_at)
+        self._write_meta(feed, info, index.previous, checked_at)
         return True
 
     def _write_meta(
         self, feed: FeedConfig, current: CopyInfo, previous: CopyInfo | None, checked_at: float
     ) -> None:
-        meta = {
+        meta: dict[str, Any] = {
             "version": 1,
             "url": redact_url(feed.url),
             "checked_at": checked_at,
             "current": current.record(),
             "previous": previous.record() if previous else None,
         }
+        meta["checksum"] = _index_checksum(meta)
         write_atomic(self.meta_path(feed), json.dumps(meta, indent=1).encode("utf-8"))
 
     def _tidy(self, feed: FeedConfig, keep: set[str]) -> None:
@@ -441,21 +564,38 @@ class FeedCache:
     # -- retry bookkeeping, kept apart so a failure never rewrites the good copy's metadata
 
     def read_state(self, feed: FeedConfig) -> dict[str, float | int | None]:
+        """The saved failures and times; a value that is not what ``write_state`` writes
+        (wrong type, out of range, not finite) is left out, as if never saved."""
+        if not self._usable(create=False):
+            return {}
+        data = self._read(self.state_path(feed))
         try:
-            raw = json.loads(self.state_path(feed).read_bytes())
-        except (OSError, ValueError):
+            raw = json.loads(data) if data is not None else None
+        except (ValueError, RecursionError):
             return {}
         if not isinstance(raw, dict):
             return {}
         out: dict[str, float | int | None] = {}
-        for key in ("failures", "retry_at", "last_attempt_at"):
-            value = raw.get(key)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                out[key] = value
+        failures = raw.get("failures")
+        if type(failures) is int and 0 <= failures <= MAX_FAILURES:
+            out["failures"] = failures
+        for key in ("retry_at", "last_attempt_at"):
+            moment = _moment(raw.get(key))
+            if moment is not None:
+                out[key] = moment
         return out
 
     def write_state(self, feed: FeedConfig, **values: float | None) -> None:
+        self._writable()
         write_atomic(self.state_path(feed), json.dumps(values).encode("utf-8"))
+
+
+def _index_checksum(meta: dict[str, Any]) -> str:
+    """The index's checksum: of its fields other than the checksum, in a fixed form."""
+    canonical = json.dumps(
+        {k: v for k, v in meta.items() if k != "checksum"}, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _holds(path: Path, sha256: str) -> bool:
@@ -714,6 +854,7 @@ class FetchOutcome:
     http_status: int | None = None
     contacted: bool = False  # whether the network was used
     cache_error: str | None = None  # the new copy is in use but could not be saved
+    saved_copy_at: float | None = None  # with cache_error: the copy the next start has, if any
 
     @property
     def failed(self) -> bool:
@@ -738,10 +879,12 @@ class FetchOutcome:
         elif self.status is FeedStatus.FAILED:
             text += "; no earlier copy, so this feed is left out"
         if self.cache_error:
-            text += (
-                f"; but the new copy could not be saved ({self.cache_error}), "
-                "so the next start uses the older one"
+            later = (
+                f"so the next start uses the copy from {when(self.saved_copy_at)}"
+                if self.saved_copy_at is not None
+                else "so the next start has no copy of this feed unless a later fetch is saved"
             )
+            text += f"; but the new copy could not be saved ({self.cache_error}), {later}"
         lines = [text]
         lines += ["  " + str(p) for p in self.problems[:limit]]
         if len(self.problems) > limit:
@@ -857,10 +1000,14 @@ class FeedClient:
 
     def _load_cached(self, state: FeedState) -> FetchOutcome:
         feed = state.feed
-        saved = self.cache.read_state(feed)
+        saved = self.cache.read_state(feed)  # every value checked there
         state.failures = int(saved.get("failures") or 0)
-        retry_at = saved.get("retry_at")
-        state.retry_at = float(retry_at) if retry_at and retry_at > self.clock() else None
+        retry_at, now = saved.get("retry_at"), self.clock()
+        # A wait longer than a server may ask for was not a server's: ignored.
+        if retry_at is not None and now < retry_at <= now + MAX_RETRY_AFTER:
+            state.retry_at = float(retry_at)
+        else:
+            state.retry_at = None
         copy = self.cache.read(feed)
         if copy is not None:
             layer, problems = self.cache.parse(feed, copy)
@@ -920,7 +1067,10 @@ class FeedClient:
         """The wait after ``failures`` failures in a row: the interval, doubling, capped."""
         if failures <= 1:
             return feed.interval
-        return min(feed.interval * 2 ** (failures - 1), max(feed.interval, BACKOFF_CAP))
+        # Capped before computing: 2 ** 1024 is beyond a float, and 64 doublings of the
+        # shortest interval are already far beyond any cap.
+        doublings = min(failures - 1, 64)
+        return min(feed.interval * 2.0**doublings, max(feed.interval, BACKOFF_CAP))
 
     # -- refreshing ---------------------------------------------------------------------------
 
@@ -1076,14 +1226,14 @@ class FeedClient:
             if download.last_modified is not None
             else copy.last_modified,
         )
-        cache_error = None
+        cache_error = kept_at = None
         try:
             saved = await asyncio.to_thread(
                 self.cache.confirm, feed, copy.sha256,
                 etag=copy.etag, last_modified=copy.last_modified, checked_at=now,
             )  # fmt: skip
         except OSError as error:
-            saved, cache_error = False, error.strerror or str(error)
+            saved, (cache_error, kept_at) = False, _unsaved(error, state)
         if saved:
             state.copy = copy
         if state._layer_sha != copy.sha256:  # the copy in memory was never saved: use the disk one
@@ -1098,6 +1248,7 @@ class FeedClient:
             state, FeedStatus.UNCHANGED,
             f"unchanged since {when(state.layer_fetched_at)} (the server says not modified)",
             contacted=True, http_status=304, cache_error=cache_error,
+            saved_copy_at=kept_at,
         )  # fmt: skip
 
     async def _new_body(self, state: FeedState, download: _Download) -> FetchOutcome:
@@ -1127,11 +1278,11 @@ class FeedClient:
                 )
             # Off the event loop: comparing two large copies takes a noticeable moment.
             changes = await asyncio.to_thread(compare, state.layer, layer)
-        cache_error = None
+        cache_error = kept_at = None
         try:
             await asyncio.to_thread(self.cache.store, feed, body, info, checked_at=now)
         except OSError as error:
-            cache_error = error.strerror or str(error)
+            cache_error, kept_at = _unsaved(error, state)
         else:
             state.copy = info
         previous = state.layer
@@ -1152,6 +1303,7 @@ class FeedClient:
         return self._remember(
             state, status, reason, changes=changes, contacted=True,
             http_status=download.http_status, cache_error=cache_error,
+            saved_copy_at=kept_at,
         )  # fmt: skip
 
     def _succeeded(self, state: FeedState, now: float) -> None:
@@ -1164,7 +1316,7 @@ class FeedClient:
 
     def _failure(self, state: FeedState, error: FetchError) -> FetchOutcome:
         now = self.clock()
-        state.failures += 1
+        state.failures = min(state.failures + 1, MAX_FAILURES)
         state.retry_at = error.retry_at if error.retry_at and error.retry_at > now else None
         state.next_attempt_at = max(
             now + self.backoff(state.feed, state.failures), state.retry_at or 0
@@ -1397,6 +1549,15 @@ class FeedClient:
         if isinstance(error, httpx.RemoteProtocolError):
             return f"the server broke the HTTP protocol: {_clean(error)}"
         return f"the connection failed: {_clean(cause or error)}"
+
+
+def _unsaved(error: OSError, state: FeedState) -> tuple[str, float | None]:
+    """Why a copy could not be saved, for the feed's message, and when the copy the next
+    start will find was fetched (None: it finds none). A refused cache dir is explained
+    once, in the cache's warning, not once per feed; and no copy is read from it."""
+    if isinstance(error, NotPrivate):
+        return "the cache dir is not used, see the cache warning", None
+    return error.strerror or str(error), state.copy.fetched_at if state.copy else None
 
 
 def scrub(feed: FeedConfig, text: str) -> str:

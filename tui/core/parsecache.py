@@ -11,8 +11,14 @@ stored once and referred to by number. Reading one back rebuilds the records wit
 checking them again (they were checked when the file was read) and without calling
 their constructors: a precompiled function per record type creates each object and
 fills its slots directly. A 100,000-event dossier comes back in under a fifth of the
-time ``tomli`` takes to parse it. Entries are read only from the user's own cache
-directory, which is as trusted as the user's own files; a checksum catches damage.
+time ``tomli`` takes to parse it. A checksum catches damage.
+
+Nothing read back can run code: entries are ``marshal`` data only, never ``pickle``
+(TOML dates and times in extension values, which marshal has no type for, are stored as
+tagged tuples and rebuilt). And since what comes back is shown as the user's own data,
+entries are only read from, and written to, a directory that belongs to the user and
+that no one else may write (created with mode 0700); any other is not used, and
+``warning`` says why.
 """
 
 from __future__ import annotations
@@ -21,7 +27,6 @@ import datetime
 import hashlib
 import marshal
 import os
-import pickle
 import struct
 import sys
 import tempfile
@@ -47,6 +52,7 @@ from .model import (
     Position,
     Source,
 )
+from .paths import NotPrivate, check_private, private_dir
 
 RECORDS = (Document, Meta, Source, Actor, Disagreement, Position, Event, Citation, Origin, EDate)
 
@@ -56,13 +62,15 @@ def _schema() -> str:
     shapes = ";".join(f"{cls.__name__}:{','.join(cls.__dataclass_fields__)}" for cls in RECORDS)
     digest = hashlib.sha256(shapes.encode()).hexdigest()[:16]
     python = f"py{sys.version_info[0]}.{sys.version_info[1]}"
-    return f"faultline-parsed/3 {__version__} {python} {digest}"
+    return f"faultline-parsed/4 {__version__} {python} {digest}"
 
 
 SCHEMA = _schema()
 MIN_SIZE = 256 * 1024  # smaller documents parse in a few milliseconds: not worth a file
 SUFFIX = ".parsed"
-_MARSHAL, _PICKLE = 1, 2  # how the payload is stored: marshal unless a value needs pickle
+# How the payload is stored: marshal as it is, or marshal with the TOML dates and times
+# in extension values as tagged tuples. (2 was pickle, once: never read again.)
+_PLAIN, _DATED = 1, 3
 _PREFIX = struct.Struct("<II")  # the header's length and checksum
 
 
@@ -79,10 +87,25 @@ class ParsedCache:
     """
 
     def __init__(self, directory: Path, *, min_size: int = MIN_SIZE, defer: bool = False) -> None:
-        self.directory = Path(directory) / "parsed"
+        self.root = Path(directory)
+        self.directory = self.root / "parsed"
         self.min_size = min_size
         self.defer = defer
         self.pending: list[tuple[Path, str, os.stat_result, Document]] = []
+        self.warning: str | None = None  # why the cache is not used, for people
+
+    def _usable(self, *, create: bool) -> bool:
+        """Whether entries may be read here (and, with ``create``, written): the cache dir
+        and its ``parsed`` dir are the user's own and private. Once refused, never used."""
+        if self.warning is not None:
+            return False
+        try:
+            return private_dir(self.root, create=create) and private_dir(
+                self.directory, create=create
+            )
+        except NotPrivate as error:
+            self.warning = f"cache not used: {error}"
+            return False
 
     def entry(self, path: Path, layer: str) -> Path:
         key = hashlib.sha256(f"{Path(path).resolve()}\0{layer}".encode()).hexdigest()[:32]
@@ -93,8 +116,12 @@ class ParsedCache:
             return None
         from .reader import gc_paused  # the reader imports this module
 
+        if not self._usable(create=False):
+            return None
+        entry = self.entry(path, layer)
         try:
-            with open(self.entry(path, layer), "rb") as handle:
+            with open(entry, "rb") as handle:
+                check_private(entry, os.fstat(handle.fileno()))
                 length, checksum = _PREFIX.unpack(handle.read(_PREFIX.size))
                 header = handle.read(length)
                 if len(header) != length or zlib.crc32(header) != checksum:
@@ -108,6 +135,9 @@ class ParsedCache:
                 return None  # damaged on disk: read the document afresh
             with gc_paused():
                 return _decode(unpack_rows(how, payload), layer)
+        except NotPrivate as error:
+            self.warning = self.warning or f"cache not used: {error}"  # nor any other entry
+            return None
         except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is only a miss
             return None
 
@@ -141,30 +171,93 @@ class ParsedCache:
             key = (SCHEMA, str(path), layer, _fingerprint(stat))
             header = marshal.dumps((*key, how, len(payload), zlib.crc32(payload)))
             prefix = _PREFIX.pack(len(header), zlib.crc32(header))
-            _write(self.entry(path, layer), (prefix, header, payload))
-        except (OSError, ValueError, pickle.PicklingError, RecursionError):
+            if self._usable(create=True):
+                _write(self.entry(path, layer), (prefix, header, payload))
+        except (OSError, ValueError, RecursionError):
             pass  # a cache that cannot be written only costs the next start some time
 
 
 def pack_rows(rows: tuple) -> tuple[int, bytes]:
-    """Encoded rows as bytes, and how (``unpack_rows`` needs it): marshal, unless an
-    extension value holds a TOML date or time, for which marshal has no type."""
+    """Encoded rows as marshal bytes, and how (``unpack_rows`` needs it). Extension values
+    holding TOML dates or times, for which marshal has no type, are tagged tuples there
+    (no extension value is otherwise a tuple). ValueError: a value none of this can hold."""
     try:
-        return _MARSHAL, marshal.dumps(rows)
+        return _PLAIN, marshal.dumps(rows)
     except ValueError:
-        return _PICKLE, pickle.dumps(rows, protocol=5)
+        pass
+    name, sanitised, meta, date_rows, cite_rows, extras, kinds = rows
+    tagged = [None, *(_tag_dates(extra) for extra in extras[1:])]
+    return _DATED, marshal.dumps((name, sanitised, meta, date_rows, cite_rows, tagged, kinds))
 
 
 def unpack_rows(how: int, payload: bytes) -> tuple:
-    return marshal.loads(payload) if how == _MARSHAL else pickle.loads(payload)
+    """The rows ``pack_rows`` gave ``how`` and ``payload`` for. Only marshal is read."""
+    if how == _PLAIN:
+        return marshal.loads(payload)
+    if how == _DATED:
+        name, sanitised, meta, date_rows, cite_rows, tagged, kinds = marshal.loads(payload)
+        extras = [None, *(_untag_dates(extra) for extra in tagged[1:])]
+        return (name, sanitised, meta, date_rows, cite_rows, extras, kinds)
+    raise ValueError(f"unknown payload kind {how!r}")
+
+
+def _tag_dates(value: Any) -> Any:
+    """``value`` with each TOML date, time and date-time as a tagged tuple of numbers."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _tag_dates(item) for key, item in value.items()}
+    if kind is list:
+        return [_tag_dates(item) for item in value]
+    if kind is datetime.datetime:
+        fields = (value.year, value.month, value.day, value.hour, value.minute, value.second)
+        return ("datetime", *fields, value.microsecond, _offset(value.tzinfo), value.fold)
+    if kind is datetime.date:
+        return ("date", value.year, value.month, value.day)
+    if kind is datetime.time:
+        if value.tzinfo is not None:
+            raise ValueError("a time with a time zone")  # TOML has none: not cached
+        return ("time", value.hour, value.minute, value.second, value.microsecond, value.fold)
+    return value
+
+
+def _offset(zone: datetime.tzinfo | None) -> tuple[int, int, int] | None:
+    """A fixed UTC offset as (days, seconds, microseconds); ValueError for anything a
+    rebuilt ``datetime.timezone`` would not equal exactly."""
+    if zone is None:
+        return None
+    offset = zone.utcoffset(None) if type(zone) is datetime.timezone else None
+    if offset is None or str(datetime.timezone(offset)) != str(zone):
+        raise ValueError("a time zone other than a fixed offset")
+    return (offset.days, offset.seconds, offset.microseconds)
+
+
+def _untag_dates(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {key: _untag_dates(item) for key, item in value.items()}
+    if kind is list:
+        return [_untag_dates(item) for item in value]
+    if kind is tuple:
+        tag, *parts = value
+        if tag == "datetime":
+            *fields, offset, fold = parts
+            zone = None if offset is None else datetime.timezone(datetime.timedelta(*offset))
+            return datetime.datetime(*fields, tzinfo=zone, fold=fold)
+        if tag == "date":
+            return datetime.date(*parts)
+        if tag == "time":
+            *fields, fold = parts
+            return datetime.time(*fields, fold=fold)
+        raise ValueError(f"unknown tag {tag!r}")
+    return value
 
 
 def _write(path: Path, parts: tuple[bytes, ...]) -> None:
-    """Write to a temp file beside ``path`` and rename it over ``path``.
+    """Write to a temp file beside ``path`` and rename it over ``path`` (the directory is
+    already made private: see ``ParsedCache._usable``).
 
     Not fsynced, unlike the feed cache: an entry lost or cut short by a crash fails its
     length or checksum and only costs one slower start."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

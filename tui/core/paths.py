@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
+
+from .text import sanitise
 
 APP = "faultline"
 
@@ -30,3 +33,93 @@ def user_config_file() -> Path:
 def user_cache_dir() -> Path:
     override = os.environ.get("FAULTLINE_CACHE_DIR")
     return Path(override) if override else Path(platformdirs.user_cache_dir(APP))
+
+
+# -- private directories --------------------------------------------------------------------
+#
+# What is read back from a cache is trusted as the user's own work (parsed records, the
+# last good copy of a feed), so a cache directory must be the user's alone: anyone else
+# who can write it could plant what the next start shows.
+
+
+class NotPrivate(OSError):
+    """A cache directory or file that is not the user's own, or that others may write.
+
+    ``str()`` is the message for people: the path, what is wrong and what to do."""
+
+
+def private_dir(path: Path | str, *, create: bool = True) -> bool:
+    """Make sure ``path`` is a directory only this user can write: created with mode 0700
+    when missing (and ``create``), otherwise checked. False when it is missing and not
+    created; ``NotPrivate`` when it cannot be used, saying why."""
+    path = Path(path)
+    if create and not os.path.lexists(path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # as the umask says
+            os.mkdir(path, 0o700)
+            os.chmod(path, 0o700)  # exactly, whatever the umask
+        except FileExistsError:
+            pass  # made meanwhile, or a parent is in the way: checked below
+        except OSError as error:
+            raise NotPrivate(
+                f"{_shown(path)}: the cache directory cannot be created ({error.strerror or error})"
+            ) from None
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise NotPrivate(
+                f"{_shown(path)}: this cache directory is a symbolic link to "
+                f"{_shown(os.readlink(path))}, which does not exist; create that directory "
+                "or choose another cache dir"
+            ) from None
+        if create:
+            raise NotPrivate(
+                f"{_shown(path)}: the cache directory cannot be created (a directory above it "
+                "is missing or not a directory)"
+            ) from None
+        return False
+    except OSError as error:
+        raise NotPrivate(
+            f"{_shown(path)}: the cache directory cannot be used ({error.strerror or error})"
+        ) from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise NotPrivate(f"{_shown(path)}: is not a directory, so it cannot hold the cache")
+    if os.path.islink(path) and os.lstat(path).st_uid != os.geteuid():
+        raise NotPrivate(
+            f"{_shown(path)}: this cache directory is a symbolic link that belongs to another "
+            "user; choose another cache dir"
+        )
+    check_private(path, st, "cache directory")
+    return True
+
+
+def check_private(path: Path | str, st: os.stat_result, what: str = "cache file") -> None:
+    """``NotPrivate`` unless ``st`` (of ``path``) belongs to this user and no one else may
+    write it."""
+    folder = stat.S_ISDIR(st.st_mode)
+    if st.st_uid != os.geteuid():
+        advice = "choose another cache dir" if folder else "delete it"
+        raise NotPrivate(
+            f"{_shown(path)}: this {what} belongs to another user (uid {st.st_uid}); {advice}"
+        )
+    if st.st_mode & 0o022:
+        advice = (
+            "make it private (chmod 700) or choose another cache dir" if folder else "delete it"
+        )
+        raise NotPrivate(
+            f"{_shown(path)}: other users can write to this {what} "
+            f"(mode {stat.S_IMODE(st.st_mode):04o}); {advice}"
+        )
+
+
+def read_private(path: Path | str) -> bytes:
+    """The bytes of a cache file, which must be private (``check_private``)."""
+    with open(path, "rb") as handle:
+        check_private(path, os.fstat(handle.fileno()))
+        return handle.read()
+
+
+def _shown(path: Path | str) -> str:
+    """A path for a one-line message."""
+    return sanitise(str(path))[0].replace("\n", "\\n").replace("\t", "\\t")

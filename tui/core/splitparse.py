@@ -4,7 +4,8 @@ Parsing is pure Python and holds the interpreter, so a 33 MB, 100,000-event docu
 takes one core 2.5 s (tomli's parse, then checking every field and building records).
 When such a document can be cut cleanly in two, this reads the first part in this
 process while a child process (``python -m tui.core.splitparse``) reads the second and
-sends back its records in the parsed-data cache's encoding.
+sends back its records in the parsed-data cache's encoding (marshal data, never pickle:
+reading the child's answer runs no code, whatever is in it).
 
 Cut cleanly means: the second part, from an ``[[events]]`` line to the end, holds
 nothing but ``[[events]]`` tables, so each part read alone gives exactly the records
@@ -196,7 +197,10 @@ def _child_main(argv: list[str]) -> int:
     rows = encode_document(document, layer)
     if rows is None:
         return 1
-    how, payload = pack_rows(rows)
+    try:
+        how, payload = pack_rows(rows)
+    except ValueError:  # a value marshal cannot hold: the parent reads the whole document
+        return 1
     sys.stdout.buffer.write(bytes((how,)))  # one byte saying how, then the rows
     sys.stdout.buffer.write(payload)
     sys.stdout.buffer.flush()

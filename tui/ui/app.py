@@ -133,6 +133,7 @@ class FaultlineApp(App[int]):
         self._merging = False
         self._merge_again = False
         self.parsed_cache: ParsedCache | None = None
+        self._cache_warnings: set[str] = set()  # said once each (see _announce_cache)
         self._load_started = time.monotonic()
         self._progress_text = ""
         self._progress_timer: Timer | None = None
@@ -293,12 +294,15 @@ class FaultlineApp(App[int]):
             )
             self._arm_timer()
             return
+        if worker.group == "index" and event.state == WorkerState.SUCCESS:
+            self._announce_cache()  # the parsed-data cache was written just now
         if worker.group != "dossier":
             return
         if event.state == WorkerState.SUCCESS and isinstance(worker.result, Dossier):
             first = self.dossier is None
             self._present(worker.result)
             self._announce_problems(worker.result)
+            self._announce_cache()
             if first:
                 # The big dossier is frozen by now; from here on full collections wait
                 # for quiet moments.
@@ -381,7 +385,19 @@ class FaultlineApp(App[int]):
                     markup=False,
                 )
             self._request_merge()
+            self._announce_cache()
         self._feeds_changed()
+
+    def _announce_cache(self) -> None:
+        """Say once why a cache dir is not used (the data loads all the same, unsaved)."""
+        caches = (self.parsed_cache, self.feed_client.cache if self.feed_client else None)
+        for cache in caches:
+            warning = cache.warning if cache is not None else None
+            if warning and warning not in self._cache_warnings:
+                self._cache_warnings.add(warning)
+                self.notify(
+                    warning, title="Cache not used", severity="warning", timeout=20, markup=False
+                )
 
     def _report(self, outcomes: Sequence[FetchOutcome]) -> None:
         """After ``r``, when every feed came through with nothing new: say so. (Failures
