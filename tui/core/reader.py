@@ -10,7 +10,6 @@ path. Nothing a document contains can make this module raise anything but
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
 import gc
 import json
 import re
@@ -50,7 +49,8 @@ from .model import (
 )
 from . import splitparse
 from .parsecache import ParsedCache
-from .problems import DocumentError, Problem
+from .jsontext import json_line_index
+from .problems import DocumentError, Problem, key_path, shorten, type_name
 from .text import _UNSAFE, sanitise
 
 _unsafe = _UNSAFE.search  # sanitise's own test: None when a string needs no cleaning
@@ -71,50 +71,6 @@ ENTITY_LIMIT = 1_000_000
 MAX_PROBLEMS = 50  # past this a document is hopeless; more lines only bury the first ones
 
 TOP_KEYS = ("format", "meta", "sources", "actors", "disagreements", "events")
-
-
-def type_name(value: object) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    if isinstance(value, dict):
-        return "table"
-    if isinstance(value, _dt.datetime):
-        return "date-time"
-    if isinstance(value, _dt.date):
-        return "date"
-    if isinstance(value, _dt.time):
-        return "time"
-    if value is None:
-        return "null"
-    return type(value).__name__
-
-
-def shorten(value: object, limit: int = 60) -> str:
-    """A value as quoted in a message: repr (so control characters show as escapes), cut."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        return "a number too large to show"
-    try:
-        text = repr(value)
-    except (ValueError, RecursionError):
-        text = f"<{type_name(value)}>"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
-
-
-def key_path(parent: str, key: object) -> str:
-    """``parent.key``, quoting a key that is not plain (a hostile key cannot forge a line)."""
-    shown = key if isinstance(key, str) and SIMPLE_KEY.match(key) else shorten(key, 40)
-    return f"{parent}.{shown}" if parent else str(shown)
 
 
 class _Invalid(Exception):
@@ -767,10 +723,11 @@ def _no_constant(value: str) -> None:
 
 
 def parse_json(data: bytes, name: str) -> dict:
-    return _parse_json([data], name)
+    return _parse_json([data], name)[0]
 
 
-def _parse_json(box: list[bytes], name: str) -> dict:
+def _parse_json(box: list[bytes], name: str) -> tuple[dict, str]:
+    """The object of a JSON document, and its text (to find lines if a problem needs one)."""
     data = _without_bom(box.pop())
     try:
         text = data.decode("utf-8")
@@ -794,7 +751,22 @@ def _parse_json(box: list[bytes], name: str) -> dict:
         raise DocumentError(
             [Problem(name, f"a document must be a JSON object, got {type_name(value)}")]
         )
-    return value
+    return value, text
+
+
+def _with_json_lines(problems: list[Problem], text: str) -> list[Problem]:
+    """``problems`` with the line of each key path in the JSON ``text`` (json gives none)."""
+    wanted = {p.path for p in problems if p.path and p.line is None}
+    if not wanted:
+        return problems
+    try:
+        lines = json_line_index(text, wanted)
+    except RecursionError:
+        return problems
+    return [
+        dataclasses.replace(p, line=lines[p.path]) if p.line is None and p.path in lines else p
+        for p in problems
+    ]
 
 
 def guess_format(name: str, content_type: str | None = None) -> str | None:
@@ -850,7 +822,6 @@ def _read_bytes(
 ) -> Document:
     """Read the bytes in ``box`` (taken out, so that a caller holding no other reference
     lets them go once decoded); the parsed tables are consumed as records are built."""
-    text: str | None = None
     if fmt == "toml":
         text = _decode_text(box, name)
         if len(text) >= splitparse.SPLIT_MIN_SIZE:
@@ -859,13 +830,18 @@ def _read_bytes(
             if document is not None:
                 return document
         raw = _loads_toml(text, name)
-    elif fmt == "json":
-        raw = _parse_json(box, name)
-    else:
-        raise DocumentError([Problem(name, f"unknown document format {fmt!r} (toml or json)")])
-    return _build_document(
-        raw, name, layer=layer or name, require_format=require_format, text=text, consume=True
-    )
+        return _build_document(
+            raw, name, layer=layer or name, require_format=require_format, text=text, consume=True
+        )
+    if fmt == "json":
+        raw, text = _parse_json(box, name)
+        try:
+            return _build_document(
+                raw, name, layer=layer or name, require_format=require_format, consume=True
+            )
+        except DocumentError as error:
+            raise DocumentError(_with_json_lines(error.problems, text)) from None
+    raise DocumentError([Problem(name, f"unknown document format {fmt!r} (toml or json)")])
 
 
 def read_toml_part(
