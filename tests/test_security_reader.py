@@ -4,12 +4,16 @@ read, JSON errors without a line, bidi controls and names that show nothing."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.core.problems import DocumentError
 from tui.core.reader import read_bytes, read_file
+from tui.core.text import sanitise
 
 
 def problems(body: str | bytes, name: str = "x.json") -> list[str]:
@@ -33,3 +37,125 @@ def test_local_json_errors_name_the_line(tmp_path: Path) -> None:
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:32: events[5].date: '2013-02-30' is not a date (Feb 2013 has 28 days, not 30)"
     ]
+
+
+# -- item 15: every bidi control removed; names that show nothing refused ---------------------
+
+BIDI_CONTROLS = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+
+
+@pytest.mark.parametrize("code", BIDI_CONTROLS, ids=lambda c: f"U+{c:04X}")
+def test_every_bidi_control_is_removed(code: int) -> None:
+    assert sanitise(f"ab{chr(code)}c") == ("abc", 1)
+
+
+def test_every_character_of_an_explicit_bidi_class_is_removed() -> None:
+    explicit = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+    found = [c for c in range(0x110000) if unicodedata.bidirectional(chr(c)) in explicit]
+    assert found  # this Python knows them
+    assert [c for c in found if sanitise(chr(c))[0]] == []
+
+
+@settings(max_examples=200)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*map(chr, BIDI_CONTROLS), "a", "\u05d0", "\u200c", "\u200d", "👩"]
+        )
+    )
+)
+def test_sanitised_text_holds_no_bidi_control_and_keeps_joiners(text: str) -> None:
+    clean, removed = sanitise(text)
+    assert not set(map(ord, clean)) & set(BIDI_CONTROLS)
+    assert clean == "".join(ch for ch in text if ord(ch) not in BIDI_CONTROLS)
+    assert removed == len(text) - len(clean)
+
+
+INVISIBLE = [
+    "\u200b",  # zero width space
+    "\u2060\ufeff",  # word joiner, zero width no-break space
+    "\u180e",  # Mongolian vowel separator
+    "\u115f\u1160",  # Hangul choseong and jungseong fillers
+    "\u3164",  # Hangul filler
+    "\uffa0",  # halfwidth Hangul filler
+    "\ufe0f\ufe00",  # variation selectors
+    "\U000e0100",  # a variation selector supplement
+    "\u034f",  # combining grapheme joiner
+    "\u00ad",  # soft hyphen
+    "\u200d\u200c",  # joiners alone
+    "\u200e\u200b",  # a mark (removed), then a zero width space
+    "\U000e0041\U000e007f",  # tag characters
+    "\u2800",  # braille pattern blank: draws nothing
+    "\u0301\u20dd",  # a combining and an enclosing mark with nothing to mark
+]
+
+
+@pytest.mark.parametrize("blank", INVISIBLE, ids=lambda s: "+".join(f"U+{ord(c):04X}" for c in s))
+def test_a_name_of_only_invisible_characters_is_an_error(blank: str) -> None:
+    body = json.dumps({"actors": [{"id": "a", "name": f" {blank} ", "kind": "state"}]}, indent=0)
+    (problem,) = problems(body)
+    assert problem.startswith(
+        "x.json:5: actors[0].name: has nothing visible, only invisible characters (U+"
+    )
+
+
+@pytest.mark.parametrize("table", ["meta", "sources", "disagreements", "events"])
+def test_titles_of_only_invisible_characters_are_errors(table: str) -> None:
+    title = "\u200b\u3164\u200b"
+    entity = {"title": title} if table == "meta" else {"id": "a", "title": title, "date": "2013"}
+    if table in ("sources", "disagreements"):
+        del entity["date"]
+    body = json.dumps({table: entity if table == "meta" else [entity]})
+    where = table if table == "meta" else f"{table}[0]"
+    assert problems(body) == [
+        (
+            f"x.json:1: {where}.title: has nothing visible, only invisible characters "
+            "(U+200B, U+3164)"
+        )
+    ]
+
+
+@pytest.mark.parametrize("name", ["\u200f\u061c", "\u00a0\u2003\u3000\u2028 "])
+def test_a_name_of_removed_characters_or_white_space_only_is_empty(name: str) -> None:
+    body = json.dumps({"actors": [{"id": "a", "name": name, "kind": "state"}]})
+    assert problems(body) == ["x.json:1: actors[0].name: must not be empty"]
+
+
+_INVISIBLE_ALPHABET = sorted(set("".join(INVISIBLE)) | {" ", "\t", "\n"})
+
+
+@settings(max_examples=200)
+@given(
+    st.text(alphabet=st.sampled_from(_INVISIBLE_ALPHABET), min_size=1, max_size=12),
+    st.characters(whitelist_categories=("L", "N", "P", "S")),
+)
+def test_one_visible_character_is_enough_for_a_name(blank: str, visible: str) -> None:
+    def read(name: str) -> list[str] | str:
+        body = json.dumps({"actors": [{"id": "a", "name": name, "kind": "state"}]})
+        try:
+            return read_bytes(body.encode(), "x.json", "json").actors[0].name
+        except DocumentError as error:
+            return [str(p) for p in error.problems]
+
+    if visible in _INVISIBLE_ALPHABET:
+        return
+    refused = read(blank)
+    assert isinstance(refused, list) and refused[0].startswith("x.json:1: actors[0].name: ")
+    if unicodedata.category(visible) == "Cs" or not sanitise(visible)[0]:
+        return
+    name = read(blank + visible + blank)
+    assert isinstance(name, str) and visible in name
+
+
+def test_every_format_and_separator_character_counts_as_invisible() -> None:
+    invisible = [
+        chr(c)
+        for c in range(0x110000)
+        if unicodedata.category(chr(c)) in ("Cf", "Zs", "Zl", "Zp") and sanitise(chr(c))[0]
+    ]
+    assert len(invisible) > 150
+    for char in invisible:
+        (problem,) = problems(json.dumps({"meta": {"title": char}}))
+        assert problem.startswith("x.json:1: meta.title: has nothing visible") or problem == (
+            "x.json:1: meta.title: must not be empty"  # white space
+        ), f"U+{ord(char):04X}"

@@ -51,7 +51,7 @@ from . import splitparse
 from .parsecache import ParsedCache
 from .jsontext import json_line_index
 from .problems import DocumentError, Problem, key_path, shorten, type_name
-from .text import _UNSAFE, sanitise
+from .text import _UNSAFE, invisible_codes, is_blank, sanitise
 
 _unsafe = _UNSAFE.search  # sanitise's own test: None when a string needs no cleaning
 
@@ -197,8 +197,15 @@ def _text(limit: int, nonempty: bool = False) -> Converter:
             )
         # Clean text (nearly all of it) is returned as it is, after one regex scan.
         clean = value if _unsafe(value) is None else c.clean(value)
-        if nonempty and not clean.strip():
-            raise _Invalid(f"{parent}.{key}", "must not be empty")
+        # A name or title must show something; one starting with a printable ASCII
+        # character (nearly all) does, and costs no further look.
+        if nonempty and not "!" <= clean[:1] <= "~" and is_blank(clean):
+            if not clean.strip():
+                raise _Invalid(f"{parent}.{key}", "must not be empty")
+            raise _Invalid(
+                f"{parent}.{key}",
+                f"has nothing visible, only invisible characters ({invisible_codes(clean)})",
+            )
         return clean
 
     return convert
