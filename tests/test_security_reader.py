@@ -4,13 +4,19 @@ read, JSON errors without a line, bidi controls and names that show nothing."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
+from feedserver import FeedServer, Reply
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.core.config import FeedConfig
+from tui.core.feed import parse_body
 from tui.core.problems import DocumentError
 from tui.core.reader import read_bytes, read_file
 from tui.core.text import sanitise
@@ -159,3 +165,97 @@ def test_every_format_and_separator_character_counts_as_invisible() -> None:
         assert problem.startswith("x.json:1: meta.title: has nothing visible") or problem == (
             "x.json:1: meta.title: must not be empty"  # white space
         ), f"U+{ord(char):04X}"
+
+
+# -- item 9: a key given twice ----------------------------------------------------------------
+
+TWICE = """\
+{
+  "format": "faultline/1",
+  "actors": [
+    {"id": "kz", "name": "Kazakhstan", "kind": "state"}
+  ],
+  "actors": []
+}
+"""
+
+
+def test_a_json_key_given_twice_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "twice.json"
+    path.write_text(TWICE)
+    with pytest.raises(DocumentError) as caught:
+        read_file(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:6: actors: duplicate key 'actors' (first at line 3)"
+    ]
+
+
+def test_a_json_feed_body_with_a_key_given_twice_is_refused_the_same_way() -> None:
+    feed = FeedConfig(name="team", url="https://feeds.example.org/f.json")
+    layer, found = parse_body(feed, TWICE.encode(), "json")
+    assert layer.documents == ()
+    assert [str(p) for p in found] == [
+        "https://feeds.example.org/f.json:6: actors: duplicate key 'actors' (first at line 3)"
+    ]
+
+
+def test_a_served_feed_with_a_key_given_twice_is_refused_naming_url_and_line(
+    tmp_path: Path,
+) -> None:
+    with FeedServer() as server:
+        server.route("/f.json", Reply(200, [("Content-Type", "application/json")], TWICE.encode()))
+        url = server.url("/f.json")
+        config = tmp_path / "config.toml"
+        config.write_text(f'[data]\npaths = []\n[[feeds]]\nname = "team"\nurl = "{url}"\n')
+        env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+        env["FAULTLINE_CACHE_DIR"] = str(tmp_path / "cache")
+        result = subprocess.run(
+            [sys.executable, "-m", "tui", "fetch", "--config", str(config)],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert f"  {url}:6: actors: duplicate key 'actors' (first at line 3)" in result.stderr
+
+
+def test_an_id_given_twice_in_one_entity_is_refused_even_when_spelled_with_escapes() -> None:
+    body = '{"actors": [{"id": "a", "name": "n",\n "kind": "state", "\\u0069d": "b"}]}'
+    assert problems(body) == ["x.json:2: actors[0].id: duplicate key 'id' (first at line 1)"]
+
+
+def test_every_key_given_twice_is_reported() -> None:
+    body = (
+        '{"format": "faultline/1",\n"events": [{"id": "e", "title": "t", "date": "2013",\n'
+        '"x_n": {"k": 1, "k": 2}}],\n"format": "faultline/1"}'
+    )
+    assert problems(body) == [
+        "x.json:3: events[0].x_n.k: duplicate key 'k' (first at line 3)",
+        "x.json:4: format: duplicate key 'format' (first at line 1)",
+    ]
+
+
+def test_toml_extension_keys_equal_once_cleaned_are_refused() -> None:
+    text = (
+        '[[events]]\nid = "e"\ntitle = "t"\ndate = "2013"\nx_note = "first"\n'
+        '"x_note\\u202e" = "second"\nx_n = { a = 1, "a\\u0007" = 2 }\n'
+    )
+    found = problems(text, "doc.toml")
+    assert [p.split(": ", 1)[1] for p in found] == [
+        (
+            "events[0].'x_note\\u202e': duplicate key 'x_note' once control and bidi characters "
+            "are removed"
+        ),
+        "events[0].x_n.'a\\x07': duplicate key 'a' once control and bidi characters are removed",
+    ]
+
+
+def test_json_extension_keys_equal_once_cleaned_are_refused() -> None:
+    body = json.dumps(
+        {"events": [{"id": "e", "title": "t", "date": "2013", "x_m": {"k": 1, "k\u200f": 2}}]}
+    )
+    assert problems(body) == [
+        (
+            "x.json:1: events[0].x_m.'k\\u200f': duplicate key 'k' once control and bidi "
+            "characters are removed"
+        )
+    ]

@@ -49,7 +49,7 @@ from .model import (
 )
 from . import splitparse
 from .parsecache import ParsedCache
-from .jsontext import json_line_index
+from .jsontext import DuplicateKey, duplicate_keys, json_line_index, loads_strict
 from .problems import DocumentError, Problem, key_path, shorten, type_name
 from .text import _UNSAFE, invisible_codes, is_blank, sanitise
 
@@ -137,10 +137,22 @@ class _Checker:
         if isinstance(value, list):
             return [self.extra(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
         if isinstance(value, dict):
-            return {
-                self.clean(k): self.extra(v, key_path(path, k), depth + 1) for k, v in value.items()
-            }
+            table: dict[str, object] = {}
+            for k, v in value.items():
+                self.put_key(table, k, v, key_path(path, k), depth + 1)
+            return table
         return value  # TOML dates and times
+
+    def put_key(self, table: dict, key: str, value: object, path: str, depth: int = 0) -> None:
+        """``table[clean key] = clean value``; two keys that differ only by removed
+        characters would otherwise leave one value silently dropped."""
+        clean = self.clean(key)
+        if clean in table:
+            raise _Invalid(
+                path,
+                f"duplicate key {shorten(clean)} once control and bidi characters are removed",
+            )
+        table[clean] = self.extra(value, path, depth)
 
     def record(
         self, raw: object, path: str, spec: Mapping[str, Converter], required: tuple[str, ...]
@@ -163,7 +175,7 @@ class _Checker:
                     if extra is None:
                         extra = {}
                     try:
-                        extra[self.clean(key)] = self.extra(value, key_path(path, key))
+                        self.put_key(extra, key, value, key_path(path, key))
                     except _Invalid as invalid:
                         self.fail(invalid.path, invalid.message)
                         ok = False
@@ -725,10 +737,6 @@ def _loads_toml(text: str, name: str) -> dict:
         raise DocumentError([Problem(name, f"TOML syntax error: {reason}")]) from None
 
 
-def _no_constant(value: str) -> None:
-    raise ValueError(f"{value} is not allowed in JSON")
-
-
 def parse_json(data: bytes, name: str) -> dict:
     return _parse_json([data], name)[0]
 
@@ -744,7 +752,9 @@ def _parse_json(box: list[bytes], name: str) -> tuple[dict, str]:
         ) from None
     del data
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        value = loads_strict(text)
+    except DuplicateKey as duplicate:
+        raise DocumentError(_duplicate_problems(text, name, duplicate.key)) from None
     except json.JSONDecodeError as error:
         raise DocumentError(
             [Problem(name, f"JSON syntax error: {error.msg}", line=error.lineno, column=error.colno)]
@@ -759,6 +769,20 @@ def _parse_json(box: list[bytes], name: str) -> tuple[dict, str]:
             [Problem(name, f"a document must be a JSON object, got {type_name(value)}")]
         )
     return value, text
+
+
+def _duplicate_problems(text: str, name: str, key: str) -> list[Problem]:
+    """A problem at each key that an object of ``text`` gives twice (json keeps the last
+    one, which would quietly drop the first: ``"actors"`` twice loses every actor)."""
+    try:
+        found = duplicate_keys(text, MAX_PROBLEMS)
+    except RecursionError:
+        found = []
+    problems = [
+        Problem(name, f"duplicate key {shorten(repeated)} (first at line {first})", path, line)
+        for path, repeated, line, first in found
+    ]
+    return problems or [Problem(name, f"duplicate key {shorten(key)}")]
 
 
 def _with_json_lines(problems: list[Problem], text: str) -> list[Problem]:
