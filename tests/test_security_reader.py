@@ -15,8 +15,10 @@ from feedserver import FeedServer, Reply
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.config import FeedConfig
+from tui.cli import main
+from tui.core.config import ConfigError, FeedConfig, parse_config
 from tui.core.feed import parse_body
+from tui.core.merge import read_layer
 from tui.core.problems import DocumentError
 from tui.core.reader import read_bytes, read_file
 from tui.core.text import sanitise
@@ -259,3 +261,72 @@ def test_json_extension_keys_equal_once_cleaned_are_refused() -> None:
             "characters are removed"
         )
     ]
+
+
+# -- item 10: a size cap, checked before reading ----------------------------------------------
+
+
+def test_a_huge_document_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    path.touch()
+    os.truncate(path, 2 * 1024**3)  # sparse: no disk space, and instant
+    with pytest.raises(DocumentError) as caught:
+        read_file(path)
+    assert str(caught.value) == (
+        f"{path}: is 2,147,483,648 bytes (2.0 GiB); a local document may be at most "
+        "536,870,912 bytes (512 MiB): raise data.max_size in the config file to read it"
+    )
+    layer = read_layer(path)  # the way the dashboard and every command read a data path
+    assert [str(p) for p in layer.problems] == [str(caught.value)]
+
+
+def test_the_size_cap_is_set_in_the_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small, large = tmp_path / "small.toml", tmp_path / "large.toml"
+    small.write_text('[[actors]]\nid = "a"\nname = "A"\nkind = "state"\n')
+    large.touch()
+    os.truncate(large, 5000)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[data]\npaths = ["{small}", "{large}"]\nmax_size = 4096\n')
+    assert main(["--config", str(config), "validate"]) == 1
+    out = capsys.readouterr()
+    assert out.out.splitlines() == [
+        (
+            f"{large}: is 5,000 bytes (4.9 KiB); a local document may be at most 4,096 bytes "
+            "(4.0 KiB): raise data.max_size in the config file to read it"
+        )
+    ]
+    assert "1 document(s) valid" in out.err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", '"big"', "true", "1.5"])
+def test_data_max_size_must_be_a_positive_whole_number_of_bytes(value: str) -> None:
+    import tomli
+
+    with pytest.raises(ConfigError) as caught:
+        parse_config(tomli.loads(f"[data]\nmax_size = {value}\n"), Path("/c/config.toml"))
+    assert str(caught.value) == (
+        "/c/config.toml: data.max_size: expected a positive whole number of bytes"
+    )
+
+
+def test_data_max_size_is_read_from_the_config() -> None:
+    config = parse_config({"data": {"max_size": 1_000_000_000}}, Path("/c/config.toml"))
+    assert config.data_max_size == 1_000_000_000
+    assert parse_config({}, Path("/c/config.toml")).data_max_size == 512 * 1024**2
+
+
+def test_a_document_that_grows_past_the_cap_while_read_is_refused(tmp_path: Path) -> None:
+    from tui.core.reader import _read_at_most
+
+    path = tmp_path / "growing.toml"
+    path.write_bytes(b"#" * 5000)
+    assert _read_at_most(path, "growing.toml", 5000, 5000) == b"#" * 5000
+    # stat said 10 bytes; the file holds 5,000 by the time it is read
+    with pytest.raises(DocumentError) as caught:
+        _read_at_most(path, "growing.toml", 10, 4096)
+    assert str(caught.value) == (
+        "growing.toml: grew past 4,096 bytes (4.0 KiB) while being read; a local document "
+        "may be at most 4,096 bytes (4.0 KiB): raise data.max_size in the config file to read it"
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import os
 import re
 import sys
 from stat import S_ISREG
@@ -69,6 +70,10 @@ TEXT_LIMIT = 20_000
 ID_LIMIT = 64
 ENTITY_LIMIT = 1_000_000
 MAX_PROBLEMS = 50  # past this a document is hopeless; more lines only bury the first ones
+# The largest local document read (config: data.max_size). A 1,000,000-entity document,
+# the most a document may hold, is about 330 MB of TOML or 430 MB of JSON; reading takes
+# several times its size in memory, so a larger file is refused before it is opened.
+MAX_DOCUMENT_SIZE = 512 * 1024**2
 
 TOP_KEYS = ("format", "meta", "sources", "actors", "disagreements", "events")
 
@@ -1024,8 +1029,15 @@ def _build(
 # -- files and directories ------------------------------------------------------------------
 
 
-def read_file(path: Path, *, layer: str | None = None, cache: ParsedCache | None = None) -> Document:
-    """Read one document file, through the parsed-data cache when one is given."""
+def read_file(
+    path: Path,
+    *,
+    layer: str | None = None,
+    cache: ParsedCache | None = None,
+    max_size: int = MAX_DOCUMENT_SIZE,
+) -> Document:
+    """Read one document file, through the parsed-data cache when one is given; a file
+    of more than ``max_size`` bytes is refused before it is opened."""
     name = str(path)
     layer = layer or name
     fmt = guess_format(name)
@@ -1035,9 +1047,11 @@ def read_file(path: Path, *, layer: str | None = None, cache: ParsedCache | None
         stat = path.stat()
         if not S_ISREG(stat.st_mode):  # a FIFO or device would block or never end
             raise DocumentError([Problem(name, "is not a regular file")])
+        if stat.st_size > max_size:
+            raise DocumentError([Problem(name, _too_large(f"is {_bytes(stat.st_size)}", max_size))])
         if cache is not None and (cached := cache.get(path, layer, stat)) is not None:
             return cached
-        box = [path.read_bytes()]
+        box = [_read_at_most(path, name, stat.st_size, max_size)]
     except OSError as error:
         raise DocumentError([Problem(name, f"cannot be read: {error.strerror or error}")]) from None
     with gc_paused():
@@ -1045,6 +1059,50 @@ def read_file(path: Path, *, layer: str | None = None, cache: ParsedCache | None
     if cache is not None:
         cache.put(path, layer, stat, document)
     return document
+
+
+def _read_at_most(path: Path, name: str, size: int, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, which stat said holds ``size`` bytes;
+    refused if it holds more than ``limit``, even when it grew since stat. Opened without
+    blocking: a FIFO swapped in after stat would otherwise wait for a writer."""
+    with open(path, "rb", buffering=0, opener=_open_nonblocking) as file:
+        if not S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise DocumentError([Problem(name, "is not a regular file")])
+        chunks: list[bytes] = []
+        total = 0
+        want = size + 1  # one read of the expected size (and one more to see the end)
+        while total <= limit:
+            chunk = file.read(want)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+            want = min(1 << 20, limit + 1 - total)
+    grew = f"grew past {_bytes(limit)} while being read"
+    raise DocumentError([Problem(name, _too_large(grew, limit))])
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
+def _too_large(what: str, limit: int) -> str:
+    return (
+        f"{what}; a local document may be at most {_bytes(limit)}: "
+        "raise data.max_size in the config file to read it"
+    )
+
+
+def _bytes(size: int) -> str:
+    """``5,000 bytes (4.9 KiB)``, ``536,870,912 bytes (512 MiB)``."""
+    if size < 1024:
+        return f"{size} byte" + ("" if size == 1 else "s")
+    value = float(size)
+    for unit in ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
+        value /= 1024
+        if value < 1024:
+            break
+    return f"{size:,} bytes ({value:.{1 if value < 10 else 0}f} {unit})"
 
 
 def document_files(path: Path) -> list[Path]:
