@@ -31,10 +31,10 @@ from tui.core.feed import (
     content_coding,
     feeds_from,
     fetch_all,
-    json_line_index,
     parse_retry_after,
     redact_url,
 )
+from tui.core.jsontext import json_line_index
 from tui.core.problems import FaultlineError
 
 GOOD = {"format": "faultline/1", "actors": [{"id": "kz", "name": "Kazakhstan", "kind": "state"}]}

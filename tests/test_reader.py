@@ -211,7 +211,7 @@ def test_feed_documents_must_declare_their_format() -> None:
         (b'{"x": "\xff"}', "x.json: is not valid UTF-8 text (byte 7)"),
         (
             b'{"events": [{"id": "e", "title": "t", "date": "2013-02-30"}]}',
-            "x.json: events[0].date: '2013-02-30' is not a date (Feb 2013 has 28 days, not 30)",
+            "x.json:1: events[0].date: '2013-02-30' is not a date (Feb 2013 has 28 days, not 30)",
         ),
     ],
 )

@@ -189,10 +189,10 @@ async def test_loading_view_says_what_is_being_read(
     release = threading.Event()
     real = dossier_module.read_layer
 
-    def slow_layer(path, cache=None):
+    def slow_layer(path, *args, **kwargs):
         if Path(path) == second:
             release.wait(10)
-        return real(path, cache)
+        return real(path, *args, **kwargs)
 
     monkeypatch.setattr(dossier_module, "read_layer", slow_layer)
     app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[local, second])

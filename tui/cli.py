@@ -151,7 +151,7 @@ def feed_layers(
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     say(f"config: {config.describe()}")
     paths = [Path(p) for p in args.paths] or list(config.data_paths)
-    layers = [read_layer(p) for p in paths]
+    layers = [read_layer(p, max_size=config.data_max_size) for p in paths]
     dataset = merge(layers)
     errors = list(dataset.problems)
     warnings = list(dataset.unresolved)
@@ -184,7 +184,7 @@ def _warning(document: str, message: str):
 def load_dataset(args: argparse.Namespace, config: Config) -> tuple[Dataset, list[str]]:
     """The merged local data and feeds; also the feeds left out for want of any copy."""
     feeds, _, missing = feed_layers(args, config, announce=False)
-    dataset = load(data_paths(args, config), feeds)
+    dataset = load(data_paths(args, config), feeds, max_size=config.data_max_size)
     return dataset, missing
 
 

@@ -25,7 +25,7 @@ import tomli
 
 from .paths import default_dossier, user_cache_dir, user_config_file
 from .problems import FaultlineError
-from .reader import key_path, shorten, type_name
+from .reader import MAX_DOCUMENT_SIZE, key_path, shorten, type_name
 from .text import sanitise
 
 DEFAULT_INTERVAL = 900.0
@@ -72,6 +72,7 @@ class UIConfig:
 class Config:
     path: Path | None = None
     data_paths: tuple[Path, ...] = field(default_factory=lambda: (default_dossier(),))
+    data_max_size: int = MAX_DOCUMENT_SIZE  # bytes: a larger local document is refused unread
     feeds: tuple[FeedConfig, ...] = ()
     ui: UIConfig = field(default_factory=UIConfig)
     cache_dir: Path = field(default_factory=user_cache_dir)
@@ -221,8 +222,9 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
     base = path.resolve().parent
 
     data_paths: tuple[Path, ...] = (default_dossier(),)
+    data_max_size = MAX_DOCUMENT_SIZE
     if "data" in raw:
-        data = r.table(raw["data"], "data", ("paths",))
+        data = r.table(raw["data"], "data", ("paths", "max_size"))
         if "paths" in data:
             paths = data["paths"]
             if not isinstance(paths, list):
@@ -230,6 +232,9 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
             data_paths = tuple(
                 _data_path(r.string(p, f"data.paths[{i}]"), base) for i, p in enumerate(paths)
             )
+        data_max_size = data.get("max_size", MAX_DOCUMENT_SIZE)
+        if type(data_max_size) is not int or data_max_size < 1:  # bool is refused too
+            raise r.error("data.max_size", "expected a positive whole number of bytes")
 
     feeds: list[FeedConfig] = []
     raw_feeds = raw.get("feeds", [])
@@ -291,9 +296,15 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
                 r.ignored("cache.dir", "the cache dir is set")
 
     return Config(
-        path=path, data_paths=data_paths, feeds=tuple(feeds), ui=ui, cache_dir=cache_dir,
-        source=source, warnings=tuple(r.warnings),
-    )  # fmt: skip
+        path=path,
+        data_paths=data_paths,
+        data_max_size=data_max_size,
+        feeds=tuple(feeds),
+        ui=ui,
+        cache_dir=cache_dir,
+        source=source,
+        warnings=tuple(r.warnings),
+    )
 
 
 def _data_path(value: str, base: Path) -> Path:

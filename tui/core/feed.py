@@ -42,7 +42,7 @@ from .merge import Layer, check_layer
 from .model import Kind
 from .paths import NotPrivate, private_dir, read_private
 from .problems import DocumentError, FaultlineError, Problem
-from .reader import URL_RE, guess_format, key_path, read_bytes
+from .reader import URL_RE, guess_format, read_bytes
 from .text import sanitise
 
 MAX_REDIRECTS = 5
@@ -616,83 +616,9 @@ def parse_body(feed: FeedConfig, body: bytes, fmt: str) -> tuple[Layer, tuple[Pr
         document = read_bytes(body, name, fmt, layer=feed.name, require_format=True)
     except DocumentError as error:
         problems = tuple(error.problems)
-        if fmt == "json" and any(p.path and p.line is None for p in problems):
-            problems = _with_json_lines(problems, body)
         return Layer(feed.name, problems=problems, is_feed=True), problems
     layer = check_layer(feed.name, [document], [], is_feed=True)
     return layer, tuple(layer.problems)
-
-
-def _with_json_lines(problems: tuple[Problem, ...], body: bytes) -> tuple[Problem, ...]:
-    # The reader finds lines for TOML only; JSON feeds are the common case, so find them here.
-    # (This belongs in reader.py; see the feed work's report.)
-    try:
-        wanted = {p.path for p in problems if p.path and p.line is None}
-        lines = json_line_index(body.decode("utf-8"), wanted)
-    except (UnicodeDecodeError, RecursionError):
-        return problems
-    out = []
-    for p in problems:
-        line = lines.get(p.path) if p.path and p.line is None else p.line
-        out.append(replace(p, line=line) if line != p.line else p)
-    return tuple(out)
-
-
-_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],\n]|[^\s{}\[\],:"]+')
-
-
-def json_line_index(text: str, wanted: Iterable[str] | None = None) -> dict[str, int]:
-    """The line where each key path (``events[3].date``) of a JSON text starts; only the
-    ``wanted`` paths, when given (the scan stops once they are all found)."""
-    index: dict[str, int] = {}
-    remaining = set(wanted) if wanted is not None else None
-    frames: list[list[Any]] = []  # [is_object, path, key or index, expecting a key]
-    line = 1
-
-    def child(frame: list[Any]) -> str:
-        if frame[0]:
-            return key_path(frame[1], frame[2])  # quoted as the reader quotes odd keys
-        return f"{frame[1]}[{frame[2]}]"
-
-    def note(path: str) -> None:
-        if remaining is None:
-            index.setdefault(path, line)
-        elif path in remaining:
-            index[path] = line
-            remaining.discard(path)
-
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.group()
-        c = token[0]
-        if c == "\n":
-            line += 1
-            continue
-        frame = frames[-1] if frames else None
-        if c == '"' and frame is not None and frame[0] and frame[3]:  # a key
-            try:
-                frame[2] = json.loads(token)
-            except ValueError:
-                frame[2] = token[1:-1]
-            frame[3] = False
-            note(child(frame))
-        elif c in "}]":
-            if frames:
-                frames.pop()
-        elif c == ",":
-            if frame is not None:
-                if frame[0]:
-                    frame[3] = True
-                else:
-                    frame[2] += 1
-        else:  # a value starts: a scalar, a string, an object or an array
-            if frame is not None and not frame[0]:
-                note(child(frame))
-            if c in "{[":
-                path = child(frame) if frame is not None else ""
-                frames.append([c == "{", path, "" if c == "{" else 0, c == "{"])
-        if remaining is not None and not remaining:
-            break
-    return index
 
 
 class FetchError(Exception):
@@ -1700,7 +1626,6 @@ __all__ = [
     "feed_name_from",
     "feeds_from",
     "fetch_all",
-    "json_line_index",
     "parse_body",
     "parse_retry_after",
     "proxy_problem",

@@ -34,7 +34,7 @@ from .model import (
 )
 from .parsecache import ParsedCache
 from .problems import DocumentError, Problem
-from .reader import document_files, gc_paused, read_file
+from .reader import MAX_DOCUMENT_SIZE, document_files, gc_paused, read_file
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,11 @@ def check_layer(name: str, documents: Iterable[Document], problems: list[Problem
     return Layer(name, tuple(kept), tuple(problems), is_feed)
 
 
-def read_layer(path: Path | str, cache: ParsedCache | None = None) -> Layer:
-    """Read a local data path: one document, or every *.toml under a directory."""
+def read_layer(
+    path: Path | str, cache: ParsedCache | None = None, max_size: int = MAX_DOCUMENT_SIZE
+) -> Layer:
+    """Read a local data path: one document, or every *.toml under a directory (each
+    refused unread if over ``max_size`` bytes)."""
     path = Path(path)
     name = str(path)
     if not path.exists():
@@ -119,7 +122,7 @@ def read_layer(path: Path | str, cache: ParsedCache | None = None) -> Layer:
         return Layer(name, problems=(Problem(name, f"cannot be listed: {error.strerror or error}"),))
     for file in files:
         try:
-            documents.append(read_file(file, layer=name, cache=cache))
+            documents.append(read_file(file, layer=name, cache=cache, max_size=max_size))
         except DocumentError as error:
             problems.extend(error.problems)
     return check_layer(name, documents, problems)
@@ -346,9 +349,10 @@ def load(
     paths: Iterable[Path | str],
     extra_layers: Iterable[Layer] = (),
     cache: ParsedCache | None = None,
+    max_size: int = MAX_DOCUMENT_SIZE,
 ) -> Dataset:
     """Read every local data path, add the given (feed) layers after them, and merge."""
-    return merge([*(read_layer(p, cache) for p in paths), *extra_layers])
+    return merge([*(read_layer(p, cache, max_size) for p in paths), *extra_layers])
 
 
 __all__ = ["Dataset", "Layer", "load", "merge", "read_layer", "check_layer", "references", "Origin"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
 from dataclasses import dataclass
 
 from .text import sanitise
@@ -44,3 +46,50 @@ class DocumentError(FaultlineError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+# -- phrasing values and key paths -----------------------------------------------------------
+
+
+def type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    if isinstance(value, dict):
+        return "table"
+    if isinstance(value, _dt.datetime):
+        return "date-time"
+    if isinstance(value, _dt.date):
+        return "date"
+    if isinstance(value, _dt.time):
+        return "time"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    """A value as quoted in a message: repr (so control characters show as escapes), cut."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return "a number too large to show"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        text = f"<{type_name(value)}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
+
+
+def key_path(parent: str, key: object) -> str:
+    """``parent.key``, quoting a key that is not plain (a hostile key cannot forge a line)."""
+    shown = key if isinstance(key, str) and SIMPLE_KEY.match(key) else shorten(key, 40)
+    return f"{parent}.{shown}" if parent else str(shown)

@@ -10,9 +10,9 @@ path. Nothing a document contains can make this module raise anything but
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
 import gc
 import json
+import os
 import re
 import sys
 from stat import S_ISREG
@@ -50,8 +50,9 @@ from .model import (
 )
 from . import splitparse
 from .parsecache import ParsedCache
-from .problems import DocumentError, Problem
-from .text import _UNSAFE, sanitise
+from .jsontext import DuplicateKey, duplicate_keys, json_line_index, loads_strict
+from .problems import DocumentError, Problem, key_path, shorten, type_name
+from .text import _UNSAFE, invisible_codes, is_blank, sanitise
 
 _unsafe = _UNSAFE.search  # sanitise's own test: None when a string needs no cleaning
 
@@ -69,52 +70,12 @@ TEXT_LIMIT = 20_000
 ID_LIMIT = 64
 ENTITY_LIMIT = 1_000_000
 MAX_PROBLEMS = 50  # past this a document is hopeless; more lines only bury the first ones
+# The largest local document read (config: data.max_size). A 1,000,000-entity document,
+# the most a document may hold, is about 330 MB of TOML or 430 MB of JSON; reading takes
+# several times its size in memory, so a larger file is refused before it is opened.
+MAX_DOCUMENT_SIZE = 512 * 1024**2
 
 TOP_KEYS = ("format", "meta", "sources", "actors", "disagreements", "events")
-
-
-def type_name(value: object) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    if isinstance(value, dict):
-        return "table"
-    if isinstance(value, _dt.datetime):
-        return "date-time"
-    if isinstance(value, _dt.date):
-        return "date"
-    if isinstance(value, _dt.time):
-        return "time"
-    if value is None:
-        return "null"
-    return type(value).__name__
-
-
-def shorten(value: object, limit: int = 60) -> str:
-    """A value as quoted in a message: repr (so control characters show as escapes), cut."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        return "a number too large to show"
-    try:
-        text = repr(value)
-    except (ValueError, RecursionError):
-        text = f"<{type_name(value)}>"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
-
-
-def key_path(parent: str, key: object) -> str:
-    """``parent.key``, quoting a key that is not plain (a hostile key cannot forge a line)."""
-    shown = key if isinstance(key, str) and SIMPLE_KEY.match(key) else shorten(key, 40)
-    return f"{parent}.{shown}" if parent else str(shown)
 
 
 class _Invalid(Exception):
@@ -181,10 +142,22 @@ class _Checker:
         if isinstance(value, list):
             return [self.extra(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
         if isinstance(value, dict):
-            return {
-                self.clean(k): self.extra(v, key_path(path, k), depth + 1) for k, v in value.items()
-            }
+            table: dict[str, object] = {}
+            for k, v in value.items():
+                self.put_key(table, k, v, key_path(path, k), depth + 1)
+            return table
         return value  # TOML dates and times
+
+    def put_key(self, table: dict, key: str, value: object, path: str, depth: int = 0) -> None:
+        """``table[clean key] = clean value``; two keys that differ only by removed
+        characters would otherwise leave one value silently dropped."""
+        clean = self.clean(key)
+        if clean in table:
+            raise _Invalid(
+                path,
+                f"duplicate key {shorten(clean)} once control and bidi characters are removed",
+            )
+        table[clean] = self.extra(value, path, depth)
 
     def record(
         self, raw: object, path: str, spec: Mapping[str, Converter], required: tuple[str, ...]
@@ -207,7 +180,7 @@ class _Checker:
                     if extra is None:
                         extra = {}
                     try:
-                        extra[self.clean(key)] = self.extra(value, key_path(path, key))
+                        self.put_key(extra, key, value, key_path(path, key))
                     except _Invalid as invalid:
                         self.fail(invalid.path, invalid.message)
                         ok = False
@@ -241,8 +214,15 @@ def _text(limit: int, nonempty: bool = False) -> Converter:
             )
         # Clean text (nearly all of it) is returned as it is, after one regex scan.
         clean = value if _unsafe(value) is None else c.clean(value)
-        if nonempty and not clean.strip():
-            raise _Invalid(f"{parent}.{key}", "must not be empty")
+        # A name or title must show something; one starting with a printable ASCII
+        # character (nearly all) does, and costs no further look.
+        if nonempty and not "!" <= clean[:1] <= "~" and is_blank(clean):
+            if not clean.strip():
+                raise _Invalid(f"{parent}.{key}", "must not be empty")
+            raise _Invalid(
+                f"{parent}.{key}",
+                f"has nothing visible, only invisible characters ({invisible_codes(clean)})",
+            )
         return clean
 
     return convert
@@ -762,15 +742,12 @@ def _loads_toml(text: str, name: str) -> dict:
         raise DocumentError([Problem(name, f"TOML syntax error: {reason}")]) from None
 
 
-def _no_constant(value: str) -> None:
-    raise ValueError(f"{value} is not allowed in JSON")
-
-
 def parse_json(data: bytes, name: str) -> dict:
-    return _parse_json([data], name)
+    return _parse_json([data], name)[0]
 
 
-def _parse_json(box: list[bytes], name: str) -> dict:
+def _parse_json(box: list[bytes], name: str) -> tuple[dict, str]:
+    """The object of a JSON document, and its text (to find lines if a problem needs one)."""
     data = _without_bom(box.pop())
     try:
         text = data.decode("utf-8")
@@ -780,7 +757,9 @@ def _parse_json(box: list[bytes], name: str) -> dict:
         ) from None
     del data
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        value = loads_strict(text)
+    except DuplicateKey as duplicate:
+        raise DocumentError(_duplicate_problems(text, name, duplicate.key)) from None
     except json.JSONDecodeError as error:
         raise DocumentError(
             [Problem(name, f"JSON syntax error: {error.msg}", line=error.lineno, column=error.colno)]
@@ -794,7 +773,36 @@ def _parse_json(box: list[bytes], name: str) -> dict:
         raise DocumentError(
             [Problem(name, f"a document must be a JSON object, got {type_name(value)}")]
         )
-    return value
+    return value, text
+
+
+def _duplicate_problems(text: str, name: str, key: str) -> list[Problem]:
+    """A problem at each key that an object of ``text`` gives twice (json keeps the last
+    one, which would quietly drop the first: ``"actors"`` twice loses every actor)."""
+    try:
+        found = duplicate_keys(text, MAX_PROBLEMS)
+    except RecursionError:
+        found = []
+    problems = [
+        Problem(name, f"duplicate key {shorten(repeated)} (first at line {first})", path, line)
+        for path, repeated, line, first in found
+    ]
+    return problems or [Problem(name, f"duplicate key {shorten(key)}")]
+
+
+def _with_json_lines(problems: list[Problem], text: str) -> list[Problem]:
+    """``problems`` with the line of each key path in the JSON ``text`` (json gives none)."""
+    wanted = {p.path for p in problems if p.path and p.line is None}
+    if not wanted:
+        return problems
+    try:
+        lines = json_line_index(text, wanted)
+    except RecursionError:
+        return problems
+    return [
+        dataclasses.replace(p, line=lines[p.path]) if p.line is None and p.path in lines else p
+        for p in problems
+    ]
 
 
 def guess_format(name: str, content_type: str | None = None) -> str | None:
@@ -850,7 +858,6 @@ def _read_bytes(
 ) -> Document:
     """Read the bytes in ``box`` (taken out, so that a caller holding no other reference
     lets them go once decoded); the parsed tables are consumed as records are built."""
-    text: str | None = None
     if fmt == "toml":
         text = _decode_text(box, name)
         if len(text) >= splitparse.SPLIT_MIN_SIZE:
@@ -859,13 +866,18 @@ def _read_bytes(
             if document is not None:
                 return document
         raw = _loads_toml(text, name)
-    elif fmt == "json":
-        raw = _parse_json(box, name)
-    else:
-        raise DocumentError([Problem(name, f"unknown document format {fmt!r} (toml or json)")])
-    return _build_document(
-        raw, name, layer=layer or name, require_format=require_format, text=text, consume=True
-    )
+        return _build_document(
+            raw, name, layer=layer or name, require_format=require_format, text=text, consume=True
+        )
+    if fmt == "json":
+        raw, text = _parse_json(box, name)
+        try:
+            return _build_document(
+                raw, name, layer=layer or name, require_format=require_format, consume=True
+            )
+        except DocumentError as error:
+            raise DocumentError(_with_json_lines(error.problems, text)) from None
+    raise DocumentError([Problem(name, f"unknown document format {fmt!r} (toml or json)")])
 
 
 def read_toml_part(
@@ -1017,8 +1029,15 @@ def _build(
 # -- files and directories ------------------------------------------------------------------
 
 
-def read_file(path: Path, *, layer: str | None = None, cache: ParsedCache | None = None) -> Document:
-    """Read one document file, through the parsed-data cache when one is given."""
+def read_file(
+    path: Path,
+    *,
+    layer: str | None = None,
+    cache: ParsedCache | None = None,
+    max_size: int = MAX_DOCUMENT_SIZE,
+) -> Document:
+    """Read one document file, through the parsed-data cache when one is given; a file
+    of more than ``max_size`` bytes is refused before it is opened."""
     name = str(path)
     layer = layer or name
     fmt = guess_format(name)
@@ -1028,9 +1047,11 @@ def read_file(path: Path, *, layer: str | None = None, cache: ParsedCache | None
         stat = path.stat()
         if not S_ISREG(stat.st_mode):  # a FIFO or device would block or never end
             raise DocumentError([Problem(name, "is not a regular file")])
+        if stat.st_size > max_size:
+            raise DocumentError([Problem(name, _too_large(f"is {_bytes(stat.st_size)}", max_size))])
         if cache is not None and (cached := cache.get(path, layer, stat)) is not None:
             return cached
-        box = [path.read_bytes()]
+        box = [_read_at_most(path, name, stat.st_size, max_size)]
     except OSError as error:
         raise DocumentError([Problem(name, f"cannot be read: {error.strerror or error}")]) from None
     with gc_paused():
@@ -1038,6 +1059,50 @@ def read_file(path: Path, *, layer: str | None = None, cache: ParsedCache | None
     if cache is not None:
         cache.put(path, layer, stat, document)
     return document
+
+
+def _read_at_most(path: Path, name: str, size: int, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, which stat said holds ``size`` bytes;
+    refused if it holds more than ``limit``, even when it grew since stat. Opened without
+    blocking: a FIFO swapped in after stat would otherwise wait for a writer."""
+    with open(path, "rb", buffering=0, opener=_open_nonblocking) as file:
+        if not S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise DocumentError([Problem(name, "is not a regular file")])
+        chunks: list[bytes] = []
+        total = 0
+        want = size + 1  # one read of the expected size (and one more to see the end)
+        while total <= limit:
+            chunk = file.read(want)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+            want = min(1 << 20, limit + 1 - total)
+    grew = f"grew past {_bytes(limit)} while being read"
+    raise DocumentError([Problem(name, _too_large(grew, limit))])
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
+def _too_large(what: str, limit: int) -> str:
+    return (
+        f"{what}; a local document may be at most {_bytes(limit)}: "
+        "raise data.max_size in the config file to read it"
+    )
+
+
+def _bytes(size: int) -> str:
+    """``5,000 bytes (4.9 KiB)``, ``536,870,912 bytes (512 MiB)``."""
+    if size < 1024:
+        return f"{size} byte" + ("" if size == 1 else "s")
+    value = float(size)
+    for unit in ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
+        value /= 1024
+        if value < 1024:
+            break
+    return f"{size:,} bytes ({value:.{1 if value < 10 else 0}f} {unit})"
 
 
 def document_files(path: Path) -> list[Path]:

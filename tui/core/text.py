@@ -1,28 +1,45 @@
 """Cleaning untrusted text once, where it enters (spec: "Text safety and limits").
 
 Removed: C0 controls other than newline and tab, DEL, C1 controls (so ESC and every
-ANSI, OSC 8 and OSC 52 sequence with it) and the bidi overrides U+202A-U+202E and
-U+2066-U+2069. What is removed is counted so the layer can report it.
+ANSI, OSC 8 and OSC 52 sequence with it) and every Unicode bidirectional control
+(Bidi_Control: U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069). Joiners
+(U+200C, U+200D) stay: scripts and emoji need them. What is removed is counted so the
+layer can report it.
 
 Lone surrogates (U+D800-U+DFFF) are removed too: JSON escapes can smuggle them in, and
 they cannot be written to a UTF-8 terminal or file. This is a compatible addition to
 the spec's list (no valid document contains them).
+
+``is_blank`` says whether cleaned text shows nothing at all (white space and invisible
+characters only): such a name or title is an error, since nobody could see or pick it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 
 _REMOVED = (
     [c for c in range(0x00, 0x20) if c not in (0x09, 0x0A)]
     + [0x7F]
     + list(range(0x80, 0xA0))
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A))
+    + list(BIDI_CONTROLS)
     + list(range(0xD800, 0xE000))
 )
 _TABLE = dict.fromkeys(_REMOVED)
 _UNSAFE = re.compile("[" + "".join(re.escape(chr(c)) for c in _REMOVED) + "]")
+
+# Characters that draw nothing by themselves: format characters (zero width space, word
+# joiner, BOM, tags...), separators, combining and enclosing marks (variation selectors,
+# the combining grapheme joiner), and Unicode's other default-ignorable code points, which
+# are letters or unassigned (the Hangul fillers) or reserved; and the braille blank.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+_INVISIBLE_OTHERS = frozenset(
+    map(chr, (0x115F, 0x1160, 0x2065, 0x2800, 0x3164, 0xFFA0, *range(0xFFF0, 0xFFF9)))
+)
+_category = unicodedata.category
 
 
 def sanitise(value: str) -> tuple[str, int]:
@@ -35,3 +52,27 @@ def sanitise(value: str) -> tuple[str, int]:
 
 def is_clean(value: str) -> bool:
     return _UNSAFE.search(value) is None
+
+
+def _invisible(char: str) -> bool:
+    return (
+        char.isspace()
+        or _category(char) in _INVISIBLE_CATEGORIES
+        or char in _INVISIBLE_OTHERS
+        or "\U000e0000" <= char <= "\U000e0fff"  # tags, variation selectors, reserved
+    )
+
+
+def is_blank(value: str) -> bool:
+    """Whether ``value`` shows nothing: empty, or only white space and invisible characters.
+
+    Stops at the first visible character, so a name costs one or two steps."""
+    return not any(not _invisible(char) for char in value)
+
+
+def invisible_codes(value: str, limit: int = 5) -> str:
+    """The distinct invisible characters of ``value`` other than ASCII white space, as
+    ``U+200B, U+3164``, for a message that tells a person what to look for."""
+    codes = dict.fromkeys(f"U+{ord(c):04X}" for c in value if c not in " \t\n\r")
+    shown = list(codes)[:limit]
+    return ", ".join(shown) + (", …" if len(codes) > limit else "")

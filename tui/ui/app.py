@@ -221,7 +221,12 @@ class FaultlineApp(App[int]):
                 # first frame (see _complete), not before it.
                 cache = self.parsed_cache = ParsedCache(self.config.cache_dir, defer=first)
                 dossier = read_dossier(
-                    self.data_paths, self.extra_layers, cache, progress=self._progress, defer=first
+                    self.data_paths,
+                    self.extra_layers,
+                    cache,
+                    progress=self._progress,
+                    defer=first,
+                    max_size=self.config.data_max_size,
                 )
             else:
                 dossier = Dossier(dataset, defer=first)

@@ -34,6 +34,7 @@ from ..core.changes import (
 from ..core.merge import Dataset, Layer, merge, read_layer
 from ..core.model import Actor, Citation, Disagreement, Event, Kind, Position, Source
 from ..core.parsecache import ParsedCache
+from ..core.reader import MAX_DOCUMENT_SIZE
 from ..core.search import (
     SearchIndex,
     actor_key,
@@ -546,19 +547,21 @@ def read_dossier(
     *,
     progress: Callable[[str], None] | None = None,
     defer: bool = False,
+    max_size: int = MAX_DOCUMENT_SIZE,
 ) -> Dossier:
     """Read and merge the data paths (and any feed layers), and arrange them for browsing.
 
     Slow for a large dossier: the app calls it in a worker thread. ``progress`` hears
     what is being done ("reading data/x.toml (3 of 5)"); ``extra_layers`` may be a
     function, called once the local paths are read (the feed client's cached copies).
-    ``defer``: leave the indexes for ``Dossier.complete()``.
+    ``defer``: leave the indexes for ``Dossier.complete()``. ``max_size``: the largest
+    local document read (``data.max_size``).
     """
     say = progress or (lambda text: None)
     layers: list[Layer] = []
     for number, path in enumerate(paths, 1):
         say(f"reading {path} ({number} of {len(paths)})")
-        layers.append(read_layer(path, cache))
+        layers.append(read_layer(path, cache, max_size))
     extra = list(extra_layers() if callable(extra_layers) else extra_layers)
     say(f"merging {len(layers) + len(extra)} layer{'s' if len(layers) + len(extra) != 1 else ''}")
     dataset = merge([*layers, *extra])
