@@ -10,12 +10,15 @@ from __future__ import annotations
 import faulthandler
 import json
 import signal
+import unicodedata
 from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
+from textual.content import Content
 
 from tui.ui.commands import fuzzy_match
+from tui.ui.glyphs import drawn, drawn_content
 
 # -- the command palette on crafted names (item 8) --------------------------------------------
 
@@ -139,3 +142,146 @@ def test_fuzzy_match_prefers_runs_and_word_starts() -> None:
     # A run scores above scattered letters, a word start above the middle of a word.
     assert fuzzy_match("naz", "Nazarbayev")[0] > fuzzy_match("naz", "Nursultan Azimov Zed")[0]
     assert fuzzy_match("a", "Astana")[0] > fuzzy_match("a", "Kazakh")[0]
+
+
+# -- text whose width terminals and Rich disagree on (item 15) --------------------------------
+
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # ZWJ sequence: 2 cells to Rich, 6 to xterm
+THUMBS = "\U0001f44d\U0001f3fd"  # skin-tone modifier
+HEART = "\u2764\ufe0f"  # VS16
+JAMO = "\u1100\u1161\u11a8"  # conjoining Hangul: ᄀ + ᅡ + ᆨ
+LONE_JAMO = "\u1161\u11a8"  # vowel and final with nothing to compose with
+INVISIBLE = "a\u200bb\u2060c\ufeffd\u00ade"  # ZWSP, word joiner, BOM, soft hyphen
+MARKS = "r\u200el\u200fm\u061cx"  # LRM, RLM, ALM
+KEYCAP = "1\ufe0f\u20e3"
+WIDE = [FAMILY, THUMBS, HEART, JAMO, LONE_JAMO, INVISIBLE, MARKS, KEYCAP]
+
+
+def terminal_width(char: str) -> int:
+    """Cells a terminal that draws character by character (wcwidth: xterm, VTE, tmux)
+    gives ``char``; conjoining vowels and finals count 0 here, as wcwidth says."""
+    code = ord(char)
+    if unicodedata.category(char) in ("Mn", "Me", "Cf") or 0x1160 <= code <= 0x11FF:
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def unsure(char: str) -> bool:
+    """Characters terminals draw at different widths (or join, or hide)."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) == "Cf"
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0x1160 <= code <= 0x11FF
+        or 0xD7B0 <= code <= 0xD7FF
+    )
+
+
+def wide_dossier(folder: Path) -> Path:
+    def text(n: int) -> str:
+        return f"{WIDE[n % len(WIDE)]} n{n} " + " ".join(WIDE)
+
+    actors = [
+        {
+            "id": f"a{n}",
+            "name": text(n),
+            "kind": "person",
+            "role": text(n + 1),
+            "aliases": [text(n + 2)],
+            "summary": text(n + 3) * 3,
+        }
+        for n in range(len(WIDE))
+    ]
+    disagreements = [
+        {
+            "id": f"d{n}",
+            "title": text(n),
+            "question": text(n + 4),
+            "positions": [{"actor": f"a{n}", "stance": "support", "summary": text(n + 5)}],
+        }
+        for n in range(len(WIDE))
+    ]
+    events = [
+        {"id": f"e{n}", "title": text(n), "date": "2013-01-01", "actors": [f"a{n}"]}
+        for n in range(len(WIDE))
+    ]
+    document = {
+        "format": "faultline/1",
+        "meta": {"title": text(0)},
+        "actors": actors,
+        "disagreements": disagreements,
+        "events": events,
+    }
+    path = folder / "wide.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def assert_aligned(text: str, width: int) -> None:
+    """Every row as wide as the terminal, every pane border in its column, and nothing
+    left whose width depends on the terminal."""
+    lines = text.split("\n")
+    corners: set[int] = set()
+    bars: dict[int, list[int]] = {}
+    for number, line in enumerate(lines):
+        assert not any(unsure(c) for c in line), (number, line)
+        assert sum(map(terminal_width, line)) == width, (number, line)
+        column = 0
+        for char in line:
+            if char in "╭╮╰╯":
+                corners.add(column)
+            elif char == "│":
+                bars.setdefault(number, []).append(column)
+            column += terminal_width(char)
+    assert corners and bars
+    for number, columns in bars.items():
+        assert set(columns) <= corners, (number, lines[number], columns, sorted(corners))
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_wide_and_invisible_characters_keep_the_borders_in_place(
+    tmp_path, make_app, ready, screen, size
+) -> None:
+    app = make_app(data_paths=[wide_dossier(tmp_path)])
+    async with app.run_test(size=size) as pilot:
+        await ready(app, pilot)
+        assert "n0" in screen(app)
+        # Each actor in the detail pane, then a disagreement, a position and an event.
+        for _ in range(len(WIDE)):
+            assert_aligned(screen(app), size[0])
+            await pilot.press("down")
+            await pilot.pause()
+        for keys in (["tab", "down"], ["tab", "down"], ["tab", "down"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert_aligned(screen(app), size[0])
+        await pilot.press("enter")  # focus on the event: every pane shows what relates
+        await pilot.pause()
+        assert_aligned(screen(app), size[0])
+
+
+def test_drawn_keeps_what_every_terminal_draws_alike() -> None:
+    # Shown side by side, without the joiners, modifiers and selectors; Hangul composed.
+    assert drawn(f"{FAMILY} {THUMBS} {HEART}") == "\U0001f468\U0001f469\U0001f467 \U0001f44d \u2764"
+    assert drawn(JAMO) == "\uac01"  # 각
+    assert drawn(LONE_JAMO) == "\u314f\u3131"  # ㅏ ㄱ: the wide compatibility letters
+    assert drawn(INVISIBLE) == "abcde" and drawn(MARKS) == "rlmx"
+    assert drawn("Lukašenka, Назарбаев, 中国, كازاخستان") == "Lukašenka, Назарбаев, 中国, كازاخستان"
+    # Styled content keeps its styles on the same words.
+    content = drawn_content(Content.assemble((f"{FAMILY}x", "bold"), " ", (f"{HEART}y", "red")))
+    assert content.plain == "\U0001f468\U0001f469\U0001f467x \u2764y"
+    assert [(content.plain[s.start : s.end], s.style) for s in content.spans] == [
+        ("\U0001f468\U0001f469\U0001f467x", "bold"),
+        ("\u2764y", "red"),
+    ]
+
+
+def test_every_format_character_is_hidden() -> None:
+    # glyphs.FORMAT is written out (scanning Unicode at import is slow): check it whole.
+    missing = [
+        f"U+{code:04X}"
+        for code in range(0x110000)
+        if unicodedata.category(chr(code)) == "Cf" and drawn(f"a{chr(code)}") != "a"
+    ]
+    assert not missing

@@ -22,6 +22,7 @@ from textual.style import Style
 
 from ..core.search import normalise
 from .dossier import ACTORS, DISAGREEMENTS, TIMELINE, Dossier, Ref
+from .glyphs import drawn
 
 # A palette shows a screenful; more candidates only cost time.
 MAX_PER_KIND = 40
@@ -140,6 +141,7 @@ class GoToProvider(Provider):
         for pane in (ACTORS, DISAGREEMENTS):
             for row in range(min(dossier.total(pane), MAX_PER_KIND)):
                 name, _, extra = _name(dossier, pane, row)
+                name = drawn(" ".join(name.split()))
                 ref = dossier.ref_at(pane, row)
                 yield DiscoveryHit(
                     Content.assemble((f"Go to {_KIND[pane]}: ", "dim"), name),
@@ -160,7 +162,7 @@ class GoToProvider(Provider):
             in_keys = set(matched[:MAX_PER_KIND])
             for row in _candidates(dossier, pane, matched):
                 name, aliases, extra = _name(dossier, pane, row)
-                name = " ".join(name.split())
+                name = drawn(" ".join(name.split()))  # matched as shown: the offsets fit it
                 score, offsets = fuzzy_match(query, name)
                 fuzzy = max([score, *(fuzzy_match(query, a)[0] for a in aliases)])
                 # Ranked in tiers: the query as typed inside the name, inside an alias,
