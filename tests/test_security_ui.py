@@ -285,3 +285,120 @@ def test_every_format_character_is_hidden() -> None:
         if unicodedata.category(chr(code)) == "Cf" and drawn(f"a{chr(code)}") != "a"
     ]
     assert not missing
+
+
+# -- other screen defects (item 15) -----------------------------------------------------------
+
+
+async def test_year_headings_keep_four_digits(tmp_path, make_app, ready, screen) -> None:
+    path = tmp_path / "early.json"
+    document = {
+        "format": "faultline/1",
+        "events": [
+            {"id": "e1", "title": "First year", "date": "0001-02-03"},
+            {"id": "e2", "title": "Ninety-nine", "date": "0099"},
+        ],
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    app = make_app(data_paths=[path])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        text = screen(app)
+        assert "── 0001 ──" in text and "── 0099 ──" in text
+        assert "── 1 ──" not in text
+
+
+# Feeds against a real server on 127.0.0.1 (tests/feedserver.py).
+
+LOCAL = 'format = "faultline/1"\n[[actors]]\nid = "kz"\nname = "Kazakhstan"\nkind = "state"\n'
+
+
+@pytest.fixture
+def feed_server(monkeypatch: pytest.MonkeyPatch):
+    from feedserver import FeedServer
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    with FeedServer() as running:
+        yield running
+
+
+def feeds_app(tmp_path: Path, feeds: list):
+    from tui.core.config import Config
+    from tui.ui.app import FaultlineApp
+
+    local = tmp_path / "local.toml"
+    local.write_text(LOCAL, encoding="utf-8")
+    config = Config(cache_dir=tmp_path / "cache", data_paths=(local,), feeds=tuple(feeds))
+    return FaultlineApp(config)
+
+
+def status_line(app) -> str:
+    return str(app.dashboard.query_one("#status").render())
+
+
+def toasts(app) -> list[str]:
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+async def test_many_failing_feeds_make_one_notice(tmp_path, feed_server, screen) -> None:
+    from tui.core.config import FeedConfig
+    from tui.core.feed import FeedStatus
+
+    feeds = [
+        FeedConfig(name=f"team-{n}", url=feed_server.url(f"/missing-{n}.json"), interval=900.0)
+        for n in range(7)
+    ]
+    app = feeds_app(tmp_path, feeds)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+
+        def all_failed() -> bool:
+            client = app.feed_client
+            return client is not None and all(
+                s.status is FeedStatus.FAILED and not s.fetching for s in client.states.values()
+            )
+
+        await until(pilot, all_failed, "every feed to fail")
+        await until(pilot, lambda: bool(toasts(app)), "the notice")
+        await pilot.pause()
+        await pilot.pause()
+        # One notice, with the count and the feeds it names; f for each one's reason.
+        (notice,) = toasts(app)
+        assert "7 feeds not refreshed" in notice
+        assert "team-0 (HTTP 404)" in notice and "and 4 more" in notice
+        assert "f shows" in notice
+        assert "7 failed (HTTP 404)" in status_line(app)
+
+        # r from the feeds screen: the table stays visible under a single notice.
+        def requests() -> int:
+            return sum(len(feed_server.requests_for(f"/missing-{n}.json")) for n in range(7))
+
+        before = requests()
+        await pilot.press("f", "r")
+        await until(pilot, lambda: requests() == before + 7 and all_failed(), "the refresh")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(toasts(app)) <= 2  # the first notice may not have timed out yet
+        assert sum("7 feeds not refreshed" in t for t in toasts(app)) == len(toasts(app))
+        assert "team-6" in screen(app)
+
+
+async def test_status_line_counts_a_refreshing_feed_once(tmp_path, feed_server) -> None:
+    from feedserver import drip
+
+    from tui.core.config import FeedConfig
+
+    feed_server.route("/slow.json", drip(every=0.02))
+    feed = FeedConfig(name="team", url=feed_server.url("/slow.json"), interval=900.0, timeout=60.0)
+    app = feeds_app(tmp_path, [feed])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(
+            pilot,
+            lambda: app.feed_client is not None and app.feed_client.state("team").fetching,
+            "the fetch to start",
+        )
+        await until(pilot, lambda: "feed" in status_line(app), "the status line")
+        text = status_line(app)
+        assert "1 feed: refreshing" in text, text
+        assert "pending" not in text, text  # a feed being refreshed is not also pending

@@ -496,7 +496,7 @@ def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
         year = events[lo].date.earliest.year
         after = datetime.date(year + 1, 1, 1) if year < datetime.MAXYEAR else None
         hi = reported if after is None else bisect_left(events, after, lo, reported, key=_EARLIEST_DAY)
-        labels.append(str(year))
+        labels.append(f"{year:04d}")  # as dates are written: 0001, not 1
         starts.append(lo)
         lo = hi
     if reported < n:
