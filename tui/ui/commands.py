@@ -147,7 +147,7 @@ class GoToProvider(Provider):
                     Content.assemble((f"Go to {_KIND[pane]}: ", "dim"), name),
                     partial(self._go, ref),
                     text=name,
-                    help=Content(" ".join(extra.split())),  # type: ignore[arg-type]
+                    help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]
                 )
 
     async def search(self, query: str) -> Hits:
@@ -186,7 +186,7 @@ class GoToProvider(Provider):
                     Content.assemble((f"Go to {_KIND[pane]}: ", "dim"), display),
                     partial(self._go, dossier.ref_at(pane, row)),
                     text=name,
-                    help=Content(" ".join(extra.split())),  # type: ignore[arg-type]
+                    help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]
                 )
                 hits += 1
                 if hits >= MAX_PER_KIND:
