@@ -41,8 +41,8 @@ def fuzzy_match(query: str, name: str) -> tuple[float, tuple[int, ...]]:
     otherwise one choice per letter, never a search of combinations: the letter right
     after the previous one (a run), else the first start of a word that leaves room for
     the rest, else the first place that does. A few C-speed scans of the name and a
-    binary search per letter: linear in the name, whatever it holds. Scored as Textual scores its matches
-    (letters, word starts, few runs), so the palette ranks the same way.
+    binary search per letter: linear in the name, whatever it holds. Scored as Textual
+    scores its matches (letters, word starts, few runs), so the palette ranks the same way.
     """
     letters = "".join(query.lower().split())
     text = name.lower()

@@ -309,7 +309,9 @@ class DashboardScreen(Screen[None]):
         if not self.dossier.exists(ref):
             # A link or palette entry from before a refresh that removed its entity.
             self.app.notify(
-                f"{self.dossier.label(ref)} is no longer in the dossier (a refresh removed it)",
+                drawn(
+                    f"{self.dossier.label(ref)} is no longer in the dossier (a refresh removed it)"
+                ),
                 severity="warning",
                 markup=False,
             )
