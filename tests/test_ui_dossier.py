@@ -163,7 +163,7 @@ def test_year_headings_are_found_by_search_as_a_walk_would_find_them(specs) -> N
     walked: list[str] = []
     walked_starts: list[int] = []
     for i, event in enumerate(ordered):
-        label = str(event.date.year) if event.is_reported else NOT_YET
+        label = f"{event.date.year:04d}" if event.is_reported else NOT_YET
         if not walked or walked[-1] != label:
             walked.append(label)
             walked_starts.append(i)

@@ -174,7 +174,7 @@ async def test_first_dossier_has_the_cached_feed_before_any_fetch_completes(
         # Then the background refresh starts, and is still dripping.
         await until(pilot, lambda: len(server.requests_for(PATH)) == 2, "the background fetch")
         assert state(app).status is FeedStatus.CACHED
-        await until(pilot, lambda: "1 refreshing" in status_line(app), "the status line")
+        await until(pilot, lambda: "1 feed: refreshing" in status_line(app), "the status line")
         assert {"kz", "by", "ru"} <= actor_ids(app)
     assert app.feed_client is None  # closed with the app
 

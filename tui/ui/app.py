@@ -347,15 +347,21 @@ class FaultlineApp(App[int]):
         if client is None:
             return
         feeds = list(client.feeds) if manual else client.due()
+        failed: list[FetchOutcome] = []
         try:
             if feeds:
-                outcomes = await asyncio.gather(*(self._refresh_feed(f, manual) for f in feeds))
+                outcomes = await asyncio.gather(
+                    *(self._refresh_feed(f, manual, failed) for f in feeds)
+                )
+                self._announce_failures(failed)
                 if manual:
                     self._report(outcomes)
         finally:
             self._arm_timer()
 
-    async def _refresh_feed(self, feed: FeedConfig, manual: bool) -> FetchOutcome:
+    async def _refresh_feed(
+        self, feed: FeedConfig, manual: bool, failed: list[FetchOutcome]
+    ) -> FetchOutcome:
         client = self.feed_client
         assert client is not None
         before = client.state(feed).status
@@ -369,11 +375,14 @@ class FaultlineApp(App[int]):
                 self._fetching[feed.name] = left
             else:
                 self._fetching.pop(feed.name, None)
-        self._take(outcome, before, manual)
+        self._take(outcome, before, manual, failed)
         return outcome
 
-    def _take(self, outcome: FetchOutcome, before: FeedStatus, manual: bool) -> None:
-        """One feed's outcome: say so if it failed, and show its new copy if there is one."""
+    def _take(
+        self, outcome: FetchOutcome, before: FeedStatus, manual: bool, failed: list[FetchOutcome]
+    ) -> None:
+        """One feed's outcome: show its new copy if there is one; if it failed (and that
+        is news), add it to ``failed``, announced when every feed of the round is in."""
         from ..core.feed import FeedStatus
 
         name = outcome.feed.name
@@ -381,14 +390,7 @@ class FaultlineApp(App[int]):
             self._taken[name] = outcome
             failing = (FeedStatus.STALE, FeedStatus.FAILED)
             if outcome.failed and (manual or before not in failing or outcome.cache_error):
-                # headline: the feed, its URL, what went wrong and which copy stays in use.
-                self.notify(
-                    outcome.headline,
-                    title="Feed not refreshed" if outcome.status in failing else "Feed not saved",
-                    severity="error" if outcome.status is FeedStatus.FAILED else "warning",
-                    timeout=12,
-                    markup=False,
-                )
+                failed.append(outcome)
             self._request_merge()
             self._announce_cache()
         self._feeds_changed()
@@ -403,6 +405,32 @@ class FaultlineApp(App[int]):
                 self.notify(
                     warning, title="Cache not used", severity="warning", timeout=20, markup=False
                 )
+
+    def _announce_failures(self, failed: Sequence[FetchOutcome]) -> None:
+        """One notice for a round's failures: one per feed would cover the screen."""
+        from ..core.feed import FeedStatus
+        from .feeds import short_reason
+
+        if not failed or self.feed_client is None:
+            return
+        failing = (FeedStatus.STALE, FeedStatus.FAILED)
+        severity = "error" if any(o.status is FeedStatus.FAILED for o in failed) else "warning"
+        if len(failed) == 1:
+            (outcome,) = failed
+            # headline: the feed, its URL, what went wrong and which copy stays in use.
+            title = "Feed not refreshed" if outcome.status in failing else "Feed not saved"
+            self.notify(outcome.headline, title=title, severity=severity, timeout=12, markup=False)
+            return
+        client = self.feed_client
+        named = [f"{o.feed.name} ({short_reason(client.state(o.feed))})" for o in failed[:3]]
+        more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
+        self.notify(
+            f"{', '.join(named)}{more}. f shows each feed's reason and the copy in use.",
+            title=f"{len(failed)} feeds not refreshed",
+            severity=severity,
+            timeout=12,
+            markup=False,
+        )
 
     def _report(self, outcomes: Sequence[FetchOutcome]) -> None:
         """After ``r``, when every feed came through with nothing new: say so. (Failures

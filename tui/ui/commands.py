@@ -1,14 +1,19 @@
 """The command palette's "go to": every actor, disagreement and event by name.
 
 Candidates are narrowed by the same search index as the panes (a substring of every
-word, so it stays fast at 100,000 events), then ranked by Textual's fuzzy matcher on
-the name only. Names are shown as ``Content``: the palette parses plain strings as
+word, so it stays fast at 100,000 events), then ranked by ``fuzzy_match`` on the name
+only. Textual's own matcher tries every combination of letter positions: a 300-character
+name such as "abab…" and the query "aaaaa" take minutes and gigabytes, so names from data
+never reach it. Names are shown as ``Content``: the palette parses plain strings as
 markup, and a name from data must never be markup.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from functools import partial
+from itertools import pairwise
 from typing import Iterator
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -17,6 +22,7 @@ from textual.style import Style
 
 from ..core.search import normalise
 from .dossier import ACTORS, DISAGREEMENTS, TIMELINE, Dossier, Ref
+from .glyphs import drawn
 
 # A palette shows a screenful; more candidates only cost time.
 MAX_PER_KIND = 40
@@ -24,6 +30,67 @@ MAX_PER_KIND = 40
 FUZZY_LIMIT = 2_000
 
 _KIND = {ACTORS: "actor", DISAGREEMENTS: "disagreement", TIMELINE: "event"}
+_WORD = re.compile(r"\w+")
+
+
+def fuzzy_match(query: str, name: str) -> tuple[float, tuple[int, ...]]:
+    """Score and positions of the query's letters in ``name``, in order, ignoring case
+    and the query's spaces; ``(0.0, ())`` when they are not all there.
+
+    The query as one run when the name holds it (at a word start if it can be);
+    otherwise one choice per letter, never a search of combinations: the letter right
+    after the previous one (a run), else the first start of a word that leaves room for
+    the rest, else the first place that does. A few C-speed scans of the name and a
+    binary search per letter: linear in the name, whatever it holds. Scored as Textual
+    scores its matches (letters, word starts, few runs), so the palette ranks the same way.
+    """
+    letters = "".join(query.lower().split())
+    text = name.lower()
+    if len(text) != len(name):  # lowering changed offsets (e.g. "İ"): match case-sensitively
+        text = name
+    if not letters or len(letters) > len(text):
+        return 0.0, ()
+    # The last place each letter can take with the rest still matched after it.
+    latest = [0] * len(letters)
+    end = len(text)
+    for k in range(len(letters) - 1, -1, -1):
+        end = text.rfind(letters[k], 0, end)
+        if end < 0:
+            return 0.0, ()
+        latest[k] = end
+    starts = [m.start() for m in _WORD.finditer(name)]
+    by_letter: dict[str, list[int]] = {}
+    for start in starts:
+        by_letter.setdefault(text[start], []).append(start)
+    # The query whole, at the start of a word if it is there, else where it first is.
+    first = text.find(letters)
+    if first >= 0:
+        at_word = (s for s in by_letter.get(letters[0], ()) if text.startswith(letters, s))
+        first = next(at_word, first)
+        offsets = list(range(first, first + len(letters)))
+        return _score(offsets, set(starts)), tuple(offsets)
+    offsets: list[int] = []
+    at = 0  # the first place the next letter may take
+    for k, letter in enumerate(letters):
+        if offsets and text[at] == letter:
+            offsets.append(at)
+        else:
+            words = by_letter.get(letter, ())
+            i = bisect_left(words, at)
+            if i < len(words) and words[i] <= latest[k]:
+                offsets.append(words[i])
+            else:
+                offsets.append(text.find(letter, at, latest[k] + 1))
+        at = offsets[-1] + 1
+    return _score(offsets, set(starts)), tuple(offsets)
+
+
+def _score(offsets: list[int], word_starts: set[int]) -> float:
+    """Textual's ``FuzzySearch.score``: letters plus word starts, boosted for few runs."""
+    count = len(offsets)
+    runs = 1 + sum(1 for a, b in pairwise(offsets) if b != a + 1)
+    together = (count - (runs - 1)) / count
+    return (count + len(word_starts.intersection(offsets))) * (1 + together * together)
 
 
 def _candidates(dossier: Dossier, pane: str, matched: list[int]) -> Iterator[int]:
@@ -74,19 +141,19 @@ class GoToProvider(Provider):
         for pane in (ACTORS, DISAGREEMENTS):
             for row in range(min(dossier.total(pane), MAX_PER_KIND)):
                 name, _, extra = _name(dossier, pane, row)
+                name = drawn(" ".join(name.split()))
                 ref = dossier.ref_at(pane, row)
                 yield DiscoveryHit(
                     Content.assemble((f"Go to {_KIND[pane]}: ", "dim"), name),
                     partial(self._go, ref),
                     text=name,
-                    help=Content(" ".join(extra.split())),  # type: ignore[arg-type]
+                    help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]
                 )
 
     async def search(self, query: str) -> Hits:
         dossier = self.dossier
         if dossier is None or not query.strip():
             return
-        matcher = self.matcher(query)
         style = self.match_style or Style(reverse=True)
         for pane in (ACTORS, DISAGREEMENTS, TIMELINE):
             hits = 0
@@ -95,9 +162,9 @@ class GoToProvider(Provider):
             in_keys = set(matched[:MAX_PER_KIND])
             for row in _candidates(dossier, pane, matched):
                 name, aliases, extra = _name(dossier, pane, row)
-                name = " ".join(name.split())
-                score, offsets = matcher.fuzzy_search.match(matcher.query, name)
-                fuzzy = max([score, *(matcher.match(a) for a in aliases)])
+                name = drawn(" ".join(name.split()))  # matched as shown: the offsets fit it
+                score, offsets = fuzzy_match(query, name)
+                fuzzy = max([score, *(fuzzy_match(query, a)[0] for a in aliases)])
                 # Ranked in tiers: the query as typed inside the name, inside an alias,
                 # a scattered (fuzzy) match, and last a match in summaries or ids only.
                 if wanted in normalise(name):
@@ -119,7 +186,7 @@ class GoToProvider(Provider):
                     Content.assemble((f"Go to {_KIND[pane]}: ", "dim"), display),
                     partial(self._go, dossier.ref_at(pane, row)),
                     text=name,
-                    help=Content(" ".join(extra.split())),  # type: ignore[arg-type]
+                    help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]
                 )
                 hits += 1
                 if hits >= MAX_PER_KIND:

@@ -25,6 +25,7 @@ from .actors import ActorsPane
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
 from .dossier import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Dossier, Ref
+from .glyphs import drawn
 from .pane import EntityPane
 from .rowlist import RowList, fit
 from .timeline import TimelinePane
@@ -221,7 +222,8 @@ class DashboardScreen(Screen[None]):
         self.query_one("#loading").display = False
         self.query_one("#body").display = True
         meta = dossier.dataset.meta
-        self.query_one("#dossier-title", Static).update(Content(meta.title or "Untitled dossier"))
+        title = drawn(" ".join((meta.title or "Untitled dossier").split()))
+        self.query_one("#dossier-title", Static).update(Content(title))
         self.query_one("#as-of", Static).update(
             Content.styled(f"as of {meta.as_of.text}", MUTED) if meta.as_of else Content("")
         )
@@ -309,7 +311,9 @@ class DashboardScreen(Screen[None]):
         if not self.dossier.exists(ref):
             # A link or palette entry from before a refresh that removed its entity.
             self.app.notify(
-                f"{self.dossier.label(ref)} is no longer in the dossier (a refresh removed it)",
+                drawn(
+                    f"{self.dossier.label(ref)} is no longer in the dossier (a refresh removed it)"
+                ),
                 severity="warning",
                 markup=False,
             )

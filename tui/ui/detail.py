@@ -23,6 +23,7 @@ from ..core.changes import ADDED
 from ..core.model import Actor, Citation, Disagreement, Event, Origin, Position, Source
 from .changes import clock
 from .dossier import CHANGED_MARK, NEW_MARK, REF_KIND, Dossier, Ref
+from .glyphs import drawn_content
 from .legend import (
     EVENT_MARK,
     STANCE_GLYPH,
@@ -592,13 +593,16 @@ class DetailPane(VerticalScroll, can_focus=True):
                 else:
                     ref = None
                     classes = f"{block.classes} {indent}".strip()
+                # The text as every terminal draws it (glyphs.py): the only place the
+                # detail's text meets the screen.
+                content = drawn_content(block.content)
                 if number < len(lines):
                     line = lines[number]
                     line.ref = ref
                     line.set_classes(classes)
-                    line.update(block.content)
+                    line.update(content)
                 else:
-                    line = DetailLine(block.content, ref, classes)
+                    line = DetailLine(content, ref, classes)
                     fresh.append(line)
                 if ref is not None:
                     links.append(line)

@@ -43,6 +43,7 @@ from ..core.search import (
     normalise,
 )
 from ..core.search import terms as query_terms
+from .glyphs import drawn
 
 ACTORS, DISAGREEMENTS, TIMELINE = "actors", "disagreements", "timeline"
 PANES = (ACTORS, DISAGREEMENTS, TIMELINE)
@@ -99,7 +100,8 @@ class Dossier:
         # Timeline headings: the groups' labels, and where each group's run of events
         # starts: group g holds the events from group_start[g] up to group_start[g + 1].
         self.groups, self.group_start = _year_groups(self.events)
-        self.name_width = min(40, max((cell_len(a.name) for a in self.actors), default=8))
+        # As drawn (glyphs.py): "👨‍👩‍👧" is 2 cells to Rich, 6 on screen.
+        self.name_width = min(40, max((cell_len(drawn(a.name)) for a in self.actors), default=8))
         self.date_width = min(23, max(map(len, map(_DATE_TEXT, self.events)), default=10))
         self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
@@ -495,7 +497,7 @@ def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
         year = events[lo].date.earliest.year
         after = datetime.date(year + 1, 1, 1) if year < datetime.MAXYEAR else None
         hi = reported if after is None else bisect_left(events, after, lo, reported, key=_EARLIEST_DAY)
-        labels.append(str(year))
+        labels.append(f"{year:04d}")  # as dates are written: 0001, not 1
         starts.append(lo)
         lo = hi
     if reported < n:

@@ -96,17 +96,19 @@ def feed_summary(
     if not states:
         return ""
     busy = [s for s in states if s.fetching or s.name in fetching]
-    counts = Counter(s.status for s in states)
+    # A feed being refreshed is counted as that alone, not also by its last state.
+    idle = [s for s in states if not (s.fetching or s.name in fetching)]
+    counts = Counter(s.status for s in idle)
     parts: list[str] = []
     if busy:
-        parts.append(f"{len(busy)} refreshing")
+        parts.append("refreshing" if not idle else f"{len(busy)} refreshing")
     for status in _ORDER:
         n = counts.get(status, 0)
         if not n:
             continue
         text = f"{n} {status.value}"
         if status in (FeedStatus.STALE, FeedStatus.FAILED):
-            reasons = list(dict.fromkeys(short_reason(s) for s in states if s.status is status))
+            reasons = list(dict.fromkeys(short_reason(s) for s in idle if s.status is status))
             text += " (" + ", ".join(reasons[:2]) + (", …" if len(reasons) > 2 else "") + ")"
         parts.append(text)
     text = f"{len(states)} feed{'s' if len(states) != 1 else ''}: " + ", ".join(parts)

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Static
 
 from ..core.model import STANCES, Disagreement, Position
 from .dossier import Dossier, Ref
+from .glyphs import drawn
 from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE
 from .rowlist import fit, one_line
 
@@ -367,9 +368,12 @@ class MatrixScreen(Screen[Ref | None]):
         if disagreement is None or not any(
             p.actor == message.actor for p in disagreement.positions
         ):
+            title = disagreement.title if disagreement else message.disagreement
             self.app.notify(
-                f"{self.dossier.actor_name(message.actor)} holds no recorded position on "
-                f"{disagreement.title if disagreement else message.disagreement}.",
+                drawn(
+                    f"{self.dossier.actor_name(message.actor)} holds no recorded position on "
+                    f"{title}."
+                ),
                 markup=False,
             )
             return

@@ -23,6 +23,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .glyphs import drawn
+
 # A piece of a row: text and a role, the name of a style ("" for the row's own style).
 Piece = tuple[str, str]
 
@@ -49,9 +51,12 @@ def one_line(text: str) -> str:
 
 
 def fit(text: str, width: int, *, pad: bool = True) -> str:
-    """``text`` cut to ``width`` cells with an ellipsis, padded with spaces when ``pad``."""
+    """``text`` as drawn (``glyphs.drawn``: a width every terminal agrees on), cut to
+    ``width`` cells with an ellipsis, padded with spaces when ``pad``. Every piece of a
+    row passes through here, so this is where the rows' text becomes what is drawn."""
     if width <= 0:
         return ""
+    text = drawn(text)
     length = cell_len(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…"
