@@ -34,7 +34,7 @@ LIKELIHOOD = (
 
 
 class Extras(dict):
-    """The ``x_*`` extension values of one table: read-only, yet picklable for the parse cache."""
+    """The ``x_*`` extension values of one table, read-only."""
 
     __slots__ = ()
 
