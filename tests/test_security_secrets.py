@@ -75,27 +75,33 @@ async def fetch_once(feed: FeedConfig, cache_dir: Path):
 # -- item 2: a ./config.toml cannot send a secret or move the cache -------------------------
 
 
-def test_cwd_config_cannot_send_a_token(
+def test_cwd_config_cannot_send_a_token_or_contact_its_server(
     server: FeedServer, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A cloned dossier repository's config.toml names GITHUB_TOKEN for its author's server."""
+    """A cloned dossier repository's config.toml names GITHUB_TOKEN for its author's server:
+    neither the token nor even a request (which would tell the author who opened it) goes."""
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     server.route("/feed.json", json_reply(GOOD))
     (isolated / "config.toml").write_text(
         feed_toml(server.url("/feed.json"), token_env="GITHUB_TOKEN")
     )
-
-    for command in (["fetch"], ["export", "-f", "json"]):
-        code, out, err = run(*command)
-        assert code == 0, err
-        assert err.splitlines()[0] == (
-            "faultline: warning: ./config.toml: feeds[0].token_env: ignored: a token is sent "
-            "only from a config named with --config or $FAULTLINE_CONFIG, or from "
-            f"{isolated.parent / 'xdg' / 'faultline' / 'config.toml'}"
-        )
-        assert TOKEN not in out + err
-    assert len(server.requests) == 2  # the feed itself still works, without the token
-    assert [r.header("authorization") for r in server.requests] == [None, None]
+    warning = (
+        "faultline: warning: ./config.toml: feeds: ignored: feeds are fetched "
+        "only from a config named with --config or $FAULTLINE_CONFIG, or from "
+        f"{isolated.parent / 'xdg' / 'faultline' / 'config.toml'}"
+    )
+    code, out, err = run("fetch")
+    assert code == 2  # nothing to fetch: the implicit config's feeds are not used
+    assert err.splitlines()[0] == warning
+    code, out, err = run("export", "-f", "json")
+    assert code == 0, err
+    assert err.splitlines()[0] == warning
+    assert TOKEN not in out + err
+    assert server.requests == []
+    # The same file named with --config is the analyst's choice: its token is sent.
+    code, _, err = run("fetch", "--config", str(isolated / "config.toml"))
+    assert (code, err) == (0, "")
+    assert [r.header("authorization") for r in server.requests] == [f"Bearer {TOKEN}"]
 
 
 @pytest.mark.parametrize("how", ["--config", "FAULTLINE_CONFIG", "user config dir"])
@@ -169,13 +175,13 @@ def test_the_config_in_use_is_always_named(isolated: Path, tmp_path: Path) -> No
     (isolated / "config.toml").write_text('[ui]\ntheme = "nord"\n')
     _, out, _ = run("--help")
     assert (
-        "\nConfiguration: ./config.toml (found in the current directory; token_env and "
-        "cache.dir are not taken from it).\n" in out
+        "\nConfiguration: ./config.toml (found in the current directory; its feeds and "
+        "cache.dir are not used).\n" in out
     )
     _, out, _ = run("validate")
     assert out.splitlines()[0] == (
-        "config: ./config.toml (found in the current directory; token_env and cache.dir "
-        "are not taken from it)"
+        "config: ./config.toml (found in the current directory; its feeds and cache.dir "
+        "are not used)"
     )
     other = tmp_path / "other.toml"
     other.write_text("")
@@ -315,7 +321,7 @@ def test_cli_never_prints_a_password(password: str, where: str, isolated: Path) 
     args = ["fetch", "--feed", url]
     if where == "config":
         (isolated / "config.toml").write_text(feed_toml(url))
-        args = ["fetch"]
+        args = ["fetch", "--config", "config.toml"]
     elif where == "HTTPS_PROXY":
         args = ["fetch", "--feed", f"https://127.0.0.1:{closed_port()}/x.json"]
     with contextlib.ExitStack() as stack:
@@ -329,7 +335,7 @@ def test_cli_never_prints_a_password(password: str, where: str, isolated: Path) 
 
 def test_config_url_with_a_slash_in_its_password(isolated: Path) -> None:
     (isolated / "config.toml").write_text(feed_toml("http://user:S3C/RET@127.0.0.1:9/x.json"))
-    code, _, err = run("fetch")
+    code, _, err = run("fetch", "--config", "config.toml")
     assert code == 1
     assert err.strip() == (
         "team (http://***@127.0.0.1:9/x.json): the address cannot be used: its port is not a "

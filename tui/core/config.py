@@ -6,10 +6,10 @@ and the key, never a traceback. ``config.toml`` at the top of the repository
 documents every key.
 
 A ``./config.toml`` is found, not chosen: it may come with a dossier repository
-someone else wrote. So it cannot make Faultline send a secret (``token_env``) or move
-the cache dir (``cache.dir``); those keys are ignored there with a warning, and taken
-only from a config named with ``--config`` or ``$FAULTLINE_CONFIG``, or from the user
-config dir.
+someone else wrote. So it cannot make Faultline contact a server (``[[feeds]]``, and
+with them ``token_env``) or move the cache dir (``cache.dir``); those keys are checked,
+then ignored there with a warning, and taken only from a config named with
+``--config`` or ``$FAULTLINE_CONFIG``, or from the user config dir.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ Source = Literal["explicit", "env", "cwd", "user", "defaults"]
 SOURCE_WORDS: dict[str, str] = {
     "explicit": "given with --config",
     "env": "named by $FAULTLINE_CONFIG",
-    "cwd": "found in the current directory; token_env and cache.dir are not taken from it",
+    "cwd": "found in the current directory; its feeds and cache.dir are not used",
     "user": "the user config",
     "defaults": "no config file",
 }
@@ -214,8 +214,9 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
 
 def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
     """Check ``raw`` (the TOML read from ``path``) strictly. From an implicitly found
-    ``./config.toml`` (``source="cwd"``), ``token_env`` and ``cache.dir`` are checked,
-    then ignored with a warning: such a file cannot send a secret or move the cache."""
+    ``./config.toml`` (``source="cwd"``), ``[[feeds]]`` and ``cache.dir`` are checked,
+    then ignored with a warning: such a file cannot contact a server, send a secret or
+    move the cache."""
     trusted = source != "cwd"
     r = _Reader(path, config_name(path, source) if source == "cwd" else None)
     r.table(raw, "", ("data", "feeds", "ui", "cache"))
@@ -262,9 +263,6 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
         token_env = item.get("token_env")
         if token_env is not None and not ENV_RE.match(r.string(token_env, f"{key}.token_env")):
             raise r.error(f"{key}.token_env", f"{token_env!r} is not an environment variable name")
-        if token_env is not None and not trusted:
-            r.ignored(f"{key}.token_env", "a token is sent")
-            token_env = None
         feeds.append(
             FeedConfig(
                 name=name,
@@ -275,6 +273,11 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
                 token_env=token_env,
             )
         )
+
+    if feeds and not trusted:
+        # Not even without a token: a fetch tells the file's author who opened it, and when.
+        r.ignored("feeds", "feeds are fetched")
+        feeds = []
 
     ui = UIConfig()
     if "ui" in raw:
