@@ -29,7 +29,6 @@ import marshal
 import os
 import struct
 import sys
-import tempfile
 import zlib
 from collections import deque
 from dataclasses import fields
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .. import __version__
+from .atomic import write_atomic
 from .dates import EDate, Precision
 from .gcpause import gc_paused
 from .model import (
@@ -173,7 +173,10 @@ class ParsedCache:
             header = marshal.dumps((*key, how, len(payload), zlib.crc32(payload)))
             prefix = _PREFIX.pack(len(header), zlib.crc32(header))
             if self._usable(create=True):
-                _write(self.entry(path, layer), (prefix, header, payload))
+                # The directory is private (``_usable``). Not fsynced, unlike the feed
+                # cache: an entry lost or cut short by a crash fails its length or
+                # checksum and only costs one slower start.
+                write_atomic(self.entry(path, layer), (prefix, header, payload), fsync=False)
         except (OSError, ValueError, RecursionError):
             pass  # a cache that cannot be written only costs the next start some time
 
@@ -251,26 +254,6 @@ def _untag_dates(value: Any) -> Any:
             return datetime.time(*fields, fold=fold)
         raise ValueError(f"unknown tag {tag!r}")
     return value
-
-
-def _write(path: Path, parts: tuple[bytes, ...]) -> None:
-    """Write to a temp file beside ``path`` and rename it over ``path`` (the directory is
-    already made private: see ``ParsedCache._usable``).
-
-    Not fsynced, unlike the feed cache: an entry lost or cut short by a crash fails its
-    length or checksum and only costs one slower start."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for part in parts:  # not joined: the payload may be tens of megabytes
-                handle.write(part)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
 
 
 # -- records as columns ---------------------------------------------------------------------------
