@@ -501,8 +501,8 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
     arrange in worker threads, swap on the UI thread); otherwise the merge path alone."""
     import asyncio
 
+    from tui.core.loading import read_bytes
     from tui.core.merge import Layer, merge
-    from tui.core.reader import read_bytes
 
     real = getattr(app, "feed_client", None) is not None
     ticks: list[float] = []
@@ -573,7 +573,7 @@ def child_baseline(args: argparse.Namespace) -> dict[str, Any]:
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable
 
-    from tui.core.merge import load
+    from tui.core.loading import load
     from tui.core.parsecache import ParsedCache
 
     cache = ParsedCache(Path(os.environ["FAULTLINE_CACHE_DIR"]))

@@ -20,7 +20,7 @@ def default_dataset():
     nothing on screen depends on where the checkout lives."""
     import os
 
-    from tui.core.merge import load
+    from tui.core.loading import load
 
     here = os.getcwd()
     os.chdir(REPO)

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.changes import ADDED, CHANGED, REMOVED, Changes, UnseenChanges, compare
-from tui.core.merge import check_layer, merge, read_layer
+from tui.core.loading import read_bytes, read_layer
+from tui.core.merge import check_layer, merge
 from tui.core.model import Kind
-from tui.core.reader import read_bytes
 
 BEFORE = b"""
 format = "faultline/1"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.export import export, to_markdown
-from tui.core.merge import load
+from tui.core.loading import load
 from tui.core.paths import default_dossier
 
 HOSTILE = """\

@@ -32,7 +32,8 @@ from feedserver import (
 
 from tui.core.config import FeedConfig
 from tui.core.feed import FeedCache, FeedClient, FeedStatus
-from tui.core.merge import merge, read_layer
+from tui.core.loading import read_layer
+from tui.core.merge import merge
 from tui.core.model import Kind
 
 PROXY_VARS = (

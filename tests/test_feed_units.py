@@ -34,7 +34,7 @@ from tui.core.feed import (
     parse_retry_after,
     redact_url,
 )
-from tui.core.jsontext import json_line_index
+from tui.core.lines import json_line_index
 from tui.core.problems import FaultlineError
 
 GOOD = {"format": "faultline/1", "actors": [{"id": "kz", "name": "Kazakhstan", "kind": "state"}]}

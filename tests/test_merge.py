@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.core.merge import load, read_layer
+from tui.core.loading import load, read_layer
 
 BASE = """\
 [[actors]]

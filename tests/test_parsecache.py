@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tui.core.merge import load
+from tui.core.loading import load
 from tui.core.parsecache import ParsedCache
 
 DOC = '[[actors]]\nid = "kz"\nname = "Kazakhstan"\nkind = "state"\n'

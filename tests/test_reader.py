@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tui.core.model import Kind
 from tui.core.problems import DocumentError
-from tui.core.reader import read_bytes, read_file
+from tui.core.loading import read_bytes, read_file
 
 GOOD = """\
 format = "faultline/1"

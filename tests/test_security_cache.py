@@ -26,7 +26,7 @@ from tests.test_ui_feeds import until
 from tui.core import parsecache, splitparse
 from tui.core.config import FeedConfig
 from tui.core.feed import BACKOFF_CAP, CopyInfo, FeedCache, FeedClient, FeedStatus, fetch_all
-from tui.core.merge import load
+from tui.core.loading import load
 from tui.core.model import Kind
 from tui.core.parsecache import ParsedCache
 
@@ -183,7 +183,7 @@ def test_toml_dates_in_extensions_come_back_exactly_without_pickle(tmp_path: Pat
 import sys
 sys.modules["pickle"] = None  # any use of pickle fails
 from pathlib import Path
-from tui.core.merge import load
+from tui.core.loading import load
 from tui.core.parsecache import ParsedCache
 doc = Path({str(doc)!r})
 cache = ParsedCache(Path({str(tmp_path / "cache")!r}), min_size=0)

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from tui.cli import main
 from tui.core.export import to_markdown
-from tui.core.merge import load
+from tui.core.loading import load
 from tui.core.paths import default_dossier
 
 # Every byte a terminal may act on: C0 (ESC, BEL, CR...), DEL and C1 (U+009B is a CSI) in UTF-8.

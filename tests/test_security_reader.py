@@ -18,9 +18,8 @@ from hypothesis import strategies as st
 from tui.cli import main
 from tui.core.config import ConfigError, FeedConfig, parse_config
 from tui.core.feed import parse_body
-from tui.core.merge import read_layer
+from tui.core.loading import read_bytes, read_file, read_layer
 from tui.core.problems import DocumentError
-from tui.core.reader import read_bytes, read_file
 from tui.core.text import sanitise
 
 
@@ -319,7 +318,7 @@ def test_data_max_size_is_read_from_the_config() -> None:
 
 
 def test_a_document_that_grows_past_the_cap_while_read_is_refused(tmp_path: Path) -> None:
-    from tui.core.reader import _read_at_most
+    from tui.core.loading import _read_at_most
 
     path = tmp_path / "growing.toml"
     path.write_bytes(b"#" * 5000)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tui.core import splitparse
 from tui.core.model import Document
 from tui.core.problems import DocumentError
-from tui.core.reader import read_bytes
+from tui.core.loading import read_bytes
 
 HEAD = """\
 format = "faultline/1"

@@ -15,7 +15,7 @@ from textual.widgets import Input
 
 from tests.conftest import screen_text
 from tui.core.config import Config, UIConfig
-from tui.core.merge import load
+from tui.core.loading import load
 from tui.ui.app import FaultlineApp
 from tui.ui.detail import DetailPane
 from tui.ui.dossier import Ref

@@ -500,8 +500,8 @@ def test_remerge_equals_a_full_merge_and_compare(tmp_path, local) -> None:
     """remerge compares only what feeds define and reuses the previous timeline order: the
     result must be exactly what merging and comparing everything gives."""
     from tui.core.changes import compare
-    from tui.core.merge import Layer, check_layer, merge, read_layer
-    from tui.core.reader import read_bytes
+    from tui.core.loading import read_bytes, read_layer
+    from tui.core.merge import Layer, check_layer, merge
     from tui.ui.dossier import remerge
 
     def feed_layer(document: dict) -> Layer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import screen_text
-from tui.core.merge import load
+from tui.core.loading import load
 from tui.ui.detail import LIST_LIMIT, DetailPane
 from tui.ui.dossier import Ref
 from tui.ui.matrix import MatrixScreen

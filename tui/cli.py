@@ -16,7 +16,8 @@ from typing import Sequence
 from . import __version__
 from .core.config import Config, ConfigError, describe_config, load_config, locate_config
 from .core.export import FORMATS, export
-from .core.merge import Dataset, Layer, load, merge, read_layer
+from .core.loading import load, read_layer
+from .core.merge import Dataset, Layer, merge
 from .core.problems import FaultlineError
 from .core.text import sanitise
 

@@ -10,16 +10,24 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file beside ``path``, fsync it, then rename it over ``path``."""
+def write_atomic(path: Path, data: bytes | tuple[bytes, ...], *, fsync: bool = True) -> None:
+    """Write ``data`` to a temp file beside ``path``, then rename it over ``path``.
+
+    ``data`` is bytes (or any bytes-like object), or a tuple of parts written one after
+    another (not joined: a part may be tens of megabytes). With ``fsync`` the file and the rename are flushed to disk first, so a
+    crash leaves the old copy or the new one, whole. Without it, a crash may leave a new
+    copy cut short: only for files that check themselves and are cheap to lose (the
+    parsed-data cache), where the flush would cost every write for nothing."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            for part in data if isinstance(data, tuple) else (data,):
+                handle.write(part)
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         try:
@@ -27,16 +35,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    if fsync:
+        _fsync_directory(path.parent)  # make the rename itself durable
 
 
 def write_output(path: Path, data: bytes) -> None:

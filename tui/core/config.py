@@ -25,7 +25,8 @@ import tomli
 
 from .paths import default_dossier, user_cache_dir, user_config_file
 from .problems import FaultlineError
-from .reader import MAX_DOCUMENT_SIZE, key_path, shorten, type_name
+from .problems import key_path, shorten, type_name
+from .schema import MAX_DOCUMENT_SIZE
 from .text import sanitise
 
 DEFAULT_INTERVAL = 900.0

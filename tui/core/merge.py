@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, compress
 from operator import attrgetter, not_
-from pathlib import Path
 from typing import Iterable, Iterator
 
+from .gcpause import gc_paused
 from .model import (
     Actor,
     Citation,
@@ -28,13 +28,10 @@ from .model import (
     Extras,
     Kind,
     Meta,
-    Origin,
     Position,
     Source,
 )
-from .parsecache import ParsedCache
-from .problems import DocumentError, Problem
-from .reader import MAX_DOCUMENT_SIZE, document_files, gc_paused, read_file
+from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -103,29 +100,6 @@ def check_layer(name: str, documents: Iterable[Document], problems: list[Problem
             seen[kind].update(zip(map(_ID, entities), entities))
         kept.append(document)
     return Layer(name, tuple(kept), tuple(problems), is_feed)
-
-
-def read_layer(
-    path: Path | str, cache: ParsedCache | None = None, max_size: int = MAX_DOCUMENT_SIZE
-) -> Layer:
-    """Read a local data path: one document, or every *.toml under a directory (each
-    refused unread if over ``max_size`` bytes)."""
-    path = Path(path)
-    name = str(path)
-    if not path.exists():
-        return Layer(name, problems=(Problem(name, "no such file or directory"),))
-    documents: list[Document] = []
-    problems: list[Problem] = []
-    try:
-        files = document_files(path)
-    except OSError as error:
-        return Layer(name, problems=(Problem(name, f"cannot be listed: {error.strerror or error}"),))
-    for file in files:
-        try:
-            documents.append(read_file(file, layer=name, cache=cache, max_size=max_size))
-        except DocumentError as error:
-            problems.extend(error.problems)
-    return check_layer(name, documents, problems)
 
 
 @dataclass
@@ -345,14 +319,4 @@ def resolve(dataset: Dataset) -> Iterator[Problem]:
                     )
 
 
-def load(
-    paths: Iterable[Path | str],
-    extra_layers: Iterable[Layer] = (),
-    cache: ParsedCache | None = None,
-    max_size: int = MAX_DOCUMENT_SIZE,
-) -> Dataset:
-    """Read every local data path, add the given (feed) layers after them, and merge."""
-    return merge([*(read_layer(p, cache, max_size) for p in paths), *extra_layers])
-
-
-__all__ = ["Dataset", "Layer", "load", "merge", "read_layer", "check_layer", "references", "Origin"]
+__all__ = ["Dataset", "Layer", "merge", "check_layer", "references"]

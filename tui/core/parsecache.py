@@ -29,16 +29,17 @@ import marshal
 import os
 import struct
 import sys
-import tempfile
 import zlib
-from dataclasses import fields
 from collections import deque
+from dataclasses import fields
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .. import __version__
+from .atomic import write_atomic
 from .dates import EDate, Precision
+from .gcpause import gc_paused
 from .model import (
     EMPTY_EXTRA,
     Actor,
@@ -118,8 +119,6 @@ class ParsedCache:
     def get(self, path: Path, layer: str, stat: os.stat_result) -> Document | None:
         if stat.st_size < self.min_size:
             return None
-        from .reader import gc_paused  # the reader imports this module
-
         if not self._usable(create=False):
             return None
         entry = self.entry(path, layer)
@@ -138,7 +137,7 @@ class ParsedCache:
             if len(payload) != size or zlib.crc32(payload) != checksum:
                 return None  # damaged on disk: read the document afresh
             with gc_paused():
-                return _decode(unpack_rows(how, payload), layer)
+                return decode_document(unpack_rows(how, payload), layer)
         except NotPrivate as error:
             self.warning = self.warning or f"cache not used: {error}"  # nor any other entry
             return None
@@ -159,15 +158,13 @@ class ParsedCache:
             self._store(*self.pending.pop(0))
 
     def _store(self, path: Path, layer: str, stat: os.stat_result, document: Document) -> None:
-        from .reader import gc_paused  # the reader imports this module
-
         try:
             if _fingerprint(os.stat(path)) != _fingerprint(stat):
                 return  # changed while it was read: the next start reads it afresh
             # Paused: the rows are many small objects, and every collection they set off
             # would walk the whole document just read (which is still young).
             with gc_paused():
-                rows = _encode(document, layer)
+                rows = encode_document(document, layer)
                 if rows is None:
                     return
                 how, payload = pack_rows(rows)
@@ -176,7 +173,10 @@ class ParsedCache:
             header = marshal.dumps((*key, how, len(payload), zlib.crc32(payload)))
             prefix = _PREFIX.pack(len(header), zlib.crc32(header))
             if self._usable(create=True):
-                _write(self.entry(path, layer), (prefix, header, payload))
+                # The directory is private (``_usable``). Not fsynced, unlike the feed
+                # cache: an entry lost or cut short by a crash fails its length or
+                # checksum and only costs one slower start.
+                write_atomic(self.entry(path, layer), (prefix, header, payload), fsync=False)
         except (OSError, ValueError, RecursionError):
             pass  # a cache that cannot be written only costs the next start some time
 
@@ -256,26 +256,6 @@ def _untag_dates(value: Any) -> Any:
     return value
 
 
-def _write(path: Path, parts: tuple[bytes, ...]) -> None:
-    """Write to a temp file beside ``path`` and rename it over ``path`` (the directory is
-    already made private: see ``ParsedCache._usable``).
-
-    Not fsynced, unlike the feed cache: an entry lost or cut short by a crash fails its
-    length or checksum and only costs one slower start."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for part in parts:  # not joined: the payload may be tens of megabytes
-                handle.write(part)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-
-
 # -- records as columns ---------------------------------------------------------------------------
 #
 # Each record becomes a row of its fields in declaration order, except that a date is
@@ -319,7 +299,7 @@ def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable:
 # How each codec's field is written (``{v}``: the field), in the generated encoder
 # below (``_decoder`` reads each codec's column back). The "none" codec is not stored:
 # encoding checks the field is None, decoding sets None.
-_ENCODE = {
+_ENCODE_FIELD = {
     "plain": "{v}",
     "date": "date({v})",
     "cites": "cites({v})",
@@ -332,7 +312,7 @@ _ENCODE = {
 def _encoder(cls: type) -> Callable:
     """``encode(records, tables) -> (count, columns)`` for one record type."""
     stored = ", ".join(
-        _ENCODE[codec].format(v=f"o.{f.name}")
+        _ENCODE_FIELD[codec].format(v=f"o.{f.name}")
         for f in fields(cls)
         if (codec := _codec(cls, f.name)) != "none"
     )
@@ -573,15 +553,6 @@ _KIND_FIELDS = ("sources", "actors", "disagreements", "events")
 
 def encode_document(document: Document, layer: str) -> tuple | None:
     """``document`` as marshal-able rows (None when it holds what they cannot)."""
-    return _encode(document, layer)
-
-
-def decode_document(rows: tuple, layer: str) -> Document:
-    """The document ``encode_document`` gave these rows for."""
-    return _decode(rows, layer)
-
-
-def _encode(document: Document, layer: str) -> tuple | None:
     tables = _EncodeTables(layer, document.name)
     meta = _ENCODE[Meta]((document.meta,), tables)
     try:
@@ -595,7 +566,8 @@ def _encode(document: Document, layer: str) -> tuple | None:
     return (document.name, document.sanitised, meta, *tables_rows, kinds)
 
 
-def _decode(rows: tuple, layer: str) -> Document:
+def decode_document(rows: tuple, layer: str) -> Document:
+    """The document ``encode_document`` gave these rows for."""
     name, sanitised, meta, date_rows, cite_rows, extras, kinds = rows
     tables = _DecodeTables(layer, name, date_rows, cite_rows, extras)
     sources, actors, disagreements, events = (

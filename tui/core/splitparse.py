@@ -27,7 +27,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .gcpause import gc_paused
 from .model import Document
+from .parsecache import decode_document, encode_document, pack_rows, unpack_rows
+from .problems import DocumentError
+from .reader import read_toml
+from .schema import ENTITY_LIMIT
 
 # Below this a document parses in well under a second: not worth a second process.
 SPLIT_MIN_SIZE = 8 * 1024 * 1024
@@ -78,18 +83,14 @@ def command() -> list[str]:
 def read_split(text: str, name: str, layer: str, require_format: bool = False) -> Document | None:
     """Read ``text`` in two parts at once; None when it cannot be cut, or when anything
     about the parts is not plain (the caller then reads it whole)."""
-    from .problems import DocumentError
-    from .reader import ENTITY_LIMIT, read_toml_part
-
     cut = split_point(text)
     if cut is None:
         return None
     offset = text.count("\n", 0, cut)
     child = _Child(text[cut:].encode("utf-8"), name, layer, offset)
     try:
-        first = read_toml_part(
-            text[:cut], name, layer=layer, offset=0, require_format=require_format
-        )
+        with gc_paused():
+            first = read_toml(text[:cut], name, layer=layer, require_format=require_format)
     except DocumentError:
         return None
     else:
@@ -173,8 +174,6 @@ class _Child:
             if process is not None and process.poll() is not None:
                 self._process = None
                 self._close()
-        from .parsecache import decode_document, unpack_rows
-
         try:
             return decode_document(unpack_rows(output[0], output[1:]), self._layer)
         except Exception:  # noqa: BLE001 - our own child's output; if damaged, read whole
@@ -183,14 +182,11 @@ class _Child:
 
 def _child_main(argv: list[str]) -> int:
     """In the child: read a part from stdin, write its records to stdout."""
-    from .parsecache import encode_document, pack_rows
-    from .problems import DocumentError
-    from .reader import read_toml_part
-
     name, layer, offset = argv[0], argv[1], int(argv[2])
     text = sys.stdin.buffer.read().decode("utf-8")
     try:
-        document = read_toml_part(text, name, layer=layer, offset=offset)
+        with gc_paused():
+            document = read_toml(text, name, layer=layer, offset=offset)
     except DocumentError:
         return PROBLEMS
     del text

@@ -30,6 +30,9 @@ _REMOVED = (
 )
 _TABLE = dict.fromkeys(_REMOVED)
 _UNSAFE = re.compile("[" + "".join(re.escape(chr(c)) for c in _REMOVED) + "]")
+# The first character ``sanitise`` would remove, or None: for a caller that checks
+# millions of strings and cleans only the few that need it, without a call in between.
+find_unsafe = _UNSAFE.search
 
 # Characters that draw nothing by themselves: format characters (zero width space, word
 # joiner, BOM, tags...), separators, combining and enclosing marks (variation selectors,
@@ -48,10 +51,6 @@ def sanitise(value: str) -> tuple[str, int]:
         return value, 0
     clean = value.translate(_TABLE)
     return clean, len(value) - len(clean)
-
-
-def is_clean(value: str) -> bool:
-    return _UNSAFE.search(value) is None
 
 
 def _invisible(char: str) -> bool:

@@ -32,9 +32,10 @@ from textual.worker import Worker, WorkerState
 
 from ..core.changes import Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
+from ..core.gcpause import gc_paused
 from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
-from ..core.reader import gc_paused, shorten
+from ..core.problems import shorten
 from ..core.text import sanitise
 from .collector import QuietCollector
 from .commands import GoToProvider

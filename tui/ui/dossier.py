@@ -31,10 +31,11 @@ from ..core.changes import (
     compare,
     differing_fields,
 )
-from ..core.merge import Dataset, Layer, merge, read_layer
+from ..core.loading import read_layer
+from ..core.merge import Dataset, Layer, merge
 from ..core.model import Actor, Citation, Disagreement, Event, Kind, Position, Source
 from ..core.parsecache import ParsedCache
-from ..core.reader import MAX_DOCUMENT_SIZE
+from ..core.schema import MAX_DOCUMENT_SIZE
 from ..core.search import (
     SearchIndex,
     actor_key,

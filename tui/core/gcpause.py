@@ -1,0 +1,28 @@
+"""Pausing the cyclic garbage collector while many objects that form no cycles are made.
+
+Reading, caching and merging a large dossier allocate millions of small objects; the
+collector would walk them again and again, for nothing.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that form no cycles.
+
+    Parsing and checking a 100,000-event document allocates millions of objects, and the
+    collector would otherwise walk them again and again: pausing it halves the time.
+    Pauses nest: the collector is enabled again only if it was enabled before.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

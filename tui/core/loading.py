@@ -1,0 +1,193 @@
+"""Loading data paths: files found and read (through the parsed-data cache, and on two
+cores when large), each data path made a layer, the layers merged.
+
+Reading one document's text is the reader's (``reader.py``); splitting a large one
+``splitparse.py``'s; merging layers ``merge.py``'s. This module decides which of them
+runs, and refuses what cannot be read safely (too large, not a regular file) before it
+is opened.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from stat import S_ISREG
+
+from . import splitparse
+from .gcpause import gc_paused
+from .merge import Dataset, Layer, check_layer, merge
+from .model import Document
+from .parsecache import ParsedCache
+from .problems import DocumentError, Problem
+from .reader import decode_utf8, read_json, read_toml
+from .schema import MAX_DOCUMENT_SIZE
+
+
+def guess_format(name: str, content_type: str | None = None) -> str | None:
+    """'toml' or 'json' from a file name or URL and, for feeds, a content type."""
+    lowered = name.lower().split("?", 1)[0].split("#", 1)[0]
+    if content_type:
+        ctype = content_type.split(";", 1)[0].strip().lower()
+        if ctype in ("application/json", "text/json") or ctype.endswith("+json"):
+            return "json"
+        if ctype in ("application/toml", "text/toml"):
+            return "toml"
+        if lowered.endswith(".toml"):  # spec: any type when the URL ends in .toml
+            return "toml"
+        return None
+    if lowered.endswith(".json"):
+        return "json"
+    if lowered.endswith(".toml"):
+        return "toml"
+    return None
+
+
+def read_bytes(
+    data: bytes,
+    name: str,
+    fmt: str,
+    *,
+    layer: str | None = None,
+    require_format: bool = False,
+) -> Document:
+    """Read one document; raise DocumentError naming ``name`` if anything is wrong."""
+    with gc_paused():
+        return _read_bytes([data], name, fmt, layer=layer, require_format=require_format)
+
+
+def _read_bytes(
+    box: list[bytes], name: str, fmt: str, *, layer: str | None, require_format: bool
+) -> Document:
+    """Read the bytes in ``box`` (taken out, so that a caller holding no other reference
+    lets them go once decoded); the parsed tables are consumed as records are built."""
+    if fmt == "toml":
+        text = decode_utf8(box, name)
+        if len(text) >= splitparse.SPLIT_MIN_SIZE:
+            # A large document is read in two parts at once, when it can be cut cleanly.
+            document = splitparse.read_split(text, name, layer or name, require_format)
+            if document is not None:
+                return document
+        return read_toml(text, name, layer=layer or name, require_format=require_format)
+    if fmt == "json":
+        return read_json(box, name, layer=layer or name, require_format=require_format)
+    raise DocumentError([Problem(name, f"unknown document format {fmt!r} (toml or json)")])
+
+
+def read_file(
+    path: Path,
+    *,
+    layer: str | None = None,
+    cache: ParsedCache | None = None,
+    max_size: int = MAX_DOCUMENT_SIZE,
+) -> Document:
+    """Read one document file, through the parsed-data cache when one is given; a file
+    of more than ``max_size`` bytes is refused before it is opened."""
+    name = str(path)
+    layer = layer or name
+    fmt = guess_format(name)
+    if fmt is None:
+        raise DocumentError([Problem(name, "not a .toml or .json document")])
+    try:
+        stat = path.stat()
+        if not S_ISREG(stat.st_mode):  # a FIFO or device would block or never end
+            raise DocumentError([Problem(name, "is not a regular file")])
+        if stat.st_size > max_size:
+            raise DocumentError([Problem(name, _too_large(f"is {_bytes(stat.st_size)}", max_size))])
+        if cache is not None and (cached := cache.get(path, layer, stat)) is not None:
+            return cached
+        box = [_read_at_most(path, name, stat.st_size, max_size)]
+    except OSError as error:
+        raise DocumentError([Problem(name, f"cannot be read: {error.strerror or error}")]) from None
+    with gc_paused():
+        document = _read_bytes(box, name, fmt, layer=layer, require_format=False)
+    if cache is not None:
+        cache.put(path, layer, stat, document)
+    return document
+
+
+def _read_at_most(path: Path, name: str, size: int, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, which stat said holds ``size`` bytes;
+    refused if it holds more than ``limit``, even when it grew since stat. Opened without
+    blocking: a FIFO swapped in after stat would otherwise wait for a writer."""
+    with open(path, "rb", buffering=0, opener=_open_nonblocking) as file:
+        if not S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise DocumentError([Problem(name, "is not a regular file")])
+        chunks: list[bytes] = []
+        total = 0
+        want = size + 1  # one read of the expected size (and one more to see the end)
+        while total <= limit:
+            chunk = file.read(want)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+            want = min(1 << 20, limit + 1 - total)
+    grew = f"grew past {_bytes(limit)} while being read"
+    raise DocumentError([Problem(name, _too_large(grew, limit))])
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
+def _too_large(what: str, limit: int) -> str:
+    return (
+        f"{what}; a local document may be at most {_bytes(limit)}: "
+        "raise data.max_size in the config file to read it"
+    )
+
+
+def _bytes(size: int) -> str:
+    """``5,000 bytes (4.9 KiB)``, ``536,870,912 bytes (512 MiB)``."""
+    if size < 1024:
+        return f"{size} byte" + ("" if size == 1 else "s")
+    value = float(size)
+    for unit in ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
+        value /= 1024
+        if value < 1024:
+            break
+    return f"{size:,} bytes ({value:.{1 if value < 10 else 0}f} {unit})"
+
+
+def document_files(path: Path) -> list[Path]:
+    """The documents of a data path: the file itself, or every *.toml under a directory
+    in sorted path order (spec: "A data directory")."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.toml") if p.is_file())
+    return [path]
+
+
+def read_layer(
+    path: Path | str, cache: ParsedCache | None = None, max_size: int = MAX_DOCUMENT_SIZE
+) -> Layer:
+    """Read a local data path: one document, or every *.toml under a directory (each
+    refused unread if over ``max_size`` bytes)."""
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        return Layer(name, problems=(Problem(name, "no such file or directory"),))
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    try:
+        files = document_files(path)
+    except OSError as error:
+        return Layer(
+            name, problems=(Problem(name, f"cannot be listed: {error.strerror or error}"),)
+        )
+    for file in files:
+        try:
+            documents.append(read_file(file, layer=name, cache=cache, max_size=max_size))
+        except DocumentError as error:
+            problems.extend(error.problems)
+    return check_layer(name, documents, problems)
+
+
+def load(
+    paths: Iterable[Path | str],
+    extra_layers: Iterable[Layer] = (),
+    cache: ParsedCache | None = None,
+    max_size: int = MAX_DOCUMENT_SIZE,
+) -> Dataset:
+    """Read every local data path, add the given (feed) layers after them, and merge."""
+    return merge([*(read_layer(p, cache, max_size) for p in paths), *extra_layers])
