@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.config import Config, FeedConfig
-from tui.core.feed import (
+from tui.core.feeds.client import (
     BACKOFF_CAP,
     MAX_RETRY_AFTER,
     BoundedDecoder,
@@ -42,7 +42,7 @@ GOOD = {"format": "faultline/1", "actors": [{"id": "kz", "name": "Kazakhstan", "
 
 def test_core_never_imports_textual() -> None:
     code = (
-        "import sys, tui.core.feed, tui.core.changes, tui.core.merge; "
+        "import sys, tui.core.feeds.client, tui.core.changes, tui.core.merge; "
         "assert 'textual' not in sys.modules, 'textual imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -364,7 +364,7 @@ def test_offline_makes_no_connection(tmp_path: Path, monkeypatch) -> None:
     body = json.dumps(GOOD).encode()
     import hashlib
 
-    from tui.core.feed import CopyInfo
+    from tui.core.feeds.client import CopyInfo
 
     cache = FeedCache(tmp_path)
     cache.store(

@@ -25,7 +25,7 @@ from feedserver import FeedServer, Reply, json_reply
 from tests.test_ui_feeds import until
 from tui.core import parsecache, splitparse
 from tui.core.config import FeedConfig
-from tui.core.feed import BACKOFF_CAP, CopyInfo, FeedCache, FeedClient, FeedStatus, fetch_all
+from tui.core.feeds.client import BACKOFF_CAP, CopyInfo, FeedCache, FeedClient, FeedStatus, fetch_all
 from tui.core.merge import load
 from tui.core.model import Kind
 from tui.core.parsecache import ParsedCache

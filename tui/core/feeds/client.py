@@ -34,16 +34,16 @@ from typing import Any, Self, TypeGuard
 
 import httpx
 
-from .. import __version__
-from .atomic import write_atomic
-from .changes import Changes, compare
-from .config import Config, FeedConfig
-from .merge import Layer, check_layer
-from .model import Kind
-from .paths import NotPrivate, private_dir, read_private
-from .problems import DocumentError, FaultlineError, Problem
-from .reader import URL_RE, guess_format, read_bytes
-from .text import sanitise
+from ... import __version__
+from ..atomic import write_atomic
+from ..changes import Changes, compare
+from ..config import Config, FeedConfig
+from ..merge import Layer, check_layer
+from ..model import Kind
+from ..paths import NotPrivate, private_dir, read_private
+from ..problems import DocumentError, FaultlineError, Problem
+from ..reader import URL_RE, guess_format, read_bytes
+from ..text import sanitise
 
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 86_400.0  # a server cannot shut a feed off for longer than a day
