@@ -31,7 +31,7 @@ from feedserver import (
 )
 
 from tui.core.config import FeedConfig
-from tui.core.feeds.client import FeedCache, FeedClient, FeedStatus
+from tui.core.feeds import FeedCache, FeedClient, FeedStatus
 from tui.core.merge import merge, read_layer
 from tui.core.model import Kind
 

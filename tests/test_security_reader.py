@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tui.cli import main
 from tui.core.config import ConfigError, FeedConfig, parse_config
-from tui.core.feeds.client import parse_body
+from tui.core.feeds.cache import parse_body
 from tui.core.merge import read_layer
 from tui.core.problems import DocumentError
 from tui.core.reader import read_bytes, read_file
