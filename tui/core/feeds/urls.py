@@ -16,8 +16,8 @@ import httpx
 
 from ..config import Config, FeedConfig
 from ..problems import FaultlineError
-from ..reader import URL_RE
 from ..text import sanitise
+from ..urls import is_web_url
 
 _SECRET_PARAM = re.compile(
     r"(?i)(token|key|secret|pass|pwd|auth|sig|signature|credential|session|code|jwt|bearer)"
@@ -153,7 +153,7 @@ def feeds_from(config: Config, urls: Iterable[str] = ()) -> list[FeedConfig]:
     names = {feed.name for feed in feeds}
     known = {feed.url for feed in feeds}
     for url in urls:
-        if URL_RE.match(url) is None or any(c.isspace() for c in url):
+        if not is_web_url(url):
             raise FaultlineError(f"--feed {redact_url(url)}: is not an http or https URL")
         problem = url_problem(url)
         if problem is not None:
