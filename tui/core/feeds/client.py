@@ -120,7 +120,7 @@ class FeedClient:
             layer, problems = parse_body(feed, copy.body, copy.info.format)
             if layer.documents:
                 state.layer, state.copy, state.layer_sha = layer, copy.info, copy.info.sha256
-                state.layer_fetched_at = copy.info.fetched_at
+                state.copy_fetched_at = copy.info.fetched_at
                 state.last_success_at = copy.checked_at
                 state.status = FeedStatus.CACHED
                 reason = (
@@ -333,11 +333,11 @@ class FeedClient:
                 layer, _ = await asyncio.to_thread(parse_body, feed, disk.body, disk.info.format)
                 if layer.documents:
                     state.layer, state.layer_sha = layer, copy.sha256
-                    state.layer_fetched_at = copy.fetched_at
+                    state.copy_fetched_at = copy.fetched_at
         self._succeeded(state, now)
         return self._remember(
             state, FeedStatus.UNCHANGED,
-            f"unchanged since {when(state.layer_fetched_at)} (the server says not modified)",
+            f"unchanged since {when(state.copy_fetched_at)} (the server says not modified)",
             contacted=True, http_status=304, cache_error=cache_error,
             saved_copy_at=kept_at,
         )  # fmt: skip
@@ -377,7 +377,7 @@ class FeedClient:
         else:
             state.copy = info
         previous = state.layer
-        state.layer, state.layer_sha, state.layer_fetched_at = layer, sha, info.fetched_at
+        state.layer, state.layer_sha, state.copy_fetched_at = layer, sha, info.fetched_at
         self._succeeded(state, now)
         if previous is None:
             counts = _count_text(state.counts)

@@ -109,7 +109,7 @@ class FeedState:
     problems: tuple[Problem, ...] = ()
     changes: Changes | None = None  # from the last refresh that changed something
     last_outcome: FetchOutcome | None = None
-    layer_fetched_at: float | None = None  # when the body behind ``layer`` was downloaded
+    copy_fetched_at: float | None = None  # when the body behind ``layer`` was downloaded
     layer_sha: str | None = field(default=None, repr=False)  # the body behind ``layer``
 
     @property
@@ -119,10 +119,6 @@ class FeedState:
     @property
     def url(self) -> str:
         return redact_url(self.feed.url)
-
-    @property
-    def copy_fetched_at(self) -> float | None:
-        return self.layer_fetched_at
 
     @property
     def counts(self) -> dict[str, int]:
