@@ -19,6 +19,7 @@ not tests: nothing here asserts a timing.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -263,8 +264,8 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
     if args.interact and args.feed:
         from tui.core.config import FeedConfig
 
-        server = FeedServer([Path(f) for f in args.feed.split(",")])
-        feeds = (FeedConfig(name="bench", url=server.url),)
+        server = feed_server([Path(f) for f in args.feed.split(",")])
+        feeds = (FeedConfig(name="bench", url=server.url("/feed.json")),)
     config = Config(cache_dir=Path(os.environ["FAULTLINE_CACHE_DIR"]), feeds=feeds)
     app = BenchApp(config, data_paths=[Path(p) for p in args.paths])
     app.bench_server = server
@@ -304,7 +305,7 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
                     await interact(app, pilot, args, result, gc_pauses)
                 finally:
                     if app.bench_server is not None:
-                        app.bench_server.close()
+                        app.bench_server.stop()
         result["peak_rss_mb"] = peak_rss_mb()
         result["children_peak_rss_mb"] = children_peak_rss_mb()
 
@@ -433,7 +434,7 @@ async def interact(
 
     # -- idle ------------------------------------------------------------------------------------
     if app.bench_server is not None:
-        app.bench_server.close()
+        app.bench_server.stop()
         app.bench_server = None
     # The app owes a full collection after the refreshes and runs it once the analyst
     # has been quiet for a moment (tui/ui/collector.py): wait for it, and record how
@@ -456,42 +457,23 @@ async def interact(
     result["threads_at_end"] = threading.active_count()
 
 
-class FeedServer:
-    """A feed on 127.0.0.1 (never any other address): each request gets the next of the
-    given documents in turn, so that every refresh brings changed events."""
+def feed_server(documents: list[Path]) -> Any:
+    """The tests' feed server (tests/feedserver.py) on 127.0.0.1, never any other address:
+    each request gets the next of the given documents in turn, so that every refresh
+    brings changed events."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from feedserver import FeedServer, Reply
 
-    def __init__(self, documents: list[Path]) -> None:
-        import http.server
-        import threading
+    bodies = [d.read_bytes() for d in documents]
+    served = itertools.count()
 
-        bodies = [d.read_bytes() for d in documents]
-        served = [0]
+    def next_document(request: Any) -> Reply:
+        body = bodies[next(served) % len(bodies)]
+        return Reply(200, [("Content-Type", "application/json")], body)
 
-        class Feed(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server spelling
-                body = bodies[served[0] % len(bodies)]
-                served[0] += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *a: Any) -> None:
-                pass
-
-        self.bodies = bodies
-        self.served = served
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feed)
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/feed.json"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    server = FeedServer().start()
+    server.route("/feed.json", next_document)
+    return server
 
 
 async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> dict[str, Any]:

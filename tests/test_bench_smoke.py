@@ -34,3 +34,10 @@ def test_bench_runs_at_1k_events_and_writes_every_figure(tmp_path: Path) -> None
     table = done.stdout
     assert "cold start → first frame" in table and "stock DataTable" in table
     assert "–" not in table.split("cold start")[1].split("\n")[0]  # the cold figure is filled in
+
+
+def test_bench_has_no_feed_server_of_its_own() -> None:
+    """One loopback feed server, tests/feedserver.py, serves the tests and the bench: a
+    fix to it (keep-alive, shutdown) reaches both."""
+    own = [p.name for p in (REPO / "bench").glob("*.py") if "http.server" in p.read_text()]
+    assert own == []

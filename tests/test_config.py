@@ -76,3 +76,50 @@ def test_bad_config_names_file_and_key(tmp_path: Path, text: str, message: str) 
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert str(caught.value) == message.replace("c.toml", str(path), 1)
+
+
+# A real feed URL, then ones the old config rule (a prefix check) let through.
+CANDIDATE_URLS = [
+    "https://intel.example.org/dossier.json",
+    "HTTP://127.0.0.1:8080/feed.toml?team=east#top",
+    "https://example.org/feed.json and more",
+    'https://example.org/"quoted".json',
+    "https://example.org/<script>",
+    "https://example.org/a`b",
+    "https://example.org\\feed.json",
+    "https://example.org/feed.json\n",
+    "https:///feed.json",
+    "ftp://example.org/feed.json",
+]
+
+
+@pytest.mark.parametrize("url", CANDIDATE_URLS)
+def test_config_feeds_and_documents_agree_on_what_a_url_is(tmp_path: Path, url: str) -> None:
+    import json
+
+    from tui.core.config import Config
+    from tui.core.feeds import feeds_from
+    from tui.core.problems import DocumentError, FaultlineError
+    from tui.core.loading import read_bytes
+
+    path = tmp_path / "c.toml"
+    path.write_text(f'[[feeds]]\nname = "team"\nurl = {json.dumps(url)}\n')
+    try:
+        load_config(path)
+        in_config = True
+    except ConfigError:
+        in_config = False
+    source = {"id": "s", "title": "S", "url": url}
+    document = json.dumps({"format": "faultline/1", "sources": [source]}).encode()
+    try:
+        read_bytes(document, "d.json", "json")
+        in_document = True
+    except DocumentError:
+        in_document = False
+    try:
+        feeds_from(Config(), [url])
+        on_command_line = True
+    except FaultlineError:
+        on_command_line = False
+    assert in_config == in_document == on_command_line
+    assert in_config is (url in CANDIDATE_URLS[:2])

@@ -17,7 +17,8 @@ import pytest
 from feedserver import FeedServer, json_reply
 
 from tui.core.config import FeedConfig
-from tui.core.feed import CACHE_GRACE, CopyInfo, FeedCache, FeedClient, FeedStatus
+from tui.core.feeds import FeedCache, FeedClient, FeedStatus
+from tui.core.feeds.cache import CACHE_GRACE, CopyInfo
 from tui.core.model import Kind
 
 OLD = {"format": "faultline/1", "actors": [{"id": "kz", "name": "Kazakhstan", "kind": "state"}]}
@@ -152,7 +153,7 @@ KILLER = textwrap.dedent(
     """
     import hashlib, json, os, sys, time
     from tui.core.config import FeedConfig
-    from tui.core.feed import CopyInfo, FeedCache
+    from tui.core.feeds.cache import CopyInfo, FeedCache
 
     stop_at = int(sys.argv[2])
     calls = [0]

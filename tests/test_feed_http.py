@@ -31,7 +31,7 @@ from feedserver import (
 )
 
 from tui.core.config import FeedConfig
-from tui.core.feed import FeedCache, FeedClient, FeedStatus
+from tui.core.feeds import FeedCache, FeedClient, FeedStatus
 from tui.core.loading import read_layer
 from tui.core.merge import merge
 from tui.core.model import Kind

@@ -19,21 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.config import Config, FeedConfig
-from tui.core.feed import (
-    BACKOFF_CAP,
-    MAX_RETRY_AFTER,
-    BoundedDecoder,
-    FeedCache,
-    FeedClient,
-    FeedStatus,
-    FetchError,
-    TooLarge,
-    content_coding,
-    feeds_from,
-    fetch_all,
-    parse_retry_after,
-    redact_url,
-)
+from tui.core.feeds import FeedCache, FeedClient, FeedStatus, feeds_from, fetch_all, redact_url
+from tui.core.feeds.decoders import BoundedDecoder, TooLarge, content_coding
+from tui.core.feeds.errors import MAX_RETRY_AFTER, FetchError, parse_retry_after
+from tui.core.feeds.state import BACKOFF_CAP
 from tui.core.lines import json_line_index
 from tui.core.problems import FaultlineError
 
@@ -42,7 +31,7 @@ GOOD = {"format": "faultline/1", "actors": [{"id": "kz", "name": "Kazakhstan", "
 
 def test_core_never_imports_textual() -> None:
     code = (
-        "import sys, tui.core.feed, tui.core.changes, tui.core.merge; "
+        "import sys, tui.core.feeds, tui.core.changes, tui.core.merge; "
         "assert 'textual' not in sys.modules, 'textual imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -364,7 +353,7 @@ def test_offline_makes_no_connection(tmp_path: Path, monkeypatch) -> None:
     body = json.dumps(GOOD).encode()
     import hashlib
 
-    from tui.core.feed import CopyInfo
+    from tui.core.feeds.cache import CopyInfo
 
     cache = FeedCache(tmp_path)
     cache.store(

@@ -25,7 +25,9 @@ from feedserver import FeedServer, Reply, json_reply
 from tests.test_ui_feeds import until
 from tui.core import parsecache, splitparse
 from tui.core.config import FeedConfig
-from tui.core.feed import BACKOFF_CAP, CopyInfo, FeedCache, FeedClient, FeedStatus, fetch_all
+from tui.core.feeds import FeedCache, FeedClient, FeedStatus, fetch_all
+from tui.core.feeds.cache import CopyInfo
+from tui.core.feeds.state import BACKOFF_CAP, backoff
 from tui.core.loading import load
 from tui.core.model import Kind
 from tui.core.parsecache import ParsedCache
@@ -396,8 +398,7 @@ async def test_5000_failures_in_the_state_file_back_off_to_the_cap(tmp_path: Pat
 
 def test_backoff_doubles_then_stops_at_the_cap() -> None:
     feed = FeedConfig(name="team", url="http://127.0.0.1:9/", interval=60.0)
-    client = FeedClient([feed], FeedCache("/nonexistent"))
-    waits = [client.backoff(feed, n) for n in (1, 2, 3, 1024, 1025, 10**9)]
+    waits = [backoff(feed, n) for n in (1, 2, 3, 1024, 1025, 10**9)]
     assert waits == [60.0, 120.0, 240.0, BACKOFF_CAP, BACKOFF_CAP, BACKOFF_CAP]
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tui.cli import main
 from tui.core.config import ConfigError, FeedConfig, parse_config
-from tui.core.feed import parse_body
+from tui.core.feeds.cache import parse_body
 from tui.core.loading import read_bytes, read_file, read_layer
 from tui.core.problems import DocumentError
 from tui.core.text import sanitise

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tui.cli import main
 from tui.core.config import FeedConfig, load_config
-from tui.core.feed import FeedCache, FeedClient, FeedStatus, redact_url
+from tui.core.feeds import FeedCache, FeedClient, FeedStatus, redact_url
 from tui.core.paths import user_cache_dir
 
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")

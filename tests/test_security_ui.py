@@ -353,7 +353,7 @@ def toasts(app) -> list[str]:
 
 async def test_many_failing_feeds_make_one_notice(tmp_path, feed_server, screen) -> None:
     from tui.core.config import FeedConfig
-    from tui.core.feed import FeedStatus
+    from tui.core.feeds import FeedStatus
 
     feeds = [
         FeedConfig(name=f"team-{n}", url=feed_server.url(f"/missing-{n}.json"), interval=900.0)

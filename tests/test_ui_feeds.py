@@ -20,7 +20,7 @@ from feedserver import FeedServer, Reply, conditional, drip, json_reply
 from tests.conftest import screen_text
 from tui.core.changes import ADDED, CHANGED, REMOVED, Change, Changes
 from tui.core.config import Config, FeedConfig
-from tui.core.feed import FeedCache, FeedClient, FeedState, FeedStatus
+from tui.core.feeds import FeedCache, FeedClient, FeedState, FeedStatus
 from tui.core.model import Actor, Kind
 from tui.ui.app import FaultlineApp
 from tui.ui.changes import ChangesScreen

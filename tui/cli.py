@@ -121,7 +121,7 @@ def feed_layers(
     saved), and the names of feeds left out because no copy at all could be had."""
     if not config.feeds and not getattr(args, "feed", None):
         return [], True, []
-    from .core.feed import FeedCache, FeedStatus, feeds_from, fetch_all
+    from .core.feeds import FeedCache, FeedStatus, feeds_from, fetch_all
 
     feeds = feeds_from(config, getattr(args, "feed", None) or [])
     if not feeds:
@@ -212,7 +212,7 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
-    from .core.feed import feeds_from
+    from .core.feeds import feeds_from
 
     if not feeds_from(config, getattr(args, "feed", None) or []):
         say("no feeds: add [[feeds]] to the configuration or give --feed URL", err=True)

@@ -28,6 +28,7 @@ from .problems import FaultlineError
 from .problems import key_path, shorten, type_name
 from .schema import MAX_DOCUMENT_SIZE
 from .text import sanitise
+from .urls import is_web_url
 
 DEFAULT_INTERVAL = 900.0
 DEFAULT_TIMEOUT = 30.0
@@ -256,7 +257,7 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
             raise r.error(f"{key}.name", f"another feed is already called {name!r}")
         names.add(name)
         url = r.string(item["url"], f"{key}.url")
-        if not re.match(r"https?://[^\s/?#]+", url, re.IGNORECASE):
+        if not is_web_url(url):
             raise r.error(f"{key}.url", "is not an http or https URL")
         max_size = item.get("max_size", DEFAULT_MAX_SIZE)
         if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 1:

@@ -38,14 +38,12 @@ from .model import (
 )
 from .problems import Problem, key_path, shorten, type_name
 from .text import find_unsafe, invisible_codes, is_blank, sanitise
+from .urls import URL_RE
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}\Z")
 INT_LIMIT = 2**63  # TOML integers are 64-bit; JSON ones are held to the same range
 COUNTRY_RE = re.compile(r"[A-Z]{3}\Z")
 WIKIDATA_RE = re.compile(r"Q[1-9][0-9]*\Z")
-# http(s), a host, and no white space, quotes or angle brackets anywhere: a URL that
-# could break out of a Markdown autolink or a terminal hyperlink is not a URL.
-URL_RE = re.compile(r"https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*\Z", re.IGNORECASE)
 MAX_EXTRA_DEPTH = 32
 
 NAME_LIMIT = 300

@@ -43,7 +43,7 @@ from .dashboard import DashboardScreen
 from .dossier import ChangeLog, Dossier, Ref, read_dossier, remerge
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
-    from ..core.feed import FeedClient, FeedStatus, FetchOutcome
+    from ..core.feeds import FeedClient, FeedStatus, FetchOutcome
 
 # Never arm the refresh timer sooner than this: a feed that is due but cannot be fetched
 # yet (one fetch of it in flight) must not turn the timer into a busy loop.
@@ -118,7 +118,7 @@ class FaultlineApp(App[int]):
         if self.config.feeds or self.feed_urls:
             # Only then: the feed client and httpx take 30 ms to import, a tenth of a
             # warm start.
-            from ..core.feed import feeds_from
+            from ..core.feeds import feeds_from
 
             self.feeds = feeds_from(self.config, self.feed_urls)
         self.feed_client: FeedClient | None = None
@@ -173,7 +173,7 @@ class FaultlineApp(App[int]):
         """The dashboard screen is mounted and says "Loading…": read the dossier now."""
         if self.feeds and self.feed_client is None:
             # One client for the app's life. Constructing it touches neither disk nor network.
-            from ..core.feed import FeedCache, FeedClient
+            from ..core.feeds import FeedCache, FeedClient
 
             cache = FeedCache(self.config.cache_dir)
             self.feed_client = FeedClient(self.feeds, cache, offline=self.offline)
@@ -384,7 +384,7 @@ class FaultlineApp(App[int]):
     ) -> None:
         """One feed's outcome: show its new copy if there is one; if it failed (and that
         is news), add it to ``failed``, announced when every feed of the round is in."""
-        from ..core.feed import FeedStatus
+        from ..core.feeds import FeedStatus
 
         name = outcome.feed.name
         if self._taken.get(name) is not outcome:  # two callers may await one fetch
@@ -409,7 +409,7 @@ class FaultlineApp(App[int]):
 
     def _announce_failures(self, failed: Sequence[FetchOutcome]) -> None:
         """One notice for a round's failures: one per feed would cover the screen."""
-        from ..core.feed import FeedStatus
+        from ..core.feeds import FeedStatus
         from .feeds import short_reason
 
         if not failed or self.feed_client is None:
@@ -436,7 +436,7 @@ class FaultlineApp(App[int]):
     def _report(self, outcomes: Sequence[FetchOutcome]) -> None:
         """After ``r``, when every feed came through with nothing new: say so. (Failures
         were announced one by one, new content is announced with its changes.)"""
-        from ..core.feed import FeedStatus
+        from ..core.feeds import FeedStatus
 
         if any(o.failed or o.status is FeedStatus.FRESH for o in outcomes):
             return

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ..core.feed import FeedState, FeedStatus, when
+from ..core.feeds import FeedState, FeedStatus, when
 
 MUTED = "$foreground-muted"
 # Most worrying first in the status line.
