@@ -18,13 +18,13 @@ import pytest
 from feedserver import FeedServer, Reply, conditional, drip, json_reply
 
 from tests.conftest import screen_text
+from tui.core.browse import ChangeLog, Ref
 from tui.core.changes import ADDED, CHANGED, REMOVED, Change, Changes
 from tui.core.config import Config, FeedConfig
 from tui.core.feed import FeedCache, FeedClient, FeedState, FeedStatus
 from tui.core.model import Actor, Kind
 from tui.ui.app import FaultlineApp
 from tui.ui.changes import ChangesScreen
-from tui.ui.dossier import ChangeLog, Ref
 from tui.ui.feeds import FeedsScreen, feed_summary
 
 SIZE = (120, 36)
@@ -182,19 +182,19 @@ async def test_first_dossier_has_the_cached_feed_before_any_fetch_completes(
 async def test_loading_view_says_what_is_being_read(
     monkeypatch: pytest.MonkeyPatch, tmp_path, local, screen
 ) -> None:
-    from tui.ui import dossier as dossier_module
+    from tui.core import browse as browse_module
 
     second = tmp_path / "second.toml"
     second.write_text('[[actors]]\nid = "cn"\nname = "China"\nkind = "state"\n')
     release = threading.Event()
-    real = dossier_module.read_layer
+    real = browse_module.read_layer
 
     def slow_layer(path, *args, **kwargs):
         if Path(path) == second:
             release.wait(10)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(dossier_module, "read_layer", slow_layer)
+    monkeypatch.setattr(browse_module, "read_layer", slow_layer)
     app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[local, second])
     async with app.run_test(size=SIZE) as pilot:
         await until(
@@ -495,10 +495,10 @@ def test_feed_summary_names_states_and_reasons() -> None:
 def test_remerge_equals_a_full_merge_and_compare(tmp_path, local) -> None:
     """remerge compares only what feeds define and reuses the previous timeline order: the
     result must be exactly what merging and comparing everything gives."""
+    from tui.core.browse import remerge
     from tui.core.changes import compare
     from tui.core.merge import Layer, check_layer, merge, read_layer
     from tui.core.reader import read_bytes
-    from tui.ui.dossier import remerge
 
     def feed_layer(document: dict) -> Layer:
         parsed = read_bytes(body(document), "feed", "json", layer="team", require_format=True)

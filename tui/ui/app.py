@@ -2,7 +2,7 @@
 
 The app reads the dossier in a worker thread (the screen says "Loading… reading …"
 meanwhile), local data paths first and then the cached copy of every feed, and hands
-the prepared ``Dossier`` to the dashboard screen. Then it refreshes the feeds in the
+the arranged dataset (``core.browse.Arranged``) to the dashboard screen. Then it refreshes the feeds in the
 background through one ``FeedClient`` that lives as long as the app: a fetch runs on the
 event loop (httpx, async), the re-merge and re-arrangement in a worker thread, and the
 new dossier is swapped in keeping focus, filter and cursors. Entities a refresh added
@@ -30,6 +30,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from ..core.browse import Arranged, ChangeLog, Ref, read_arranged, remerge
 from ..core.changes import Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.merge import Dataset, Layer
@@ -39,7 +40,7 @@ from ..core.text import sanitise
 from .collector import QuietCollector
 from .commands import GoToProvider
 from .dashboard import DashboardScreen
-from .dossier import ChangeLog, Dossier, Ref, read_dossier, remerge
+from .glyphs import cells
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
     from ..core.feed import FeedClient, FeedStatus, FetchOutcome
@@ -122,7 +123,7 @@ class FaultlineApp(App[int]):
             self.feeds = feeds_from(self.config, self.feed_urls)
         self.feed_client: FeedClient | None = None
         self.feed_state = ""
-        self.dossier: Dossier | None = None
+        self.dossier: Arranged | None = None
         # Entities refreshes added or changed that the analyst has not selected yet, and
         # everything the session's refreshes changed (for the changes view and detail).
         self.unseen = UnseenChanges()
@@ -202,7 +203,7 @@ class FaultlineApp(App[int]):
     # A description, or Textual describes the worker by repr() of its arguments: for a
     # 100,000-event dataset that took a second on the UI thread.
     @work(thread=True, exclusive=True, exit_on_error=False, group="dossier", description="read the dossier")
-    def prepare(self, dataset: Dataset | None = None, *, first: bool = False) -> Dossier:
+    def prepare(self, dataset: Dataset | None = None, *, first: bool = False) -> Arranged:
         """Read (unless given) and arrange the dataset, off the UI thread, with the cyclic
         collector paused: arranging builds hundreds of thousands of objects.
 
@@ -220,22 +221,23 @@ class FaultlineApp(App[int]):
                 # The first time, parsed documents are written to the cache after the
                 # first frame (see _complete), not before it.
                 cache = self.parsed_cache = ParsedCache(self.config.cache_dir, defer=first)
-                dossier = read_dossier(
+                dossier = read_arranged(
                     self.data_paths,
                     self.extra_layers,
                     cache,
                     progress=self._progress,
                     defer=first,
                     max_size=self.config.data_max_size,
+                    measure=cells,
                 )
             else:
-                dossier = Dossier(dataset, defer=first)
+                dossier = Arranged(dataset, defer=first, measure=cells)
             if first:
                 gc.freeze()
             return dossier
 
     @work(thread=True, exit_on_error=False, group="index", description="index the dossier")
-    def _complete(self, dossier: Dossier) -> None:
+    def _complete(self, dossier: Arranged) -> None:
         """Build what the first frame did not need: search and relation indexes; then
         write the parsed-data cache for documents that were parsed afresh."""
         with gc_paused():
@@ -279,7 +281,7 @@ class FaultlineApp(App[int]):
         if self.dossier is None and self._progress_text:
             self.dashboard.show_loading(f"Loading… {self._progress_text}")
 
-    def show_dataset(self, dataset: Dataset) -> Worker[Dossier]:
+    def show_dataset(self, dataset: Dataset) -> Worker[Arranged]:
         """Show a new merged dataset (e.g. after a feed refresh), keeping where the analyst is."""
         return self.prepare(dataset)
 
@@ -303,7 +305,7 @@ class FaultlineApp(App[int]):
             self._announce_cache()  # the parsed-data cache was written just now
         if worker.group != "dossier":
             return
-        if event.state == WorkerState.SUCCESS and isinstance(worker.result, Dossier):
+        if event.state == WorkerState.SUCCESS and isinstance(worker.result, Arranged):
             first = self.dossier is None
             self._present(worker.result)
             self._announce_problems(worker.result)
@@ -319,7 +321,7 @@ class FaultlineApp(App[int]):
             self.dashboard.show_loading(message)
             self.notify(message, severity="error", markup=False)
 
-    def _present(self, dossier: Dossier) -> None:
+    def _present(self, dossier: Arranged) -> None:
         """Show ``dossier`` with this session's change log and unseen marks."""
         dossier.log = self.change_log
         dossier.set_marks(self.unseen)
@@ -462,7 +464,7 @@ class FaultlineApp(App[int]):
         self._merge([dossier], list(layers))
 
     @work(thread=True, exit_on_error=False, group="merge", description="merge feed copies")
-    def _merge(self, box: list[Dossier], feed_layers: list[Layer]) -> list:
+    def _merge(self, box: list[Arranged], feed_layers: list[Layer]) -> list:
         """Merge the local layers already read with the new feed copies; arrange; compare;
         and net the changes into the session's log (merges never overlap, so the log
         does not change meanwhile)."""
@@ -472,7 +474,7 @@ class FaultlineApp(App[int]):
         # The collector paused: it would otherwise run collections again and again while
         # the new dossier is built, each holding the interpreter (and the UI).
         with gc_paused():
-            dossier, changes = remerge(before.dataset, layers)
+            dossier, changes = remerge(before.dataset, layers, cells)
             return [before, dossier, changes, self.change_log.updated(changes, time.time())]
 
     def _merged(self, worker: Worker, state: WorkerState) -> None:
@@ -497,7 +499,7 @@ class FaultlineApp(App[int]):
             self._merge_again = False
             self._request_merge()
 
-    def _apply(self, dossier: Dossier, changes: Changes, log: tuple) -> None:
+    def _apply(self, dossier: Arranged, changes: Changes, log: tuple) -> None:
         from .changes import ChangesScreen
 
         self.unseen.add(changes)
@@ -565,7 +567,7 @@ class FaultlineApp(App[int]):
             self.dashboard.redraw_panes()
         self.marks_changed()
 
-    def _announce_problems(self, dossier: Dossier) -> None:
+    def _announce_problems(self, dossier: Arranged) -> None:
         data = dossier.dataset
         errors, warnings = len(data.problems), len(data.unresolved)
         if errors:

@@ -2,8 +2,9 @@
 (``c``), which lists this session's additions, changes (with their fields) and removals
 per feed; Enter goes to the entity.
 
-The marks live on the ``Dossier`` (row -> glyph, per pane) and are drawn here, in front of
-each row, only while a pane has any: a dossier with nothing new looks exactly as before.
+The marks live on the arranged dataset (``core.browse.Arranged``: row -> glyph, per
+pane) and are drawn here, in front of each row, only while a pane has any: a dossier
+with nothing new looks exactly as before.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..core.browse import ACTION_MARK, Arranged, ChangeLog, Logged, Ref
 from ..core.changes import ADDED, CHANGED, REMOVED, UnseenChanges
 from ..core.model import Kind
-from .dossier import ACTION_MARK, ChangeLog, Dossier, Logged, Ref
 from .rowlist import Piece, RowList, fit, one_line
 
 MUTED = "$foreground-muted"
@@ -31,7 +32,7 @@ _KIND_ORDER = {
 
 
 def marked(
-    dossier: Dossier, pane: str, value: int, width: int, draw: Callable[[int, int], list[Piece]]
+    dossier: Arranged, pane: str, value: int, width: int, draw: Callable[[int, int], list[Piece]]
 ) -> list[Piece]:
     """A pane row with its change mark in front (``+`` new, ``*`` changed, blank when seen)
     whenever the pane has any marks; headings (negative values) are left as they are."""

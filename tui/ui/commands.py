@@ -20,8 +20,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.style import Style
 
+from ..core.browse import ACTORS, DISAGREEMENTS, TIMELINE, Arranged, Ref
 from ..core.search import normalise
-from .dossier import ACTORS, DISAGREEMENTS, TIMELINE, Dossier, Ref
 from .glyphs import drawn
 
 # A palette shows a screenful; more candidates only cost time.
@@ -93,7 +93,7 @@ def _score(offsets: list[int], word_starts: set[int]) -> float:
     return (count + len(word_starts.intersection(offsets))) * (1 + together * together)
 
 
-def _candidates(dossier: Dossier, pane: str, matched: list[int]) -> Iterator[int]:
+def _candidates(dossier: Arranged, pane: str, matched: list[int]) -> Iterator[int]:
     """Rows whose search key holds the query, then (for small kinds) every other row."""
     yield from matched[:MAX_PER_KIND]
     if dossier.total(pane) <= FUZZY_LIMIT:
@@ -103,7 +103,7 @@ def _candidates(dossier: Dossier, pane: str, matched: list[int]) -> Iterator[int
                 yield row
 
 
-def _name(dossier: Dossier, pane: str, row: int) -> tuple[str, tuple[str, ...], str]:
+def _name(dossier: Arranged, pane: str, row: int) -> tuple[str, tuple[str, ...], str]:
     """(name to show and match, other names that match too, quiet help text)."""
     if pane == ACTORS:
         actor = dossier.actors[row]
@@ -126,7 +126,7 @@ class GoToProvider(Provider):
     """Go to an actor, disagreement or event."""
 
     @property
-    def dossier(self) -> Dossier | None:
+    def dossier(self) -> Arranged | None:
         return getattr(self.app, "dossier", None)
 
     def _go(self, ref: Ref) -> None:

@@ -20,11 +20,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from ..core.browse import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Arranged, Ref
 from ..core.search import SearchStopped, terms
 from .actors import ActorsPane
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
-from .dossier import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Dossier, Ref
 from .glyphs import drawn
 from .pane import EntityPane
 from .rowlist import RowList, fit
@@ -141,7 +141,7 @@ class DashboardScreen(Screen[None]):
         super().__init__(id="dashboard")
         # Which config file is in use (``config: ./config.toml``), last on the status line.
         self.config_label = config_label
-        self.dossier: Dossier | None = None
+        self.dossier: Arranged | None = None
         self.trail: list[Ref] = []
         # The filter in force when each trail entry was pushed: focusing clears the filter
         # (it was how the analyst found the entity), Backspace brings it back.
@@ -208,7 +208,7 @@ class DashboardScreen(Screen[None]):
         loading.update(Content.styled(text, MUTED))
         loading.display = True
 
-    def show_dossier(self, dossier: Dossier) -> None:
+    def show_dossier(self, dossier: Arranged) -> None:
         """Show a (new) dossier, keeping the trail, filter and cursors where they still apply."""
         keep = {name: self.pane(name).ref for name in PANES} if self.dossier else {}
         self.dossier = dossier
@@ -539,7 +539,7 @@ class DashboardScreen(Screen[None]):
             exit_on_error=False,
         )
 
-    def _filter_rows(self, dossier: Dossier, focus: Ref | None, query: str) -> None:
+    def _filter_rows(self, dossier: Arranged, focus: Ref | None, query: str) -> None:
         """In a worker: each pane's rows for this filter, handed to the UI thread."""
         worker = get_current_worker()
         stop = lambda: worker.is_cancelled  # noqa: E731
@@ -564,7 +564,7 @@ class DashboardScreen(Screen[None]):
             )
 
     def _filtered(
-        self, dossier: Dossier, focus: Ref | None, query: str, rows: dict[str, Sequence[int]]
+        self, dossier: Arranged, focus: Ref | None, query: str, rows: dict[str, Sequence[int]]
     ) -> None:
         if dossier is not self.dossier or focus != self.focus_ref or query != self.filter_text:
             return  # the analyst has moved on; a newer answer is coming or was drawn

@@ -19,10 +19,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from ..core.browse import CHANGED_MARK, NEW_MARK, REF_KIND, Arranged, Ref
 from ..core.changes import ADDED
 from ..core.model import Actor, Citation, Disagreement, Event, Origin, Position, Source
 from .changes import clock
-from .dossier import CHANGED_MARK, NEW_MARK, REF_KIND, Dossier, Ref
 from .glyphs import drawn_content
 from .legend import (
     EVENT_MARK,
@@ -98,7 +98,7 @@ def _none(text: str = "None recorded.") -> Plain:
 class DetailBuilder:
     """Turns one reference into blocks: pure, so tests can read what would be shown."""
 
-    def __init__(self, dossier: Dossier) -> None:
+    def __init__(self, dossier: Arranged) -> None:
         self.dossier = dossier
         self.data = dossier.dataset
 
@@ -565,7 +565,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._replace([Plain(Content.styled(text, MUTED))])
         self.border_title = "Detail"
 
-    def show(self, dossier: Dossier, ref: Ref | None, *, force: bool = False) -> None:
+    def show(self, dossier: Arranged, ref: Ref | None, *, force: bool = False) -> None:
         if ref is None:
             self.show_message("Nothing selected.")
             return

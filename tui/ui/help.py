@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..core.browse import CHANGED_MARK, NEW_MARK, REMOVED_MARK
 from ..core.model import STANCES
-from .dossier import CHANGED_MARK, NEW_MARK, REMOVED_MARK
 from .legend import EVENT_MARK, NO_POSITION, STANCE_GLYPH
 
 _KEY_NAMES = {

@@ -22,8 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Static
 
+from ..core.browse import Arranged, Ref
 from ..core.model import STANCES, Disagreement, Position
-from .dossier import Dossier, Ref
 from .glyphs import drawn
 from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE
 from .rowlist import fit, one_line
@@ -94,7 +94,7 @@ class StanceMatrix(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        dossier: Dossier,
+        dossier: Arranged,
         actors: Sequence[str],
         disagreements: Sequence[Disagreement],
         *,
@@ -308,7 +308,7 @@ class MatrixScreen(Screen[Ref | None]):
     ]
 
     def __init__(
-        self, dossier: Dossier, actor_rows: Sequence[int], disagreement_rows: Sequence[int]
+        self, dossier: Arranged, actor_rows: Sequence[int], disagreement_rows: Sequence[int]
     ) -> None:
         super().__init__()
         self.dossier = dossier
