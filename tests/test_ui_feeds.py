@@ -387,7 +387,7 @@ async def test_offline_never_touches_the_network(tmp_path, local, server) -> Non
         await pilot.pause()
         assert "offline (--offline): nothing is fetched" in screen_text(app)
         # No timer is armed, no fetch worker exists: nothing will ever be fetched.
-        assert app._refresh_timer is None
+        assert app.refresher.timer is None
         assert not [w for w in app.workers if w.group == "feeds"]
         await app.workers.wait_for_complete()
     assert len(server.requests) == requests and server.connections == connections
@@ -408,7 +408,7 @@ async def test_each_feed_refreshes_on_its_interval(tmp_path, local, server) -> N
         seen = server.requests_for(PATH)
         assert all(r.header("if-none-match") == '"v1"' for r in seen[1:])  # conditional GETs
         await until(pilot, lambda: state(app).status is FeedStatus.UNCHANGED, "a 304")
-        assert app._refresh_timer is not None or state(app).fetching
+        assert app.refresher.timer is not None or state(app).fetching
         assert " · next " in status_line(app) or "refreshing" in status_line(app)
 
 
@@ -557,3 +557,75 @@ async def test_a_refresh_keeps_the_detail_and_updates_an_open_changes_view(
         assert detail.ref == Ref("actor", "ru")
         notes = "\n".join(str(block.content) for block in detail.blocks)
         assert "Federation" in notes and "Changed by a refresh of feed team" in notes
+
+
+# -- the refresh orchestration on its own -------------------------------------------------------
+
+
+async def test_refresher_reports_a_merge_in_a_typed_message_to_any_app(
+    tmp_path, local, server
+) -> None:
+    """Feed refreshing lives outside FaultlineApp: driven from a bare Textual app, a round
+    fetches the feed, re-merges in a worker and says so in ``MergeFinished`` (and the feed
+    states in ``FeedsChanged``), not in worker results the app must pick apart."""
+    from textual.app import App
+
+    from tui.core.browse import read_arranged
+    from tui.ui.refresh import FeedRefresher, FeedsChanged, MergeFinished
+
+    server.route(PATH, conditional(body(V1), etag='"v1"'))
+    feed = feed_config(server)
+    heard: list = []
+
+    class Host(App[None]):
+        def on_merge_finished(self, message: MergeFinished) -> None:
+            heard.append(message)
+
+        def on_feeds_changed(self, message: FeedsChanged) -> None:
+            heard.append(message)
+
+    shown = read_arranged([local])
+    async with FeedClient([feed], FeedCache(tmp_path / "cache")) as client:
+        app = Host()
+        async with app.run_test() as pilot:
+            refresher = FeedRefresher(app, client, ChangeLog(), lambda: shown)
+            refresher.fetch(manual=True)
+            await until(pilot, lambda: any(isinstance(m, MergeFinished) for m in heard), "a merge")
+            merged = [m for m in heard if isinstance(m, MergeFinished)]
+            (message,) = merged
+            assert message.error is None and message.before is shown
+            assert {a.id for a in message.arranged.actors} == {"kz", "by", "ru"}
+            assert {c.id for c in message.changes} >= {"ru", "summit"}
+            summaries = [m.summary for m in heard if isinstance(m, FeedsChanged)]
+            assert any("refreshing" in s for s in summaries)
+            assert refresher.merged(message) and not refresher.busy
+
+
+async def test_changes_view_marks_all_seen_and_tells_the_app_in_a_message() -> None:
+    """``a`` in the changes view clears the unseen marks and posts ``AllSeen`` for the app
+    (which redraws the dashboard's marks), instead of calling an app method by name."""
+    from textual.app import App
+
+    from tui.core.changes import UnseenChanges
+
+    unseen = UnseenChanges()
+    russia = Actor(id="ru", name="Russia", kind="state")
+    unseen.add(Changes(added=(Change(Kind.ACTOR, "ru", ADDED, after=russia),)))
+    log = ChangeLog()
+    log.adopt(log.updated(Changes(added=(Change(Kind.ACTOR, "ru", ADDED, after=russia),)), 0.0))
+    heard: list = []
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ChangesScreen(log, unseen, ["team"]))
+
+        def on_changes_screen_all_seen(self, message: ChangesScreen.AllSeen) -> None:
+            heard.append(message)
+
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
+        assert len(unseen) == 1
+        await pilot.press("a")
+        await until(pilot, lambda: bool(heard), "the AllSeen message")
+        assert len(unseen) == 0

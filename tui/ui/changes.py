@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -165,6 +166,9 @@ def arrange(log: ChangeLog, feed_order: Sequence[str]) -> tuple[list[Logged], li
 class ChangesScreen(Screen[Ref | None]):
     """This session's changes; Enter goes to one, ``a`` marks them all seen."""
 
+    class AllSeen(Message):
+        """Every change was marked seen here: the app drops the dashboard's marks."""
+
     BINDINGS = [
         Binding("escape,backspace,c", "close", "Back", tooltip="Back to the dashboard"),
         Binding(
@@ -238,11 +242,8 @@ class ChangesScreen(Screen[Ref | None]):
         self.dismiss(entry.ref)
 
     def action_seen_all(self) -> None:
-        seen_all = getattr(self.app, "mark_all_seen", None)
-        if seen_all is not None:
-            seen_all()
-        else:
-            self.unseen.seen_all()
+        self.unseen.seen_all()
+        self.post_message(self.AllSeen())  # the app drops the dashboard's marks
         self.changes.redraw()
         self._describe()
 

@@ -16,11 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.browse import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Arranged, Ref
+from ..core.changes import UnseenChanges
 from ..core.search import SearchStopped, terms
 from .actors import ActorsPane
 from .detail import DetailPane
@@ -137,10 +139,16 @@ class DashboardScreen(Screen[None]):
         Binding("m", "matrix", "Matrix", tooltip="Stance matrix: actors × disagreements"),
     ]
 
-    def __init__(self, config_label: str = "") -> None:
+    class Ready(Message):
+        """The dashboard is mounted and says "Loading…": the app may read the dossier."""
+
+    def __init__(self, config_label: str = "", unseen: UnseenChanges | None = None) -> None:
         super().__init__(id="dashboard")
         # Which config file is in use (``config: ./config.toml``), last on the status line.
         self.config_label = config_label
+        # The session's unseen changes (the app's), and the feeds' part of the status line.
+        self.unseen = unseen if unseen is not None else UnseenChanges()
+        self.feed_state = ""
         self.dossier: Arranged | None = None
         self.trail: list[Ref] = []
         # The filter in force when each trail entry was pushed: focusing clears the filter
@@ -182,9 +190,7 @@ class DashboardScreen(Screen[None]):
         self._apply_layout(self.size.width, self.size.height)
         self._render_crumbs()
         self._render_tabs()
-        ready = getattr(self.app, "dashboard_ready", None)
-        if ready is not None:
-            ready()
+        self.post_message(self.Ready())
 
     def pane(self, name: str) -> EntityPane:
         return self.query_one(f"#{name}", EntityPane)
@@ -252,9 +258,9 @@ class DashboardScreen(Screen[None]):
 
     def see(self, ref: Ref) -> None:
         """The analyst selected ``ref``: it is no longer new or changed to them."""
-        unseen = getattr(self.app, "unseen", None)
+        unseen = self.unseen
         kind = REF_KIND.get(ref.kind)
-        if unseen is None or kind is None or (kind, ref.id) not in unseen:
+        if kind is None or (kind, ref.id) not in unseen:
             return
         unseen.seen(kind, ref.id)
         if self.dossier is not None:
@@ -692,12 +698,10 @@ class DashboardScreen(Screen[None]):
         miss: feed trouble and unseen changes first, then warnings, the counts, the config."""
         if self.dossier is None:
             return
-        app = self.app
         parts: list[tuple[str, str]] = []
-        feed_state = getattr(app, "feed_state", "")
-        if feed_state:
-            parts.append((feed_state, MUTED))
-        unseen = len(getattr(app, "unseen", ()))
+        if self.feed_state:
+            parts.append((self.feed_state, MUTED))
+        unseen = len(self.unseen)
         if unseen:
             parts.append((f"+* {unseen:,} new or changed (c)", "bold $text-accent"))
         data = self.dossier.dataset
