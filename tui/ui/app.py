@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from textual import events, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -36,6 +35,7 @@ from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
 from ..core.reader import gc_paused, shorten
 from ..core.text import sanitise
+from . import keys
 from .changes import ChangesScreen
 from .collector import QuietCollector
 from .commands import GoTo, GoToProvider
@@ -85,33 +85,7 @@ class FaultlineApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "Faultline"
     COMMANDS = App.COMMANDS | {GoToProvider}
-    BINDINGS = [
-        Binding("question_mark", "help", "Help", tooltip="This list of keys"),
-        Binding("r", "refresh", "Refresh", tooltip="Fetch every feed now"),
-        Binding(
-            "f",
-            "feeds",
-            "Feeds",
-            tooltip="Feeds: state and reason, last success, last and next attempt, entities",
-        ),
-        # Not in the footer (no room at 80 columns): the status line offers "(c)" whenever
-        # there are unseen changes, which is when the key matters.
-        Binding(
-            "c",
-            "changes",
-            "Changes",
-            show=False,
-            tooltip="What refreshes added, changed (which fields) and removed; go to one",
-        ),
-        Binding(
-            "w",
-            "problems",
-            "Warnings",
-            show=False,
-            tooltip="Rejected documents, unresolved references, removed characters",
-        ),
-        Binding("q", "quit", "Quit", tooltip="Quit Faultline"),
-    ]
+    BINDINGS = keys.APP
 
     def __init__(
         self,

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -23,6 +22,7 @@ from textual.widgets import Footer, Static
 from ..core.browse import ACTION_MARK, Arranged, ChangeLog, Logged, Ref
 from ..core.changes import ADDED, CHANGED, REMOVED, UnseenChanges
 from ..core.model import Kind
+from . import keys
 from .rowlist import Piece, RowList, fit, one_line
 
 MUTED = "$foreground-muted"
@@ -56,14 +56,7 @@ def clock(timestamp: float) -> str:
 class ChangeList(RowList):
     """The changes, grouped by the feed (or file) each entity comes from."""
 
-    BINDINGS = [
-        Binding(
-            "enter",
-            "choose",
-            "Go to",
-            tooltip="Go to the entity: back to the dashboard, focused on it",
-        ),
-    ]
+    BINDINGS = keys.CHANGE_LIST
 
     def __init__(
         self,
@@ -169,12 +162,7 @@ class ChangesScreen(Screen[Ref | None]):
     class AllSeen(Message):
         """Every change was marked seen here: the app drops the dashboard's marks."""
 
-    BINDINGS = [
-        Binding("escape,backspace,c", "close", "Back", tooltip="Back to the dashboard"),
-        Binding(
-            "a", "seen_all", "All seen", tooltip="Mark every change as seen (clears the marks)"
-        ),
-    ]
+    BINDINGS = keys.CHANGES_SCREEN
 
     def __init__(
         self, log: ChangeLog, unseen: UnseenChanges, feed_order: Sequence[str], note: str = ""

@@ -13,7 +13,6 @@ from typing import Callable, Sequence
 from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -24,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ..core.browse import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Arranged, Ref
 from ..core.changes import UnseenChanges
 from ..core.search import SearchStopped, terms
+from . import keys
 from .actors import ActorsPane
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
@@ -88,11 +88,7 @@ class ClickableLine(Static):
 class FilterInput(Input):
     """The ``/`` prompt: filters every pane as you type."""
 
-    BINDINGS = [
-        Binding(
-            "enter,down", "leave", "Done", show=False, tooltip="Keep the filter, back to the list"
-        ),
-    ]
+    BINDINGS = keys.FILTER_PROMPT
 
     def on_mount(self) -> None:
         # A steady cursor: a blinking one repaints twice a second, which costs over SSH.
@@ -107,37 +103,7 @@ class FilterInput(Input):
 class DashboardScreen(Screen[None]):
     """Three linked lists, a detail pane, a breadcrumb, a filter and a status line."""
 
-    BINDINGS = [
-        Binding(
-            "tab", "next_pane", "Pane", tooltip="Next pane: actors, disagreements, timeline, detail"
-        ),
-        Binding("shift+tab", "previous_pane", "Previous pane", show=False, tooltip="Previous pane"),
-        Binding("1", "pane('actors')", "Actors", show=False, tooltip="Go to the actors pane"),
-        Binding(
-            "2",
-            "pane('disagreements')",
-            "Disagreements",
-            show=False,
-            tooltip="Go to the disagreements pane",
-        ),
-        Binding("3", "pane('timeline')", "Timeline", show=False, tooltip="Go to the timeline pane"),
-        Binding("4", "pane('detail')", "Detail", show=False, tooltip="Go to the detail pane"),
-        # Priority: handled before the keys after it are routed, so "/nur" typed fast (or
-        # pasted) all lands in the prompt. In the prompt, "/" is typed as text.
-        Binding(
-            "slash", "filter", "Filter", tooltip="Filter every pane as you type", priority=True
-        ),
-        # Not in the footer: the breadcrumb line shows both whenever there is a focus.
-        Binding("backspace", "back", "Back", show=False, tooltip="Step back along the breadcrumb"),
-        Binding(
-            "escape",
-            "clear",
-            "Clear",
-            show=False,
-            tooltip="Clear the focus (then the filter); in the filter prompt, clear it",
-        ),
-        Binding("m", "matrix", "Matrix", tooltip="Stance matrix: actors × disagreements"),
-    ]
+    BINDINGS = keys.DASHBOARD
 
     class Ready(Message):
         """The dashboard is mounted and says "Loading…": the app may read the dossier."""
