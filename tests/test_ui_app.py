@@ -676,3 +676,42 @@ def test_tally_is_compact_and_leaves_out_zeros(default_dataset) -> None:
         tally_text({"support": 2, "oppose": 3, "mixed": 1, "neutral": 0, "unknown": 0})
         == "2▲ 3▼ 1◆"
     )
+
+
+async def test_breadcrumb_and_tabs_say_what_was_clicked_in_messages() -> None:
+    """The breadcrumb and the tabs are widgets of their own (tui/ui/widgets.py): clicked,
+    they post which entry or tab, for any screen to act on."""
+    from textual.app import App, ComposeResult
+
+    from tui.ui.widgets import Breadcrumb, Tabs
+
+    heard: list = []
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Breadcrumb(id="crumbs")
+            yield Tabs(id="tabs")
+
+        def on_mount(self) -> None:
+            self.query_one(Breadcrumb).show_trail(["Kazakhstan", "Nazarbayev"], "nur", False)
+            tabs = [("actors", "Actors"), ("timeline", "Timeline")]
+            self.query_one(Tabs).show_tabs(tabs, "actors")
+
+        def on_breadcrumb_chosen(self, message: Breadcrumb.Chosen) -> None:
+            heard.append(("crumb", message.depth))
+
+        def on_tabs_chosen(self, message: Tabs.Chosen) -> None:
+            heard.append(("tab", message.name))
+
+    app = Host()
+    async with app.run_test(size=(100, 6)) as pilot:
+        crumbs = app.query_one(Breadcrumb)
+        text = str(crumbs.render())
+        assert "Focus All › Kazakhstan › Nazarbayev" in text and "“nur”" in text
+        await pilot.click(crumbs, offset=(text.index("Kazakhstan") + 1, 0))
+        await pilot.click(crumbs, offset=(text.index("All") + 1, 0))
+        await pilot.click(crumbs, offset=(text.index("Nazarbayev") + 1, 0))  # the last: inert
+        tabs = app.query_one(Tabs)
+        await pilot.click(tabs, offset=(str(tabs.render()).index("2 Timeline") + 1, 0))
+        await pilot.pause()
+    assert heard == [("crumb", 0), ("crumb", -1), ("tab", "timeline")]

@@ -8,9 +8,8 @@ pane). Both only change which row numbers each pane shows.
 from __future__ import annotations
 
 from functools import partial
-from typing import Callable, Sequence
+from typing import Sequence
 
-from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -29,8 +28,9 @@ from .detail import DetailPane
 from .disagreements import DisagreementsPane
 from .glyphs import drawn
 from .pane import EntityPane
-from .rowlist import RowList, fit
+from .rowlist import RowList
 from .timeline import TimelinePane
+from .widgets import Breadcrumb, Tabs
 
 DETAIL = "detail"
 ORDER = (ACTORS, DISAGREEMENTS, TIMELINE, DETAIL)
@@ -53,36 +53,6 @@ MUTED = "$foreground-muted"
 # that typing never waits for a search; below it a search is a few milliseconds and
 # the panes change in the key's own frame.
 BACKGROUND_FILTER_SIZE = 250_000
-
-
-class ClickableLine(Static):
-    """One line of Content whose parts, by cell range, can be clicked."""
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes, markup=False)
-        self._targets: list[tuple[int, int, Callable[[], None]]] = []
-
-    def show(self, parts: list[tuple[str, str, Callable[[], None] | None]]) -> None:
-        pieces: list[tuple[str, str]] = []
-        targets: list[tuple[int, int, Callable[[], None]]] = []
-        x = 0
-        for text, style, action in parts:
-            width = cell_len(text)
-            if action is not None:
-                targets.append((x, x + width, action))
-            pieces.append((text, style))
-            x += width
-        self._targets = targets
-        self.update(Content.assemble(*pieces))
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        for start, end, action in self._targets:
-            if start <= offset.x < end:
-                action()
-                return
 
 
 class FilterInput(Input):
@@ -133,8 +103,8 @@ class DashboardScreen(Screen[None]):
             yield Static("Faultline", id="brand", markup=False)
             yield Static(id="dossier-title", markup=False)
             yield Static(id="as-of", markup=False)
-        yield ClickableLine(id="crumbs")
-        yield ClickableLine(id="tabs")
+        yield Breadcrumb(id="crumbs")
+        yield Tabs(id="tabs")
         yield Static(Content.styled("Loading…", MUTED), id="loading")
         with Horizontal(id="body"):
             with Vertical(id="lists"):
@@ -609,49 +579,29 @@ class DashboardScreen(Screen[None]):
         self.query_one("#lists").set_class(mode == "tiny" and self.active == DETAIL, "-hidden")
 
     def _render_tabs(self) -> None:
-        tabs = self.query_one("#tabs", ClickableLine)
-        parts: list[tuple[str, str, Callable[[], None] | None]] = []
+        tabs: list[tuple[str, str]] = []
         tiny = self.layout_mode == "tiny"
-        names = ORDER if tiny else PANES
-        for number, name in enumerate(names, 1):
+        for name in ORDER if tiny else PANES:
             label = TAB_LABELS[name]
             if tiny:  # room for four tabs: the pane's own title has the counts
                 label = label if len(label) < 10 else label[:6] + "."
             elif name in PANES and self.dossier is not None:
-                pane = self.pane(name)
-                label += f" {pane.shown}/{self.dossier.total(name)}"
-            style = "bold reverse $text-accent" if name == self.active else MUTED
-            parts.append((f" {number} {label} ", style, partial(self.action_pane, name)))
-            parts.append((" ", "", None))
-        tabs.show(parts)
+                label += f" {self.pane(name).shown}/{self.dossier.total(name)}"
+            tabs.append((name, label))
+        self.query_one("#tabs", Tabs).show_tabs(tabs, self.active)
+
+    def on_tabs_chosen(self, message: Tabs.Chosen) -> None:
+        self.action_pane(message.name)
 
     def _render_crumbs(self) -> None:
-        crumbs = self.query_one("#crumbs", ClickableLine)
-        parts: list[tuple[str, str, Callable[[], None] | None]] = [("Focus ", "bold", None)]
-        if not self.trail:
-            parts.append(("All", MUTED, None))
-            parts.append(("  (Enter on a row focuses it)", MUTED, None))
-        else:
-            parts.append(("All", "$text-primary", lambda: self._crumb(-1)))
-            for depth, ref in enumerate(self.trail):
-                label = self.dossier.label(ref) if self.dossier else ref.id
-                label = fit(" ".join(label.split()), 40, pad=False)
-                last = depth == len(self.trail) - 1
-                parts.append((" › ", MUTED, None))
-                parts.append(
-                    (
-                        label,
-                        "bold $text-accent" if last else "$text-primary",
-                        None if last else partial(self._crumb, depth),
-                    )  # fmt: skip
-                )
-            parts.append(("   Backspace back · Esc clear", MUTED, None))
-        if self.filter_text:
-            parts.append(("   Filter ", "bold", None))
-            parts.append((f"“{self.filter_text}”", "$text-warning", None))
-            if self.searching is not None:
-                parts.append(("  searching…", MUTED, None))
-        crumbs.show(parts)
+        dossier = self.dossier
+        labels = [dossier.label(ref) if dossier else ref.id for ref in self.trail]
+        self.query_one("#crumbs", Breadcrumb).show_trail(
+            labels, self.filter_text, self.searching is not None
+        )
+
+    def on_breadcrumb_chosen(self, message: Breadcrumb.Chosen) -> None:
+        self._crumb(message.depth)
 
     def _crumb(self, depth: int) -> None:
         """Go back to breadcrumb entry ``depth`` (-1: no focus)."""
