@@ -9,7 +9,18 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.browse import ACTORS, DISAGREEMENTS, NOT_YET, TIMELINE, Arranged, Ref, TimelineRows
+from tui.core.browse import (
+    ACTORS,
+    DISAGREEMENTS,
+    NOT_YET,
+    TIMELINE,
+    Arranged,
+    ChangeLog,
+    Ref,
+    TimelineRows,
+)
+from tui.core.changes import ADDED, CHANGED, REMOVED, Change, Changes
+from tui.core.model import Actor, Kind
 
 
 def ids(dossier: Arranged, pane: str, rows) -> list[str]:
@@ -174,3 +185,23 @@ def test_year_headings_are_found_by_search_as_a_walk_would_find_them(specs) -> N
             walked_starts.append(i)
     assert labels == walked
     assert starts == [*walked_starts, len(ordered)]
+
+
+# -- the session's change log ------------------------------------------------------------------
+
+
+def _actor(ident: str, name: str, role: str | None = None) -> Actor:
+    return Actor(id=ident, name=name, kind="state", role=role)
+
+
+def test_change_log_nets_changes_per_entity() -> None:
+    a0, a1, a2 = _actor("a", "A"), _actor("a", "A", "one"), _actor("a", "A")
+    b1 = _actor("b", "B")
+    log = ChangeLog()
+    log.add(Changes(added=(Change(Kind.ACTOR, "b", ADDED, after=b1),),
+                    changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a0, a1),)), at=1.0)  # fmt: skip
+    assert log.counts() == {ADDED: 1, CHANGED: 1, REMOVED: 0}
+    # a changes back: nothing left to say about it; b is removed after being added: gone.
+    log.add(Changes(changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a1, a2),),
+                    removed=(Change(Kind.ACTOR, "b", REMOVED, before=b1),)), at=2.0)  # fmt: skip
+    assert len(log) == 0

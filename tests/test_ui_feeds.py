@@ -19,7 +19,7 @@ from feedserver import FeedServer, Reply, conditional, drip, json_reply
 
 from tests.conftest import screen_text
 from tui.core.browse import ChangeLog, Ref
-from tui.core.changes import ADDED, CHANGED, REMOVED, Change, Changes
+from tui.core.changes import ADDED, Change, Changes
 from tui.core.config import Config, FeedConfig
 from tui.core.feed import FeedCache, FeedClient, FeedState, FeedStatus
 from tui.core.model import Actor, Kind
@@ -462,23 +462,6 @@ async def test_without_feeds_the_feeds_screen_says_how_to_add_one(tmp_path, loca
 
 
 # -- the pieces on their own --------------------------------------------------------------------
-
-
-def _actor(ident: str, name: str, role: str | None = None) -> Actor:
-    return Actor(id=ident, name=name, kind="state", role=role)
-
-
-def test_change_log_nets_changes_per_entity() -> None:
-    a0, a1, a2 = _actor("a", "A"), _actor("a", "A", "one"), _actor("a", "A")
-    b1 = _actor("b", "B")
-    log = ChangeLog()
-    log.add(Changes(added=(Change(Kind.ACTOR, "b", ADDED, after=b1),),
-                    changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a0, a1),)), at=1.0)  # fmt: skip
-    assert log.counts() == {ADDED: 1, CHANGED: 1, REMOVED: 0}
-    # a changes back: nothing left to say about it; b is removed after being added: gone.
-    log.add(Changes(changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a1, a2),),
-                    removed=(Change(Kind.ACTOR, "b", REMOVED, before=b1),)), at=2.0)  # fmt: skip
-    assert len(log) == 0
 
 
 def test_feed_summary_names_states_and_reasons() -> None:

@@ -94,13 +94,9 @@ class Breadcrumb(ClickableLine):
             for depth, label in enumerate(labels):
                 last = depth == len(labels) - 1
                 parts.append((" › ", MUTED, None))
-                parts.append(
-                    (
-                        fit(" ".join(label.split()), 40, pad=False),
-                        "bold $text-accent" if last else "$text-primary",
-                        None if last else self._choose(depth),
-                    )  # fmt: skip
-                )
+                text = fit(" ".join(label.split()), 40, pad=False)
+                style = "bold $text-accent" if last else "$text-primary"
+                parts.append((text, style, None if last else self._choose(depth)))
             parts.append(("   Backspace back · Esc clear", MUTED, None))
         if filter_text:
             parts.append(("   Filter ", "bold", None))
