@@ -180,8 +180,8 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
     gc_pauses = GCPauses()
     import asyncio
 
+    from tui.core import browse as browse_module
     from tui.core.config import Config
-    from tui.ui import dossier as dossier_module
     from tui.ui.app import FaultlineApp
 
     imported = time.monotonic()
@@ -201,8 +201,8 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
         return call
 
     for name in ("load", "read_layer", "merge"):
-        if hasattr(dossier_module, name):
-            setattr(dossier_module, name, timed(getattr(dossier_module, name)))
+        if hasattr(browse_module, name):
+            setattr(browse_module, name, timed(getattr(browse_module, name)))
 
     class BenchApp(FaultlineApp):
         """The real app; frames are also rendered to escape codes and time-stamped."""

@@ -14,12 +14,13 @@ from textual.command import CommandPalette
 from textual.widgets import Input
 
 from tests.conftest import screen_text
+from tui.core.browse import Ref
 from tui.core.config import Config, UIConfig
 from tui.core.loading import load
 from tui.ui.app import FaultlineApp
 from tui.ui.detail import DetailPane
-from tui.ui.dossier import Ref
 from tui.ui.help import HelpScreen
+from tui.ui.legend import tally_text
 from tui.ui.matrix import MatrixScreen, StanceMatrix
 from tui.ui.pane import EntityPane
 from tui.ui.problems import ProblemsScreen
@@ -74,13 +75,13 @@ async def test_says_loading_until_the_dossier_is_read_then_shows_the_panes(
     from tui.ui import app as app_module
 
     release = threading.Event()
-    real = app_module.read_dossier
+    real = app_module.read_arranged
 
     def slow_read(*args, **kwargs):
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "read_dossier", slow_read)
+    monkeypatch.setattr(app_module, "read_arranged", slow_read)
     from tests.conftest import DOSSIER
 
     app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
@@ -376,8 +377,8 @@ async def test_help_lists_every_binding(make_app, ready, screen) -> None:
         shown = "\n".join(str(w.render()) for w in app.screen.query(".help-what"))
         keys = "\n".join(str(w.render()) for w in app.screen.query(".help-keys"))
         # Every binding of every dashboard class, by its words.
-        from pkgutil import iter_modules
         from importlib import import_module
+        from pkgutil import iter_modules
 
         for info in iter_modules(tui.ui.__path__):
             module = import_module(f"tui.ui.{info.name}")
@@ -666,3 +667,51 @@ async def test_configured_theme_is_used_and_an_unknown_one_is_reported(
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await wait_until(pilot, lambda: "unknown theme" in screen(app), "the warning")
         assert app.theme == "textual-dark"
+
+
+def test_tally_is_compact_and_leaves_out_zeros(default_dataset) -> None:
+    tally = default_dataset.disagreements["political-integration"].tally()
+    assert tally_text(tally) == "1▲ 6▼"
+    assert (
+        tally_text({"support": 2, "oppose": 3, "mixed": 1, "neutral": 0, "unknown": 0})
+        == "2▲ 3▼ 1◆"
+    )
+
+
+async def test_breadcrumb_and_tabs_say_what_was_clicked_in_messages() -> None:
+    """The breadcrumb and the tabs are widgets of their own (tui/ui/widgets.py): clicked,
+    they post which entry or tab, for any screen to act on."""
+    from textual.app import App, ComposeResult
+
+    from tui.ui.widgets import Breadcrumb, Tabs
+
+    heard: list = []
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Breadcrumb(id="crumbs")
+            yield Tabs(id="tabs")
+
+        def on_mount(self) -> None:
+            self.query_one(Breadcrumb).show_trail(["Kazakhstan", "Nazarbayev"], "nur", False)
+            tabs = [("actors", "Actors"), ("timeline", "Timeline")]
+            self.query_one(Tabs).show_tabs(tabs, "actors")
+
+        def on_breadcrumb_chosen(self, message: Breadcrumb.Chosen) -> None:
+            heard.append(("crumb", message.depth))
+
+        def on_tabs_chosen(self, message: Tabs.Chosen) -> None:
+            heard.append(("tab", message.name))
+
+    app = Host()
+    async with app.run_test(size=(100, 6)) as pilot:
+        crumbs = app.query_one(Breadcrumb)
+        text = str(crumbs.render())
+        assert "Focus All › Kazakhstan › Nazarbayev" in text and "“nur”" in text
+        await pilot.click(crumbs, offset=(text.index("Kazakhstan") + 1, 0))
+        await pilot.click(crumbs, offset=(text.index("All") + 1, 0))
+        await pilot.click(crumbs, offset=(text.index("Nazarbayev") + 1, 0))  # the last: inert
+        tabs = app.query_one(Tabs)
+        await pilot.click(tabs, offset=(str(tabs.render()).index("2 Timeline") + 1, 0))
+        await pilot.pause()
+    assert heard == [("crumb", 0), ("crumb", -1), ("tab", "timeline")]

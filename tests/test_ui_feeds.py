@@ -18,13 +18,13 @@ import pytest
 from feedserver import FeedServer, Reply, conditional, drip, json_reply
 
 from tests.conftest import screen_text
-from tui.core.changes import ADDED, CHANGED, REMOVED, Change, Changes
+from tui.core.browse import ChangeLog, Ref
+from tui.core.changes import ADDED, Change, Changes
 from tui.core.config import Config, FeedConfig
 from tui.core.feeds import FeedCache, FeedClient, FeedState, FeedStatus
 from tui.core.model import Actor, Kind
 from tui.ui.app import FaultlineApp
 from tui.ui.changes import ChangesScreen
-from tui.ui.dossier import ChangeLog, Ref
 from tui.ui.feeds import FeedsScreen, feed_summary
 
 SIZE = (120, 36)
@@ -182,19 +182,19 @@ async def test_first_dossier_has_the_cached_feed_before_any_fetch_completes(
 async def test_loading_view_says_what_is_being_read(
     monkeypatch: pytest.MonkeyPatch, tmp_path, local, screen
 ) -> None:
-    from tui.ui import dossier as dossier_module
+    from tui.core import browse as browse_module
 
     second = tmp_path / "second.toml"
     second.write_text('[[actors]]\nid = "cn"\nname = "China"\nkind = "state"\n')
     release = threading.Event()
-    real = dossier_module.read_layer
+    real = browse_module.read_layer
 
     def slow_layer(path, *args, **kwargs):
         if Path(path) == second:
             release.wait(10)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(dossier_module, "read_layer", slow_layer)
+    monkeypatch.setattr(browse_module, "read_layer", slow_layer)
     app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[local, second])
     async with app.run_test(size=SIZE) as pilot:
         await until(
@@ -387,7 +387,7 @@ async def test_offline_never_touches_the_network(tmp_path, local, server) -> Non
         await pilot.pause()
         assert "offline (--offline): nothing is fetched" in screen_text(app)
         # No timer is armed, no fetch worker exists: nothing will ever be fetched.
-        assert app._refresh_timer is None
+        assert app.refresher.timer is None
         assert not [w for w in app.workers if w.group == "feeds"]
         await app.workers.wait_for_complete()
     assert len(server.requests) == requests and server.connections == connections
@@ -411,7 +411,7 @@ async def test_each_feed_refreshes_on_its_interval(tmp_path, local, server) -> N
         # The client records the 304 before the app handles the outcome and arms the timer
         # again: wait for that, rather than catch the moment between.
         await until(
-            pilot, lambda: app._refresh_timer is not None or state(app).fetching, "the next refresh"
+            pilot, lambda: app.refresher.timer is not None or state(app).fetching, "the next refresh"
         )
         assert " · next " in status_line(app) or "refreshing" in status_line(app)
 
@@ -468,23 +468,6 @@ async def test_without_feeds_the_feeds_screen_says_how_to_add_one(tmp_path, loca
 # -- the pieces on their own --------------------------------------------------------------------
 
 
-def _actor(ident: str, name: str, role: str | None = None) -> Actor:
-    return Actor(id=ident, name=name, kind="state", role=role)
-
-
-def test_change_log_nets_changes_per_entity() -> None:
-    a0, a1, a2 = _actor("a", "A"), _actor("a", "A", "one"), _actor("a", "A")
-    b1 = _actor("b", "B")
-    log = ChangeLog()
-    log.add(Changes(added=(Change(Kind.ACTOR, "b", ADDED, after=b1),),
-                    changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a0, a1),)), at=1.0)  # fmt: skip
-    assert log.counts() == {ADDED: 1, CHANGED: 1, REMOVED: 0}
-    # a changes back: nothing left to say about it; b is removed after being added: gone.
-    log.add(Changes(changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a1, a2),),
-                    removed=(Change(Kind.ACTOR, "b", REMOVED, before=b1),)), at=2.0)  # fmt: skip
-    assert len(log) == 0
-
-
 def test_feed_summary_names_states_and_reasons() -> None:
     team = FeedState(FeedConfig(name="team", url="https://example.org/a.json"))
     ops = FeedState(FeedConfig(name="ops", url="https://example.org/b.json"))
@@ -499,10 +482,10 @@ def test_feed_summary_names_states_and_reasons() -> None:
 def test_remerge_equals_a_full_merge_and_compare(tmp_path, local) -> None:
     """remerge compares only what feeds define and reuses the previous timeline order: the
     result must be exactly what merging and comparing everything gives."""
+    from tui.core.browse import remerge
     from tui.core.changes import compare
     from tui.core.loading import read_bytes, read_layer
     from tui.core.merge import Layer, check_layer, merge
-    from tui.ui.dossier import remerge
 
     def feed_layer(document: dict) -> Layer:
         parsed = read_bytes(body(document), "feed", "json", layer="team", require_format=True)
@@ -561,3 +544,75 @@ async def test_a_refresh_keeps_the_detail_and_updates_an_open_changes_view(
         assert detail.ref == Ref("actor", "ru")
         notes = "\n".join(str(block.content) for block in detail.blocks)
         assert "Federation" in notes and "Changed by a refresh of feed team" in notes
+
+
+# -- the refresh orchestration on its own -------------------------------------------------------
+
+
+async def test_refresher_reports_a_merge_in_a_typed_message_to_any_app(
+    tmp_path, local, server
+) -> None:
+    """Feed refreshing lives outside FaultlineApp: driven from a bare Textual app, a round
+    fetches the feed, re-merges in a worker and says so in ``MergeFinished`` (and the feed
+    states in ``FeedsChanged``), not in worker results the app must pick apart."""
+    from textual.app import App
+
+    from tui.core.browse import read_arranged
+    from tui.ui.refresh import FeedRefresher, FeedsChanged, MergeFinished
+
+    server.route(PATH, conditional(body(V1), etag='"v1"'))
+    feed = feed_config(server)
+    heard: list = []
+
+    class Host(App[None]):
+        def on_merge_finished(self, message: MergeFinished) -> None:
+            heard.append(message)
+
+        def on_feeds_changed(self, message: FeedsChanged) -> None:
+            heard.append(message)
+
+    shown = read_arranged([local])
+    async with FeedClient([feed], FeedCache(tmp_path / "cache")) as client:
+        app = Host()
+        async with app.run_test() as pilot:
+            refresher = FeedRefresher(app, client, ChangeLog(), lambda: shown)
+            refresher.fetch(manual=True)
+            await until(pilot, lambda: any(isinstance(m, MergeFinished) for m in heard), "a merge")
+            merged = [m for m in heard if isinstance(m, MergeFinished)]
+            (message,) = merged
+            assert message.error is None and message.before is shown
+            assert {a.id for a in message.arranged.actors} == {"kz", "by", "ru"}
+            assert {c.id for c in message.changes} >= {"ru", "summit"}
+            summaries = [m.summary for m in heard if isinstance(m, FeedsChanged)]
+            assert any("refreshing" in s for s in summaries)
+            assert refresher.merged(message) and not refresher.busy
+
+
+async def test_changes_view_marks_all_seen_and_tells_the_app_in_a_message() -> None:
+    """``a`` in the changes view clears the unseen marks and posts ``AllSeen`` for the app
+    (which redraws the dashboard's marks), instead of calling an app method by name."""
+    from textual.app import App
+
+    from tui.core.changes import UnseenChanges
+
+    unseen = UnseenChanges()
+    russia = Actor(id="ru", name="Russia", kind="state")
+    unseen.add(Changes(added=(Change(Kind.ACTOR, "ru", ADDED, after=russia),)))
+    log = ChangeLog()
+    log.adopt(log.updated(Changes(added=(Change(Kind.ACTOR, "ru", ADDED, after=russia),)), 0.0))
+    heard: list = []
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ChangesScreen(log, unseen, ["team"]))
+
+        def on_changes_screen_all_seen(self, message: ChangesScreen.AllSeen) -> None:
+            heard.append(message)
+
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
+        assert len(unseen) == 1
+        await pilot.press("a")
+        await until(pilot, lambda: bool(heard), "the AllSeen message")
+        assert len(unseen) == 0

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 
+from tui.core.browse import Ref
 from tui.ui.detail import DetailPane
-from tui.ui.dossier import Ref
 from tui.ui.matrix import MatrixScreen
 from tui.ui.problems import ProblemsScreen
 

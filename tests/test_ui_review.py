@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import screen_text
+from tui.core.browse import Ref
 from tui.core.loading import load
 from tui.ui.detail import LIST_LIMIT, DetailPane
-from tui.ui.dossier import Ref
 from tui.ui.matrix import MatrixScreen
 from tui.ui.problems import ProblemsScreen
 

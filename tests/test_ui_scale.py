@@ -13,8 +13,8 @@ import threading
 import pytest
 
 from tests.conftest import screen_text
+from tui.core.browse import Arranged, Ref
 from tui.ui import dashboard as dashboard_module
-from tui.ui.dossier import Dossier, Ref
 
 WIDE = (120, 40)
 
@@ -24,7 +24,7 @@ def background_filter(monkeypatch):
     monkeypatch.setattr(dashboard_module, "BACKGROUND_FILTER_SIZE", 0)
 
 
-REAL_VISIBLE = Dossier.visible
+REAL_VISIBLE = Arranged.visible
 
 
 def hold_search(monkeypatch, held: str) -> tuple[threading.Event, list[str]]:
@@ -39,7 +39,7 @@ def hold_search(monkeypatch, held: str) -> tuple[threading.Event, list[str]]:
             gate.wait(timeout=30)
         return REAL_VISIBLE(self, pane, focus, query, stop)
 
-    monkeypatch.setattr(Dossier, "visible", gated)
+    monkeypatch.setattr(Arranged, "visible", gated)
     return gate, queries
 
 
@@ -160,7 +160,7 @@ async def test_a_failing_background_filter_says_so_and_keeps_the_app(
             raise RuntimeError("index damaged")
         return REAL_VISIBLE(self, pane, focus, query, stop)
 
-    monkeypatch.setattr(Dossier, "visible", broken)
+    monkeypatch.setattr(Arranged, "visible", broken)
     app = make_app()
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await ready(app, pilot)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..core.browse import ACTORS
 from .changes import marked
-from .dossier import ACTORS
 from .pane import EntityPane
 from .rowlist import Piece, fit, one_line
 

@@ -2,12 +2,12 @@
 
 The app reads the dossier in a worker thread (the screen says "Loading… reading …"
 meanwhile), local data paths first and then the cached copy of every feed, and hands
-the prepared ``Dossier`` to the dashboard screen. Then it refreshes the feeds in the
-background through one ``FeedClient`` that lives as long as the app: a fetch runs on the
-event loop (httpx, async), the re-merge and re-arrangement in a worker thread, and the
-new dossier is swapped in keeping focus, filter and cursors. Entities a refresh added
-or changed are marked until selected. One timer, set to the next feed's due time, drives
-the automatic refreshes; nothing polls.
+the arranged dataset (``core.browse.Arranged``) to the dashboard screen. Then it
+refreshes the feeds in the background through one ``FeedClient`` that lives as long as
+the app, driven by a ``FeedRefresher`` (refresh.py); each new dossier is swapped in
+keeping focus, filter and cursors. Entities a refresh added or changed are marked until
+selected. Workers report back in typed messages (``DossierLoaded``, ``LoadFailed``,
+``IndexesReady``, and refresh.py's ``MergeFinished``), each handled in its ``on_`` method.
 
 Hooks: ``extra_layers`` (layers read after the local paths at start-up), ``action_refresh``
 (the ``r`` key), ``show_dataset`` (swap in a new merge, keeping focus, filter and
@@ -16,7 +16,6 @@ cursors) and ``set_feed_state`` (the status line's feed text).
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import time
 from pathlib import Path
@@ -24,12 +23,12 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from textual import events, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, get_current_worker
 
+from ..core.browse import Arranged, ChangeLog, Ref, read_arranged
 from ..core.changes import Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.gcpause import gc_paused
@@ -37,17 +36,17 @@ from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
 from ..core.text import sanitise
+from . import keys
+from .changes import ChangesScreen
 from .collector import QuietCollector
-from .commands import GoToProvider
+from .commands import GoTo, GoToProvider
 from .dashboard import DashboardScreen
-from .dossier import ChangeLog, Dossier, Ref, read_dossier, remerge
+from .glyphs import cells
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
-    from ..core.feeds import FeedClient, FeedStatus, FetchOutcome
+    from ..core.feeds import FeedClient
+    from .refresh import CacheChecked, FeedRefresher, FeedsChanged, MergeFinished
 
-# Never arm the refresh timer sooner than this: a feed that is due but cannot be fetched
-# yet (one fetch of it in flight) must not turn the timer into a busy loop.
-MIN_TIMER = 0.25
 # A load quicker than this (a cached dossier) shows no progress lines: each one costs
 # a redraw while the loading thread is at work.
 PROGRESS_AFTER = 0.4
@@ -61,39 +60,33 @@ class LoadProgress(Message):
         self.text = text
 
 
+class DossierLoaded(Message):
+    """The loading worker has read (or been given) and arranged the dataset."""
+
+    def __init__(self, arranged: Arranged) -> None:
+        super().__init__()
+        self.arranged = arranged
+
+
+class LoadFailed(Message):
+    """The loading worker could not read the dossier."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
+class IndexesReady(Message):
+    """The search and relation indexes are built and the parsed-data cache written."""
+
+
 class FaultlineApp(App[int]):
     """Who disagrees with whom, about what, and since when."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Faultline"
     COMMANDS = App.COMMANDS | {GoToProvider}
-    BINDINGS = [
-        Binding("question_mark", "help", "Help", tooltip="This list of keys"),
-        Binding("r", "refresh", "Refresh", tooltip="Fetch every feed now"),
-        Binding(
-            "f",
-            "feeds",
-            "Feeds",
-            tooltip="Feeds: state and reason, last success, last and next attempt, entities",
-        ),
-        # Not in the footer (no room at 80 columns): the status line offers "(c)" whenever
-        # there are unseen changes, which is when the key matters.
-        Binding(
-            "c",
-            "changes",
-            "Changes",
-            show=False,
-            tooltip="What refreshes added, changed (which fields) and removed; go to one",
-        ),
-        Binding(
-            "w",
-            "problems",
-            "Warnings",
-            show=False,
-            tooltip="Rejected documents, unresolved references, removed characters",
-        ),
-        Binding("q", "quit", "Quit", tooltip="Quit Faultline"),
-    ]
+    BINDINGS = keys.APP
 
     def __init__(
         self,
@@ -122,17 +115,13 @@ class FaultlineApp(App[int]):
 
             self.feeds = feeds_from(self.config, self.feed_urls)
         self.feed_client: FeedClient | None = None
+        self.refresher: FeedRefresher | None = None  # with the client
         self.feed_state = ""
-        self.dossier: Dossier | None = None
+        self.dossier: Arranged | None = None
         # Entities refreshes added or changed that the analyst has not selected yet, and
         # everything the session's refreshes changed (for the changes view and detail).
         self.unseen = UnseenChanges()
         self.change_log = ChangeLog()
-        self._refresh_timer: Timer | None = None
-        self._fetching: dict[str, int] = {}  # feed name -> fetches of it awaited here
-        self._taken: dict[str, FetchOutcome] = {}  # the last outcome handled, per feed
-        self._merging = False
-        self._merge_again = False
         self.parsed_cache: ParsedCache | None = None
         self._cache_warnings: set[str] = set()  # said once each (see _announce_cache)
         self._load_started = time.monotonic()
@@ -146,7 +135,7 @@ class FaultlineApp(App[int]):
     # -- start-up -------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return DashboardScreen(config_label=config_label(self.config))
+        return DashboardScreen(config_label=config_label(self.config), unseen=self.unseen)
 
     @property
     def dashboard(self) -> DashboardScreen:
@@ -169,24 +158,27 @@ class FaultlineApp(App[int]):
                 markup=False,
             )
 
-    def dashboard_ready(self) -> None:
+    def on_dashboard_screen_ready(self) -> None:
         """The dashboard screen is mounted and says "Loading…": read the dossier now."""
         if self.feeds and self.feed_client is None:
             # One client for the app's life. Constructing it touches neither disk nor network.
             from ..core.feeds import FeedCache, FeedClient
+            from .refresh import FeedRefresher
 
             cache = FeedCache(self.config.cache_dir)
             self.feed_client = FeedClient(self.feeds, cache, offline=self.offline)
+            self.refresher = FeedRefresher(self, self.feed_client, self.change_log, self._shown)
         self._load_started = time.monotonic()
         self.prepare(self.initial_dataset, first=True)
 
     def _busy(self) -> bool:
         """A refresh is being fetched or merged, or a dossier read."""
-        return (
-            self._merging
-            or any(self._fetching.values())
-            or any(w.is_running for w in self.workers if w.group in ("dossier", "feeds", "merge"))
+        return (self.refresher is not None and self.refresher.busy) or any(
+            w.is_running for w in self.workers if w.group in ("dossier", "feeds", "merge")
         )
+
+    def _shown(self) -> Arranged | None:
+        return self.dossier
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
@@ -195,7 +187,8 @@ class FaultlineApp(App[int]):
 
     async def on_unmount(self) -> None:
         self.collector.stop()
-        self._stop_timer()
+        if self.refresher is not None:
+            self.refresher.stop_timer()
         client, self.feed_client = self.feed_client, None
         if client is not None:
             await client.aclose()
@@ -203,7 +196,7 @@ class FaultlineApp(App[int]):
     # A description, or Textual describes the worker by repr() of its arguments: for a
     # 100,000-event dataset that took a second on the UI thread.
     @work(thread=True, exclusive=True, exit_on_error=False, group="dossier", description="read the dossier")
-    def prepare(self, dataset: Dataset | None = None, *, first: bool = False) -> Dossier:
+    def prepare(self, dataset: Dataset | None = None, *, first: bool = False) -> Arranged | None:
         """Read (unless given) and arrange the dataset, off the UI thread, with the cyclic
         collector paused: arranging builds hundreds of thousands of objects.
 
@@ -214,35 +207,49 @@ class FaultlineApp(App[int]):
         collection after. Only once: freezing at each refresh would also freeze the
         widgets replaced meanwhile, whose cycles the collector could then never free. A
         refresh reuses the unchanged entities, which stay frozen. The search and
-        relation indexes are left for after the first frame (``_complete``).
+        relation indexes are left for after the first frame (``_complete``). Posts
+        ``DossierLoaded`` (or ``LoadFailed``); returns the same for a caller to wait on.
         """
+        try:
+            dossier = self._arrange(dataset, first)
+        except Exception as error:  # noqa: BLE001 - said on screen; no traceback
+            if not get_current_worker().is_cancelled:
+                self.post_message(LoadFailed(error))
+            return None
+        if not get_current_worker().is_cancelled:  # a newer one replaced it (exclusive)
+            self.post_message(DossierLoaded(dossier))
+        return dossier
+
+    def _arrange(self, dataset: Dataset | None, first: bool) -> Arranged:
         with gc_paused():
             if dataset is None:
                 # The first time, parsed documents are written to the cache after the
                 # first frame (see _complete), not before it.
                 cache = self.parsed_cache = ParsedCache(self.config.cache_dir, defer=first)
-                dossier = read_dossier(
+                dossier = read_arranged(
                     self.data_paths,
                     self.extra_layers,
                     cache,
                     progress=self._progress,
                     defer=first,
                     max_size=self.config.data_max_size,
+                    measure=cells,
                 )
             else:
-                dossier = Dossier(dataset, defer=first)
+                dossier = Arranged(dataset, defer=first, measure=cells)
             if first:
                 gc.freeze()
             return dossier
 
     @work(thread=True, exit_on_error=False, group="index", description="index the dossier")
-    def _complete(self, dossier: Dossier) -> None:
+    def _complete(self, dossier: Arranged) -> None:
         """Build what the first frame did not need: search and relation indexes; then
         write the parsed-data cache for documents that were parsed afresh."""
         with gc_paused():
             dossier.complete()
         if self.parsed_cache is not None:
             self.parsed_cache.flush()
+        self.post_message(IndexesReady())
 
     def extra_layers(self) -> list[Layer]:
         """Layers read after the local data paths: each feed's cached copy (no network)."""
@@ -280,47 +287,32 @@ class FaultlineApp(App[int]):
         if self.dossier is None and self._progress_text:
             self.dashboard.show_loading(f"Loading… {self._progress_text}")
 
-    def show_dataset(self, dataset: Dataset) -> Worker[Dossier]:
+    def show_dataset(self, dataset: Dataset) -> Worker[Arranged | None]:
         """Show a new merged dataset (e.g. after a feed refresh), keeping where the analyst is."""
         return self.prepare(dataset)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group == "merge":
-            self._merged(worker, event.state)
-            return
-        if worker.group == "feeds" and event.state == WorkerState.ERROR:
-            # FeedClient.refresh turns everything a server can do into an outcome; this
-            # is a bug, but the dossier shown and the copies on disk are untouched.
-            self.notify(
-                f"Refreshing the feeds failed unexpectedly: {worker.error!r}. The copies in "
-                "use are kept; please report this.",
-                severity="error",
-                markup=False,
-            )
-            self._arm_timer()
-            return
-        if worker.group == "index" and event.state == WorkerState.SUCCESS:
-            self._announce_cache()  # the parsed-data cache was written just now
-        if worker.group != "dossier":
-            return
-        if event.state == WorkerState.SUCCESS and isinstance(worker.result, Dossier):
-            first = self.dossier is None
-            self._present(worker.result)
-            self._announce_problems(worker.result)
-            self._announce_cache()
-            if first:
-                # The big dossier is frozen by now; from here on full collections wait
-                # for quiet moments.
-                self.collector.start()
-                self._feeds_changed()
-                self._start_feeds()
-        elif event.state == WorkerState.ERROR:
-            message, _ = sanitise(f"Could not load the dossier: {worker.error}")
-            self.dashboard.show_loading(message)
-            self.notify(message, severity="error", markup=False)
+    def on_indexes_ready(self) -> None:
+        self._announce_cache()  # the parsed-data cache was written just now
 
-    def _present(self, dossier: Dossier) -> None:
+    def on_dossier_loaded(self, message: DossierLoaded) -> None:
+        first = self.dossier is None
+        self._present(message.arranged)
+        self._announce_problems(message.arranged)
+        self._announce_cache()
+        if first:
+            # The big dossier is frozen by now; from here on full collections wait
+            # for quiet moments.
+            self.collector.start()
+            if self.refresher is not None:
+                self.refresher.changed()
+                self.refresher.start()
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        text, _ = sanitise(f"Could not load the dossier: {message.error}")
+        self.dashboard.show_loading(text)
+        self.notify(text, severity="error", markup=False)
+
+    def _present(self, dossier: Arranged) -> None:
         """Show ``dossier`` with this session's change log and unseen marks."""
         dossier.log = self.change_log
         dossier.set_marks(self.unseen)
@@ -333,69 +325,6 @@ class FaultlineApp(App[int]):
 
     # -- feeds ----------------------------------------------------------------------------------
 
-    def _start_feeds(self) -> None:
-        """After the first paint: refresh what is due in the background (never offline)."""
-        client = self.feed_client
-        if client is None or client.offline:
-            return
-        self._fetch(manual=False)
-
-    @work(group="feeds", exit_on_error=False)
-    async def _fetch(self, manual: bool) -> None:
-        """Refresh every feed (``r``) or those due (the timer), concurrently, on the event
-        loop; each result is taken as it comes, so one slow feed holds back no other."""
-        client = self.feed_client
-        if client is None:
-            return
-        feeds = list(client.feeds) if manual else client.due()
-        failed: list[FetchOutcome] = []
-        try:
-            if feeds:
-                outcomes = await asyncio.gather(
-                    *(self._refresh_feed(f, manual, failed) for f in feeds)
-                )
-                self._announce_failures(failed)
-                if manual:
-                    self._report(outcomes)
-        finally:
-            self._arm_timer()
-
-    async def _refresh_feed(
-        self, feed: FeedConfig, manual: bool, failed: list[FetchOutcome]
-    ) -> FetchOutcome:
-        client = self.feed_client
-        assert client is not None
-        before = client.state(feed).status
-        self._fetching[feed.name] = self._fetching.get(feed.name, 0) + 1
-        self._feeds_changed()
-        try:
-            outcome = await client.refresh(feed)
-        finally:
-            left = self._fetching.get(feed.name, 1) - 1
-            if left > 0:
-                self._fetching[feed.name] = left
-            else:
-                self._fetching.pop(feed.name, None)
-        self._take(outcome, before, manual, failed)
-        return outcome
-
-    def _take(
-        self, outcome: FetchOutcome, before: FeedStatus, manual: bool, failed: list[FetchOutcome]
-    ) -> None:
-        """One feed's outcome: show its new copy if there is one; if it failed (and that
-        is news), add it to ``failed``, announced when every feed of the round is in."""
-        from ..core.feeds import FeedStatus
-
-        name = outcome.feed.name
-        if self._taken.get(name) is not outcome:  # two callers may await one fetch
-            self._taken[name] = outcome
-            failing = (FeedStatus.STALE, FeedStatus.FAILED)
-            if outcome.failed and (manual or before not in failing or outcome.cache_error):
-                failed.append(outcome)
-            self._request_merge()
-            self._announce_cache()
-        self._feeds_changed()
-
     def _announce_cache(self) -> None:
         """Say once why a cache dir is not used (the data loads all the same, unsaved)."""
         caches = (self.parsed_cache, self.feed_client.cache if self.feed_client else None)
@@ -407,100 +336,19 @@ class FaultlineApp(App[int]):
                     warning, title="Cache not used", severity="warning", timeout=20, markup=False
                 )
 
-    def _announce_failures(self, failed: Sequence[FetchOutcome]) -> None:
-        """One notice for a round's failures: one per feed would cover the screen."""
-        from ..core.feeds import FeedStatus
-        from .feeds import short_reason
+    def on_cache_checked(self, message: CacheChecked) -> None:
+        self._announce_cache()
 
-        if not failed or self.feed_client is None:
+    def on_merge_finished(self, message: MergeFinished) -> None:
+        refresher = self.refresher
+        if refresher is None:
             return
-        failing = (FeedStatus.STALE, FeedStatus.FAILED)
-        severity = "error" if any(o.status is FeedStatus.FAILED for o in failed) else "warning"
-        if len(failed) == 1:
-            (outcome,) = failed
-            # headline: the feed, its URL, what went wrong and which copy stays in use.
-            title = "Feed not refreshed" if outcome.status in failing else "Feed not saved"
-            self.notify(outcome.headline, title=title, severity=severity, timeout=12, markup=False)
-            return
-        client = self.feed_client
-        named = [f"{o.feed.name} ({short_reason(client.state(o.feed))})" for o in failed[:3]]
-        more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
-        self.notify(
-            f"{', '.join(named)}{more}. f shows each feed's reason and the copy in use.",
-            title=f"{len(failed)} feeds not refreshed",
-            severity=severity,
-            timeout=12,
-            markup=False,
-        )
+        if refresher.merged(message):
+            assert message.arranged is not None and message.changes is not None
+            self._apply(message.arranged, message.changes, message.log or ((), ()))
+        refresher.merge_if_owed()
 
-    def _report(self, outcomes: Sequence[FetchOutcome]) -> None:
-        """After ``r``, when every feed came through with nothing new: say so. (Failures
-        were announced one by one, new content is announced with its changes.)"""
-        from ..core.feeds import FeedStatus
-
-        if any(o.failed or o.status is FeedStatus.FRESH for o in outcomes):
-            return
-        n = len(outcomes)
-        self.notify(f"Refreshed {n} feed{'s' if n != 1 else ''}: nothing new", markup=False)
-
-    def _request_merge(self) -> None:
-        """Re-merge when the feed copies in use differ from those the dossier was built on;
-        one merge at a time, and one more after it if copies changed meanwhile."""
-        client, dossier = self.feed_client, self.dossier
-        if client is None or dossier is None:
-            return
-        if self._merging:
-            self._merge_again = True
-            return
-        layers = client.layers()
-        shown = [layer for layer in dossier.dataset.layers if layer.is_feed]
-        if len(layers) == len(shown) and all(a is b for a, b in zip(layers, shown, strict=True)):
-            return
-        self._merging = True
-        # Handed over in lists the worker empties, and the worker's answer is emptied
-        # once taken: a finished worker lingers until the next full collection, and must
-        # not keep two dossiers and a feed copy alive meanwhile.
-        self._merge([dossier], list(layers))
-
-    @work(thread=True, exit_on_error=False, group="merge", description="merge feed copies")
-    def _merge(self, box: list[Dossier], feed_layers: list[Layer]) -> list:
-        """Merge the local layers already read with the new feed copies; arrange; compare;
-        and net the changes into the session's log (merges never overlap, so the log
-        does not change meanwhile)."""
-        before = box.pop()
-        layers = feed_layers[:]
-        feed_layers.clear()
-        # The collector paused: it would otherwise run collections again and again while
-        # the new dossier is built, each holding the interpreter (and the UI).
-        with gc_paused():
-            dossier, changes = remerge(before.dataset, layers)
-            return [before, dossier, changes, self.change_log.updated(changes, time.time())]
-
-    def _merged(self, worker: Worker, state: WorkerState) -> None:
-        if state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
-            return
-        self._merging = False
-        if state == WorkerState.SUCCESS and worker.result:
-            before, dossier, changes, log = worker.result
-            worker.result.clear()
-            if before is not self.dossier:  # something else was shown meanwhile: again
-                self._merge_again = True
-            else:
-                self._apply(dossier, changes, log)
-        elif state == WorkerState.ERROR:
-            self.notify(
-                f"Could not merge the refreshed feeds: {worker.error}. The dossier shown is "
-                "unchanged.",
-                severity="error",
-                markup=False,
-            )
-        if self._merge_again:
-            self._merge_again = False
-            self._request_merge()
-
-    def _apply(self, dossier: Dossier, changes: Changes, log: tuple) -> None:
-        from .changes import ChangesScreen
-
+    def _apply(self, dossier: Arranged, changes: Changes, log: tuple) -> None:
         self.unseen.add(changes)
         self.change_log.adopt(log)
         self._present(dossier)
@@ -517,56 +365,26 @@ class FaultlineApp(App[int]):
                 markup=False,
             )
 
-    def _arm_timer(self) -> None:
-        """One timer, set to when the next feed is due; re-armed after every refresh."""
-        self._stop_timer()
-        client = self.feed_client
-        if client is None or client.offline or self.dossier is None or not self.is_running:
-            return
-        if self._fetching or any(s.fetching for s in client.states.values()):
-            return  # the refresh in flight re-arms when it ends
-        wait = client.seconds_until_due()
-        if wait is None:
-            return
-        self._refresh_timer = self.set_timer(max(wait, MIN_TIMER), self._timer_fired)
-        self._feeds_changed()
-
-    def _timer_fired(self) -> None:
-        self._refresh_timer = None
-        self._fetch(manual=False)
-
-    def _stop_timer(self) -> None:
-        if self._refresh_timer is not None:
-            self._refresh_timer.stop()
-            self._refresh_timer = None
-
-    def _feeds_changed(self) -> None:
+    def on_feeds_changed(self, message: FeedsChanged) -> None:
         """Feed states moved: redraw the status line and an open feeds screen."""
-        from .feeds import FeedsScreen, feed_summary
+        from .feeds import FeedsScreen
 
-        client = self.feed_client
-        if client is None:
-            return
-        states = list(client.states.values())
-        self.set_feed_state(feed_summary(states, offline=client.offline, fetching=self._fetching))
+        self.set_feed_state(message.summary)
         for screen in self.screen_stack:
             if isinstance(screen, FeedsScreen):
-                screen.update_feeds(self._fetching)
+                screen.update_feeds(message.fetching)
 
     # -- marks ----------------------------------------------------------------------------------
 
-    def marks_changed(self) -> None:
-        """The unseen marks changed (an entity was selected): redraw the status line."""
-        self.dashboard.render_status()
-
-    def mark_all_seen(self) -> None:
+    def on_changes_screen_all_seen(self) -> None:
+        """Every change was marked seen (in the changes view): drop the marks."""
         self.unseen.seen_all()
         if self.dossier is not None:
             self.dossier.set_marks(self.unseen)
             self.dashboard.redraw_panes()
-        self.marks_changed()
+        self.dashboard.render_status()
 
-    def _announce_problems(self, dossier: Dossier) -> None:
+    def _announce_problems(self, dossier: Arranged) -> None:
         data = dossier.dataset
         errors, warnings = len(data.problems), len(data.unresolved)
         if errors:
@@ -589,6 +407,9 @@ class FaultlineApp(App[int]):
 
     # -- actions --------------------------------------------------------------------------------
 
+    def on_go_to(self, message: GoTo) -> None:
+        self.go_to(message.ref)
+
     def go_to(self, ref: Ref) -> None:
         """Focus the dashboard on ``ref`` (command palette "go to")."""
         while len(self.screen_stack) > 1:
@@ -610,10 +431,10 @@ class FaultlineApp(App[int]):
                 markup=False,
             )
             return
-        if self.feed_client is None or self.dossier is None:
+        if self.refresher is None or self.dossier is None:
             self.notify("Still loading; the feeds refresh once the dossier is shown.", markup=False)
             return
-        self._fetch(manual=True)
+        self.refresher.fetch(manual=True)
 
     def action_feeds(self) -> None:
         from .feeds import FeedsScreen
@@ -625,8 +446,6 @@ class FaultlineApp(App[int]):
         self.push_screen(FeedsScreen(states, offline=self.offline, config_path=self.config.path))
 
     def action_changes(self) -> None:
-        from .changes import ChangesScreen
-
         if isinstance(self.screen, ChangesScreen) or self.dossier is None:
             return
         if not self.feeds:
@@ -648,6 +467,7 @@ class FaultlineApp(App[int]):
     def set_feed_state(self, text: str) -> None:
         """What the status line says about feeds (e.g. "2 feeds · updated 12:03")."""
         self.feed_state = text
+        self.dashboard.feed_state = text
         self.dashboard.render_status()
 
     def action_help(self) -> None:

@@ -2,8 +2,9 @@
 (``c``), which lists this session's additions, changes (with their fields) and removals
 per feed; Enter goes to the entity.
 
-The marks live on the ``Dossier`` (row -> glyph, per pane) and are drawn here, in front of
-each row, only while a pane has any: a dossier with nothing new looks exactly as before.
+The marks live on the arranged dataset (``core.browse.Arranged``: row -> glyph, per
+pane) and are drawn here, in front of each row, only while a pane has any: a dossier
+with nothing new looks exactly as before.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..core.browse import ACTION_MARK, Arranged, ChangeLog, Logged, Ref
 from ..core.changes import ADDED, CHANGED, REMOVED, UnseenChanges
 from ..core.model import Kind
-from .dossier import ACTION_MARK, ChangeLog, Dossier, Logged, Ref
+from . import keys
 from .rowlist import Piece, RowList, fit, one_line
 
 MUTED = "$foreground-muted"
@@ -31,7 +33,7 @@ _KIND_ORDER = {
 
 
 def marked(
-    dossier: Dossier, pane: str, value: int, width: int, draw: Callable[[int, int], list[Piece]]
+    dossier: Arranged, pane: str, value: int, width: int, draw: Callable[[int, int], list[Piece]]
 ) -> list[Piece]:
     """A pane row with its change mark in front (``+`` new, ``*`` changed, blank when seen)
     whenever the pane has any marks; headings (negative values) are left as they are."""
@@ -54,14 +56,7 @@ def clock(timestamp: float) -> str:
 class ChangeList(RowList):
     """The changes, grouped by the feed (or file) each entity comes from."""
 
-    BINDINGS = [
-        Binding(
-            "enter",
-            "choose",
-            "Go to",
-            tooltip="Go to the entity: back to the dashboard, focused on it",
-        ),
-    ]
+    BINDINGS = keys.CHANGE_LIST
 
     def __init__(
         self,
@@ -164,12 +159,10 @@ def arrange(log: ChangeLog, feed_order: Sequence[str]) -> tuple[list[Logged], li
 class ChangesScreen(Screen[Ref | None]):
     """This session's changes; Enter goes to one, ``a`` marks them all seen."""
 
-    BINDINGS = [
-        Binding("escape,backspace,c", "close", "Back", tooltip="Back to the dashboard"),
-        Binding(
-            "a", "seen_all", "All seen", tooltip="Mark every change as seen (clears the marks)"
-        ),
-    ]
+    class AllSeen(Message):
+        """Every change was marked seen here: the app drops the dashboard's marks."""
+
+    BINDINGS = keys.CHANGES_SCREEN
 
     def __init__(
         self, log: ChangeLog, unseen: UnseenChanges, feed_order: Sequence[str], note: str = ""
@@ -237,11 +230,8 @@ class ChangesScreen(Screen[Ref | None]):
         self.dismiss(entry.ref)
 
     def action_seen_all(self) -> None:
-        seen_all = getattr(self.app, "mark_all_seen", None)
-        if seen_all is not None:
-            seen_all()
-        else:
-            self.unseen.seen_all()
+        self.unseen.seen_all()
+        self.post_message(self.AllSeen())  # the app drops the dashboard's marks
         self.changes.redraw()
         self._describe()
 

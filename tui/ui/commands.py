@@ -18,10 +18,12 @@ from typing import Iterator
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.message import Message
 from textual.style import Style
 
+from ..core.browse import ACTORS, DISAGREEMENTS, TIMELINE, Arranged, Ref
 from ..core.search import normalise
-from .dossier import ACTORS, DISAGREEMENTS, TIMELINE, Dossier, Ref
+from .dashboard import DashboardScreen
 from .glyphs import drawn
 
 # A palette shows a screenful; more candidates only cost time.
@@ -93,7 +95,7 @@ def _score(offsets: list[int], word_starts: set[int]) -> float:
     return (count + len(word_starts.intersection(offsets))) * (1 + together * together)
 
 
-def _candidates(dossier: Dossier, pane: str, matched: list[int]) -> Iterator[int]:
+def _candidates(dossier: Arranged, pane: str, matched: list[int]) -> Iterator[int]:
     """Rows whose search key holds the query, then (for small kinds) every other row."""
     yield from matched[:MAX_PER_KIND]
     if dossier.total(pane) <= FUZZY_LIMIT:
@@ -103,7 +105,7 @@ def _candidates(dossier: Dossier, pane: str, matched: list[int]) -> Iterator[int
                 yield row
 
 
-def _name(dossier: Dossier, pane: str, row: int) -> tuple[str, tuple[str, ...], str]:
+def _name(dossier: Arranged, pane: str, row: int) -> tuple[str, tuple[str, ...], str]:
     """(name to show and match, other names that match too, quiet help text)."""
     if pane == ACTORS:
         actor = dossier.actors[row]
@@ -122,17 +124,26 @@ def _name(dossier: Dossier, pane: str, row: int) -> tuple[str, tuple[str, ...], 
 _BONUS = {ACTORS: 50.0, DISAGREEMENTS: 25.0, TIMELINE: 0.0}
 
 
+class GoTo(Message):
+    """A palette entry was chosen: focus the dashboard on ``ref`` (the app does)."""
+
+    def __init__(self, ref: Ref) -> None:
+        super().__init__()
+        self.ref = ref
+
+
 class GoToProvider(Provider):
     """Go to an actor, disagreement or event."""
 
     @property
-    def dossier(self) -> Dossier | None:
-        return getattr(self.app, "dossier", None)
+    def dossier(self) -> Arranged | None:
+        """What the dashboard (the bottom screen) shows; None while loading."""
+        stack = self.app.screen_stack
+        dashboard = stack[0] if stack else None
+        return dashboard.dossier if isinstance(dashboard, DashboardScreen) else None
 
     def _go(self, ref: Ref) -> None:
-        go_to = getattr(self.app, "go_to", None)
-        if go_to is not None:
-            go_to(ref)
+        self.app.post_message(GoTo(ref))
 
     async def discover(self) -> Hits:
         dossier = self.dossier

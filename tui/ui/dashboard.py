@@ -8,27 +8,29 @@ pane). Both only change which row numbers each pane shows.
 from __future__ import annotations
 
 from functools import partial
-from typing import Callable, Sequence
+from typing import Sequence
 
-from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from ..core.browse import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Arranged, Ref
+from ..core.changes import UnseenChanges
 from ..core.search import SearchStopped, terms
+from . import keys
 from .actors import ActorsPane
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
-from .dossier import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Dossier, Ref
 from .glyphs import drawn
 from .pane import EntityPane
-from .rowlist import RowList, fit
+from .rowlist import RowList
 from .timeline import TimelinePane
+from .widgets import Breadcrumb, Tabs
 
 DETAIL = "detail"
 ORDER = (ACTORS, DISAGREEMENTS, TIMELINE, DETAIL)
@@ -53,44 +55,10 @@ MUTED = "$foreground-muted"
 BACKGROUND_FILTER_SIZE = 250_000
 
 
-class ClickableLine(Static):
-    """One line of Content whose parts, by cell range, can be clicked."""
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes, markup=False)
-        self._targets: list[tuple[int, int, Callable[[], None]]] = []
-
-    def show(self, parts: list[tuple[str, str, Callable[[], None] | None]]) -> None:
-        pieces: list[tuple[str, str]] = []
-        targets: list[tuple[int, int, Callable[[], None]]] = []
-        x = 0
-        for text, style, action in parts:
-            width = cell_len(text)
-            if action is not None:
-                targets.append((x, x + width, action))
-            pieces.append((text, style))
-            x += width
-        self._targets = targets
-        self.update(Content.assemble(*pieces))
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        for start, end, action in self._targets:
-            if start <= offset.x < end:
-                action()
-                return
-
-
 class FilterInput(Input):
     """The ``/`` prompt: filters every pane as you type."""
 
-    BINDINGS = [
-        Binding(
-            "enter,down", "leave", "Done", show=False, tooltip="Keep the filter, back to the list"
-        ),
-    ]
+    BINDINGS = keys.FILTER_PROMPT
 
     def on_mount(self) -> None:
         # A steady cursor: a blinking one repaints twice a second, which costs over SSH.
@@ -105,43 +73,19 @@ class FilterInput(Input):
 class DashboardScreen(Screen[None]):
     """Three linked lists, a detail pane, a breadcrumb, a filter and a status line."""
 
-    BINDINGS = [
-        Binding(
-            "tab", "next_pane", "Pane", tooltip="Next pane: actors, disagreements, timeline, detail"
-        ),
-        Binding("shift+tab", "previous_pane", "Previous pane", show=False, tooltip="Previous pane"),
-        Binding("1", "pane('actors')", "Actors", show=False, tooltip="Go to the actors pane"),
-        Binding(
-            "2",
-            "pane('disagreements')",
-            "Disagreements",
-            show=False,
-            tooltip="Go to the disagreements pane",
-        ),
-        Binding("3", "pane('timeline')", "Timeline", show=False, tooltip="Go to the timeline pane"),
-        Binding("4", "pane('detail')", "Detail", show=False, tooltip="Go to the detail pane"),
-        # Priority: handled before the keys after it are routed, so "/nur" typed fast (or
-        # pasted) all lands in the prompt. In the prompt, "/" is typed as text.
-        Binding(
-            "slash", "filter", "Filter", tooltip="Filter every pane as you type", priority=True
-        ),
-        # Not in the footer: the breadcrumb line shows both whenever there is a focus.
-        Binding("backspace", "back", "Back", show=False, tooltip="Step back along the breadcrumb"),
-        Binding(
-            "escape",
-            "clear",
-            "Clear",
-            show=False,
-            tooltip="Clear the focus (then the filter); in the filter prompt, clear it",
-        ),
-        Binding("m", "matrix", "Matrix", tooltip="Stance matrix: actors × disagreements"),
-    ]
+    BINDINGS = keys.DASHBOARD
 
-    def __init__(self, config_label: str = "") -> None:
+    class Ready(Message):
+        """The dashboard is mounted and says "Loading…": the app may read the dossier."""
+
+    def __init__(self, config_label: str = "", unseen: UnseenChanges | None = None) -> None:
         super().__init__(id="dashboard")
         # Which config file is in use (``config: ./config.toml``), last on the status line.
         self.config_label = config_label
-        self.dossier: Dossier | None = None
+        # The session's unseen changes (the app's), and the feeds' part of the status line.
+        self.unseen = unseen if unseen is not None else UnseenChanges()
+        self.feed_state = ""
+        self.dossier: Arranged | None = None
         self.trail: list[Ref] = []
         # The filter in force when each trail entry was pushed: focusing clears the filter
         # (it was how the analyst found the entity), Backspace brings it back.
@@ -159,8 +103,8 @@ class DashboardScreen(Screen[None]):
             yield Static("Faultline", id="brand", markup=False)
             yield Static(id="dossier-title", markup=False)
             yield Static(id="as-of", markup=False)
-        yield ClickableLine(id="crumbs")
-        yield ClickableLine(id="tabs")
+        yield Breadcrumb(id="crumbs")
+        yield Tabs(id="tabs")
         yield Static(Content.styled("Loading…", MUTED), id="loading")
         with Horizontal(id="body"):
             with Vertical(id="lists"):
@@ -182,9 +126,7 @@ class DashboardScreen(Screen[None]):
         self._apply_layout(self.size.width, self.size.height)
         self._render_crumbs()
         self._render_tabs()
-        ready = getattr(self.app, "dashboard_ready", None)
-        if ready is not None:
-            ready()
+        self.post_message(self.Ready())
 
     def pane(self, name: str) -> EntityPane:
         return self.query_one(f"#{name}", EntityPane)
@@ -208,7 +150,7 @@ class DashboardScreen(Screen[None]):
         loading.update(Content.styled(text, MUTED))
         loading.display = True
 
-    def show_dossier(self, dossier: Dossier) -> None:
+    def show_dossier(self, dossier: Arranged) -> None:
         """Show a (new) dossier, keeping the trail, filter and cursors where they still apply."""
         keep = {name: self.pane(name).ref for name in PANES} if self.dossier else {}
         self.dossier = dossier
@@ -252,9 +194,9 @@ class DashboardScreen(Screen[None]):
 
     def see(self, ref: Ref) -> None:
         """The analyst selected ``ref``: it is no longer new or changed to them."""
-        unseen = getattr(self.app, "unseen", None)
+        unseen = self.unseen
         kind = REF_KIND.get(ref.kind)
-        if unseen is None or kind is None or (kind, ref.id) not in unseen:
+        if kind is None or (kind, ref.id) not in unseen:
             return
         unseen.seen(kind, ref.id)
         if self.dossier is not None:
@@ -539,7 +481,7 @@ class DashboardScreen(Screen[None]):
             exit_on_error=False,
         )
 
-    def _filter_rows(self, dossier: Dossier, focus: Ref | None, query: str) -> None:
+    def _filter_rows(self, dossier: Arranged, focus: Ref | None, query: str) -> None:
         """In a worker: each pane's rows for this filter, handed to the UI thread."""
         worker = get_current_worker()
         stop = lambda: worker.is_cancelled  # noqa: E731
@@ -564,7 +506,7 @@ class DashboardScreen(Screen[None]):
             )
 
     def _filtered(
-        self, dossier: Dossier, focus: Ref | None, query: str, rows: dict[str, Sequence[int]]
+        self, dossier: Arranged, focus: Ref | None, query: str, rows: dict[str, Sequence[int]]
     ) -> None:
         if dossier is not self.dossier or focus != self.focus_ref or query != self.filter_text:
             return  # the analyst has moved on; a newer answer is coming or was drawn
@@ -637,49 +579,29 @@ class DashboardScreen(Screen[None]):
         self.query_one("#lists").set_class(mode == "tiny" and self.active == DETAIL, "-hidden")
 
     def _render_tabs(self) -> None:
-        tabs = self.query_one("#tabs", ClickableLine)
-        parts: list[tuple[str, str, Callable[[], None] | None]] = []
+        tabs: list[tuple[str, str]] = []
         tiny = self.layout_mode == "tiny"
-        names = ORDER if tiny else PANES
-        for number, name in enumerate(names, 1):
+        for name in ORDER if tiny else PANES:
             label = TAB_LABELS[name]
             if tiny:  # room for four tabs: the pane's own title has the counts
                 label = label if len(label) < 10 else label[:6] + "."
             elif name in PANES and self.dossier is not None:
-                pane = self.pane(name)
-                label += f" {pane.shown}/{self.dossier.total(name)}"
-            style = "bold reverse $text-accent" if name == self.active else MUTED
-            parts.append((f" {number} {label} ", style, partial(self.action_pane, name)))
-            parts.append((" ", "", None))
-        tabs.show(parts)
+                label += f" {self.pane(name).shown}/{self.dossier.total(name)}"
+            tabs.append((name, label))
+        self.query_one("#tabs", Tabs).show_tabs(tabs, self.active)
+
+    def on_tabs_chosen(self, message: Tabs.Chosen) -> None:
+        self.action_pane(message.name)
 
     def _render_crumbs(self) -> None:
-        crumbs = self.query_one("#crumbs", ClickableLine)
-        parts: list[tuple[str, str, Callable[[], None] | None]] = [("Focus ", "bold", None)]
-        if not self.trail:
-            parts.append(("All", MUTED, None))
-            parts.append(("  (Enter on a row focuses it)", MUTED, None))
-        else:
-            parts.append(("All", "$text-primary", lambda: self._crumb(-1)))
-            for depth, ref in enumerate(self.trail):
-                label = self.dossier.label(ref) if self.dossier else ref.id
-                label = fit(" ".join(label.split()), 40, pad=False)
-                last = depth == len(self.trail) - 1
-                parts.append((" › ", MUTED, None))
-                parts.append(
-                    (
-                        label,
-                        "bold $text-accent" if last else "$text-primary",
-                        None if last else partial(self._crumb, depth),
-                    )  # fmt: skip
-                )
-            parts.append(("   Backspace back · Esc clear", MUTED, None))
-        if self.filter_text:
-            parts.append(("   Filter ", "bold", None))
-            parts.append((f"“{self.filter_text}”", "$text-warning", None))
-            if self.searching is not None:
-                parts.append(("  searching…", MUTED, None))
-        crumbs.show(parts)
+        dossier = self.dossier
+        labels = [dossier.label(ref) if dossier else ref.id for ref in self.trail]
+        self.query_one("#crumbs", Breadcrumb).show_trail(
+            labels, self.filter_text, self.searching is not None
+        )
+
+    def on_breadcrumb_chosen(self, message: Breadcrumb.Chosen) -> None:
+        self._crumb(message.depth)
 
     def _crumb(self, depth: int) -> None:
         """Go back to breadcrumb entry ``depth`` (-1: no focus)."""
@@ -692,12 +614,10 @@ class DashboardScreen(Screen[None]):
         miss: feed trouble and unseen changes first, then warnings, the counts, the config."""
         if self.dossier is None:
             return
-        app = self.app
         parts: list[tuple[str, str]] = []
-        feed_state = getattr(app, "feed_state", "")
-        if feed_state:
-            parts.append((feed_state, MUTED))
-        unseen = len(getattr(app, "unseen", ()))
+        if self.feed_state:
+            parts.append((self.feed_state, MUTED))
+        unseen = len(self.unseen)
         if unseen:
             parts.append((f"+* {unseen:,} new or changed (c)", "bold $text-accent"))
         data = self.dossier.dataset

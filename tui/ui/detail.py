@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence, TypeVar
 
 from textual import events
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from ..core.browse import CHANGED_MARK, NEW_MARK, REF_KIND, Arranged, Ref
 from ..core.changes import ADDED
 from ..core.model import Actor, Citation, Disagreement, Event, Origin, Position, Source
+from . import keys
 from .changes import clock
-from .dossier import CHANGED_MARK, NEW_MARK, REF_KIND, Dossier, Ref
 from .glyphs import drawn_content
 from .legend import (
     EVENT_MARK,
@@ -98,7 +98,7 @@ def _none(text: str = "None recorded.") -> Plain:
 class DetailBuilder:
     """Turns one reference into blocks: pure, so tests can read what would be shown."""
 
-    def __init__(self, dossier: Dossier) -> None:
+    def __init__(self, dossier: Arranged) -> None:
         self.dossier = dossier
         self.data = dossier.dataset
 
@@ -507,35 +507,7 @@ class DetailLine(Static):
 class DetailPane(VerticalScroll, can_focus=True):
     """Shows one entity; up/down walk its links, Enter follows one."""
 
-    BINDINGS = [
-        Binding(
-            "up,k",
-            "link(-1)",
-            "Previous link",
-            show=False,
-            tooltip="Previous link (scrolls when there is none)",
-        ),
-        Binding(
-            "down,j",
-            "link(1)",
-            "Next link",
-            show=False,
-            tooltip="Next link (scrolls when there is none)",
-        ),
-        Binding(
-            "enter", "follow", "Follow", tooltip="Follow the highlighted link: focus what it names"
-        ),
-        Binding("home,g", "top", "Top", show=False, tooltip="Scroll to the top"),
-        Binding("end,G", "bottom", "Bottom", show=False, tooltip="Scroll to the bottom"),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, tooltip="Scroll up one page"),
-        Binding(
-            "pagedown,ctrl+f,space",
-            "page_down",
-            "Page down",
-            show=False,
-            tooltip="Scroll down one page",
-        ),
-    ]
+    BINDINGS = keys.DETAIL
 
     class Follow(Message):
         """A link was followed."""
@@ -565,7 +537,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._replace([Plain(Content.styled(text, MUTED))])
         self.border_title = "Detail"
 
-    def show(self, dossier: Dossier, ref: Ref | None, *, force: bool = False) -> None:
+    def show(self, dossier: Arranged, ref: Ref | None, *, force: bool = False) -> None:
         if ref is None:
             self.show_message("Nothing selected.")
             return

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
+from ..core.browse import DISAGREEMENTS
 from .changes import marked
-from .dossier import DISAGREEMENTS
 from .legend import STATUS_ROLE, tally_pieces
 from .pane import EntityPane
 from .rowlist import Piece, fit, one_line

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ..core.feeds import FeedState, FeedStatus, when
+from . import keys
 
 MUTED = "$foreground-muted"
 # Most worrying first in the status line.
@@ -130,9 +130,7 @@ def counts_text(state: FeedState) -> str:
 class FeedsScreen(Screen[None]):
     """A table of every feed; below it, the whole story of the one under the cursor."""
 
-    BINDINGS = [
-        Binding("escape,backspace,f", "close", "Back", tooltip="Back to the dashboard"),
-    ]
+    BINDINGS = keys.FEEDS_SCREEN
 
     def __init__(
         self,

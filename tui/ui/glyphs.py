@@ -15,6 +15,7 @@ import re
 import unicodedata
 from itertools import pairwise
 
+from rich.cells import cell_len
 from textual.content import Content, Span
 
 # Unicode's format characters (category Cf): invisible, and drawn at 0 or 1 cells
@@ -57,6 +58,11 @@ def drawn(text: str) -> str:
         return text
     text = _HIDDEN.sub("", text)
     return _JAMO.sub(lambda m: _COMPATIBLE.get(ord(m.group()), ""), text)
+
+
+def cells(text: str) -> int:
+    """The cells ``text`` takes on screen, as drawn (the browsing model's ``measure``)."""
+    return cell_len(drawn(text))
 
 
 def drawn_content(content: Content) -> Content:

@@ -1,96 +1,23 @@
-"""The help screen (``?``): every key, read from the bindings themselves so it cannot
-drift from what the keys do, plus the mouse and the symbols.
+"""The help screen (``?``): every key, from the bindings the widgets use (keys.py) so it
+cannot drift from what the keys do, plus the mouse and the symbols.
 
-``python -m tui.ui.help`` prints the same table as Markdown, for the README.
+``python -m tui.ui.help --markdown`` prints the same table as Markdown: the README's key
+table, which a test holds equal to it.
 """
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..core.browse import CHANGED_MARK, NEW_MARK, REMOVED_MARK
 from ..core.model import STANCES
-from .dossier import CHANGED_MARK, NEW_MARK, REMOVED_MARK
+from . import keys
+from .keys import key_groups
 from .legend import EVENT_MARK, NO_POSITION, STANCE_GLYPH
-
-_KEY_NAMES = {
-    "up": "↑", "down": "↓", "left": "←", "right": "→",
-    "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End",
-    "enter": "Enter", "escape": "Esc", "backspace": "Backspace", "tab": "Tab",
-    "shift+tab": "Shift+Tab", "question_mark": "?", "slash": "/", "space": "Space",
-}  # fmt: skip
-
-
-def key_label(key: str) -> str:
-    if key in _KEY_NAMES:
-        return _KEY_NAMES[key]
-    if key.startswith("ctrl+"):
-        return "Ctrl+" + key[5:].upper()
-    return key
-
-
-def _bindings(cls: type) -> list[Binding]:
-    return [b if isinstance(b, Binding) else Binding(*b) for b in getattr(cls, "BINDINGS", [])]
-
-
-def key_groups() -> list[tuple[str, list[tuple[str, str]]]]:
-    """(group, [(keys, what they do)]) for every binding of the dashboard."""
-    from .app import FaultlineApp
-    from .changes import ChangeList, ChangesScreen
-    from .dashboard import DashboardScreen, FilterInput
-    from .detail import DetailPane
-    from .feeds import FeedsScreen
-    from .matrix import MatrixScreen, StanceMatrix
-    from .problems import ProblemsScreen
-    from .rowlist import RowList
-
-    def rows(*classes: type) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = []
-        for cls in classes:
-            for binding in _bindings(cls):
-                keys = " ".join(key_label(k.strip()) for k in binding.key.split(","))
-                out.append((keys, binding.tooltip or binding.description or binding.action))
-        return out
-
-    return [
-        ("Everywhere", [
-            *rows(FaultlineApp),
-            ("Ctrl+P", "Command palette: go to any actor, disagreement or event; run a command"),
-        ]),
-        ("Dashboard", rows(DashboardScreen)),
-        ("Actors, disagreements and timeline lists", rows(RowList)),
-        ("Detail pane", rows(DetailPane)),
-        ("Filter prompt (/)", [
-            ("type", "Filter every pane: names, aliases, titles, summaries, ids, any case, "
-                     "every word must match"),
-            *rows(FilterInput),
-            ("Esc", "Clear the filter and close the prompt"),
-            ("Tab", "Keep the filter and move to the next pane"),
-        ]),
-        ("Stance matrix (m)", [
-            *rows(StanceMatrix, MatrixScreen),
-            ("Tab", "Between the matrix and the detail of the position under the cursor"),
-        ]),
-        ("Feeds screen (f)", [
-            *rows(FeedsScreen),
-            ("↑ ↓", "Choose a feed: its whole reason, URL and problems show below the table"),
-            ("r", "Fetch every feed now (as everywhere)"),
-        ]),
-        ("Changes screen (c)", [
-            *rows(ChangeList, ChangesScreen),
-            ("↑ ↓ PgUp PgDn", "Move through the changes, grouped by feed"),
-        ]),
-        ("Help (?) and warnings (w) screens", rows(HelpScreen, ProblemsScreen)),
-        ("Mouse", [
-            ("click", "Select a row, cell, tab, breadcrumb entry or link"),
-            ("double-click", "Focus the row (as Enter)"),
-            ("wheel", "Scroll"),
-        ]),
-    ]  # fmt: skip
 
 
 def symbols() -> list[tuple[str, str]]:
@@ -107,20 +34,19 @@ def symbols() -> list[tuple[str, str]]:
 
 
 def markdown() -> str:
+    """The key table as Markdown (the README's "The dashboard" section holds it)."""
     lines = ["| Keys | Action |", "|---|---|"]
     for group, entries in key_groups():
         lines.append(f"| **{group}** | |")
-        for keys, what in entries:
-            lines.append(f"| `{keys}` | {what} |")
+        for pressed, what in entries:
+            lines.append(f"| `{pressed}` | {what} |")
     return "\n".join(lines) + "\n"
 
 
 class HelpScreen(ModalScreen[None]):
     """Every binding, grouped by where it works."""
 
-    BINDINGS = [
-        Binding("escape,backspace,q,question_mark", "close", "Close", tooltip="Close the help"),
-    ]
+    BINDINGS = keys.HELP_SCREEN
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
@@ -131,9 +57,9 @@ class HelpScreen(ModalScreen[None]):
             )
             for group, entries in key_groups():
                 yield Static(Content.styled(group, "bold $text-primary"), classes="help-group")
-                for keys, what in entries:
+                for pressed, what in entries:
                     with Horizontal(classes="help-row"):
-                        yield Static(Content.styled(keys, "bold $text-accent"), classes="help-keys")
+                        yield Static(Content.styled(pressed, "bold $text-accent"), classes="help-keys")
                         yield Static(Content(what), classes="help-what")
             yield Static(Content.styled("Symbols", "bold $text-primary"), classes="help-group")
             for glyph, meaning in symbols():
@@ -149,4 +75,8 @@ class HelpScreen(ModalScreen[None]):
 
 
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] not in ([], ["--markdown"]):
+        sys.exit("usage: python -m tui.ui.help [--markdown]  (the key table, as Markdown)")
     print(markdown(), end="")

@@ -12,7 +12,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
@@ -22,8 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Static
 
+from ..core.browse import Arranged, Ref
 from ..core.model import STANCES, Disagreement, Position
-from .dossier import Dossier, Ref
+from . import keys
 from .glyphs import drawn
 from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE
 from .rowlist import fit, one_line
@@ -34,24 +34,7 @@ HEADER_LINES = 2
 class StanceMatrix(ScrollView, can_focus=True):
     """Actors × disagreements; a cell cursor moved with arrows or hjkl."""
 
-    BINDINGS = [
-        Binding("up,k", "move(0,-1)", "Up", show=False, tooltip="Previous actor"),
-        Binding("down,j", "move(0,1)", "Down", show=False, tooltip="Next actor"),
-        Binding("left,h", "move(-1,0)", "Left", show=False, tooltip="Previous disagreement"),
-        Binding("right,l", "move(1,0)", "Right", show=False, tooltip="Next disagreement"),
-        Binding("home,g", "first", "First actor", show=False, tooltip="First actor"),
-        Binding("end,G", "last", "Last actor", show=False, tooltip="Last actor"),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, tooltip="Up one page"),
-        Binding(
-            "pagedown,ctrl+f,space", "page(1)", "Page down", show=False, tooltip="Down one page"
-        ),
-        Binding(
-            "enter",
-            "choose",
-            "Open position",
-            tooltip="Open the position: back to the dashboard, focused on it",
-        ),
-    ]
+    BINDINGS = keys.MATRIX
 
     COMPONENT_CLASSES = {
         "matrix--header",
@@ -94,7 +77,7 @@ class StanceMatrix(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        dossier: Dossier,
+        dossier: Arranged,
         actors: Sequence[str],
         disagreements: Sequence[Disagreement],
         *,
@@ -303,12 +286,10 @@ class StanceMatrix(ScrollView, can_focus=True):
 class MatrixScreen(Screen[Ref | None]):
     """The matrix above the detail of the position under the cursor; Enter opens it."""
 
-    BINDINGS = [
-        Binding("escape,backspace,m", "close", "Back", tooltip="Back to the dashboard"),
-    ]
+    BINDINGS = keys.MATRIX_SCREEN
 
     def __init__(
-        self, dossier: Dossier, actor_rows: Sequence[int], disagreement_rows: Sequence[int]
+        self, dossier: Arranged, actor_rows: Sequence[int], disagreement_rows: Sequence[int]
     ) -> None:
         super().__init__()
         self.dossier = dossier

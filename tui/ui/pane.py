@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Sequence
 
-from .dossier import Dossier, Ref
+from ..core.browse import Arranged, Ref
 from .rowlist import RowList
 
 
@@ -18,25 +18,25 @@ class EntityPane(RowList):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(empty_text=f"No {self.noun}", id=id, classes=classes)
-        self.dossier: Dossier | None = None
+        self.dossier: Arranged | None = None
         self.shown = 0
         self.border_title = self.label
 
     def show(
-        self, dossier: Dossier, entity_rows: Sequence[int], *, keep: Ref | None = None
+        self, dossier: Arranged, entity_rows: Sequence[int], *, keep: Ref | None = None
     ) -> None:
         """Show these entity rows (indices into the dossier's list for this pane)."""
         changed = dossier is not self.dossier
         self.dossier = dossier
         self._show(dossier, self.rows_for(entity_rows), keep, changed)
 
-    def show_rows(self, dossier: Dossier, rows: Sequence[int], *, keep: Ref | None = None) -> None:
+    def show_rows(self, dossier: Arranged, rows: Sequence[int], *, keep: Ref | None = None) -> None:
         """Show rows already arranged for this pane (``rows_for`` applied)."""
         changed = dossier is not self.dossier
         self.dossier = dossier
         self._show(dossier, rows, keep, changed)
 
-    def _show(self, dossier: Dossier, rows: Sequence[int], keep: Ref | None, changed: bool) -> None:
+    def _show(self, dossier: Arranged, rows: Sequence[int], keep: Ref | None, changed: bool) -> None:
         self.shown = self.count(rows)
         self.border_title = f"{self.label} {self.shown}/{dossier.total(self.pane)}"
         keep_value = self.value_of(keep) if keep is not None else None

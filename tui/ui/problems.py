@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -14,6 +13,7 @@ from textual.widgets import Static
 
 from ..core.merge import Dataset
 from ..core.text import sanitise
+from . import keys
 
 
 def problem_lines(dataset: Dataset) -> list[tuple[str, str]]:
@@ -31,7 +31,7 @@ def problem_lines(dataset: Dataset) -> list[tuple[str, str]]:
 
 
 class ProblemsScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,backspace,q,w", "close", "Close", tooltip="Close the warnings")]
+    BINDINGS = keys.PROBLEMS_SCREEN
 
     def __init__(self, dataset: Dataset) -> None:
         super().__init__()

@@ -16,13 +16,13 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from . import keys
 from .glyphs import drawn
 
 # A piece of a row: text and a role, the name of a style ("" for the row's own style).
@@ -84,22 +84,7 @@ def match_spans(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
 class RowList(ScrollView, can_focus=True):
     """A scrolling list of rows with a cursor, drawn a line at a time."""
 
-    BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False, tooltip="Previous row"),
-        Binding("down,j", "cursor_down", "Down", show=False, tooltip="Next row"),
-        Binding("home,g", "cursor_first", "First", show=False, tooltip="First row"),
-        Binding("end,G", "cursor_last", "Last", show=False, tooltip="Last row"),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, tooltip="Up one page"),
-        Binding(
-            "pagedown,ctrl+f,space", "page_down", "Page down", show=False, tooltip="Down one page"
-        ),
-        Binding(
-            "enter",
-            "choose",
-            "Focus",
-            tooltip="Focus the dashboard on this row: the other panes show what relates to it",
-        ),
-    ]
+    BINDINGS = keys.ROW_LIST
 
     COMPONENT_CLASSES = {"rowlist--cursor", *(f"rowlist--{role}" for role in ROLES)}
 

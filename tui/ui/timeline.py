@@ -7,8 +7,8 @@ from typing import Sequence
 
 from rich.cells import cell_len
 
+from ..core.browse import TIMELINE, TimelineRows
 from .changes import marked
-from .dossier import TIMELINE, TimelineRows
 from .legend import EVENT_MARK
 from .pane import EntityPane
 from .rowlist import Piece, fit, one_line

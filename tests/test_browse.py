@@ -1,22 +1,35 @@
-"""The dashboard's browsing model (tui.ui.dossier): what each pane shows under a focus
-and a filter, on the default dossier. No terminal needed."""
+"""The browsing model (tui.core.browse, ``Arranged``): what each pane shows under a focus
+and a filter, on the default dossier. Core: no terminal, no Textual."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.ui.dossier import ACTORS, DISAGREEMENTS, NOT_YET, TIMELINE, Dossier, Ref, TimelineRows
-from tui.ui.legend import tally_text
+from tui.core.browse import (
+    ACTORS,
+    DISAGREEMENTS,
+    NOT_YET,
+    TIMELINE,
+    Arranged,
+    ChangeLog,
+    Ref,
+    TimelineRows,
+)
+from tui.core.changes import ADDED, CHANGED, REMOVED, Change, Changes
+from tui.core.model import Actor, Kind
 
 
-def ids(dossier: Dossier, pane: str, rows) -> list[str]:
+def ids(dossier: Arranged, pane: str, rows) -> list[str]:
     table = {ACTORS: dossier.actors, DISAGREEMENTS: dossier.disagreements, TIMELINE: dossier.events}
     return [table[pane][i].id for i in rows]
 
 
 def test_panes_list_everything_actors_by_name(default_dataset) -> None:
-    dossier = Dossier(default_dataset)
+    dossier = Arranged(default_dataset)
     names = [a.name for a in dossier.actors]
     assert names == sorted(names, key=str.casefold)
     assert len(dossier.visible(ACTORS, None, "")) == len(default_dataset.actors)
@@ -24,7 +37,7 @@ def test_panes_list_everything_actors_by_name(default_dataset) -> None:
 
 
 def test_focusing_an_actor_shows_its_disagreements_and_events(default_dataset) -> None:
-    dossier = Dossier(default_dataset)
+    dossier = Arranged(default_dataset)
     focus = Ref("actor", "nazarbayev")
     assert ids(dossier, DISAGREEMENTS, dossier.visible(DISAGREEMENTS, focus, "")) == [
         "political-integration",
@@ -38,14 +51,14 @@ def test_focusing_an_actor_shows_its_disagreements_and_events(default_dataset) -
 
 
 def test_focusing_a_disagreement_shows_its_parties_and_events(default_dataset) -> None:
-    dossier = Dossier(default_dataset)
+    dossier = Arranged(default_dataset)
     focus = Ref("disagreement", "oil-supply")
     assert sorted(ids(dossier, ACTORS, dossier.visible(ACTORS, focus, ""))) == ["cn", "kz", "ru"]
     assert ids(dossier, TIMELINE, dossier.visible(TIMELINE, focus, "")) == ["oil-tolling-china"]
 
 
 def test_focusing_an_event_shows_its_actors_targets_and_disagreements(default_dataset) -> None:
-    dossier = Dossier(default_dataset)
+    dossier = Arranged(default_dataset)
     focus = Ref("event", "lukashenka-statement")
     assert sorted(ids(dossier, ACTORS, dossier.visible(ACTORS, focus, ""))) == [
         "by",
@@ -60,7 +73,7 @@ def test_focusing_an_event_shows_its_actors_targets_and_disagreements(default_da
 def test_focusing_a_position_shows_the_events_where_actor_and_question_meet(
     default_dataset,
 ) -> None:
-    dossier = Dossier(default_dataset)
+    dossier = Arranged(default_dataset)
     focus = Ref("position", "eurasian-parliament", "nazarbayev")
     assert ids(dossier, TIMELINE, dossier.visible(TIMELINE, focus, "")) == [
         "nazarbayev-envoys-speech"
@@ -69,7 +82,7 @@ def test_focusing_a_position_shows_the_events_where_actor_and_question_meet(
 
 
 def test_filter_and_focus_combine(default_dataset) -> None:
-    dossier = Dossier(default_dataset)
+    dossier = Arranged(default_dataset)
     assert ids(dossier, ACTORS, dossier.visible(ACTORS, None, "lukashenko")) == [
         "lukashenka"
     ]  # an alias
@@ -79,7 +92,7 @@ def test_filter_and_focus_combine(default_dataset) -> None:
 
 
 def test_timeline_has_year_headings_and_puts_planned_events_last(default_dataset) -> None:
-    dossier = Dossier(default_dataset)
+    dossier = Arranged(default_dataset)
     rows = dossier.timeline_rows(dossier.visible(TIMELINE, None, ""))
     headings = [dossier.groups[-r - 1] for r in rows if r < 0]
     assert headings == ["2012", "2013", NOT_YET]
@@ -87,13 +100,16 @@ def test_timeline_has_year_headings_and_puts_planned_events_last(default_dataset
     assert last.id == "latin-alphabet-target" and last.state == "planned"
 
 
-def test_tally_is_compact_and_leaves_out_zeros(default_dataset) -> None:
-    tally = default_dataset.disagreements["political-integration"].tally()
-    assert tally_text(tally) == "1▲ 6▼"
-    assert (
-        tally_text({"support": 2, "oppose": 3, "mixed": 1, "neutral": 0, "unknown": 0})
-        == "2▲ 3▼ 1◆"
+def test_the_browsing_model_is_core_and_loads_neither_textual_nor_rich() -> None:
+    code = (
+        "import sys, tui.core.browse\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
     )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def _naive_headings(events: list[int], group_of: list[int]) -> list[int]:
@@ -145,9 +161,9 @@ def test_timeline_rows_view_matches_headings_written_out(sizes, data) -> None:
     )
 )
 def test_year_headings_are_found_by_search_as_a_walk_would_find_them(specs) -> None:
+    from tui.core.browse import _year_groups
     from tui.core.dates import parse_date
     from tui.core.model import Event
-    from tui.ui.dossier import _year_groups
 
     events = []
     for n, (year, month, status, precision) in enumerate(specs):
@@ -169,3 +185,23 @@ def test_year_headings_are_found_by_search_as_a_walk_would_find_them(specs) -> N
             walked_starts.append(i)
     assert labels == walked
     assert starts == [*walked_starts, len(ordered)]
+
+
+# -- the session's change log ------------------------------------------------------------------
+
+
+def _actor(ident: str, name: str, role: str | None = None) -> Actor:
+    return Actor(id=ident, name=name, kind="state", role=role)
+
+
+def test_change_log_nets_changes_per_entity() -> None:
+    a0, a1, a2 = _actor("a", "A"), _actor("a", "A", "one"), _actor("a", "A")
+    b1 = _actor("b", "B")
+    log = ChangeLog()
+    log.add(Changes(added=(Change(Kind.ACTOR, "b", ADDED, after=b1),),
+                    changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a0, a1),)), at=1.0)  # fmt: skip
+    assert log.counts() == {ADDED: 1, CHANGED: 1, REMOVED: 0}
+    # a changes back: nothing left to say about it; b is removed after being added: gone.
+    log.add(Changes(changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a1, a2),),
+                    removed=(Change(Kind.ACTOR, "b", REMOVED, before=b1),)), at=2.0)  # fmt: skip
+    assert len(log) == 0

@@ -1,8 +1,10 @@
 """The merged dataset arranged for browsing: ordered panes, search indexes and relations.
 
 Built once per dataset, off the UI thread (it sorts, indexes and case-folds every
-entity); afterwards each keystroke only intersects lists of row numbers. No Textual
-here, so it can be built in a worker thread and tested on its own.
+entity); afterwards each keystroke only intersects lists of row numbers. Part of the
+core (no Textual, no Rich), so it can be built in a worker thread and tested on its own;
+the one thing measured as the screen draws it, the width of actor names, is measured
+by the function the dashboard passes in (``measure``).
 """
 
 from __future__ import annotations
@@ -19,9 +21,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from rich.cells import cell_len
-
-from ..core.changes import (
+from .changes import (
     ADDED,
     CHANGED,
     REMOVED,
@@ -31,20 +31,19 @@ from ..core.changes import (
     compare,
     differing_fields,
 )
-from ..core.loading import read_layer
-from ..core.merge import Dataset, Layer, merge
-from ..core.model import Actor, Citation, Disagreement, Event, Kind, Position, Source
-from ..core.parsecache import ParsedCache
-from ..core.schema import MAX_DOCUMENT_SIZE
-from ..core.search import (
+from .loading import read_layer
+from .merge import Dataset, Layer, merge
+from .model import Actor, Citation, Disagreement, Event, Kind, Position, Source
+from .parsecache import ParsedCache
+from .schema import MAX_DOCUMENT_SIZE
+from .search import (
     SearchIndex,
     actor_key,
     disagreement_key,
     event_key,
     normalise,
 )
-from ..core.search import terms as query_terms
-from .glyphs import drawn
+from .search import terms as query_terms
 
 ACTORS, DISAGREEMENTS, TIMELINE = "actors", "disagreements", "timeline"
 PANES = (ACTORS, DISAGREEMENTS, TIMELINE)
@@ -84,14 +83,17 @@ class Ref:
 Citing = dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
 
 
-class Dossier:
-    """One dataset as the dashboard shows it."""
+class Arranged:
+    """One dataset arranged for browsing, as the dashboard shows it."""
 
-    def __init__(self, dataset: Dataset, *, defer: bool = False) -> None:
+    def __init__(
+        self, dataset: Dataset, *, defer: bool = False, measure: Callable[[str], int] = len
+    ) -> None:
         """Arrange ``dataset``. With ``defer``, only what the first frame needs (order,
         rows, headings); the search and relation indexes wait for ``complete()``, which
         the app runs in a worker once that frame is drawn, and which anything needing
-        them calls (and waits for) first."""
+        them calls (and waits for) first. ``measure``: the cells a name takes on screen
+        (the dashboard's, ``glyphs.cells``), for the width of the actors' name column."""
         self.dataset = dataset
         self.actors: list[Actor] = sorted(
             dataset.actors.values(), key=lambda a: (normalise(a.name), a.id)
@@ -101,8 +103,8 @@ class Dossier:
         # Timeline headings: the groups' labels, and where each group's run of events
         # starts: group g holds the events from group_start[g] up to group_start[g + 1].
         self.groups, self.group_start = _year_groups(self.events)
-        # As drawn (glyphs.py): "👨‍👩‍👧" is 2 cells to Rich, 6 on screen.
-        self.name_width = min(40, max((cell_len(drawn(a.name)) for a in self.actors), default=8))
+        # As drawn (measure): "👨‍👩‍👧" is 2 cells to Rich, 6 on screen.
+        self.name_width = min(40, max(map(measure, (a.name for a in self.actors)), default=8))
         self.date_width = min(23, max(map(len, map(_DATE_TEXT, self.events)), default=10))
         self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
@@ -543,7 +545,7 @@ def _citing(dataset: Dataset) -> Citing:
     }
 
 
-def read_dossier(
+def read_arranged(
     paths: Sequence[Path],
     extra_layers: Sequence[Layer] | Callable[[], Sequence[Layer]] = (),
     cache: ParsedCache | None = None,
@@ -551,14 +553,15 @@ def read_dossier(
     progress: Callable[[str], None] | None = None,
     defer: bool = False,
     max_size: int = MAX_DOCUMENT_SIZE,
-) -> Dossier:
+    measure: Callable[[str], int] = len,
+) -> Arranged:
     """Read and merge the data paths (and any feed layers), and arrange them for browsing.
 
     Slow for a large dossier: the app calls it in a worker thread. ``progress`` hears
     what is being done ("reading data/x.toml (3 of 5)"); ``extra_layers`` may be a
     function, called once the local paths are read (the feed client's cached copies).
-    ``defer``: leave the indexes for ``Dossier.complete()``. ``max_size``: the largest
-    local document read (``data.max_size``).
+    ``defer``: leave the indexes for ``Arranged.complete()``. ``max_size``: the largest
+    local document read (``data.max_size``). ``measure``: as for ``Arranged``.
     """
     say = progress or (lambda text: None)
     layers: list[Layer] = []
@@ -569,10 +572,12 @@ def read_dossier(
     say(f"merging {len(layers) + len(extra)} layer{'s' if len(layers) + len(extra) != 1 else ''}")
     dataset = merge([*layers, *extra])
     say("arranging for browsing")
-    return Dossier(dataset, defer=defer)
+    return Arranged(dataset, defer=defer, measure=measure)
 
 
-def remerge(before: Dataset, feed_layers: Sequence[Layer]) -> tuple[Dossier, Changes]:
+def remerge(
+    before: Dataset, feed_layers: Sequence[Layer], measure: Callable[[str], int] = len
+) -> tuple[Arranged, Changes]:
     """The local layers already read, with new feed layers, merged and arranged; and what
     differs from ``before``. Slow for a large dossier: the app calls it in a worker thread.
 
@@ -589,7 +594,7 @@ def remerge(before: Dataset, feed_layers: Sequence[Layer]) -> tuple[Dossier, Cha
     changes = compare(_only(before, keys), _only(dataset, keys))
     if _TIMELINE_IS_CACHED and "timeline" not in vars(dataset):
         vars(dataset)["timeline"] = _timeline_after(before, dataset)
-    return Dossier(dataset), changes
+    return Arranged(dataset, measure=measure), changes
 
 
 # Dataset.timeline is a cached_property: remerge may fill it in from the previous one.

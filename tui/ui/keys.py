@@ -1,0 +1,255 @@
+"""Every key binding, by where it works: the one source for the widgets' ``BINDINGS``,
+the help screen (``?``) and the README's key table (``python -m tui.ui.help
+--markdown``), so the three cannot disagree.
+
+Each list is a class's ``BINDINGS``; ``key_groups`` arranges them (and a few keys that
+Textual handles itself, and the mouse) in the sections the help shows.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+# Everywhere (the app).
+APP: list[BindingType] = [
+    Binding("question_mark", "help", "Help", tooltip="This list of keys"),
+    Binding("r", "refresh", "Refresh", tooltip="Fetch every feed now"),
+    Binding(
+        "f",
+        "feeds",
+        "Feeds",
+        tooltip="Feeds: state and reason, last success, last and next attempt, entities",
+    ),
+    # Not in the footer (no room at 80 columns): the status line offers "(c)" whenever
+    # there are unseen changes, which is when the key matters.
+    Binding(
+        "c",
+        "changes",
+        "Changes",
+        show=False,
+        tooltip="What refreshes added, changed (which fields) and removed; go to one",
+    ),
+    Binding(
+        "w",
+        "problems",
+        "Warnings",
+        show=False,
+        tooltip="Rejected documents, unresolved references, removed characters",
+    ),
+    Binding("q", "quit", "Quit", tooltip="Quit Faultline"),
+]
+
+
+# The ``/`` prompt.
+FILTER_PROMPT: list[BindingType] = [
+    Binding("enter,down", "leave", "Done", show=False, tooltip="Keep the filter, back to the list"),
+]
+
+
+# The dashboard screen.
+DASHBOARD: list[BindingType] = [
+    Binding(
+        "tab", "next_pane", "Pane", tooltip="Next pane: actors, disagreements, timeline, detail"
+    ),
+    Binding("shift+tab", "previous_pane", "Previous pane", show=False, tooltip="Previous pane"),
+    Binding("1", "pane('actors')", "Actors", show=False, tooltip="Go to the actors pane"),
+    Binding(
+        "2",
+        "pane('disagreements')",
+        "Disagreements",
+        show=False,
+        tooltip="Go to the disagreements pane",
+    ),
+    Binding("3", "pane('timeline')", "Timeline", show=False, tooltip="Go to the timeline pane"),
+    Binding("4", "pane('detail')", "Detail", show=False, tooltip="Go to the detail pane"),
+    # Priority: handled before the keys after it are routed, so "/nur" typed fast (or
+    # pasted) all lands in the prompt. In the prompt, "/" is typed as text.
+    Binding("slash", "filter", "Filter", tooltip="Filter every pane as you type", priority=True),
+    # Not in the footer: the breadcrumb line shows both whenever there is a focus.
+    Binding("backspace", "back", "Back", show=False, tooltip="Step back along the breadcrumb"),
+    Binding(
+        "escape",
+        "clear",
+        "Clear",
+        show=False,
+        tooltip="Clear the focus (then the filter); in the filter prompt, clear it",
+    ),
+    Binding("m", "matrix", "Matrix", tooltip="Stance matrix: actors × disagreements"),
+]
+
+
+# The actors, disagreements and timeline lists (and every row list).
+ROW_LIST: list[BindingType] = [
+    Binding("up,k", "cursor_up", "Up", show=False, tooltip="Previous row"),
+    Binding("down,j", "cursor_down", "Down", show=False, tooltip="Next row"),
+    Binding("home,g", "cursor_first", "First", show=False, tooltip="First row"),
+    Binding("end,G", "cursor_last", "Last", show=False, tooltip="Last row"),
+    Binding("pageup,ctrl+b", "page_up", "Page up", show=False, tooltip="Up one page"),
+    Binding("pagedown,ctrl+f,space", "page_down", "Page down", show=False, tooltip="Down one page"),
+    Binding(
+        "enter",
+        "choose",
+        "Focus",
+        tooltip="Focus the dashboard on this row: the other panes show what relates to it",
+    ),
+]
+
+
+# The detail pane.
+DETAIL: list[BindingType] = [
+    Binding(
+        "up,k",
+        "link(-1)",
+        "Previous link",
+        show=False,
+        tooltip="Previous link (scrolls when there is none)",
+    ),
+    Binding(
+        "down,j",
+        "link(1)",
+        "Next link",
+        show=False,
+        tooltip="Next link (scrolls when there is none)",
+    ),
+    Binding(
+        "enter", "follow", "Follow", tooltip="Follow the highlighted link: focus what it names"
+    ),
+    Binding("home,g", "top", "Top", show=False, tooltip="Scroll to the top"),
+    Binding("end,G", "bottom", "Bottom", show=False, tooltip="Scroll to the bottom"),
+    Binding("pageup,ctrl+b", "page_up", "Page up", show=False, tooltip="Scroll up one page"),
+    Binding(
+        "pagedown,ctrl+f,space",
+        "page_down",
+        "Page down",
+        show=False,
+        tooltip="Scroll down one page",
+    ),
+]
+
+
+# The stance matrix's cells.
+MATRIX: list[BindingType] = [
+    Binding("up,k", "move(0,-1)", "Up", show=False, tooltip="Previous actor"),
+    Binding("down,j", "move(0,1)", "Down", show=False, tooltip="Next actor"),
+    Binding("left,h", "move(-1,0)", "Left", show=False, tooltip="Previous disagreement"),
+    Binding("right,l", "move(1,0)", "Right", show=False, tooltip="Next disagreement"),
+    Binding("home,g", "first", "First actor", show=False, tooltip="First actor"),
+    Binding("end,G", "last", "Last actor", show=False, tooltip="Last actor"),
+    Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, tooltip="Up one page"),
+    Binding("pagedown,ctrl+f,space", "page(1)", "Page down", show=False, tooltip="Down one page"),
+    Binding(
+        "enter",
+        "choose",
+        "Open position",
+        tooltip="Open the position: back to the dashboard, focused on it",
+    ),
+]
+
+
+# The stance matrix screen.
+MATRIX_SCREEN: list[BindingType] = [
+    Binding("escape,backspace,m", "close", "Back", tooltip="Back to the dashboard"),
+]
+
+
+# The feeds screen.
+FEEDS_SCREEN: list[BindingType] = [
+    Binding("escape,backspace,f", "close", "Back", tooltip="Back to the dashboard"),
+]
+
+
+# The list of changes.
+CHANGE_LIST: list[BindingType] = [
+    Binding(
+        "enter",
+        "choose",
+        "Go to",
+        tooltip="Go to the entity: back to the dashboard, focused on it",
+    ),
+]
+
+
+# The changes screen.
+CHANGES_SCREEN: list[BindingType] = [
+    Binding("escape,backspace,c", "close", "Back", tooltip="Back to the dashboard"),
+    Binding("a", "seen_all", "All seen", tooltip="Mark every change as seen (clears the marks)"),
+]
+
+
+# The help screen.
+HELP_SCREEN: list[BindingType] = [
+    Binding("escape,backspace,q,question_mark", "close", "Close", tooltip="Close the help"),
+]
+
+
+# The warnings screen.
+PROBLEMS_SCREEN: list[BindingType] = [
+    Binding("escape,backspace,q,w", "close", "Close", tooltip="Close the warnings")
+]
+
+
+_KEY_NAMES = {
+    "up": "↑", "down": "↓", "left": "←", "right": "→",
+    "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End",
+    "enter": "Enter", "escape": "Esc", "backspace": "Backspace", "tab": "Tab",
+    "shift+tab": "Shift+Tab", "question_mark": "?", "slash": "/", "space": "Space",
+}  # fmt: skip
+
+
+def key_label(key: str) -> str:
+    """A key as the help names it: ``escape`` -> ``Esc``, ``ctrl+b`` -> ``Ctrl+B``."""
+    if key in _KEY_NAMES:
+        return _KEY_NAMES[key]
+    if key.startswith("ctrl+"):
+        return "Ctrl+" + key[5:].upper()
+    return key
+
+
+def _rows(*lists: list[BindingType]) -> list[tuple[str, str]]:
+    """(keys, what they do) for each binding, as the help shows them."""
+    out: list[tuple[str, str]] = []
+    for bindings in lists:
+        for item in bindings:
+            binding = item if isinstance(item, Binding) else Binding(*item)
+            keys = " ".join(key_label(k.strip()) for k in binding.key.split(","))
+            out.append((keys, binding.tooltip or binding.description or binding.action))
+    return out
+
+
+def key_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(section, [(keys, what they do)]) for every key of the dashboard, and the mouse."""
+    return [
+        ("Everywhere", [
+            *_rows(APP),
+            ("Ctrl+P", "Command palette: go to any actor, disagreement or event; run a command"),
+        ]),
+        ("Dashboard", _rows(DASHBOARD)),
+        ("Actors, disagreements and timeline lists", _rows(ROW_LIST)),
+        ("Detail pane", _rows(DETAIL)),
+        ("Filter prompt (/)", [
+            ("type", ("Filter every pane: names, aliases, titles, summaries, ids, any case, "
+                      "every word must match")),
+            *_rows(FILTER_PROMPT),
+            ("Esc", "Clear the filter and close the prompt"),
+            ("Tab", "Keep the filter and move to the next pane"),
+        ]),
+        ("Stance matrix (m)", [
+            *_rows(MATRIX, MATRIX_SCREEN),
+            ("Tab", "Between the matrix and the detail of the position under the cursor"),
+        ]),
+        ("Feeds screen (f)", [
+            *_rows(FEEDS_SCREEN),
+            ("↑ ↓", "Choose a feed: its whole reason, URL and problems show below the table"),
+            ("r", "Fetch every feed now (as everywhere)"),
+        ]),
+        ("Changes screen (c)", [
+            *_rows(CHANGE_LIST, CHANGES_SCREEN),
+            ("↑ ↓ PgUp PgDn", "Move through the changes, grouped by feed"),
+        ]),
+        ("Help (?) and warnings (w) screens", _rows(HELP_SCREEN, PROBLEMS_SCREEN)),
+        ("Mouse", [
+            ("click", "Select a row, cell, tab, breadcrumb entry or link"),
+            ("double-click", "Focus the row (as Enter)"),
+            ("wheel", "Scroll"),
+        ]),
+    ]  # fmt: skip
