@@ -258,3 +258,15 @@ def test_a_title_cannot_forge_an_output_line(server: FeedServer, workdir: Path) 
     assert result.returncode == 0
     assert result.stdout.splitlines()[1] == "  + actor kz: Kazakhstan\\n  + actor evil: [31mForged"
     assert len(result.stdout.splitlines()) == 2 and "\x1b" not in result.stdout
+
+
+def test_export_allow_partial_names_a_feed_with_no_copy(workdir: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/feed.json"
+    out = workdir / "out.json"
+    config = str(write_config(workdir))
+    args = ("export", "-f", "json", "--feed", url, "-o", str(out), "--config", config)
+    result = faultline(workdir, *args, "--allow-partial")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text())
+    assert document["meta"]["x_missing_layers"] == ["127.0.0.1"]
+    assert [a["id"] for a in document["actors"]] == ["ru"]

@@ -4,6 +4,7 @@ dataset and so serve as feeds), a Markdown brief, and the timeline as CSV."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import json
@@ -14,9 +15,30 @@ import tomli_w
 
 from .dates import EDate
 from .merge import Dataset
-from .model import FORMAT, Actor, Citation, Disagreement, Event, Kind, Meta, Position, Source
+from .model import (
+    FORMAT,
+    Actor,
+    Citation,
+    Disagreement,
+    Event,
+    Extras,
+    Kind,
+    Meta,
+    Position,
+    Source,
+)
 
 FORMATS = ("json", "toml", "md", "csv")
+
+# In the meta of an export made with --allow-partial: the files and feeds asked for that
+# could not be read, so whoever reads the export knows it is not the whole dossier.
+MISSING_LAYERS = "x_missing_layers"
+
+
+def mark_missing(dataset: Dataset, missing: list[str]) -> Dataset:
+    """``dataset`` with its meta naming the ``missing`` files and feeds (a new dataset)."""
+    extra = Extras({**dataset.meta.extra, MISSING_LAYERS: list(missing)})
+    return dataclasses.replace(dataset, meta=dataclasses.replace(dataset.meta, extra=extra))
 
 
 # -- faultline/1 ----------------------------------------------------------------------------
@@ -143,6 +165,10 @@ def to_markdown(dataset: Dataset) -> str:
         lines.append(f"As of {meta.as_of.text}.")
     if meta.summary:
         lines += ["", md(meta.summary)]
+    missing = meta.extra.get(MISSING_LAYERS)
+    if isinstance(missing, list) and missing:
+        names = ", ".join(md(str(name)) for name in missing)
+        lines += ["", f"Not included (could not be read): {names}."]
     counts = dataset.counts()
     lines += [
         "",
