@@ -179,6 +179,17 @@ async def test_first_dossier_has_the_cached_feed_before_any_fetch_completes(
     assert app.feed_client is None  # closed with the app
 
 
+async def test_a_feed_given_alone_shows_without_the_shipped_dossier(tmp_path, server) -> None:
+    """``faultline --feed URL``: the team's feed, not the demo dossier under it."""
+    server.route(PATH, json_reply(V1))
+    app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), feed_urls=[server.url(PATH)])
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await until(pilot, lambda: "ru" in actor_ids(app), "the feed's copy")
+        assert actor_ids(app) == {"ru"}
+        assert "Nazarbayev" not in screen_text(app)
+
+
 async def test_loading_view_says_what_is_being_read(
     monkeypatch: pytest.MonkeyPatch, tmp_path, local, screen
 ) -> None:

@@ -44,7 +44,8 @@ def _common(parser: argparse.ArgumentParser, *, data: bool = True, feeds: bool =
     if data:
         parser.add_argument(
             "--data", metavar="PATH", action="append", default=argparse.SUPPRESS,
-            help="a faultline/1 document or directory (repeatable; replaces the configured paths)",
+            help="a faultline/1 document or directory, or @default for the shipped dossier "
+            "(repeatable; replaces the configured paths)",
         )  # fmt: skip
     if feeds:
         parser.add_argument(
@@ -112,8 +113,7 @@ def say(text: str, *, err: bool = False) -> None:
 
 
 def data_paths(args: argparse.Namespace, config: Config) -> list[Path]:
-    given = getattr(args, "data", None)
-    return [Path(p) for p in given] if given else list(config.data_paths)
+    return config.local_paths(getattr(args, "data", None), getattr(args, "feed", None) or [])
 
 
 def feed_layers(
@@ -154,7 +154,7 @@ def feed_layers(
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     say(f"config: {config.describe()}")
-    paths = [Path(p) for p in args.paths] or list(config.data_paths)
+    paths = config.local_paths(args.paths)
     layers = [read_layer(p, max_size=config.data_max_size) for p in paths]
     dataset = merge(layers)
     errors = list(dataset.problems)

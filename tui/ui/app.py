@@ -105,12 +105,14 @@ class FaultlineApp(App[int]):
     ) -> None:
         super().__init__()
         self.config = config if config is not None else Config()
-        self.data_paths = [
-            Path(p) for p in (data_paths if data_paths is not None else self.config.data_paths)
-        ]
-        self.initial_dataset = dataset
         # For the feed client: URLs given on the command line, and whether to stay offline.
         self.feed_urls = list(feed_urls)
+        self.data_paths = (
+            [Path(p) for p in data_paths]
+            if data_paths is not None
+            else self.config.local_paths(feed_urls=self.feed_urls)
+        )
+        self.initial_dataset = dataset
         self.offline = offline
         # Raises FaultlineError for an unusable --feed URL (the CLI reports it).
         self.feeds: list[FeedConfig] = []
