@@ -661,7 +661,8 @@ class FaultlineApp(App[int]):
         from .problems import ProblemsScreen
 
         if self.dossier is not None and not isinstance(self.screen, ProblemsScreen):
-            self.push_screen(ProblemsScreen(self.dossier.dataset))
+            feeds = list(self.feed_client.states.values()) if self.feed_client else []
+            self.push_screen(ProblemsScreen(self.dossier.dataset, feeds))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
