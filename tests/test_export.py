@@ -126,3 +126,17 @@ def test_toml_dates_in_extensions_export_to_json_as_text(tmp_path: Path) -> None
     path.write_text('[[events]]\nid = "e"\ntitle = "t"\ndate = "2013"\nx_when = 2013-01-18\n')
     document = json.loads(export(load([path]), "json"))
     assert document["events"][0]["x_when"] == "2013-01-18"
+
+
+def test_the_brief_shows_only_the_grade_that_was_given(tmp_path: Path) -> None:
+    """A bare citation of a source graded B is B, not B6; B6 when credibility 6 was written."""
+    doc = tmp_path / "graded.toml"
+    doc.write_text(
+        '[[sources]]\nid = "wire"\ntitle = "Wire report"\nreliability = "B"\n'
+        '[[events]]\nid = "bare"\ntitle = "Bare"\ndate = "2020"\nsources = ["wire"]\n'
+        '[[events]]\nid = "six"\ntitle = "Six"\ndate = "2021"\n'
+        'sources = [{ id = "wire", credibility = 6 }]\n'
+    )
+    brief = to_markdown(load([doc]))
+    assert "Sources: Wire report (B)." in brief
+    assert "Sources: Wire report (B6)." in brief

@@ -307,6 +307,46 @@ async def test_detail_shows_history_citations_and_origin(make_app, ready) -> Non
         assert "From file data/kazakhstan-2013.toml:" in text
 
 
+GRADED = """[[sources]]
+id = "wire"
+title = "Wire report"
+reliability = "B"
+
+[[events]]
+id = "bare"
+title = "Cited bare"
+date = "2020"
+sources = ["wire"]
+
+[[events]]
+id = "six"
+title = "Cited with credibility 6"
+date = "2021"
+sources = [{ id = "wire", credibility = 6 }]
+"""
+
+
+async def test_a_citation_shows_only_the_grade_that_was_given(tmp_path, make_app, ready) -> None:
+    """A bare citation of a source graded B is B, not B6 (a credibility nobody wrote);
+    B6 only when credibility 6 was written."""
+    doc = tmp_path / "graded.toml"
+    doc.write_text(GRADED)
+    app = make_app(data_paths=[doc])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        text = detail_text(app)
+        assert text.startswith("Cited bare")
+        assert "“Wire report”  B (usually reliable)" in text
+        assert "B6" not in text and "cannot be judged" not in text
+        await pilot.press("down")
+        await pilot.pause()
+        text = detail_text(app)
+        assert text.startswith("Cited with credibility 6")
+        assert "“Wire report”  B6 (usually reliable, truth cannot be judged)" in text
+
+
 # -- filter -----------------------------------------------------------------------------------
 
 

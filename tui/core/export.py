@@ -145,8 +145,7 @@ def _cite(dataset: Dataset, citations: tuple[Citation, ...]) -> str:
             label += f", {md(source.publisher)}"
         if citation.locator:
             label += f", {md(citation.locator)}"
-        grade = (source.grade if source else "F") + str(citation.credibility or 6)
-        parts.append(f"{label} ({grade})")
+        parts.append(f"{label} ({citation.grade(source)})")
     return "; ".join(parts)
 
 

@@ -190,8 +190,10 @@ class DetailBuilder:
             for part in (source.publisher, source.published.text if source.published else None)
             if part
         )
-        grade = f"{source.grade}{credibility if credibility is not None else 6}"
-        meaning = f"{reliability_meaning(source.grade)}, {credibility_meaning(credibility)}"
+        grade = citation.grade(source)
+        meaning = reliability_meaning(source.grade)
+        if credibility is not None:  # only what was written: no credibility is not 6
+            meaning += f", {credibility_meaning(credibility)}"
         return Link(
             _c(
                 lead,
