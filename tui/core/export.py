@@ -8,7 +8,9 @@ import dataclasses
 import datetime
 import io
 import json
+import os
 import re
+from pathlib import Path
 from typing import Any, Callable
 
 import tomli_w
@@ -295,6 +297,29 @@ EXPORTERS: dict[str, Callable[[Dataset], str]] = {
 
 def export(dataset: Dataset, fmt: str) -> str:
     return EXPORTERS[fmt](dataset)
+
+
+def write_new_export(
+    dataset: Dataset, fmt: str, directory: Path, missing: list[str], *, stem: str = "faultline-export"
+) -> Path:
+    """Write ``dataset`` as ``fmt`` to a new file in ``directory`` (``faultline-export.md``,
+    else ``faultline-export-2.md``…: never over a file already there) and return its path.
+    ``missing`` (files and feeds that could not be read) goes into meta, as with
+    ``export --allow-partial``. Raises ``OSError`` when nothing could be written."""
+    if missing:
+        dataset = mark_missing(dataset, missing)
+    data = export(dataset, fmt).encode("utf-8")
+    for n in range(1, 1000):
+        path = directory / (f"{stem}.{fmt}" if n == 1 else f"{stem}-{n}.{fmt}")
+        try:
+            # O_EXCL: created here, or not at all (no race with a file appearing meanwhile).
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return path
+    raise FileExistsError(f"{directory / stem}.{fmt} and 998 numbered copies exist")
 
 
 __all__ = ["FORMATS", "export", "to_document", "Actor", "Disagreement", "Event", "Source"]
