@@ -347,6 +347,42 @@ async def test_a_citation_shows_only_the_grade_that_was_given(tmp_path, make_app
         assert "“Wire report”  B6 (usually reliable, truth cannot be judged)" in text
 
 
+async def test_a_source_cited_again_is_short_and_listed_once_at_the_end(make_app, ready) -> None:
+    """The disagreement cites one article under every position: written out the first
+    time, ``[1] bullet 4  B3`` after that, and listed once under "Sources cited"."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        text = detail_text(app)
+        assert text.startswith("Political vs purely economic integration")
+        title = "“Kazakhstan distances itself from Moscow’s integration projects”"
+        assert text.count(title) == 2  # the first citation, and the list at the end
+        assert "[1] " + title in text
+        assert "\n[1] bullet 4  B3\n" in text
+        cited = text.index("Sources cited (1)")
+        assert text.index(title, cited) < text.index("Origin", cited)
+
+
+async def test_z_zooms_the_detail_to_the_full_width_and_back(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        detail = app.query_one(DetailPane)
+        narrow = detail.size.width
+        assert narrow < 60
+        await pilot.press("z")
+        await pilot.pause()
+        assert detail.size.width >= 110
+        assert app.focused is detail
+        assert not pane(app, "actors").display or not pane(app, "actors").region.width
+        await pilot.press("z")
+        await pilot.pause()
+        assert detail.size.width == narrow
+        assert pane(app, "actors").region.width > 0
+
+
 # -- filter -----------------------------------------------------------------------------------
 
 
