@@ -93,3 +93,47 @@ def test_python_dash_m_and_console_script_agree(tmp_path: Path) -> None:
     assert [r.returncode for r in runs] == [0, 0]
     assert runs[0].stdout == runs[1].stdout
     assert "Traceback" not in runs[0].stderr + runs[1].stderr
+
+
+def test_export_refuses_when_a_local_layer_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cron job must not publish a dossier with a layer silently missing: exit 1, nothing
+    written (neither the file nor standard output), and the message names the file."""
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "faultline/1", "actors": [{"id": "KZ"}]}')
+    out = tmp_path / "out.json"
+    argv = ["export", "-f", "json", "--data", str(default_dossier()), "--data", str(bad)]
+    assert main([*argv, "-o", str(out)]) == 1
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert f"{bad}:1: actors[0].id: 'KZ' is not a valid id" in err
+    assert f"faultline: not exported: 1 document could not be read ({bad})" in err
+    assert "--allow-partial" in err
+    assert main(argv) == 1
+    assert capsys.readouterr().out == ""
+
+
+def test_export_allow_partial_says_in_meta_which_layers_are_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = "gone.toml"  # relative: the test runs in tmp_path
+    out = tmp_path / "out.json"
+    argv = ["export", "-f", "json", "-o", str(out), "--allow-partial"]
+    assert main([*argv, "--data", str(default_dossier()), "--data", missing]) == 0
+    assert f"{missing}: no such file or directory" in capsys.readouterr().err
+    document = json.loads(out.read_text())
+    assert document["meta"]["x_missing_layers"] == [missing]
+    assert document["meta"]["title"]  # the rest of meta is kept
+    assert main(["validate", str(out)]) == 0  # still a faultline/1 document
+    brief = tmp_path / "brief.md"
+    assert main(["export", "-f", "md", "-o", str(brief), "--allow-partial",
+                 "--data", str(default_dossier()), "--data", missing]) == 0  # fmt: skip
+    assert f"Not included (could not be read): {missing}." in brief.read_text()
+
+
+def test_export_allow_partial_is_not_needed_when_everything_was_read(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    argv = ["export", "-f", "json", "-o", str(out), "--allow-partial"]
+    assert main([*argv, "--data", str(default_dossier())]) == 0
+    assert "x_missing_layers" not in json.loads(out.read_text())["meta"]

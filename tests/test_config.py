@@ -22,8 +22,25 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_defaults_without_any_file() -> None:
     config = load_config()
     assert config.path is None
-    assert config.data_paths == (default_dossier(),)
+    assert config.local_paths() == [default_dossier()]
     assert config.feeds == ()
+
+
+def test_the_shipped_dossier_is_only_a_first_run_default(tmp_path: Path) -> None:
+    """With nothing named, the demo dossier; with any feed or data path named (command line
+    or config), only what is named: a team's feed is not merged over the demo."""
+    url = "https://feeds.example.org/team.json"
+    assert load_config().local_paths() == [default_dossier()]
+    assert load_config().local_paths(feed_urls=[url]) == []
+    assert load_config().local_paths(["@default", "x.toml"]) == [default_dossier(), Path("x.toml")]
+    config = tmp_path / "team.toml"
+    feeds = f'[[feeds]]\nname = "team"\nurl = "{url}"\n'
+    config.write_text(feeds)
+    assert load_config(config).local_paths() == []
+    config.write_text('[data]\npaths = ["@default", "mine"]\n' + feeds)
+    assert load_config(config).local_paths() == [default_dossier(), tmp_path / "mine"]
+    config.write_text('[data]\npaths = []\n')
+    assert load_config(config).local_paths() == []  # nothing, as written
 
 
 def test_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -83,18 +84,43 @@ def test_markdown_brief_shows_positions_timeline_and_neutralises_markup(tmp_path
     path.write_text(HOSTILE, encoding="utf-8")
     brief = to_markdown(load([path]))
     assert brief.startswith("# Hostile \\[b\\]dossier\\[/b\\]\n")
-    assert "\\<script\\>alert(1)\\</script\\>, p. 3 (F3)" in brief
+    assert "Source: [1] p. 3 (F3)." in brief
+    assert "\n1. \\<script\\>alert(1)\\</script\\>. Reliability F." in brief
     # A leading = or + is escaped: harmless mid-line, a block marker at the start of one.
-    assert "- ◆ \\=HYPERLINK(\"http://evil\"): mixed (as of 2012?)" in brief
-    assert "- **2013-01/..**: \\+1 then -1. line one line two" in brief
+    assert "- ◆ **\\=HYPERLINK(\"http://evil\")** is mixed (as of 2012?)." in brief
+    assert "- **\\=HYPERLINK(\"http://evil\")** (other; also \\[@click=app.quit\\])." in brief
+    assert "- **2013-01/..**: \\+1 then -1. By \\=HYPERLINK" in brief
+    assert "line one line two. Source: [1] (F)." in brief
 
 
-def test_markdown_brief_of_default_dossier_has_every_section() -> None:
+def test_markdown_brief_of_default_dossier_is_the_golden_brief() -> None:
+    """The brief of the shipped dossier, compared exactly with tests/golden/.
+
+    After a deliberate change to the brief (read the diff as an analyst would), regenerate:
+    ``python -m tui export -f md --data @default -o tests/golden/brief-kazakhstan-2013.md``
+    """
+    golden = Path(__file__).parent / "golden" / "brief-kazakhstan-2013.md"
+    assert to_markdown(load([default_dossier()])) == golden.read_text(encoding="utf-8")
+
+
+def test_markdown_brief_reads_as_a_brief() -> None:
+    """What an analyst would send: each heading stands apart; a sentence ends before
+    "Sources:"; an earlier position is said as such; actors have their summaries; events
+    say who acted; a source's long title is written once, under Sources."""
     brief = to_markdown(load([default_dossier()]))
-    for heading in ("## Actors", "## Disagreements", "## Timeline", "## Sources"):
-        assert heading in brief
-    assert "by 2025" in brief
-    assert "Centre for Eastern Studies (OSW)" in brief
+    lines = brief.splitlines()
+    for n, line in enumerate(lines[1:], 1):
+        if line.startswith("#"):
+            assert lines[n - 1] == "" and lines[n + 1] == "", line
+    assert not re.search(r"[^.!?] Sources?:", brief)
+    assert ") (earlier)" not in brief
+    assert "  - Earlier, as of 2012-09: oppose (moderate confidence). Objections" in brief
+    assert "- **Kazakh public** (group; also Public opinion in Kazakhstan, Kazakh consumers). " \
+        "Unhappy that groceries" in brief
+    assert "By Nursultan Nazarbayev and Kazakhstan, towards Eurasian Union and Russia, in " \
+        "Astana." in brief
+    assert brief.count("Kazakhstan distances itself from Moscow’s integration projects") == 1
+    assert "16 actors, 5 disagreements, 7 events, 1 source.\n" in brief
 
 
 def test_csv_is_the_timeline_one_event_a_row_without_live_formulas(tmp_path: Path) -> None:
@@ -126,3 +152,17 @@ def test_toml_dates_in_extensions_export_to_json_as_text(tmp_path: Path) -> None
     path.write_text('[[events]]\nid = "e"\ntitle = "t"\ndate = "2013"\nx_when = 2013-01-18\n')
     document = json.loads(export(load([path]), "json"))
     assert document["events"][0]["x_when"] == "2013-01-18"
+
+
+def test_the_brief_shows_only_the_grade_that_was_given(tmp_path: Path) -> None:
+    """A bare citation of a source graded B is B, not B6; B6 when credibility 6 was written."""
+    doc = tmp_path / "graded.toml"
+    doc.write_text(
+        '[[sources]]\nid = "wire"\ntitle = "Wire report"\nreliability = "B"\n'
+        '[[events]]\nid = "bare"\ntitle = "Bare"\ndate = "2020"\nsources = ["wire"]\n'
+        '[[events]]\nid = "six"\ntitle = "Six"\ndate = "2021"\n'
+        'sources = [{ id = "wire", credibility = 6 }]\n'
+    )
+    brief = to_markdown(load([doc]))
+    assert "Bare. Source: [1] (B).\n" in brief
+    assert "Six. Source: [1] (B6).\n" in brief

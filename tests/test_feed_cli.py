@@ -55,6 +55,7 @@ def faultline(workdir: Path, *args: str, token: bool = False) -> subprocess.Comp
         if "proxy" not in k.lower() and k not in ("FAULTLINE_CONFIG", "SSL_CERT_FILE", "SSL_CERT_DIR")
     }  # fmt: skip
     env["FAULTLINE_CACHE_DIR"] = str(workdir / "cache")
+    env["XDG_CONFIG_HOME"] = str(workdir / "xdg")  # no user config leaks in
     if token:
         env["TEAM_TOKEN"] = TOKEN
     return subprocess.run(
@@ -258,3 +259,30 @@ def test_a_title_cannot_forge_an_output_line(server: FeedServer, workdir: Path) 
     assert result.returncode == 0
     assert result.stdout.splitlines()[1] == "  + actor kz: Kazakhstan\\n  + actor evil: [31mForged"
     assert len(result.stdout.splitlines()) == 2 and "\x1b" not in result.stdout
+
+
+def test_export_allow_partial_names_a_feed_with_no_copy(workdir: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/feed.json"
+    out = workdir / "out.json"
+    config = str(write_config(workdir))
+    args = ("export", "-f", "json", "--feed", url, "-o", str(out), "--config", config)
+    result = faultline(workdir, *args, "--allow-partial")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text())
+    assert document["meta"]["x_missing_layers"] == ["127.0.0.1"]
+    assert [a["id"] for a in document["actors"]] == ["ru"]
+
+
+def test_a_feed_alone_is_not_merged_over_the_shipped_dossier(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    """The demo dossier is for a first run: ``--feed URL`` exports the feed alone, and
+    ``--data @default`` names the demo when it is wanted."""
+    url = server.url("/feed.json")
+    server.route("/feed.json", json_reply(V1))
+    result = faultline(tmp_path, "export", "-f", "json", "--feed", url)
+    assert result.returncode == 0, result.stderr
+    assert [a["id"] for a in json.loads(result.stdout)["actors"]] == ["kz"]
+    result = faultline(tmp_path, "export", "-f", "json", "--feed", url, "--data", "@default")
+    assert result.returncode == 0, result.stderr
+    assert "nazarbayev" in {a["id"] for a in json.loads(result.stdout)["actors"]}

@@ -41,7 +41,7 @@ def test_httpx_is_imported_only_when_feeds_are_configured(tmp_path: Path) -> Non
     config = tmp_path / "config.toml"
     config.write_text("")
     document = tmp_path / "one.json"
-    document.write_text('{"format": "faultline/1", "actors": [{"id": "kz", "name": "K"}]}')
+    document.write_text('{"format": "faultline/1", "actors": [{"id": "kz", "name": "K", "kind": "state"}]}')
     code = (
         "import sys\n"
         "from tui.cli import main\n"

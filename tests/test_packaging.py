@@ -46,3 +46,16 @@ def test_wheel_ships_the_dossier_and_stylesheet_and_runs_from_anywhere(tmp_path:
         "config: built-in defaults (no config file)",
         "1 document(s) valid, 0 error(s), 0 warning(s)",
     ]
+
+
+def test_the_shipped_dossier_points_to_the_format_in_this_repository() -> None:
+    """The dossier's header is read by whoever opens it after install: it names the format
+    by a path in this repository, not a path on the machine it was written on."""
+    import re
+
+    comments = [
+        line for line in (ROOT / "data" / "kazakhstan-2013.toml").read_text().splitlines()
+        if line.startswith("#")
+    ]  # fmt: skip
+    assert "# Format: docs/format.md (faultline/1)." in comments
+    assert not [line for line in comments if re.search(r"(?:^|[\s(`])/\w", line)]

@@ -13,7 +13,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input
 
-from tests.conftest import screen_text
+from tests.conftest import DOSSIER, screen_text
 from tui.core.browse import Ref
 from tui.core.config import Config, UIConfig
 from tui.core.loading import load
@@ -308,6 +308,82 @@ async def test_detail_shows_history_citations_and_origin(make_app, ready) -> Non
         assert "From file data/kazakhstan-2013.toml:" in text
 
 
+GRADED = """[[sources]]
+id = "wire"
+title = "Wire report"
+reliability = "B"
+
+[[events]]
+id = "bare"
+title = "Cited bare"
+date = "2020"
+sources = ["wire"]
+
+[[events]]
+id = "six"
+title = "Cited with credibility 6"
+date = "2021"
+sources = [{ id = "wire", credibility = 6 }]
+"""
+
+
+async def test_a_citation_shows_only_the_grade_that_was_given(tmp_path, make_app, ready) -> None:
+    """A bare citation of a source graded B is B, not B6 (a credibility nobody wrote);
+    B6 only when credibility 6 was written."""
+    doc = tmp_path / "graded.toml"
+    doc.write_text(GRADED)
+    app = make_app(data_paths=[doc])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        text = detail_text(app)
+        assert text.startswith("Cited bare")
+        assert "“Wire report”  B (usually reliable)" in text
+        assert "B6" not in text and "cannot be judged" not in text
+        await pilot.press("down")
+        await pilot.pause()
+        text = detail_text(app)
+        assert text.startswith("Cited with credibility 6")
+        assert "“Wire report”  B6 (usually reliable, truth cannot be judged)" in text
+
+
+async def test_a_source_cited_again_is_short_and_listed_once_at_the_end(make_app, ready) -> None:
+    """The disagreement cites one article under every position: written out the first
+    time, ``[1] bullet 4  B3`` after that, and listed once under "Sources cited"."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        text = detail_text(app)
+        assert text.startswith("Political vs purely economic integration")
+        title = "“Kazakhstan distances itself from Moscow’s integration projects”"
+        assert text.count(title) == 2  # the first citation, and the list at the end
+        assert "[1] " + title in text
+        assert "\n[1] bullet 4  B3\n" in text
+        cited = text.index("Sources cited (1)")
+        assert text.index(title, cited) < text.index("Origin", cited)
+
+
+async def test_z_zooms_the_detail_to_the_full_width_and_back(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        detail = app.query_one(DetailPane)
+        narrow = detail.size.width
+        assert narrow < 60
+        await pilot.press("z")
+        await pilot.pause()
+        assert detail.size.width >= 110
+        assert app.focused is detail
+        assert not pane(app, "actors").display or not pane(app, "actors").region.width
+        await pilot.press("z")
+        await pilot.pause()
+        assert detail.size.width == narrow
+        assert pane(app, "actors").region.width > 0
+
+
 # -- filter -----------------------------------------------------------------------------------
 
 
@@ -429,6 +505,80 @@ async def test_palette_goes_to_an_actor_by_alias(make_app, ready) -> None:
         await pilot.pause()
         assert app.dashboard.trail == [Ref("actor", "lukashenka")]
         assert app.focused is pane(app, "actors") and selected(app, "actors") == "lukashenka"
+
+
+async def run_command(pilot, app: FaultlineApp, query: str, title: str) -> None:
+    """Open the palette, type ``query``, wait for the command ``title`` to lead, run it."""
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    await pilot.press(*query)
+    palette = app.screen
+
+    def first_hit() -> str:
+        options = palette.query_one("CommandList").options
+        return str(options[0].prompt) if options else ""
+
+    await wait_until(pilot, lambda: first_hit().startswith(title), f"the command {title!r}")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette")
+    await pilot.pause()
+
+
+async def test_palette_goes_to_each_view(make_app, ready) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await run_command(pilot, app, "timeline pane", "Timeline pane")
+        assert app.focused is pane(app, "timeline")
+        await run_command(pilot, app, "disagreements pane", "Disagreements pane")
+        assert app.focused is pane(app, "disagreements")
+        await run_command(pilot, app, "detail pane", "Detail pane")
+        assert isinstance(app.focused, DetailPane)
+        await run_command(pilot, app, "actors pane", "Actors pane")
+        assert app.focused is pane(app, "actors")
+
+
+async def test_palette_exports_the_dossier_shown_without_overwriting(
+    tmp_path, monkeypatch, make_app, ready
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "faultline-export.md").write_text("someone's notes")
+    app = make_app(data_paths=[DOSSIER])
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await ready(app, pilot)
+        await run_command(pilot, app, "export brief", "Export brief")
+        written = tmp_path / "faultline-export-2.md"
+        await wait_until(pilot, written.exists, "the brief")
+        assert written.read_text().startswith("# Kazakhstan and Eurasian integration")
+        assert (tmp_path / "faultline-export.md").read_text() == "someone's notes"
+        await wait_until(pilot, lambda: "faultline-export-2.md" in toasts(app), "the notice")
+        await run_command(pilot, app, "export json", "Export JSON")
+        await wait_until(pilot, (tmp_path / "faultline-export.json").exists, "the JSON")
+        assert main_ok(tmp_path / "faultline-export.json")
+
+
+async def test_palette_reloads_the_data_files(tmp_path, make_app, ready) -> None:
+    doc = tmp_path / "dossier.toml"
+    doc.write_text('[[actors]]\nid = "a"\nname = "Alpha"\nkind = "state"\n')
+    app = make_app(data_paths=[doc])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        doc.write_text(doc.read_text() + '[[actors]]\nid = "b"\nname = "Bravo"\nkind = "state"\n')
+        await run_command(pilot, app, "reload", "Reload")
+        await wait_until(pilot, lambda: "b" in app.dossier.dataset.actors, "the new actor")
+        await pilot.pause()
+        assert "Bravo" in screen_text(app)
+
+
+def toasts(app: FaultlineApp) -> str:
+    return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+def main_ok(path) -> bool:
+    """The file reads back as a valid faultline/1 document."""
+    from tui.cli import main
+
+    return main(["validate", str(path)]) == 0
 
 
 async def test_palette_goes_to_an_event_and_a_disagreement(make_app, ready) -> None:

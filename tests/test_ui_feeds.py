@@ -26,6 +26,7 @@ from tui.core.model import Actor, Kind
 from tui.ui.app import FaultlineApp
 from tui.ui.changes import ChangesScreen
 from tui.ui.feeds import FeedsScreen, feed_summary
+from tui.ui.problems import ProblemsScreen
 
 SIZE = (120, 36)
 PATH = "/feed.json"
@@ -179,6 +180,17 @@ async def test_first_dossier_has_the_cached_feed_before_any_fetch_completes(
     assert app.feed_client is None  # closed with the app
 
 
+async def test_a_feed_given_alone_shows_without_the_shipped_dossier(tmp_path, server) -> None:
+    """``faultline --feed URL``: the team's feed, not the demo dossier under it."""
+    server.route(PATH, json_reply(V1))
+    app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), feed_urls=[server.url(PATH)])
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await until(pilot, lambda: "ru" in actor_ids(app), "the feed's copy")
+        assert actor_ids(app) == {"ru"}
+        assert "Nazarbayev" not in screen_text(app)
+
+
 async def test_loading_view_says_what_is_being_read(
     monkeypatch: pytest.MonkeyPatch, tmp_path, local, screen
 ) -> None:
@@ -305,6 +317,29 @@ async def test_changes_view_marks_everything_seen(tmp_path, local, server) -> No
 
 
 # -- failures ---------------------------------------------------------------------------------
+
+
+async def test_warnings_list_a_rejected_feed_document_with_its_located_problems(
+    tmp_path, local, server
+) -> None:
+    """``w`` must not say "every document was read cleanly" while ``f`` shows a feed's
+    document rejected: the feed, its URL and each problem's line and key path are listed."""
+    bad = {"format": "faultline/1", "actors": [{"id": "KZ", "name": "Bad", "kind": "state"}]}
+    server.route(PATH, json_reply(bad))
+    app = build(tmp_path, local, feed_config(server))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await until(pilot, lambda: state(app).status is FeedStatus.FAILED, "the rejection")
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the warnings")
+        lines = [str(w.render()) for w in app.screen.query(".problem")]
+        url = server.url(PATH)
+        assert lines[0].startswith(f"error: team ({url}): the server sent a document that cannot")
+        assert lines[1] == f"error: {url}:1: actors[0].id: 'KZ' is not a valid id (lower-case " \
+            "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64 " \
+            "characters)"
+        assert "Nothing to report" not in screen_text(app)
+        assert app.screen.query_one("#problems-body").border_title == "Warnings (2)"
 
 
 async def test_server_error_keeps_the_copy_and_says_so(tmp_path, local, server) -> None:

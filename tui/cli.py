@@ -15,7 +15,7 @@ from typing import Sequence
 
 from . import __version__
 from .core.config import Config, ConfigError, describe_config, load_config, locate_config
-from .core.export import FORMATS, export
+from .core.export import FORMATS, export, mark_missing
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
 from .core.problems import FaultlineError
@@ -45,7 +45,8 @@ def _common(parser: argparse.ArgumentParser, *, data: bool = True, feeds: bool =
     if data:
         parser.add_argument(
             "--data", metavar="PATH", action="append", default=argparse.SUPPRESS,
-            help="a faultline/1 document or directory (repeatable; replaces the configured paths)",
+            help="a faultline/1 document or directory, or @default for the shipped dossier "
+            "(repeatable; replaces the configured paths)",
         )  # fmt: skip
     if feeds:
         parser.add_argument(
@@ -81,6 +82,10 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     exporter = commands.add_parser("export", help="write the merged dataset as json, toml, md or csv")
     exporter.add_argument("--format", "-f", required=True, choices=FORMATS)
     exporter.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    exporter.add_argument(
+        "--allow-partial", action="store_true",
+        help="export even when a file or feed cannot be read; meta.x_missing_layers names it",
+    )  # fmt: skip
     _common(exporter)
 
     fetch = commands.add_parser("fetch", help="refresh every feed once, update the cache, report changes")
@@ -109,8 +114,7 @@ def say(text: str, *, err: bool = False) -> None:
 
 
 def data_paths(args: argparse.Namespace, config: Config) -> list[Path]:
-    given = getattr(args, "data", None)
-    return [Path(p) for p in given] if given else list(config.data_paths)
+    return config.local_paths(getattr(args, "data", None), getattr(args, "feed", None) or [])
 
 
 def feed_layers(
@@ -151,7 +155,7 @@ def feed_layers(
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     say(f"config: {config.describe()}")
-    paths = [Path(p) for p in args.paths] or list(config.data_paths)
+    paths = config.local_paths(args.paths)
     layers = [read_layer(p, max_size=config.data_max_size) for p in paths]
     dataset = merge(layers)
     errors = list(dataset.problems)
@@ -190,13 +194,25 @@ def load_dataset(args: argparse.Namespace, config: Config) -> tuple[Dataset, lis
 
 
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
-    dataset, missing = load_dataset(args, config)
-    if missing:  # an export without a feed that was asked for would look complete and not be
-        names = ", ".join(missing)
-        say(f"faultline: not exported: no copy of feed {names} could be fetched or found in the cache", err=True)
-        return EXIT_INVALID
+    dataset, missing_feeds = load_dataset(args, config)
     for problem in dataset.problems:
         say(str(problem), err=True)
+    # An export without a file or feed that was asked for would look complete and not be.
+    rejected = list(dict.fromkeys(p.document for p in dataset.problems))
+    if (rejected or missing_feeds) and not args.allow_partial:
+        if rejected:
+            count = f"{len(rejected)} document{'s' if len(rejected) != 1 else ''}"
+            say(f"faultline: not exported: {count} could not be read ({', '.join(rejected)}); "
+                "--allow-partial exports the rest", err=True)  # fmt: skip
+        if missing_feeds:
+            names = ", ".join(missing_feeds)
+            say(f"faultline: not exported: no copy of feed {names} could be fetched or found "
+                "in the cache; --allow-partial exports the rest", err=True)  # fmt: skip
+        return EXIT_INVALID
+    if rejected or missing_feeds:
+        dataset = mark_missing(dataset, [*rejected, *missing_feeds])
+        say(f"faultline: warning: exported without {', '.join([*rejected, *missing_feeds])}",
+            err=True)  # fmt: skip
     text = export(dataset, args.format)
     if args.output:
         from .core.atomic import write_output

@@ -19,7 +19,7 @@ import re
 from stat import S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Sequence
 
 import tomli
 
@@ -73,7 +73,8 @@ class UIConfig:
 @dataclass(frozen=True)
 class Config:
     path: Path | None = None
-    data_paths: tuple[Path, ...] = field(default_factory=lambda: (default_dossier(),))
+    # None: no data paths configured (see local_paths); "@default" is already resolved.
+    data_paths: tuple[Path, ...] | None = None
     data_max_size: int = MAX_DOCUMENT_SIZE  # bytes: a larger local document is refused unread
     feeds: tuple[FeedConfig, ...] = ()
     ui: UIConfig = field(default_factory=UIConfig)
@@ -86,6 +87,21 @@ class Config:
     def name(self) -> str:
         """The file, as a person would write it: ``./config.toml``, ``~/.config/…``."""
         return config_name(self.path, self.source)
+
+    def local_paths(
+        self, given: Sequence[str | Path] | None = None, feed_urls: Sequence[str] = ()
+    ) -> list[Path]:
+        """The local data paths to read: those ``given`` (``--data``, which replace the
+        configured ones), else the configured ones. The shipped dossier is a default for a
+        first run only: when any data path or feed is named, on the command line or in the
+        config, it is read only if named too (``@default``)."""
+        if given:
+            return [default_dossier() if str(p) == "@default" else Path(p) for p in given]
+        if self.data_paths is not None:
+            return list(self.data_paths)
+        if self.feeds or feed_urls:
+            return []
+        return [default_dossier()]
 
     def describe(self) -> str:
         """Which configuration is in use and how it was found: ``./config.toml (found in
@@ -224,7 +240,7 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
     r.table(raw, "", ("data", "feeds", "ui", "cache"))
     base = path.resolve().parent
 
-    data_paths: tuple[Path, ...] = (default_dossier(),)
+    data_paths: tuple[Path, ...] | None = None
     data_max_size = MAX_DOCUMENT_SIZE
     if "data" in raw:
         data = r.table(raw["data"], "data", ("paths", "max_size"))

@@ -4,19 +4,43 @@ dataset and so serve as feeds), a Markdown brief, and the timeline as CSV."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import json
+import os
 import re
+from pathlib import Path
 from typing import Any, Callable
 
 import tomli_w
 
 from .dates import EDate
 from .merge import Dataset
-from .model import FORMAT, Actor, Citation, Disagreement, Event, Kind, Meta, Position, Source
+from .model import (
+    FORMAT,
+    Actor,
+    Citation,
+    Disagreement,
+    Event,
+    Extras,
+    Kind,
+    Meta,
+    Position,
+    Source,
+)
 
 FORMATS = ("json", "toml", "md", "csv")
+
+# In the meta of an export made with --allow-partial: the files and feeds asked for that
+# could not be read, so whoever reads the export knows it is not the whole dossier.
+MISSING_LAYERS = "x_missing_layers"
+
+
+def mark_missing(dataset: Dataset, missing: list[str]) -> Dataset:
+    """``dataset`` with its meta naming the ``missing`` files and feeds (a new dataset)."""
+    extra = Extras({**dataset.meta.extra, MISSING_LAYERS: list(missing)})
+    return dataclasses.replace(dataset, meta=dataclasses.replace(dataset.meta, extra=extra))
 
 
 # -- faultline/1 ----------------------------------------------------------------------------
@@ -114,113 +138,213 @@ def _autolink(url: str) -> str:
     return "<" + re.sub(r"[\x00-\x20<>\x7f]", lambda m: f"%{ord(m[0]):02X}", url) + ">"
 
 
-def _cite(dataset: Dataset, citations: tuple[Citation, ...]) -> str:
-    parts = []
-    for citation in citations:
-        source = dataset.sources.get(citation.source)
-        label = md(source.title) if source else f"{md(citation.source)} (unresolved)"
-        if source and source.publisher:
-            label += f", {md(source.publisher)}"
-        if citation.locator:
-            label += f", {md(citation.locator)}"
-        grade = (source.grade if source else "F") + str(citation.credibility or 6)
-        parts.append(f"{label} ({grade})")
-    return "; ".join(parts)
+def _sentence(text: str | None) -> str:
+    """Untrusted text as literal Markdown (``md``), ending as a sentence ends."""
+    return _end(md(text))
 
 
-def _name(dataset: Dataset, ident: str) -> str:
-    actor = dataset.actors.get(ident)
-    return md(actor.name) if actor else f"{md(ident)} (unresolved)"
+def _end(text: str) -> str:
+    """``text`` with a full stop added when it has none, so what follows never runs on."""
+    if not text or text.rstrip("\"”’)").endswith((".", "!", "?", "…")):
+        return text
+    return text + "."
+
+
+def _join(parts: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+class _Brief:
+    """The Markdown brief: what an analyst would send. Sources are numbered once, at the
+    end; a citation is ``[1] para 2 (B2)``: the source's number, the place in it and the
+    grade as given."""
+
+    STANCE_VERB = {
+        "support": "supports",
+        "oppose": "opposes",
+        "mixed": "is mixed",
+        "neutral": "is neutral",
+    }
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.data = dataset
+        self.number = {ident: n for n, ident in enumerate(dataset.sources, 1)}
+        self.lines: list[str] = []
+
+    def block(self, *lines: str) -> None:
+        """Lines that stand apart: one blank line before them (none at the very start)."""
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+        self.lines.extend(lines)
+
+    def cite(self, citations: tuple[Citation, ...], about: str = "") -> str:
+        """`` Sources: [1] para 1 (B2); [1] bullet 4 (B3).`` (``about`` after "Sources"),
+        or nothing."""
+        parts = []
+        for citation in citations:
+            source = self.data.sources.get(citation.source)
+            if source is None:
+                label = f"{md(citation.source)} (unresolved)"
+            else:
+                label = f"[{self.number[source.id]}]"
+            if citation.locator:
+                label += f" {md(citation.locator)}"
+            parts.append(f"{label} ({citation.grade(source)})")
+        if not parts:
+            return ""
+        return f" {'Source' if len(parts) == 1 else 'Sources'}{about}: {'; '.join(parts)}."
+
+    def name(self, ident: str) -> str:
+        actor = self.data.actors.get(ident)
+        return md(actor.name) if actor else f"{md(ident)} (unresolved)"
+
+    def write(self) -> str:
+        self.header()
+        self.disagreements()
+        self.timeline()
+        self.actors()
+        self.sources()
+        return "\n".join(self.lines).rstrip() + "\n"
+
+    def header(self) -> None:
+        meta: Meta = self.data.meta
+        self.block(f"# {md(meta.title) or 'Faultline dossier'}")
+        counts = self.data.counts()
+        facts = (
+            f"{_plural(counts['actors'], 'actor')}, "
+            f"{_plural(counts['disagreements'], 'disagreement')}, "
+            f"{_plural(counts['events'], 'event')}, {_plural(counts['sources'], 'source')}."
+        )
+        self.block((f"As of {meta.as_of.text}. " if meta.as_of else "") + facts)
+        if meta.summary:
+            self.block(_sentence(meta.summary))
+        missing = meta.extra.get(MISSING_LAYERS)
+        if isinstance(missing, list) and missing:
+            names = ", ".join(md(str(name)) for name in missing)
+            self.block(f"Not included (could not be read): {names}.")
+
+    def disagreements(self) -> None:
+        if not self.data.disagreements:
+            return
+        self.block("## Disagreements")
+        for disagreement in self.data.disagreements.values():
+            self.block(f"### {md(disagreement.title)}")
+            state = disagreement.state.capitalize()
+            since = disagreement.since
+            facts = f"{state} since {since.text}." if since else f"{state}."
+            if disagreement.question:
+                facts += f" Question: {_sentence(disagreement.question)}"
+            self.block(facts)
+            if disagreement.summary:
+                self.block(_sentence(disagreement.summary))
+            current = disagreement.current()
+            if current:
+                self.block()
+            for actor, position in current.items():
+                self.lines.append("- " + self.position(actor, position))
+                for earlier in disagreement.history(actor):
+                    if earlier is not position:
+                        self.lines.append("  - " + self.position(actor, earlier, earlier=True))
+            if disagreement.sources:
+                self.block(self.cite(disagreement.sources, " on the question as a whole")[1:])
+
+    def position(self, actor: str, position: Position, *, earlier: bool = False) -> str:
+        stance = position.stance
+        qualifiers = [f"{position.confidence} confidence"] if position.confidence else []
+        if earlier:
+            when = f"as of {position.as_of.text}" if position.as_of else "undated"
+            line = f"Earlier, {when}: {stance}"
+        else:
+            name = f"**{self.name(actor)}**"
+            verb = self.STANCE_VERB.get(stance)
+            said = f" {verb}" if verb else ": position unknown"
+            line = f"{STANCE_GLYPH[stance]} {name}{said}"
+            if position.as_of:
+                qualifiers.append(f"as of {position.as_of.text}")
+        if qualifiers:
+            line += f" ({', '.join(qualifiers)})"
+        line += "."
+        if position.summary:
+            line += " " + _sentence(position.summary)
+        return line + self.cite(position.sources)
+
+    def timeline(self) -> None:
+        if not self.data.events:
+            return
+        self.block("## Timeline")
+        group: str | None = None
+        for event in self.data.timeline:
+            heading = str(event.date.year) if event.is_reported else "Planned and expected"
+            if heading != group:
+                group = heading
+                self.block(f"### {heading}", "")
+            self.lines.append("- " + self.event(event))
+
+    def event(self, event: Event) -> str:
+        line = f"**{event.date.text}**"
+        if event.date_text:
+            line += f" ({md(event.date_text)})"
+        line += f": {md(event.title)}"
+        if not event.is_reported:
+            line += f" ({event.state}" + (f", {event.likelihood})" if event.likelihood else ")")
+        line = _end(line) if line[-1] != ")" else line + "."
+        who = []
+        if event.actors:
+            who.append("By " + _join([self.name(a) for a in event.actors]))
+        if event.targets:
+            targets = _join([self.name(a) for a in event.targets])
+            who.append(("towards " if who else "Towards ") + targets)
+        if event.location:
+            who.append(("in " if who else "In ") + md(event.location))
+        if who:
+            line += " " + ", ".join(who) + "."
+        if event.summary:
+            line += " " + _sentence(event.summary)
+        return line + self.cite(event.sources)
+
+    def actors(self) -> None:
+        if not self.data.actors:
+            return
+        self.block("## Actors", "")
+        for actor in sorted(self.data.actors.values(), key=lambda a: a.name.casefold()):
+            about = actor.kind + (f", {md(actor.role)}" if actor.role else "")
+            if actor.aliases:
+                about += f"; also {', '.join(md(a) for a in actor.aliases)}"
+            line = f"- **{md(actor.name)}** ({about})."
+            if actor.member_of:
+                line += f" Member of {_join([self.name(g) for g in actor.member_of])}."
+            if actor.summary:
+                line += " " + _sentence(actor.summary)
+            self.lines.append(line)
+
+    def sources(self) -> None:
+        if not self.data.sources:
+            return
+        self.block("## Sources", "")
+        for source in self.data.sources.values():
+            line = f"{self.number[source.id]}. {md(source.title)}"
+            if source.publisher:
+                line += f", {md(source.publisher)}"
+            if source.published:
+                line += f", {source.published.text}"
+            line += f". Reliability {source.grade}."
+            if source.url:
+                line += f" {_autolink(source.url)}"
+            self.lines.append(line)
 
 
 STANCE_GLYPH = {"support": "▲", "oppose": "▼", "mixed": "◆", "neutral": "●", "unknown": "?"}
 
 
 def to_markdown(dataset: Dataset) -> str:
-    meta: Meta = dataset.meta
-    lines: list[str] = [f"# {md(meta.title) or 'Faultline dossier'}", ""]
-    if meta.as_of:
-        lines.append(f"As of {meta.as_of.text}.")
-    if meta.summary:
-        lines += ["", md(meta.summary)]
-    counts = dataset.counts()
-    lines += [
-        "",
-        f"{counts['actors']} actors, {counts['disagreements']} disagreements, "
-        f"{counts['events']} events, {counts['sources']} sources.",
-        "",
-        "## Actors",
-        "",
-    ]
-    for actor in sorted(dataset.actors.values(), key=lambda a: a.name.casefold()):
-        line = f"- **{md(actor.name)}** ({actor.kind}"
-        line += f", {md(actor.role)})" if actor.role else ")"
-        if actor.aliases:
-            line += f"; also {', '.join(md(a) for a in actor.aliases)}"
-        lines.append(line)
-    lines += ["", "## Disagreements", ""]
-    for disagreement in dataset.disagreements.values():
-        lines.append(f"### {md(disagreement.title)}")
-        lines.append("")
-        facts = [f"Status: {disagreement.state}"]
-        if disagreement.since:
-            facts.append(f"since {disagreement.since.text}")
-        lines.append("; ".join(facts) + ".")
-        if disagreement.question:
-            lines += ["", f"*Question:* {md(disagreement.question)}"]
-        if disagreement.summary:
-            lines += ["", md(disagreement.summary)]
-        if disagreement.positions:
-            lines.append("")
-            current = disagreement.current()
-            for actor in current:
-                for position in disagreement.history(actor):
-                    glyph = STANCE_GLYPH[position.stance]
-                    line = f"- {glyph} {_name(dataset, actor)}: {position.stance}"
-                    if position.as_of:
-                        line += f" (as of {position.as_of.text})"
-                    if position is not current[actor]:
-                        line += " (earlier)"
-                    if position.confidence:
-                        line += f", {position.confidence} confidence"
-                    if position.summary:
-                        line += f". {md(position.summary)}"
-                    if position.sources:
-                        line += f" Sources: {_cite(dataset, position.sources)}."
-                    lines.append(line)
-        if disagreement.sources:
-            lines += ["", f"Sources: {_cite(dataset, disagreement.sources)}."]
-        lines.append("")
-    lines += ["## Timeline", ""]
-    year: str | None = None
-    for event in dataset.timeline:
-        group = str(event.date.year) if event.is_reported else "Planned and expected"
-        if group != year:
-            year = group
-            lines += [f"### {group}", ""]
-        line = f"- **{event.date.text}**"
-        if event.date_text:
-            line += f" ({md(event.date_text)})"
-        line += f": {md(event.title)}"
-        if not event.is_reported:
-            line += f" [{event.state}" + (f", {event.likelihood}]" if event.likelihood else "]")
-        if event.summary:
-            line += f". {md(event.summary)}"
-        if event.sources:
-            line += f" Sources: {_cite(dataset, event.sources)}."
-        lines.append(line)
-    lines += ["", "## Sources", ""]
-    for source in dataset.sources.values():
-        line = f"- {md(source.title)}"
-        if source.publisher:
-            line += f", {md(source.publisher)}"
-        if source.published:
-            line += f", {source.published.text}"
-        line += f". Reliability {source.grade}."
-        if source.url:
-            line += f" {_autolink(source.url)}"
-        lines.append(line)
-    return "\n".join(lines).rstrip() + "\n"
+    """The brief: title and summary, each disagreement with every actor's position (and
+    what it was before), the timeline with who acted, who is who, and the sources."""
+    return _Brief(dataset).write()
 
 
 # -- CSV --------------------------------------------------------------------------------------
@@ -270,6 +394,34 @@ EXPORTERS: dict[str, Callable[[Dataset], str]] = {
 
 def export(dataset: Dataset, fmt: str) -> str:
     return EXPORTERS[fmt](dataset)
+
+
+def write_new_export(
+    dataset: Dataset,
+    fmt: str,
+    directory: Path,
+    missing: list[str],
+    *,
+    stem: str = "faultline-export",
+) -> Path:
+    """Write ``dataset`` as ``fmt`` to a new file in ``directory`` (``faultline-export.md``,
+    else ``faultline-export-2.md``…: never over a file already there) and return its path.
+    ``missing`` (files and feeds that could not be read) goes into meta, as with
+    ``export --allow-partial``. Raises ``OSError`` when nothing could be written."""
+    if missing:
+        dataset = mark_missing(dataset, missing)
+    data = export(dataset, fmt).encode("utf-8")
+    for n in range(1, 1000):
+        path = directory / (f"{stem}.{fmt}" if n == 1 else f"{stem}-{n}.{fmt}")
+        try:
+            # O_EXCL: created here, or not at all (no race with a file appearing meanwhile).
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return path
+    raise FileExistsError(f"{directory / stem}.{fmt} and 998 numbered copies exist")
 
 
 __all__ = ["FORMATS", "export", "to_document", "Actor", "Disagreement", "Event", "Source"]

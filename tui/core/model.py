@@ -90,6 +90,13 @@ class Citation:
     def is_plain(self) -> bool:
         return self.locator is None and self.credibility is None and not self.extra
 
+    def grade(self, source: Source | None) -> str:
+        """The Admiralty grade as given: the source's reliability (F, cannot be judged,
+        when unknown), then the information credibility only when it was written (``B``,
+        ``B2``), never a credibility nobody gave."""
+        reliability = source.grade if source is not None else "F"
+        return reliability + (str(self.credibility) if self.credibility is not None else "")
+
 
 # Origin and replacement are bookkeeping, not content: two datasets read from
 # different files are equal when their entities say the same things.

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -99,12 +100,14 @@ class FaultlineApp(App[int]):
     ) -> None:
         super().__init__()
         self.config = config if config is not None else Config()
-        self.data_paths = [
-            Path(p) for p in (data_paths if data_paths is not None else self.config.data_paths)
-        ]
-        self.initial_dataset = dataset
         # For the feed client: URLs given on the command line, and whether to stay offline.
         self.feed_urls = list(feed_urls)
+        self.data_paths = (
+            [Path(p) for p in data_paths]
+            if data_paths is not None
+            else self.config.local_paths(feed_urls=self.feed_urls)
+        )
+        self.initial_dataset = dataset
         self.offline = offline
         # Raises FaultlineError for an unusable --feed URL (the CLI reports it).
         self.feeds: list[FeedConfig] = []
@@ -256,6 +259,8 @@ class FaultlineApp(App[int]):
         client = self.feed_client
         if client is None:
             return []
+        if self.dossier is not None:  # a reload: the copies in use (r fetches new ones)
+            return client.layers()
         count = len(client.feeds)
         self._progress(
             f"reading the cached copy of {count} feed"
@@ -480,11 +485,57 @@ class FaultlineApp(App[int]):
         from .problems import ProblemsScreen
 
         if self.dossier is not None and not isinstance(self.screen, ProblemsScreen):
-            self.push_screen(ProblemsScreen(self.dossier.dataset))
+            feeds = list(self.feed_client.states.values()) if self.feed_client else []
+            self.push_screen(ProblemsScreen(self.dossier.dataset, feeds))
+
+    def action_reload(self) -> None:
+        """Read the local data files again; the feeds keep the copies in use."""
+        if self.dossier is None:
+            self.notify("Still loading.", markup=False)
+            return
+        self.prepare()
+
+    def action_export(self, fmt: str) -> None:
+        """Write the dossier shown to a new file in the current directory."""
+        if self.dossier is not None:
+            self._export(self.dossier.dataset, fmt)
+
+    @work(thread=True, exit_on_error=False, group="export", description="export the dossier")
+    def _export(self, dataset: Dataset, fmt: str) -> None:
+        from ..core.export import write_new_export
+
+        missing = list(dict.fromkeys(p.document for p in dataset.problems))
+        if self.feed_client is not None:
+            missing += [s.name for s in self.feed_client.states.values() if s.layer is None]
+        try:
+            path = write_new_export(dataset, fmt, Path.cwd(), missing)
+        except OSError as error:
+            message = f"Not exported: {Path.cwd()}: {error.strerror or error}"
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
+        note = f" It leaves out {', '.join(missing)} (named in the export)." if missing else ""
+        self.call_from_thread(
+            self.notify, f"Exported to {path}.{note}", title="Exported", markup=False, timeout=10
+        )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         dashboard = self.dashboard
+        for name, key in (("actors", 1), ("disagreements", 2), ("timeline", 3), ("detail", 4)):
+            yield SystemCommand(
+                f"{name.capitalize()} pane",
+                f"Go to the {name} pane ({key})",
+                partial(dashboard.action_pane, name),
+            )
+        for fmt, what in EXPORT_COMMANDS.items():
+            yield SystemCommand(
+                f"Export {what}",
+                f"Write the dossier shown to ./faultline-export.{fmt} (a new file)",
+                partial(self.action_export, fmt),
+            )
+        yield SystemCommand(
+            "Reload", "Read the data files again (the feeds keep their copies)", self.action_reload
+        )
         yield SystemCommand(
             "Stance matrix", "Actors × disagreements, current stances (m)", dashboard.action_matrix
         )
@@ -504,6 +555,15 @@ class FaultlineApp(App[int]):
             "Warnings", "Rejected documents and unresolved references (w)", self.action_problems
         )
         yield SystemCommand("Help", "Every key binding (?)", self.action_help)
+
+
+# The palette's export commands: format, and what a person would call it.
+EXPORT_COMMANDS = {
+    "md": "brief (Markdown)",
+    "json": "JSON (faultline/1, a feed)",
+    "toml": "TOML (faultline/1)",
+    "csv": "CSV (the timeline)",
+}
 
 
 def config_label(config: Config) -> str:

@@ -93,6 +93,7 @@ class DashboardScreen(Screen[None]):
         self.filter_text = ""
         self.active = ACTORS  # the pane shown in narrow layouts and that feeds the detail
         self.layout_mode = "wide"
+        self.zoomed = False  # the detail pane alone, at the full width (z)
         self._detail_due = False  # a detail redraw waits for the next frame
         self.searching: str | None = None  # the query a background filter is working on
 
@@ -376,7 +377,15 @@ class DashboardScreen(Screen[None]):
 
     # -- moving between panes -------------------------------------------------------------------
 
+    def action_zoom(self) -> None:
+        """The detail pane alone at the full width, or the panes back as they were."""
+        self.zoomed = not self.zoomed
+        self._apply_visibility()
+        self.set_focus(self.detail, scroll_visible=False)
+
     def action_pane(self, name: str, show_detail: bool = True) -> None:
+        if name in PANES:
+            self.zoomed = False  # a list was asked for: it must be seen
         if self.filter_input.display and not self.filter_text:
             self._close_filter(refocus=False)
         if name in PANES:
@@ -575,8 +584,10 @@ class DashboardScreen(Screen[None]):
         mode = self.layout_mode
         for name in PANES:
             self.pane(name).set_class(mode != "wide" and name != self.active, "-hidden")
-        self.detail.set_class(mode == "tiny" and self.active != DETAIL, "-hidden")
-        self.query_one("#lists").set_class(mode == "tiny" and self.active == DETAIL, "-hidden")
+        zoomed = self.zoomed
+        self.detail.set_class(mode == "tiny" and self.active != DETAIL and not zoomed, "-hidden")
+        lists_hidden = zoomed or (mode == "tiny" and self.active == DETAIL)
+        self.query_one("#lists").set_class(lists_hidden, "-hidden")
 
     def _render_tabs(self) -> None:
         tabs: list[tuple[str, str]] = []

@@ -101,8 +101,13 @@ class DetailBuilder:
     def __init__(self, dossier: Arranged) -> None:
         self.dossier = dossier
         self.data = dossier.dataset
+        # The sources cited so far on the page, numbered in order of first citation, and
+        # whether any was cited again (short) and so is listed at the end.
+        self.cited: dict[str, int] = {}
+        self.cited_again = False
 
     def build(self, ref: Ref) -> list[Block]:
+        self.cited, self.cited_again = {}, False
         entity = self.dossier.entity(ref)
         blocks: list[Block]
         if ref.kind == "position" and isinstance(entity, Disagreement):
@@ -185,13 +190,22 @@ class DetailBuilder:
                 ),
                 indent=indent,
             )
-        where = ", ".join(
-            part
-            for part in (source.publisher, source.published.text if source.published else None)
-            if part
-        )
-        grade = f"{source.grade}{credibility if credibility is not None else 6}"
-        meaning = f"{reliability_meaning(source.grade)}, {credibility_meaning(credibility)}"
+        grade = citation.grade(source)
+        number = self.cited.get(source.id)
+        if number is not None:  # cited before on this page: the number, place and grade
+            self.cited_again = True
+            return Link(
+                _c((f"[{number}]", MUTED), f" {citation.locator}" if citation.locator else "",
+                   "  ", (grade, "bold")),  # fmt: skip
+                Ref("source", source.id),
+                indent,
+            )
+        number = self.cited[source.id] = len(self.cited) + 1
+        lead = (f"[{number}] ", MUTED)
+        where = self.where(source)
+        meaning = reliability_meaning(source.grade)
+        if credibility is not None:  # only what was written: no credibility is not 6
+            meaning += f", {credibility_meaning(credibility)}"
         return Link(
             _c(
                 lead,
@@ -207,8 +221,32 @@ class DetailBuilder:
             indent,
         )
 
+    @staticmethod
+    def where(source: Source) -> str:
+        published = source.published.text if source.published else None
+        return ", ".join(part for part in (source.publisher, published) if part)
+
     def citations(self, citations: Iterable[Citation], indent: int = 1) -> list[Block]:
         return [self.citation(c, indent) for c in citations]
+
+    def sources_cited(self) -> list[Block]:
+        """At the end of a page that cited a source more than once: each source once, by
+        number, so a short citation (``[1] bullet 4``) can be looked up."""
+        if not self.cited_again:
+            return []
+        blocks: list[Block] = [_heading("Sources cited", len(self.cited))]
+        for ident, number in self.cited.items():
+            source = self.data.sources[ident]
+            where = self.where(source)
+            blocks.append(
+                Link(
+                    _c((f"[{number}] ", MUTED), ("“", MUTED), source.title, ("”", MUTED),
+                       (f" — {where}" if where else "", MUTED), "  ",
+                       (source.grade, "bold"), (f" ({reliability_meaning(source.grade)})", MUTED)),
+                    Ref("source", ident),
+                )
+            )  # fmt: skip
+        return blocks
 
     def position_lines(self, position: Position, indent: int) -> list[Block]:
         stance = position.stance
@@ -252,7 +290,7 @@ class DetailBuilder:
         return blocks
 
     def origin(self, entity: Actor | Disagreement | Event | Source) -> list[Block]:
-        blocks: list[Block] = [_heading("Origin")]
+        blocks: list[Block] = [*self.sources_cited(), _heading("Origin")]
         blocks.append(Plain(_c("From ", self._origin_text(entity.origin)), indent=1))
         if entity.replaced is not None:
             blocks.append(
@@ -483,7 +521,7 @@ class DetailBuilder:
         if not shared:
             blocks.append(_none())
         blocks += [self.event_link(e) for e in shared]
-        return blocks
+        return blocks + self.sources_cited()
 
 
 class DetailLine(Static):

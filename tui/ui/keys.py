@@ -75,6 +75,9 @@ DASHBOARD: list[BindingType] = [
         tooltip="Clear the focus (then the filter); in the filter prompt, clear it",
     ),
     Binding("m", "matrix", "Matrix", tooltip="Stance matrix: actors × disagreements"),
+    Binding(
+        "z", "zoom", "Zoom", show=False, tooltip="Zoom the detail pane to the full width, and back"
+    ),
 ]
 
 

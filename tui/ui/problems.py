@@ -1,9 +1,10 @@
-"""The warnings screen (``w``): rejected documents, unresolved references and removed
-control characters, each naming its file or URL, line and key path."""
+"""The warnings screen (``w``): rejected documents (local, or sent by a feed), unresolved
+references and removed control characters, each naming its file or URL, line and key path."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -15,11 +16,20 @@ from ..core.merge import Dataset
 from ..core.text import sanitise
 from . import keys
 
+if TYPE_CHECKING:
+    from ..core.feeds import FeedState
 
-def problem_lines(dataset: Dataset) -> list[tuple[str, str]]:
-    """(severity, message) for everything worth telling the analyst about this dataset."""
+
+def problem_lines(dataset: Dataset, feeds: Sequence[FeedState] = ()) -> list[tuple[str, str]]:
+    """(severity, message) for everything worth telling the analyst about this dataset and
+    the ``feeds`` behind it: a feed whose last document was rejected is not in the dataset's
+    problems (the copy in use, if any, was read cleanly), so its outcome is listed here."""
     # The severity is shown as its own coloured word, so the text goes without one.
     lines: list[tuple[str, str]] = [("error", str(p)) for p in dataset.problems]
+    for state in feeds:
+        if state.problems and state.last_outcome is not None:
+            # The headline (the feed, its URL, which copy stays in use), then each problem.
+            lines += [("error", line.strip()) for line in state.last_outcome.lines()]
     lines += [("warning", str(replace(p, warning=False))) for p in dataset.unresolved]
     for layer in dataset.layers:
         if layer.sanitised:
@@ -33,12 +43,13 @@ def problem_lines(dataset: Dataset) -> list[tuple[str, str]]:
 class ProblemsScreen(ModalScreen[None]):
     BINDINGS = keys.PROBLEMS_SCREEN
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, feeds: Sequence[FeedState] = ()) -> None:
         super().__init__()
         self.dataset = dataset
+        self.feeds = feeds
 
     def compose(self) -> ComposeResult:
-        lines = problem_lines(self.dataset)
+        lines = problem_lines(self.dataset, self.feeds)
         with VerticalScroll(id="problems-body") as body:
             body.border_title = f"Warnings ({len(lines)})"
             body.border_subtitle = "Esc to close"
