@@ -345,3 +345,47 @@ def test_feed_outcome_lines_carry_no_control_characters(tmp_path: Path) -> None:
     assert "events[0].date" in second.stderr.decode()
     for run in (first, second):
         assert_no_control_bytes(run.stdout + run.stderr)
+
+
+# -- found by the second hostile review ---------------------------------------------------------
+
+
+def test_a_path_too_long_for_the_system_is_a_message_and_the_rest_still_loads(
+    tmp_path: Path,
+) -> None:
+    """A dossier repository's ./config.toml (or a typo) names a 300-character file."""
+    long_name = "a" * 300 + ".toml"
+    run = faultline("validate", long_name, cwd=tmp_path)
+    err = (run.stdout + run.stderr).decode()
+    assert run.returncode == 1
+    assert "Traceback" not in err
+    assert f"{long_name}: cannot be read: File name too long" in err
+    dataset = load([tmp_path / long_name, default_dossier()])
+    assert [p.message for p in dataset.problems] == ["cannot be read: File name too long"]
+    assert dataset.counts()["actors"] > 0  # the shipped dossier beside it still loads
+
+
+def test_a_huge_config_is_refused_unread(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.touch()
+    os.truncate(config, 3 * 1024**3)  # sparse: costs no disk, and nothing if left unread
+    run = faultline("validate", cwd=tmp_path)
+    assert run.returncode == 2
+    assert run.stderr.decode() == (
+        "faultline: ./config.toml: is larger than 1 MiB, the most a configuration file may be\n"
+    )
+
+
+def test_export_to_an_empty_file_name_is_a_usage_error(tmp_path: Path) -> None:
+    run = faultline("export", "-f", "json", "-o", "", cwd=tmp_path)
+    assert (run.returncode, run.stdout) == (2, b"")
+    assert b"-o needs a file name" in run.stderr
+
+
+def test_validate_checks_the_config_theme_as_the_dashboard_does(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[ui]\ntheme = "bogus"\n')
+    run = faultline("validate", cwd=tmp_path)
+    assert run.returncode == 2
+    assert run.stderr.decode().startswith(
+        "faultline: ./config.toml: ui.theme: unknown theme 'bogus' (available: "
+    )

@@ -155,6 +155,10 @@ def feed_layers(
 
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     say(f"config: {config.describe()}")
+    if config.path is not None:  # the whole config is checked, as the dashboard would
+        from .ui.app import check_theme
+
+        check_theme(config)
     paths = config.local_paths(args.paths)
     layers = [read_layer(p, max_size=config.data_max_size) for p in paths]
     dataset = merge(layers)
@@ -194,6 +198,9 @@ def load_dataset(args: argparse.Namespace, config: Config) -> tuple[Dataset, lis
 
 
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    if args.output == "":  # -o "$UNSET": not standard output by accident
+        say("faultline: export: -o needs a file name (leave it out for standard output)", err=True)
+        return EXIT_USAGE
     dataset, missing_feeds = load_dataset(args, config)
     for problem in dataset.problems:
         say(str(problem), err=True)

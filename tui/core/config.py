@@ -34,6 +34,7 @@ DEFAULT_INTERVAL = 900.0
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_SIZE = 50_000_000
 MIN_INTERVAL = 10.0
+MAX_CONFIG_SIZE = 1024 * 1024  # a real one is a few KiB; refuse, unread, what is not
 FEED_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}\Z")
 ENV_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -213,7 +214,14 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
     try:
         if not S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
             raise ConfigError(f"{name}: is not a regular file")
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            # Read no more than the cap, whatever the size said: a file that grows (or a
+            # link to a huge one) costs nothing.
+            data = handle.read(MAX_CONFIG_SIZE + 1)
+        if len(data) > MAX_CONFIG_SIZE:
+            raise ConfigError(
+                f"{name}: is larger than 1 MiB, the most a configuration file may be"
+            )
     except OSError as error:
         raise ConfigError(f"{name}: cannot be read: {error.strerror or error}") from None
     try:

@@ -165,8 +165,13 @@ def read_layer(
     refused unread if over ``max_size`` bytes)."""
     path = Path(path)
     name = str(path)
-    if not path.exists():
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
         return Layer(name, problems=(Problem(name, "no such file or directory"),))
+    except (OSError, ValueError) as error:  # a name too long, a loop of links, a NUL byte
+        reason = getattr(error, "strerror", None) or "not a usable path"
+        return Layer(name, problems=(Problem(name, f"cannot be read: {reason}"),))
     documents: list[Document] = []
     problems: list[Problem] = []
     try:

@@ -585,15 +585,25 @@ def run_dashboard(
     """Open the dashboard; returns the process exit code. An unknown ``ui.theme`` is a
     ``ConfigError`` (the CLI prints it and exits 2), as any other bad config value is."""
     app = FaultlineApp(config, data_paths=data_paths, feed_urls=feed_urls, offline=offline)
-    theme = config.ui.theme
-    if theme not in app.available_themes:
-        where = f"{config.name}: " if config.path is not None else ""
-        raise ConfigError(
-            f"{where}ui.theme: unknown theme {shorten(theme)} "
-            f"(available: {', '.join(sorted(app.available_themes))})"
-        )
+    check_theme(config, app.available_themes)
     app.run()
     return app.return_code or 0
 
 
-__all__ = ["FaultlineApp", "run_dashboard"]
+def check_theme(config: Config, available: Iterable[str] | None = None) -> None:
+    """Raise ``ConfigError`` naming the file, the key and the themes there are, when
+    ``ui.theme`` is none of them (``available``: Textual's built-in themes by default)."""
+    if available is None:
+        from textual.theme import BUILTIN_THEMES
+
+        available = BUILTIN_THEMES
+    names = sorted(available)
+    theme = config.ui.theme
+    if theme not in names:
+        where = f"{config.name}: " if config.path is not None else ""
+        raise ConfigError(
+            f"{where}ui.theme: unknown theme {shorten(theme)} (available: {', '.join(names)})"
+        )
+
+
+__all__ = ["FaultlineApp", "check_theme", "run_dashboard"]
