@@ -3,8 +3,8 @@ the check that turns each raw value into a record field, and the limits.
 
 ``Checker`` converts one parsed table by its fields' checks and records every problem
 (so a document reports them all); ``BUILD`` makes the record from checked fields. The
-reader (``reader.py``) applies this to a whole document. The contract itself is
-../shared/spec/data-format.md.
+reader (``reader.py``) applies this to a whole document. The format is described in
+docs/format.md.
 """
 
 from __future__ import annotations
