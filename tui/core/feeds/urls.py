@@ -36,7 +36,7 @@ def redact_url(url: str | httpx.URL) -> str:
     should that ``@`` belong to the path: showing too little beats showing a password.
     """
     text = str(url)
-    scheme = re.match(r"(?i)\s*[a-z][a-z0-9+.-]*://", text)
+    scheme = re.match(r"(?i)\s*(?:[a-z][a-z0-9+.-]*:)?//", text)  # or "//host", as a Location
     head = scheme.group() if scheme else ""
     rest = text[len(head) :]
     at = rest.rfind("@")
