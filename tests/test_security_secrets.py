@@ -506,6 +506,33 @@ async def test_the_dashboard_names_a_bad_redirect_without_its_password(
         assert "S3c" not in text + toasts(app) and "alice" not in text + toasts(app)
 
 
+@pytest.mark.parametrize(
+    ("token", "echo"),
+    [
+        pytest.param("abc", "bogus Bearer abc", id="a short token"),
+        pytest.param("x", "bogus Bearer x", id="a one-character token"),
+        pytest.param(TOKEN, f"bogus {TOKEN[:5]}\u202e{TOKEN[5:]}", id="with a bidi control"),
+        pytest.param(TOKEN, f"bogus {TOKEN[:5]}\u200b{TOKEN[5:]}", id="with a zero-width space"),
+        pytest.param(TOKEN, f"bogus {TOKEN}", id="lower-cased by the message"),
+    ],
+)
+def test_a_token_echoed_by_the_server_is_never_printed(
+    token: str, echo: str, server: FeedServer, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server echoes the token in its Content-Type, which the message quotes."""
+    monkeypatch.setenv("TEAM_TOKEN", token)
+    wire = echo.encode("utf-8").decode("latin-1")  # sent as UTF-8 bytes, read back as UTF-8
+    server.route("/feed.json", Reply(200, [("Content-Type", wire)], b"{}"))
+    (isolated / "config.toml").write_text(
+        feed_toml(server.url("/feed.json"), token_env="TEAM_TOKEN")
+    )
+    code, out, err = run("fetch", "--config", "config.toml")
+    assert code == 1
+    assert "not a JSON or TOML document" in err
+    shown = "".join(ch for ch in (out + err) if ch not in "\u202e\u200b").lower()
+    assert token.lower() not in shown, err
+
+
 def raw_answer(head: bytes) -> Raw:
     def write(handler, stop) -> None:
         handler.wfile.write(head)
