@@ -554,3 +554,41 @@ def test_a_dangling_symlink_cache_dir_gets_a_true_message(tmp_path: Path) -> Non
     assert "Traceback" not in output
     assert output.count(f"symbolic link to {tmp_path / 'gone'}, which does not exist") == 1, output
     assert "fetched: 1 actor" in output
+
+
+# -- review 2, F5: an index naming a body that is not on disk hides nothing -----------------
+
+
+@pytest.mark.parametrize("named", ["a body that does not exist", "a body whose checksum fails"])
+def test_an_index_naming_a_missing_body_still_finds_the_good_copy(
+    tmp_path: Path, named: str
+) -> None:
+    """A well-formed index (an old version's, without a checksum of its own) whose current
+    body is missing or wrong: the good body on disk is found, as for a damaged index."""
+    with FeedServer() as server:
+        server.route("/feed.json", json_reply(NEW, etag='"new"'))
+        url = server.url("/feed.json")
+        config = write_config(tmp_path, url)
+        fetched = faultline(tmp_path, "fetch", "--config", str(config))
+        assert fetched.returncode == 0, fetched.stderr
+    cache = FeedCache(tmp_path / "cache")
+    feed = FeedConfig(name="team", url=url)
+    sha = "a" * 64
+    if named == "a body whose checksum fails":
+        cache.body_path(feed, sha).write_bytes(b'{"format": "faultline/1"}')
+        cache.body_path(feed, sha).chmod(0o600)
+    index = {
+        "version": 1,
+        "checked_at": 1,
+        "current": {"sha256": sha, "size": 1, "format": "json", "fetched_at": 1},
+        "previous": None,
+    }
+    cache.meta_path(feed).write_text(json.dumps(index))
+    offline = faultline(tmp_path, "fetch", "--offline", "--config", str(config))
+    assert offline.returncode == 0, offline.stderr
+    assert "no copy is cached" not in offline.stdout + offline.stderr
+    assert "offline: using the copy from" in offline.stdout
+    assert "the copy was found by its checksum" in offline.stdout
+    exported = faultline(tmp_path, "export", "-f", "json", "--config", str(config))
+    assert exported.returncode == 0, exported.stderr
+    assert '"Russia"' in exported.stdout and '"Kazakhstan"' in exported.stdout

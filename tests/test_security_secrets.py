@@ -14,7 +14,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
-from feedserver import FeedServer, Reply, closed_port, json_reply
+from feedserver import FeedServer, Raw, Reply, closed_port, json_reply
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -427,3 +427,151 @@ def test_unknown_theme_is_rejected_naming_file_key_and_themes(isolated: Path) ->
         "faultline: ./config.toml: ui.theme: unknown theme 'solarised-dusk' (available: "
     )
     assert "textual-dark" in line and "nord" in line
+
+
+# -- review 2: a redirect's Location and an echoed token are the server's words -------------
+
+BAD_LOCATIONS = [
+    pytest.param(
+        "http://alice:S3c/r3t@127.0.0.1:99999/x",
+        "redirects to an address that cannot be used (http://***@127.0.0.1:99999/x): its "
+        "Location header is not a valid URL: its port is not a number from 1 to 65535; in a "
+        "user name or password, write / ? # @ as %2F %3F %23 %40",
+        id="password with a slash",
+    ),
+    pytest.param(
+        "http://[::1:bad/?password=S3cr3t",
+        "redirects to an address that cannot be used (http://[::1:bad/?password=REDACTED): "
+        "its Location header is not a valid URL: its port is not a number from 1 to 65535",
+        id="malformed host",
+    ),
+    pytest.param(
+        "//alice:S3c/r3t@127.0.0.1/x",
+        "redirects to an address that cannot be used (//***@127.0.0.1/x): its Location "
+        "header is not a valid URL: its port is not a number from 1 to 65535",
+        id="scheme-relative with a password",
+    ),
+    pytest.param(
+        "javascript:alert(1)",
+        "redirects to a non-web address (javascript:); only http and https addresses are "
+        "followed",
+        id="javascript",
+    ),
+    pytest.param(
+        "data:,x",
+        "redirects to a non-web address (data:); only http and https addresses are followed",
+        id="data",
+    ),
+]
+
+
+@pytest.mark.parametrize(("location", "expected"), BAD_LOCATIONS)
+def test_a_bad_redirect_location_is_named_without_its_secrets(
+    location: str, expected: str, server: FeedServer
+) -> None:
+    server.route("/loc", Reply(302, [("Location", location)]))
+    url = server.url("/loc")
+    code, out, err = run("fetch", "--feed", url)
+    assert code == 1
+    assert err.strip() == (
+        f"127.0.0.1 ({url}): {url} {expected}; no earlier copy, so this feed is left out"
+    )
+    assert "S3c" not in out + err and "alice" not in out + err
+    assert "unexpected" not in err and "protocol" not in err
+
+
+async def test_the_dashboard_names_a_bad_redirect_without_its_password(
+    server: FeedServer, isolated: Path
+) -> None:
+    from tests.test_ui_feeds import screen_text, state, toasts, until
+    from tui.core.config import Config
+    from tui.ui.app import FaultlineApp
+    from tui.ui.feeds import FeedsScreen
+
+    server.route("/feed.json", Reply(302, [("Location", "http://alice:S3c/r3t@127.0.0.1:1/x")]))
+    (isolated / "local.toml").write_text('format = "faultline/1"\n')
+    feed = FeedConfig("team", server.url("/feed.json"), timeout=5)
+    config = Config(
+        cache_dir=isolated / "cache", data_paths=(isolated / "local.toml",), feeds=(feed,)
+    )
+    app = FaultlineApp(config)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await until(pilot, lambda: state(app).status is FeedStatus.FAILED, "the failure")
+        await until(pilot, lambda: "S3c" in toasts(app) or "redirects to" in toasts(app), "notice")
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FeedsScreen), "the feeds screen")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "redirects to an address that cannot be used" in " ".join(text.split())
+        assert "S3c" not in text + toasts(app) and "alice" not in text + toasts(app)
+
+
+@pytest.mark.parametrize(
+    ("token", "echo"),
+    [
+        pytest.param("abc", "bogus Bearer abc", id="a short token"),
+        pytest.param("x", "bogus Bearer x", id="a one-character token"),
+        pytest.param(TOKEN, f"bogus {TOKEN[:5]}\u202e{TOKEN[5:]}", id="with a bidi control"),
+        pytest.param(TOKEN, f"bogus {TOKEN[:5]}\u200b{TOKEN[5:]}", id="with a zero-width space"),
+        pytest.param(TOKEN, f"bogus {TOKEN}", id="lower-cased by the message"),
+    ],
+)
+def test_a_token_echoed_by_the_server_is_never_printed(
+    token: str, echo: str, server: FeedServer, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server echoes the token in its Content-Type, which the message quotes."""
+    monkeypatch.setenv("TEAM_TOKEN", token)
+    wire = echo.encode("utf-8").decode("latin-1")  # sent as UTF-8 bytes, read back as UTF-8
+    server.route("/feed.json", Reply(200, [("Content-Type", wire)], b"{}"))
+    (isolated / "config.toml").write_text(
+        feed_toml(server.url("/feed.json"), token_env="TEAM_TOKEN")
+    )
+    code, out, err = run("fetch", "--config", "config.toml")
+    assert code == 1
+    assert "not a JSON or TOML document" in err
+    shown = "".join(ch for ch in (out + err) if ch not in "\u202e\u200b").lower()
+    assert token.lower() not in shown, err
+
+
+def raw_answer(head: bytes) -> Raw:
+    def write(handler, stop) -> None:
+        handler.wfile.write(head)
+        handler.wfile.flush()
+        handler.close_connection = True
+
+    return Raw(write)
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        pytest.param(
+            b"HTTP/1.1 200 OK\r\nX-Echo Bearer S3cr3tValue\r\nContent-Length: 2\r\n\r\n{}",
+            "the server broke the HTTP protocol (illegal header line)",
+            id="a header line without a colon",
+        ),
+        pytest.param(
+            b"HTTP/1.1 S3cr3tValue\r\n\r\n",
+            "the server broke the HTTP protocol (illegal status line)",
+            id="a broken status line",
+        ),
+        pytest.param(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\nS3cr3tValue\r\n",
+            "the body arrived broken (illegal chunk header)",
+            id="a broken chunk header",
+        ),
+    ],
+)
+def test_a_broken_response_is_named_without_quoting_it(
+    head: bytes, expected: str, server: FeedServer
+) -> None:
+    """h11 quotes the line it could not read ("illegal header line: bytearray(b'…')"):
+    a header value, perhaps an echoed secret. Only the library's own words are kept."""
+    server.route("/feed.json", raw_answer(head))
+    url = server.url("/feed.json")
+    code, out, err = run("fetch", "--feed", url)
+    assert code == 1
+    left_out = "no earlier copy, so this feed is left out"
+    assert err.strip() == f"127.0.0.1 ({url}): {expected}; {left_out}"
+    assert "S3cr3t" not in out + err

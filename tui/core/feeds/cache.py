@@ -95,7 +95,10 @@ class CachedCopy:
 
 
 _DAMAGED = "the newest cached copy was damaged; using an older one"
-_REBUILT = "the cache index was missing or damaged; the copy was found by its checksum"
+_REBUILT = (
+    "the cache index was missing, damaged or named a body not on disk; the copy was found by "
+    "its checksum"
+)
 
 
 @dataclass(frozen=True)
@@ -117,9 +120,10 @@ class FeedCache:
     first, the index second, each atomically: a kill at any moment leaves an index that
     names bodies which exist, so a new body is never paired with old validators. Every
     body is checked against its sha256 when read; a damaged one falls back to the
-    previous copy. An index that is missing, damaged or holds any value out of place is
-    made again from the bodies (each body's time is set to when it was downloaded), so a
-    good body is never lost, only its validators (the next fetch downloads in full).
+    previous copy. An index that is missing, damaged, holds any value out of place, or
+    names a current body that is missing or damaged is made again from the bodies (each
+    body's time is set to when it was downloaded), so a good body is never lost, only its
+    validators (the next fetch downloads in full).
 
     The directories are the user's own and private (mode 0700): one that is not, or a
     file in it that is not, makes the cache unused, and ``warning`` says why.
@@ -248,15 +252,24 @@ class FeedCache:
         index = self._index(feed)
         if index is None:
             return None
-        note = index.note
-        for info in (index.current, index.previous):
-            if info is None:
+        current = index.current
+        body = self._body(feed, current.sha256)
+        if body is not None:
+            return CachedCopy(current, body, max(index.checked_at, current.fetched_at), index.note)
+        # The body the index names is missing or damaged, though the index itself reads
+        # well: the bodies on disk decide, as for a damaged index, so that an index naming
+        # a body that is not there never hides a good one that is. A copy the index knows
+        # as its previous one keeps its validators.
+        found = index if index.note is not None else self._rebuild(feed)
+        if found is None:
+            return None
+        known = {index.previous.sha256: index.previous} if index.previous else {}
+        for info in (found.current, found.previous):
+            if info is None or (body := self._body(feed, info.sha256)) is None:
                 continue
-            body = self._body(feed, info.sha256)
-            if body is not None:
-                at = index.checked_at if info is index.current else info.fetched_at
-                return CachedCopy(info, body, max(at, info.fetched_at), note)
-            note = _DAMAGED
+            info = known.get(info.sha256, info)
+            note = _DAMAGED if info.sha256 in known else _REBUILT
+            return CachedCopy(info, body, info.fetched_at, note)
         return None
 
     def layer(self, feed: FeedConfig) -> Layer | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import re
 import time
 import traceback
 import unicodedata
@@ -33,7 +34,7 @@ from .errors import (
     CONNECT_SHARE,
     MAX_RETRY_AFTER,
     FetchError,
-    clean,
+    library_words,
     size_text,
     status_error,
     transport_reason,
@@ -49,6 +50,25 @@ USER_AGENT = f"faultline/{__version__} (feed reader)"
 ACCEPT = "application/json, application/toml;q=0.9, text/toml;q=0.9, */*;q=0.1"
 # Only what is decoded below; br and zstd are not advertised because they are not read.
 ACCEPT_ENCODING = "gzip, deflate"
+
+
+class _Redirected(Exception):
+    """A redirect, stopped before httpx reads its Location: httpx's own parse would fail
+    for a Location holding a password with a ``/`` and quote a piece of it ("Invalid
+    port: 'S3c'"), or fail outside ``httpx.HTTPError`` for ``javascript:``."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__("redirect")  # never the Location itself
+        self.location = location
+
+
+async def _stop_at_redirect(response: httpx.Response) -> None:
+    """A response hook: a redirect ends ``send`` here, with its Location as sent."""
+    if response.has_redirect_location:  # a 30x with a Location header; nothing parsed yet
+        raise _Redirected(response.headers["location"])
+
+
+_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 @dataclass
@@ -222,6 +242,9 @@ class FeedClient:
                     "the proxy settings (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY) "
                     "cannot be used: check them"
                 ) from None
+        hooks = self._http.event_hooks["response"]
+        if _stop_at_redirect not in hooks:
+            hooks.append(_stop_at_redirect)
         return self._http
 
     def _remember(
@@ -449,12 +472,13 @@ class FeedClient:
             if token and origin_of(url) == home:  # never to another origin, even via redirect
                 hop["Authorization"] = f"Bearer {token}"
             request = client.build_request("GET", url, headers=hop, timeout=timeout)
-            response = await client.send(request, stream=True, follow_redirects=False)
             try:
-                if response.has_redirect_location:
-                    url = self._redirect(url, response.headers["location"], visited)
-                    visited.append(url)
-                    continue
+                response = await client.send(request, stream=True, follow_redirects=False)
+            except _Redirected as redirect:  # httpx has closed the response
+                url = self._redirect(url, redirect.location, visited)
+                visited.append(url)
+                continue
+            try:
                 return await self._read(feed, url, response)
             finally:
                 await response.aclose()
@@ -464,10 +488,22 @@ class FeedClient:
 
     @staticmethod
     def _redirect(url: httpx.URL, location: str, visited: list[httpx.URL]) -> httpx.URL:
+        """Where a redirect to ``location`` (the header as the server sent it) leads. The
+        messages show the Location redacted as raw text, never a URL parser's words."""
+        scheme = _SCHEME.match(location)
+        if scheme and scheme.group(1).lower() not in ("http", "https"):
+            raise FetchError(
+                f"{redact_url(url)} redirects to a non-web address ({scheme.group(1).lower()}:); "
+                "only http and https addresses are followed"
+            )
         try:
             target = url.join(location)
-        except (httpx.InvalidURL, ValueError):
-            raise FetchError(f"{redact_url(url)} redirects to an unusable address") from None
+        except (httpx.InvalidURL, ValueError, TypeError):
+            problem = url_problem(location) or "it cannot be read as a URL"
+            raise FetchError(
+                f"{redact_url(url)} redirects to an address that cannot be used "
+                f"({redact_url(location)}): its Location header is not a valid URL: {problem}"
+            ) from None
         if target.scheme not in ("http", "https"):
             raise FetchError(
                 f"{redact_url(url)} redirects to a non-web address ({redact_url(target)})"
@@ -544,7 +580,7 @@ class FeedClient:
                     http_status=status,
                 ) from None
             raise FetchError(
-                f"the body arrived broken ({clean(error)})", http_status=status
+                f"the body arrived broken ({library_words(error)})", http_status=status
             ) from None
         return _Download(
             False,

@@ -88,6 +88,14 @@ def clean(value: object, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def library_words(error: BaseException) -> str:
+    """What an HTTP library says went wrong, without what it quotes: h11 writes "illegal
+    header line: bytearray(b'…')" and a proxy's reason follows its status, so only the
+    words before the first colon are kept (a header value, a piece of a URL or an echoed
+    secret comes after one)."""
+    return clean(str(error).split(":", 1)[0].strip().rstrip("."), 100) or type(error).__name__
+
+
 def transport_reason(feed: FeedConfig, error: httpx.HTTPError) -> str:
     connect = min(feed.timeout * CONNECT_SHARE, 10.0)
     if isinstance(error, httpx.ConnectTimeout):
@@ -99,9 +107,9 @@ def transport_reason(feed: FeedConfig, error: httpx.HTTPError) -> str:
     if isinstance(error, httpx.TimeoutException):
         return f"the connection timed out ({type(error).__name__})"
     if isinstance(error, httpx.ProxyError):
-        return f"the proxy failed: {clean(error)}"
+        return f"the proxy failed ({library_words(error)})"
     if isinstance(error, httpx.UnsupportedProtocol):
-        return f"the address cannot be used: {clean(error)}"
+        return "the address cannot be used: only http and https addresses are fetched"
     if isinstance(error, httpx.LocalProtocolError):
         # h11 quotes the header it refused ("Illegal header value b'Bearer …'"): never shown.
         return "the request could not be sent: the HTTP library refused one of its headers"
@@ -123,7 +131,7 @@ def transport_reason(feed: FeedConfig, error: httpx.HTTPError) -> str:
     if isinstance(error, httpx.ConnectError):
         return f"could not connect: {clean(cause or error)}"
     if isinstance(error, httpx.RemoteProtocolError):
-        return f"the server broke the HTTP protocol: {clean(error)}"
+        return f"the server broke the HTTP protocol ({library_words(error)})"
     return f"the connection failed: {clean(cause or error)}"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
@@ -36,7 +37,7 @@ def redact_url(url: str | httpx.URL) -> str:
     should that ``@`` belong to the path: showing too little beats showing a password.
     """
     text = str(url)
-    scheme = re.match(r"(?i)\s*[a-z][a-z0-9+.-]*://", text)
+    scheme = re.match(r"(?i)\s*(?:[a-z][a-z0-9+.-]*:)?//", text)  # or "//host", as a Location
     head = scheme.group() if scheme else ""
     rest = text[len(head) :]
     at = rest.rfind("@")
@@ -173,11 +174,19 @@ def feeds_from(config: Config, urls: Iterable[str] = ()) -> list[FeedConfig]:
 
 def scrub(feed: FeedConfig, text: str) -> str:
     """Text fit for people: the feed's token (should a server echo it) and control
-    characters removed."""
+    characters removed.
+
+    Every occurrence of the token goes, whatever its length and in any letter case (a
+    message may lower-case what it quotes), after format characters (U+200B, U+202E …)
+    are removed: one inserted into an echoed token must not split it, only to be removed
+    afterwards. A token of a few characters takes those characters out of the whole
+    message: unreadable, but a token is never shown."""
     token = os.environ.get(feed.token_env) if feed.token_env else None
-    for secret in (token, token.strip()) if token else ():
-        if len(secret) >= 4:
-            text = text.replace(secret, "***")
+    secret = token.strip() if token else ""
+    if secret:
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+        mask = "***" if "*" not in secret else "\u2022\u2022\u2022"  # never holds the token
+        text = re.sub(re.escape(secret), mask, text, flags=re.IGNORECASE)
     return sanitise(text)[0]
 
 
