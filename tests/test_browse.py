@@ -3,9 +3,6 @@ and a filter, on the default dossier. Core: no terminal, no Textual."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -98,18 +95,6 @@ def test_timeline_has_year_headings_and_puts_planned_events_last(default_dataset
     assert headings == ["2012", "2013", NOT_YET]
     last = dossier.events[rows[-1]]
     assert last.id == "latin-alphabet-target" and last.state == "planned"
-
-
-def test_the_browsing_model_is_core_and_loads_neither_textual_nor_rich() -> None:
-    code = (
-        "import sys, tui.core.browse\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
 
 
 def _naive_headings(events: list[int], group_of: list[int]) -> list[int]:

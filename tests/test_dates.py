@@ -6,8 +6,6 @@ import datetime
 import itertools
 import pickle
 import random
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given
@@ -287,11 +285,6 @@ def test_comparisons():
 )
 def test_describe(text, gloss):
     assert EDate.parse(text).describe() == gloss
-
-
-def test_does_not_import_textual():
-    code = "import sys, tui.core.dates; assert 'textual' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # --- properties -------------------------------------------------------------------------

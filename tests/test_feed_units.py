@@ -8,8 +8,6 @@ import gzip
 import json
 import re
 import socket
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -27,14 +25,6 @@ from tui.core.lines import json_line_index
 from tui.core.problems import FaultlineError
 
 GOOD = {"format": "faultline/1", "actors": [{"id": "kz", "name": "Kazakhstan", "kind": "state"}]}
-
-
-def test_core_never_imports_textual() -> None:
-    code = (
-        "import sys, tui.core.feeds, tui.core.changes, tui.core.merge; "
-        "assert 'textual' not in sys.modules, 'textual imported'"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # -- decoding -------------------------------------------------------------------------------

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
-import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -139,11 +137,3 @@ def test_a_stopped_search_gives_up_and_remembers_nothing() -> None:
     with contextlib.suppress(SearchStopped):
         index.search("place 1", stop)
     assert index.search("place 1") == naive(keys, "place 1")
-
-
-def test_search_does_not_import_textual() -> None:
-    code = "import sys, tui.core.search; print(any(m.startswith('textual') for m in sys.modules))"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert result.stdout.strip() == "False", result.stderr
