@@ -188,7 +188,7 @@ def _shown(value: object) -> str:
         return repr(value[:_MAX_SHOWN]) + "…"
     try:
         shown = repr(value)
-    except Exception:  # a broken __repr__ must not hide the real error
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
         shown = f"<{type(value).__name__}>"
     return shown if len(shown) <= _MAX_SHOWN else shown[:_MAX_SHOWN] + "…"
 

@@ -142,7 +142,7 @@ class ParsedCache:
         except NotPrivate as error:
             self.warning = self.warning or f"cache not used: {error}"  # nor any other entry
             return None
-        except Exception:
+        except Exception:  # noqa: BLE001 - an entry that does not decode is a miss
             return None
 
     def put(self, path: Path, layer: str, stat: os.stat_result, document: Document) -> None:

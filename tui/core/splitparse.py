@@ -176,7 +176,7 @@ class _Child:
                 self._close()
         try:
             return decode_document(unpack_rows(output[0], output[1:]), self._layer)
-        except Exception:
+        except Exception:  # noqa: BLE001 - output that does not decode: parse in-process
             return None
 
 

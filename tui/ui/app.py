@@ -222,7 +222,7 @@ class FaultlineApp(App[int]):
         """
         try:
             dossier = self._arrange(dataset, first)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - shown to the user as LoadFailed
             if not get_current_worker().is_cancelled:
                 self.post_message(LoadFailed(error))
             return None

@@ -123,7 +123,7 @@ class FeedRefresher:
                 self._announce_failures(failed)
                 if manual:
                     self._report(outcomes)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - see below
             # FeedClient.refresh turns everything a server can do into an outcome; this
             # is a bug, but the dossier shown and the copies on disk are untouched.
             self.app.notify(
@@ -247,7 +247,7 @@ class FeedRefresher:
             with gc_paused():
                 arranged, changes = remerge(before.dataset, layers, cells)
                 log = self.change_log.updated(changes, time.time())
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - reported to the user by MergeFinished
             self.app.post_message(MergeFinished(before, error=error))
         else:
             self.app.post_message(MergeFinished(before, arranged, changes, log))
