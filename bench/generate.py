@@ -18,10 +18,31 @@ from pathlib import Path
 
 import tomli_w
 
-WORDS = (
-    "oil gas border treaty customs tariff union parliament sanctions pipeline election "
-    "alphabet cosmodrome grain water dam railway port summit envoy protest veto quota"
-).split()
+WORDS = [
+    "oil",
+    "gas",
+    "border",
+    "treaty",
+    "customs",
+    "tariff",
+    "union",
+    "parliament",
+    "sanctions",
+    "pipeline",
+    "election",
+    "alphabet",
+    "cosmodrome",
+    "grain",
+    "water",
+    "dam",
+    "railway",
+    "port",
+    "summit",
+    "envoy",
+    "protest",
+    "veto",
+    "quota",
+]
 TYPES = ("AGREE", "CONSULT", "SUPPORT", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION")
 STANCES = ("support", "oppose", "mixed", "neutral", "unknown")
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
 import platform
 import shutil
@@ -154,7 +155,7 @@ def child_parse(args: argparse.Namespace) -> dict[str, Any]:
     files = files_of([Path(p) for p in args.paths])
     runs: list[float] = []
     runs_nogc: list[float] = []
-    for repeat in range(args.repeats):
+    for _ in range(args.repeats):
         for collect, into in ((True, runs), (False, runs_nogc)):
             if not collect:
                 gc.disable()
@@ -298,7 +299,9 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
             # typed before they are ready waits for them.
             while app.dossier is not None and not getattr(app.dossier, "completed", True):
                 await asyncio.sleep(0.005)
-            result["launch_to_indexed"] = constructed_mono + (time.perf_counter() - constructed) - args.launched
+            result["launch_to_indexed"] = (
+                constructed_mono + (time.perf_counter() - constructed) - args.launched
+            )
             app.pilot = pilot
             if args.interact:
                 try:
@@ -357,6 +360,7 @@ async def interact(
             return False
         pane = dashboard.pane(dashboard.active) if dashboard.active in PANE_NAMES else None
         return pane is None or pane.ref is None or dashboard.detail.ref == pane.ref
+
     keys = {" ": "space"}
     for query in QUERIES[: args.queries]:
         typed = ""
@@ -420,7 +424,7 @@ async def interact(
         pane = dashboard.pane(name)
         for _ in range(args.focus_repeats):
             before = pane.cursor
-            cursor.append(await app.after("j", lambda b=before: pane.cursor != b, pilot))
+            cursor.append(await app.after("j", lambda b=before, p=pane: p.cursor != b, pilot))
             ref = pane.ref
             focused = lambda r=ref: bool(dashboard.trail) and dashboard.trail[-1] == r  # noqa: E731
             focus.append(await app.after("enter", focused, pilot))
@@ -507,7 +511,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
                 body = bodies[n % len(bodies)]
                 local = [layer for layer in old.dataset.layers if not layer.is_feed]
 
-                def job() -> None:
+                def job(body=body, local=local, timing=timing) -> None:
                     start = time.perf_counter()
                     document = read_bytes(body, "feed.json", "json", layer="feed")
                     feed = Layer("feed", (document,), (), is_feed=True)
@@ -532,7 +536,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
                     "longest_gc_pause": gc_pauses.longest(started, shown),
                 }
             )
-        calm_gaps = [b - a for a, b in zip(calm, calm[1:], strict=False)]
+        calm_gaps = [b - a for a, b in itertools.pairwise(calm)]
     finally:
         timer.stop()
     return {
@@ -573,9 +577,12 @@ def child_baseline(args: argparse.Namespace) -> dict[str, Any]:
                 if renderable is not None and hasattr(renderable, "render_segments"):
                     renderable.render_segments(self.console)
                 super()._display(screen, renderable)
-                if self.dossier is not None and "first" not in result:
-                    if self.dashboard.pane("timeline").rows:
-                        result["first"] = time.perf_counter()
+                if (
+                    self.dossier is not None
+                    and "first" not in result
+                    and self.dashboard.pane("timeline").rows
+                ):
+                    result["first"] = time.perf_counter()
 
         start = time.perf_counter()
         app: App = Timed(Config(cache_dir=Path(os.environ["FAULTLINE_CACHE_DIR"])), dataset=dataset)
@@ -671,6 +678,7 @@ def run_child(
         capture_output=True,
         text=True,
         timeout=timeout,
+        check=False,
     )
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -742,7 +750,7 @@ def machine() -> dict[str, Any]:
     def git(*args: str) -> str:
         try:
             done = subprocess.run(
-                ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10
+                ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=False
             )
             return done.stdout.strip()
         except (OSError, subprocess.SubprocessError):
@@ -761,7 +769,7 @@ def machine() -> dict[str, Any]:
 
 
 def fmt_s(value: float | None) -> str:
-    if value is None or value != value:
+    if value is None or math.isnan(value):
         return "–"
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 

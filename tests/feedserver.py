@@ -218,7 +218,7 @@ class FeedServer:
             def do_GET(self) -> None:
                 owner._handle(self)
 
-            do_HEAD = do_GET
+            do_HEAD = do_GET  # noqa: N815 - the name http.server dispatches to
 
         self._server = _QuietServer(("127.0.0.1", 0), RequestHandler)
         self._server.daemon_threads = True

@@ -19,7 +19,9 @@ def test_bench_runs_at_1k_events_and_writes_every_figure(tmp_path: Path) -> None
         "--sizes", "1k", "--quick", "--idle", "0.2", "--feed-events", "200",
         "--results", str(tmp_path),
     ]  # fmt: skip
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        command, cwd=REPO, capture_output=True, text=True, timeout=600, check=False
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((tmp_path / "bench-latest.json").read_text())
     size = results["sizes"]["1k"]

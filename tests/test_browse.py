@@ -3,9 +3,6 @@ and a filter, on the default dossier. Core: no terminal, no Textual."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -100,18 +97,6 @@ def test_timeline_has_year_headings_and_puts_planned_events_last(default_dataset
     assert last.id == "latin-alphabet-target" and last.state == "planned"
 
 
-def test_the_browsing_model_is_core_and_loads_neither_textual_nor_rich() -> None:
-    code = (
-        "import sys, tui.core.browse\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
-
-
 def _naive_headings(events: list[int], group_of: list[int]) -> list[int]:
     rows: list[int] = []
     group = -1
@@ -198,8 +183,13 @@ def test_change_log_nets_changes_per_entity() -> None:
     a0, a1, a2 = _actor("a", "A"), _actor("a", "A", "one"), _actor("a", "A")
     b1 = _actor("b", "B")
     log = ChangeLog()
-    log.add(Changes(added=(Change(Kind.ACTOR, "b", ADDED, after=b1),),
-                    changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a0, a1),)), at=1.0)  # fmt: skip
+    log.add(
+        Changes(
+            added=(Change(Kind.ACTOR, "b", ADDED, after=b1),),
+            changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a0, a1),),
+        ),
+        at=1.0,
+    )
     assert log.counts() == {ADDED: 1, CHANGED: 1, REMOVED: 0}
     # a changes back: nothing left to say about it; b is removed after being added: gone.
     log.add(Changes(changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a1, a2),),

@@ -39,7 +39,7 @@ def test_the_shipped_dossier_is_only_a_first_run_default(tmp_path: Path) -> None
     assert load_config(config).local_paths() == []
     config.write_text('[data]\npaths = ["@default", "mine"]\n' + feeds)
     assert load_config(config).local_paths() == [default_dossier(), tmp_path / "mine"]
-    config.write_text('[data]\npaths = []\n')
+    config.write_text("[data]\npaths = []\n")
     assert load_config(config).local_paths() == []  # nothing, as written
 
 
@@ -66,10 +66,16 @@ def test_example_config_is_valid_and_points_at_the_dossier() -> None:
 
 def test_feeds_are_read_with_defaults(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
-    path.write_text('[[feeds]]\nname = "team"\nurl = "https://x.example/d.json"\ntoken_env = "TEAM_TOKEN"\n')
+    path.write_text(
+        '[[feeds]]\nname = "team"\nurl = "https://x.example/d.json"\ntoken_env = "TEAM_TOKEN"\n'
+    )
     (feed,) = load_config(path).feeds
     assert (feed.name, feed.interval, feed.timeout, feed.max_size, feed.token_env) == (
-        "team", 900.0, 30.0, 50_000_000, "TEAM_TOKEN",
+        "team",
+        900.0,
+        30.0,
+        50_000_000,
+        "TEAM_TOKEN",
     )
 
 
@@ -78,11 +84,18 @@ def test_feeds_are_read_with_defaults(tmp_path: Path) -> None:
     [
         ("[ui\n", "c.toml:1:4: TOML syntax error: Expected ']' at the end of a table declaration"),
         ('[[feeds]]\nname = "a"\n', "c.toml: feeds[0]: missing required key 'url'"),
-        ('[[feeds]]\nname = "a"\nurl = "ftp://x"\n', "c.toml: feeds[0].url: is not an http or https URL"),
-        ('[[feeds]]\nname = "a"\nurl = "http://x"\ninterval = "5m"\n',
-         "c.toml: feeds[0].interval: expected a number of seconds, got string"),
-        ('[[feeds]]\nname = "a"\nurl = "http://x"\ninterval = 1\n',
-         "c.toml: feeds[0].interval: 1 is out of range (10 to 604800)"),
+        (
+            '[[feeds]]\nname = "a"\nurl = "ftp://x"\n',
+            "c.toml: feeds[0].url: is not an http or https URL",
+        ),
+        (
+            '[[feeds]]\nname = "a"\nurl = "http://x"\ninterval = "5m"\n',
+            "c.toml: feeds[0].interval: expected a number of seconds, got string",
+        ),
+        (
+            '[[feeds]]\nname = "a"\nurl = "http://x"\ninterval = 1\n',
+            "c.toml: feeds[0].interval: 1 is out of range (10 to 604800)",
+        ),
         ('[data]\npaths = "data"\n', "c.toml: data.paths: expected an array of paths, got string"),
         ("[colours]\n", "c.toml: colours: unknown key (allowed: data, feeds, ui, cache)"),
     ],
@@ -116,8 +129,8 @@ def test_config_feeds_and_documents_agree_on_what_a_url_is(tmp_path: Path, url: 
 
     from tui.core.config import Config
     from tui.core.feeds import feeds_from
-    from tui.core.problems import DocumentError, FaultlineError
     from tui.core.loading import read_bytes
+    from tui.core.problems import DocumentError, FaultlineError
 
     path = tmp_path / "c.toml"
     path.write_text(f'[[feeds]]\nname = "team"\nurl = {json.dumps(url)}\n')

@@ -74,6 +74,7 @@ def test_export_reads_back_to_the_same_dataset(dataset, fmt: str, tmp_path: Path
     for kind_table, again_table in zip(
         (dataset.sources, dataset.actors, dataset.disagreements, dataset.events),
         (again.sources, again.actors, again.disagreements, again.events),
+        strict=True,
     ):
         for ident, entity in kind_table.items():
             assert again_table[ident].extra == entity.extra
@@ -87,8 +88,8 @@ def test_markdown_brief_shows_positions_timeline_and_neutralises_markup(tmp_path
     assert "Source: [1] p. 3 (F3)." in brief
     assert "\n1. \\<script\\>alert(1)\\</script\\>. Reliability F." in brief
     # A leading = or + is escaped: harmless mid-line, a block marker at the start of one.
-    assert "- ◆ **\\=HYPERLINK(\"http://evil\")** is mixed (as of 2012?)." in brief
-    assert "- **\\=HYPERLINK(\"http://evil\")** (other; also \\[@click=app.quit\\])." in brief
+    assert '- ◆ **\\=HYPERLINK("http://evil")** is mixed (as of 2012?).' in brief
+    assert '- **\\=HYPERLINK("http://evil")** (other; also \\[@click=app.quit\\]).' in brief
     assert "- **2013-01/..**: \\+1 then -1. By \\=HYPERLINK" in brief
     assert "line one line two. Source: [1] (F)." in brief
 
@@ -115,10 +116,14 @@ def test_markdown_brief_reads_as_a_brief() -> None:
     assert not re.search(r"[^.!?] Sources?:", brief)
     assert ") (earlier)" not in brief
     assert "  - Earlier, as of 2012-09: oppose (moderate confidence). Objections" in brief
-    assert "- **Kazakh public** (group; also Public opinion in Kazakhstan, Kazakh consumers). " \
+    assert (
+        "- **Kazakh public** (group; also Public opinion in Kazakhstan, Kazakh consumers). "
         "Unhappy that groceries" in brief
-    assert "By Nursultan Nazarbayev and Kazakhstan, towards Eurasian Union and Russia, in " \
+    )
+    assert (
+        "By Nursultan Nazarbayev and Kazakhstan, towards Eurasian Union and Russia, in "
         "Astana." in brief
+    )
     assert brief.count("Kazakhstan distances itself from Moscow’s integration projects") == 1
     assert "16 actors, 5 disagreements, 7 events, 1 source.\n" in brief
 

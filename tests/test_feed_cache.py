@@ -88,7 +88,10 @@ def test_garbled_metadata_is_rebuilt_from_the_bodies_and_never_followed(cache: F
     """The index is made again from the bodies (named by their checksums); a path in it
     is never followed. (tests/test_security_cache.py damages it in more ways.)"""
     body = body_of(OLD)
-    for garbled in ("{not json", json.dumps({"version": 1, "current": {"sha256": "../../etc/passwd"}})):
+    for garbled in (
+        "{not json",
+        json.dumps({"version": 1, "current": {"sha256": "../../etc/passwd"}}),
+    ):
         cache.meta_path(FEED).write_text(garbled)
         copy = cache.read(FEED)
         assert copy is not None and copy.body == body and copy.info.etag is None
@@ -168,7 +171,8 @@ KILLER = textwrap.dedent(
 
     os.fsync = fsync
     feed = FeedConfig(name="team", url="http://127.0.0.1:9/feed.json")
-    body = json.dumps({"format": "faultline/1", "actors": [{"id": "ru", "name": "Russia", "kind": "state"}]}).encode()
+    actors = [{"id": "ru", "name": "Russia", "kind": "state"}]
+    body = json.dumps({"format": "faultline/1", "actors": actors}).encode()
     info = CopyInfo(hashlib.sha256(body).hexdigest(), len(body), "json", 2.0, '"new"')
     FeedCache(sys.argv[1]).store(feed, body, info, checked_at=2.0)
     print("done", flush=True)

@@ -51,17 +51,25 @@ def write_config(workdir: Path, *feeds: dict) -> Path:
 
 def faultline(workdir: Path, *args: str, token: bool = False) -> subprocess.CompletedProcess[str]:
     env = {
-        k: v for k, v in os.environ.items()
-        if "proxy" not in k.lower() and k not in ("FAULTLINE_CONFIG", "SSL_CERT_FILE", "SSL_CERT_DIR")
-    }  # fmt: skip
+        k: v
+        for k, v in os.environ.items()
+        if "proxy" not in k.lower()
+        and k not in ("FAULTLINE_CONFIG", "SSL_CERT_FILE", "SSL_CERT_DIR")
+    }
     env["FAULTLINE_CACHE_DIR"] = str(workdir / "cache")
     env["XDG_CONFIG_HOME"] = str(workdir / "xdg")  # no user config leaks in
     if token:
         env["TEAM_TOKEN"] = TOKEN
     return subprocess.run(
         [sys.executable, "-m", "tui", *args],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=False,
-    )  # fmt: skip
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 def test_fetch_reports_changes_and_exit_codes(server: FeedServer, workdir: Path) -> None:

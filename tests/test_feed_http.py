@@ -444,12 +444,19 @@ async def test_body_over_the_size_cap(server: FeedServer, cache: FeedCache) -> N
         in message
     )
     # without a Content-Length the download stops at the cap instead
-    server.route("/feed.json", Reply(200, [("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")],
-                                     b"%x\r\n%s\r\n0\r\n\r\n" % (len(big), big), content_length=False))  # fmt: skip
+    server.route(
+        "/feed.json",
+        Reply(
+            200,
+            [("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")],
+            b"%x\r\n%s\r\n0\r\n\r\n" % (len(big), big),
+            content_length=False,
+        ),
+    )
     outcome = await client.refresh(feed)
     assert (
-        "the body is larger than this feed's limit of 2 kB (max_size); the download was stopped there"
-        in outcome.describe()
+        "the body is larger than this feed's limit of 2 kB (max_size); "
+        "the download was stopped there" in outcome.describe()
     )
     assert_kept(client, cache, feed)
     await client.aclose()
@@ -553,7 +560,10 @@ INVALID_JSON = [
     ),
     (
         "unknown key",
-        b'{"format": "faultline/1",\n"actors": [{"id": "kz", "name": "K", "kind": "state",\n "colour": "red"}]}',
+        (
+            b'{"format": "faultline/1",\n"actors": [{"id": "kz", "name": "K", "kind": "state",\n'
+            b' "colour": "red"}]}'
+        ),
         ":3: actors[0].colour: unknown key",
     ),
     (
@@ -608,7 +618,10 @@ INVALID_TOML = [
     ("syntax", b'format = "faultline/1"\n[[actors]\n', ":2:"),
     (
         "wrong type",
-        b'format = "faultline/1"\n\n[[events]]\nid = "e"\ntitle = "T"\ndate = 2013-01-18T10:00:00\n',
+        (
+            b'format = "faultline/1"\n\n[[events]]\nid = "e"\ntitle = "T"\n'
+            b"date = 2013-01-18T10:00:00\n"
+        ),
         ":6: events[0].date: ",
     ),
     ("unknown key", b'format = "faultline/1"\ncolour = "red"\n', ":2: colour: unknown key"),
@@ -647,12 +660,31 @@ async def test_references_to_local_ids_resolve_after_merge(
         '[[sources]]\nid = "osw"\ntitle = "OSW"\n'
         '[[disagreements]]\nid = "union"\ntitle = "Political union?"\n'
     )
-    server.route("/feed.json", json_reply({
-        "format": "faultline/1",
-        "events": [{"id": "summit", "title": "Summit", "date": "2013-01", "actors": ["ru"],
-                    "disagreements": ["union"], "sources": [{"id": "osw", "locator": "para 2"}]}],
-        "disagreements": [{"id": "oil", "title": "Oil", "positions": [{"actor": "ru", "stance": "oppose", "sources": ["osw"]}]}],
-    }))  # fmt: skip
+    server.route(
+        "/feed.json",
+        json_reply(
+            {
+                "format": "faultline/1",
+                "events": [
+                    {
+                        "id": "summit",
+                        "title": "Summit",
+                        "date": "2013-01",
+                        "actors": ["ru"],
+                        "disagreements": ["union"],
+                        "sources": [{"id": "osw", "locator": "para 2"}],
+                    }
+                ],
+                "disagreements": [
+                    {
+                        "id": "oil",
+                        "title": "Oil",
+                        "positions": [{"actor": "ru", "stance": "oppose", "sources": ["osw"]}],
+                    }
+                ],
+            }
+        ),
+    )
     feed = feed_for(server.url("/feed.json"))
     async with FeedClient([feed], cache) as client:
         outcome = await client.refresh(feed)
@@ -775,8 +807,8 @@ async def test_https_to_http_redirect_is_refused(
             outcome = await client.refresh(feed)
             assert outcome.status is FeedStatus.STALE
             assert (
-                f"refused a redirect from {feed.url} to the insecure {server.url('/feed.json')} (https to http)"
-                in outcome.describe()
+                f"refused a redirect from {feed.url} to the insecure "
+                f"{server.url('/feed.json')} (https to http)" in outcome.describe()
             )
             assert ids(client.state(feed).layer) == ["kz"] and ids(cache.layer(feed)) == ["kz"]
     assert server.requests == []
@@ -790,7 +822,10 @@ def gated(body: bytes) -> tuple[Raw, threading.Event]:
 
     def write(handler, stop) -> None:
         release.wait(5)
-        head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        head = (
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
         handler.wfile.write(head.encode() + body)
         handler.wfile.flush()
 

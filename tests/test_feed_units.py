@@ -8,8 +8,6 @@ import gzip
 import json
 import re
 import socket
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -27,14 +25,6 @@ from tui.core.lines import json_line_index
 from tui.core.problems import FaultlineError
 
 GOOD = {"format": "faultline/1", "actors": [{"id": "kz", "name": "Kazakhstan", "kind": "state"}]}
-
-
-def test_core_never_imports_textual() -> None:
-    code = (
-        "import sys, tui.core.feeds, tui.core.changes, tui.core.merge; "
-        "assert 'textual' not in sys.modules, 'textual imported'"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # -- decoding -------------------------------------------------------------------------------
@@ -205,7 +195,10 @@ def test_feeds_from_refuses_unusable_urls(url: str) -> None:
 
 
 def test_json_line_index() -> None:
-    text = '{\n "format": "faultline/1",\n "events": [\n  {"id": "a",\n   "date": "2013"},\n  {"id": "b"}\n ],\n "x_n": [1, [2,\n 3]]\n}'
+    text = (
+        '{\n "format": "faultline/1",\n "events": [\n  {"id": "a",\n   "date": "2013"},\n'
+        '  {"id": "b"}\n ],\n "x_n": [1, [2,\n 3]]\n}'
+    )
     index = json_line_index(text)
     assert index["format"] == 2 and index["events"] == 3
     assert index["events[0]"] == 4 and index["events[0].id"] == 4 and index["events[0].date"] == 5
@@ -216,11 +209,15 @@ def test_json_line_index() -> None:
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
-    max_leaves=20,
-))  # fmt: skip
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+        ),
+        max_leaves=20,
+    )
+)
 def test_json_line_index_never_fails(value) -> None:
     for indent in (None, 1):
         json_line_index(json.dumps({"v": value}, indent=indent))
@@ -280,8 +277,9 @@ async def test_https_to_http_redirect_refused_with_mock_transport(tmp_path: Path
         outcome = await client.refresh(feed)
     assert seen == ["https://feeds.example.org/f.json"]
     assert outcome.describe() == (
-        "team (https://feeds.example.org/f.json): refused a redirect from https://feeds.example.org/f.json "
-        "to the insecure http://feeds.example.org/f.json (https to http); no earlier copy, so this feed is left out"
+        "team (https://feeds.example.org/f.json): refused a redirect from "
+        "https://feeds.example.org/f.json to the insecure http://feeds.example.org/f.json "
+        "(https to http); no earlier copy, so this feed is left out"
     )
 
 

@@ -41,7 +41,9 @@ def test_httpx_is_imported_only_when_feeds_are_configured(tmp_path: Path) -> Non
     config = tmp_path / "config.toml"
     config.write_text("")
     document = tmp_path / "one.json"
-    document.write_text('{"format": "faultline/1", "actors": [{"id": "kz", "name": "K", "kind": "state"}]}')
+    document.write_text(
+        '{"format": "faultline/1", "actors": [{"id": "kz", "name": "K", "kind": "state"}]}'
+    )
     code = (
         "import sys\n"
         "from tui.cli import main\n"
@@ -61,6 +63,7 @@ def test_httpx_is_imported_only_when_feeds_are_configured(tmp_path: Path) -> Non
         text=True,
         env={**os.environ, "FAULTLINE_CACHE_DIR": str(tmp_path / "cache")},
         cwd=tmp_path,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["without feeds: False", "with a feed: True"]

@@ -50,7 +50,9 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_later_layer_replaces_whole_entity_and_references_resolve_across_layers(tmp_path: Path) -> None:
+def test_later_layer_replaces_whole_entity_and_references_resolve_across_layers(
+    tmp_path: Path,
+) -> None:
     base = write(tmp_path / "base.toml", BASE)
     later = write(tmp_path / "later.toml", LATER)
     dataset = load([base, later])
@@ -64,8 +66,10 @@ def test_later_layer_replaces_whole_entity_and_references_resolve_across_layers(
     assert [e.id for e in dataset.events_by_actor["ru"]] == ["talks"]
     # Only "by" is defined nowhere: reported as a warning naming the place, never fatal.
     assert [str(p) for p in dataset.unresolved] == [
-        f"warning: {later}:8: event 'talks' targets[0]: unresolved reference: "
-        "no actor 'by' is defined in any layer"
+        (
+            f"warning: {later}:8: event 'talks' targets[0]: unresolved reference: "
+            "no actor 'by' is defined in any layer"
+        )
     ]
 
 
@@ -77,7 +81,9 @@ def test_bad_document_is_rejected_whole_and_the_rest_still_loads(tmp_path: Path)
     assert dataset.actors["kz"].name == "Kazakhstan"  # nothing from the bad document
     assert dataset.events == {}
     (problem,) = dataset.problems
-    assert str(problem).startswith(f"{tmp_path / 'dossier' / 'b.toml'}:11: events[0].date: 'someday' is not a date (expected YYYY, "
+    assert str(problem).startswith(
+        f"{tmp_path / 'dossier' / 'b.toml'}:11: events[0].date: "
+        "'someday' is not a date (expected YYYY, "
     )
 
 
@@ -87,8 +93,10 @@ def test_duplicate_id_within_a_layer_names_both_places(tmp_path: Path) -> None:
     layer = read_layer(tmp_path / "d")
     assert [d.name for d in layer.documents] == [str(tmp_path / "d" / "1.toml")]
     assert [str(p) for p in layer.problems] == [
-        f"{tmp_path / 'd' / '2.toml'}:1: duplicate actor id 'ru' in layer {tmp_path / 'd'}: "
-        f"also defined at {tmp_path / 'd' / '1.toml'}:6"
+        (
+            f"{tmp_path / 'd' / '2.toml'}:1: duplicate actor id 'ru' in layer {tmp_path / 'd'}: "
+            f"also defined at {tmp_path / 'd' / '1.toml'}:6"
+        )
     ]
 
 
@@ -100,7 +108,9 @@ def test_same_id_in_different_kinds_does_not_clash(tmp_path: Path) -> None:
 
 def test_missing_path_is_reported_and_other_layers_load(tmp_path: Path) -> None:
     dataset = load([tmp_path / "nowhere.toml", write(tmp_path / "a.toml", BASE)])
-    assert [str(p) for p in dataset.problems] == [f"{tmp_path / 'nowhere.toml'}: no such file or directory"]
+    assert [str(p) for p in dataset.problems] == [
+        f"{tmp_path / 'nowhere.toml'}: no such file or directory"
+    ]
     assert len(dataset.actors) == 2
 
 
@@ -114,7 +124,9 @@ def test_directory_documents_are_read_in_sorted_path_order(tmp_path: Path) -> No
 
 
 def test_position_history_and_current_stance(tmp_path: Path) -> None:
-    text = BASE + '\n[[disagreements.positions]]\nactor = "kz"\nstance = "support"\nas_of = "2012"\n'
+    text = (
+        BASE + '\n[[disagreements.positions]]\nactor = "kz"\nstance = "support"\nas_of = "2012"\n'
+    )
     text += '\n[[disagreements.positions]]\nactor = "kz"\nstance = "mixed"\nas_of = "2012-06"\n'
     dataset = load([write(tmp_path / "a.toml", text)])
     oil = dataset.disagreements["oil"]

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tui.core.loading import read_bytes, read_file
 from tui.core.model import Kind
 from tui.core.problems import DocumentError
-from tui.core.loading import read_bytes, read_file
 
 GOOD = """\
 format = "faultline/1"
@@ -93,7 +93,7 @@ BAD = [
         id="syntax",
     ),
     pytest.param(
-        replace('score = -2', 'score = "-2"'),
+        replace("score = -2", 'score = "-2"'),
         "doc.toml:31: disagreements[0].positions[0].score: expected an integer, got string",
         id="type",
     ),
@@ -147,8 +147,11 @@ BAD = [
         id="unknown-format",
     ),
     pytest.param(
-        replace('confidence = "high"', 'confidence = "high"\n\n[[disagreements.positions]]\n'
-                'actor = "kz"\nstance = "support"\nas_of = "2013-01-18"'),
+        replace(
+            'confidence = "high"',
+            'confidence = "high"\n\n[[disagreements.positions]]\n'
+            'actor = "kz"\nstance = "support"\nas_of = "2013-01-18"',
+        ),
         "doc.toml:35: disagreements[0].positions[1]: actor 'kz' already has a position with "
         "as_of 2013-01-18 at disagreements[0].positions[0]; give each position of one actor "
         "a different as_of",
@@ -161,7 +164,8 @@ BAD = [
     ),
     pytest.param(
         replace('country = "KAZ"', 'country = "KZ"'),
-        "doc.toml:18: actors[0].country: 'KZ' is not an ISO 3166-1 alpha-3 code (three capital letters)",
+        "doc.toml:18: actors[0].country: 'KZ' is not an ISO 3166-1 alpha-3 code "
+        "(three capital letters)",
         id="bad-country",
     ),
     pytest.param(
@@ -189,7 +193,9 @@ def test_bad_documents_name_place_and_problem(text: str, expected: str) -> None:
 
 
 def test_every_problem_in_a_document_is_reported_not_just_the_first() -> None:
-    text = replace('kind = "state"', 'kind = "country"').replace('stance = "oppose"', 'stance = "no"')
+    text = replace('kind = "state"', 'kind = "country"').replace(
+        'stance = "oppose"', 'stance = "no"'
+    )
     assert len(problems_of(text)) == 2
 
 
@@ -198,16 +204,22 @@ def test_feed_documents_must_declare_their_format() -> None:
     with pytest.raises(DocumentError) as caught:
         read_bytes(body, "https://feeds.example/x.json", "json", require_format=True)
     assert str(caught.value.problems[0]) == (
-        "https://feeds.example/x.json: format: missing; a feed must say format = \"faultline/1\""
+        'https://feeds.example/x.json: format: missing; a feed must say format = "faultline/1"'
     )
 
 
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        (b'{"format": "faultline/1", "actors": [}', "x.json:1:38: JSON syntax error: Expecting value"),
+        (
+            b'{"format": "faultline/1", "actors": [}',
+            "x.json:1:38: JSON syntax error: Expecting value",
+        ),
         (b"[1, 2]", "x.json: a document must be a JSON object, got array"),
-        (b'{"format": "faultline/1", "meta": {"title": NaN}}', "x.json: JSON syntax error: NaN is not allowed in JSON"),
+        (
+            b'{"format": "faultline/1", "meta": {"title": NaN}}',
+            "x.json: JSON syntax error: NaN is not allowed in JSON",
+        ),
         (b'{"x": "\xff"}', "x.json: is not valid UTF-8 text (byte 7)"),
         (
             b'{"events": [{"id": "e", "title": "t", "date": "2013-02-30"}]}',
@@ -255,16 +267,39 @@ def test_unreadable_and_unknown_files_are_named(tmp_path: Path) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(
-            ["format", "meta", "sources", "actors", "disagreements", "events", "id", "name",
-             "title", "kind", "date", "positions", "actor", "stance", "as_of", "sources",
-             "aliases", "x_a", "url", "score", "credibility", "locator"]
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "format",
+                    "meta",
+                    "sources",
+                    "actors",
+                    "disagreements",
+                    "events",
+                    "id",
+                    "name",
+                    "title",
+                    "kind",
+                    "date",
+                    "positions",
+                    "actor",
+                    "stance",
+                    "as_of",
+                    "sources",
+                    "aliases",
+                    "x_a",
+                    "url",
+                    "score",
+                    "credibility",
+                    "locator",
+                ]
+            )
+            | st.text(max_size=8),
+            children,
+            max_size=6,
         )
-        | st.text(max_size=8),
-        children,
-        max_size=6,
     ),
     max_leaves=30,
 )
@@ -303,7 +338,10 @@ def test_reader_raises_only_document_error_on_any_toml_text(text: str) -> None:
 def test_kinds_cover_every_entity_table() -> None:
     doc = read_bytes(GOOD.encode(), "doc.toml", "toml")
     assert {kind: len(doc.entities(kind)) for kind in Kind} == {
-        Kind.SOURCE: 1, Kind.ACTOR: 1, Kind.DISAGREEMENT: 1, Kind.EVENT: 1,
+        Kind.SOURCE: 1,
+        Kind.ACTOR: 1,
+        Kind.DISAGREEMENT: 1,
+        Kind.EVENT: 1,
     }
 
 
@@ -313,7 +351,7 @@ def test_kinds_cover_every_entity_table() -> None:
 def test_header_like_lines_inside_multiline_strings_do_not_shift_line_numbers() -> None:
     text = (
         '[[events]]\nid = "a"\ntitle = "A"\ndate = "2013"\nsummary = """\n[[events]]\n'
-        + "[" + " " * 5000 + "x\n" + '"""\n\n[[events]]\nid = "b"\ntitle = "B"\ndate = "someday"\n'
+        "[" + " " * 5000 + "x\n" + '"""\n\n[[events]]\nid = "b"\ntitle = "B"\ndate = "someday"\n'
     )
     assert problems_of(text)[0].startswith("doc.toml:13: events[1].date: 'someday' is not a date")
 
@@ -330,10 +368,15 @@ def test_single_quoted_headers_and_keys_are_located() -> None:
         (
             '[[disagreements]]\nid = "d"\ntitle = "t"\n[[disagreements.positions]]\nactor = "a"\n'
             'stance = "support"\nscore = 0x' + "f" * 3700 + "\n",
-            "doc.toml:7: disagreements[0].positions[0].score: a number too large to show is out "
-            "of range (-3 to 3)",
+            (
+                "doc.toml:7: disagreements[0].positions[0].score: "
+                "a number too large to show is out of range (-3 to 3)"
+            ),
         ),
-        ("x_big = 0x" + "f" * 20 + "\n", "doc.toml:1: x_big: is an integer outside the 64-bit range"),
+        (
+            "x_big = 0x" + "f" * 20 + "\n",
+            "doc.toml:1: x_big: is an integer outside the 64-bit range",
+        ),
     ],
 )
 def test_huge_numbers_are_problems_not_crashes(text: str, expected: str) -> None:
@@ -350,7 +393,11 @@ def test_lone_surrogates_from_json_escapes_are_removed() -> None:
 
 def test_extension_keys_are_cleaned_and_extension_values_obey_the_limits() -> None:
     body = json.dumps(
-        {"events": [{"id": "e", "title": "t", "date": "2013", "x_\u001b[31m\u202e": {"\x9bk": "v\x07"}}]}
+        {
+            "events": [
+                {"id": "e", "title": "t", "date": "2013", "x_\u001b[31m\u202e": {"\x9bk": "v\x07"}}
+            ]
+        }
     ).encode()
     doc = read_bytes(body, "x.json", "json")
     assert dict(doc.events[0].extra) == {"x_[31m": {"k": "v"}}
@@ -358,7 +405,9 @@ def test_extension_keys_are_cleaned_and_extension_values_obey_the_limits() -> No
     nested: object = "x"
     for _ in range(34):
         nested = [nested]
-    deep = json.dumps({"events": [{"id": "e", "title": "t", "date": "2013", "x_a": nested}]}).encode()
+    deep = json.dumps(
+        {"events": [{"id": "e", "title": "t", "date": "2013", "x_a": nested}]}
+    ).encode()
     with pytest.raises(DocumentError, match="is nested more than 32 levels deep"):
         read_bytes(deep, "x.json", "json")
     with pytest.raises(DocumentError, match="x_long: is 20,001 characters long"):
@@ -373,7 +422,13 @@ def test_a_hostile_key_cannot_forge_a_second_output_line() -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["https://x<img\tsrc=x\tonerror=alert(1)>", "https://x\n\n# heading", "https://", "https:/x", "ftp://x"],
+    [
+        "https://x<img\tsrc=x\tonerror=alert(1)>",
+        "https://x\n\n# heading",
+        "https://",
+        "https:/x",
+        "ftp://x",
+    ],
 )
 def test_urls_that_could_break_out_of_markup_are_refused(url: str) -> None:
     text = f"[[sources]]\nid = 's'\ntitle = 't'\nurl = {json.dumps(url)}\n"

@@ -100,14 +100,22 @@ def offline_open(cache: FeedCache, feed: FeedConfig = FEED):
 
 def faultline(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
-        k: v for k, v in os.environ.items()
-        if "proxy" not in k.lower() and k not in ("FAULTLINE_CONFIG", "SSL_CERT_FILE", "SSL_CERT_DIR")
-    }  # fmt: skip
+        k: v
+        for k, v in os.environ.items()
+        if "proxy" not in k.lower()
+        and k not in ("FAULTLINE_CONFIG", "SSL_CERT_FILE", "SSL_CERT_DIR")
+    }
     env["FAULTLINE_CACHE_DIR"] = str(workdir / "cache")
     return subprocess.run(
         [sys.executable, "-m", "tui", *args],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=False,
-    )  # fmt: skip
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 def write_config(workdir: Path, url: str) -> Path:

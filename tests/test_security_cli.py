@@ -56,12 +56,15 @@ def assert_no_control_bytes(output: bytes) -> None:
         (["--bogus", "\x1b]0;pwned\x07"], "argument COMMAND: invalid choice:"),
         (["--bogus=\x1b]0;pwned\x07"], "unrecognized arguments: --bogus=]0;pwned"),
         (["--bogus\x1b[2J\x9b31m"], "unrecognized arguments: --bogus[2J31m"),
-        (["export", "-f", "md", "--x\x1b]52;c;cHduZWQ=\x07"], "unrecognized arguments: --x]52;c;cHduZWQ="),
+        (
+            ["export", "-f", "md", "--x\x1b]52;c;cHduZWQ=\x07"],
+            "unrecognized arguments: --x]52;c;cHduZWQ=",
+        ),
         (["export", "-f", "m\x1b[31md"], "argument --format/-f: invalid choice:"),
         (["\x1b[31mvalidate"], "argument COMMAND: invalid choice:"),
         (["--conf\x07"], "unrecognized arguments: --conf"),
     ],
-)  # fmt: skip
+)
 def test_usage_errors_quote_the_command_line_without_control_characters(
     tmp_path: Path, args: list[str], names: str
 ) -> None:

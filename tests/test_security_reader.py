@@ -295,7 +295,7 @@ def test_the_size_cap_is_set_in_the_config(
         (
             f"{large}: is 5,000 bytes (4.9 KiB); a local document may be at most 4,096 bytes "
             "(4.0 KiB): raise data.max_size in the config file to read it"
-        )
+        ),
     ]
     assert "1 document(s) valid" in out.err
 

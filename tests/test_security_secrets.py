@@ -352,8 +352,8 @@ def test_proxy_password_is_never_printed(
     code, _, err = run("fetch", "--feed", server.url("/feed.json"))
     assert code == 1
     assert (
-        f"the proxy cannot be used: {variable} (http://***@127.0.0.1:3128) is not a usable proxy URL"
-        in err
+        f"the proxy cannot be used: {variable} (http://***@127.0.0.1:3128) "
+        "is not a usable proxy URL" in err
     )
     assert "S3C" not in err and "RET" not in err and "proxyuser" not in err
     assert server.requests == []

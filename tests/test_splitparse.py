@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.core import splitparse
+from tui.core.loading import read_bytes
 from tui.core.model import Document
 from tui.core.problems import DocumentError
-from tui.core.loading import read_bytes
 
 HEAD = """\
 format = "faultline/1"
@@ -62,7 +62,8 @@ def quoted(text: str) -> str:
 def event(n: int, *, date: str = "2013-01-02", extra: str = "", summary: str = '"talks"') -> str:
     return (
         f'\n[[events]]\nid = "e{n}"\ntitle = "Round {n}"\ndate = "{date}"\n'
-        f'summary = {summary}\nactors = ["kz"]\nsources = ["osw", {{ id = "osw", locator = "p. {n}" }}]\n'
+        f'summary = {summary}\nactors = ["kz"]\n'
+        f'sources = ["osw", {{ id = "osw", locator = "p. {n}" }}]\n'
         f"{extra}"
     )
 
@@ -101,11 +102,19 @@ TEXTS = st.text(
     max_size=30,
 )
 EXTRAS = st.sampled_from(
-    ["", 'x_note = "kept"\n', "x_when = 2013-01-02T10:00:00\n", 'x_list = [1, "two"]\n', "x_flag = true\n"]
+    [
+        "",
+        'x_note = "kept"\n',
+        "x_when = 2013-01-02T10:00:00\n",
+        'x_list = [1, "two"]\n',
+        "x_flag = true\n",
+    ]
 )
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     events=st.lists(
         st.tuples(TEXTS, EXTRAS, st.sampled_from(["2013-01-02", "2012", "../2014-05", "2013-02~"])),
@@ -167,7 +176,9 @@ def test_no_cut_where_a_line_could_mean_something_else() -> None:
         ('id = "e1"\ntitle = "again"', "duplicate event id"),  # the same id on both sides
     ],
 )
-def test_problems_are_reported_as_the_one_piece_read_reports_them(split_always, bad, message) -> None:
+def test_problems_are_reported_as_the_one_piece_read_reports_them(
+    split_always, bad, message
+) -> None:
     events = [event(n) for n in range(10)]
     if "id" in bad:
         events[8] = f'\n[[events]]\n{bad}\ndate = "2013"\n'
@@ -184,7 +195,9 @@ def test_problems_are_reported_as_the_one_piece_read_reports_them(split_always, 
 
 
 def test_a_child_that_fails_costs_only_time(split_always, monkeypatch) -> None:
-    monkeypatch.setattr(splitparse, "command", lambda: [sys.executable, "-c", "import sys; sys.exit(1)"])
+    monkeypatch.setattr(
+        splitparse, "command", lambda: [sys.executable, "-c", "import sys; sys.exit(1)"]
+    )
     data = (HEAD + "".join(event(n) for n in range(10))).encode()
     assert everything(read_bytes(data, "doc.toml", "toml")) == everything(whole(data))
     monkeypatch.setattr(splitparse, "command", lambda: ["/nonexistent/python"])
@@ -192,7 +205,8 @@ def test_a_child_that_fails_costs_only_time(split_always, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize(
-    "opening", ["events = []", 'events = [{ id = "inline", title = "t", date = "2013" }]', "[events]"]
+    "opening",
+    ["events = []", 'events = [{ id = "inline", title = "t", date = "2013" }]', "[events]"],
 )
 def test_events_defined_otherwise_before_the_cut_stay_an_error(split_always, opening) -> None:
     """The whole is invalid TOML (an array of tables cannot extend it) though a part
@@ -208,7 +222,9 @@ def test_events_defined_otherwise_before_the_cut_stay_an_error(split_always, ope
     assert [str(p) for p in split.value.problems] == [str(p) for p in one_piece.value.problems]
 
 
-def test_a_tui_package_in_the_current_directory_is_not_imported(split_always, tmp_path, monkeypatch) -> None:
+def test_a_tui_package_in_the_current_directory_is_not_imported(
+    split_always, tmp_path, monkeypatch
+) -> None:
     marker = tmp_path / "imported"
     package = tmp_path / "tui"
     package.mkdir()

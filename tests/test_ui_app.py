@@ -420,7 +420,7 @@ async def test_filter_matches_aliases_and_ids(make_app, ready) -> None:
 
 
 async def test_filter_puts_the_cursor_on_the_row_whose_name_matches(make_app, ready) -> None:
-    """"nazar" also matches the Eurasian Union (its summary names Nazarbayev), which sorts
+    """ "nazar" also matches the Eurasian Union (its summary names Nazarbayev), which sorts
     first; the analyst typing a name and Enter means Nazarbayev himself."""
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

@@ -335,9 +335,11 @@ async def test_warnings_list_a_rejected_feed_document_with_its_located_problems(
         lines = [str(w.render()) for w in app.screen.query(".problem")]
         url = server.url(PATH)
         assert lines[0].startswith(f"error: team ({url}): the server sent a document that cannot")
-        assert lines[1] == f"error: {url}:1: actors[0].id: 'KZ' is not a valid id (lower-case " \
-            "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64 " \
+        assert (
+            lines[1] == f"error: {url}:1: actors[0].id: 'KZ' is not a valid id (lower-case "
+            "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64 "
             "characters)"
+        )
         assert "Nothing to report" not in screen_text(app)
         assert app.screen.query_one("#problems-body").border_title == "Warnings (2)"
 
@@ -446,7 +448,9 @@ async def test_each_feed_refreshes_on_its_interval(tmp_path, local, server) -> N
         # The client records the 304 before the app handles the outcome and arms the timer
         # again: wait for that, rather than catch the moment between.
         await until(
-            pilot, lambda: app.refresher.timer is not None or state(app).fetching, "the next refresh"
+            pilot,
+            lambda: app.refresher.timer is not None or state(app).fetching,
+            "the next refresh",
         )
         assert " · next " in status_line(app) or "refreshing" in status_line(app)
 

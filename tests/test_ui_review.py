@@ -21,7 +21,9 @@ def detail_text(app) -> str:
 def many_events_citing_one_source(path: Path, count: int) -> Path:
     lines = ['[[sources]]\nid = "wire"\ntitle = "The wire"\n']
     for i in range(count):
-        lines.append(f'[[events]]\nid = "e{i}"\ntitle = "Event {i}"\ndate = "2013"\nsources = ["wire"]\n')
+        lines.append(
+            f'[[events]]\nid = "e{i}"\ntitle = "Event {i}"\ndate = "2013"\nsources = ["wire"]\n'
+        )
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
@@ -72,7 +74,9 @@ async def test_a_file_named_with_escape_sequences_cannot_reach_the_terminal(
 ) -> None:
     folder = tmp_path / "data"
     folder.mkdir()
-    (folder / "bad\x1b]0;OWNED\x07.toml").write_text('[[actors]]\nid = "x"\nname = "X"\nkind = "nation"\n')
+    (folder / "bad\x1b]0;OWNED\x07.toml").write_text(
+        '[[actors]]\nid = "x"\nname = "X"\nkind = "nation"\n'
+    )
     app = make_app(data_paths=[folder])
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
@@ -85,7 +89,9 @@ async def test_a_file_named_with_escape_sequences_cannot_reach_the_terminal(
         assert "\x1b" not in screen_text(app)
 
 
-async def test_going_to_an_entity_a_refresh_removed_says_so_and_keeps_the_focus(make_app, ready) -> None:
+async def test_going_to_an_entity_a_refresh_removed_says_so_and_keeps_the_focus(
+    make_app, ready
+) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)

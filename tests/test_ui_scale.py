@@ -128,7 +128,9 @@ async def test_full_collections_are_the_dashboards_while_it_runs(make_app, ready
     assert gc.get_threshold() == before  # handed back when the app ends
 
 
-async def test_a_freshly_parsed_dossier_is_cached_after_it_is_shown(make_app, ready, tmp_path) -> None:
+async def test_a_freshly_parsed_dossier_is_cached_after_it_is_shown(
+    make_app, ready, tmp_path
+) -> None:
     from tui.core.parsecache import MIN_SIZE, ParsedCache
 
     path = tmp_path / "big.toml"
@@ -172,7 +174,9 @@ async def test_a_failing_background_filter_says_so_and_keeps_the_app(
         assert any("Filtering failed unexpectedly" in str(n.message) for n in app._notifications)
 
 
-async def test_the_detail_reuses_its_lines_and_shows_exactly_the_new_entity(make_app, ready) -> None:
+async def test_the_detail_reuses_its_lines_and_shows_exactly_the_new_entity(
+    make_app, ready
+) -> None:
     """Lines are reused from one entity to the next: whatever the previous entity was,
     the detail shows the new one's blocks, its links and nothing highlighted."""
     from tui.ui.detail import DetailBuilder, DetailLine, Link
@@ -195,7 +199,9 @@ async def test_the_detail_reuses_its_lines_and_shows_exactly_the_new_entity(make
             expected = DetailBuilder(dashboard.dossier).build(ref)
             lines = list(detail.query_children(DetailLine))
             assert [str(line.render()) for line in lines] == [str(b.content) for b in expected]
-            assert [line.ref for line in detail.links] == [b.ref for b in expected if isinstance(b, Link)]
+            assert [line.ref for line in detail.links] == [
+                b.ref for b in expected if isinstance(b, Link)
+            ]
             assert not any(line.has_class("-active") for line in lines)
             assert all(line.has_class("link") == (line.ref is not None) for line in lines)
         assert len(seen) == 15

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__
 from .core.config import Config, ConfigError, describe_config, load_config, locate_config
@@ -41,7 +41,9 @@ class Parser(argparse.ArgumentParser):
 
 def _common(parser: argparse.ArgumentParser, *, data: bool = True, feeds: bool = True) -> None:
     # SUPPRESS keeps a sub-command's unset option from hiding the same option given before it.
-    parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="configuration file")
+    parser.add_argument(
+        "--config", metavar="PATH", default=argparse.SUPPRESS, help="configuration file"
+    )
     if data:
         parser.add_argument(
             "--data", metavar="PATH", action="append", default=argparse.SUPPRESS,
@@ -74,21 +76,34 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     _common(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check documents against the faultline/1 format")
-    validate.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: the configured data paths)")
+    validate = commands.add_parser(
+        "validate", help="check documents against the faultline/1 format"
+    )
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories (default: the configured data paths)",
+    )
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     _common(validate, data=False, feeds=False)
 
-    exporter = commands.add_parser("export", help="write the merged dataset as json, toml, md or csv")
+    exporter = commands.add_parser(
+        "export", help="write the merged dataset as json, toml, md or csv"
+    )
     exporter.add_argument("--format", "-f", required=True, choices=FORMATS)
-    exporter.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    exporter.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of standard output"
+    )
     exporter.add_argument(
         "--allow-partial", action="store_true",
         help="export even when a file or feed cannot be read; meta.x_missing_layers names it",
     )  # fmt: skip
     _common(exporter)
 
-    fetch = commands.add_parser("fetch", help="refresh every feed once, update the cache, report changes")
+    fetch = commands.add_parser(
+        "fetch", help="refresh every feed once, update the cache, report changes"
+    )
     _common(fetch, data=False)
     return parser
 
@@ -250,7 +265,10 @@ def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
     except ImportError:  # the dashboard is not installed in this build: say what is loaded
         dataset, _ = load_dataset(args, config)
         counts = dataset.counts()
-        say(f"{dataset.meta.title or 'Faultline'}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        say(
+            f"{dataset.meta.title or 'Faultline'}: "
+            + ", ".join(f"{v} {k}" for k, v in counts.items())
+        )
         for problem in (*dataset.problems, *dataset.unresolved):
             say(str(problem))
         return EXIT_OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
@@ -14,10 +15,11 @@ def write_atomic(path: Path, data: bytes | tuple[bytes, ...], *, fsync: bool = T
     """Write ``data`` to a temp file beside ``path``, then rename it over ``path``.
 
     ``data`` is bytes (or any bytes-like object), or a tuple of parts written one after
-    another (not joined: a part may be tens of megabytes). With ``fsync`` the file and the rename are flushed to disk first, so a
-    crash leaves the old copy or the new one, whole. Without it, a crash may leave a new
-    copy cut short: only for files that check themselves and are cheap to lose (the
-    parsed-data cache), where the flush would cost every write for nothing."""
+    another (not joined: a part may be tens of megabytes). With ``fsync`` the file and the
+    rename are flushed to disk first, so a crash leaves the old copy or the new one, whole.
+    Without it, a crash may leave a new copy cut short: only for files that check
+    themselves and are cheap to lose (the parsed-data cache), where the flush would cost
+    every write for nothing."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -30,10 +32,8 @@ def write_atomic(path: Path, data: bytes | tuple[bytes, ...], *, fsync: bool = T
                 os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise
     if fsync:
         _fsync_directory(path.parent)  # make the rename itself durable
@@ -72,19 +72,15 @@ def write_output(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             if existing is not None:
-                try:  # keep the file's group, as writing in place would
+                with contextlib.suppress(OSError):  # keep the group, as writing in place would
                     os.fchown(handle.fileno(), -1, existing.st_gid)
-                except OSError:
-                    pass
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise
     _fsync_directory(target.parent)
 

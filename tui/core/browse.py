@@ -14,12 +14,11 @@ import heapq
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from .changes import (
     ADDED,
@@ -200,7 +199,13 @@ class Arranged:
         return len(self.actors) + len(self.disagreements) + len(self.events)
 
     def total(self, pane: str) -> int:
-        return len(self.actors if pane == ACTORS else self.disagreements if pane == DISAGREEMENTS else self.events)
+        return len(
+            self.actors
+            if pane == ACTORS
+            else self.disagreements
+            if pane == DISAGREEMENTS
+            else self.events
+        )
 
     def counts(self) -> dict[str, int]:
         return {
@@ -385,7 +390,7 @@ class TimelineRows(Sequence[int]):
     Indexing and ``index`` cost a binary search over the groups.
     """
 
-    __slots__ = ("_events", "_groups", "_heading_at", "_first", "_len")
+    __slots__ = ("_events", "_first", "_groups", "_heading_at", "_len")
 
     def __init__(self, events: Sequence[int], group_start: Sequence[int]) -> None:
         self._events = events
@@ -433,8 +438,8 @@ class TimelineRows(Sequence[int]):
 
     def __iter__(self) -> Iterator[int]:
         events = self._events
-        ends = self._first[1:] + [len(events)]
-        for g, lo, hi in zip(self._groups, self._first, ends):
+        ends = [*self._first[1:], len(events)]
+        for g, lo, hi in zip(self._groups, self._first, ends, strict=False):
             yield -(g + 1)
             yield from events[lo:hi]
 
@@ -465,7 +470,7 @@ class TimelineRows(Sequence[int]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
@@ -481,7 +486,7 @@ _EARLIEST_DAY = attrgetter("date.earliest")
 
 def _row_of(entities: Sequence[Actor | Disagreement | Event]) -> dict[str, int]:
     """Entity id -> its row, built in C."""
-    return dict(zip(map(_ID, entities), range(len(entities))))
+    return dict(zip(map(_ID, entities), range(len(entities)), strict=True))
 
 
 def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
@@ -499,7 +504,11 @@ def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
     while lo < reported:
         year = events[lo].date.earliest.year
         after = datetime.date(year + 1, 1, 1) if year < datetime.MAXYEAR else None
-        hi = reported if after is None else bisect_left(events, after, lo, reported, key=_EARLIEST_DAY)
+        hi = (
+            reported
+            if after is None
+            else bisect_left(events, after, lo, reported, key=_EARLIEST_DAY)
+        )
         labels.append(f"{year:04d}")  # as dates are written: 0001, not 1
         starts.append(lo)
         lo = hi

@@ -93,7 +93,7 @@ class Changes:
         """One line per change, as ``faultline fetch`` prints them; past ``limit`` a count."""
         out = [str(change) for change in self]
         if limit is not None and len(out) > limit:
-            out = out[:limit] + [f"… and {len(out) - limit} more"]
+            out = [*out[:limit], f"… and {len(out) - limit} more"]
         return out
 
 

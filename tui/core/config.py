@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import os
 import re
-from stat import S_ISREG
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from stat import S_ISREG
+from typing import Any, Literal
 
 import tomli
 
 from .paths import default_dossier, user_cache_dir, user_config_file
-from .problems import FaultlineError
-from .problems import key_path, shorten, type_name
+from .problems import FaultlineError, key_path, shorten, type_name
 from .schema import MAX_DOCUMENT_SIZE
 from .text import sanitise
 from .urls import is_web_url
@@ -219,9 +219,7 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
             # link to a huge one) costs nothing.
             data = handle.read(MAX_CONFIG_SIZE + 1)
         if len(data) > MAX_CONFIG_SIZE:
-            raise ConfigError(
-                f"{name}: is larger than 1 MiB, the most a configuration file may be"
-            )
+            raise ConfigError(f"{name}: is larger than 1 MiB, the most a configuration file may be")
     except OSError as error:
         raise ConfigError(f"{name}: cannot be read: {error.strerror or error}") from None
     try:
@@ -266,17 +264,21 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
     feeds: list[FeedConfig] = []
     raw_feeds = raw.get("feeds", [])
     if not isinstance(raw_feeds, list):
-        raise r.error("feeds", f"expected an array of tables ([[feeds]]), got {type_name(raw_feeds)}")
+        raise r.error(
+            "feeds", f"expected an array of tables ([[feeds]]), got {type_name(raw_feeds)}"
+        )
     names: set[str] = set()
-    for i, item in enumerate(raw_feeds):
+    for i, raw in enumerate(raw_feeds):
         key = f"feeds[{i}]"
-        item = r.table(item, key, ("name", "url", "interval", "timeout", "max_size", "token_env"))
+        item = r.table(raw, key, ("name", "url", "interval", "timeout", "max_size", "token_env"))
         for required in ("name", "url"):
             if required not in item:
                 raise r.error(key, f"missing required key '{required}'")
         name = r.string(item["name"], f"{key}.name")
         if not FEED_NAME_RE.match(name):
-            raise r.error(f"{key}.name", f"{name!r} is not a usable feed name (letters, digits, space, . _ -)")
+            raise r.error(
+                f"{key}.name", f"{name!r} is not a usable feed name (letters, digits, space, . _ -)"
+            )
         if name in names:
             raise r.error(f"{key}.name", f"another feed is already called {name!r}")
         names.add(name)
@@ -293,7 +295,12 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
             FeedConfig(
                 name=name,
                 url=url,
-                interval=r.number(item.get("interval", DEFAULT_INTERVAL), f"{key}.interval", MIN_INTERVAL, 7 * 86400),
+                interval=r.number(
+                    item.get("interval", DEFAULT_INTERVAL),
+                    f"{key}.interval",
+                    MIN_INTERVAL,
+                    7 * 86400,
+                ),
                 timeout=r.number(item.get("timeout", DEFAULT_TIMEOUT), f"{key}.timeout", 0.1, 3600),
                 max_size=max_size,
                 token_env=token_env,

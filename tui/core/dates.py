@@ -188,7 +188,7 @@ def _shown(value: object) -> str:
         return repr(value[:_MAX_SHOWN]) + "…"
     try:
         shown = repr(value)
-    except Exception:  # a broken __repr__ must not hide the real error
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
         shown = f"<{type(value).__name__}>"
     return shown if len(shown) <= _MAX_SHOWN else shown[:_MAX_SHOWN] + "…"
 
@@ -208,7 +208,7 @@ def _error(text: str, reason: str = _EXPECTED) -> DateError:
 def _parse_text(text: str) -> EDate:
     if "/" not in text:
         return _parse_simple(text, text)
-    start_text, sep, end_text = text.partition("/")
+    start_text, _, end_text = text.partition("/")
     if "/" in end_text:
         raise _error(text)
     if start_text == _OPEN and end_text == _OPEN:
@@ -216,7 +216,12 @@ def _parse_text(text: str) -> EDate:
     start = None if start_text == _OPEN else _parse_simple(start_text, text)
     end = None if end_text == _OPEN else _parse_simple(end_text, text)
     # After means wholly after: "2013-06/2013" runs from June to the end of 2013.
-    if start is not None and end is not None and end.latest is not None and start.earliest > end.latest:
+    if (
+        start is not None
+        and end is not None
+        and end.latest is not None
+        and start.earliest > end.latest
+    ):
         raise _error(text, f"its start, {start_text}, is after its end, {end_text}")
     anchor = start if start is not None else end
     assert anchor is not None
@@ -262,8 +267,6 @@ def _parse_simple(text: str, whole: str) -> EDate:
         )
     day = int(day_s)
     if not 1 <= day <= days_in_month:
-        raise _error(
-            whole, f"{_MONTHS[month - 1]} {year_s} has {days_in_month} days, not {day_s}"
-        )
+        raise _error(whole, f"{_MONTHS[month - 1]} {year_s} has {days_in_month} days, not {day_s}")
     d = datetime.date(year, month, day)
     return EDate(text=text, earliest=d, latest=d, precision=Precision.DAY, qualifier=qualifier)

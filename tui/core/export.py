@@ -10,8 +10,9 @@ import io
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, ClassVar
 
 import tomli_w
 
@@ -100,7 +101,9 @@ def _json_default(value: Any) -> str:
 
 
 def to_json(dataset: Dataset) -> str:
-    return json.dumps(to_document(dataset), ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    return (
+        json.dumps(to_document(dataset), ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    )
 
 
 def _drop_nulls(value: Any) -> Any:
@@ -145,7 +148,7 @@ def _sentence(text: str | None) -> str:
 
 def _end(text: str) -> str:
     """``text`` with a full stop added when it has none, so what follows never runs on."""
-    if not text or text.rstrip("\"”’)").endswith((".", "!", "?", "…")):
+    if not text or text.rstrip('"”’)').endswith((".", "!", "?", "…")):
         return text
     return text + "."
 
@@ -164,7 +167,7 @@ class _Brief:
     end; a citation is ``[1] para 2 (B2)``: the source's number, the place in it and the
     grade as given."""
 
-    STANCE_VERB = {
+    STANCE_VERB: ClassVar[dict[str, str]] = {
         "support": "supports",
         "oppose": "opposes",
         "mixed": "is mixed",
@@ -424,4 +427,4 @@ def write_new_export(
     raise FileExistsError(f"{directory / stem}.{fmt} and 998 numbered copies exist")
 
 
-__all__ = ["FORMATS", "export", "to_document", "Actor", "Disagreement", "Event", "Source"]
+__all__ = ["FORMATS", "Actor", "Disagreement", "Event", "Source", "export", "to_document"]

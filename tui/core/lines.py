@@ -118,7 +118,7 @@ class TomlLines:
         ends = list(map(text.find, newline, starts))
         if ends[-1] == -1:
             ends[-1] = len(text)
-        return zip(numbers, map(text.__getitem__, map(slice, starts, ends)))
+        return zip(numbers, map(text.__getitem__, map(slice, starts, ends)), strict=True)
 
     def _scan(self, candidates: Iterable[tuple[int, str]], total: int) -> None:
         """Count the headers among ``candidates`` (ascending (number, line) pairs that

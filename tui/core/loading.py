@@ -143,7 +143,7 @@ def _bytes(size: int) -> str:
     if size < 1024:
         return f"{size} byte" + ("" if size == 1 else "s")
     value = float(size)
-    for unit in ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
+    for unit in ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):  # noqa: B007 - used after the loop
         value /= 1024
         if value < 1024:
             break

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, compress
 from operator import attrgetter, not_
-from typing import Iterable, Iterator
 
 from .gcpause import gc_paused
 from .model import (
@@ -67,7 +67,9 @@ def _locate(entity: Entity) -> tuple[str, int | None]:
     return (origin.document, origin.line) if origin else ("?", None)
 
 
-def check_layer(name: str, documents: Iterable[Document], problems: list[Problem], *, is_feed=False) -> Layer:
+def check_layer(
+    name: str, documents: Iterable[Document], problems: list[Problem], *, is_feed=False
+) -> Layer:
     """Keep the documents of one layer whose ids do not clash with an earlier document of it.
 
     Within one document the reader has already refused duplicates, so this compares id
@@ -97,7 +99,7 @@ def check_layer(name: str, documents: Iterable[Document], problems: list[Problem
             continue
         for kind in Kind:
             entities = document.entities(kind)
-            seen[kind].update(zip(map(_ID, entities), entities))
+            seen[kind].update(zip(map(_ID, entities), entities, strict=True))
         kept.append(document)
     return Layer(name, tuple(kept), tuple(problems), is_feed)
 
@@ -217,13 +219,14 @@ def _merge(layers: tuple[Layer, ...]) -> Dataset:
                 entities = document.entities(kind)
                 ids = list(map(_ID, entities))
                 if table.keys().isdisjoint(ids) and len(set(ids)) == len(ids):
-                    table.update(zip(ids, entities))  # nothing replaced: in one C call
+                    table.update(zip(ids, entities, strict=True))  # nothing replaced: in one C call
                     continue
                 for entity in entities:
                     previous = table.get(entity.id)
-                    if previous is not None:
-                        entity = dataclasses.replace(entity, replaced=previous.origin)
-                    table[entity.id] = entity
+                    if previous is None:
+                        table[entity.id] = entity
+                    else:
+                        table[entity.id] = dataclasses.replace(entity, replaced=previous.origin)
     dataset.meta = meta
     dataset.unresolved = tuple(resolve(dataset))
     return dataset
@@ -312,11 +315,12 @@ def resolve(dataset: Dataset) -> Iterator[Problem]:
                     document, line = _locate(entity)
                     yield Problem(
                         document,
-                        f"unresolved reference: no {target.singular} '{ident}' is defined in any layer",
+                        f"unresolved reference: no {target.singular} '{ident}' "
+                        "is defined in any layer",
                         path=f"{kind.singular} '{entity.id}' {path}",
                         line=line,
                         warning=True,
                     )
 
 
-__all__ = ["Dataset", "Layer", "merge", "check_layer", "references"]
+__all__ = ["Dataset", "Layer", "check_layer", "merge", "references"]

@@ -7,9 +7,9 @@ million events stays proportionate in memory and can be shared between threads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Mapping
 
 from .dates import EDate
 
@@ -30,7 +30,6 @@ LIKELIHOOD = (
     "almost no chance", "very unlikely", "unlikely", "roughly even chance",
     "likely", "very likely", "almost certain",
 )  # fmt: skip
-
 
 
 class Extras(dict):
@@ -54,7 +53,7 @@ def _extra() -> Mapping[str, object]:
     return field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
 
 
-class Kind(str, Enum):
+class Kind(str, Enum):  # noqa: UP042 - StrEnum would change str() of a member
     """The entity kinds that carry ids; ids are unique per kind."""
 
     SOURCE = "sources"

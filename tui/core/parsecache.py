@@ -31,10 +31,11 @@ import struct
 import sys
 import zlib
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 from itertools import repeat
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .. import __version__
 from .atomic import write_atomic
@@ -141,7 +142,7 @@ class ParsedCache:
         except NotPrivate as error:
             self.warning = self.warning or f"cache not used: {error}"  # nor any other entry
             return None
-        except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is only a miss
+        except Exception:  # noqa: BLE001 - an entry that does not decode is a miss
             return None
 
     def put(self, path: Path, layer: str, stat: os.stat_result, document: Document) -> None:
@@ -292,7 +293,7 @@ class _Uncacheable(Exception):
 
 
 def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable:
-    exec(compile(source, f"<parsecache {name}>", "exec"), namespace)  # noqa: S102 - our own code
+    exec(compile(source, f"<parsecache {name}>", "exec"), namespace)
     return namespace[name]
 
 
@@ -341,7 +342,7 @@ def _columns(rows: list[tuple]) -> tuple[int, list]:
     stored as ``[value]``, any other as a tuple. Columns are fewer objects to marshal than
     rows, and a constant one (every ``date_text`` None, say) costs nothing to read."""
     columns: list = []
-    for column in zip(*rows):
+    for column in zip(*rows, strict=True):
         first = column[0]
         columns.append([first] if column.count(first) == len(column) and _atomic(first) else column)
     return len(rows), columns
@@ -428,8 +429,16 @@ class _EncodeTables:
             number = self.dates[value.text] = len(self.date_rows)
             latest = value.latest.toordinal() if value.latest is not None else None
             self.date_rows.append(
-                (value.text, value.earliest.toordinal(), latest, int(value.precision),
-                 value.qualifier, value.is_interval, start, end)  # fmt: skip
+                (
+                    value.text,
+                    value.earliest.toordinal(),
+                    latest,
+                    int(value.precision),
+                    value.qualifier,
+                    value.is_interval,
+                    start,
+                    end,
+                )
             )
         return number
 
@@ -478,8 +487,16 @@ def _date_maker() -> Callable[..., EDate]:
     setters = {f.name: getattr(EDate, f.name).__set__ for f in fields(EDate)}
     new, fromordinal = object.__new__, datetime.date.fromordinal
 
-    def make(text: str, earliest: int, latest: int | None, precision: int, qualifier: str,
-             is_interval: bool, start: EDate | None, end: EDate | None) -> EDate:  # fmt: skip
+    def make(
+        text: str,
+        earliest: int,
+        latest: int | None,
+        precision: int,
+        qualifier: str,
+        is_interval: bool,
+        start: EDate | None,
+        end: EDate | None,
+    ) -> EDate:
         d = new(EDate)
         setters["text"](d, text)
         setters["earliest"](d, fromordinal(earliest))

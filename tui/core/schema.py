@@ -10,6 +10,7 @@ docs/format.md.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -119,7 +120,7 @@ class Checker:
                 raise Invalid(path, "is an integer outside the 64-bit range")
             return value
         if isinstance(value, float):
-            if value != value or value in (float("inf"), float("-inf")):
+            if not math.isfinite(value):
                 raise Invalid(path, "is not a finite number")
             return value
         if isinstance(value, list):
@@ -247,7 +248,9 @@ def check_ids(c: Checker, value: object, parent: str, key: str) -> tuple[str, ..
     out = []
     for i, item in enumerate(value):
         hit = known.get(item) if type(item) is str else None
-        out.append(hit if hit is not None else _checked_id(c, item, lambda: f"{parent}.{key}[{i}]"))
+        out.append(
+            hit if hit is not None else _checked_id(c, item, lambda i=i: f"{parent}.{key}[{i}]")
+        )
     return tuple(out)
 
 
@@ -472,7 +475,7 @@ def _builder(cls: type) -> Callable[..., Any]:
     assert not hasattr(cls, "__post_init__")
     source = "def build(fields, origin=None):\n    o = new(cls)\n" + "".join(lines)
     source += "    return o\n"
-    exec(compile(source, f"<reader build {cls.__name__}>", "exec"), namespace)  # noqa: S102
+    exec(compile(source, f"<reader build {cls.__name__}>", "exec"), namespace)
     return namespace["build"]
 
 

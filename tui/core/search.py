@@ -13,9 +13,9 @@ from __future__ import annotations
 import unicodedata
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate, compress, repeat
 from operator import contains
-from typing import Callable, Iterable, Sequence
 
 from .model import Actor, Disagreement, Event, Source
 
@@ -100,7 +100,7 @@ class SearchIndex:
     one reference, replaced whole, so searches from two threads never mix answers.
     """
 
-    __slots__ = ("_keys", "_blob", "_starts", "_last", "_recent")
+    __slots__ = ("_blob", "_keys", "_last", "_recent", "_starts")
 
     def __init__(self, keys: Sequence[str]) -> None:
         # Keys come from the *_key functions, already normalised and on one line; a key

@@ -132,9 +132,9 @@ class _Child:
             p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
         )
         try:
-            self._input = tempfile.TemporaryFile()
+            self._input = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
             self._files.append(self._input)
-            self._output = tempfile.TemporaryFile()
+            self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
             self._files.append(self._output)
             self._input.write(data)
             self._input.seek(0)
@@ -176,7 +176,7 @@ class _Child:
                 self._close()
         try:
             return decode_document(unpack_rows(output[0], output[1:]), self._layer)
-        except Exception:  # noqa: BLE001 - our own child's output; if damaged, read whole
+        except Exception:  # noqa: BLE001 - output that does not decode: parse in-process
             return None
 
 

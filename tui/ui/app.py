@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -198,7 +199,13 @@ class FaultlineApp(App[int]):
 
     # A description, or Textual describes the worker by repr() of its arguments: for a
     # 100,000-event dataset that took a second on the UI thread.
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dossier", description="read the dossier")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="dossier",
+        description="read the dossier",
+    )
     def prepare(self, dataset: Dataset | None = None, *, first: bool = False) -> Arranged | None:
         """Read (unless given) and arrange the dataset, off the UI thread, with the cyclic
         collector paused: arranging builds hundreds of thousands of objects.
@@ -215,7 +222,7 @@ class FaultlineApp(App[int]):
         """
         try:
             dossier = self._arrange(dataset, first)
-        except Exception as error:  # noqa: BLE001 - said on screen; no traceback
+        except Exception as error:  # noqa: BLE001 - shown to the user as LoadFailed
             if not get_current_worker().is_cancelled:
                 self.post_message(LoadFailed(error))
             return None

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 # A third threshold this high means CPython never starts a full collection by itself.
 NEVER = 1 << 30

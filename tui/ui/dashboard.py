@@ -7,8 +7,8 @@ pane). Both only change which row numbers each pane shows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
-from typing import Sequence
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -228,7 +228,9 @@ class DashboardScreen(Screen[None]):
             if rows is not None:
                 pane.show_rows(dossier, rows[name], keep=keep.get(name))
             else:
-                pane.show(dossier, dossier.visible(name, focus, self.filter_text), keep=keep.get(name))
+                pane.show(
+                    dossier, dossier.visible(name, focus, self.filter_text), keep=keep.get(name)
+                )
             pane.set_words(words)
             marked = pane.value_of(focus) if focus is not None else None
             pane.set_marked(marked)
@@ -336,9 +338,8 @@ class DashboardScreen(Screen[None]):
         if isinstance(widget, EntityPane) and widget.id:
             self.active = widget.id
             self._show_detail_for_active()
-        elif isinstance(widget, DetailPane):
-            if self.layout_mode == "tiny":
-                self.active = DETAIL
+        elif isinstance(widget, DetailPane) and self.layout_mode == "tiny":
+            self.active = DETAIL
         self._apply_visibility()
         self._render_tabs()
 
@@ -362,10 +363,7 @@ class DashboardScreen(Screen[None]):
         self._detail_due = False
         if self.dossier is None:
             return
-        if self.active in PANES:
-            ref = self.pane(self.active).ref
-        else:
-            ref = self.detail.ref
+        ref = self.pane(self.active).ref if self.active in PANES else self.detail.ref
         if ref is None:
             self.detail.show_message(
                 "Nothing selected." if not self.filter_text else "Nothing matches the filter here."
@@ -533,7 +531,11 @@ class DashboardScreen(Screen[None]):
         for name in PANES:
             pane = self.pane(name)
             value = pane.value
-            if value is not None and value >= 0 and dossier.best_row(name, [value], self.filter_text) is not None:
+            if (
+                value is not None
+                and value >= 0
+                and dossier.best_row(name, [value], self.filter_text) is not None
+            ):
                 continue
             best = dossier.best_row(name, pane.rows, self.filter_text)
             if best is not None:
@@ -643,7 +645,12 @@ class DashboardScreen(Screen[None]):
             parts.append(("⚠ " + ", ".join(warnings) + " (w)", "$text-warning"))
         counts = self.dossier.counts()
         parts.append(
-            (" · ".join(_count(counts[k], k) for k in ("actors", "disagreements", "events", "sources")), "")
+            (
+                " · ".join(
+                    _count(counts[k], k) for k in ("actors", "disagreements", "events", "sources")
+                ),
+                "",
+            )
         )
         if self.config_label:
             parts.append((self.config_label, MUTED))

@@ -9,8 +9,9 @@ following means.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import TypeVar
 
 from textual import events
 from textual.containers import VerticalScroll
@@ -42,9 +43,13 @@ T = TypeVar("T")
 LABEL = "bold"
 WARN = "$text-warning"
 ROLE_STYLE = {
-    "good": "$text-success", "bad": "$text-error", "warn": "$text-warning",
-    "info": "$text-primary", "dim": MUTED, "": "",
-}  # fmt: skip
+    "good": "$text-success",
+    "bad": "$text-error",
+    "warn": "$text-warning",
+    "info": "$text-primary",
+    "dim": MUTED,
+    "": "",
+}
 STANCE_STYLE = {
     "support": "bold $text-success",
     "oppose": "bold $text-error",
@@ -195,8 +200,12 @@ class DetailBuilder:
         if number is not None:  # cited before on this page: the number, place and grade
             self.cited_again = True
             return Link(
-                _c((f"[{number}]", MUTED), f" {citation.locator}" if citation.locator else "",
-                   "  ", (grade, "bold")),  # fmt: skip
+                _c(
+                    (f"[{number}]", MUTED),
+                    f" {citation.locator}" if citation.locator else "",
+                    "  ",
+                    (grade, "bold"),
+                ),
                 Ref("source", source.id),
                 indent,
             )
@@ -216,7 +225,7 @@ class DetailBuilder:
                 "  ",
                 (grade, "bold"),
                 (f" ({meaning}){locator}", MUTED),
-            ),  # fmt: skip
+            ),
             Ref("source", source.id),
             indent,
         )
@@ -240,12 +249,19 @@ class DetailBuilder:
             where = self.where(source)
             blocks.append(
                 Link(
-                    _c((f"[{number}] ", MUTED), ("“", MUTED), source.title, ("”", MUTED),
-                       (f" — {where}" if where else "", MUTED), "  ",
-                       (source.grade, "bold"), (f" ({reliability_meaning(source.grade)})", MUTED)),
+                    _c(
+                        (f"[{number}] ", MUTED),
+                        ("“", MUTED),
+                        source.title,
+                        ("”", MUTED),
+                        (f" — {where}" if where else "", MUTED),
+                        "  ",
+                        (source.grade, "bold"),
+                        (f" ({reliability_meaning(source.grade)})", MUTED),
+                    ),
                     Ref("source", ident),
                 )
-            )  # fmt: skip
+            )
         return blocks
 
     def position_lines(self, position: Position, indent: int) -> list[Block]:
@@ -265,7 +281,7 @@ class DetailBuilder:
                     "  ",
                     (f"{STANCE_GLYPH[stance]} {stance}", STANCE_STYLE[stance]),
                     (("  " + " · ".join(facts)) if facts else "", MUTED),
-                ),  # fmt: skip
+                ),
                 indent=indent,
             )
         ]
@@ -351,7 +367,7 @@ class DetailBuilder:
                         (f"{glyph} {current.stance}", STANCE_STYLE[current.stance]),
                         "  ",
                         disagreement.title,
-                    ),  # fmt: skip
+                    ),
                     Ref("position", disagreement.id, actor.id),
                 )
             )
@@ -431,7 +447,7 @@ class DetailBuilder:
                         (f"{mark} {event.state.capitalize()}", WARN),
                         (": has not happened", MUTED),
                         (f"; likelihood: {event.likelihood}" if event.likelihood else "", WARN),
-                    )  # fmt: skip
+                    )
                 )
             )
         blocks += _para(event.summary)
@@ -468,9 +484,7 @@ class DetailBuilder:
         dis_ids, event_ids, _ = self.dossier.cited_by.get(source.id, ((), (), ()))
         blocks.append(_heading("Cited by", len(dis_ids) + len(event_ids)))
         blocks += self.capped(dis_ids, self.disagreement_link, "disagreements")
-        blocks += self.capped(
-            event_ids, lambda i: self.event_link(self.data.events[i]), "events"
-        )
+        blocks += self.capped(event_ids, lambda i: self.event_link(self.data.events[i]), "events")
         if source.extra:
             blocks.append(_heading("Extension fields"))
             blocks += self.extension(source.extra)
@@ -483,7 +497,9 @@ class DetailBuilder:
         if len(items) > LIST_LIMIT:
             more = len(items) - LIST_LIMIT
             blocks.append(
-                _none(f"… and {more:,} more {noun}: focus this (Enter in its pane) to list them all")
+                _none(
+                    f"… and {more:,} more {noun}: focus this (Enter in its pane) to list them all"
+                )
             )
         return blocks
 
@@ -502,7 +518,7 @@ class DetailBuilder:
                             STANCE_STYLE[current.stance],
                         ),
                         (f"  as of {current.as_of.text}" if current.as_of else "  undated", MUTED),
-                    )  # fmt: skip
+                    )
                 )
             )
         if disagreement.question:

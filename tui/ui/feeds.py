@@ -92,7 +92,8 @@ def short_time(timestamp: float | None) -> str:
 def feed_summary(
     states: Sequence[FeedState], *, offline: bool, fetching: Collection[str] = ()
 ) -> str:
-    """The status line's words about feeds: ``2 feeds: 1 fresh, 1 stale (HTTP 500) · next 12:30``."""
+    """The status line's words about feeds, such as
+    ``2 feeds: 1 fresh, 1 stale (HTTP 500) · next 12:30``."""
     if not states:
         return ""
     busy = [s for s in states if s.fetching or s.name in fetching]

@@ -11,6 +11,7 @@ screen only: the data (and exports) keep every character.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from itertools import pairwise
@@ -42,10 +43,8 @@ _JAMO = re.compile(f"[{JAMO}]")
 _COMPATIBLE: dict[int, str] = {}
 for _code in [*range(0x1160, 0x1200), *range(0xD7B0, 0xD800)]:
     _letter = unicodedata.name(chr(_code), "").split(" ", 2)[-1]
-    try:
+    with contextlib.suppress(KeyError):
         _COMPATIBLE[_code] = unicodedata.lookup(f"HANGUL LETTER {_letter}")
-    except KeyError:
-        pass
 
 
 def drawn(text: str) -> str:

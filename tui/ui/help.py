@@ -59,7 +59,9 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content.styled(group, "bold $text-primary"), classes="help-group")
                 for pressed, what in entries:
                     with Horizontal(classes="help-row"):
-                        yield Static(Content.styled(pressed, "bold $text-accent"), classes="help-keys")
+                        yield Static(
+                            Content.styled(pressed, "bold $text-accent"), classes="help-keys"
+                        )
                         yield Static(Content(what), classes="help-what")
             yield Static(Content.styled("Symbols", "bold $text-primary"), classes="help-group")
             for glyph, meaning in symbols():

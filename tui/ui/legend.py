@@ -11,11 +11,11 @@ from ..core.export import STANCE_GLYPH
 from ..core.model import STANCES
 
 __all__ = [
+    "EVENT_MARK",
+    "NO_POSITION",
     "STANCE_GLYPH",
     "STANCE_ROLE",
     "STATUS_ROLE",
-    "EVENT_MARK",
-    "NO_POSITION",
     "credibility_meaning",
     "reliability_meaning",
     "tally_pieces",

@@ -5,7 +5,8 @@ panes, so a large dossier costs what the screen shows."""
 from __future__ import annotations
 
 import textwrap
-from typing import Sequence
+from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -36,7 +37,7 @@ class StanceMatrix(ScrollView, can_focus=True):
 
     BINDINGS = keys.MATRIX
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "matrix--header",
         "matrix--name",
         "matrix--cursor",
@@ -306,10 +307,12 @@ class MatrixScreen(Screen[Ref | None]):
             Content.assemble(
                 ("Stance matrix", "bold $text-accent"),
                 (
-                    f"  {len(matrix.actor_ids)} actors × {len(matrix.columns)} disagreements"
-                    "  · each actor's current stance",
+                    (
+                        f"  {len(matrix.actor_ids)} actors × {len(matrix.columns)} disagreements"
+                        "  · each actor's current stance"
+                    ),
                     "$foreground-muted",
-                ),  # fmt: skip
+                ),
             ),
             id="matrix-title",
         )

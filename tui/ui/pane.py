@@ -3,7 +3,8 @@ counts, and the reference under the cursor."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Sequence
+from collections.abc import Sequence
+from typing import ClassVar
 
 from ..core.browse import Arranged, Ref
 from .rowlist import RowList
@@ -36,7 +37,9 @@ class EntityPane(RowList):
         self.dossier = dossier
         self._show(dossier, rows, keep, changed)
 
-    def _show(self, dossier: Arranged, rows: Sequence[int], keep: Ref | None, changed: bool) -> None:
+    def _show(
+        self, dossier: Arranged, rows: Sequence[int], keep: Ref | None, changed: bool
+    ) -> None:
         self.shown = self.count(rows)
         self.border_title = f"{self.label} {self.shown}/{dossier.total(self.pane)}"
         keep_value = self.value_of(keep) if keep is not None else None

@@ -25,8 +25,8 @@ from textual.timer import Timer
 from ..core.browse import Arranged, ChangeLog, remerge
 from ..core.changes import Changes
 from ..core.config import FeedConfig
-from ..core.merge import Layer
 from ..core.gcpause import gc_paused
+from ..core.merge import Layer
 from .feeds import feed_summary, short_reason
 from .glyphs import cells
 
@@ -123,7 +123,7 @@ class FeedRefresher:
                 self._announce_failures(failed)
                 if manual:
                     self._report(outcomes)
-        except Exception as error:  # noqa: BLE001 - a bug; the user is told, the app goes on
+        except Exception as error:  # noqa: BLE001 - see below
             # FeedClient.refresh turns everything a server can do into an outcome; this
             # is a bug, but the dossier shown and the copies on disk are untouched.
             self.app.notify(
@@ -247,7 +247,7 @@ class FeedRefresher:
             with gc_paused():
                 arranged, changes = remerge(before.dataset, layers, cells)
                 log = self.change_log.updated(changes, time.time())
-        except Exception as error:  # noqa: BLE001 - reported to the user; the dossier stays
+        except Exception as error:  # noqa: BLE001 - reported to the user by MergeFinished
             self.app.post_message(MergeFinished(before, error=error))
         else:
             self.app.post_message(MergeFinished(before, arranged, changes, log))

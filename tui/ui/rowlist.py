@@ -10,7 +10,8 @@ so no string from data can run an action or break the screen.
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import ClassVar, Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -86,7 +87,10 @@ class RowList(ScrollView, can_focus=True):
 
     BINDINGS = keys.ROW_LIST
 
-    COMPONENT_CLASSES = {"rowlist--cursor", *(f"rowlist--{role}" for role in ROLES)}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "rowlist--cursor",
+        *(f"rowlist--{role}" for role in ROLES),
+    }
 
     DEFAULT_CSS = """
     RowList {

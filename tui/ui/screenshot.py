@@ -17,7 +17,6 @@ from ..core.config import Config
 from ..core.paths import default_dossier
 from .app import FaultlineApp
 
-
 # Filter for Nazarbayev, focus the dashboard on him, look at his disagreements.
 README_KEYS = "slash,n,u,r,s,u,l,t,a,n,enter,enter,2"
 

@@ -3,7 +3,7 @@ written; planned and expected events last, marked, with their likelihood."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 
