@@ -453,8 +453,7 @@ BAD_LOCATIONS = [
     ),
     pytest.param(
         "javascript:alert(1)",
-        "redirects to a non-web address (javascript:); only http and https addresses are "
-        "followed",
+        "redirects to a non-web address (javascript:); only http and https addresses are followed",
         id="javascript",
     ),
     pytest.param(

@@ -6,6 +6,7 @@ layer, for a cached copy as for a new one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,10 +18,10 @@ from typing import Any
 
 from ..atomic import write_atomic
 from ..config import FeedConfig
+from ..loading import read_bytes
 from ..merge import Layer, check_layer
 from ..paths import NotPrivate, private_dir, read_private
 from ..problems import DocumentError, Problem
-from ..loading import read_bytes
 from .urls import redact_url
 
 CACHE_GRACE = 600.0  # unreferenced cache files younger than this may be another process's
@@ -267,9 +268,9 @@ class FeedCache:
         for info in (found.current, found.previous):
             if info is None or (body := self._body(feed, info.sha256)) is None:
                 continue
-            info = known.get(info.sha256, info)
-            note = _DAMAGED if info.sha256 in known else _REBUILT
-            return CachedCopy(info, body, info.fetched_at, note)
+            kept = known.get(info.sha256, info)
+            note = _DAMAGED if kept.sha256 in known else _REBUILT
+            return CachedCopy(kept, body, kept.fetched_at, note)
         return None
 
     def layer(self, feed: FeedConfig) -> Layer | None:
@@ -283,10 +284,9 @@ class FeedCache:
         target = self.body_path(feed, info.sha256)
         if not _holds(target, info.sha256):
             write_atomic(target, body)
-        try:  # the body's time is its download's: what a rebuilt index goes by
+        # The body's time is its download's: what a rebuilt index goes by.
+        with contextlib.suppress(OSError, ValueError, OverflowError):
             os.utime(target, (info.fetched_at, info.fetched_at))
-        except (OSError, ValueError, OverflowError):
-            pass
         index = self._index(feed)
         current, previous = (index.current, index.previous) if index else (None, None)
         if current is not None and current.sha256 != info.sha256:

@@ -9,6 +9,7 @@ stays in use and on disk, and the message says so.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import re
@@ -25,9 +26,9 @@ import httpx
 from ... import __version__
 from ..changes import Changes, compare
 from ..config import FeedConfig
+from ..loading import guess_format
 from ..merge import Layer
 from ..paths import NotPrivate
-from ..loading import guess_format
 from .cache import MAX_FAILURES, CopyInfo, FeedCache, parse_body
 from .decoders import BoundedDecoder, TooLarge, content_coding
 from .errors import (
@@ -315,7 +316,8 @@ class FeedClient:
                     )
             except TimeoutError:
                 raise FetchError(
-                    f"took longer than the {feed.timeout:g} s deadline (timeout), so the download was stopped"
+                    f"took longer than the {feed.timeout:g} s deadline (timeout), "
+                    "so the download was stopped"
                 ) from None
             except httpx.HTTPError as error:
                 raise FetchError(transport_reason(feed, error)) from None
@@ -386,7 +388,8 @@ class FeedClient:
             if not layer.documents or problems:
                 count = len(problems)
                 raise FetchError(
-                    f"the server sent a document that cannot be read ({count} problem{'s' if count != 1 else ''}, below)",
+                    "the server sent a document that cannot be read "
+                    f"({count} problem{'s' if count != 1 else ''}, below)",
                     http_status=download.http_status,
                     problems=problems,
                 )
@@ -441,13 +444,12 @@ class FeedClient:
         )  # fmt: skip
 
     def _save_state(self, state: FeedState) -> None:
-        try:
+        # Retry bookkeeping is a courtesy; the copy itself is untouched.
+        with contextlib.suppress(OSError):
             self.cache.write_state(
                 state.feed, failures=state.failures, retry_at=state.retry_at,
                 last_attempt_at=state.last_attempt_at,
             )  # fmt: skip
-        except OSError:
-            pass  # retry bookkeeping is a courtesy; the copy itself is untouched
 
     # -- one download ---------------------------------------------------------------------------
 
@@ -550,8 +552,8 @@ class FeedClient:
             coding, declared = "identity", None
         if coding == "identity" and declared is not None and declared > feed.max_size:
             raise FetchError(
-                f"the body is {size_text(declared)}, over this feed's limit of {size_text(feed.max_size)} (max_size); "
-                "it was not downloaded",
+                f"the body is {size_text(declared)}, over this feed's limit of "
+                f"{size_text(feed.max_size)} (max_size); it was not downloaded",
                 http_status=status,
             )
         decoder = BoundedDecoder(coding, feed.max_size)
@@ -568,7 +570,8 @@ class FeedClient:
             body = decoder.finish()
         except TooLarge:
             raise FetchError(
-                f"the body is larger than this feed's limit of {size_text(feed.max_size)} (max_size)"
+                "the body is larger than this feed's limit of "
+                f"{size_text(feed.max_size)} (max_size)"
                 + (" once decompressed" if coding != "identity" else "")
                 + "; the download was stopped there",
                 http_status=status,
@@ -576,7 +579,8 @@ class FeedClient:
         except httpx.RemoteProtocolError as error:
             if declared is not None and raw < declared:
                 raise FetchError(
-                    f"the connection closed before the whole body arrived ({raw:,} of {declared:,} bytes)",
+                    "the connection closed before the whole body arrived "
+                    f"({raw:,} of {declared:,} bytes)",
                     http_status=status,
                 ) from None
             raise FetchError(

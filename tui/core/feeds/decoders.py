@@ -20,7 +20,8 @@ def content_coding(header: str | None) -> str:
     codings = [c for c in codings if c != "identity"]
     if len(codings) > 1:
         raise FetchError(
-            f"the server compressed the body more than once ({sanitise(', '.join(codings))[0][:80]}); "
+            "the server compressed the body more than once "
+            f"({sanitise(', '.join(codings))[0][:80]}); "
             "refused, as a stacked compression is how small downloads become huge"
         )
     if not codings:

@@ -20,7 +20,7 @@ from .urls import redact_url, scrub
 BACKOFF_CAP = 6 * 3600.0  # repeated failures wait at most this long (or the interval)
 
 
-class FeedStatus(str, enum.Enum):
+class FeedStatus(str, enum.Enum):  # noqa: UP042 - StrEnum would change str() of a member
     """Where a feed stands, as the feeds screen shows it."""
 
     PENDING = "pending"  # not fetched yet this session, and no cached copy
