@@ -4,13 +4,12 @@ process against the test server, checked for exit codes, messages and the cache.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from feedserver import FeedServer, Reply, closed_port, conditional, json_reply
+from helpers import run_faultline
 
 V1 = {
     "format": "faultline/1",
@@ -50,26 +49,7 @@ def write_config(workdir: Path, *feeds: dict) -> Path:
 
 
 def faultline(workdir: Path, *args: str, token: bool = False) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if "proxy" not in k.lower()
-        and k not in ("FAULTLINE_CONFIG", "SSL_CERT_FILE", "SSL_CERT_DIR")
-    }
-    env["FAULTLINE_CACHE_DIR"] = str(workdir / "cache")
-    env["XDG_CONFIG_HOME"] = str(workdir / "xdg")  # no user config leaks in
-    if token:
-        env["TEAM_TOKEN"] = TOKEN
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *args],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    return run_faultline(workdir, *args, env={"TEAM_TOKEN": TOKEN} if token else None)
 
 
 def test_fetch_reports_changes_and_exit_codes(server: FeedServer, workdir: Path) -> None:

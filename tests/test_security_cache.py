@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from feedserver import FeedServer, Reply, json_reply
+from helpers import run_faultline
 
 from tests.test_ui_feeds import until
 from tui.core import parsecache, splitparse
@@ -99,23 +100,7 @@ def offline_open(cache: FeedCache, feed: FeedConfig = FEED):
 
 
 def faultline(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if "proxy" not in k.lower()
-        and k not in ("FAULTLINE_CONFIG", "SSL_CERT_FILE", "SSL_CERT_DIR")
-    }
-    env["FAULTLINE_CACHE_DIR"] = str(workdir / "cache")
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *args],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    return run_faultline(workdir, *args)
 
 
 def write_config(workdir: Path, url: str) -> Path:

@@ -1,0 +1,37 @@
+"""Helpers shared by the test modules (imported as ``helpers``, like ``feedserver``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_faultline(
+    workdir: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tui`` in ``workdir`` as a person would, isolated from this machine:
+    no proxy, no FAULTLINE_* or certificate variables from outside, the cache and the user
+    config dir inside ``workdir``; ``env`` adds variables (a token, say)."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if "proxy" not in k.lower()
+        and not k.startswith("FAULTLINE_")
+        and k not in ("SSL_CERT_FILE", "SSL_CERT_DIR")
+    }
+    clean |= {
+        "FAULTLINE_CACHE_DIR": str(workdir / "cache"),
+        "XDG_CONFIG_HOME": str(workdir / "xdg"),  # no user config leaks in
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        cwd=workdir,
+        env=clean | (env or {}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
