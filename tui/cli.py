@@ -260,18 +260,8 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
-    try:
-        from .ui.app import run_dashboard
-    except ImportError:  # the dashboard is not installed in this build: say what is loaded
-        dataset, _ = load_dataset(args, config)
-        counts = dataset.counts()
-        say(
-            f"{dataset.meta.title or 'Faultline'}: "
-            + ", ".join(f"{v} {k}" for k, v in counts.items())
-        )
-        for problem in (*dataset.problems, *dataset.unresolved):
-            say(str(problem))
-        return EXIT_OK
+    from .ui.app import run_dashboard  # only the dashboard needs Textual
+
     return run_dashboard(
         config,
         data_paths=data_paths(args, config),
