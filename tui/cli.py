@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .core.config import Config, ConfigError, describe_config, load_config, locate_config
@@ -21,6 +22,9 @@ from .core.merge import Dataset, Layer, merge
 from .core.problems import FaultlineError
 from .core.text import sanitise
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite  # typeshed's own name for a writable file
+
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
@@ -28,11 +32,11 @@ class Parser(argparse.ArgumentParser):
     """argparse quotes the command line in its messages ("unrecognized arguments: …"):
     they are cleaned like every other message, so an argument cannot drive the terminal."""
 
-    def _print_message(self, message: str, file=None) -> None:  # type: ignore[override]
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         # Help and usage are many lines; each is cleaned, the lines are kept.
         super()._print_message(sanitise(message)[0] if message else message, file)
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         # One error, one line: a newline quoted from an argument must not forge another.
         one_line = message.replace("\n", "\\n")
         self.print_usage(sys.stderr)

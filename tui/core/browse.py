@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
+from typing import overload
 
 from .changes import (
     ADDED,
@@ -423,7 +424,11 @@ class TimelineRows(Sequence[int]):
         """How many of the rows are events (the rest are headings)."""
         return len(self._events)
 
-    def __getitem__(self, position):  # type: ignore[override]
+    @overload
+    def __getitem__(self, position: int) -> int: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[int]: ...
+    def __getitem__(self, position: int | slice) -> int | list[int]:
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(self._len))]
         if position < 0:

@@ -11,10 +11,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .dates import EDate
 from .merge import Dataset, Layer
 from .model import Entity, Kind, Meta
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance  # any dataclass's instance, as typeshed names it
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 _SYMBOL = {ADDED: "+", CHANGED: "~", REMOVED: "-"}
@@ -122,12 +126,12 @@ def compare(before: Side, after: Side) -> Changes:
     )
 
 
-def differing_fields(a: object, b: object) -> tuple[str, ...]:
+def differing_fields(a: DataclassInstance, b: DataclassInstance) -> tuple[str, ...]:
     """The content fields of two records of one type that differ (``x_`` extensions count)."""
     if a == b and not _extras(a) and not _extras(b):
         return ()  # the fast path: dataclass equality ignores only origin and extras
     out = []
-    for f in dataclasses.fields(a):  # type: ignore[arg-type]
+    for f in dataclasses.fields(a):
         if f.name in _BOOKKEEPING:
             continue
         if _norm(getattr(a, f.name)) != _norm(getattr(b, f.name)):

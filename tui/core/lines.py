@@ -217,6 +217,8 @@ class TomlLines:
 # -- JSON ------------------------------------------------------------------------------------------
 
 _WHITE = re.compile(r"[ \t\n\r]*")  # JSON's white space
+# A JSON string's text and where it ends, at C speed (typeshed leaves this public name out).
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _skip = json.JSONDecoder().raw_decode  # a value parsed at C speed, to step over it
 
 
@@ -250,6 +252,13 @@ class _Lines:
         return self.line
 
 
+def _white(text: str, pos: int) -> int:
+    """Where the JSON white space from ``pos`` ends."""
+    match = _WHITE.match(text, pos)
+    assert match is not None  # the pattern matches the empty string, so it always matches
+    return match.end()
+
+
 Visit = Callable[[str | int, int, int], int | None]
 
 
@@ -259,28 +268,29 @@ def _members(text: str, pos: int, visit: Visit) -> None:
     it, or None: then json's own C parser steps over it, so a member not looked into
     costs no Python step per token."""
     is_object = text[pos] == "{"
-    pos = _WHITE.match(text, pos + 1).end()
+    pos = _white(text, pos + 1)
     if text[pos] in "}]":
         return
     index = 0
+    step: str | int
     while True:
         at = pos
         if is_object:
             if text[pos] != '"':
                 raise ValueError("expected a key")
-            step, pos = json.decoder.scanstring(text, pos + 1)
-            pos = _WHITE.match(text, pos).end()
+            step, pos = _scanstring(text, pos + 1)
+            pos = _white(text, pos)
             if text[pos] != ":":
                 raise ValueError("expected ':'")
-            pos = _WHITE.match(text, pos + 1).end()
+            pos = _white(text, pos + 1)
         else:
             step = index
             index += 1
         end = visit(step, at, pos)
-        pos = _WHITE.match(text, _skip(text, pos)[1] if end is None else end).end()
+        pos = _white(text, _skip(text, pos)[1] if end is None else end)
         if text[pos] != ",":
             return
-        pos = _WHITE.match(text, pos + 1).end()
+        pos = _white(text, pos + 1)
 
 
 def _child(path: str, step: str | int) -> str:
@@ -290,7 +300,7 @@ def _child(path: str, step: str | int) -> str:
 
 
 def _top(text: str) -> int | None:
-    pos = _WHITE.match(text).end()
+    pos = _white(text, 0)
     return pos if text[pos : pos + 1] in ("{", "[") else None
 
 

@@ -178,7 +178,7 @@ class Disagreement:
 
     def history(self, actor: str) -> list[Position]:
         """One actor's positions on this question, oldest first."""
-        return sorted((p for p in self.positions if p.actor == actor), key=Position.order_key.fget)  # type: ignore[arg-type]
+        return sorted((p for p in self.positions if p.actor == actor), key=lambda p: p.order_key)
 
     def current(self) -> dict[str, Position]:
         """Each actor's current stance: its position with the latest as_of."""

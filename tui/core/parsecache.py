@@ -245,9 +245,9 @@ def _untag_dates(value: Any) -> Any:
     if kind is tuple:
         tag, *parts = value
         if tag == "datetime":
-            *fields, offset, fold = parts
+            year, month, day, hour, minute, second, micro, offset, fold = parts
             zone = None if offset is None else datetime.timezone(datetime.timedelta(*offset))
-            return datetime.datetime(*fields, tzinfo=zone, fold=fold)
+            return datetime.datetime(year, month, day, hour, minute, second, micro, zone, fold=fold)
         if tag == "date":
             return datetime.date(*parts)
         if tag == "time":
@@ -374,7 +374,7 @@ def _decoder(cls: type) -> Callable:
         count, columns = encoded
         if not count:
             return ()  # no rows, no columns
-        objects = list(map(_new, repeat(cls, count)))
+        objects: list[Any] = list(map(_new, repeat(cls, count)))
         for setter, codec, number in plan:
             if codec == "none":
                 values: Any = repeat(None, count)
@@ -563,8 +563,8 @@ def _decode_positions(encoded: tuple, tables: _DecodeTables) -> tuple[Position, 
 
 _make_date = _date_maker()
 _KINDS = (Source, Actor, Disagreement, Event)
-_ENCODE = {cls: _encoder(cls) for cls in (Meta, *_KINDS, Position)}
-_DECODE = {cls: _decoder(cls) for cls in (Meta, *_KINDS, Position)}
+_ENCODE: dict[type, Callable[..., Any]] = {cls: _encoder(cls) for cls in (Meta, *_KINDS, Position)}
+_DECODE: dict[type, Callable[..., Any]] = {cls: _decoder(cls) for cls in (Meta, *_KINDS, Position)}
 _KIND_FIELDS = ("sources", "actors", "disagreements", "events")
 
 

@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from .dates import DateError, EDate
@@ -249,7 +250,9 @@ def check_ids(c: Checker, value: object, parent: str, key: str) -> tuple[str, ..
     for i, item in enumerate(value):
         hit = known.get(item) if type(item) is str else None
         out.append(
-            hit if hit is not None else _checked_id(c, item, lambda i=i: f"{parent}.{key}[{i}]")
+            hit
+            if hit is not None
+            else _checked_id(c, item, partial("{}.{}[{}]".format, parent, key, i))
         )
     return tuple(out)
 
@@ -479,4 +482,6 @@ def _builder(cls: type) -> Callable[..., Any]:
     return namespace["build"]
 
 
-BUILD = {cls: _builder(cls) for cls in (Source, Actor, Disagreement, Event, Position, Citation)}
+BUILD: dict[type, Callable[..., Any]] = {
+    cls: _builder(cls) for cls in (Source, Actor, Disagreement, Event, Position, Citation)
+}

@@ -184,8 +184,8 @@ class SearchIndex:
             for lo in range(0, n, CHUNK):
                 if stop is not None and stop():
                     raise SearchStopped
-                found = map(contains, keys[lo : lo + CHUNK], repeat(word))
-                out += compress(range(lo, min(lo + CHUNK, n)), found)
+                hits = map(contains, keys[lo : lo + CHUNK], repeat(word))
+                out += compress(range(lo, min(lo + CHUNK, n)), hits)
             return out
         starts = self._starts
         found: list[int] = []

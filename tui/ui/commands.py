@@ -71,7 +71,7 @@ def fuzzy_match(query: str, name: str) -> tuple[float, tuple[int, ...]]:
         first = next(at_word, first)
         offsets = list(range(first, first + len(letters)))
         return _score(offsets, set(starts)), tuple(offsets)
-    offsets: list[int] = []
+    offsets = []
     at = 0  # the first place the next letter may take
     for k, letter in enumerate(letters):
         if offsets and text[at] == letter:

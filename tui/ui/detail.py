@@ -674,7 +674,7 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def action_follow(self) -> None:
         link = self.active_link
-        if link is not None:
+        if link is not None and link.ref is not None:  # a line in _links always has a ref
             self.post_message(self.Follow(link.ref))
 
     def action_top(self) -> None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
 from ..core.browse import Arranged, ChangeLog, remerge
@@ -177,7 +178,9 @@ class FeedRefresher:
         if not failed:
             return
         failing = (FeedStatus.STALE, FeedStatus.FAILED)
-        severity = "error" if any(o.status is FeedStatus.FAILED for o in failed) else "warning"
+        severity: SeverityLevel = "warning"
+        if any(o.status is FeedStatus.FAILED for o in failed):
+            severity = "error"
         notify = self.app.notify
         if len(failed) == 1:
             (outcome,) = failed

@@ -152,7 +152,7 @@ class RowList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         # A pane may pass its renderer or be one (subclasses define the two methods).
-        self.renderer: RowRenderer = renderer if renderer is not None else self  # type: ignore[assignment]
+        self.renderer: RowRenderer = renderer if renderer is not None else self
         self.empty_text = empty_text
         self._rows: Sequence[int] = ()
         self._cursor = -1
@@ -420,6 +420,6 @@ def _position(rows: Sequence[int], value: int) -> int:
     if isinstance(rows, range):
         return rows.index(value) if value in rows else -1
     try:
-        return rows.index(value)  # type: ignore[attr-defined]
+        return rows.index(value)
     except ValueError:
         return -1

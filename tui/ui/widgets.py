@@ -16,7 +16,7 @@ from textual.widgets import Static
 from .rowlist import fit
 
 MUTED = "$foreground-muted"
-Part = tuple[str, str, Callable[[], None] | None]  # text, style, what a click on it does
+Part = tuple[str, str, Callable[[], object] | None]  # text, style, what a click does
 
 
 class ClickableLine(Static):
@@ -24,11 +24,11 @@ class ClickableLine(Static):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, markup=False)
-        self._targets: list[tuple[int, int, Callable[[], None]]] = []
+        self._targets: list[tuple[int, int, Callable[[], object]]] = []
 
     def show(self, parts: list[Part]) -> None:
         pieces: list[tuple[str, str]] = []
-        targets: list[tuple[int, int, Callable[[], None]]] = []
+        targets: list[tuple[int, int, Callable[[], object]]] = []
         x = 0
         for text, style, action in parts:
             width = cell_len(text)
@@ -68,7 +68,7 @@ class Tabs(ClickableLine):
             parts.append((" ", "", None))
         self.show(parts)
 
-    def _choose(self, name: str) -> Callable[[], None]:
+    def _choose(self, name: str) -> Callable[[], object]:
         return lambda: self.post_message(self.Chosen(name))
 
 
@@ -105,5 +105,5 @@ class Breadcrumb(ClickableLine):
                 parts.append(("  searching…", MUTED, None))
         self.show(parts)
 
-    def _choose(self, depth: int) -> Callable[[], None]:
+    def _choose(self, depth: int) -> Callable[[], object]:
         return lambda: self.post_message(self.Chosen(depth))

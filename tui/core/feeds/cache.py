@@ -68,7 +68,8 @@ class CopyInfo:
         if any(v is not None and not isinstance(v, str) for v in texts.values()):
             return None
         for key in ("etag", "last_modified"):
-            if texts[key] is not None and not _VALIDATOR.fullmatch(texts[key]):
+            value = texts[key]
+            if value is not None and not _VALIDATOR.fullmatch(value):
                 texts[key] = None
         return cls(sha, size, fmt, at, **texts)
 
@@ -80,7 +81,8 @@ _VALIDATOR = re.compile(r"[\x20-\x7e]{1,8192}")  # what goes back in a header as
 def _moment(value: object) -> float | None:
     """A time read from a cache or state file, or None when it is not one: a number (not
     a bool), finite, from 1970 to the year 3000."""
-    if type(value) not in (int, float) or not 0 <= value <= LATEST:  # NaN fails too
+    # NaN fails the range test too.
+    if (type(value) is not int and type(value) is not float) or not 0 <= value <= LATEST:
         return None
     return float(value)
 

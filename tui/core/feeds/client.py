@@ -501,10 +501,10 @@ class FeedClient:
         try:
             target = url.join(location)
         except (httpx.InvalidURL, ValueError, TypeError):
-            problem = url_problem(location) or "it cannot be read as a URL"
+            why = url_problem(location) or "it cannot be read as a URL"
             raise FetchError(
                 f"{redact_url(url)} redirects to an address that cannot be used "
-                f"({redact_url(location)}): its Location header is not a valid URL: {problem}"
+                f"({redact_url(location)}): its Location header is not a valid URL: {why}"
             ) from None
         if target.scheme not in ("http", "https"):
             raise FetchError(
