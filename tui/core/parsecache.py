@@ -293,6 +293,8 @@ class _Uncacheable(Exception):
 
 
 def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable:
+    # ``source`` is made from the record classes' own field names, at import: nothing read
+    # from a cache entry or a document ever reaches exec.
     exec(compile(source, f"<parsecache {name}>", "exec"), namespace)
     return namespace[name]
 
