@@ -65,3 +65,14 @@ async def settle(app, pilot) -> None:
 @pytest.fixture
 def ready() -> Callable:
     return settle
+
+
+@pytest.fixture
+def empty_workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run from an empty directory with no user config, no $FAULTLINE_CONFIG and a cache
+    of its own, so nothing of this machine's leaks into what the command finds."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FAULTLINE_CONFIG", raising=False)
+    monkeypatch.setenv("FAULTLINE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    return tmp_path

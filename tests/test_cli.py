@@ -12,14 +12,8 @@ import pytest
 from tui.cli import main
 from tui.core.paths import default_dossier
 
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No user config or cache leaks in: run from an empty directory."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("FAULTLINE_CONFIG", raising=False)
-    monkeypatch.setenv("FAULTLINE_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+# No user config or cache leaks in: each test runs from an empty directory.
+pytestmark = pytest.mark.usefixtures("empty_workdir")
 
 
 def test_validate_default_dossier_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
