@@ -1,4 +1,4 @@
-"""Shared fixtures. The dashboard tests (tests/test_ui_*.py) use the ones below."""
+"""Shared fixtures. The dashboard tests (tests/ui/) use the ones below."""
 
 from __future__ import annotations
 

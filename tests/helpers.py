@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 
 def run_faultline(
@@ -35,3 +37,17 @@ def run_faultline(
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+async def until(pilot: Any, condition: Any, what: str, timeout: float = 10.0) -> None:
+    """Bounded polling: let the app run until ``condition()`` holds, fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def toasts(app: Any) -> str:
+    """Every notification on screen, each message whole (the screen wraps them)."""
+    return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))

@@ -14,7 +14,7 @@ from tui.core import model, schema
 from tui.core.loading import read_file
 from tui.core.problems import DocumentError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "format.md"
 TEXT = DOC.read_text(encoding="utf-8")
 

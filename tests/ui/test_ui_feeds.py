@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from feedserver import FeedServer, Reply, conditional, drip, json_reply
+from helpers import toasts, until
 
 from tests.conftest import screen_text
 from tui.core.browse import ChangeLog, Ref
@@ -114,15 +115,6 @@ async def seed_cache(tmp_path: Path, feed: FeedConfig) -> None:
     assert outcome.status is FeedStatus.FRESH, outcome.headline
 
 
-async def until(pilot, condition, what: str, timeout: float = 10.0) -> None:
-    """Bounded polling: let the app run until ``condition()`` holds, fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-
-
 async def loaded(pilot, app: FaultlineApp) -> None:
     await until(pilot, lambda: app.dossier is not None, "the first dossier")
     await pilot.pause()
@@ -144,11 +136,6 @@ def actor_ids(app: FaultlineApp) -> set[str]:
 
 def status_line(app: FaultlineApp) -> str:
     return str(app.dashboard.query_one("#status").render())
-
-
-def toasts(app: FaultlineApp) -> str:
-    """Every notification on screen, each message whole (the screen wraps them)."""
-    return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
 
 
 def state(app: FaultlineApp) -> FeedState:

@@ -86,7 +86,7 @@ def test_damaged_with_no_previous_means_none(tmp_path: Path) -> None:
 
 def test_garbled_metadata_is_rebuilt_from_the_bodies_and_never_followed(cache: FeedCache) -> None:
     """The index is made again from the bodies (named by their checksums); a path in it
-    is never followed. (tests/test_security_cache.py damages it in more ways.)"""
+    is never followed. (tests/core/test_security_cache.py damages it in more ways.)"""
     body = body_of(OLD)
     for garbled in (
         "{not json",

@@ -9,7 +9,7 @@ import pytest
 from tui.core.config import ConfigError, load_config
 from tui.core.paths import default_dossier
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)

@@ -100,7 +100,7 @@ def test_markdown_brief_of_default_dossier_is_the_golden_brief() -> None:
     After a deliberate change to the brief (read the diff as an analyst would), regenerate:
     ``python -m tui export -f md --data @default -o tests/golden/brief-kazakhstan-2013.md``
     """
-    golden = Path(__file__).parent / "golden" / "brief-kazakhstan-2013.md"
+    golden = Path(__file__).parents[1] / "golden" / "brief-kazakhstan-2013.md"
     assert to_markdown(load([default_dossier()])) == golden.read_text(encoding="utf-8")
 
 

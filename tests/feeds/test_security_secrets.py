@@ -482,7 +482,13 @@ def test_a_bad_redirect_location_is_named_without_its_secrets(
 async def test_the_dashboard_names_a_bad_redirect_without_its_password(
     server: FeedServer, isolated: Path
 ) -> None:
-    from tests.test_ui_feeds import screen_text, state, toasts, until
+    from helpers import toasts, until
+
+    from tests.conftest import screen_text
+
+    def state(app):
+        return app.feed_client.state("team")
+
     from tui.core.config import Config
     from tui.ui.app import FaultlineApp
     from tui.ui.feeds import FeedsScreen

@@ -21,9 +21,8 @@ from pathlib import Path
 
 import pytest
 from feedserver import FeedServer, Reply, json_reply
-from helpers import run_faultline
+from helpers import run_faultline, until
 
-from tests.test_ui_feeds import until
 from tui.core import parsecache, splitparse
 from tui.core.config import FeedConfig
 from tui.core.feeds import FeedCache, FeedClient, FeedStatus, fetch_all
@@ -33,7 +32,7 @@ from tui.core.loading import load
 from tui.core.model import Kind
 from tui.core.parsecache import ParsedCache
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DOC = '[[actors]]\nid = "kz"\nname = "Kazakhstan"\nkind = "state"\n'
 OLD = {"format": "faultline/1", "actors": [{"id": "kz", "name": "Kazakhstan", "kind": "state"}]}
 NEW = {"format": "faultline/1", "actors": [{"id": "ru", "name": "Russia", "kind": "state"}]}
