@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from helpers import settle
 
 from tests.conftest import screen_text
 from tui.core.browse import Arranged, Ref
@@ -41,12 +42,6 @@ def hold_search(monkeypatch, held: str) -> tuple[threading.Event, list[str]]:
 
     monkeypatch.setattr(Arranged, "visible", gated)
     return gate, queries
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 async def test_background_filter_shows_the_newest_query(make_app, ready, background_filter) -> None:
