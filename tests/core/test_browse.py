@@ -183,15 +183,16 @@ def test_change_log_nets_changes_per_entity() -> None:
     a0, a1, a2 = _actor("a", "A"), _actor("a", "A", "one"), _actor("a", "A")
     b1 = _actor("b", "B")
     log = ChangeLog()
-    log.add(
-        Changes(
-            added=(Change(Kind.ACTOR, "b", ADDED, after=b1),),
-            changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a0, a1),),
-        ),
-        at=1.0,
+    first = Changes(
+        added=(Change(Kind.ACTOR, "b", ADDED, after=b1),),
+        changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a0, a1),),
     )
+    log.adopt(log.updated(first, at=1.0))
     assert log.counts() == {ADDED: 1, CHANGED: 1, REMOVED: 0}
     # a changes back: nothing left to say about it; b is removed after being added: gone.
-    log.add(Changes(changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a1, a2),),
-                    removed=(Change(Kind.ACTOR, "b", REMOVED, before=b1),)), at=2.0)  # fmt: skip
+    second = Changes(
+        changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a1, a2),),
+        removed=(Change(Kind.ACTOR, "b", REMOVED, before=b1),),
+    )
+    log.adopt(log.updated(second, at=2.0))
     assert len(log) == 0

@@ -105,11 +105,11 @@ async def test_going_to_an_entity_a_refresh_removed_says_so_and_keeps_the_focus(
 
 
 def test_feeds_table_times_are_short_enough_for_80_columns() -> None:
-    import time
+    import datetime
 
-    from tui.ui.feeds import short_time
+    from tui.core.dates import local_time
 
-    now = time.time()
-    assert short_time(None) == "never"
-    assert len(short_time(now - 60)) == 5  # 12:30
-    assert len(short_time(now - 3 * 86_400)) == 16  # 2026-11-23 12:30
+    now = datetime.datetime(2026, 11, 26, 12, 30).timestamp()
+    assert local_time(None, short=True, now=now) == "never"
+    assert local_time(now - 60, short=True, now=now) == "12:29"
+    assert local_time(now - 3 * 86_400, short=True, now=now) == "2026-11-23 12:30"

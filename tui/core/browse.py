@@ -44,6 +44,7 @@ from .search import (
     normalise,
 )
 from .search import terms as query_terms
+from .text import counted
 
 ACTORS, DISAGREEMENTS, TIMELINE = "actors", "disagreements", "timeline"
 PANES = (ACTORS, DISAGREEMENTS, TIMELINE)
@@ -583,7 +584,7 @@ def read_arranged(
         say(f"reading {path} ({number} of {len(paths)})")
         layers.append(read_layer(path, cache, max_size))
     extra = list(extra_layers() if callable(extra_layers) else extra_layers)
-    say(f"merging {len(layers) + len(extra)} layer{'s' if len(layers) + len(extra) != 1 else ''}")
+    say(f"merging {counted(len(layers) + len(extra), 'layer')}")
     dataset = merge([*layers, *extra])
     say("arranging for browsing")
     return Arranged(dataset, defer=defer, measure=measure)
@@ -677,9 +678,6 @@ class ChangeLog:
     def __init__(self) -> None:
         self.entries: dict[tuple[Kind, str], Logged] = {}
         self.meta: tuple[str, ...] = ()  # header fields a refresh changed
-
-    def add(self, changes: Changes, at: float) -> None:
-        self.adopt(self.updated(changes, at))
 
     def updated(self, changes: Changes, at: float) -> tuple[dict, tuple[str, ...]]:
         """The log with ``changes`` added, without touching this one: netting compares

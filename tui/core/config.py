@@ -154,11 +154,6 @@ def locate_config(explicit: str | os.PathLike | None = None) -> tuple[Path | Non
     return None, "defaults"
 
 
-def find_config(explicit: str | os.PathLike | None = None) -> Path | None:
-    """The config file to use, or None for built-in defaults."""
-    return locate_config(explicit)[0]
-
-
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.samefile(b)

@@ -194,7 +194,8 @@ class Dataset:
         return dict(index)
 
 
-def _merge_meta(old: Meta, new: Meta) -> Meta:
+def merge_meta(old: Meta, new: Meta) -> Meta:
+    """A later document's header over an earlier one's: each field it gives wins."""
     return Meta(
         title=new.title if new.title is not None else old.title,
         summary=new.summary if new.summary is not None else old.summary,
@@ -213,7 +214,7 @@ def _merge(layers: tuple[Layer, ...]) -> Dataset:
     meta = Meta()
     for layer in layers:
         for document in layer.documents:
-            meta = _merge_meta(meta, document.meta)
+            meta = merge_meta(meta, document.meta)
             for kind in Kind:
                 table = dataset.table(kind)
                 entities = document.entities(kind)

@@ -231,13 +231,6 @@ class Event:
 
 Entity = Source | Actor | Disagreement | Event
 
-KIND_OF: dict[type, Kind] = {
-    Source: Kind.SOURCE,
-    Actor: Kind.ACTOR,
-    Disagreement: Kind.DISAGREEMENT,
-    Event: Kind.EVENT,
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Meta:

@@ -37,7 +37,7 @@ from ..core.gcpause import gc_paused
 from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
-from ..core.text import sanitise
+from ..core.text import counted, sanitise
 from . import keys
 from .changes import ChangesScreen
 from .collector import QuietCollector
@@ -269,11 +269,7 @@ class FaultlineApp(App[int]):
         if self.dossier is not None:  # a reload: the copies in use (r fetches new ones)
             return client.layers()
         count = len(client.feeds)
-        self._progress(
-            f"reading the cached copy of {count} feed"
-            if count == 1
-            else f"reading the cached copies of {count} feeds"
-        )
+        self._progress(f"reading {counted(count, 'cached feed copy', 'cached feed copies')}")
         client.load_cached()
         return client.layers()
 

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ..core.browse import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Arranged, Ref
 from ..core.changes import UnseenChanges
 from ..core.search import SearchStopped, terms
+from ..core.text import counted
 from . import keys
 from .actors import ActorsPane
 from .detail import DetailPane
@@ -647,7 +648,8 @@ class DashboardScreen(Screen[None]):
         parts.append(
             (
                 " · ".join(
-                    _count(counts[k], k) for k in ("actors", "disagreements", "events", "sources")
+                    counted(counts[k], k.removesuffix("s"))
+                    for k in ("actors", "disagreements", "events", "sources")
                 ),
                 "",
             )
@@ -664,7 +666,3 @@ class DashboardScreen(Screen[None]):
     def render_status(self) -> None:
         """Redraw the status line (the app calls this when feed state changes)."""
         self._render_status()
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun if n != 1 else noun[:-1]}"

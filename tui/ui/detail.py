@@ -21,9 +21,9 @@ from textual.widgets import Static
 
 from ..core.browse import CHANGED_MARK, NEW_MARK, REF_KIND, Arranged, Ref
 from ..core.changes import ADDED
+from ..core.dates import local_time
 from ..core.model import Actor, Citation, Disagreement, Event, Origin, Position, Source
 from . import keys
-from .changes import clock
 from .glyphs import drawn_content
 from .legend import (
     EVENT_MARK,
@@ -139,7 +139,7 @@ class DetailBuilder:
         change = logged.change
         feeds = {layer.name for layer in self.data.layers if layer.is_feed}
         source = f"feed {logged.layer}" if logged.layer in feeds else logged.layer
-        at = clock(logged.at)
+        at = local_time(logged.at, short=True)
         if change.action == ADDED:
             text = f"{NEW_MARK} New: added by a refresh of {source} at {at}"
         else:

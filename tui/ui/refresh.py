@@ -28,6 +28,7 @@ from ..core.changes import Changes
 from ..core.config import FeedConfig
 from ..core.gcpause import gc_paused
 from ..core.merge import Layer
+from ..core.text import counted
 from .feeds import feed_summary, short_reason
 from .glyphs import cells
 
@@ -207,7 +208,7 @@ class FeedRefresher:
         if any(o.failed or o.status is FeedStatus.FRESH for o in outcomes):
             return
         n = len(outcomes)
-        self.app.notify(f"Refreshed {n} feed{'s' if n != 1 else ''}: nothing new", markup=False)
+        self.app.notify(f"Refreshed {counted(n, 'feed')}: nothing new", markup=False)
 
     # -- merging --------------------------------------------------------------------------------
 
