@@ -43,7 +43,7 @@ PARTS = {"1m": 10}  # a document holds at most 1,000,000 entities
 FEED_EVENTS = 10_000
 BASELINE_LIMIT = 100_000  # the DataTable baseline takes minutes beyond this
 SCREEN = (120, 40)
-PANE_NAMES = ("actors", "disagreements", "timeline")
+PANE_NAMES = ("actors", "disagreements", "events")  # the panes: tui.core.browse.PANES (Kind values)
 
 # Typed one character at a time, then erased: what an analyst filtering a timeline does.
 QUERIES = ("pipeline", "dam talks", "actor 12", "round 4711", "sanctions veto")
@@ -275,7 +275,7 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
     def shows_rows() -> bool:
         if app.dossier is None:
             return False
-        return len(app.dashboard.pane("timeline").rows) > 0
+        return len(app.dashboard.pane("events").rows) > 0
 
     async def run() -> None:
         constructed = time.perf_counter()
@@ -393,7 +393,7 @@ async def interact(
     result["keystrokes"] = detail
 
     # The search alone against a bare Python substring scan over the same keys.
-    index = dossier.index["timeline"]
+    index = dossier.index["events"]
     search_keys = [index.key(i) for i in range(len(index))]
     searched: list[float] = []
     scanned: list[float] = []
@@ -419,7 +419,7 @@ async def interact(
     focus: list[float] = []
     clear: list[float] = []
     cursor: list[float] = []
-    for pane_key, name in (("1", "actors"), ("3", "timeline")):
+    for pane_key, name in (("1", "actors"), ("3", "events")):
         await pilot.press(pane_key)
         pane = dashboard.pane(name)
         for _ in range(args.focus_repeats):
@@ -580,7 +580,7 @@ def child_baseline(args: argparse.Namespace) -> dict[str, Any]:
                 if (
                     self.dossier is not None
                     and "first" not in result
-                    and self.dashboard.pane("timeline").rows
+                    and self.dashboard.pane("events").rows
                 ):
                     result["first"] = time.perf_counter()
 

@@ -7,10 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.core.browse import (
-    ACTORS,
-    DISAGREEMENTS,
     NOT_YET,
-    TIMELINE,
     Arranged,
     ChangeLog,
     Ref,
@@ -20,8 +17,12 @@ from tui.core.changes import ADDED, CHANGED, REMOVED, Change, Changes
 from tui.core.model import Actor, Kind
 
 
-def ids(dossier: Arranged, pane: str, rows) -> list[str]:
-    table = {ACTORS: dossier.actors, DISAGREEMENTS: dossier.disagreements, TIMELINE: dossier.events}
+def ids(dossier: Arranged, pane: Kind, rows) -> list[str]:
+    table = {
+        Kind.ACTOR: dossier.actors,
+        Kind.DISAGREEMENT: dossier.disagreements,
+        Kind.EVENT: dossier.events,
+    }
     return [table[pane][i].id for i in rows]
 
 
@@ -29,40 +30,44 @@ def test_panes_list_everything_actors_by_name(default_dataset) -> None:
     dossier = Arranged(default_dataset)
     names = [a.name for a in dossier.actors]
     assert names == sorted(names, key=str.casefold)
-    assert len(dossier.visible(ACTORS, None, "")) == len(default_dataset.actors)
-    assert len(dossier.visible(TIMELINE, None, "")) == len(default_dataset.events)
+    assert len(dossier.visible(Kind.ACTOR, None, "")) == len(default_dataset.actors)
+    assert len(dossier.visible(Kind.EVENT, None, "")) == len(default_dataset.events)
 
 
 def test_focusing_an_actor_shows_its_disagreements_and_events(default_dataset) -> None:
     dossier = Arranged(default_dataset)
-    focus = Ref("actor", "nazarbayev")
-    assert ids(dossier, DISAGREEMENTS, dossier.visible(DISAGREEMENTS, focus, "")) == [
+    focus = Ref(Kind.ACTOR, "nazarbayev")
+    assert ids(dossier, Kind.DISAGREEMENT, dossier.visible(Kind.DISAGREEMENT, focus, "")) == [
         "political-integration",
         "eurasian-parliament",
     ]
-    assert ids(dossier, TIMELINE, dossier.visible(TIMELINE, focus, "")) == [
+    assert ids(dossier, Kind.EVENT, dossier.visible(Kind.EVENT, focus, "")) == [
         "nazarbayev-envoys-speech"
     ]
     # The actor's own pane is not narrowed.
-    assert len(dossier.visible(ACTORS, focus, "")) == len(default_dataset.actors)
+    assert len(dossier.visible(Kind.ACTOR, focus, "")) == len(default_dataset.actors)
 
 
 def test_focusing_a_disagreement_shows_its_parties_and_events(default_dataset) -> None:
     dossier = Arranged(default_dataset)
-    focus = Ref("disagreement", "oil-supply")
-    assert sorted(ids(dossier, ACTORS, dossier.visible(ACTORS, focus, ""))) == ["cn", "kz", "ru"]
-    assert ids(dossier, TIMELINE, dossier.visible(TIMELINE, focus, "")) == ["oil-tolling-china"]
+    focus = Ref(Kind.DISAGREEMENT, "oil-supply")
+    assert sorted(ids(dossier, Kind.ACTOR, dossier.visible(Kind.ACTOR, focus, ""))) == [
+        "cn",
+        "kz",
+        "ru",
+    ]
+    assert ids(dossier, Kind.EVENT, dossier.visible(Kind.EVENT, focus, "")) == ["oil-tolling-china"]
 
 
 def test_focusing_an_event_shows_its_actors_targets_and_disagreements(default_dataset) -> None:
     dossier = Arranged(default_dataset)
-    focus = Ref("event", "lukashenka-statement")
-    assert sorted(ids(dossier, ACTORS, dossier.visible(ACTORS, focus, ""))) == [
+    focus = Ref(Kind.EVENT, "lukashenka-statement")
+    assert sorted(ids(dossier, Kind.ACTOR, dossier.visible(Kind.ACTOR, focus, ""))) == [
         "by",
         "lukashenka",
         "ru",
     ]
-    assert ids(dossier, DISAGREEMENTS, dossier.visible(DISAGREEMENTS, focus, "")) == [
+    assert ids(dossier, Kind.DISAGREEMENT, dossier.visible(Kind.DISAGREEMENT, focus, "")) == [
         "political-integration"
     ]
 
@@ -71,8 +76,8 @@ def test_focusing_a_position_shows_the_events_where_actor_and_question_meet(
     default_dataset,
 ) -> None:
     dossier = Arranged(default_dataset)
-    focus = Ref("position", "eurasian-parliament", "nazarbayev")
-    assert ids(dossier, TIMELINE, dossier.visible(TIMELINE, focus, "")) == [
+    focus = Ref(Kind.DISAGREEMENT, "eurasian-parliament", "nazarbayev")
+    assert ids(dossier, Kind.EVENT, dossier.visible(Kind.EVENT, focus, "")) == [
         "nazarbayev-envoys-speech"
     ]
     assert dossier.label(focus) == "Nursultan Nazarbayev on Establishing a Eurasian parliament"
@@ -80,17 +85,17 @@ def test_focusing_a_position_shows_the_events_where_actor_and_question_meet(
 
 def test_filter_and_focus_combine(default_dataset) -> None:
     dossier = Arranged(default_dataset)
-    assert ids(dossier, ACTORS, dossier.visible(ACTORS, None, "lukashenko")) == [
+    assert ids(dossier, Kind.ACTOR, dossier.visible(Kind.ACTOR, None, "lukashenko")) == [
         "lukashenka"
     ]  # an alias
-    focus = Ref("disagreement", "political-integration")
-    shown = ids(dossier, ACTORS, dossier.visible(ACTORS, focus, "kazakh"))
+    focus = Ref(Kind.DISAGREEMENT, "political-integration")
+    shown = ids(dossier, Kind.ACTOR, dossier.visible(Kind.ACTOR, focus, "kazakh"))
     assert "kz-opposition" in shown and "kz-public" not in shown  # the public is no party here
 
 
 def test_timeline_has_year_headings_and_puts_planned_events_last(default_dataset) -> None:
     dossier = Arranged(default_dataset)
-    rows = dossier.timeline_rows(dossier.visible(TIMELINE, None, ""))
+    rows = dossier.timeline_rows(dossier.visible(Kind.EVENT, None, ""))
     headings = [dossier.groups[-r - 1] for r in rows if r < 0]
     assert headings == ["2012", "2013", NOT_YET]
     last = dossier.events[rows[-1]]

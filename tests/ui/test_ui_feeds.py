@@ -258,7 +258,7 @@ async def test_refresh_marks_new_and_changed_entities_until_seen(tmp_path, local
         changes = app.screen.changes
         assert changes.entry is not None and changes.entry.change.id == "cn"
         await pilot.press("enter")
-        await until(pilot, lambda: app.dashboard.trail == [Ref("actor", "cn")], "the focus")
+        await until(pilot, lambda: app.dashboard.trail == [Ref(Kind.ACTOR, "cn")], "the focus")
         await pilot.pause()
         assert not row_text(app, "actors", "cn").startswith("+")
         assert row_text(app, "actors", "ru").startswith("* Russia")
@@ -267,11 +267,11 @@ async def test_refresh_marks_new_and_changed_entities_until_seen(tmp_path, local
         # The detail of a changed entity says which fields changed.
         await pilot.press("escape", "1")
         for _ in range(5):
-            if app.dashboard.pane("actors").ref == Ref("actor", "ru"):
+            if app.dashboard.pane(Kind.ACTOR).ref == Ref(Kind.ACTOR, "ru"):
                 break
             await pilot.press("j")
         detail = app.dashboard.detail
-        await until(pilot, lambda: detail.ref == Ref("actor", "ru"), "Russia in the detail")
+        await until(pilot, lambda: detail.ref == Ref(Kind.ACTOR, "ru"), "Russia in the detail")
         notes = [str(block.content) for block in detail.blocks]
         assert any("Changed by a refresh of feed team" in n and "country, role" in n for n in notes)
         # Moving onto Russia selected it: no marks remain.
@@ -452,7 +452,7 @@ async def test_keys_are_answered_while_a_server_drips(tmp_path, local, server) -
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)
         await until(pilot, lambda: state(app).fetching, "the fetch to start")
-        actors = app.dashboard.pane("actors")
+        actors = app.dashboard.pane(Kind.ACTOR)
         first = actors.ref
         await pilot.press("j")
         await pilot.pause()
@@ -553,7 +553,7 @@ async def test_a_refresh_keeps_the_detail_and_updates_an_open_changes_view(
         # From the summit in the timeline, follow the detail's link to Russia.
         await pilot.press("3", "4", "j", "enter")
         detail = app.dashboard.detail
-        await until(pilot, lambda: detail.ref == Ref("actor", "ru"), "Russia in the detail")
+        await until(pilot, lambda: detail.ref == Ref(Kind.ACTOR, "ru"), "Russia in the detail")
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
         await pilot.pause()
@@ -567,7 +567,7 @@ async def test_a_refresh_keeps_the_detail_and_updates_an_open_changes_view(
         await pilot.press("escape")
         await pilot.pause()
         # The detail still shows Russia, as it reads now, with what changed.
-        assert detail.ref == Ref("actor", "ru")
+        assert detail.ref == Ref(Kind.ACTOR, "ru")
         notes = "\n".join(str(block.content) for block in detail.blocks)
         assert "Federation" in notes and "Changed by a refresh of feed team" in notes
 

@@ -14,7 +14,7 @@ import heapq
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import attrgetter
@@ -46,8 +46,9 @@ from .search import (
 from .search import terms as query_terms
 from .text import counted
 
-ACTORS, DISAGREEMENTS, TIMELINE = "actors", "disagreements", "timeline"
-PANES = (ACTORS, DISAGREEMENTS, TIMELINE)
+# The lists the dashboard shows, one per kind of entity, in their order on screen (the
+# events' pane is the timeline). A pane is named by its Kind everywhere, its widget id too.
+PANES = (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT)
 
 # The timeline heading under which every event that has not happened is listed.
 NOT_YET = "Planned & expected"
@@ -56,28 +57,27 @@ NOT_YET = "Planned & expected"
 # carries the meaning on its own; colour only repeats it.
 NEW_MARK, CHANGED_MARK, REMOVED_MARK = "+", "*", "-"
 ACTION_MARK = {ADDED: NEW_MARK, CHANGED: CHANGED_MARK, REMOVED: REMOVED_MARK}
-PANE_KIND = {ACTORS: Kind.ACTOR, DISAGREEMENTS: Kind.DISAGREEMENT, TIMELINE: Kind.EVENT}
-KIND_PANE = {kind: pane for pane, kind in PANE_KIND.items()}
-REF_KIND = {
-    "actor": Kind.ACTOR,
-    "disagreement": Kind.DISAGREEMENT,
-    "position": Kind.DISAGREEMENT,
-    "event": Kind.EVENT,
-    "source": Kind.SOURCE,
-}
 
 
 @dataclass(frozen=True, slots=True)
 class Ref:
     """What the dashboard can focus on or link to: one entity, or one actor's position.
 
-    ``kind`` is ``actor``, ``disagreement``, ``event``, ``source`` or ``position``; for a
-    position ``id`` is the disagreement and ``actor`` the actor holding it.
+    A position is a disagreement's ``Ref`` with ``actor``, the actor holding it.
     """
 
-    kind: str
+    kind: Kind
     id: str
     actor: str | None = None
+
+    @property
+    def is_position(self) -> bool:
+        return self.actor is not None
+
+    @property
+    def noun(self) -> str:
+        """``actor``, ``disagreement``, ``event``, ``source`` or ``position``."""
+        return "position" if self.is_position else self.kind.singular
 
 
 # Source id -> the disagreements, events and position holders citing it.
@@ -109,11 +109,11 @@ class Arranged:
         self.date_width = min(23, max(map(len, map(_DATE_TEXT, self.events)), default=10))
         self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
-        self.marks: dict[str, dict[int, str]] = {pane: {} for pane in PANES}
+        self.marks: dict[Kind, dict[int, str]] = {pane: {} for pane in PANES}
         # What this session's refreshes changed, for the detail pane and the changes view.
         self.log: ChangeLog = ChangeLog()
-        self._row: dict[str, dict[str, int]] | None = None
-        self._index: dict[str, SearchIndex] | None = None
+        self._row: dict[Kind, dict[str, int]] | None = None
+        self._index: dict[Kind, SearchIndex] | None = None
         self._cited_by: Citing | None = None
         self._completing = threading.Lock()
         if not defer:
@@ -133,20 +133,20 @@ class Arranged:
             dataset.events_by_disagreement, dataset.members  # noqa: B018
             self._cited_by = _citing(dataset)
             self._index = {
-                ACTORS: SearchIndex([actor_key(a) for a in self.actors]),
-                DISAGREEMENTS: SearchIndex([disagreement_key(d) for d in self.disagreements]),
-                TIMELINE: SearchIndex([event_key(e) for e in self.events]),
+                Kind.ACTOR: SearchIndex([actor_key(a) for a in self.actors]),
+                Kind.DISAGREEMENT: SearchIndex([disagreement_key(d) for d in self.disagreements]),
+                Kind.EVENT: SearchIndex([event_key(e) for e in self.events]),
             }
 
     @property
-    def row(self) -> dict[str, dict[str, int]]:
+    def row(self) -> dict[Kind, dict[str, int]]:
         """For each pane, entity id -> its row (built on first use, or by ``complete()``)."""
         row = self._row
         if row is None:
             row = self._row = {
-                ACTORS: _row_of(self.actors),
-                DISAGREEMENTS: _row_of(self.disagreements),
-                TIMELINE: _row_of(self.events),
+                Kind.ACTOR: _row_of(self.actors),
+                Kind.DISAGREEMENT: _row_of(self.disagreements),
+                Kind.EVENT: _row_of(self.events),
             }
         return row
 
@@ -155,7 +155,7 @@ class Arranged:
         return self._index is not None
 
     @property
-    def index(self) -> dict[str, SearchIndex]:
+    def index(self) -> dict[Kind, SearchIndex]:
         """Each pane's search index (built by ``complete()`` if it has not been yet)."""
         if self._index is None:
             self.complete()
@@ -174,19 +174,19 @@ class Arranged:
 
     def set_marks(self, unseen: UnseenChanges) -> None:
         """Mark the rows of every entity ``unseen`` still holds (cheap: unseen ones only)."""
-        marks: dict[str, dict[int, str]] = {pane: {} for pane in PANES}
+        marks: dict[Kind, dict[int, str]] = {pane: {} for pane in PANES}
         for kind, ident in unseen.unseen():
-            pane = KIND_PANE.get(kind)
-            row = self.row[pane].get(ident) if pane is not None else None
-            if pane is not None and row is not None:
+            row = self.row[kind].get(ident) if kind in marks else None
+            if row is not None:
                 new = unseen.mark(kind, ident) == UnseenChanges.NEW
-                marks[pane][row] = NEW_MARK if new else CHANGED_MARK
+                marks[kind][row] = NEW_MARK if new else CHANGED_MARK
         self.marks = marks
 
-    def unmark(self, ref: Ref) -> str | None:
-        """Drop the mark of ``ref``'s row; the pane whose rows changed, if any."""
-        pane = self.pane_of(ref) or (DISAGREEMENTS if ref.kind == "position" else None)
-        if pane is None:
+    def unmark(self, ref: Ref) -> Kind | None:
+        """Drop the mark of ``ref``'s row (a position's: its disagreement's); the pane
+        whose rows changed, if any."""
+        pane = ref.kind
+        if pane not in self.marks:
             return None
         row = self.row[pane].get(ref.id)
         if row is None or self.marks[pane].pop(row, None) is None:
@@ -200,12 +200,12 @@ class Arranged:
         """Actors, disagreements and events together: the rows the panes can show."""
         return len(self.actors) + len(self.disagreements) + len(self.events)
 
-    def total(self, pane: str) -> int:
+    def total(self, pane: Kind) -> int:
         return len(
             self.actors
-            if pane == ACTORS
+            if pane is Kind.ACTOR
             else self.disagreements
-            if pane == DISAGREEMENTS
+            if pane is Kind.DISAGREEMENT
             else self.events
         )
 
@@ -218,18 +218,10 @@ class Arranged:
         }
 
     def entity(self, ref: Ref) -> Actor | Disagreement | Event | Source | None:
-        tables: dict[str, Mapping[str, Actor | Disagreement | Event | Source]] = {
-            "actor": self.dataset.actors,
-            "disagreement": self.dataset.disagreements,
-            "position": self.dataset.disagreements,
-            "event": self.dataset.events,
-            "source": self.dataset.sources,
-        }
-        table = tables.get(ref.kind)
-        return None if table is None else table.get(ref.id)
+        return self.dataset.table(ref.kind).get(ref.id)
 
     def exists(self, ref: Ref) -> bool:
-        if ref.kind == "position":
+        if ref.is_position:
             disagreement = self.dataset.disagreements.get(ref.id)
             return disagreement is not None and any(
                 p.actor == ref.actor for p in disagreement.positions
@@ -243,7 +235,7 @@ class Arranged:
     def label(self, ref: Ref) -> str:
         """A short name for a breadcrumb or palette entry."""
         entity = self.entity(ref)
-        if ref.kind == "position":
+        if ref.is_position:
             title = entity.title if isinstance(entity, Disagreement) else ref.id
             return f"{self.actor_name(ref.actor or '')} on {title}"
         if isinstance(entity, Actor):
@@ -252,19 +244,20 @@ class Arranged:
             return entity.title
         return ref.id
 
-    def ref_at(self, pane: str, row: int) -> Ref:
-        if pane == ACTORS:
-            return Ref("actor", self.actors[row].id)
-        if pane == DISAGREEMENTS:
-            return Ref("disagreement", self.disagreements[row].id)
-        return Ref("event", self.events[row].id)
+    def ref_at(self, pane: Kind, row: int) -> Ref:
+        if pane is Kind.ACTOR:
+            return Ref(pane, self.actors[row].id)
+        if pane is Kind.DISAGREEMENT:
+            return Ref(pane, self.disagreements[row].id)
+        return Ref(Kind.EVENT, self.events[row].id)
 
-    def pane_of(self, ref: Ref) -> str | None:
-        return {"actor": ACTORS, "disagreement": DISAGREEMENTS, "event": TIMELINE}.get(ref.kind)
+    def pane_of(self, ref: Ref) -> Kind | None:
+        """The pane listing ``ref`` itself (none for a source or a position)."""
+        return ref.kind if ref.kind in PANES and not ref.is_position else None
 
     # -- relations --------------------------------------------------------------------------
 
-    def related(self, ref: Ref) -> dict[str, set[int] | None]:
+    def related(self, ref: Ref) -> dict[Kind, set[int] | None]:
         """For each pane, the rows related to ``ref`` (None: the pane is not narrowed).
 
         An actor: the disagreements it holds a position on and the events it acts in or
@@ -274,33 +267,11 @@ class Arranged:
         """
         data = self.dataset
         actor_rows, dis_rows, event_rows = (self.row[p] for p in PANES)
-        out: dict[str, set[int] | None] = dict.fromkeys(PANES)
-        if ref.kind == "actor":
-            out[DISAGREEMENTS] = _rows(
-                dis_rows, (d.id for d, _ in data.positions_by_actor.get(ref.id, ()))
-            )
-            out[TIMELINE] = _rows(event_rows, (e.id for e in data.events_by_actor.get(ref.id, ())))
-        elif ref.kind == "disagreement":
-            disagreement = data.disagreements.get(ref.id)
-            parties = disagreement.current() if disagreement else {}
-            out[ACTORS] = _rows(actor_rows, parties)
-            out[TIMELINE] = _rows(
-                event_rows, (e.id for e in data.events_by_disagreement.get(ref.id, ()))
-            )
-        elif ref.kind == "event":
-            event = data.events.get(ref.id)
-            if event is not None:
-                out[ACTORS] = _rows(actor_rows, (*event.actors, *event.targets))
-                out[DISAGREEMENTS] = _rows(dis_rows, event.disagreements)
-        elif ref.kind == "source":
-            dis_ids, event_ids, actor_ids = self.cited_by.get(ref.id, ((), (), ()))
-            out[ACTORS] = _rows(actor_rows, actor_ids)
-            out[DISAGREEMENTS] = _rows(dis_rows, dis_ids)
-            out[TIMELINE] = _rows(event_rows, event_ids)
-        elif ref.kind == "position":
-            out[ACTORS] = _rows(actor_rows, (ref.actor or "",))
-            out[DISAGREEMENTS] = _rows(dis_rows, (ref.id,))
-            out[TIMELINE] = _rows(
+        out: dict[Kind, set[int] | None] = dict.fromkeys(PANES)
+        if ref.is_position:
+            out[Kind.ACTOR] = _rows(actor_rows, (ref.actor or "",))
+            out[Kind.DISAGREEMENT] = _rows(dis_rows, (ref.id,))
+            out[Kind.EVENT] = _rows(
                 event_rows,
                 (
                     e.id
@@ -308,11 +279,35 @@ class Arranged:
                     if ref.id in e.disagreements
                 ),
             )
+        elif ref.kind is Kind.ACTOR:
+            out[Kind.DISAGREEMENT] = _rows(
+                dis_rows, (d.id for d, _ in data.positions_by_actor.get(ref.id, ()))
+            )
+            out[Kind.EVENT] = _rows(
+                event_rows, (e.id for e in data.events_by_actor.get(ref.id, ()))
+            )
+        elif ref.kind is Kind.DISAGREEMENT:
+            disagreement = data.disagreements.get(ref.id)
+            parties = disagreement.current() if disagreement else {}
+            out[Kind.ACTOR] = _rows(actor_rows, parties)
+            out[Kind.EVENT] = _rows(
+                event_rows, (e.id for e in data.events_by_disagreement.get(ref.id, ()))
+            )
+        elif ref.kind is Kind.EVENT:
+            event = data.events.get(ref.id)
+            if event is not None:
+                out[Kind.ACTOR] = _rows(actor_rows, (*event.actors, *event.targets))
+                out[Kind.DISAGREEMENT] = _rows(dis_rows, event.disagreements)
+        elif ref.kind is Kind.SOURCE:
+            dis_ids, event_ids, actor_ids = self.cited_by.get(ref.id, ((), (), ()))
+            out[Kind.ACTOR] = _rows(actor_rows, actor_ids)
+            out[Kind.DISAGREEMENT] = _rows(dis_rows, dis_ids)
+            out[Kind.EVENT] = _rows(event_rows, event_ids)
         return out
 
     def visible(
         self,
-        pane: str,
+        pane: Kind,
         focus: Ref | None,
         query: str,
         stop: Callable[[], bool] | None = None,
@@ -329,7 +324,7 @@ class Arranged:
             return matched
         return [i for i in matched if i in allowed]
 
-    def best_row(self, pane: str, rows: Sequence[int], query: str, limit: int = 500) -> int | None:
+    def best_row(self, pane: Kind, rows: Sequence[int], query: str, limit: int = 500) -> int | None:
         """The first of ``rows`` whose name (or alias, title or id) matches every word of
         ``query``; None when none of the first ``limit`` does.
 
@@ -351,11 +346,11 @@ class Arranged:
                 return row
         return None
 
-    def _names(self, pane: str, row: int) -> tuple[str, ...]:
-        if pane == ACTORS:
+    def _names(self, pane: Kind, row: int) -> tuple[str, ...]:
+        if pane is Kind.ACTOR:
             actor = self.actors[row]
             return (actor.name, *actor.aliases, actor.id)
-        entity = self.disagreements[row] if pane == DISAGREEMENTS else self.events[row]
+        entity = self.disagreements[row] if pane is Kind.DISAGREEMENT else self.events[row]
         return (entity.title, entity.id)
 
     def timeline_rows(self, events: Sequence[int]) -> Sequence[int]:
@@ -666,7 +661,7 @@ class Logged:
 
     @property
     def ref(self) -> Ref:
-        return Ref(self.change.kind.singular, self.change.id)
+        return Ref(self.change.kind, self.change.id)
 
 
 class ChangeLog:

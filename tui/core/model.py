@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from .dates import EDate
 
@@ -53,8 +53,10 @@ def _extra() -> Mapping[str, object]:
     return field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
 
 
-class Kind(str, Enum):  # noqa: UP042 - StrEnum would change str() of a member
-    """The entity kinds that carry ids; ids are unique per kind."""
+class Kind(StrEnum):
+    """The entity kinds that carry ids; ids are unique per kind. The one spelling of a
+    kind everywhere: a document's table (the value, ``actors``), a ``browse.Ref``, a
+    dashboard pane and its widget id; ``singular`` for messages (``actor``)."""
 
     SOURCE = "sources"
     ACTOR = "actors"

@@ -250,11 +250,7 @@ def _build(
                 key_path("", key),
                 "unknown key (allowed: " + ", ".join(TOP_KEYS) + "; extensions start with x_)",
             )
-    total = sum(
-        len(raw[k])
-        for k in ("sources", "actors", "disagreements", "events")
-        if isinstance(raw.get(k), list)
-    )
+    total = sum(len(raw[k]) for k in Kind if isinstance(raw.get(k), list))
     if total > ENTITY_LIMIT:
         checker.fail("", f"holds {total:,} entities; the limit is {ENTITY_LIMIT:,} per document")
         return None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from ..core.browse import ACTORS
+from ..core.model import Kind
 from .changes import marked
 from .pane import EntityPane
 from .rowlist import Piece, fit, one_line
 
 
 class ActorsPane(EntityPane):
-    pane = ACTORS
+    pane = Kind.ACTOR
     label = "Actors"
     noun = "actors"
 

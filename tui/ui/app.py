@@ -42,7 +42,7 @@ from . import keys
 from .changes import ChangesScreen
 from .collector import QuietCollector
 from .commands import GoTo, GoToProvider
-from .dashboard import DashboardScreen
+from .dashboard import ORDER, TAB_LABELS, DashboardScreen
 from .glyphs import cells
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
@@ -524,10 +524,11 @@ class FaultlineApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         dashboard = self.dashboard
-        for name, key in (("actors", 1), ("disagreements", 2), ("timeline", 3), ("detail", 4)):
+        for key, name in enumerate(ORDER, 1):
+            label = TAB_LABELS[name]
             yield SystemCommand(
-                f"{name.capitalize()} pane",
-                f"Go to the {name} pane ({key})",
+                f"{label} pane",
+                f"Go to the {label.lower()} pane ({key})",
                 partial(dashboard.action_pane, name),
             )
         for fmt, what in EXPORT_COMMANDS.items():

@@ -33,7 +33,7 @@ _KIND_ORDER = {
 
 
 def marked(
-    dossier: Arranged, pane: str, value: int, width: int, draw: Callable[[int, int], list[Piece]]
+    dossier: Arranged, pane: Kind, value: int, width: int, draw: Callable[[int, int], list[Piece]]
 ) -> list[Piece]:
     """A pane row with its change mark in front (``+`` new, ``*`` changed, blank when seen)
     whenever the pane has any marks; headings (negative values) are left as they are."""

@@ -21,7 +21,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.style import Style
 
-from ..core.browse import ACTORS, DISAGREEMENTS, TIMELINE, Arranged, Ref
+from ..core.browse import PANES, Arranged, Ref
+from ..core.model import Kind
 from ..core.search import normalise
 from .dashboard import DashboardScreen
 from .glyphs import drawn
@@ -31,7 +32,6 @@ MAX_PER_KIND = 40
 # Below this many entities of a kind, names that are not substrings are fuzzy-matched too.
 FUZZY_LIMIT = 2_000
 
-_KIND = {ACTORS: "actor", DISAGREEMENTS: "disagreement", TIMELINE: "event"}
 _WORD = re.compile(r"\w+")
 
 
@@ -95,7 +95,7 @@ def _score(offsets: list[int], word_starts: set[int]) -> float:
     return (count + len(word_starts.intersection(offsets))) * (1 + together * together)
 
 
-def _candidates(dossier: Arranged, pane: str, matched: list[int]) -> Iterator[int]:
+def _candidates(dossier: Arranged, pane: Kind, matched: list[int]) -> Iterator[int]:
     """Rows whose search key holds the query, then (for small kinds) every other row."""
     yield from matched[:MAX_PER_KIND]
     if dossier.total(pane) <= FUZZY_LIMIT:
@@ -105,15 +105,15 @@ def _candidates(dossier: Arranged, pane: str, matched: list[int]) -> Iterator[in
                 yield row
 
 
-def _name(dossier: Arranged, pane: str, row: int) -> tuple[str, tuple[str, ...], str]:
+def _name(dossier: Arranged, pane: Kind, row: int) -> tuple[str, tuple[str, ...], str]:
     """(name to show and match, other names that match too, quiet help text)."""
-    if pane == ACTORS:
+    if pane is Kind.ACTOR:
         actor = dossier.actors[row]
         extra = actor.kind + (f" · {actor.role}" if actor.role else "")
         if actor.aliases:
             extra += " · also " + ", ".join(actor.aliases)
         return actor.name, actor.aliases, extra
-    if pane == DISAGREEMENTS:
+    if pane is Kind.DISAGREEMENT:
         disagreement = dossier.disagreements[row]
         return disagreement.title, (), f"{disagreement.state} · {disagreement.id}"
     event = dossier.events[row]
@@ -121,7 +121,7 @@ def _name(dossier: Arranged, pane: str, row: int) -> tuple[str, tuple[str, ...],
 
 
 # Between equally good matches, actors come first, then disagreements, then events.
-_BONUS = {ACTORS: 50.0, DISAGREEMENTS: 25.0, TIMELINE: 0.0}
+_BONUS = {Kind.ACTOR: 50.0, Kind.DISAGREEMENT: 25.0, Kind.EVENT: 0.0}
 
 
 class GoTo(Message):
@@ -149,13 +149,13 @@ class GoToProvider(Provider):
         dossier = self.dossier
         if dossier is None:
             return
-        for pane in (ACTORS, DISAGREEMENTS):
+        for pane in (Kind.ACTOR, Kind.DISAGREEMENT):
             for row in range(min(dossier.total(pane), MAX_PER_KIND)):
                 name, _, extra = _name(dossier, pane, row)
                 name = drawn(" ".join(name.split()))
                 ref = dossier.ref_at(pane, row)
                 yield DiscoveryHit(
-                    Content.assemble((f"Go to {_KIND[pane]}: ", "dim"), name),
+                    Content.assemble((f"Go to {pane.singular}: ", "dim"), name),
                     partial(self._go, ref),
                     text=name,
                     help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]
@@ -166,7 +166,7 @@ class GoToProvider(Provider):
         if dossier is None or not query.strip():
             return
         style = self.match_style or Style(reverse=True)
-        for pane in (ACTORS, DISAGREEMENTS, TIMELINE):
+        for pane in PANES:
             hits = 0
             matched = dossier.index[pane].search(query) or []
             wanted = normalise(query)
@@ -194,7 +194,7 @@ class GoToProvider(Provider):
                     display = display.stylize(style, offset, offset + 1)
                 yield Hit(
                     score,
-                    Content.assemble((f"Go to {_KIND[pane]}: ", "dim"), display),
+                    Content.assemble((f"Go to {pane.singular}: ", "dim"), display),
                     partial(self._go, dossier.ref_at(pane, row)),
                     text=name,
                     help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]

@@ -19,8 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..core.browse import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Arranged, Ref
+from ..core.browse import PANES, Arranged, Ref
 from ..core.changes import UnseenChanges
+from ..core.model import Kind
 from ..core.search import SearchStopped, terms
 from ..core.text import counted
 from . import keys
@@ -33,12 +34,13 @@ from .rowlist import RowList
 from .timeline import TimelinePane
 from .widgets import Breadcrumb, Tabs
 
+# A pane's name: its Kind for the three lists (their widget ids too), DETAIL for the detail.
 DETAIL = "detail"
-ORDER = (ACTORS, DISAGREEMENTS, TIMELINE, DETAIL)
+ORDER: tuple[str, ...] = (*PANES, DETAIL)
 TAB_LABELS = {
-    ACTORS: "Actors",
-    DISAGREEMENTS: "Disagreements",
-    TIMELINE: "Timeline",
+    Kind.ACTOR: "Actors",
+    Kind.DISAGREEMENT: "Disagreements",
+    Kind.EVENT: "Timeline",
     DETAIL: "Detail",
 }
 
@@ -92,7 +94,7 @@ class DashboardScreen(Screen[None]):
         # (it was how the analyst found the entity), Backspace brings it back.
         self.trail_filters: list[str] = []
         self.filter_text = ""
-        self.active = ACTORS  # the pane shown in narrow layouts and that feeds the detail
+        self.active: str = Kind.ACTOR  # the pane shown in narrow layouts and that feeds the detail
         self.layout_mode = "wide"
         self.zoomed = False  # the detail pane alone, at the full width (z)
         self._detail_due = False  # a detail redraw waits for the next frame
@@ -110,9 +112,9 @@ class DashboardScreen(Screen[None]):
         yield Static(Content.styled("Loading…", MUTED), id="loading")
         with Horizontal(id="body"):
             with Vertical(id="lists"):
-                yield ActorsPane(id=ACTORS)
-                yield DisagreementsPane(id=DISAGREEMENTS)
-                yield TimelinePane(id=TIMELINE)
+                yield ActorsPane(id=Kind.ACTOR)
+                yield DisagreementsPane(id=Kind.DISAGREEMENT)
+                yield TimelinePane(id=Kind.EVENT)
             yield DetailPane(id=DETAIL)
         yield FilterInput(
             placeholder="filter: names, aliases, titles, summaries, ids",
@@ -197,10 +199,9 @@ class DashboardScreen(Screen[None]):
     def see(self, ref: Ref) -> None:
         """The analyst selected ``ref``: it is no longer new or changed to them."""
         unseen = self.unseen
-        kind = REF_KIND.get(ref.kind)
-        if kind is None or (kind, ref.id) not in unseen:
+        if (ref.kind, ref.id) not in unseen:
             return
-        unseen.seen(kind, ref.id)
+        unseen.seen(ref.kind, ref.id)
         if self.dossier is not None:
             pane = self.dossier.unmark(ref)
             if pane is not None:
@@ -209,9 +210,9 @@ class DashboardScreen(Screen[None]):
 
     def _refresh_panes(
         self,
-        keep: dict[str, Ref | None] | None = None,
+        keep: dict[Kind, Ref | None] | None = None,
         *,
-        rows: dict[str, Sequence[int]] | None = None,
+        rows: dict[Kind, Sequence[int]] | None = None,
     ) -> None:
         """Show each pane's rows under the focus and filter (``rows``: worked out already)."""
         dossier = self.dossier
@@ -336,8 +337,8 @@ class DashboardScreen(Screen[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         widget = event.widget
-        if isinstance(widget, EntityPane) and widget.id:
-            self.active = widget.id
+        if isinstance(widget, EntityPane):
+            self.active = widget.pane
             self._show_detail_for_active()
         elif isinstance(widget, DetailPane) and self.layout_mode == "tiny":
             self.active = DETAIL
@@ -388,7 +389,7 @@ class DashboardScreen(Screen[None]):
         if self.filter_input.display and not self.filter_text:
             self._close_filter(refocus=False)
         if name in PANES:
-            self.active = name
+            self.active = Kind(name)
         elif self.layout_mode == "tiny":
             self.active = DETAIL
         self._apply_visibility()
@@ -403,8 +404,8 @@ class DashboardScreen(Screen[None]):
         focused = self.app.focused
         if isinstance(focused, DetailPane):
             return DETAIL
-        if isinstance(focused, EntityPane) and focused.id:
-            return focused.id
+        if isinstance(focused, EntityPane):
+            return focused.pane
         return self.active
 
     def action_next_pane(self) -> None:
@@ -495,7 +496,7 @@ class DashboardScreen(Screen[None]):
         stop = lambda: worker.is_cancelled  # noqa: E731
         try:
             rows = {name: dossier.visible(name, focus, query, stop) for name in PANES}
-            rows[TIMELINE] = dossier.timeline_rows(rows[TIMELINE])
+            rows[Kind.EVENT] = dossier.timeline_rows(rows[Kind.EVENT])
         except SearchStopped:
             return
         if not worker.is_cancelled:
@@ -514,7 +515,7 @@ class DashboardScreen(Screen[None]):
             )
 
     def _filtered(
-        self, dossier: Arranged, focus: Ref | None, query: str, rows: dict[str, Sequence[int]]
+        self, dossier: Arranged, focus: Ref | None, query: str, rows: dict[Kind, Sequence[int]]
     ) -> None:
         if dossier is not self.dossier or focus != self.focus_ref or query != self.filter_text:
             return  # the analyst has moved on; a newer answer is coming or was drawn
@@ -549,8 +550,8 @@ class DashboardScreen(Screen[None]):
             return
         from .matrix import MatrixScreen
 
-        actors = self.dossier.visible(ACTORS, self.focus_ref, self.filter_text)
-        disagreements = self.dossier.visible(DISAGREEMENTS, self.focus_ref, self.filter_text)
+        actors = self.dossier.visible(Kind.ACTOR, self.focus_ref, self.filter_text)
+        disagreements = self.dossier.visible(Kind.DISAGREEMENT, self.focus_ref, self.filter_text)
 
         def opened(ref: Ref | None) -> None:
             # After the dashboard has taken its keyboard focus back.
@@ -579,7 +580,7 @@ class DashboardScreen(Screen[None]):
         for name in ("wide", "narrow", "tiny"):
             self.set_class(name == mode, f"-{name}")
         if mode != "tiny" and self.active == DETAIL:
-            self.active = ACTORS
+            self.active = Kind.ACTOR
         self._apply_visibility()
         self._render_tabs()
 
@@ -599,7 +600,7 @@ class DashboardScreen(Screen[None]):
             label = TAB_LABELS[name]
             if tiny:  # room for four tabs: the pane's own title has the counts
                 label = label if len(label) < 10 else label[:6] + "."
-            elif name in PANES and self.dossier is not None:
+            elif isinstance(name, Kind) and self.dossier is not None:
                 label += f" {self.pane(name).shown}/{self.dossier.total(name)}"
             tabs.append((name, label))
         self.query_one("#tabs", Tabs).show_tabs(tabs, self.active)
@@ -648,8 +649,8 @@ class DashboardScreen(Screen[None]):
         parts.append(
             (
                 " · ".join(
-                    counted(counts[k], k.removesuffix("s"))
-                    for k in ("actors", "disagreements", "events", "sources")
+                    counted(counts[kind], kind.singular)
+                    for kind in (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT, Kind.SOURCE)
                 ),
                 "",
             )

@@ -19,10 +19,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from ..core.browse import CHANGED_MARK, NEW_MARK, REF_KIND, Arranged, Ref
+from ..core.browse import CHANGED_MARK, NEW_MARK, Arranged, Ref
 from ..core.changes import ADDED
 from ..core.dates import local_time
-from ..core.model import Actor, Citation, Disagreement, Event, Origin, Position, Source
+from ..core.model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
 from . import keys
 from .glyphs import drawn_content
 from .legend import (
@@ -115,7 +115,7 @@ class DetailBuilder:
         self.cited, self.cited_again = {}, False
         entity = self.dossier.entity(ref)
         blocks: list[Block]
-        if ref.kind == "position" and isinstance(entity, Disagreement):
+        if ref.is_position and isinstance(entity, Disagreement):
             blocks = self.position(entity, ref.actor or "")
         elif isinstance(entity, Actor):
             blocks = self.actor(entity)
@@ -126,14 +126,13 @@ class DetailBuilder:
         elif isinstance(entity, Source):
             blocks = self.source(entity)
         else:
-            return [Plain(_c((f"No {ref.kind} '{ref.id}' is defined in any layer.", WARN)))]
+            return [Plain(_c((f"No {ref.noun} '{ref.id}' is defined in any layer.", WARN)))]
         blocks[1:1] = self.change_note(ref)
         return blocks
 
     def change_note(self, ref: Ref) -> list[Block]:
         """Under the title: what this session's refreshes did to the entity, if anything."""
-        kind = REF_KIND.get(ref.kind)
-        logged = self.dossier.log.get(kind, ref.id) if kind is not None else None
+        logged = self.dossier.log.get(ref.kind, ref.id)
         if logged is None:
             return []
         change = logged.change
@@ -158,7 +157,7 @@ class DetailBuilder:
                 _c(lead, (ident, WARN), (" (unresolved: no such actor)", MUTED)), indent=indent
             )
         extra = f"  {actor.kind}" + (f" · {actor.role}" if actor.role else "")
-        return Link(_c(lead, actor.name, (extra, MUTED)), Ref("actor", ident), indent)
+        return Link(_c(lead, actor.name, (extra, MUTED)), Ref(Kind.ACTOR, ident), indent)
 
     def disagreement_link(self, ident: str, indent: int = 1) -> Block:
         disagreement = self.data.disagreements.get(ident)
@@ -169,7 +168,7 @@ class DetailBuilder:
             )
         return Link(
             _c(("→ ", MUTED), disagreement.title, (f"  {disagreement.state}", MUTED)),
-            Ref("disagreement", ident),
+            Ref(Kind.DISAGREEMENT, ident),
             indent,
         )
 
@@ -177,7 +176,7 @@ class DetailBuilder:
         mark = "" if event.is_reported else f"  {event.state}"
         return Link(
             _c(("→ ", MUTED), (event.date.text, "$text-accent"), "  ", event.title, (mark, WARN)),
-            Ref("event", event.id),
+            Ref(Kind.EVENT, event.id),
             indent,
         )
 
@@ -206,7 +205,7 @@ class DetailBuilder:
                     "  ",
                     (grade, "bold"),
                 ),
-                Ref("source", source.id),
+                Ref(Kind.SOURCE, source.id),
                 indent,
             )
         number = self.cited[source.id] = len(self.cited) + 1
@@ -226,7 +225,7 @@ class DetailBuilder:
                 (grade, "bold"),
                 (f" ({meaning}){locator}", MUTED),
             ),
-            Ref("source", source.id),
+            Ref(Kind.SOURCE, source.id),
             indent,
         )
 
@@ -259,7 +258,7 @@ class DetailBuilder:
                         (source.grade, "bold"),
                         (f" ({reliability_meaning(source.grade)})", MUTED),
                     ),
-                    Ref("source", ident),
+                    Ref(Kind.SOURCE, ident),
                 )
             )
         return blocks
@@ -368,7 +367,7 @@ class DetailBuilder:
                         "  ",
                         disagreement.title,
                     ),
-                    Ref("position", disagreement.id, actor.id),
+                    Ref(Kind.DISAGREEMENT, disagreement.id, actor.id),
                 )
             )
             blocks += self.history(history)
@@ -598,7 +597,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         if ref == self.ref and not force:
             return
         self.ref = ref
-        self.border_title = f"Detail · {ref.kind}"
+        self.border_title = f"Detail · {ref.noun}"
         self._replace(DetailBuilder(dossier).build(ref))
 
     def _replace(self, blocks: list[Block]) -> None:

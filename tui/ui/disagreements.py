@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from ..core.browse import DISAGREEMENTS
+from ..core.model import Kind
 from .changes import marked
 from .legend import STATUS_ROLE, tally_pieces
 from .pane import EntityPane
@@ -21,7 +21,7 @@ SHORT_STATUS = {
 
 
 class DisagreementsPane(EntityPane):
-    pane = DISAGREEMENTS
+    pane = Kind.DISAGREEMENT
     label = "Disagreements"
     noun = "disagreements"
 

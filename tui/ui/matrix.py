@@ -23,7 +23,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Static
 
 from ..core.browse import Arranged, Ref
-from ..core.model import STANCES, Disagreement, Position
+from ..core.model import STANCES, Disagreement, Kind, Position
 from . import keys
 from .glyphs import drawn
 from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE
@@ -345,7 +345,7 @@ class MatrixScreen(Screen[Ref | None]):
             name = self.dossier.actor_name(actor)
             detail.show_message(f"{name} holds no recorded position on {disagreement.title}.")
             return
-        detail.show(self.dossier, Ref("position", disagreement.id, actor))
+        detail.show(self.dossier, Ref(Kind.DISAGREEMENT, disagreement.id, actor))
 
     def on_stance_matrix_chosen(self, message: StanceMatrix.Chosen) -> None:
         disagreement = self.dossier.dataset.disagreements.get(message.disagreement)
@@ -361,7 +361,7 @@ class MatrixScreen(Screen[Ref | None]):
                 markup=False,
             )
             return
-        self.dismiss(Ref("position", message.disagreement, message.actor))
+        self.dismiss(Ref(Kind.DISAGREEMENT, message.disagreement, message.actor))
 
     def on_detail_pane_follow(self, message) -> None:
         self.dismiss(message.ref)

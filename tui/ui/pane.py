@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from ..core.browse import Arranged, Ref
+from ..core.model import Kind
 from .rowlist import RowList
 
 
 class EntityPane(RowList):
     """A ``RowList`` of one kind of entity from the dossier."""
 
-    pane: ClassVar[str]
+    pane: ClassVar[Kind]
     label: ClassVar[str]
     noun: ClassVar[str]
 

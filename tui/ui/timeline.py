@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len
 
-from ..core.browse import TIMELINE, TimelineRows
+from ..core.browse import TimelineRows
+from ..core.model import Kind
 from .changes import marked
 from .legend import EVENT_MARK
 from .pane import EntityPane
@@ -15,7 +16,7 @@ from .rowlist import Piece, fit, one_line
 
 
 class TimelinePane(EntityPane):
-    pane = TIMELINE
+    pane = Kind.EVENT
     label = "Timeline"
     noun = "events"
 
