@@ -106,7 +106,7 @@ class Arranged:
         self.groups, self.group_start = _year_groups(self.events)
         # As drawn (measure): "👨‍👩‍👧" is 2 cells to Rich, 6 on screen.
         self.name_width = min(40, max(map(measure, (a.name for a in self.actors)), default=8))
-        self.date_width = min(23, max(map(len, map(_DATE_TEXT, self.events)), default=10))
+        self.date_width = min(23, max(map(len, map(_get_date_text, self.events)), default=10))
         self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
         self.marks: dict[Kind, dict[int, str]] = {pane: {} for pane in PANES}
@@ -480,14 +480,14 @@ class TimelineRows(Sequence[int]):
         return f"<TimelineRows: {len(self._events)} events under {len(self._groups)} headings>"
 
 
-_ID = attrgetter("id")
-_DATE_TEXT = attrgetter("date.text")
-_EARLIEST_DAY = attrgetter("date.earliest")
+_get_id = attrgetter("id")
+_get_date_text = attrgetter("date.text")
+_get_earliest_day = attrgetter("date.earliest")
 
 
 def _row_of(entities: Sequence[Actor | Disagreement | Event]) -> dict[str, int]:
     """Entity id -> its row, built in C."""
-    return dict(zip(map(_ID, entities), range(len(entities)), strict=True))
+    return dict(zip(map(_get_id, entities), range(len(entities)), strict=True))
 
 
 def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
@@ -498,7 +498,7 @@ def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
     a few Python steps per heading rather than one per event.
     """
     n = len(events)
-    reported = bisect_left(events, True, key=_NOT_REPORTED)
+    reported = bisect_left(events, True, key=_is_not_reported)
     labels: list[str] = []
     starts: list[int] = []
     lo = 0
@@ -508,7 +508,7 @@ def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
         hi = (
             reported
             if after is None
-            else bisect_left(events, after, lo, reported, key=_EARLIEST_DAY)
+            else bisect_left(events, after, lo, reported, key=_get_earliest_day)
         )
         labels.append(f"{year:04d}")  # as dates are written: 0001, not 1
         starts.append(lo)
@@ -520,7 +520,7 @@ def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
     return labels, starts
 
 
-def _NOT_REPORTED(event: Event) -> bool:  # noqa: N802 - a key function, named as one
+def _is_not_reported(event: Event) -> bool:
     return not event.is_reported
 
 
