@@ -17,57 +17,59 @@ from tui.core.changes import ADDED, CHANGED, REMOVED, Change, Changes
 from tui.core.model import Actor, Kind
 
 
-def ids(dossier: Arranged, pane: Kind, rows) -> list[str]:
+def ids(arranged: Arranged, pane: Kind, rows) -> list[str]:
     table = {
-        Kind.ACTOR: dossier.actors,
-        Kind.DISAGREEMENT: dossier.disagreements,
-        Kind.EVENT: dossier.events,
+        Kind.ACTOR: arranged.actors,
+        Kind.DISAGREEMENT: arranged.disagreements,
+        Kind.EVENT: arranged.events,
     }
     return [table[pane][i].id for i in rows]
 
 
 def test_panes_list_everything_actors_by_name(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
-    names = [a.name for a in dossier.actors]
+    arranged = Arranged(default_dataset)
+    names = [a.name for a in arranged.actors]
     assert names == sorted(names, key=str.casefold)
-    assert len(dossier.visible(Kind.ACTOR, None, "")) == len(default_dataset.actors)
-    assert len(dossier.visible(Kind.EVENT, None, "")) == len(default_dataset.events)
+    assert len(arranged.visible(Kind.ACTOR, None, "")) == len(default_dataset.actors)
+    assert len(arranged.visible(Kind.EVENT, None, "")) == len(default_dataset.events)
 
 
 def test_focusing_an_actor_shows_its_disagreements_and_events(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
+    arranged = Arranged(default_dataset)
     focus = Ref(Kind.ACTOR, "nazarbayev")
-    assert ids(dossier, Kind.DISAGREEMENT, dossier.visible(Kind.DISAGREEMENT, focus, "")) == [
+    assert ids(arranged, Kind.DISAGREEMENT, arranged.visible(Kind.DISAGREEMENT, focus, "")) == [
         "political-integration",
         "eurasian-parliament",
     ]
-    assert ids(dossier, Kind.EVENT, dossier.visible(Kind.EVENT, focus, "")) == [
+    assert ids(arranged, Kind.EVENT, arranged.visible(Kind.EVENT, focus, "")) == [
         "nazarbayev-envoys-speech"
     ]
     # The actor's own pane is not narrowed.
-    assert len(dossier.visible(Kind.ACTOR, focus, "")) == len(default_dataset.actors)
+    assert len(arranged.visible(Kind.ACTOR, focus, "")) == len(default_dataset.actors)
 
 
 def test_focusing_a_disagreement_shows_its_parties_and_events(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
+    arranged = Arranged(default_dataset)
     focus = Ref(Kind.DISAGREEMENT, "oil-supply")
-    assert sorted(ids(dossier, Kind.ACTOR, dossier.visible(Kind.ACTOR, focus, ""))) == [
+    assert sorted(ids(arranged, Kind.ACTOR, arranged.visible(Kind.ACTOR, focus, ""))) == [
         "cn",
         "kz",
         "ru",
     ]
-    assert ids(dossier, Kind.EVENT, dossier.visible(Kind.EVENT, focus, "")) == ["oil-tolling-china"]
+    assert ids(arranged, Kind.EVENT, arranged.visible(Kind.EVENT, focus, "")) == [
+        "oil-tolling-china"
+    ]
 
 
 def test_focusing_an_event_shows_its_actors_targets_and_disagreements(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
+    arranged = Arranged(default_dataset)
     focus = Ref(Kind.EVENT, "lukashenka-statement")
-    assert sorted(ids(dossier, Kind.ACTOR, dossier.visible(Kind.ACTOR, focus, ""))) == [
+    assert sorted(ids(arranged, Kind.ACTOR, arranged.visible(Kind.ACTOR, focus, ""))) == [
         "by",
         "lukashenka",
         "ru",
     ]
-    assert ids(dossier, Kind.DISAGREEMENT, dossier.visible(Kind.DISAGREEMENT, focus, "")) == [
+    assert ids(arranged, Kind.DISAGREEMENT, arranged.visible(Kind.DISAGREEMENT, focus, "")) == [
         "political-integration"
     ]
 
@@ -75,30 +77,30 @@ def test_focusing_an_event_shows_its_actors_targets_and_disagreements(default_da
 def test_focusing_a_position_shows_the_events_where_actor_and_question_meet(
     default_dataset,
 ) -> None:
-    dossier = Arranged(default_dataset)
+    arranged = Arranged(default_dataset)
     focus = Ref(Kind.DISAGREEMENT, "eurasian-parliament", "nazarbayev")
-    assert ids(dossier, Kind.EVENT, dossier.visible(Kind.EVENT, focus, "")) == [
+    assert ids(arranged, Kind.EVENT, arranged.visible(Kind.EVENT, focus, "")) == [
         "nazarbayev-envoys-speech"
     ]
-    assert dossier.label(focus) == "Nursultan Nazarbayev on Establishing a Eurasian parliament"
+    assert arranged.label(focus) == "Nursultan Nazarbayev on Establishing a Eurasian parliament"
 
 
 def test_filter_and_focus_combine(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
-    assert ids(dossier, Kind.ACTOR, dossier.visible(Kind.ACTOR, None, "lukashenko")) == [
+    arranged = Arranged(default_dataset)
+    assert ids(arranged, Kind.ACTOR, arranged.visible(Kind.ACTOR, None, "lukashenko")) == [
         "lukashenka"
     ]  # an alias
     focus = Ref(Kind.DISAGREEMENT, "political-integration")
-    shown = ids(dossier, Kind.ACTOR, dossier.visible(Kind.ACTOR, focus, "kazakh"))
+    shown = ids(arranged, Kind.ACTOR, arranged.visible(Kind.ACTOR, focus, "kazakh"))
     assert "kz-opposition" in shown and "kz-public" not in shown  # the public is no party here
 
 
 def test_timeline_has_year_headings_and_puts_planned_events_last(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
-    rows = dossier.timeline_rows(dossier.visible(Kind.EVENT, None, ""))
-    headings = [dossier.groups[-r - 1] for r in rows if r < 0]
+    arranged = Arranged(default_dataset)
+    rows = arranged.timeline_rows(arranged.visible(Kind.EVENT, None, ""))
+    headings = [arranged.groups[-r - 1] for r in rows if r < 0]
     assert headings == ["2012", "2013", NOT_YET]
-    last = dossier.events[rows[-1]]
+    last = arranged.events[rows[-1]]
     assert last.id == "latin-alphabet-target" and last.state == "planned"
 
 

@@ -426,7 +426,7 @@ async def test_filter_puts_the_cursor_on_the_row_whose_name_matches(make_app, re
         await pilot.press("slash", *"nazar")
         await pilot.pause()
         actors = pane(app, Kind.ACTOR)
-        shown = [app.dashboard.dossier.ref_at(Kind.ACTOR, row).id for row in actors.rows]
+        shown = [app.dashboard.arranged.ref_at(Kind.ACTOR, row).id for row in actors.rows]
         assert shown.index("eurasian-union") < shown.index("nazarbayev")
         assert selected(app, Kind.ACTOR) == "nazarbayev"
         await pilot.press("enter", "enter")
@@ -561,7 +561,7 @@ async def test_palette_reloads_the_data_files(tmp_path, make_app, ready) -> None
         await ready(app, pilot)
         doc.write_text(doc.read_text() + '[[actors]]\nid = "b"\nname = "Bravo"\nkind = "state"\n')
         await run_command(pilot, app, "reload", "Reload")
-        await until(pilot, lambda: "b" in app.dossier.dataset.actors, "the new actor")
+        await until(pilot, lambda: "b" in app.arranged.dataset.actors, "the new actor")
         await pilot.pause()
         assert "Bravo" in screen_text(app)
 

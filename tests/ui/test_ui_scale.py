@@ -89,7 +89,7 @@ async def test_typing_is_not_held_up_by_a_slow_search(
         actors = app.dashboard.pane(Kind.ACTOR)
         assert f"Actors {actors.shown}/16" in text
         # What is drawn is the answer for "kazakh", not for the "k" the gate held.
-        expected = real_visible(app.dashboard.dossier, "actors", None, "kazakh")
+        expected = real_visible(app.dashboard.arranged, "actors", None, "kazakh")
         assert 0 < len(expected) < 16 and list(actors.rows) == list(expected)
         assert "kazakh" in queries
 
@@ -144,7 +144,7 @@ async def test_a_freshly_parsed_dossier_is_cached_after_it_is_shown(
         await ready(app, pilot)
         assert f"Timeline {MIN_SIZE // 300}/{MIN_SIZE // 300}" in screen_text(app)
         await settle(app, pilot)  # the indexing worker starts after the first frame
-        assert app.dossier.completed
+        assert app.arranged.completed
     cache = ParsedCache(tmp_path / "cache")
     cached = cache.get(path, str(path), path.stat())
     assert cached is not None and len(cached.events) == MIN_SIZE // 300
@@ -192,7 +192,7 @@ async def test_the_detail_reuses_its_lines_and_shows_exactly_the_new_entity(
             ref = dashboard.pane(Kind.ACTOR).ref
             assert ref != before and detail.ref == ref
             seen.add(ref)
-            expected = DetailBuilder(dashboard.dossier).build(ref)
+            expected = DetailBuilder(dashboard.arranged).build(ref)
             lines = list(detail.query_children(DetailLine))
             assert [str(line.render()) for line in lines] == [str(b.content) for b in expected]
             assert [line.ref for line in detail.links] == [

@@ -33,11 +33,11 @@ _KIND_ORDER = {
 
 
 def marked(
-    dossier: Arranged, pane: Kind, value: int, width: int, draw: Callable[[int, int], list[Piece]]
+    arranged: Arranged, pane: Kind, value: int, width: int, draw: Callable[[int, int], list[Piece]]
 ) -> list[Piece]:
     """A pane row with its change mark in front (``+`` new, ``*`` changed, blank when seen)
     whenever the pane has any marks; headings (negative values) are left as they are."""
-    marks = dossier.marks[pane]
+    marks = arranged.marks[pane]
     if not marks or value < 0 or width < 6:
         return draw(value, width)
     glyph = marks.get(value)

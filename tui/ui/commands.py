@@ -95,28 +95,28 @@ def _score(offsets: list[int], word_starts: set[int]) -> float:
     return (count + len(word_starts.intersection(offsets))) * (1 + together * together)
 
 
-def _candidates(dossier: Arranged, pane: Kind, matched: list[int]) -> Iterator[int]:
+def _candidates(arranged: Arranged, pane: Kind, matched: list[int]) -> Iterator[int]:
     """Rows whose search key holds the query, then (for small kinds) every other row."""
     yield from matched[:MAX_PER_KIND]
-    if dossier.total(pane) <= FUZZY_LIMIT:
+    if arranged.total(pane) <= FUZZY_LIMIT:
         seen = set(matched[:MAX_PER_KIND])
-        for row in range(dossier.total(pane)):
+        for row in range(arranged.total(pane)):
             if row not in seen:
                 yield row
 
 
-def _name(dossier: Arranged, pane: Kind, row: int) -> tuple[str, tuple[str, ...], str]:
+def _name(arranged: Arranged, pane: Kind, row: int) -> tuple[str, tuple[str, ...], str]:
     """(name to show and match, other names that match too, quiet help text)."""
     if pane is Kind.ACTOR:
-        actor = dossier.actors[row]
+        actor = arranged.actors[row]
         extra = actor.kind + (f" · {actor.role}" if actor.role else "")
         if actor.aliases:
             extra += " · also " + ", ".join(actor.aliases)
         return actor.name, actor.aliases, extra
     if pane is Kind.DISAGREEMENT:
-        disagreement = dossier.disagreements[row]
+        disagreement = arranged.disagreements[row]
         return disagreement.title, (), f"{disagreement.state} · {disagreement.id}"
-    event = dossier.events[row]
+    event = arranged.events[row]
     return event.title, (), f"{event.date.text} · {event.state} · {event.id}"
 
 
@@ -136,24 +136,24 @@ class GoToProvider(Provider):
     """Go to an actor, disagreement or event."""
 
     @property
-    def dossier(self) -> Arranged | None:
+    def arranged(self) -> Arranged | None:
         """What the dashboard (the bottom screen) shows; None while loading."""
         stack = self.app.screen_stack
         dashboard = stack[0] if stack else None
-        return dashboard.dossier if isinstance(dashboard, DashboardScreen) else None
+        return dashboard.arranged if isinstance(dashboard, DashboardScreen) else None
 
     def _go(self, ref: Ref) -> None:
         self.app.post_message(GoTo(ref))
 
     async def discover(self) -> Hits:
-        dossier = self.dossier
-        if dossier is None:
+        arranged = self.arranged
+        if arranged is None:
             return
         for pane in (Kind.ACTOR, Kind.DISAGREEMENT):
-            for row in range(min(dossier.total(pane), MAX_PER_KIND)):
-                name, _, extra = _name(dossier, pane, row)
+            for row in range(min(arranged.total(pane), MAX_PER_KIND)):
+                name, _, extra = _name(arranged, pane, row)
                 name = drawn(" ".join(name.split()))
-                ref = dossier.ref_at(pane, row)
+                ref = arranged.ref_at(pane, row)
                 yield DiscoveryHit(
                     Content.assemble((f"Go to {pane.singular}: ", "dim"), name),
                     partial(self._go, ref),
@@ -162,17 +162,17 @@ class GoToProvider(Provider):
                 )
 
     async def search(self, query: str) -> Hits:
-        dossier = self.dossier
-        if dossier is None or not query.strip():
+        arranged = self.arranged
+        if arranged is None or not query.strip():
             return
         style = self.match_style or Style(reverse=True)
         for pane in PANES:
             hits = 0
-            matched = dossier.index[pane].search(query) or []
+            matched = arranged.index[pane].search(query) or []
             wanted = normalise(query)
             in_keys = set(matched[:MAX_PER_KIND])
-            for row in _candidates(dossier, pane, matched):
-                name, aliases, extra = _name(dossier, pane, row)
+            for row in _candidates(arranged, pane, matched):
+                name, aliases, extra = _name(arranged, pane, row)
                 name = drawn(" ".join(name.split()))  # matched as shown: the offsets fit it
                 score, offsets = fuzzy_match(query, name)
                 fuzzy = max([score, *(fuzzy_match(query, a)[0] for a in aliases)])
@@ -195,7 +195,7 @@ class GoToProvider(Provider):
                 yield Hit(
                     score,
                     Content.assemble((f"Go to {pane.singular}: ", "dim"), display),
-                    partial(self._go, dossier.ref_at(pane, row)),
+                    partial(self._go, arranged.ref_at(pane, row)),
                     text=name,
                     help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]
                 )

@@ -103,9 +103,9 @@ def _none(text: str = "None recorded.") -> Plain:
 class DetailBuilder:
     """Turns one reference into blocks: pure, so tests can read what would be shown."""
 
-    def __init__(self, dossier: Arranged) -> None:
-        self.dossier = dossier
-        self.data = dossier.dataset
+    def __init__(self, arranged: Arranged) -> None:
+        self.arranged = arranged
+        self.data = arranged.dataset
         # The sources cited so far on the page, numbered in order of first citation, and
         # whether any was cited again (short) and so is listed at the end.
         self.cited: dict[str, int] = {}
@@ -113,7 +113,7 @@ class DetailBuilder:
 
     def build(self, ref: Ref) -> list[Block]:
         self.cited, self.cited_again = {}, False
-        entity = self.dossier.entity(ref)
+        entity = self.arranged.entity(ref)
         blocks: list[Block]
         if ref.is_position and isinstance(entity, Disagreement):
             blocks = self.position(entity, ref.actor or "")
@@ -132,7 +132,7 @@ class DetailBuilder:
 
     def change_note(self, ref: Ref) -> list[Block]:
         """Under the title: what this session's refreshes did to the entity, if anything."""
-        logged = self.dossier.log.get(ref.kind, ref.id)
+        logged = self.arranged.log.get(ref.kind, ref.id)
         if logged is None:
             return []
         change = logged.change
@@ -353,7 +353,7 @@ class DetailBuilder:
         if members:
             blocks.append(_heading("Members", len(members)))
             blocks += [self.actor_link(m.id) for m in members]
-        held = self.dossier.positions_of(actor.id)
+        held = self.arranged.positions_of(actor.id)
         blocks.append(_heading("Positions", len(held)))
         if not held:
             blocks.append(_none())
@@ -400,7 +400,7 @@ class DetailBuilder:
             blocks.append(
                 Plain(_c(("Current stances  ", LABEL), *[(t, ROLE_STYLE[r]) for t, r in tally]))
             )
-        parties = self.dossier.parties(disagreement)
+        parties = self.arranged.parties(disagreement)
         blocks.append(_heading("Parties", len(parties)))
         if not parties:
             blocks.append(_none("No positions recorded."))
@@ -480,7 +480,7 @@ class DetailBuilder:
             blocks.append(_line("Published", source.published.text))
         if source.url:
             blocks.append(_line("URL", source.url))
-        dis_ids, event_ids, _ = self.dossier.cited_by.get(source.id, ((), (), ()))
+        dis_ids, event_ids, _ = self.arranged.cited_by.get(source.id, ((), (), ()))
         blocks.append(_heading("Cited by", len(dis_ids) + len(event_ids)))
         blocks += self.capped(dis_ids, self.disagreement_link, "disagreements")
         blocks += self.capped(event_ids, lambda i: self.event_link(self.data.events[i]), "events")
@@ -504,7 +504,7 @@ class DetailBuilder:
 
     def position(self, disagreement: Disagreement, actor_id: str) -> list[Block]:
         history = disagreement.history(actor_id)
-        name = self.dossier.actor_name(actor_id)
+        name = self.arranged.actor_name(actor_id)
         blocks: list[Block] = [self._title(name, (" on ", MUTED), disagreement.title)]
         if history:
             current = history[-1]
@@ -590,7 +590,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._replace([Plain(Content.styled(text, MUTED))])
         self.border_title = "Detail"
 
-    def show(self, dossier: Arranged, ref: Ref | None, *, force: bool = False) -> None:
+    def show(self, arranged: Arranged, ref: Ref | None, *, force: bool = False) -> None:
         if ref is None:
             self.show_message("Nothing selected.")
             return
@@ -598,7 +598,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             return
         self.ref = ref
         self.border_title = f"Detail · {ref.noun}"
-        self._replace(DetailBuilder(dossier).build(ref))
+        self._replace(DetailBuilder(arranged).build(ref))
 
     def _replace(self, blocks: list[Block]) -> None:
         """Show ``blocks``. The lines already mounted are given the new blocks' text and

@@ -26,12 +26,12 @@ class DisagreementsPane(EntityPane):
     noun = "disagreements"
 
     def render_row(self, value: int, width: int) -> list[Piece]:
-        assert self.dossier is not None
-        return marked(self.dossier, self.pane, value, width, self._draw_row)
+        assert self.arranged is not None
+        return marked(self.arranged, self.pane, value, width, self._draw_row)
 
     def _draw_row(self, value: int, width: int) -> list[Piece]:
-        assert self.dossier is not None
-        disagreement = self.dossier.disagreements[value]
+        assert self.arranged is not None
+        disagreement = self.arranged.disagreements[value]
         tally = tally_pieces(disagreement.tally())
         tally_w = sum(cell_len(text) for text, _ in tally)
         status = disagreement.state

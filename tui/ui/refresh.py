@@ -2,7 +2,7 @@
 
 One ``FeedRefresher`` lives as long as the app's feed client. A fetch round runs on the
 event loop (httpx, async), every feed of it at once, each outcome taken as it comes; a
-copy that differs from the one the shown dossier was built on asks for a re-merge, done
+copy that differs from the one the arranged view shown was built on asks for a re-merge, done
 in a worker thread, one at a time. One timer, set to the next feed's due time, drives
 the automatic rounds; nothing polls.
 

@@ -1,7 +1,7 @@
 """A list that draws only the rows on screen: the actors, disagreements and timeline panes.
 
 ``RowList`` is a line-API ``ScrollView``: its cost follows the terminal height, not the
-dossier. It holds a sequence of row values (ints the pane chooses: entity rows, and for
+data. It holds a sequence of row values (ints the pane chooses: entity rows, and for
 the timeline negative values for year headings) and a cursor; filtering and focusing
 hand it a new sequence and nothing is rebuilt. Each pane supplies a ``RowRenderer``
 that turns one value into styled pieces of plain text: nothing is parsed as markup,
