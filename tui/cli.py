@@ -19,7 +19,7 @@ from .core.config import Config, ConfigError, describe_config, load_config, loca
 from .core.export import FORMATS, export, mark_missing
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
-from .core.problems import FaultlineError
+from .core.problems import FaultlineError, Problem
 from .core.text import counted, sanitise
 
 if TYPE_CHECKING:
@@ -203,9 +203,7 @@ def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
-def _warning(document: str, message: str):
-    from .core.problems import Problem
-
+def _warning(document: str, message: str) -> Problem:
     return Problem(document, message, warning=True)
 
 

@@ -14,7 +14,7 @@ import heapq
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import attrgetter
@@ -524,7 +524,7 @@ def _is_not_reported(event: Event) -> bool:
     return not event.is_reported
 
 
-def _rows(index: dict[str, int], ids) -> set[int]:
+def _rows(index: dict[str, int], ids: Iterable[str]) -> set[int]:
     return {index[i] for i in ids if i in index}
 
 
@@ -629,7 +629,7 @@ def _only(dataset: Dataset, ids: dict[Kind, set[str]]) -> Dataset:
     return subset
 
 
-def _timeline_key(event: Event) -> tuple:
+def _timeline_key(event: Event) -> tuple[int, tuple[int, int, str], str]:
     return event.timeline_key
 
 
@@ -664,6 +664,10 @@ class Logged:
         return Ref(self.change.kind, self.change.id)
 
 
+# A change log's contents: the entries by (kind, id), and the header fields changed.
+LogState = tuple[dict[tuple[Kind, str], "Logged"], tuple[str, ...]]
+
+
 class ChangeLog:
     """Every entity a refresh added, changed or removed this session, netted per entity:
     added then changed is still "added" (as it reads now); changed twice lists the
@@ -674,7 +678,7 @@ class ChangeLog:
         self.entries: dict[tuple[Kind, str], Logged] = {}
         self.meta: tuple[str, ...] = ()  # header fields a refresh changed
 
-    def updated(self, changes: Changes, at: float) -> tuple[dict, tuple[str, ...]]:
+    def updated(self, changes: Changes, at: float) -> LogState:
         """The log with ``changes`` added, without touching this one: netting compares
         fields, which takes a while for 10,000 changes, so a worker thread does it and
         the UI thread only ``adopt``s the result."""
@@ -690,7 +694,7 @@ class ChangeLog:
         meta = tuple(dict.fromkeys((*self.meta, *changes.meta))) if changes.meta else self.meta
         return entries, meta
 
-    def adopt(self, state: tuple[dict, tuple[str, ...]]) -> None:
+    def adopt(self, state: LogState) -> None:
         self.entries, self.meta = state
 
     def get(self, kind: Kind, ident: str) -> Logged | None:

@@ -73,7 +73,7 @@ def _locate(entity: Entity) -> tuple[str, int | None]:
 
 
 def check_layer(
-    name: str, documents: Iterable[Document], problems: list[Problem], *, is_feed=False
+    name: str, documents: Iterable[Document], problems: list[Problem], *, is_feed: bool = False
 ) -> Layer:
     """Keep the documents of one layer whose ids do not clash with an earlier document of it.
 
@@ -122,7 +122,8 @@ class Dataset:
     unresolved: tuple[Problem, ...] = ()
 
     def table(self, kind: Kind) -> dict[str, Entity]:
-        return getattr(self, kind.value)
+        table: dict[str, Entity] = getattr(self, kind.value)
+        return table
 
     def get(self, kind: Kind, ident: str) -> Entity | None:
         return self.table(kind).get(ident)
@@ -135,7 +136,7 @@ class Dataset:
     def sanitised(self) -> int:
         return sum(layer.sanitised for layer in self.layers)
 
-    def content(self) -> tuple:
+    def content(self) -> tuple[Meta, list[Source], list[Actor], list[Disagreement], list[Event]]:
         """What the dataset says, without where it was read: equal for equal content."""
         return (
             self.meta,

@@ -32,7 +32,7 @@ LIKELIHOOD = (
 )  # fmt: skip
 
 
-class Extras(dict):
+class Extras(dict[str, object]):
     """The ``x_*`` extension values of one table, read-only."""
 
     __slots__ = ()
@@ -42,7 +42,7 @@ class Extras(dict):
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only  # type: ignore[assignment]
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[Extras], tuple[dict[str, object]]]:
         return (Extras, (dict(self),))
 
 
@@ -154,7 +154,7 @@ class Position:
     extra: Mapping[str, object] = _extra()
 
     @property
-    def order_key(self) -> tuple:
+    def order_key(self) -> tuple[int, tuple[()] | tuple[int, int, str]]:
         """Undated positions are older than any dated one (spec: positions)."""
         return (0, ()) if self.as_of is None else (1, self.as_of.sort_key)
 
@@ -226,7 +226,7 @@ class Event:
         return self.state == "reported"
 
     @property
-    def timeline_key(self) -> tuple:
+    def timeline_key(self) -> tuple[int, tuple[int, int, str], str]:
         """Reported events first in date order, then planned/expected/hypothetical ones."""
         return (0 if self.is_reported else 1, self.date.sort_key, self.id)
 
@@ -255,7 +255,8 @@ class Document:
     sanitised: int = 0  # control and bidi characters removed while reading
 
     def entities(self, kind: Kind) -> tuple[Entity, ...]:
-        return getattr(self, kind.value)
+        entities: tuple[Entity, ...] = getattr(self, kind.value)
+        return entities
 
     @property
     def size(self) -> int:

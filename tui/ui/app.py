@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -30,7 +30,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
-from ..core.browse import Arranged, ChangeLog, Ref, read_arranged
+from ..core.browse import Arranged, ChangeLog, LogState, Ref, read_arranged
 from ..core.changes import Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.gcpause import gc_paused
@@ -138,7 +138,7 @@ class FaultlineApp(App[int]):
 
     # -- start-up -------------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         return DashboardScreen(config_label=config_label(self.config), unseen=self.unseen)
 
     @property
@@ -353,10 +353,10 @@ class FaultlineApp(App[int]):
             return
         if refresher.merged(message):
             assert message.arranged is not None and message.changes is not None
-            self._apply(message.arranged, message.changes, message.log or ((), ()))
+            self._apply(message.arranged, message.changes, message.log or ({}, ()))
         refresher.merge_if_owed()
 
-    def _apply(self, arranged: Arranged, changes: Changes, log: tuple) -> None:
+    def _apply(self, arranged: Arranged, changes: Changes, log: LogState) -> None:
         self.unseen.add(changes)
         self.change_log.adopt(log)
         self._present(arranged)
@@ -521,7 +521,7 @@ class FaultlineApp(App[int]):
             self.notify, f"Exported to {path}.{note}", title="Exported", markup=False, timeout=10
         )
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         dashboard = self.dashboard
         for key, name in enumerate(ORDER, 1):

@@ -125,7 +125,7 @@ def arrange(log: ChangeLog, feed_order: Sequence[str]) -> tuple[list[Logged], li
     added, changed, removed; by kind, then name), the group headings and each entry's group."""
     order = {name: i for i, name in enumerate(feed_order)}
 
-    def key(logged: Logged) -> tuple:
+    def key(logged: Logged) -> tuple[int, str, int, int, str, str]:
         change = logged.change
         return (
             order.get(logged.layer, len(order)),

@@ -9,7 +9,7 @@ following means.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -295,7 +295,7 @@ class DetailBuilder:
             blocks += self.position_lines(position, indent)
         return blocks
 
-    def extension(self, extra, indent: int = 1) -> list[Block]:
+    def extension(self, extra: Mapping[str, object], indent: int = 1) -> list[Block]:
         blocks: list[Block] = []
         for key, value in extra.items():
             text = json.dumps(value, ensure_ascii=False, default=str)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -29,7 +29,13 @@ from .glyphs import drawn
 from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE
 from .rowlist import fit, one_line
 
+if TYPE_CHECKING:
+    from .detail import DetailPane  # imported where used: the matrix opens after start-up
+
 HEADER_LINES = 2
+# A drawn line's cache key: ("head", y, ...) or ("row", actor row, ...), then the width,
+# the cursor and the first column on screen.
+MatrixLine = tuple[str, int, int, int, int] | tuple[str, int, int, int, int, int]
 
 
 class StanceMatrix(ScrollView, can_focus=True):
@@ -92,7 +98,7 @@ class StanceMatrix(ScrollView, can_focus=True):
         self.row = 0
         self.col = 0
         self._col0 = 0  # first column on screen
-        self._cache: LRUCache[tuple, Strip] = LRUCache(256)
+        self._cache: LRUCache[MatrixLine, Strip] = LRUCache(256)
         self._styles: dict[str, Style] = {}
         self._longest = max((cell_len(arranged.actor_name(a)) for a in self.actor_ids), default=8)
         self.virtual_size = Size(0, len(self.actor_ids) + HEADER_LINES)
@@ -214,7 +220,7 @@ class StanceMatrix(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if y < HEADER_LINES:
-            key: tuple = ("head", y, width, self.col, self._col0)
+            key: MatrixLine = ("head", y, width, self.col, self._col0)
         else:
             key = (
                 "row",
@@ -363,7 +369,7 @@ class MatrixScreen(Screen[Ref | None]):
             return
         self.dismiss(Ref(Kind.DISAGREEMENT, message.disagreement, message.actor))
 
-    def on_detail_pane_follow(self, message) -> None:
+    def on_detail_pane_follow(self, message: DetailPane.Follow) -> None:
         self.dismiss(message.ref)
 
     def action_close(self) -> None:

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
-from ..core.browse import Arranged, ChangeLog, remerge
+from ..core.browse import Arranged, ChangeLog, LogState, remerge
 from ..core.changes import Changes
 from ..core.config import FeedConfig
 from ..core.gcpause import gc_paused
@@ -49,7 +49,7 @@ class MergeFinished(Message):
         before: Arranged,
         arranged: Arranged | None = None,
         changes: Changes | None = None,
-        log: tuple | None = None,
+        log: LogState | None = None,
         error: BaseException | None = None,
     ) -> None:
         super().__init__()
@@ -80,7 +80,7 @@ class FeedRefresher:
 
     def __init__(
         self,
-        app: App,
+        app: App[int],
         client: FeedClient,
         change_log: ChangeLog,
         shown: Callable[[], Arranged | None],

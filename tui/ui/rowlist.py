@@ -158,7 +158,8 @@ class RowList(ScrollView, can_focus=True):
         self._cursor = -1
         self._marked: int | None = None
         self._words: tuple[str, ...] = ()
-        self._cache: LRUCache[tuple, Strip] = LRUCache(256)
+        # (row value, width, under the cursor, marked) -> the drawn line
+        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(256)
         self._styles: dict[str, Style] = {}
         self._frame: tuple[Style, int, int] | None = None  # while render_lines runs
 
