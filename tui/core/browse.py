@@ -474,6 +474,8 @@ class TimelineRows(Sequence[int]):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
+    # Equal to any sequence of the same rows, so not hashable (as list); typeshed types
+    # __hash__ as a method, hence the ignore.
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:

@@ -40,6 +40,7 @@ class Extras(dict[str, object]):
     def _read_only(self, *args: object, **kwargs: object) -> None:
         raise TypeError("extension values are read-only")
 
+    # Every mutator raises; their signatures differ from dict's, hence the ignore.
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[type[Extras], tuple[dict[str, object]]]:

@@ -158,6 +158,8 @@ class GoToProvider(Provider):
                     Content.assemble((f"Go to {pane.singular}: ", "dim"), name),
                     partial(self._go, ref),
                     text=name,
+                    # Textual types help as str, but draws a Content as it is: data must
+                    # not be read as markup. type: ignore for that narrower annotation.
                     help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]
                 )
 
@@ -197,6 +199,8 @@ class GoToProvider(Provider):
                     Content.assemble((f"Go to {pane.singular}: ", "dim"), display),
                     partial(self._go, arranged.ref_at(pane, row)),
                     text=name,
+                    # Textual types help as str, but draws a Content as it is: data must
+                    # not be read as markup. type: ignore for that narrower annotation.
                     help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]
                 )
                 hits += 1
