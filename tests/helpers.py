@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -40,12 +41,20 @@ def run_faultline(
 
 
 async def until(pilot: Any, condition: Any, what: str, timeout: float = 10.0) -> None:
-    """Bounded polling: let the app run until ``condition()`` holds, fail after ``timeout``."""
+    """Bounded polling: let the app run until ``condition()`` holds, fail after ``timeout``.
+    With no ``pilot`` (a test of the core's asyncio code, no app), the event loop runs."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+        await (pilot.pause(0.02) if pilot is not None else asyncio.sleep(0.005))
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    """Wait for the app's workers (the dossier, a search), then for the screen to catch up."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
 
 
 def toasts(app: Any) -> str:

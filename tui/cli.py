@@ -19,8 +19,8 @@ from .core.config import Config, ConfigError, describe_config, load_config, loca
 from .core.export import FORMATS, export, mark_missing
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
-from .core.problems import FaultlineError
-from .core.text import sanitise
+from .core.problems import FaultlineError, Problem
+from .core.text import counted, sanitise
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite  # typeshed's own name for a writable file
@@ -203,9 +203,7 @@ def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
-def _warning(document: str, message: str):
-    from .core.problems import Problem
-
+def _warning(document: str, message: str) -> Problem:
     return Problem(document, message, warning=True)
 
 
@@ -227,7 +225,7 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     rejected = list(dict.fromkeys(p.document for p in dataset.problems))
     if (rejected or missing_feeds) and not args.allow_partial:
         if rejected:
-            count = f"{len(rejected)} document{'s' if len(rejected) != 1 else ''}"
+            count = counted(len(rejected), "document")
             say(f"faultline: not exported: {count} could not be read ({', '.join(rejected)}); "
                 "--allow-partial exports the rest", err=True)  # fmt: skip
         if missing_feeds:

@@ -71,11 +71,11 @@ def test_wheel_ships_the_dossier_and_stylesheet_and_runs_from_anywhere(tmp_path:
         env=env,
         check=False,
     )
-    module, dossier = where.stdout.split()
+    module, arranged = where.stdout.split()
     assert Path(module).is_relative_to(site), (
         "the installed copy, not this checkout, must be tested"
     )
-    assert Path(dossier) == site / "tui" / "data"
+    assert Path(arranged) == site / "tui" / "data"
     validated = subprocess.run(
         [sys.executable, "-m", "tui", "validate"],
         capture_output=True,

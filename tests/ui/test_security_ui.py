@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from helpers import until
 from textual.command import CommandPalette
 from textual.content import Content
 
@@ -85,14 +86,6 @@ def crafted_dossier(folder: Path) -> Path:
     path = folder / "crafted.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
-
-
-async def until(pilot, condition, what: str, tries: int = 500) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_palette_answers_at_once_on_crafted_names(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .dates import EDate
-from .merge import Dataset, Layer
+from .merge import Dataset, Layer, merge_meta
 from .model import Entity, Kind, Meta
 
 if TYPE_CHECKING:
@@ -77,9 +77,6 @@ class Changes:
 
     def keys(self) -> frozenset[tuple[Kind, str]]:
         return frozenset(change.key for change in self)
-
-    def of_kind(self, kind: Kind) -> list[Change]:
-        return [change for change in self if change.kind is kind]
 
     def get(self, kind: Kind, ident: str) -> Change | None:
         return next((c for c in self if c.kind is kind and c.id == ident), None)
@@ -177,21 +174,12 @@ def _tables(side: Side) -> tuple[dict[Kind, dict[str, Entity]], Meta]:
     meta = Meta()
     for layer in layers:
         for document in layer.documents:
-            meta = _merge_meta(meta, document.meta)
+            meta = merge_meta(meta, document.meta)
             for kind in Kind:
                 table = tables[kind]
                 for entity in document.entities(kind):
                     table[entity.id] = entity
     return tables, meta
-
-
-def _merge_meta(old: Meta, new: Meta) -> Meta:
-    return Meta(
-        title=new.title if new.title is not None else old.title,
-        summary=new.summary if new.summary is not None else old.summary,
-        as_of=new.as_of if new.as_of is not None else old.as_of,
-        extra={**old.extra, **new.extra},
-    )
 
 
 class UnseenChanges:

@@ -30,6 +30,7 @@ from .model import (
     Position,
     Source,
 )
+from .text import counted
 
 FORMATS = ("json", "toml", "md", "csv")
 
@@ -158,10 +159,6 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 class _Brief:
     """The Markdown brief: what an analyst would send. Sources are numbered once, at the
     end; a citation is ``[1] para 2 (B2)``: the source's number, the place in it and the
@@ -219,9 +216,9 @@ class _Brief:
         self.block(f"# {md(meta.title) or 'Faultline dossier'}")
         counts = self.data.counts()
         facts = (
-            f"{_plural(counts['actors'], 'actor')}, "
-            f"{_plural(counts['disagreements'], 'disagreement')}, "
-            f"{_plural(counts['events'], 'event')}, {_plural(counts['sources'], 'source')}."
+            f"{counted(counts['actors'], 'actor')}, "
+            f"{counted(counts['disagreements'], 'disagreement')}, "
+            f"{counted(counts['events'], 'event')}, {counted(counts['sources'], 'source')}."
         )
         self.block((f"As of {meta.as_of.text}. " if meta.as_of else "") + facts)
         if meta.summary:

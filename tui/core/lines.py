@@ -22,6 +22,9 @@ _OTHER_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", 
 _HEADER_LINE = re.compile(r"\n[^\S\n]*\[")
 _FIRST_HEADER = re.compile(r"[^\S\n]*\[")
 
+# An entity's place: (table, index), or ("disagreements", d, "positions", p) for a position.
+EntityKey = tuple[str, int] | tuple[str, int, str, int]
+
 
 class TomlLines:
     """Finds the line of an entity or key in TOML source text, only when a problem needs it.
@@ -41,7 +44,7 @@ class TomlLines:
         # than a dict of (name, index) keys, which at 100,000 entities cost 15 MB.
         self._arrays: dict[str, list[int]] = {}
         self._positions: dict[int, list[int]] = {}  # per disagreement index (-1: none yet)
-        self._entities: dict[tuple, int] | None = None
+        self._entities: dict[EntityKey, int] | None = None
         self._headers: list[int] | None = None
         self.tables: dict[str, int] = {}
         self.in_string: set[int] = set()  # lines inside a multi-line string
@@ -60,10 +63,10 @@ class TomlLines:
         return numbers[index] + self.offset
 
     @property
-    def entities(self) -> dict[tuple, int]:
+    def entities(self) -> dict[EntityKey, int]:
         """Header lines by (table, index), and by ("disagreements", d, "positions", p)."""
         if self._entities is None:
-            entities: dict[tuple, int] = {}
+            entities: dict[EntityKey, int] = {}
             for name, numbers in self._arrays.items():
                 entities.update(((name, i), n) for i, n in enumerate(numbers))
             for parent, numbers in self._positions.items():

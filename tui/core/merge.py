@@ -52,13 +52,18 @@ class Layer:
         return not self.problems
 
 
-_ID = attrgetter("id")
-_ACTOR, _ACTORS, _TARGETS = attrgetter("actor"), attrgetter("actors"), attrgetter("targets")
-_MEMBER_OF, _POSITIONS = attrgetter("member_of"), attrgetter("positions")
-_DISAGREEMENTS, _SOURCES = attrgetter("disagreements"), attrgetter("sources")
-_SOURCE = attrgetter("source")
-_STATUS = attrgetter("status")
-_DATE = attrgetter("date._key")  # EDate.sort_key
+# Field getters for map() and sort keys: attrgetter runs in C, a lambda would not.
+_get_id = attrgetter("id")
+_get_actor = attrgetter("actor")
+_get_actors = attrgetter("actors")
+_get_targets = attrgetter("targets")
+_get_member_of = attrgetter("member_of")
+_get_positions = attrgetter("positions")
+_get_disagreements = attrgetter("disagreements")
+_get_sources = attrgetter("sources")
+_get_source = attrgetter("source")
+_get_status = attrgetter("status")
+_get_sort_key = attrgetter("date._key")  # EDate.sort_key
 _REPORTED = frozenset({None, "", "reported"})  # statuses whose Event.state is "reported"
 
 
@@ -68,7 +73,7 @@ def _locate(entity: Entity) -> tuple[str, int | None]:
 
 
 def check_layer(
-    name: str, documents: Iterable[Document], problems: list[Problem], *, is_feed=False
+    name: str, documents: Iterable[Document], problems: list[Problem], *, is_feed: bool = False
 ) -> Layer:
     """Keep the documents of one layer whose ids do not clash with an earlier document of it.
 
@@ -81,7 +86,7 @@ def check_layer(
         clashes: list[Problem] = []
         for kind in Kind:
             entities = document.entities(kind)
-            ids = set(map(_ID, entities))
+            ids = set(map(_get_id, entities))
             for ident in ids & seen[kind].keys():
                 entity = next(e for e in entities if e.id == ident)
                 where, line = _locate(seen[kind][ident])
@@ -99,7 +104,7 @@ def check_layer(
             continue
         for kind in Kind:
             entities = document.entities(kind)
-            seen[kind].update(zip(map(_ID, entities), entities, strict=True))
+            seen[kind].update(zip(map(_get_id, entities), entities, strict=True))
         kept.append(document)
     return Layer(name, tuple(kept), tuple(problems), is_feed)
 
@@ -117,7 +122,8 @@ class Dataset:
     unresolved: tuple[Problem, ...] = ()
 
     def table(self, kind: Kind) -> dict[str, Entity]:
-        return getattr(self, kind.value)
+        table: dict[str, Entity] = getattr(self, kind.value)
+        return table
 
     def get(self, kind: Kind, ident: str) -> Entity | None:
         return self.table(kind).get(ident)
@@ -130,7 +136,7 @@ class Dataset:
     def sanitised(self) -> int:
         return sum(layer.sanitised for layer in self.layers)
 
-    def content(self) -> tuple:
+    def content(self) -> tuple[Meta, list[Source], list[Actor], list[Disagreement], list[Event]]:
         """What the dataset says, without where it was read: equal for equal content."""
         return (
             self.meta,
@@ -152,9 +158,9 @@ class Dataset:
         keys, then a stable split into reported events and the rest. Comparing the flat
         keys is also several times cheaper than comparing ``timeline_key``'s nested tuples."""
         with gc_paused():
-            events = sorted(self.events.values(), key=_ID)
-            events.sort(key=_DATE)
-            reported = list(map(_REPORTED.__contains__, map(_STATUS, events)))
+            events = sorted(self.events.values(), key=_get_id)
+            events.sort(key=_get_sort_key)
+            reported = list(map(_REPORTED.__contains__, map(_get_status, events)))
             if all(reported):
                 return events
             return [*compress(events, reported), *compress(events, map(not_, reported))]
@@ -194,7 +200,8 @@ class Dataset:
         return dict(index)
 
 
-def _merge_meta(old: Meta, new: Meta) -> Meta:
+def merge_meta(old: Meta, new: Meta) -> Meta:
+    """A later document's header over an earlier one's: each field it gives wins."""
     return Meta(
         title=new.title if new.title is not None else old.title,
         summary=new.summary if new.summary is not None else old.summary,
@@ -213,11 +220,11 @@ def _merge(layers: tuple[Layer, ...]) -> Dataset:
     meta = Meta()
     for layer in layers:
         for document in layer.documents:
-            meta = _merge_meta(meta, document.meta)
+            meta = merge_meta(meta, document.meta)
             for kind in Kind:
                 table = dataset.table(kind)
                 entities = document.entities(kind)
-                ids = list(map(_ID, entities))
+                ids = list(map(_get_id, entities))
                 if table.keys().isdisjoint(ids) and len(set(ids)) == len(ids):
                     table.update(zip(ids, entities, strict=True))  # nothing replaced: in one C call
                     continue
@@ -260,20 +267,21 @@ def _missing(dataset: Dataset) -> dict[Kind, set[str]]:
     """The ids referred to but defined by no layer, per kind, gathered in C."""
     events = dataset.events.values()
     disagreements = dataset.disagreements.values()
-    positions = list(chain.from_iterable(map(_POSITIONS, disagreements)))
-    actors = set(chain.from_iterable(map(_ACTORS, events)))
-    actors.update(chain.from_iterable(map(_TARGETS, events)))
-    actors.update(chain.from_iterable(map(_MEMBER_OF, dataset.actors.values())))
-    actors.update(map(_ACTOR, positions))
+    positions = list(chain.from_iterable(map(_get_positions, disagreements)))
+    actors = set(chain.from_iterable(map(_get_actors, events)))
+    actors.update(chain.from_iterable(map(_get_targets, events)))
+    actors.update(chain.from_iterable(map(_get_member_of, dataset.actors.values())))
+    actors.update(map(_get_actor, positions))
     cited = chain.from_iterable(
-        chain.from_iterable(map(_SOURCES, group)) for group in (events, disagreements, positions)
+        chain.from_iterable(map(_get_sources, group))
+        for group in (events, disagreements, positions)
     )
     return {
         Kind.ACTOR: actors.difference(dataset.actors),
-        Kind.DISAGREEMENT: set(chain.from_iterable(map(_DISAGREEMENTS, events))).difference(
+        Kind.DISAGREEMENT: set(chain.from_iterable(map(_get_disagreements, events))).difference(
             dataset.disagreements
         ),
-        Kind.SOURCE: set(map(_SOURCE, cited)).difference(dataset.sources),
+        Kind.SOURCE: set(map(_get_source, cited)).difference(dataset.sources),
     }
 
 
@@ -284,16 +292,16 @@ def _may_miss(entity: Entity, missing: dict[Kind, set[str]]) -> bool:
         return not actors.isdisjoint(entity.member_of)
     if isinstance(entity, Disagreement):
         return (
-            not sources.isdisjoint(map(_SOURCE, entity.sources))
-            or not actors.isdisjoint(map(_ACTOR, entity.positions))
-            or any(not sources.isdisjoint(map(_SOURCE, p.sources)) for p in entity.positions)
+            not sources.isdisjoint(map(_get_source, entity.sources))
+            or not actors.isdisjoint(map(_get_actor, entity.positions))
+            or any(not sources.isdisjoint(map(_get_source, p.sources)) for p in entity.positions)
         )
     if isinstance(entity, Event):
         return (
             not actors.isdisjoint(entity.actors)
             or not actors.isdisjoint(entity.targets)
             or not missing[Kind.DISAGREEMENT].isdisjoint(entity.disagreements)
-            or not sources.isdisjoint(map(_SOURCE, entity.sources))
+            or not sources.isdisjoint(map(_get_source, entity.sources))
         )
     return True
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from .dates import EDate
 
@@ -32,7 +32,7 @@ LIKELIHOOD = (
 )  # fmt: skip
 
 
-class Extras(dict):
+class Extras(dict[str, object]):
     """The ``x_*`` extension values of one table, read-only."""
 
     __slots__ = ()
@@ -40,9 +40,10 @@ class Extras(dict):
     def _read_only(self, *args: object, **kwargs: object) -> None:
         raise TypeError("extension values are read-only")
 
+    # Every mutator raises; their signatures differ from dict's, hence the ignore.
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only  # type: ignore[assignment]
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[Extras], tuple[dict[str, object]]]:
         return (Extras, (dict(self),))
 
 
@@ -53,8 +54,10 @@ def _extra() -> Mapping[str, object]:
     return field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
 
 
-class Kind(str, Enum):  # noqa: UP042 - StrEnum would change str() of a member
-    """The entity kinds that carry ids; ids are unique per kind."""
+class Kind(StrEnum):
+    """The entity kinds that carry ids; ids are unique per kind. The one spelling of a
+    kind everywhere: a document's table (the value, ``actors``), a ``browse.Ref``, a
+    dashboard pane and its widget id; ``singular`` for messages (``actor``)."""
 
     SOURCE = "sources"
     ACTOR = "actors"
@@ -152,7 +155,7 @@ class Position:
     extra: Mapping[str, object] = _extra()
 
     @property
-    def order_key(self) -> tuple:
+    def order_key(self) -> tuple[int, tuple[()] | tuple[int, int, str]]:
         """Undated positions are older than any dated one (spec: positions)."""
         return (0, ()) if self.as_of is None else (1, self.as_of.sort_key)
 
@@ -224,19 +227,12 @@ class Event:
         return self.state == "reported"
 
     @property
-    def timeline_key(self) -> tuple:
+    def timeline_key(self) -> tuple[int, tuple[int, int, str], str]:
         """Reported events first in date order, then planned/expected/hypothetical ones."""
         return (0 if self.is_reported else 1, self.date.sort_key, self.id)
 
 
 Entity = Source | Actor | Disagreement | Event
-
-KIND_OF: dict[type, Kind] = {
-    Source: Kind.SOURCE,
-    Actor: Kind.ACTOR,
-    Disagreement: Kind.DISAGREEMENT,
-    Event: Kind.EVENT,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +256,8 @@ class Document:
     sanitised: int = 0  # control and bidi characters removed while reading
 
     def entities(self, kind: Kind) -> tuple[Entity, ...]:
-        return getattr(self, kind.value)
+        entities: tuple[Entity, ...] = getattr(self, kind.value)
+        return entities
 
     @property
     def size(self) -> int:

@@ -31,7 +31,7 @@ import struct
 import sys
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
 from itertools import repeat
 from pathlib import Path
@@ -78,6 +78,14 @@ SUFFIX = ".parsed"
 # in extension values as tagged tuples. (2 was pickle, once: never read again.)
 _PLAIN, _DATED = 1, 3
 _PREFIX = struct.Struct("<II")  # the header's length and checksum
+
+# The rows are plain values for marshal, in many shapes, and marshal gives them back
+# untyped: these names say which shape is meant (Any inside is what marshal returns).
+Rows = tuple[Any, ...]  # one document: name, sanitised, meta, the shared tables, the kinds
+Row = tuple[Any, ...]  # one record's, one date's or one citation's stored fields
+Encoded = tuple[int, list[Any]]  # one record type's (count, columns): see _columns
+Encoder = Callable[[Sequence[Any], "_EncodeTables"], Encoded]
+Decoder = Callable[[Encoded, "_DecodeTables"], tuple[Any, ...]]
 
 
 def _fingerprint(stat: os.stat_result) -> tuple[int, int, int, int]:
@@ -182,7 +190,7 @@ class ParsedCache:
             pass  # a cache that cannot be written only costs the next start some time
 
 
-def pack_rows(rows: tuple) -> tuple[int, bytes]:
+def pack_rows(rows: Rows) -> tuple[int, bytes]:
     """Encoded rows as marshal bytes, and how (``unpack_rows`` needs it). Extension values
     holding TOML dates or times, for which marshal has no type, are tagged tuples there
     (no extension value is otherwise a tuple). ValueError: a value none of this can hold."""
@@ -195,10 +203,11 @@ def pack_rows(rows: tuple) -> tuple[int, bytes]:
     return _DATED, marshal.dumps((name, sanitised, meta, date_rows, cite_rows, tagged, kinds))
 
 
-def unpack_rows(how: int, payload: bytes) -> tuple:
+def unpack_rows(how: int, payload: bytes) -> Rows:
     """The rows ``pack_rows`` gave ``how`` and ``payload`` for. Only marshal is read."""
     if how == _PLAIN:
-        return marshal.loads(payload)
+        rows: Rows = marshal.loads(payload)
+        return rows
     if how == _DATED:
         name, sanitised, meta, date_rows, cite_rows, tagged, kinds = marshal.loads(payload)
         extras = [None, *(_untag_dates(extra) for extra in tagged[1:])]
@@ -292,11 +301,12 @@ class _Uncacheable(Exception):
     """A record this format cannot hold exactly (an origin from elsewhere): not cached."""
 
 
-def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable:
+def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable[..., Any]:
     # ``source`` is made from the record classes' own field names, at import: nothing read
     # from a cache entry or a document ever reaches exec.
     exec(compile(source, f"<parsecache {name}>", "exec"), namespace)
-    return namespace[name]
+    compiled: Callable[..., Any] = namespace[name]
+    return compiled
 
 
 # How each codec's field is written (``{v}``: the field), in the generated encoder
@@ -312,7 +322,7 @@ _ENCODE_FIELD = {
 }
 
 
-def _encoder(cls: type) -> Callable:
+def _encoder(cls: type) -> Encoder:
     """``encode(records, tables) -> (count, columns)`` for one record type."""
     stored = ", ".join(
         _ENCODE_FIELD[codec].format(v=f"o.{f.name}")
@@ -339,11 +349,11 @@ def _encoder(cls: type) -> Callable:
     return _compile(source, "encode", namespace)
 
 
-def _columns(rows: list[tuple]) -> tuple[int, list]:
+def _columns(rows: list[Row]) -> Encoded:
     """Rows turned into columns, (count, columns): a column holding one value throughout is
     stored as ``[value]``, any other as a tuple. Columns are fewer objects to marshal than
     rows, and a constant one (every ``date_text`` None, say) costs nothing to read."""
-    columns: list = []
+    columns: list[Any] = []
     for column in zip(*rows, strict=True):
         first = column[0]
         columns.append([first] if column.count(first) == len(column) and _atomic(first) else column)
@@ -356,12 +366,13 @@ def _atomic(value: object) -> bool:
     return value is None or type(value) is str or (type(value) is tuple and not value)
 
 
-def _decoder(cls: type) -> Callable:
+def _decoder(cls: type) -> Decoder:
     """``decode((count, columns), tables) -> tuple of records``: every object made with
     ``__new__``, then each slot set column by column through its descriptor, every step
     a C-level ``map``: no Python step per record or per field (as unpickling would be,
     minus everything else unpickling does)."""
-    plan: list[tuple[Callable, str, int]] = []  # (slot setter, codec, column number)
+    # (slot setter, codec, column number)
+    plan: list[tuple[Callable[[Any, Any], None], str, int]] = []
     column = 0
     for f in fields(cls):
         codec = _codec(cls, f.name)
@@ -372,7 +383,7 @@ def _decoder(cls: type) -> Callable:
         getattr(Origin, n).__set__ for n in ("layer", "document", "line")
     )
 
-    def decode(encoded: tuple, tables: _DecodeTables) -> tuple:
+    def decode(encoded: Encoded, tables: _DecodeTables) -> tuple[Any, ...]:
         count, columns = encoded
         if not count:
             return ()  # no rows, no columns
@@ -416,10 +427,10 @@ class _EncodeTables:
     def __init__(self, layer: str, name: str) -> None:
         self.layer, self.name = layer, name
         self.dates: dict[str, int] = {}
-        self.date_rows: list[tuple | None] = [None]
-        self.cite_numbers: dict[tuple, int] = {(): 0}
-        self.cite_rows: list[tuple] = [()]
-        self.extras: list[dict | None] = [None]
+        self.date_rows: list[Row | None] = [None]
+        self.cite_numbers: dict[Row, int] = {(): 0}
+        self.cite_rows: list[Row] = [()]
+        self.extras: list[dict[str, Any] | None] = [None]
 
     def date(self, value: EDate | None) -> int:
         if value is None:
@@ -473,8 +484,15 @@ class _EncodeTables:
 
 class _DecodeTables:
     def __init__(
-        self, layer: str, name: str, date_rows: list, cite_rows: list, extras: list
+        self,
+        layer: str,
+        name: str,
+        date_rows: list[Any],
+        cite_rows: list[Row],
+        extras: list[Any],
     ) -> None:
+        # As marshal gave them back: entry 0 of ``date_rows`` and ``extras`` is None (no
+        # date, no extension values), every other a row, or a dict.
         self.layer, self.name = layer, name
         self.extras: list[Any] = [EMPTY_EXTRA, *(Extras(e) for e in extras[1:])]
         self.dates = _decode_dates(date_rows)
@@ -514,7 +532,7 @@ def _date_maker() -> Callable[..., EDate]:
     return make
 
 
-def _decode_dates(rows: list) -> list[EDate | None]:
+def _decode_dates(rows: list[Any]) -> list[EDate | None]:
     make = _make_date
     dates: list[EDate | None] = [None]
     for text, earliest, latest, precision, qualifier, is_interval, start, end in rows[1:]:
@@ -523,7 +541,7 @@ def _decode_dates(rows: list) -> list[EDate | None]:
     return dates
 
 
-def _decode_citations(rows: list, extras: list) -> list[tuple[Citation, ...]]:
+def _decode_citations(rows: list[Row], extras: list[Any]) -> list[tuple[Citation, ...]]:
     new = object.__new__
     set_source, set_locator, set_credibility, set_extra = (
         getattr(Citation, name).__set__ for name in ("source", "locator", "credibility", "extra")
@@ -555,22 +573,22 @@ def _decode_citations(rows: list, extras: list) -> list[tuple[Citation, ...]]:
     return out
 
 
-def _encode_positions(positions: tuple[Position, ...], tables: _EncodeTables) -> list:
+def _encode_positions(positions: tuple[Position, ...], tables: _EncodeTables) -> Encoded:
     return _ENCODE[Position](positions, tables)
 
 
-def _decode_positions(encoded: tuple, tables: _DecodeTables) -> tuple[Position, ...]:
+def _decode_positions(encoded: Encoded, tables: _DecodeTables) -> tuple[Position, ...]:
     return _DECODE[Position](encoded, tables) if encoded[0] else ()
 
 
 _make_date = _date_maker()
 _KINDS = (Source, Actor, Disagreement, Event)
-_ENCODE: dict[type, Callable[..., Any]] = {cls: _encoder(cls) for cls in (Meta, *_KINDS, Position)}
-_DECODE: dict[type, Callable[..., Any]] = {cls: _decoder(cls) for cls in (Meta, *_KINDS, Position)}
+_ENCODE: dict[type, Encoder] = {cls: _encoder(cls) for cls in (Meta, *_KINDS, Position)}
+_DECODE: dict[type, Decoder] = {cls: _decoder(cls) for cls in (Meta, *_KINDS, Position)}
 _KIND_FIELDS = ("sources", "actors", "disagreements", "events")
 
 
-def encode_document(document: Document, layer: str) -> tuple | None:
+def encode_document(document: Document, layer: str) -> Rows | None:
     """``document`` as marshal-able rows (None when it holds what they cannot)."""
     tables = _EncodeTables(layer, document.name)
     meta = _ENCODE[Meta]((document.meta,), tables)
@@ -585,7 +603,7 @@ def encode_document(document: Document, layer: str) -> tuple | None:
     return (document.name, document.sanitised, meta, *tables_rows, kinds)
 
 
-def decode_document(rows: tuple, layer: str) -> Document:
+def decode_document(rows: Rows, layer: str) -> Document:
     """The document ``encode_document`` gave these rows for."""
     name, sanitised, meta, date_rows, cite_rows, extras, kinds = rows
     tables = _DecodeTables(layer, name, date_rows, cite_rows, extras)

@@ -54,6 +54,8 @@ def read_json(box: list[bytes], name: str, *, layer: str, require_format: bool =
 
 
 BOM = b"\xef\xbb\xbf"
+# A document as parsed from TOML or JSON, before the schema has checked any value.
+RawDocument = dict[str, Any]
 
 
 def _without_bom(data: bytes) -> bytes:
@@ -79,7 +81,7 @@ def decode_utf8(box: list[bytes], name: str) -> str:
         ) from None
 
 
-def _loads_toml(text: str, name: str) -> dict:
+def _loads_toml(text: str, name: str) -> RawDocument:
     try:
         return tomli.loads(text)
     except tomli.TOMLDecodeError as error:
@@ -127,7 +129,7 @@ def loads_strict(text: str) -> Any:
     return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique)
 
 
-def _parse_json(box: list[bytes], name: str) -> tuple[dict, str]:
+def _parse_json(box: list[bytes], name: str) -> tuple[RawDocument, str]:
     """The object of a JSON document, and its text (to find lines if a problem needs one)."""
     data = _without_bom(box.pop())
     try:
@@ -191,7 +193,7 @@ def _with_json_lines(problems: list[Problem], text: str) -> list[Problem]:
 
 
 def _build_document(
-    raw: dict,
+    raw: RawDocument,
     name: str,
     *,
     layer: str,
@@ -226,7 +228,7 @@ def _build_document(
 
 def _build(
     checker: Checker,
-    raw: dict,
+    raw: RawDocument,
     name: str,
     layer: str,
     require_format: bool,
@@ -250,11 +252,7 @@ def _build(
                 key_path("", key),
                 "unknown key (allowed: " + ", ".join(TOP_KEYS) + "; extensions start with x_)",
             )
-    total = sum(
-        len(raw[k])
-        for k in ("sources", "actors", "disagreements", "events")
-        if isinstance(raw.get(k), list)
-    )
+    total = sum(len(raw[k]) for k in Kind if isinstance(raw.get(k), list))
     if total > ENTITY_LIMIT:
         checker.fail("", f"holds {total:,} entities; the limit is {ENTITY_LIMIT:,} per document")
         return None
@@ -267,7 +265,8 @@ def _build(
         if fields is not None:
             meta = Meta(**fields)
 
-    built: dict[Kind, tuple] = {}
+    # Each kind's records, made by the generated BUILD functions (so typed Any here).
+    built: dict[Kind, tuple[Any, ...]] = {}
     record = checker.record
     line_of = lines.entity_line if lines else None
     for kind, cls, spec, required in KINDS:

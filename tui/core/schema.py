@@ -133,7 +133,9 @@ class Checker:
             return table
         return value  # TOML dates and times
 
-    def put_key(self, table: dict, key: str, value: object, path: str, depth: int = 0) -> None:
+    def put_key(
+        self, table: dict[str, object], key: str, value: object, path: str, depth: int = 0
+    ) -> None:
         """``table[clean key] = clean value``; two keys that differ only by removed
         characters would otherwise leave one value silently dropped."""
         clean = self.clean(key)
@@ -189,7 +191,7 @@ class Checker:
         return out
 
 
-def text_check(limit: int, nonempty: bool = False) -> Converter:
+def text_check(limit: int, nonempty: bool = False) -> Callable[[Checker, object, str, str], str]:
     def convert(c: Checker, value: object, parent: str, key: str) -> str:
         if type(value) is not str:
             raise Invalid(f"{parent}.{key}", f"expected a string, got {type_name(value)}")
@@ -444,7 +446,7 @@ EVENT_FIELDS: dict[str, Converter] = {
     "sources": check_citations,
 }
 
-KINDS: tuple[tuple[Kind, type, dict, tuple[str, ...]], ...] = (
+KINDS: tuple[tuple[Kind, type, dict[str, Converter], tuple[str, ...]], ...] = (
     (Kind.SOURCE, Source, SOURCE_FIELDS, ("id", "title")),
     (Kind.ACTOR, Actor, ACTOR_FIELDS, ("id", "name", "kind")),
     (Kind.DISAGREEMENT, Disagreement, DISAGREEMENT_FIELDS, ("id", "title")),
@@ -481,7 +483,8 @@ def _builder(cls: type) -> Callable[..., Any]:
     # The source is made here from the record class's own field names, at import: no
     # text from a document or feed ever reaches exec.
     exec(compile(source, f"<reader build {cls.__name__}>", "exec"), namespace)
-    return namespace["build"]
+    build: Callable[..., Any] = namespace["build"]
+    return build
 
 
 BUILD: dict[type, Callable[..., Any]] = {

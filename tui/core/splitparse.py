@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO
 
 from .gcpause import gc_paused
 from .model import Document
@@ -126,7 +127,7 @@ class _Child:
     def __init__(self, data: bytes, name: str, layer: str, offset: int) -> None:
         self._layer = layer
         self._process: subprocess.Popen[bytes] | None = None
-        self._files: list = []
+        self._files: list[IO[bytes]] = []
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p

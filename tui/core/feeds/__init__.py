@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from .cache import FeedCache
 from .client import FeedClient, fetch_all
-from .errors import when
 from .state import FeedState, FeedStatus, FetchOutcome
 from .urls import feeds_from, redact_url
 
@@ -25,5 +24,4 @@ __all__ = [
     "feeds_from",
     "fetch_all",
     "redact_url",
-    "when",
 ]

@@ -26,9 +26,11 @@ import httpx
 from ... import __version__
 from ..changes import Changes, compare
 from ..config import FeedConfig
+from ..dates import local_time
 from ..loading import guess_format
 from ..merge import Layer
 from ..paths import NotPrivate
+from ..text import counted
 from .cache import MAX_FAILURES, CopyInfo, FeedCache, parse_body
 from .decoders import BoundedDecoder, TooLarge, content_coding
 from .errors import (
@@ -39,7 +41,6 @@ from .errors import (
     size_text,
     status_error,
     transport_reason,
-    when,
     wrong_type,
 )
 from .state import FeedState, FeedStatus, FetchOutcome, backoff
@@ -146,7 +147,7 @@ class FeedClient:
                 state.status = FeedStatus.CACHED
                 reason = (
                     "offline: " if self.offline else ""
-                ) + f"using the copy from {when(copy.info.fetched_at)}"
+                ) + f"using the copy from {local_time(copy.info.fetched_at)}"
                 if copy.note:
                     reason += f" ({copy.note})"
                 state.reason = reason
@@ -258,7 +259,6 @@ class FeedClient:
             reason=reason,
             layer=state.layer,
             copy_fetched_at=state.copy_fetched_at,
-            attempted_at=state.last_attempt_at,
             next_attempt_at=state.next_attempt_at,
             **extra,
         )
@@ -297,7 +297,7 @@ class FeedClient:
                 return self._remember(
                     state,
                     FeedStatus.CACHED,
-                    f"offline: using the copy from {when(state.copy_fetched_at)}",
+                    f"offline: using the copy from {local_time(state.copy_fetched_at)}",
                 )
             return self._remember(state, FeedStatus.FAILED, "offline, and no copy is cached")
         if state.retry_at is not None and state.retry_at > now:
@@ -305,7 +305,8 @@ class FeedClient:
             return self._remember(
                 state,
                 status,
-                f"not fetched: the server asked to wait until {when(state.retry_at)} (Retry-After)",
+                f"not fetched: the server asked to wait until {local_time(state.retry_at)}"
+                " (Retry-After)",
             )
         state.last_attempt_at = now
         try:
@@ -362,7 +363,7 @@ class FeedClient:
         self._succeeded(state, now)
         return self._remember(
             state, FeedStatus.UNCHANGED,
-            f"unchanged since {when(state.copy_fetched_at)} (the server says not modified)",
+            f"unchanged since {local_time(state.copy_fetched_at)} (the server says not modified)",
             contacted=True, http_status=304, cache_error=cache_error,
             saved_copy_at=kept_at,
         )  # fmt: skip
@@ -389,7 +390,7 @@ class FeedClient:
                 count = len(problems)
                 raise FetchError(
                     "the server sent a document that cannot be read "
-                    f"({count} problem{'s' if count != 1 else ''}, below)",
+                    f"({counted(count, 'problem')}, below)",
                     http_status=download.http_status,
                     problems=problems,
                 )
@@ -414,7 +415,7 @@ class FeedClient:
             status, reason = FeedStatus.UNCHANGED, "unchanged (the server sent the same content)"
         if status is FeedStatus.FRESH and layer.sanitised:  # spec: reported as a warning
             n = layer.sanitised
-            reason += f"; warning: {n} control or bidi character{'s' if n != 1 else ''} removed"
+            reason += f"; warning: {counted(n, 'control or bidi character')} removed"
         if changes:
             state.changes = changes
         return self._remember(
@@ -645,7 +646,7 @@ async def _already_read(response: httpx.Response) -> Any:
 
 def _count_text(counts: dict[str, int]) -> str:
     """``12 actors, 1 event``, or ``no entities``."""
-    words = [f"{n} {kind if n != 1 else kind[:-1]}" for kind, n in counts.items() if n]
+    words = [counted(n, kind.removesuffix("s")) for kind, n in counts.items() if n]
     return ", ".join(words) or "no entities"
 
 
