@@ -43,7 +43,7 @@ def test_validate_reports_each_problem_naming_the_file_and_exits_one(
         ),
         (
             f"{bad}:4: actors[0].kind: 'nation' is not one of: state, person, party, organisation, "
-            "bloc, group, other"
+            "company, bloc, group, other"
         ),
     ]
     assert out.err.strip() == "2 error(s), 0 warning(s); 1 document(s) valid"

@@ -58,7 +58,7 @@ MAX_PROBLEMS = 50  # past this a document is hopeless; more lines only bury the 
 # several times its size in memory, so a larger file is refused before it is opened.
 MAX_DOCUMENT_SIZE = 512 * 1024**2
 
-TOP_KEYS = ("format", "meta", "sources", "actors", "disagreements", "events")
+TOP_KEYS = ("format", "meta", "sources", "actors", "disagreements", "positions", "events")
 
 
 class Invalid(Exception):
@@ -382,8 +382,12 @@ POSITION_FIELDS: dict[str, Converter] = {
     "salience": integer_in(0, 10),
     "confidence": one_of(CONFIDENCE),
     "summary": check_text,
+    "quote": check_text,
     "sources": check_citations,
 }
+# A position at the top level (``[[positions]]``) names its disagreement.
+TOP_POSITION_FIELDS: dict[str, Converter] = {"disagreement": check_id, **POSITION_FIELDS}
+TOP_POSITION_REQUIRED = ("disagreement", "actor", "stance")
 
 
 def check_positions(c: Checker, value: object, parent: str, key: str) -> tuple[Position, ...]:
@@ -400,12 +404,11 @@ def check_positions(c: Checker, value: object, parent: str, key: str) -> tuple[P
             failed = True
             continue
         position = BUILD[Position](fields)
-        held = (position.actor, position.as_of.text if position.as_of else None)
+        held = position.held
         if held in seen:
-            when = f"as_of {position.as_of.text}" if position.as_of else "no as_of"
             c.fail(
                 where,
-                f"actor '{position.actor}' already has a position with {when} "
+                f"actor '{position.actor}' already has a position with {position.when} "
                 f"at {path}[{seen[held]}]; give each position of one actor a different as_of",
             )
             failed = True
@@ -441,6 +444,7 @@ EVENT_FIELDS: dict[str, Converter] = {
     "status": one_of(EVENT_STATUSES),
     "likelihood": one_of(LIKELIHOOD),
     "location": check_text,
+    "quote": check_text,
     "sources": check_citations,
 }
 
