@@ -420,10 +420,11 @@ def resolve(dataset: Dataset) -> Iterator[Problem]:
                     if isinstance(entity, Disagreement) and path.startswith("positions["):
                         # a top-level position that joined it is found where it was written
                         j = int(path[len("positions[") : path.index("]")])
-                        origin = entity.positions[j].origin
-                        if origin is not None:
-                            document, line = origin.document, origin.line
-                            where = f"position on '{entity.id}'{path[path.index(']') + 1 :]}"
+                        position = entity.positions[j]
+                        if position.origin is not None:
+                            document, line = position.origin.document, position.origin.line
+                            rest = path[path.index("]") + 2 :]
+                            where = f"position of '{position.actor}' on '{entity.id}' {rest}"
                     yield _unresolved(document, line, where, target, ident)
     for (disagreement, actor, _), position in dataset.stray_positions.items():
         document, line = _locate_position(position)

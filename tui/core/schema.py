@@ -189,6 +189,17 @@ class Checker:
         return out
 
 
+# What each converter accepts, as JSON Schema keywords: the one description of a value
+# that the JSON Schema of the format (``jsonschema.py``) and ``faultline add``'s help are
+# made from. The factories below register what they make.
+SHAPES: dict[Converter, dict[str, Any]] = {}
+
+
+def _shaped(convert: Converter, **shape: Any) -> Converter:
+    SHAPES[convert] = shape
+    return convert
+
+
 def text_check(limit: int, nonempty: bool = False) -> Converter:
     def convert(c: Checker, value: object, parent: str, key: str) -> str:
         if type(value) is not str:
@@ -210,7 +221,9 @@ def text_check(limit: int, nonempty: bool = False) -> Converter:
             )
         return clean
 
-    return convert
+    if nonempty:
+        return _shaped(convert, type="string", minLength=1, maxLength=limit)
+    return _shaped(convert, type="string", maxLength=limit)
 
 
 check_text = text_check(TEXT_LIMIT)
@@ -273,7 +286,7 @@ def one_of(choices: tuple[str, ...]) -> Converter:
             raise Invalid(f"{parent}.{key}", f"expected a string, got {type_name(value)}")
         raise Invalid(f"{parent}.{key}", f"{shorten(value)} is not one of: {', '.join(choices)}")
 
-    return convert
+    return _shaped(convert, type="string", enum=list(choices))
 
 
 def integer_in(low: int, high: int) -> Converter:
@@ -284,7 +297,7 @@ def integer_in(low: int, high: int) -> Converter:
             raise Invalid(f"{parent}.{key}", f"{shorten(value)} is out of range ({low} to {high})")
         return value
 
-    return convert
+    return _shaped(convert, type="integer", minimum=low, maximum=high)
 
 
 def check_date(c: Checker, value: object, parent: str, key: str) -> EDate:
