@@ -1,4 +1,4 @@
-"""The ``faultline`` command: open the dashboard, validate, export, fetch, add.
+"""The ``faultline`` command: open the dashboard, validate, export, fetch, add, schema.
 
 argparse (standard library) is enough for four stable sub-commands and keeps the
 install small; every failure a person can cause ends in a one-line message naming
@@ -110,6 +110,12 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     )
     _common(fetch, data=False)
     _add_parser(commands)
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of faultline/1, for editors (taplo, Even Better TOML)",
+    )
+    schema.add_argument("-o", "--output", metavar="FILE", help="write here instead")
+    _common(schema, data=False, feeds=False)
     return parser
 
 
@@ -322,14 +328,27 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
         dataset = mark_missing(dataset, [*rejected, *missing_feeds])
         say(f"faultline: warning: exported without {', '.join([*rejected, *missing_feeds])}",
             err=True)  # fmt: skip
-    text = export(dataset, args.format)
-    if args.output:
+    return _write(args.output, export(dataset, args.format))
+
+
+def cmd_schema(args: argparse.Namespace, config: Config) -> int:
+    from .core.formatschema import schema_text
+
+    return _write(args.output, schema_text())
+
+
+def _write(output: str | None, text: str) -> int:
+    """``text`` to the file ``output`` (atomically, as ``export -o``), or standard output."""
+    if output == "":  # -o "$UNSET": not standard output by accident
+        say("faultline: -o needs a file name (leave it out for standard output)", err=True)
+        return EXIT_USAGE
+    if output:
         from .core.atomic import write_output
 
         try:
-            write_output(Path(args.output), text.encode("utf-8"))
+            write_output(Path(output), text.encode("utf-8"))
         except OSError as error:
-            say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
+            say(f"{output}: cannot write: {error.strerror or error}", err=True)
             return EXIT_USAGE
     else:
         sys.stdout.write(text)
@@ -370,6 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "export": cmd_export,
             "fetch": cmd_fetch,
             "add": cmd_add,
+            "schema": cmd_schema,
         }
         command = commands.get(args.command, cmd_dashboard)
         return command(args, config)

@@ -241,6 +241,10 @@ def _build(
     elif fmt != FORMAT:
         checker.fail("format", f'unknown format {shorten(fmt)}; this reader knows "{FORMAT}"')
     for key in raw:
+        if key == "$schema":  # which JSON Schema an editor checks the document with
+            if not isinstance(raw[key], str):
+                checker.fail("$schema", f"expected a string, got {type_name(raw[key])}")
+            continue
         if key.startswith("x_"):  # checked like any extension value, then not kept
             try:
                 checker.extra(raw[key], key_path("", key))

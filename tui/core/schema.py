@@ -322,7 +322,7 @@ def matching(regex: re.Pattern[str], what: str) -> Converter:
             raise Invalid(f"{parent}.{key}", f"{shorten(value)} is not {what}")
         return value
 
-    return convert
+    return _shaped(convert, type="string", pattern=regex)
 
 
 def check_citations(c: Checker, value: object, parent: str, key: str) -> tuple[Citation, ...]:
@@ -355,6 +355,15 @@ def check_citations(c: Checker, value: object, parent: str, key: str) -> tuple[C
         raise Invalid(f"{parent}.{key}", "")
     return tuple(out)
 
+
+# The module's own converters; a ``pattern`` is the compiled regex the reader uses (the
+# JSON Schema writes it in its own dialect). ``$ref`` names a definition of that schema.
+_shaped(check_id, **{"$ref": "#/$defs/id"})
+_shaped(check_ids, type="array", items={"$ref": "#/$defs/id"})
+_shaped(check_strings, type="array", items=SHAPES[check_text])
+_shaped(check_date, **{"$ref": "#/$defs/date"})
+_shaped(check_url, type="string", maxLength=TEXT_LIMIT, pattern=URL_RE)
+_shaped(check_citations, type="array", items={"$ref": "#/$defs/citation"})
 
 CITATION_FIELDS: dict[str, Converter] = {
     "id": check_id,
@@ -432,6 +441,8 @@ def check_positions(c: Checker, value: object, parent: str, key: str) -> tuple[P
         raise Invalid(path, "")
     return tuple(out)
 
+
+_shaped(check_positions, type="array", items={"$ref": "#/$defs/position"})
 
 DISAGREEMENT_FIELDS: dict[str, Converter] = {
     "id": check_id,
