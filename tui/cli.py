@@ -290,7 +290,7 @@ def _warnings(layers: list[Layer], dataset: Dataset) -> list:
     """What ``validate`` warns of: unresolved references, control characters removed."""
     from .core.problems import Problem
 
-    warnings = list(dataset.unresolved)
+    warnings = list(dataset.warnings)
     for layer in layers:
         if layer.sanitised:
             message = f"{layer.sanitised} control or bidi character(s) removed"

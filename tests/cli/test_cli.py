@@ -192,7 +192,8 @@ def test_add_position_records_a_stance_as_of_today(
         (
             f"warning: {path}:15: position of 'kz' on 'union' sources[0]: unresolved reference: "
             "no source "
-            "'osw' is defined in any layer"
+            "'osw' is defined in any layer; a citation names a [[sources]] table: add one with "
+            'id = "osw"'
         ),
     ]
     text = path.read_text(encoding="utf-8")

@@ -174,7 +174,7 @@ def test_an_unknown_disagreement_is_a_located_warning_and_the_position_is_kept(
     line = BASE.count("\n") + 2
     assert str(warning) == (
         f"warning: {path}:{line}: position of 'kz' on 'unoin' disagreement: unresolved "
-        "reference: no disagreement 'unoin' is defined in any layer"
+        "reference: no disagreement 'unoin' is defined in any layer; did you mean 'union'?"
     )
     # kept, so nothing is lost in an export
     document = json.loads(to_json(dataset))

@@ -282,6 +282,9 @@ class Document:
     events: tuple[Event, ...] = ()
     sanitised: int = 0  # control and bidi characters removed while reading
     positions: tuple[Position, ...] = ()  # top-level [[positions]], each naming its disagreement
+    # Warnings the reader had about a valid document (a position probably attached to the
+    # wrong disagreement): Problem records (problems.py), kept as they are.
+    notes: tuple = ()
 
     def entities(self, kind: Kind) -> tuple[Entity, ...]:
         return getattr(self, kind.value)
