@@ -225,10 +225,10 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
 def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _toml_string(key)
+    return key if _BARE_KEY.match(key) else toml_string(key)
 
 
-def _toml_string(text: str) -> str:
+def toml_string(text: str) -> str:
     """A TOML basic string: quotes and backslashes escaped, control characters as
     ``\\uXXXX`` (the reader then removes them and says so)."""
     out = []
@@ -254,13 +254,13 @@ def _toml_value(value: Any, key: str) -> str:
     if isinstance(value, str):
         if key in DATE_KEYS and _is_day(value):
             return value  # a whole day may stand bare, as a TOML date
-        return _toml_string(value)
+        return toml_string(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(item, "") for item in value) + "]"
     if isinstance(value, Mapping):
         inner = ", ".join(f"{_toml_key(str(k))} = {_toml_value(v, '')}" for k, v in value.items())
         return "{ " + inner + " }" if inner else "{}"
-    return _toml_string(str(value))
+    return toml_string(str(value))
 
 
 def _is_day(text: str) -> bool:
@@ -285,4 +285,4 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-__all__ = ["TABLES", "AppendRefused", "append_entity"]
+__all__ = ["TABLES", "AppendRefused", "append_entity", "toml_string"]
