@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .core.config import Config, ConfigError, describe_config, load_config, locate_config
-from .core.export import FORMATS, export, mark_missing
+from .core.export import FORMATS, POSITION_FORMS, export, mark_missing
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
 from .core.problems import FaultlineError
@@ -100,6 +100,11 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     exporter.add_argument(
         "-o", "--output", metavar="FILE", help="write here instead of standard output"
     )
+    exporter.add_argument(
+        "--positions", choices=POSITION_FORMS, default="nested",
+        help="json and toml: write positions under their disagreement (nested, the default) "
+        "or as top-level [[positions]]; both read back the same",
+    )  # fmt: skip
     exporter.add_argument(
         "--allow-partial", action="store_true",
         help="export even when a file or feed cannot be read; meta.x_missing_layers names it",
@@ -339,7 +344,7 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
         dataset = mark_missing(dataset, [*rejected, *missing_feeds])
         say(f"faultline: warning: exported without {', '.join([*rejected, *missing_feeds])}",
             err=True)  # fmt: skip
-    return _write(args.output, export(dataset, args.format))
+    return _write(args.output, export(dataset, args.format, args.positions))
 
 
 def cmd_new(args: argparse.Namespace, config: Config) -> int:

@@ -228,3 +228,23 @@ def test_add_needs_a_known_kind(capsys: pytest.CaptureFixture[str]) -> None:
         main(["add", "disagreement", "x.toml"])
     assert exited.value.code == 2
     assert "invalid choice: 'disagreement'" in capsys.readouterr().err
+
+
+def test_export_positions_at_the_top_level_reads_back_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.core.loading import load
+
+    path = tmp_path / "kz.toml"
+    path.write_text(KZ + '\n[[disagreements.positions]]\nactor = "kz"\nstance = "mixed"\n')
+    out = tmp_path / "top.toml"
+    assert (
+        main(["export", "--data", str(path), "-f", "toml", "--positions", "top", "-o", str(out)])
+        == 0
+    )
+    import tomli
+
+    document = tomli.loads(out.read_text(encoding="utf-8"))
+    assert document["positions"] == [{"disagreement": "oil", "actor": "kz", "stance": "mixed"}]
+    assert not any("positions" in d for d in document["disagreements"])
+    assert load([out]).content() == load([path]).content()
