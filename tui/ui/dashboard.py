@@ -639,6 +639,8 @@ class DashboardScreen(Screen[None]):
         warnings = []
         if data.problems:
             warnings.append(f"{len(data.problems)} rejected")
+        if data.notes:
+            warnings.append(f"{len(data.notes)} to check")
         if data.unresolved:
             warnings.append(f"{len(data.unresolved)} unresolved")
         if data.sanitised:
