@@ -51,3 +51,20 @@ async def until(pilot: Any, condition: Any, what: str, timeout: float = 10.0) ->
 def toasts(app: Any) -> str:
     """Every notification on screen, each message whole (the screen wraps them)."""
     return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+IMPORT_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+
+
+def import_rows(source: str, *inputs: object, **options: Any) -> tuple[Any, Any, list[str]]:
+    """Run an importer in this process, as ``faultline import`` does: the dossier built, the
+    tally of rows, and each bad-row line reported. ``options`` are ``Options`` fields."""
+    from tui.core.importers import Options, Tally, import_files
+
+    reported: list[str] = []
+    tally = Tally(strict=options.get("strict", False), report=reported.append)
+    dossier = import_files(
+        source, [str(i) for i in inputs], Options(**options), tally, max_size=10_000_000,
+        timeout=10.0,
+    )  # fmt: skip
+    return dossier, tally, reported

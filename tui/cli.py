@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
-from .core.config import Config, ConfigError, describe_config, load_config, locate_config
+from .core.config import (
+    DEFAULT_MAX_SIZE,
+    DEFAULT_TIMEOUT,
+    Config,
+    ConfigError,
+    describe_config,
+    load_config,
+    locate_config,
+)
 from .core.export import FORMATS, export, mark_missing
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
@@ -109,7 +117,44 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "fetch", help="refresh every feed once, update the cache, report changes"
     )
     _common(fetch, data=False)
+    _import_parser(commands)
     return parser
+
+
+def _import_parser(commands: argparse._SubParsersAction) -> None:
+    importer = commands.add_parser(
+        "import",
+        help="turn GDELT 2.0, ACLED or PLOVER files into a faultline/1 document",
+        description="Read event data files (plain, .zip, .gz or an http(s) URL) and write one "
+        "faultline/1 document that layers with your own dossier (--data OUT --data data).",
+    )
+    importer.add_argument("source", choices=("gdelt", "acled", "plover"), help="the dataset")
+    importer.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help="files or URLs")
+    importer.add_argument(
+        "-o", "--output", metavar="OUT", required=True,
+        help="the document to write: .json or .toml (written whole, or not at all)",
+    )  # fmt: skip
+    importer.add_argument(
+        "--map", metavar="FILE",
+        help="TOML: [actors] source actor -> your actor id, [outlets] outlet -> grade A-F",
+    )  # fmt: skip
+    importer.add_argument(
+        "--country", metavar="CODE", action="append", default=[],
+        help="keep rows where either actor's country is CODE (repeatable)",
+    )  # fmt: skip
+    importer.add_argument("--since", metavar="DATE", help="keep events on or after YYYY-MM-DD")
+    importer.add_argument("--until", metavar="DATE", help="keep events on or before YYYY-MM-DD")
+    importer.add_argument(
+        "--strict", action="store_true", help="stop at the first bad row (nothing is written)"
+    )
+    importer.add_argument(
+        "--root-only", action="store_true", help="GDELT: only rows with IsRootEvent 1"
+    )
+    importer.add_argument(
+        "--min-mentions", metavar="N", type=int, default=0,
+        help="GDELT: only rows with NumMentions of at least N",
+    )  # fmt: skip
+    _common(importer, data=False, feeds=False)
 
 
 def config_in_use(argv: Sequence[str]) -> str:
@@ -263,6 +308,53 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK if ok else EXIT_INVALID
 
 
+def cmd_import(args: argparse.Namespace, config: Config) -> int:
+    from .core.feeds.urls import redact_url
+    from .core.importers import ImportFailure, Options, Tally, import_files
+    from .core.importers.common import output_format, parse_day, read_map
+
+    if args.source != "gdelt" and (args.root_only or args.min_mentions):
+        say(f"faultline: import {args.source}: --root-only and --min-mentions are for gdelt",
+            err=True)  # fmt: skip
+        return EXIT_USAGE
+    try:
+        fmt = output_format(args.output)
+        options = Options(
+            countries=frozenset(c.strip().upper() for c in args.country if c.strip()),
+            since=parse_day(args.since, "--since") if args.since else None,
+            until=parse_day(args.until, "--until") if args.until else None,
+            strict=args.strict,
+            root_only=args.root_only,
+            min_mentions=max(args.min_mentions, 0),
+            **({"actor_map": read_map(Path(args.map))} if args.map else {}),
+        )
+    except ImportFailure as error:
+        say(f"faultline: {error}", err=True)
+        return EXIT_USAGE
+    tally = Tally(strict=args.strict, report=lambda line: say(line, err=True))
+    try:  # a URL is fetched under a feed's default deadline and size cap
+        dossier = import_files(
+            args.source, args.inputs, options, tally,
+            max_size=DEFAULT_MAX_SIZE, timeout=DEFAULT_TIMEOUT,
+        )  # fmt: skip
+    except ImportFailure as error:
+        say(f"faultline: import {args.source}: {error}", err=True)
+        say(f"faultline: nothing written; {tally.summary()}", err=True)
+        return EXIT_INVALID
+    text = dossier.text(fmt)
+    try:
+        from .core.atomic import write_output
+
+        write_output(Path(args.output), text.encode("utf-8"))
+    except OSError as error:
+        say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
+        return EXIT_USAGE
+    shown = ", ".join(redact_url(i) for i in args.inputs)
+    say(f"{shown}: {tally.summary()}")
+    say(f"wrote {args.output}: {dossier.counts()}")
+    return EXIT_OK
+
+
 def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
     from .ui.app import run_dashboard  # only the dashboard needs Textual
 
@@ -282,9 +374,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(getattr(args, "config", None))
         for warning in config.warnings:  # keys of ./config.toml that were not honoured
             say(f"faultline: warning: {warning}", err=True)
-        command = {"validate": cmd_validate, "export": cmd_export, "fetch": cmd_fetch}.get(
-            args.command, cmd_dashboard
-        )
+        command = {
+            "validate": cmd_validate,
+            "export": cmd_export,
+            "fetch": cmd_fetch,
+            "import": cmd_import,
+        }.get(args.command, cmd_dashboard)
         return command(args, config)
     except (ConfigError, FaultlineError) as error:
         say(f"faultline: {error}", err=True)
