@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite  # typeshed's own name for a writable file
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+ACLED_WARNING = (
+    "ACLED-derived events (source 'acled'): ACLED's terms require attribution and forbid "
+    "redistributing its rows"
+)
 
 
 class Parser(argparse.ArgumentParser):
@@ -284,6 +288,11 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
         dataset = mark_missing(dataset, [*rejected, *missing_feeds])
         say(f"faultline: warning: exported without {', '.join([*rejected, *missing_feeds])}",
             err=True)  # fmt: skip
+    from .core.importers.acled import acled_derived
+
+    if acled_derived(dataset.sources.values()):
+        say(f"faultline: warning: this dossier holds {ACLED_WARNING}; keep this export "
+            "local, do not publish it as a feed", err=True)  # fmt: skip
     text = export(dataset, args.format)
     if args.output:
         from .core.atomic import write_output
@@ -304,7 +313,13 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
     if not feeds_from(config, getattr(args, "feed", None) or []):
         say("no feeds: add [[feeds]] to the configuration or give --feed URL", err=True)
         return EXIT_USAGE
-    _, ok, _ = feed_layers(args, config, announce=True)
+    layers, ok, _ = feed_layers(args, config, announce=True)
+    from .core.importers.acled import acled_derived
+
+    for layer in layers:
+        if any(acled_derived(document.sources) for document in layer.documents):
+            say(f"warning: feed {layer.name} serves {ACLED_WARNING}; "
+                "ask its publisher to take them off the feed", err=True)  # fmt: skip
     return EXIT_OK if ok else EXIT_INVALID
 
 

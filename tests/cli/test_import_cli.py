@@ -96,3 +96,41 @@ def test_a_missing_input_is_named(work: Path) -> None:
     assert "faultline: import gdelt: nope.CSV: cannot be read: No such file or directory" in (
         done.stderr
     )
+
+
+ACLED = IMPORT_FIXTURES / "acled-kazakhstan-2022.csv"
+
+
+def test_acled_import_and_the_warnings_when_it_would_be_redistributed(work: Path) -> None:
+    from feedserver import FeedServer, Reply
+
+    shutil.copy(ACLED, work / ACLED.name)
+    done = run_faultline(work, "import", "acled", ACLED.name, "-o", "acled.json")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == (
+        f"{ACLED.name}: read 6 rows: kept 4, filtered out 0, skipped 2 bad"
+    )
+    exported = run_faultline(work, "export", "-f", "json", "--data", "acled.json", "-o", "x.json")
+    assert exported.returncode == 0
+    assert (
+        "faultline: warning: this dossier holds ACLED-derived events (source 'acled'): "
+        "ACLED's terms require attribution and forbid redistributing its rows; keep this "
+        "export local, do not publish it as a feed"
+    ) in exported.stderr.splitlines()
+    plain = run_faultline(work, "export", "-f", "json", "--data", "@default")
+    assert "ACLED" not in plain.stderr
+    with FeedServer() as server:
+        body = (work / "acled.json").read_bytes()
+        server.route("/acled.json", Reply(200, [("Content-Type", "application/json")], body))
+        fetched = run_faultline(work, "fetch", "--feed", server.url("/acled.json"))
+    assert fetched.returncode == 0, fetched.stderr
+    assert "warning: feed 127.0.0.1 serves ACLED-derived events (source 'acled')" in (
+        fetched.stderr
+    )
+
+
+def test_gdelt_options_are_refused_for_other_sources(work: Path) -> None:
+    shutil.copy(ACLED, work / ACLED.name)
+    done = run_faultline(work, "import", "acled", ACLED.name, "-o", "a.json", "--root-only")
+    assert done.returncode == 2
+    assert "--root-only and --min-mentions are for gdelt" in done.stderr

@@ -31,6 +31,10 @@ def _importer(source: str, options: Options, tally: Tally, dossier: Dossier) -> 
         from .gdelt import GdeltImporter
 
         return GdeltImporter(options, tally, dossier)
+    if source == "acled":
+        from .acled import AcledImporter
+
+        return AcledImporter(options, tally, dossier)
     raise ImportFailure(f"unknown source {source!r} (one of {', '.join(SOURCES)})")
 
 
