@@ -35,6 +35,10 @@ def _importer(source: str, options: Options, tally: Tally, dossier: Dossier) -> 
         from .acled import AcledImporter
 
         return AcledImporter(options, tally, dossier)
+    if source == "plover":
+        from .plover import PloverImporter
+
+        return PloverImporter(options, tally, dossier)
     raise ImportFailure(f"unknown source {source!r} (one of {', '.join(SOURCES)})")
 
 

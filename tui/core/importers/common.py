@@ -173,8 +173,8 @@ class Tally:
         hidden = self.skipped - SHOWN_PROBLEMS
         more = f" ({hidden:,} not shown)" if hidden > 0 else ""
         return (
-            f"read {self.read:,} rows: kept {self.kept:,}, filtered out {self.filtered:,}, "
-            f"skipped {self.skipped:,} bad{more}"
+            f"read {self.read:,} row{'s' if self.read != 1 else ''}: kept {self.kept:,}, "
+            f"filtered out {self.filtered:,}, skipped {self.skipped:,} bad{more}"
         )
 
 
