@@ -324,9 +324,8 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
-    from .core.feeds.urls import redact_url
     from .core.importers import ImportFailure, Options, Tally, import_files
-    from .core.importers.common import output_format, parse_day, read_map
+    from .core.importers.common import output_format, parse_day, read_map, shown_inputs
 
     if args.source != "gdelt" and (args.root_only or args.min_mentions):
         say(f"faultline: import {args.source}: --root-only and --min-mentions are for gdelt",
@@ -364,8 +363,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
     except OSError as error:
         say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
         return EXIT_USAGE
-    shown = ", ".join(redact_url(i) for i in args.inputs)
-    say(f"{shown}: {tally.summary()}")
+    say(f"{shown_inputs(args.inputs)}: {tally.summary()}")
     say(f"wrote {args.output}: {dossier.counts()}")
     return EXIT_OK
 

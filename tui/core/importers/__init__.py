@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from .common import Dossier, ImportFailure, Options, Tally, TextInput, open_inputs
+from .common import (
+    Dossier,
+    ImportFailure,
+    Options,
+    Tally,
+    TextInput,
+    clean,
+    open_inputs,
+    shown_inputs,
+)
 
 __all__ = ["SOURCES", "Dossier", "ImportFailure", "Options", "Tally", "import_files"]
 
@@ -62,7 +71,7 @@ def import_files(
     ``ImportFailure`` for an input that cannot be read or is of the wrong kind."""
     meta: dict[str, Any] = {
         "title": f"{TITLES[source]} imported",
-        "summary": f"Imported by faultline import {source} from " + ", ".join(inputs),
+        "summary": clean(f"Imported by faultline import {source} from " + shown_inputs(inputs)),
     }
     dossier = Dossier(meta)
     importer = _importer(source, options, tally, dossier)

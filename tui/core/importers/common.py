@@ -18,7 +18,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -204,7 +204,8 @@ def open_inputs(
     content, not name). ``member`` picks a zip's members; ``what`` names the kind of file
     wanted, for the message when a zip holds none. Lines keep their endings (for csv)."""
     if is_web_url(spec):
-        yield from _from_bytes(_download(spec, what, max_size, timeout), spec, member, what)
+        body = _download(spec, what, max_size, timeout)
+        yield from _from_bytes(body, shown_inputs([spec]), member, what)
         return
     path = Path(spec)
     try:
@@ -215,6 +216,17 @@ def open_inputs(
         raise ImportFailure(f"{spec}: cannot be read: {error.strerror or error}") from None
     with handle:
         yield from _from_binary(handle, spec, member, what)
+
+
+def shown_inputs(inputs: Iterable[str]) -> str:
+    """The inputs as a person may see them: a URL's password and secret-looking
+    parameters are hidden, as in every message about feeds."""
+    specs = list(inputs)
+    if any(is_web_url(spec) for spec in specs):
+        from ..feeds.urls import redact_url
+
+        specs = [redact_url(spec) if is_web_url(spec) else spec for spec in specs]
+    return sanitise(", ".join(specs))[0]
 
 
 def _download(url: str, what: str, max_size: int, timeout: float) -> bytes:
