@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from ..gcpause import gc_paused
 from .common import (
     Dossier,
     ImportFailure,
@@ -75,9 +76,11 @@ def import_files(
     }
     dossier = Dossier(meta)
     importer = _importer(source, options, tally, dossier)
-    for spec in inputs:
-        for text in open_inputs(
-            spec, member=importer.member, what=importer.what, max_size=max_size, timeout=timeout
-        ):
-            importer.read(text)
+    with gc_paused():  # rows make many small objects and no cycles (see gcpause)
+        for spec in inputs:
+            for text in open_inputs(
+                spec, member=importer.member, what=importer.what, max_size=max_size,
+                timeout=timeout,
+            ):  # fmt: skip
+                importer.read(text)
     return dossier

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..gcpause import gc_paused
 from ..problems import FaultlineError
 from ..schema import ID_RE, NAME_LIMIT, TEXT_LIMIT
 from ..text import is_blank, sanitise
@@ -333,6 +334,13 @@ def clean(value: str, limit: int = TEXT_LIMIT) -> str:
 
 def name_text(value: str) -> str:
     """A name or title: cleaned, cut to the format's 300 characters; '' when blank."""
+    if (
+        len(value) <= NAME_LIMIT
+        and value[:1].isalnum()
+        and value.isprintable()  # no control, format (bidi) or surrogate character
+        and not value[-1].isspace()
+    ):
+        return value  # the common case: nothing to remove, trim or cut, and visible
     text = clean(value, NAME_LIMIT)
     return "" if is_blank(text) else text
 
@@ -391,21 +399,29 @@ class Dossier:
         )
 
     def outlet(
-        self, url_or_name: str, grade: str, *, prefix: str, extra: dict | None = None
+        self,
+        url_or_name: str,
+        grade: str,
+        *,
+        prefix: str,
+        extra: dict | None = None,
+        host: str | None = None,
     ) -> str:
-        """The id of the source record for one URL or outlet name, made on first use."""
+        """The id of the source record for one URL (``host`` given when the caller knows
+        it is one) or outlet name, made on first use."""
         key = url_or_name
-        web = is_web_url(key)
-        if web:  # one record per URL: many articles share a host
+        if host is None and is_web_url(key):
+            host = host_of(key)
+        if host is not None:  # one record per URL: many articles share a host
             ident = f"{prefix}-src-{hashlib.sha1(key.encode('utf-8', 'replace')).hexdigest()[:16]}"
         else:
             ident = make_id(f"{prefix}-src", key)
         if ident not in self.sources:
             record: dict[str, Any] = {"id": ident}
-            if web:
+            if host is not None:
                 record["title"] = clean(key.split("://", 1)[1], NAME_LIMIT)
                 record["url"] = key
-                record["publisher"] = host_of(key)
+                record["publisher"] = host
             else:
                 record["title"] = name_text(key)
                 record["publisher"] = record["title"]
@@ -429,6 +445,10 @@ class Dossier:
 
     def text(self, fmt: str) -> str:
         """The document as JSON (one entity a line: fast, and readable in a diff) or TOML."""
+        with gc_paused():
+            return self._text(fmt)
+
+    def _text(self, fmt: str) -> str:
         if fmt == "toml":
             import tomli_w
 
@@ -437,15 +457,18 @@ class Dossier:
             '{"format": "faultline/1",\n"meta": ',
             json.dumps(self.meta, ensure_ascii=False),
         ]
-        dumps = json.JSONEncoder(ensure_ascii=False).encode
         for key, table in (
             ("sources", self.sources),
             ("actors", self.actors),
             ("events", self.events),
         ):
             if table:
+                # One call encodes the whole list (per-entity calls cost a third more);
+                # a line break before each entity is white space between tokens (a quote
+                # inside a string is escaped, so the pattern never matches there).
+                text = json.dumps(list(table.values()), ensure_ascii=False)
                 parts.append(f',\n"{key}": [\n')
-                parts.append(",\n".join(map(dumps, table.values())))
+                parts.append(text[1:-1].replace('}, {"id": ', '},\n{"id": '))
                 parts.append("\n]")
         parts.append("}\n")
         return "".join(parts)

@@ -324,8 +324,9 @@ class GdeltImporter:
         text = name_text(url)
         if not text:
             return None
-        grade = self.options.actor_map.grade(host_of(text) if is_web_url(text) else text)
-        ident = self.dossier.outlet(text, grade, prefix="gdelt")
+        host = host_of(text) if is_web_url(text) else None
+        grade = self.options.actor_map.grade(host or text)
+        ident = self.dossier.outlet(text, grade, prefix="gdelt", host=host)
         if len(self._outlets) < 1_000_000:
             self._outlets[url] = ident
         return ident
