@@ -393,9 +393,13 @@ class Dossier:
         self.events: dict[str, dict[str, Any]] = {}
 
     def counts(self) -> str:
-        return (
-            f"{len(self.events):,} events, {len(self.actors):,} actors, "
-            f"{len(self.sources):,} sources"
+        return ", ".join(
+            f"{len(table):,} {kind if len(table) != 1 else kind[:-1]}"
+            for kind, table in (
+                ("events", self.events),
+                ("actors", self.actors),
+                ("sources", self.sources),
+            )
         )
 
     def outlet(
