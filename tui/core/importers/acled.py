@@ -25,6 +25,7 @@ from .common import (
     clean,
     make_id,
     name_text,
+    number,
 )
 
 COLUMNS = (  # noqa: SIM905  (the export's order, a few to a line)
@@ -316,15 +317,6 @@ def _numbers(r: dict[str, str]) -> dict[str, Any]:
         ("geo_precision", int),
     ):
         text = r.get(name, "").strip()
-        if not text:
-            continue
-        try:
-            if not text.isascii():
-                raise ValueError
-            value = kind(text)
-        except ValueError:
-            raise ValueError(f"{name} {text[:20]!r} is not a number") from None
-        if not -1e9 < value < 1e9:
-            raise ValueError(f"{name} {text[:20]!r} is out of range")
-        out[name] = value
+        if text:
+            out[name] = number(name, text, kind)
     return out

@@ -497,6 +497,21 @@ def output_format(path: str) -> str:
     raise ImportFailure(f"{path}: the output must end in .json or .toml (that decides its format)")
 
 
+def number(column: str, text: str, kind: type[int] | type[float]) -> int | float:
+    """A count (``int``, 0 or more) or a measure (``float``, finite, within ±10⁹) from a
+    source column; ValueError names the column and what it holds."""
+    try:
+        if not text.isascii():  # int() and float() read other scripts' digits ("١٢"), too
+            raise ValueError
+        value = kind(text)
+    except ValueError:
+        raise ValueError(f"{column} {text[:20]!r} is not a number") from None
+    low = 0 if kind is int else -1e9
+    if not low <= value < 1e9:  # nan and inf fail this too
+        raise ValueError(f"{column} {text[:20]!r} is out of range")
+    return value
+
+
 def parse_day(value: str, option: str) -> _dt.date:
     """A --since/--until date: YYYY-MM-DD."""
     try:

@@ -26,6 +26,7 @@ from .common import (
     host_of,
     make_id,
     name_text,
+    number,
     title_case,
 )
 
@@ -95,8 +96,8 @@ class GdeltImporter:
         fields = first.rstrip("\r\n").split("\t")
         self._refuse_wrong_kind(source, first, len(fields))
         self.row(fields, source, 1)
-        for number, line in enumerate(source.lines, 2):
-            self.row(line.rstrip("\r\n").split("\t"), source, number)
+        for line_number, line in enumerate(source.lines, 2):
+            self.row(line.rstrip("\r\n").split("\t"), source, line_number)
 
     def _refuse_wrong_kind(self, source: TextInput, first: str, width: int) -> None:
         if width == WIDTH:
@@ -358,18 +359,6 @@ def _numbers(f: list[str]) -> dict[str, Any]:
         ("long", GEO_LONG, float),
     ):
         text = f[at].strip()
-        if not text:
-            continue
-        try:
-            if not text.isascii():
-                raise ValueError
-
-            value = kind(text)
-        except ValueError:
-            raise ValueError(f"{COLUMNS[at]} {text[:20]!r} is not a number") from None
-        if kind is float and not -1e9 < value < 1e9:  # nan and inf fail this too
-            raise ValueError(f"{COLUMNS[at]} {text[:20]!r} is out of range")
-        if kind is int and not 0 <= value < 2**63:
-            raise ValueError(f"{COLUMNS[at]} {text[:20]!r} is out of range")
-        out[name] = value
+        if text:
+            out[name] = number(COLUMNS[at], text, kind)
     return out
