@@ -134,3 +134,15 @@ def test_gdelt_options_are_refused_for_other_sources(work: Path) -> None:
     done = run_faultline(work, "import", "acled", ACLED.name, "-o", "a.json", "--root-only")
     assert done.returncode == 2
     assert "--root-only and --min-mentions are for gdelt" in done.stderr
+
+
+def test_plover_import_to_toml(work: Path) -> None:
+    plover = IMPORT_FIXTURES / "plover-kazakhstan.jsonl"
+    shutil.copy(plover, work / plover.name)
+    done = run_faultline(work, "import", "plover", plover.name, "-o", "p.toml", "--map", MAP.name)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"{plover.name}: read 6 rows: kept 4, filtered out 0, skipped 2 bad",
+        "wrote p.toml: 4 events, 1 actor, 1 source",
+    ]
+    assert run_faultline(work, "validate", "--strict", "@default", "p.toml").returncode == 0

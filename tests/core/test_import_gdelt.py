@@ -220,3 +220,12 @@ def test_ids_are_stable_so_a_second_import_replaces_the_first(tmp_path):
     assert len(dataset.events) == 8
     replaced = {i for i, e in dataset.events.items() if e.replaced is not None}
     assert "gdelt-1000000001" in replaced
+
+
+def test_a_url_naming_globaleventid_does_not_make_a_row_a_header(tmp_path):
+    fields = EXPORT.read_text().splitlines()[0].split("\t")
+    fields[60] = "https://news.example.com/?globaleventid=1000000001"
+    path = tmp_path / "one.export.CSV"
+    path.write_text("\t".join(fields) + "\n")
+    dossier, tally, _ = import_rows("gdelt", path)
+    assert (list(dossier.events), tally.kept) == (["gdelt-1000000001"], 1)

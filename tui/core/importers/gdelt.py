@@ -90,7 +90,7 @@ class GdeltImporter:
         first = next(source.lines, None)
         if first is None:
             raise ImportFailure(f"{source.name}: is empty: no GDELT rows")
-        if "globaleventid" in first.lower():
+        if _is_header(first):
             self._read_with_header(source, first)
             return
         fields = first.rstrip("\r\n").split("\t")
@@ -331,6 +331,16 @@ class GdeltImporter:
         if len(self._outlets) < 1_000_000:
             self._outlets[url] = ident
         return ident
+
+
+def _is_header(line: str) -> bool:
+    """Whether a first line is a header naming GLOBALEVENTID (a column, not a URL that
+    happens to hold the word)."""
+    lowered = line.lower()
+    if "globaleventid" not in lowered:
+        return False
+    fields = lowered.replace("\t", ",").split(",")
+    return any(field.strip().strip('"') == "globaleventid" for field in fields)
 
 
 def _kind(code: str, country: str, role: str) -> str:
