@@ -76,3 +76,16 @@ def test_a_password_in_the_url_is_never_shown(server):
     dossier, _, reported = import_rows("gdelt", url)
     assert reported and not any("S3cret" in line for line in reported)
     assert "S3cret" not in dossier.meta["summary"]
+
+
+def test_the_size_cap_holds_for_what_a_small_download_unzips_to(server):
+    rows = EXPORT.read_text().splitlines(keepends=True)[:2] * 2000  # about 1.4 MB
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.export.CSV", "".join(rows))
+    assert len(out.getvalue()) < 100_000
+    server.route("/big.zip", Reply(200, [], out.getvalue()))
+    with pytest.raises(ImportFailure, match=r"holds more than 100,000 characters once decompr"):
+        import_rows("gdelt", server.url("/big.zip"), max_size=100_000)
+    dossier, _, _ = import_rows("gdelt", server.url("/big.zip"), max_size=2_000_000)
+    assert len(dossier.events) == 2

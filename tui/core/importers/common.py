@@ -206,7 +206,9 @@ def open_inputs(
     wanted, for the message when a zip holds none. Lines keep their endings (for csv)."""
     if is_web_url(spec):
         body = _download(spec, what, max_size, timeout)
-        yield from _from_bytes(body, shown_inputs([spec]), member, what)
+        # The cap holds for what the download becomes, too: a zip or gzip inside it is
+        # read up to max_size characters (a small download cannot run for hours).
+        yield from _from_binary(io.BytesIO(body), shown_inputs([spec]), member, what, max_size)
         return
     path = Path(spec)
     try:
@@ -255,14 +257,12 @@ def _download(url: str, what: str, max_size: int, timeout: float) -> bytes:
     return body
 
 
-def _from_bytes(
-    body: bytes, name: str, member: Callable[[str], bool], what: str
-) -> Iterator[TextInput]:
-    yield from _from_binary(io.BytesIO(body), name, member, what)
-
-
 def _from_binary(
-    handle: IO[bytes], name: str, member: Callable[[str], bool], what: str
+    handle: IO[bytes],
+    name: str,
+    member: Callable[[str], bool],
+    what: str,
+    limit: int | None = None,
 ) -> Iterator[TextInput]:
     try:
         magic = handle.read(4)
@@ -270,15 +270,15 @@ def _from_binary(
     except OSError as error:
         raise ImportFailure(f"{name}: cannot be read: {error.strerror or error}") from None
     if magic.startswith(ZIP_MAGIC):
-        yield from _zip_members(handle, name, member, what)
+        yield from _zip_members(handle, name, member, what, limit)
     elif magic.startswith(GZIP_MAGIC):
-        yield TextInput(name, _text_lines(gzip.GzipFile(fileobj=handle, mode="rb"), name))
+        yield TextInput(name, _text_lines(gzip.GzipFile(fileobj=handle, mode="rb"), name, limit))
     else:
         yield TextInput(name, _text_lines(handle, name))
 
 
 def _zip_members(
-    handle: IO[bytes], name: str, member: Callable[[str], bool], what: str
+    handle: IO[bytes], name: str, member: Callable[[str], bool], what: str, limit: int | None
 ) -> Iterator[TextInput]:
     try:
         archive = zipfile.ZipFile(handle)
@@ -299,15 +299,29 @@ def _zip_members(
             except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as error:
                 raise ImportFailure(f"{label}: cannot be read ({_words(error)})") from None
             with binary:
-                yield TextInput(label, _text_lines(binary, label))
+                yield TextInput(label, _text_lines(binary, label, limit))
 
 
-def _text_lines(binary: IO[bytes] | gzip.GzipFile, name: str) -> Iterator[str]:
+def _text_lines(
+    binary: IO[bytes] | gzip.GzipFile, name: str, limit: int | None = None
+) -> Iterator[str]:
     """Lines of UTF-8 text (a byte-order mark dropped, a bad byte shown as U+FFFD), each
-    with its line ending; a damaged compressed stream ends the input with a message."""
+    with its line ending; a damaged compressed stream ends the input with a message, and
+    so does text past ``limit`` characters (for downloads)."""
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
     try:
-        yield from text
+        if limit is None:
+            yield from text
+            return
+        read = 0
+        for line in text:
+            read += len(line)
+            if read > limit:
+                raise ImportFailure(
+                    f"{name}: holds more than {limit:,} characters once decompressed, the "
+                    "limit for a download; download it and import the file"
+                )
+            yield line
     except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as error:
         raise ImportFailure(f"{name}: cannot be read to the end ({_words(error)})") from None
     finally:
