@@ -129,8 +129,9 @@ def _import_parser(commands: argparse._SubParsersAction) -> None:
     importer = commands.add_parser(
         "import",
         help="turn GDELT 2.0, ACLED or PLOVER files into a faultline/1 document",
-        description="Read event data files (plain, .zip, .gz or an http(s) URL) and write one "
-        "faultline/1 document that layers with your own dossier (--data OUT --data data).",
+        description="Read event data files (plain, .zip, .gz or an http(s) URL) and write "
+        "one faultline/1 document that layers with your own dossier: "
+        "faultline --data DOSSIER --data OUT.",
     )
     importer.add_argument("source", choices=("gdelt", "acled", "plover"), help="the dataset")
     importer.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help="files or URLs")
