@@ -100,3 +100,18 @@ def test_a_csv_without_acled_columns_is_refused(tmp_path):
         ImportFailure, match=r"other.csv:1: is not an ACLED export: .*event_id_cnty"
     ):
         import_rows("acled", path)
+
+
+def test_newer_exports_write_inter_as_words_and_columns_may_be_missing(tmp_path):
+    path = tmp_path / "new.csv"
+    path.write_text(
+        "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,inter1,"
+        "country,location,notes\n"
+        "KAZ9,2024-03-01,1,Protests,Peaceful protest,Protesters (Kazakhstan),Protesters,"
+        'Kazakhstan,Almaty,"Teachers, again."\n'
+    )
+    dossier, tally, reported = import_rows("acled", path)
+    assert (tally.kept, reported) == (1, [])
+    event = dossier.events["acled-kaz9"]
+    assert (event["summary"], event["location"]) == ("Teachers, again.", "Almaty, Kazakhstan")
+    assert dossier.actors["acled-protesters-kazakhstan"]["role"] == "Protesters"
