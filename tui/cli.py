@@ -333,7 +333,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
             err=True)  # fmt: skip
         return EXIT_USAGE
     try:
-        fmt = output_format(args.output)
+        output_format(args.output)  # refused before anything is read
         options = Options(
             countries=frozenset(c.strip().upper() for c in args.country if c.strip()),
             since=parse_day(args.since, "--since") if args.since else None,
@@ -356,11 +356,8 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
         say(f"faultline: import {args.source}: {error}", err=True)
         say(f"faultline: nothing written; {tally.summary()}", err=True)
         return EXIT_INVALID
-    text = dossier.text(fmt)
     try:
-        from .core.atomic import write_output
-
-        write_output(Path(args.output), text.encode("utf-8"))
+        dossier.write(args.output)
     except OSError as error:
         say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
         return EXIT_USAGE

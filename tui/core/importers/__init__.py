@@ -71,7 +71,7 @@ def import_files(
     """Read every input (path or URL) of one source into a new dossier. Raises
     ``ImportFailure`` for an input that cannot be read or is of the wrong kind."""
     meta: dict[str, Any] = {
-        "title": f"{TITLES[source]} imported",
+        "title": f"{TITLES.get(source, source)} imported",
         "summary": clean(f"Imported by faultline import {source} from " + shown_inputs(inputs)),
     }
     dossier = Dossier(meta)

@@ -461,6 +461,13 @@ class Dossier:
                 out[key] = list(table.values())
         return out
 
+    def write(self, path: str) -> None:
+        """Write the document to ``path`` (a person's ``-o``), JSON or TOML by its name,
+        as ``export -o`` does: whole, in one rename, or not at all (OSError)."""
+        from ..atomic import write_output
+
+        write_output(Path(path), self.text(output_format(path)).encode("utf-8"))
+
     def text(self, fmt: str) -> str:
         """The document as JSON (one entity a line: fast, and readable in a diff) or TOML."""
         with gc_paused():
