@@ -229,3 +229,20 @@ def test_a_url_naming_globaleventid_does_not_make_a_row_a_header(tmp_path):
     path.write_text("\t".join(fields) + "\n")
     dossier, tally, _ = import_rows("gdelt", path)
     assert (list(dossier.events), tally.kept) == (["gdelt-1000000001"], 1)
+
+
+def test_control_and_bidi_characters_never_reach_the_document(tmp_path):
+    fields = EXPORT.read_text().splitlines()[0].split("\t")
+    fields[INDEX["Actor1Name"]] = "EVIL\x1b]52;c;ZXZpbA==\x07 \u202eNAME"
+    fields[INDEX["ActionGeo_FullName"]] = "Astana\x1b[2J, Kazakhstan"
+    fields[INDEX["SOURCEURL"]] = "Wire\x9b31m Service"
+    path = tmp_path / "evil.export.CSV"
+    path.write_text("\t".join(fields) + "\n")
+    dossier, _, _ = import_rows("gdelt", path)
+    out = _write(dossier, tmp_path, "evil.json")
+    dataset = load([out])
+    assert not dataset.problems
+    assert dataset.layers[0].sanitised == 0  # nothing left for the reader to remove
+    event = dataset.events["gdelt-1000000001"]
+    assert event.title.startswith("EVIL]52;c;ZXZpbA== NAME hosts a visit")  # ESC, BEL, RLO gone
+    assert event.location == "Astana[2J, Kazakhstan"
