@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
-from .core.config import Config, ConfigError, describe_config, load_config, locate_config
+from .core.config import (
+    DEFAULT_MAX_SIZE,
+    DEFAULT_TIMEOUT,
+    Config,
+    ConfigError,
+    describe_config,
+    load_config,
+    locate_config,
+)
 from .core.export import FORMATS, POSITION_FORMS, export, mark_missing
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
@@ -27,6 +35,10 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite  # typeshed's own name for a writable file
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+ACLED_WARNING = (
+    "ACLED-derived events (source 'acled'): ACLED's terms require attribution and forbid "
+    "redistributing its rows"
+)
 
 
 class Parser(argparse.ArgumentParser):
@@ -132,6 +144,7 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     new.add_argument("path", metavar="PATH", help="the new .toml file")
     new.add_argument("--title", default="New dossier", help="the dossier's title")
     _common(new, data=False, feeds=False)
+    _import_parser(commands)
     return parser
 
 
@@ -214,6 +227,43 @@ def _describe(kind: str, values: dict[str, Any]) -> str:
             f"{values.get('stance')} as of {values.get('as_of')}"
         )
     return f"{kind} {values.get('id')}"
+
+
+def _import_parser(commands: argparse._SubParsersAction[Parser]) -> None:
+    importer = commands.add_parser(
+        "import",
+        help="turn GDELT 2.0, ACLED or PLOVER files into a faultline/1 document",
+        description="Read event data files (plain, .zip, .gz or an http(s) URL) and write "
+        "one faultline/1 document that layers with your own dossier: "
+        "faultline --data DOSSIER --data OUT.",
+    )
+    importer.add_argument("source", choices=("gdelt", "acled", "plover"), help="the dataset")
+    importer.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help="files or URLs")
+    importer.add_argument(
+        "-o", "--output", metavar="OUT", required=True,
+        help="the document to write: .json or .toml (written whole, or not at all)",
+    )  # fmt: skip
+    importer.add_argument(
+        "--map", metavar="FILE",
+        help="TOML: [actors] source actor -> your actor id, [outlets] outlet -> grade A-F",
+    )  # fmt: skip
+    importer.add_argument(
+        "--country", metavar="CODE", action="append", default=[],
+        help="keep rows where either actor's country is CODE (repeatable)",
+    )  # fmt: skip
+    importer.add_argument("--since", metavar="DATE", help="keep events on or after YYYY-MM-DD")
+    importer.add_argument("--until", metavar="DATE", help="keep events on or before YYYY-MM-DD")
+    importer.add_argument(
+        "--strict", action="store_true", help="stop at the first bad row (nothing is written)"
+    )
+    importer.add_argument(
+        "--root-only", action="store_true", help="GDELT: only rows with IsRootEvent 1"
+    )
+    importer.add_argument(
+        "--min-mentions", metavar="N", type=int, default=0,
+        help="GDELT: only rows with NumMentions of at least N",
+    )  # fmt: skip
+    _common(importer, data=False, feeds=False)
 
 
 def config_in_use(argv: Sequence[str]) -> str:
@@ -343,6 +393,11 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
         dataset = mark_missing(dataset, [*rejected, *missing_feeds])
         say(f"faultline: warning: exported without {', '.join([*rejected, *missing_feeds])}",
             err=True)  # fmt: skip
+    from .core.importers.acled import acled_derived
+
+    if acled_derived(dataset.sources.values()):
+        say(f"faultline: warning: this dossier holds {ACLED_WARNING}; keep this export "
+            "local, do not publish it as a feed", err=True)  # fmt: skip
     return _write(args.output, export(dataset, args.format, args.positions))
 
 
@@ -397,8 +452,56 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
     if not feeds_from(config, getattr(args, "feed", None) or []):
         say("no feeds: add [[feeds]] to the configuration or give --feed URL", err=True)
         return EXIT_USAGE
-    _, ok, _ = feed_layers(args, config, announce=True)
+    layers, ok, _ = feed_layers(args, config, announce=True)
+    from .core.importers.acled import acled_derived
+
+    for layer in layers:
+        if any(acled_derived(document.sources) for document in layer.documents):
+            say(f"warning: feed {layer.name} serves {ACLED_WARNING}; "
+                "ask its publisher to take them off the feed", err=True)  # fmt: skip
     return EXIT_OK if ok else EXIT_INVALID
+
+
+def cmd_import(args: argparse.Namespace, config: Config) -> int:
+    from .core.importers import ImportFailure, Options, Tally, import_files
+    from .core.importers.common import output_format, parse_day, read_map, shown_inputs
+
+    if args.source != "gdelt" and (args.root_only or args.min_mentions):
+        say(f"faultline: import {args.source}: --root-only and --min-mentions are for gdelt",
+            err=True)  # fmt: skip
+        return EXIT_USAGE
+    try:
+        output_format(args.output)  # refused before anything is read
+        options = Options(
+            countries=frozenset(c.strip().upper() for c in args.country if c.strip()),
+            since=parse_day(args.since, "--since") if args.since else None,
+            until=parse_day(args.until, "--until") if args.until else None,
+            strict=args.strict,
+            root_only=args.root_only,
+            min_mentions=max(args.min_mentions, 0),
+            **({"actor_map": read_map(Path(args.map))} if args.map else {}),
+        )
+    except ImportFailure as error:
+        say(f"faultline: {error}", err=True)
+        return EXIT_USAGE
+    tally = Tally(strict=args.strict, report=lambda line: say(line, err=True))
+    try:  # a URL is fetched under a feed's default deadline and size cap
+        dossier = import_files(
+            args.source, args.inputs, options, tally,
+            max_size=DEFAULT_MAX_SIZE, timeout=DEFAULT_TIMEOUT,
+        )  # fmt: skip
+    except ImportFailure as error:
+        say(f"faultline: import {args.source}: {error}", err=True)
+        say(f"faultline: nothing written; {tally.summary()}", err=True)
+        return EXIT_INVALID
+    try:
+        dossier.write(args.output)
+    except OSError as error:
+        say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
+        return EXIT_USAGE
+    say(f"{shown_inputs(args.inputs)}: {tally.summary()}")
+    say(f"wrote {args.output}: {dossier.counts()}")
+    return EXIT_OK
 
 
 def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
@@ -427,6 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "add": cmd_add,
             "schema": cmd_schema,
             "new": cmd_new,
+            "import": cmd_import,
         }
         command = commands.get(args.command, cmd_dashboard)
         return command(args, config)

@@ -155,7 +155,7 @@ async def test_hostile_text_is_shown_as_typed_and_runs_nothing(
             CLOSE,
             BOLD,
             VARIABLE,
-            '"[@click=app.quit]ext[/]"',
+            "x_note  [@click=app.quit]ext[/]",  # an x_ value, as typed (not quoted)
             "[31mred role[0m [i]",
         ):
             assert typed in detail, typed

@@ -104,6 +104,27 @@ def _quote(text: str | None, indent: int = 0) -> list[Plain]:
     return [Plain(content, "para" if indent == 0 else "", indent)]
 
 
+def _extension_text(value: object) -> str:
+    """One x_* value as an analyst reads it: text as is, yes/no, numbers, a list joined by
+    commas; anything nested as JSON. Long values are cut."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, (int, float)):
+        text = str(value)
+    elif isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        text = ", ".join(str(v) for v in value)
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 2000 else text[:1999] + "…"
+
+
+def _table_text(table: Mapping[str, object]) -> str:
+    """One table of a list (``x_sources``' citations): ``id osw · locator bullet 2``."""
+    return " · ".join(f"{k} {_extension_text(v)}" for k, v in table.items())
+
+
 def _none(text: str = "None recorded.") -> Plain:
     return Plain(Content.styled(text, MUTED), indent=1)
 
@@ -310,12 +331,23 @@ class DetailBuilder:
         return blocks
 
     def extension(self, extra: Mapping[str, object], indent: int = 1) -> list[Block]:
+        """``x_*`` values: a table (``x_gdelt``, ``x_acled``...) as one aligned line per key,
+        ``quad_class  1``; text as written, not quoted; a list of plain values joined."""
         blocks: list[Block] = []
         for key, value in extra.items():
-            text = json.dumps(value, ensure_ascii=False, default=str)
-            if len(text) > 2000:
-                text = text[:1999] + "…"
-            blocks.append(Plain(_c((f"{key} = ", MUTED), text), indent=indent))
+            if isinstance(value, dict) and value:
+                blocks.append(Plain(Content.styled(key, LABEL), indent=indent))
+                width = min(max(len(str(k)) for k in value), 24)
+                for name, item in value.items():
+                    label = f"{name!s:<{width}}  "
+                    blocks.append(
+                        Plain(_c((label, MUTED), _extension_text(item)), indent=indent + 1)
+                    )
+            elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                blocks.append(Plain(Content.styled(key, LABEL), indent=indent))
+                blocks += [Plain(Content(_table_text(v)), indent=indent + 1) for v in value]
+            else:
+                blocks.append(Plain(_c((f"{key}  ", MUTED), _extension_text(value)), indent=indent))
         return blocks
 
     def origin(self, entity: Actor | Disagreement | Event | Source) -> list[Block]:

@@ -454,7 +454,9 @@ class FeedClient:
 
     # -- one download ---------------------------------------------------------------------------
 
-    async def _download(self, feed: FeedConfig, copy: CopyInfo | None) -> _Download:
+    async def _download(
+        self, feed: FeedConfig, copy: CopyInfo | None, *, document: bool = True
+    ) -> _Download:
         problem = url_problem(feed.url)
         if problem is not None:
             raise FetchError(f"the address cannot be used: {problem}")
@@ -482,7 +484,7 @@ class FeedClient:
                 visited.append(url)
                 continue
             try:
-                return await self._read(feed, url, response)
+                return await self._read(feed, url, response, document=document)
             finally:
                 await response.aclose()
         raise FetchError(
@@ -529,7 +531,9 @@ class FeedClient:
             )
         return target
 
-    async def _read(self, feed: FeedConfig, url: httpx.URL, response: httpx.Response) -> _Download:
+    async def _read(
+        self, feed: FeedConfig, url: httpx.URL, response: httpx.Response, *, document: bool
+    ) -> _Download:
         status = response.status_code
         headers = response.headers
         if status == 304:
@@ -545,7 +549,7 @@ class FeedClient:
         fmt = guess_format(str(url), content_type) or (
             None if content_type else guess_format(feed.url)
         )
-        if fmt is None:
+        if fmt is None and document:  # any file will do for ``download`` (its caller checks)
             raise FetchError(wrong_type(content_type), http_status=status)
         coding = content_coding(headers.get("content-encoding"))
         declared = _int(headers.get("content-length"))
@@ -590,7 +594,7 @@ class FeedClient:
         return _Download(
             False,
             body,
-            fmt,
+            fmt or "",
             content_type,
             headers.get("etag"),
             headers.get("last-modified"),
@@ -658,6 +662,28 @@ def _int(value: str | None) -> int | None:
 
 
 # -- headless ---------------------------------------------------------------------------------
+
+
+def download(feed: FeedConfig) -> tuple[bytes, str | None]:
+    """The body and Content-Type at ``feed.url``, for a file that is not a feed document
+    (``faultline import URL``): fetched as a feed is, under its deadline (``timeout``), size
+    cap (``max_size``, after decompression) and redirect rules, without the cache.
+    Raises ``FetchError`` with the reason a feed's message would give."""
+
+    async def run() -> _Download:
+        async with FeedClient((feed,), FeedCache(Path(os.devnull))) as client:
+            async with asyncio.timeout(feed.timeout):
+                return await client._download(feed, None, document=False)
+
+    try:
+        got = asyncio.run(run())
+    except TimeoutError:
+        raise FetchError(
+            f"took longer than the {feed.timeout:g} s deadline, so the download was stopped"
+        ) from None
+    except httpx.HTTPError as error:
+        raise FetchError(transport_reason(feed, error)) from None
+    return got.body, got.content_type
 
 
 def fetch_all(
