@@ -78,6 +78,10 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"faultline {__version__}")
     _common(parser)
+    parser.add_argument(
+        "--no-watch", action="store_true",
+        help="do not read data files again when they are saved (as [data] watch = false)",
+    )  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -271,6 +275,7 @@ def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
         data_paths=data_paths(args, config),
         feed_urls=getattr(args, "feed", None) or [],
         offline=getattr(args, "offline", False),
+        watch=not getattr(args, "no_watch", False),
     )
 
 

@@ -593,18 +593,31 @@ def remerge(
     before: Dataset, feed_layers: Sequence[Layer], measure: Callable[[str], int] = len
 ) -> tuple[Arranged, Changes]:
     """The local layers already read, with new feed layers, merged and arranged; and what
-    differs from ``before``. Slow for a large dossier: the app calls it in a worker thread.
-
-    Only entities some feed layer (the old copies or the new) defines can differ: the
-    local layers are the very objects read before. So only those are compared, and the
-    timeline is the previous one with the new and replaced events merged in. Both keep
-    the work in Python-level loops proportional to the feeds, rather than C-level sorts
-    of the whole dossier that hold the GIL (and so the UI thread) for hundreds of ms.
-    """
+    differs from ``before`` (``relayer`` with the local layers of ``before``)."""
     local = [layer for layer in before.layers if not layer.is_feed]
-    old_feeds = [layer for layer in before.layers if layer.is_feed]
-    dataset = merge([*local, *feed_layers])
-    keys = _ids_in([*old_feeds, *feed_layers])
+    return relayer(before, [*local, *feed_layers], measure)
+
+
+def relayer(
+    before: Dataset, layers: Sequence[Layer], measure: Callable[[str], int] = len
+) -> tuple[Arranged, Changes]:
+    """``layers`` (those of ``before``, some replaced: a feed's new copy, a data file read
+    again after a save) merged and arranged; and what differs from ``before``. Slow for a
+    large dossier: the app calls it in a worker thread.
+
+    Only entities some replaced layer (its old version or its new) defines can differ:
+    the other layers are the very objects read before. So only those are compared, and
+    the timeline is the previous one with the new and replaced events merged in. Both
+    keep the work in Python-level loops proportional to what was replaced, rather than
+    C-level sorts of the whole dossier that hold the GIL (and so the UI thread) for
+    hundreds of ms.
+    """
+    old_ids = {id(layer) for layer in before.layers}
+    new_ids = {id(layer) for layer in layers}
+    dropped = [layer for layer in before.layers if id(layer) not in new_ids]
+    fresh = [layer for layer in layers if id(layer) not in old_ids]
+    dataset = merge(layers)
+    keys = _ids_in([*dropped, *fresh])
     changes = compare(_only(before, keys), _only(dataset, keys))
     if _TIMELINE_IS_CACHED and "timeline" not in vars(dataset):
         vars(dataset)["timeline"] = _timeline_after(before, dataset)
@@ -662,6 +675,7 @@ class Logged:
     change: Change
     at: float  # when the latest refresh touching it was shown
     layer: str  # the layer (feed name, or local path) the entity now comes from (or came from)
+    document: str = ""  # the file (or feed URL) within that layer
 
     @property
     def ref(self) -> Ref:
@@ -693,7 +707,7 @@ class ChangeLog:
             if net is None:
                 entries.pop(key, None)
             else:
-                entries[key] = Logged(net, at, _layer_of(net))
+                entries[key] = Logged(net, at, *_source_of(net))
         meta = tuple(dict.fromkeys((*self.meta, *changes.meta))) if changes.meta else self.meta
         return entries, meta
 
@@ -736,7 +750,8 @@ def _net(first: Change, then: Change) -> Change | None:
     return Change(then.kind, then.id, CHANGED, fields, before=original, after=then.after)
 
 
-def _layer_of(change: Change) -> str:
+def _source_of(change: Change) -> tuple[str, str]:
+    """The layer and the document the changed entity comes from (or came from)."""
     entity = change.after if change.after is not None else change.before
     origin = getattr(entity, "origin", None)
-    return origin.layer if origin is not None else "?"
+    return (origin.layer, origin.document) if origin is not None else ("?", "?")

@@ -77,6 +77,8 @@ class Config:
     # None: no data paths configured (see local_paths); "@default" is already resolved.
     data_paths: tuple[Path, ...] | None = None
     data_max_size: int = MAX_DOCUMENT_SIZE  # bytes: a larger local document is refused unread
+    # Live reload of saved data files: "auto" (notifications, else polling), "poll", "off".
+    data_watch: str = "auto"
     feeds: tuple[FeedConfig, ...] = ()
     ui: UIConfig = field(default_factory=UIConfig)
     cache_dir: Path = field(default_factory=user_cache_dir)
@@ -248,8 +250,9 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
 
     data_paths: tuple[Path, ...] | None = None
     data_max_size = MAX_DOCUMENT_SIZE
+    data_watch = "auto"
     if "data" in raw:
-        data = r.table(raw["data"], "data", ("paths", "max_size"))
+        data = r.table(raw["data"], "data", ("paths", "max_size", "watch"))
         if "paths" in data:
             paths = data["paths"]
             if not isinstance(paths, list):
@@ -260,6 +263,11 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
         data_max_size = data.get("max_size", MAX_DOCUMENT_SIZE)
         if type(data_max_size) is not int or data_max_size < 1:  # bool is refused too
             raise r.error("data.max_size", "expected a positive whole number of bytes")
+        watch = data.get("watch", True)
+        if watch is True or watch is False or watch == "poll":
+            data_watch = {True: "auto", False: "off"}.get(watch, "poll")
+        else:
+            raise r.error("data.watch", f'expected true, false or "poll", got {shorten(watch)}')
 
     feeds: list[FeedConfig] = []
     raw_feeds = raw.get("feeds", [])
@@ -335,6 +343,7 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
         path=path,
         data_paths=data_paths,
         data_max_size=data_max_size,
+        data_watch=data_watch,
         feeds=tuple(feeds),
         ui=ui,
         cache_dir=cache_dir,

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ..core.browse import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Arranged, Ref
 from ..core.changes import UnseenChanges
 from ..core.search import SearchStopped, terms
+from ..core.watch import kept_text
 from . import keys
 from .actors import ActorsPane
 from .detail import DetailPane
@@ -634,9 +635,19 @@ class DashboardScreen(Screen[None]):
         if unseen:
             parts.append((f"+* {unseen:,} new or changed (c)", "bold $text-accent"))
         data = self.dossier.dataset
+        # A data file saved with mistakes: its last good version stays in use until fixed.
+        stale = {doc: 0 for layer in data.layers for doc in layer.kept}
+        rejected = 0
+        for problem in data.problems:
+            if problem.document in stale:
+                stale[problem.document] += 1
+            else:
+                rejected += 1
+        for document, count in stale.items():
+            parts.insert(0, (kept_text(document, count) + " (w)", "bold $text-error"))
         warnings = []
-        if data.problems:
-            warnings.append(f"{len(data.problems)} rejected")
+        if rejected:
+            warnings.append(f"{rejected} rejected")
         if data.unresolved:
             warnings.append(f"{len(data.unresolved)} unresolved")
         if data.sanitised:

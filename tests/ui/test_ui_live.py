@@ -1,0 +1,203 @@
+"""Live reload: data files saved while the dashboard runs, as an analyst saves them (an
+editor writing a temp file and renaming it over the old one), and what the dashboard
+shows after each save. Waits are bounded polls (``helpers.until``); nothing sleeps."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import screen_text
+from tests.helpers import toasts, until
+from tui.core.config import Config
+from tui.ui.app import FaultlineApp
+from tui.ui.changes import ChangesScreen
+from tui.ui.problems import ProblemsScreen, problem_lines
+
+SIZE = (120, 40)
+
+DOSSIER = """\
+format = "faultline/1"
+
+[meta]
+title = "Live test"
+
+[[actors]]
+id = "kz"
+name = "Kazakhstan"
+kind = "state"
+
+[[actors]]
+id = "ru"
+name = "Russia"
+kind = "state"
+
+[[disagreements]]
+id = "union"
+title = "Eurasian union"
+
+[[disagreements.positions]]
+actor = "kz"
+stance = "oppose"
+as_of = "2013-01"
+
+[[events]]
+id = "summit"
+title = "Union summit in Moscow"
+date = 2013-01-18
+actors = ["kz", "ru"]
+"""
+
+ASTANA = """
+[[events]]
+id = "astana"
+title = "Union summit in Astana"
+date = "2014-05"
+actors = ["kz"]
+"""
+
+
+def save(path: Path, text: str) -> None:
+    """Save as editors do: write a temp file beside it, then rename it over the file."""
+    temp = path.with_name(f".{path.name}.swp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def build(tmp_path: Path, paths: list[Path], **config) -> FaultlineApp:
+    return FaultlineApp(Config(cache_dir=tmp_path / "cache", **config), data_paths=paths)
+
+
+async def loaded(pilot, app: FaultlineApp) -> None:
+    await until(pilot, lambda: app.dossier is not None, "the dossier")
+    await until(pilot, lambda: app.reloader is not None and app.reloader.watcher.how, "watching")
+
+
+def status(app: FaultlineApp) -> str:
+    return str(app.dashboard.query_one("#status").render())
+
+
+def shows(app: FaultlineApp, pattern: str) -> bool:
+    return re.search(pattern, screen_text(app)) is not None
+
+
+def event_ids(app: FaultlineApp) -> set[str]:
+    assert app.dossier is not None
+    return set(app.dossier.dataset.events)
+
+
+async def test_saves_are_shown_as_they_happen_keeping_focus_and_filter(tmp_path) -> None:
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    app = build(tmp_path, [data])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        # Focused on Kazakhstan, filtered on "union".
+        await pilot.press("1", "enter")
+        await pilot.press("slash", *"union", "enter")
+        await until(pilot, lambda: app.dashboard.filter_text == "union", "the filter")
+        assert app.dashboard.focus_ref is not None and app.dashboard.focus_ref.id == "kz"
+
+        # 1. An event appended: it shows, marked new, under the same focus and filter.
+        save(data, DOSSIER + ASTANA)
+        await until(pilot, lambda: "astana" in event_ids(app), "the new event")
+        await pilot.pause()
+        timeline = app.dashboard.pane("timeline")
+        await until(pilot, lambda: shows(app, r"\+ • 2014-05 +Union summit in Astana"), "+")
+        assert app.dashboard.filter_text == "union"
+        assert app.dashboard.focus_ref.id == "kz"
+        assert timeline.ref is not None
+        await until(pilot, lambda: "x.toml: 1 added, 0 changed" in toasts(app), "the notice")
+
+        # 2. A stance changed in place: the disagreement is marked changed.
+        save(data, DOSSIER.replace('stance = "oppose"', 'stance = "support"') + ASTANA)
+        await until(
+            pilot,
+            lambda: app.dossier.dataset.disagreements["union"].positions[0].stance == "support",
+            "the new stance",
+        )
+        await until(pilot, lambda: shows(app, r"\* open +Eurasian union +1▲"), "the * mark")
+
+        # 3. A save with a mistake: nothing shown changes, the status line says why.
+        broken = DOSSIER.replace('as_of = "2013-01"', "as_of = 2013-01") + ASTANA
+        save(data, broken)
+        await until(
+            pilot,
+            lambda: "x.toml: 1 problem, showing the last good version" in status(app),
+            "the status line",
+        )
+        assert "astana" in event_ids(app)
+        assert app.dossier.dataset.disagreements["union"].positions[0].stance == "support"
+        assert app.dashboard.filter_text == "union" and app.dashboard.focus_ref.id == "kz"
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the warnings")
+        shown = [text for _, text in problem_lines(app.dossier.dataset)]
+        assert shown[0] == f"{data}: 1 problem, showing the last good version until they are fixed:"
+        assert shown[1].startswith(f"{data}:23:13: TOML syntax error")  # the bare date's line
+        assert "last good version" in screen_text(app)
+        await pilot.press("escape")
+
+        # 4. Fixed: the status line clears, the fix shows.
+        save(data, DOSSIER.replace('as_of = "2013-01"', 'as_of = "2013-02"') + ASTANA)
+        await until(pilot, lambda: "last good version" not in status(app), "the status to clear")
+        assert str(app.dossier.dataset.disagreements["union"].positions[0].as_of) == "2013-02"
+
+        # The changes view names the file the changes came from.
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
+        await pilot.pause()
+        assert f"from {data}" in screen_text(app)
+        await pilot.press("escape")
+
+        # 5. The file deleted: its layer goes, with a warning.
+        data.unlink()
+        await until(pilot, lambda: not event_ids(app), "the events to go")
+        await until(pilot, lambda: "is gone from disk" in toasts(app), "the warning")
+        assert not app.dossier.dataset.actors
+
+
+async def test_a_new_file_in_a_data_directory_is_picked_up(tmp_path) -> None:
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    (folder / "a.toml").write_text(DOSSIER, encoding="utf-8")
+    app = build(tmp_path, [folder])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        (folder / "sub").mkdir()
+        save(folder / "sub" / "b.toml", ASTANA)
+        await until(pilot, lambda: "astana" in event_ids(app), "the new file's event")
+        await until(
+            pilot, lambda: "Union summit in Astana" in screen_text(app), "the event on screen"
+        )
+        assert "summit" in event_ids(app)
+
+
+async def test_polling_where_notifications_do_not_arrive(tmp_path) -> None:
+    """``[data] watch = "poll"`` (as on an NFS or sshfs mount): a stat every 1.5 s."""
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    app = build(tmp_path, [data], data_watch="poll")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        assert app.reloader is not None and app.reloader.watcher.how == "polling every 1.5 s"
+        with data.open("a", encoding="utf-8") as handle:  # written in place, in two bursts
+            handle.write(ASTANA[:40])
+            handle.flush()
+            handle.write(ASTANA[40:])
+        await until(pilot, lambda: "astana" in event_ids(app), "the polled change")
+
+
+@pytest.mark.parametrize("how", ["flag", "config"])
+async def test_watching_can_be_turned_off(tmp_path, how: str) -> None:
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    if how == "flag":
+        app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[data], watch=False)
+    else:
+        app = build(tmp_path, [data], data_watch="off")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: app.dossier is not None, "the dossier")
+        assert app.reloader is None
