@@ -201,3 +201,86 @@ async def test_watching_can_be_turned_off(tmp_path, how: str) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: app.dossier is not None, "the dossier")
         assert app.reloader is None
+
+
+# -- e: the editor ------------------------------------------------------------------------------
+
+EDITOR_SCRIPT = """\
+#!{python}
+# A stand-in editor named vi: records its arguments, then appends an event to the file.
+import json, sys
+with open({log!r}, "a", encoding="utf-8") as log:
+    log.write(json.dumps(sys.argv[1:]) + "\\n")
+with open(sys.argv[-1], "a", encoding="utf-8") as edited:
+    edited.write({added!r})
+"""
+
+
+def stand_in_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$EDITOR set to a script called ``vi``; returns the file it logs its arguments to."""
+    import sys
+
+    log = tmp_path / "editor-args.jsonl"
+    script = tmp_path / "bin" / "vi"
+    script.parent.mkdir()
+    script.write_text(
+        EDITOR_SCRIPT.format(python=sys.executable, log=str(log), added=ASTANA), encoding="utf-8"
+    )
+    script.chmod(0o755)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(script))
+    return log
+
+
+async def test_e_opens_the_editor_at_the_rows_line_and_the_save_shows(
+    tmp_path, monkeypatch
+) -> None:
+    import json
+
+    log = stand_in_editor(tmp_path, monkeypatch)
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    app = build(tmp_path, [data])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("3")  # the timeline: the Moscow summit, its [[events]] table at line 25
+        await until(pilot, lambda: app.dashboard.pane("timeline").ref is not None, "a row")
+        await pilot.press("e")
+        await until(pilot, log.exists, "the editor to run")
+        assert json.loads(log.read_text(encoding="utf-8")) == ["+25", str(data)]
+        await until(pilot, lambda: "astana" in event_ids(app), "the editor's save")
+        await until(pilot, lambda: "Union summit in Astana" in screen_text(app), "the new row")
+
+        # In the detail pane: the entity it shows (the disagreement, its table at line 16).
+        await pilot.press("2", "4")
+        await until(pilot, lambda: app.dashboard.detail.ref is not None, "the detail")
+        log.unlink()
+        await pilot.press("e")
+        await until(pilot, log.exists, "the editor to run again")
+        assert json.loads(log.read_text(encoding="utf-8")) == ["+16", str(data)]
+
+
+async def test_e_on_an_entity_from_a_feed_says_which_feed(tmp_path, monkeypatch) -> None:
+    from tui.core.loading import read_bytes, read_layer
+    from tui.core.merge import check_layer, merge
+
+    log = stand_in_editor(tmp_path, monkeypatch)
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    body = b'format = "faultline/1"\n[[actors]]\nid = "by"\nname = "Belarus"\nkind = "state"\n'
+    document = read_bytes(body, "https://team.example/d.toml", "toml", layer="team")
+    feed = check_layer("team", [document], [], is_feed=True)
+    app = FaultlineApp(
+        Config(cache_dir=tmp_path / "cache"), dataset=merge([read_layer(data), feed])
+    )
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: app.dossier is not None, "the dossier")
+        await pilot.press("1")
+        for _ in range(3):
+            if app.dashboard.pane("actors").ref.id == "by":
+                break
+            await pilot.press("j")
+        assert app.dashboard.pane("actors").ref.id == "by"
+        await pilot.press("e")
+        await until(pilot, lambda: "comes from the feed team" in toasts(app), "the notice")
+        assert not log.exists()

@@ -376,6 +376,16 @@ class DashboardScreen(Screen[None]):
 
     # -- moving between panes -------------------------------------------------------------------
 
+    def action_edit(self) -> None:
+        """Open the file defining the selected row, or the detail's entity, in the editor."""
+        from .editing import edit
+
+        if self.dossier is None:
+            return
+        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
+        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        edit(self.app, self.dossier.dataset, ref)
+
     def action_zoom(self) -> None:
         """The detail pane alone at the full width, or the panes back as they were."""
         self.zoomed = not self.zoomed

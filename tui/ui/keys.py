@@ -78,6 +78,14 @@ DASHBOARD: list[BindingType] = [
     Binding(
         "z", "zoom", "Zoom", show=False, tooltip="Zoom the detail pane to the full width, and back"
     ),
+    Binding(
+        "e",
+        "edit",
+        "Edit",
+        show=False,
+        tooltip="Open the file defining the selected row (or the detail's entity) in "
+        "$VISUAL or $EDITOR at its line",
+    ),
 ]
 
 
