@@ -73,7 +73,9 @@ def build(tmp_path: Path, paths: list[Path], **config) -> FaultlineApp:
 
 async def loaded(pilot, app: FaultlineApp) -> None:
     await until(pilot, lambda: app.dossier is not None, "the dossier")
-    await until(pilot, lambda: app.reloader is not None and app.reloader.watcher.how, "watching")
+    await until(
+        pilot, lambda: app.reloader is not None and app.reloader.watcher.ready.is_set(), "watching"
+    )
 
 
 def status(app: FaultlineApp) -> str:

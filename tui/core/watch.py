@@ -34,6 +34,8 @@ SETTLE = 0.1  # seconds a changed path must stay unchanged before it is reported
 SETTLE_MAX = 20  # checks at most (2 s): a file written for longer is reported as it is
 NOTIFY_STEP = 100  # ms: watchfiles waits this long for more changes before reporting
 NOTIFY_DEBOUNCE = 1000  # ms: and reports a stream of changes at least this often
+# ms: with no change, watchfiles returns this often; the first return says it is watching.
+NOTIFY_TIMEOUT = 1000
 
 # File systems on which changes made elsewhere (another machine) raise no notification.
 NETWORK_FILE_SYSTEMS = frozenset(
@@ -114,6 +116,8 @@ class DataWatcher:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self._waiting = 0  # threads not yet watching
+        self.ready = threading.Event()  # every thread is watching (or polling)
 
     # -- starting and stopping ----------------------------------------------------------------
 
@@ -142,6 +146,8 @@ class DataWatcher:
             self._spawn(self._notify, folders, True, folders, name="faultline-watch")
         if polled:
             self._spawn(self._poll, polled, name="faultline-poll")
+        if not self._threads:
+            self.ready.set()
         ways = ["notifications"] if files or folders else []
         if polled:
             ways.append(f"polling every {self.interval:g} s")
@@ -151,7 +157,18 @@ class DataWatcher:
     def _spawn(self, target: Callable, *args: object, name: str) -> None:
         thread = threading.Thread(target=target, args=args, name=name, daemon=True)
         self._threads.append(thread)
+        with self._lock:
+            self._waiting += 1
         thread.start()
+
+    def _watching(self, paths: Sequence[Path]) -> None:
+        """A thread is watching: check what was saved since the signatures were taken
+        (nothing saved from now on can be missed), then count it as ready."""
+        self._check(paths)
+        with self._lock:
+            self._waiting -= 1
+            if self._waiting <= 0:
+                self.ready.set()
 
     def stop(self) -> None:
         """Stop every watching thread (each ends within ``NOTIFY_STEP`` ms)."""
@@ -172,27 +189,33 @@ class DataWatcher:
         def relevant(_change: object, name: str) -> bool:
             return name in wanted or name.startswith(folders)
 
-        self._check(paths)  # anything saved since the signatures were taken
+        first = True
         try:
-            for _ in watch(
+            for changes in watch(
                 *(os.path.abspath(root) for root in roots),
                 watch_filter=relevant,
                 debounce=NOTIFY_DEBOUNCE,
                 step=NOTIFY_STEP,
                 stop_event=self._stop,
-                rust_timeout=0,  # no timeout: wait for a change or the stop
+                rust_timeout=NOTIFY_TIMEOUT,
+                yield_on_timeout=True,  # an empty set: the first says the watches are set
                 recursive=recursive,
                 raise_interrupt=False,
                 ignore_permission_denied=True,
             ):
-                self._check(paths)
+                if first:
+                    first = False
+                    self._watching(paths)
+                elif changes:
+                    self._check(paths)
         except Exception:  # noqa: BLE001 - no watches to be had (inotify limit): poll instead
             if not self._stop.is_set():
                 self.how = f"polling every {self.interval:g} s"
-                self._poll(paths)
+                self._poll(paths, first)
 
-    def _poll(self, paths: list[Path]) -> None:
-        self._check(paths)  # anything saved since the signatures were taken
+    def _poll(self, paths: list[Path], first: bool = True) -> None:
+        if first:
+            self._watching(paths)
         while not self._stop.wait(self.interval):
             self._check(paths)
 
