@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -51,3 +52,32 @@ async def until(pilot: Any, condition: Any, what: str, timeout: float = 10.0) ->
 def toasts(app: Any) -> str:
     """Every notification on screen, each message whole (the screen wraps them)."""
     return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+# docs/format.md, the data format in our words: its fenced examples, each marked
+# "# example: valid" or "# example: invalid" on its first line.
+FORMAT_DOC = Path(__file__).resolve().parents[1] / "docs" / "format.md"
+FORMAT_TEXT = FORMAT_DOC.read_text(encoding="utf-8")
+VALID = "# example: valid"
+INVALID = "# example: invalid"
+_BLOCK = re.compile(r"^```(toml|json)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def doc_blocks(language: str) -> list[tuple[int, str]]:
+    """(line number, body) of each fenced block of ``language`` in docs/format.md."""
+    return [
+        (FORMAT_TEXT.count("\n", 0, m.start()) + 1, m.group(2))
+        for m in _BLOCK.finditer(FORMAT_TEXT)
+        if m.group(1) == language
+    ]
+
+
+def doc_examples(marker: str) -> list[Any]:
+    """The TOML examples of docs/format.md marked ``marker``, as pytest params."""
+    import pytest
+
+    return [
+        pytest.param(body, id=f"format.md:{line}")
+        for line, body in doc_blocks("toml")
+        if body.splitlines()[0].strip() == marker
+    ]

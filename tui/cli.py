@@ -1,4 +1,4 @@
-"""The ``faultline`` command: open the dashboard, validate, export, fetch.
+"""The ``faultline`` command: open the dashboard, validate, export, fetch, add, schema.
 
 argparse (standard library) is enough for four stable sub-commands and keeps the
 install small; every failure a person can cause ends in a one-line message naming
@@ -117,7 +117,95 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "fetch", help="refresh every feed once, update the cache, report changes"
     )
     _common(fetch, data=False)
+    _add_parser(commands)
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of faultline/1, for editors (taplo, Even Better TOML)",
+    )
+    schema.add_argument("-o", "--output", metavar="FILE", help="write here instead")
+    _common(schema, data=False, feeds=False)
     return parser
+
+
+# ``add``'s options are the format's keys (``as_of`` as ``--as-of``); an array's key also
+# takes its singular (``--source ID``, repeatable), and each value may list several,
+# separated by commas.
+_SINGULAR = {
+    "sources": "source", "actors": "actor", "targets": "target",
+    "disagreements": "disagreement", "aliases": "alias", "tags": "tag", "topics": "topic",
+}  # fmt: skip
+
+
+def _add_parser(commands: argparse._SubParsersAction) -> None:
+    from .core.authoring import DATE_KEYS, FIELDS, ID_LIST_KEYS, LIST_KEYS
+    from .core.schema import SHAPES
+
+    add = commands.add_parser(
+        "add",
+        help="append a checked actor, source, event or position to a document",
+        description="Append one entity to FILE (created if missing) as a top-level table, "
+        "keeping the file's comments and layout. The result is checked as validate checks "
+        "it; if it would not validate, nothing is written. A change of stance is a new "
+        "position: add position --disagreement D --actor A --stance S.",
+    )
+    # "entity", not "kind": actors and sources have a key named kind
+    kinds = add.add_subparsers(dest="entity", metavar="KIND", required=True)
+    for kind, spec in FIELDS.items():
+        sub = kinds.add_parser(kind, help=f"append a {kind}")
+        sub.add_argument("file", metavar="FILE", help="a .toml or .json document")
+        for key in spec:
+            names = ["--" + key.replace("_", "-")]
+            singular = _SINGULAR.get(key)
+            if singular and singular not in spec:
+                names.append("--" + singular)
+            if key in LIST_KEYS:
+                ids = key in ID_LIST_KEYS
+                several = "repeatable" + ("; or several ids separated by commas" if ids else "")
+                sub.add_argument(*names, dest=key, action="append",
+                    metavar="ID" if ids else "TEXT", help=several)  # fmt: skip
+            elif key in DATE_KEYS:
+                default = "today" if (kind, key) == ("position", "as_of") else None
+                sub.add_argument(*names, dest=key, metavar="DATE",
+                    help="2013-01-18, 2012-09, 2025, ../2025 …"
+                    + (" (default: today)" if default else ""))  # fmt: skip
+            else:
+                enum = SHAPES.get(spec[key], {}).get("enum")
+                sub.add_argument(*names, dest=key, metavar=key.upper(),
+                    help=f"one of: {', '.join(enum)}" if enum else None)  # fmt: skip
+        _common(sub, data=False, feeds=False)
+
+
+def cmd_add(args: argparse.Namespace, config: Config) -> int:
+    import datetime
+
+    from .core.authoring import FIELDS, AppendRefused, append_entity
+
+    path = Path(args.file)
+    kind = args.entity
+    values = {key: getattr(args, key, None) for key in FIELDS[kind]}
+    if kind == "position" and values.get("as_of") is None:
+        values["as_of"] = datetime.date.today().isoformat()
+    try:
+        append_entity(path, kind, values)
+    except AppendRefused as refused:
+        for problem in refused.problems:
+            say(str(problem), err=True)
+        say(f"{path}: not changed: the {kind} was not added", err=True)
+        return EXIT_INVALID
+    say(f"{path}: added {_describe(kind, values)}")
+    layer = read_layer(path)
+    for problem in _warnings([layer], merge([layer])):
+        say(str(problem))
+    return EXIT_OK
+
+
+def _describe(kind: str, values: dict) -> str:
+    if kind == "position":
+        return (
+            f"position of {values.get('actor')} on {values.get('disagreement')}: "
+            f"{values.get('stance')} as of {values.get('as_of')}"
+        )
+    return f"{kind} {values.get('id')}"
 
 
 def config_in_use(argv: Sequence[str]) -> str:
@@ -198,12 +286,7 @@ def _validate(paths: list[Path], config: Config, strict: bool, stamp: str = "") 
     layers = [read_layer(p, max_size=config.data_max_size) for p in paths]
     dataset = merge(layers)
     errors = list(dataset.problems)
-    warnings = list(dataset.unresolved)
-    for layer in layers:
-        if layer.sanitised:
-            warnings.append(
-                _warning(layer.name, f"{layer.sanitised} control or bidi character(s) removed")
-            )
+    warnings = _warnings(layers, dataset)
     for problem in errors:
         say(str(problem))
     for problem in warnings:
@@ -250,10 +333,16 @@ def _validate_watching(paths: list[Path], config: Config, strict: bool) -> int:
         watcher.stop()
 
 
-def _warning(document: str, message: str):
+def _warnings(layers: list[Layer], dataset: Dataset) -> list:
+    """What ``validate`` warns of: unresolved references, control characters removed."""
     from .core.problems import Problem
 
-    return Problem(document, message, warning=True)
+    warnings = list(dataset.unresolved)
+    for layer in layers:
+        if layer.sanitised:
+            message = f"{layer.sanitised} control or bidi character(s) removed"
+            warnings.append(Problem(layer.name, message, warning=True))
+    return warnings
 
 
 def load_dataset(args: argparse.Namespace, config: Config) -> tuple[Dataset, list[str]]:
@@ -286,14 +375,27 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
         dataset = mark_missing(dataset, [*rejected, *missing_feeds])
         say(f"faultline: warning: exported without {', '.join([*rejected, *missing_feeds])}",
             err=True)  # fmt: skip
-    text = export(dataset, args.format)
-    if args.output:
+    return _write(args.output, export(dataset, args.format))
+
+
+def cmd_schema(args: argparse.Namespace, config: Config) -> int:
+    from .core.formatschema import schema_text
+
+    return _write(args.output, schema_text())
+
+
+def _write(output: str | None, text: str) -> int:
+    """``text`` to the file ``output`` (atomically, as ``export -o``), or standard output."""
+    if output == "":  # -o "$UNSET": not standard output by accident
+        say("faultline: -o needs a file name (leave it out for standard output)", err=True)
+        return EXIT_USAGE
+    if output:
         from .core.atomic import write_output
 
         try:
-            write_output(Path(args.output), text.encode("utf-8"))
+            write_output(Path(output), text.encode("utf-8"))
         except OSError as error:
-            say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
+            say(f"{output}: cannot write: {error.strerror or error}", err=True)
             return EXIT_USAGE
     else:
         sys.stdout.write(text)
@@ -330,9 +432,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(getattr(args, "config", None))
         for warning in config.warnings:  # keys of ./config.toml that were not honoured
             say(f"faultline: warning: {warning}", err=True)
-        command = {"validate": cmd_validate, "export": cmd_export, "fetch": cmd_fetch}.get(
-            args.command, cmd_dashboard
-        )
+        commands = {
+            "validate": cmd_validate,
+            "export": cmd_export,
+            "fetch": cmd_fetch,
+            "add": cmd_add,
+            "schema": cmd_schema,
+        }
+        command = commands.get(args.command, cmd_dashboard)
         return command(args, config)
     except (ConfigError, FaultlineError) as error:
         say(f"faultline: {error}", err=True)

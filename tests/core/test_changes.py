@@ -87,7 +87,7 @@ def test_layers_added_changed_removed() -> None:
     assert changes.lines() == [
         "+ actor ru: Russia",
         "~ actor kz: Kazakhstan (country, extra)",
-        "~ disagreement union: Political union? (positions)",
+        "~ disagreement union: Political union? (positions): ~ kz no as_of (extra)",
         "- actor by: Belarus",
     ]
     assert changes.lines(limit=2)[-1] == "… and 2 more"

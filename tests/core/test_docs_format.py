@@ -4,43 +4,15 @@ and it names every value of every enumeration the schema checks."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
+from helpers import FORMAT_TEXT, INVALID, VALID, doc_blocks, doc_examples
 
 from tui.cli import main
 from tui.core import model, schema
 from tui.core.loading import read_file
 from tui.core.problems import DocumentError
-
-ROOT = Path(__file__).resolve().parents[2]
-DOC = ROOT / "docs" / "format.md"
-TEXT = DOC.read_text(encoding="utf-8")
-
-VALID = "# example: valid"
-PENDING = "# example: valid, not yet read by this version"
-INVALID = "# example: invalid"
-
-BLOCK = re.compile(r"^```(toml|json)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-
-
-def blocks(language: str) -> list[tuple[int, str]]:
-    """(line number, body) of each fenced block of ``language``."""
-    return [
-        (TEXT.count("\n", 0, m.start()) + 1, m.group(2))
-        for m in BLOCK.finditer(TEXT)
-        if m.group(1) == language
-    ]
-
-
-def marked(marker: str) -> list:
-    return [
-        pytest.param(body, id=f"format.md:{line}")
-        for line, body in blocks("toml")
-        if body.splitlines()[0].strip() == marker
-    ]
-
 
 # No user config or cache leaks in: each test runs from an empty directory.
 pytestmark = pytest.mark.usefixtures("empty_workdir")
@@ -54,23 +26,23 @@ def validate_strict(body: str, path: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_the_doc_has_examples_of_each_kind() -> None:
-    assert len(marked(VALID)) >= 5
-    assert len(marked(INVALID)) >= 3
-    assert blocks("json")
+    assert len(doc_examples(VALID)) >= 5
+    assert len(doc_examples(INVALID)) >= 3
+    assert doc_blocks("json")
     # every TOML block says what it is, so none escapes the checks below
-    for line, body in blocks("toml"):
+    for line, body in doc_blocks("toml"):
         first = body.splitlines()[0].strip()
-        assert first in (VALID, PENDING, INVALID), f"format.md:{line}: unmarked TOML block"
+        assert first in (VALID, INVALID), f"format.md:{line}: unmarked TOML block"
 
 
-@pytest.mark.parametrize("body", marked(VALID))
+@pytest.mark.parametrize("body", doc_examples(VALID))
 def test_valid_examples_validate_without_warnings(
     body: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     validate_strict(body, tmp_path / "example.toml", capsys)
 
 
-@pytest.mark.parametrize("body", marked(INVALID))
+@pytest.mark.parametrize("body", doc_examples(INVALID))
 def test_invalid_examples_are_rejected(body: str, tmp_path: Path) -> None:
     path = tmp_path / "example.toml"
     path.write_text(body, encoding="utf-8")
@@ -78,21 +50,8 @@ def test_invalid_examples_are_rejected(body: str, tmp_path: Path) -> None:
         read_file(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the reader does not yet read actor kind company, quote or top-level [[positions]]; "
-    "when it does, remove 'Not yet read by this version' from docs/format.md and mark these "
-    "examples '# example: valid'",
-)
-@pytest.mark.parametrize("body", marked(PENDING))
-def test_examples_the_format_allows_but_this_version_does_not_read_yet(
-    body: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    validate_strict(body, tmp_path / "example.toml", capsys)
-
-
 def test_json_examples_are_valid_feeds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for line, body in blocks("json"):
+    for line, body in doc_blocks("json"):
         assert json.loads(body)["format"] == model.FORMAT, f"format.md:{line}: a feed needs format"
         validate_strict(body, tmp_path / f"example-{line}.json", capsys)
 
@@ -133,5 +92,5 @@ def test_the_schemas_enumerations_are_found() -> None:
 
 @pytest.mark.parametrize("name", ENUMERATIONS)
 def test_every_enumeration_value_is_documented(name: str) -> None:
-    missing = [v for v in ENUMERATIONS[name] if f"`{v}`" not in TEXT]
+    missing = [v for v in ENUMERATIONS[name] if f"`{v}`" not in FORMAT_TEXT]
     assert not missing, f"{name} values missing from docs/format.md: {missing}"

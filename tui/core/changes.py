@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 from .dates import EDate
 from .merge import Dataset, Layer
-from .model import Entity, Kind, Meta
+from .model import Disagreement, Entity, Kind, Meta
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance  # any dataclass's instance, as typeshed names it
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 _SYMBOL = {ADDED: "+", CHANGED: "~", REMOVED: "-"}
-_BOOKKEEPING = ("origin", "replaced")
+_BOOKKEEPING = ("origin", "replaced", "disagreement")
 
 Side = Dataset | Layer | Iterable[Layer] | None
 
@@ -37,6 +37,9 @@ class Change:
     fields: tuple[str, ...] = ()  # for CHANGED: the fields that differ, in spec order
     before: Entity | None = None
     after: Entity | None = None
+    # For a changed disagreement: its positions added, changed and removed, by identity
+    # (actor and as_of): "+ kz as_of 2013-01-18", "~ ru no as_of (stance)", "- by as_of 2012".
+    positions: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[Kind, str]:
@@ -48,10 +51,21 @@ class Change:
         entity = self.after if self.after is not None else self.before
         return getattr(entity, "title", None) or getattr(entity, "name", None) or self.id
 
+    @property
+    def what(self) -> str:
+        """For a change: the fields that differ, a disagreement's positions by identity
+        in place of "positions" (``status; position + kz as_of 2013-01-18``)."""
+        fields = [f for f in self.fields if f != "positions" or not self.positions]
+        return "; ".join(
+            [", ".join(fields)] * bool(fields) + [f"position {p}" for p in self.positions]
+        )
+
     def __str__(self) -> str:
         text = f"{_SYMBOL[self.action]} {self.kind.singular} {self.id}: {self.label}"
         if self.fields:
             text += " (" + ", ".join(self.fields) + ")"
+        if self.positions:
+            text += ": " + "; ".join(self.positions)
         return text
 
 
@@ -120,7 +134,8 @@ def compare(before: Side, after: Side) -> Changes:
                 continue
             fields = differing_fields(a, b)
             if fields:
-                changed.append(Change(kind, ident, CHANGED, fields, before=a, after=b))
+                held = position_changes(a, b) if "positions" in fields else ()
+                changed.append(Change(kind, ident, CHANGED, fields, a, b, held))
     return Changes(
         tuple(added), tuple(changed), tuple(removed), differing_fields(old_meta, new_meta)
     )
@@ -136,6 +151,26 @@ def differing_fields(a: DataclassInstance, b: DataclassInstance) -> tuple[str, .
             continue
         if _norm(getattr(a, f.name)) != _norm(getattr(b, f.name)):
             out.append(f.name)
+    return tuple(out)
+
+
+def position_changes(before: Entity, after: Entity) -> tuple[str, ...]:
+    """A disagreement's positions added, changed (which fields) and removed, each named
+    by its identity: the actor and as_of (spec: positions at the top level)."""
+    if not isinstance(before, Disagreement) or not isinstance(after, Disagreement):
+        return ()
+    old = {p.held: p for p in before.positions}
+    new = {p.held: p for p in after.positions}
+    out = []
+    for held, position in new.items():
+        previous = old.get(held)
+        if previous is None:
+            out.append(f"+ {position.actor} {position.when}")
+        else:
+            fields = differing_fields(previous, position)
+            if fields:
+                out.append(f"~ {position.actor} {position.when} ({', '.join(fields)})")
+    out += (f"- {p.actor} {p.when}" for held, p in old.items() if held not in new)
     return tuple(out)
 
 
@@ -247,4 +282,5 @@ __all__ = [
     "UnseenChanges",
     "compare",
     "differing_fields",
+    "position_changes",
 ]

@@ -67,11 +67,16 @@ def _value(value: Any) -> Any:
     return value
 
 
+# Fields that say where a record was written, not what it says. A position's
+# ``disagreement`` is written by ``_top_position`` where the position stands alone.
+_BOOKKEEPING = frozenset({"extra", "origin", "replaced", "disagreement"})
+
+
 def _record(entity: Any) -> dict[str, Any]:
     """An entity as a document table: fields in spec order, absent and empty ones left out."""
     out: dict[str, Any] = {}
     for name in entity.__dataclass_fields__:
-        if name in ("extra", "origin", "replaced"):
+        if name in _BOOKKEEPING:
             continue
         value = getattr(entity, name)
         if value is None or value == ():
@@ -81,15 +86,40 @@ def _record(entity: Any) -> dict[str, Any]:
     return out
 
 
-def to_document(dataset: Dataset) -> dict[str, Any]:
+def _top_position(disagreement: str, position: Position) -> dict[str, Any]:
+    return {"disagreement": disagreement, **_record(position)}
+
+
+POSITION_FORMS = ("nested", "top")
+
+
+def to_document(dataset: Dataset, positions: str = "nested") -> dict[str, Any]:
+    """The dataset as a faultline/1 document. ``positions``: ``nested`` writes each
+    position under its disagreement, ``top`` as top-level ``positions`` (either reads
+    back to the same dataset). Positions whose disagreement no layer defines are always
+    written at the top level."""
+    if positions not in POSITION_FORMS:
+        raise ValueError(f"positions must be one of {POSITION_FORMS}, not {positions!r}")
     document: dict[str, Any] = {"format": FORMAT}
     meta = _record(dataset.meta)
     if meta:
         document["meta"] = meta
+    top: list[dict[str, Any]] = []
     for kind in Kind:
         entities = dataset.table(kind).values()
-        if entities:
+        if not entities:
+            continue
+        if kind is Kind.DISAGREEMENT and positions == "top":
+            records = []
+            for disagreement in dataset.disagreements.values():
+                records.append(_record(dataclasses.replace(disagreement, positions=())))
+                top += (_top_position(disagreement.id, p) for p in disagreement.positions)
+            document[kind.value] = records
+        else:
             document[kind.value] = [_record(e) for e in entities]
+    top += (_top_position(d, p) for (d, _, _), p in dataset.stray_positions.items())
+    if top:
+        document["positions"] = top
     return document
 
 
@@ -100,10 +130,9 @@ def _json_default(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def to_json(dataset: Dataset) -> str:
-    return (
-        json.dumps(to_document(dataset), ensure_ascii=False, indent=2, default=_json_default) + "\n"
-    )
+def to_json(dataset: Dataset, positions: str = "nested") -> str:
+    document = to_document(dataset, positions)
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n"
 
 
 def _drop_nulls(value: Any) -> Any:
@@ -115,8 +144,8 @@ def _drop_nulls(value: Any) -> Any:
     return value
 
 
-def to_toml(dataset: Dataset) -> str:
-    return tomli_w.dumps(_drop_nulls(to_document(dataset)))
+def to_toml(dataset: Dataset, positions: str = "nested") -> str:
+    return tomli_w.dumps(_drop_nulls(to_document(dataset, positions)))
 
 
 # -- the Markdown brief -------------------------------------------------------------------------
@@ -151,6 +180,11 @@ def _end(text: str) -> str:
     if not text or text.rstrip('"”’)').endswith((".", "!", "?", "…")):
         return text
     return text + "."
+
+
+def _quoted(quote: str | None) -> str:
+    """A verbatim quote in quotation marks, after what precedes it (or nothing)."""
+    return f" “{md(' '.join(quote.split()))}”" if quote else ""
 
 
 def _join(parts: list[str]) -> str:
@@ -274,7 +308,7 @@ class _Brief:
         line += "."
         if position.summary:
             line += " " + _sentence(position.summary)
-        return line + self.cite(position.sources)
+        return line + _quoted(position.quote) + self.cite(position.sources)
 
     def timeline(self) -> None:
         if not self.data.events:
@@ -308,7 +342,7 @@ class _Brief:
             line += " " + ", ".join(who) + "."
         if event.summary:
             line += " " + _sentence(event.summary)
-        return line + self.cite(event.sources)
+        return line + _quoted(event.quote) + self.cite(event.sources)
 
     def actors(self) -> None:
         if not self.data.actors:

@@ -104,7 +104,50 @@ def check_layer(
             entities = document.entities(kind)
             seen[kind].update(zip(map(_ID, entities), entities, strict=True))
         kept.append(document)
+    if len(kept) > 1 and any(d.positions for d in kept):
+        kept = _without_position_clashes(name, kept, problems)
     return Layer(name, tuple(kept), tuple(problems), is_feed)
+
+
+def _without_position_clashes(
+    name: str, documents: list[Document], problems: list[Problem]
+) -> list[Document]:
+    """The documents of one layer whose positions do not share an identity (disagreement,
+    actor, as_of) with one of an earlier document of it, nested or top-level (spec:
+    positions at the top level). Within one document the reader has checked this."""
+    seen: dict[tuple[str, str, str | None], str] = {}
+    kept: list[Document] = []
+    for document in documents:
+        written: list[tuple[tuple[str, str, str | None], str, int | None]] = []
+        for parent in document.disagreements:
+            where, line = _locate(parent)
+            for position in parent.positions:
+                written.append(((parent.id, *position.held), where, line))
+        for position in document.positions:
+            assert position.disagreement is not None
+            origin = position.origin
+            line = origin.line if origin else None
+            written.append(((position.disagreement, *position.held), document.name, line))
+        clashes = []
+        for (ident, actor, as_of), where, line in written:
+            other = seen.get((ident, actor, as_of))
+            if other is not None:
+                when = f"as_of {as_of}" if as_of is not None else "no as_of"
+                clashes.append(
+                    Problem(
+                        where,
+                        f"duplicate position of actor '{actor}' on '{ident}' with "
+                        f"{when} in layer {name}: also at {other}",
+                        line=line,
+                    )
+                )
+        if clashes:
+            problems.extend(clashes)
+            continue
+        for identity, where, line in written:
+            seen[identity] = f"{where}:{line}" if line else where
+        kept.append(document)
+    return kept
 
 
 @dataclass
@@ -118,6 +161,9 @@ class Dataset:
     events: dict[str, Event] = field(default_factory=dict)
     layers: tuple[Layer, ...] = ()
     unresolved: tuple[Problem, ...] = ()
+    # Top-level positions naming a disagreement no layer defines, by identity
+    # (disagreement, actor, as_of): unresolved, kept so that an export loses nothing.
+    stray_positions: dict[tuple[str, str, str | None], Position] = field(default_factory=dict)
 
     def table(self, kind: Kind) -> dict[str, Entity]:
         return getattr(self, kind.value)
@@ -141,6 +187,7 @@ class Dataset:
             sorted(self.actors.values(), key=lambda e: e.id),
             sorted(self.disagreements.values(), key=lambda e: e.id),
             sorted(self.events.values(), key=lambda e: e.id),
+            sorted(self.stray_positions.items(), key=lambda item: repr(item[0])),
         )
 
     def counts(self) -> dict[str, int]:
@@ -214,9 +261,26 @@ def merge(layers: Iterable[Layer]) -> Dataset:
 def _merge(layers: tuple[Layer, ...]) -> Dataset:
     dataset = Dataset(layers=layers)
     meta = Meta()
-    for layer in layers:
+    # Top-level positions by identity, each with the number of its layer; a later
+    # layer's replaces an earlier one's. And the layer of each disagreement kept.
+    top: dict[tuple[str, str, str | None], tuple[int, Position]] = {}
+    disagreement_layer: dict[str, int] = {}
+    has_top = any(document.positions for layer in layers for document in layer.documents)
+    for number, layer in enumerate(layers):
         for document in layer.documents:
             meta = _merge_meta(meta, document.meta)
+            if has_top:
+                disagreement_layer.update((d.id, number) for d in document.disagreements)
+                for position in document.positions:
+                    assert position.disagreement is not None
+                    identity = (position.disagreement, *position.held)
+                    earlier = top.get(identity)
+                    top[identity] = (
+                        number,
+                        position
+                        if earlier is None
+                        else dataclasses.replace(position, replaced=earlier[1].origin),
+                    )
             for kind in Kind:
                 table = dataset.table(kind)
                 entities = document.entities(kind)
@@ -231,8 +295,46 @@ def _merge(layers: tuple[Layer, ...]) -> Dataset:
                     else:
                         table[entity.id] = dataclasses.replace(entity, replaced=previous.origin)
     dataset.meta = meta
+    if top:
+        _join_positions(dataset, top, disagreement_layer)
     dataset.unresolved = tuple(resolve(dataset))
     return dataset
+
+
+def _join_positions(
+    dataset: Dataset,
+    top: dict[tuple[str, str, str | None], tuple[int, Position]],
+    disagreement_layer: dict[str, int],
+) -> None:
+    """Each top-level position joins its disagreement's history (spec: positions at the
+    top level): one with the identity of a nested position replaces it when its layer
+    is the later, and is replaced by it otherwise; the others are added after the
+    nested ones, in the order read. One naming no known disagreement is kept apart."""
+    joining: dict[str, list[tuple[int, Position]]] = defaultdict(list)
+    for identity, (number, position) in top.items():
+        if identity[0] in dataset.disagreements:
+            joining[identity[0]].append((number, position))
+        else:
+            dataset.stray_positions[identity] = position
+    for ident, joined in joining.items():
+        disagreement = dataset.disagreements[ident]
+        layer = disagreement_layer[ident]
+        history = list(disagreement.positions)
+        index = {p.held: i for i, p in enumerate(history)}
+        for number, position in joined:
+            i = index.get(position.held)
+            if i is None:
+                index[position.held] = len(history)
+                history.append(position)
+                continue
+            nested = history[i]
+            if number > layer:
+                history[i] = dataclasses.replace(
+                    position, replaced=nested.origin or disagreement.origin
+                )
+            else:
+                history[i] = dataclasses.replace(nested, replaced=position.origin)
+        dataset.disagreements[ident] = dataclasses.replace(disagreement, positions=tuple(history))
 
 
 def _citations(citations: tuple[Citation, ...], field_name: str) -> Iterator[tuple[str, Kind, str]]:
@@ -264,6 +366,7 @@ def _missing(dataset: Dataset) -> dict[Kind, set[str]]:
     events = dataset.events.values()
     disagreements = dataset.disagreements.values()
     positions = list(chain.from_iterable(map(_POSITIONS, disagreements)))
+    positions += dataset.stray_positions.values()
     actors = set(chain.from_iterable(map(_ACTORS, events)))
     actors.update(chain.from_iterable(map(_TARGETS, events)))
     actors.update(chain.from_iterable(map(_MEMBER_OF, dataset.actors.values())))
@@ -273,9 +376,9 @@ def _missing(dataset: Dataset) -> dict[Kind, set[str]]:
     )
     return {
         Kind.ACTOR: actors.difference(dataset.actors),
-        Kind.DISAGREEMENT: set(chain.from_iterable(map(_DISAGREEMENTS, events))).difference(
-            dataset.disagreements
-        ),
+        Kind.DISAGREEMENT: set(chain.from_iterable(map(_DISAGREEMENTS, events)))
+        .union(d for d, _, _ in dataset.stray_positions)
+        .difference(dataset.disagreements),
         Kind.SOURCE: set(map(_SOURCE, cited)).difference(dataset.sources),
     }
 
@@ -316,14 +419,44 @@ def resolve(dataset: Dataset) -> Iterator[Problem]:
             for path, target, ident in references(entity):
                 if ident not in dataset.table(target):
                     document, line = _locate(entity)
-                    yield Problem(
-                        document,
-                        f"unresolved reference: no {target.singular} '{ident}' "
-                        "is defined in any layer",
-                        path=f"{kind.singular} '{entity.id}' {path}",
-                        line=line,
-                        warning=True,
-                    )
+                    where = f"{kind.singular} '{entity.id}' {path}"
+                    if isinstance(entity, Disagreement) and path.startswith("positions["):
+                        # a top-level position that joined it is found where it was written
+                        j = int(path[len("positions[") : path.index("]")])
+                        position = entity.positions[j]
+                        if position.origin is not None:
+                            document, line = position.origin.document, position.origin.line
+                            rest = path[path.index("]") + 2 :]
+                            where = f"position of '{position.actor}' on '{entity.id}' {rest}"
+                    yield _unresolved(document, line, where, target, ident)
+    for (disagreement, actor, _), position in dataset.stray_positions.items():
+        document, line = _locate_position(position)
+        where = f"position of '{actor}' on '{disagreement}'"
+        for path, target, ident in position_references(disagreement, position):
+            if ident not in dataset.table(target):
+                yield _unresolved(document, line, f"{where} {path}", target, ident)
+
+
+def _locate_position(position: Position) -> tuple[str, int | None]:
+    origin = position.origin
+    return (origin.document, origin.line) if origin else ("?", None)
+
+
+def _unresolved(document: str, line: int | None, where: str, target: Kind, ident: str) -> Problem:
+    return Problem(
+        document,
+        f"unresolved reference: no {target.singular} '{ident}' is defined in any layer",
+        path=where,
+        line=line,
+        warning=True,
+    )
+
+
+def position_references(disagreement: str, position: Position) -> Iterator[tuple[str, Kind, str]]:
+    """Every (field path, kind, id) a top-level position refers to."""
+    yield "disagreement", Kind.DISAGREEMENT, disagreement
+    yield "actor", Kind.ACTOR, position.actor
+    yield from _citations(position.sources, "sources")
 
 
 __all__ = ["Dataset", "Layer", "check_layer", "merge", "references"]

@@ -15,7 +15,7 @@ from .dates import EDate
 
 FORMAT = "faultline/1"
 
-ACTOR_KINDS = ("state", "person", "party", "organisation", "bloc", "group", "other")
+ACTOR_KINDS = ("state", "person", "party", "organisation", "company", "bloc", "group", "other")
 SOURCE_KINDS = ("analysis", "news", "statement", "official", "dataset", "other")
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 DISAGREEMENT_STATUSES = ("open", "escalating", "easing", "resolved", "dormant")
@@ -141,6 +141,14 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class Position:
+    """One actor's stance on a disagreement at one time, nested in its disagreement or
+    written at the top level (``[[positions]]``), where ``disagreement`` names it.
+
+    ``disagreement`` is where the position was written, not content: after merging,
+    every position sits in its disagreement's history, and a position reads the same
+    whichever way it was written (so exports in either form read back equal). Nested
+    positions have no origin of their own: their disagreement's is theirs."""
+
     actor: str
     stance: str
     as_of: EDate | None = None
@@ -148,13 +156,27 @@ class Position:
     salience: int | None = None
     confidence: str | None = None
     summary: str | None = None
+    quote: str | None = None
     sources: tuple[Citation, ...] = ()
     extra: Mapping[str, object] = _extra()
+    disagreement: str | None = field(default=None, compare=False)
+    origin: Origin | None = _origin()
+    replaced: Origin | None = _origin()
 
     @property
     def order_key(self) -> tuple:
         """Undated positions are older than any dated one (spec: positions)."""
         return (0, ()) if self.as_of is None else (1, self.as_of.sort_key)
+
+    @property
+    def held(self) -> tuple[str, str | None]:
+        """The actor and as_of text: with the disagreement, a position's identity."""
+        return (self.actor, self.as_of.text if self.as_of is not None else None)
+
+    @property
+    def when(self) -> str:
+        """``as_of 2013-01-18`` or ``no as_of``, for messages."""
+        return f"as_of {self.as_of.text}" if self.as_of is not None else "no as_of"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +232,7 @@ class Event:
     status: str | None = None
     likelihood: str | None = None
     location: str | None = None
+    quote: str | None = None
     sources: tuple[Citation, ...] = ()
     extra: Mapping[str, object] = _extra()
     origin: Origin | None = _origin()
@@ -258,10 +281,17 @@ class Document:
     disagreements: tuple[Disagreement, ...] = ()
     events: tuple[Event, ...] = ()
     sanitised: int = 0  # control and bidi characters removed while reading
+    positions: tuple[Position, ...] = ()  # top-level [[positions]], each naming its disagreement
 
     def entities(self, kind: Kind) -> tuple[Entity, ...]:
         return getattr(self, kind.value)
 
     @property
     def size(self) -> int:
-        return len(self.sources) + len(self.actors) + len(self.disagreements) + len(self.events)
+        return (
+            len(self.sources)
+            + len(self.actors)
+            + len(self.disagreements)
+            + len(self.events)
+            + len(self.positions)
+        )

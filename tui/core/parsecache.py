@@ -63,12 +63,12 @@ def _schema() -> str:
     """Changes whenever the model's records change shape, so old entries are ignored.
 
     The number is raised by hand when the reader's rules change (5: every bidi control
-    removed, duplicate keys and invisible names refused), since an entry holds a document
-    as those rules read it."""
+    removed, duplicate keys and invisible names refused; 6: top-level positions, quote,
+    actor kind company), since an entry holds a document as those rules read it."""
     shapes = ";".join(f"{cls.__name__}:{','.join(cls.__dataclass_fields__)}" for cls in RECORDS)
     digest = hashlib.sha256(shapes.encode()).hexdigest()[:16]
     python = f"py{sys.version_info[0]}.{sys.version_info[1]}"
-    return f"faultline-parsed/5 {__version__} {python} {digest}"
+    return f"faultline-parsed/6 {__version__} {python} {digest}"
 
 
 SCHEMA = _schema()
@@ -392,11 +392,19 @@ def _decoder(cls: type) -> Callable:
                 elif codec == "positions":
                     values = map(_decode_positions, values, repeat(tables))
                 elif codec == "origin":
-                    origins = list(map(_new, repeat(Origin, count)))
-                    _consume(map(set_layer, origins, repeat(tables.layer)))
-                    _consume(map(set_document, origins, repeat(tables.name)))
-                    _consume(map(set_line, origins, values))
-                    values = origins
+                    if type(stored) is list and stored[0] == -1:
+                        values = repeat(None, count)  # nested positions: no origin
+                    else:
+                        lines = list(values)
+                        origins: list[Origin | None] = list(map(_new, repeat(Origin, count)))
+                        _consume(map(set_layer, origins, repeat(tables.layer)))
+                        _consume(map(set_document, origins, repeat(tables.name)))
+                        _consume(map(set_line, origins, lines))
+                        if -1 in lines:
+                            origins = [
+                                None if n == -1 else o for o, n in zip(origins, lines, strict=True)
+                            ]
+                        values = origins
             _consume(map(setter, objects, values))
         return tuple(objects)
 
@@ -466,7 +474,10 @@ class _EncodeTables:
         return number
 
     def line(self, origin: Origin | None) -> int | None:
-        if origin is None or origin.layer != self.layer or origin.document != self.name:
+        """The origin's line; -1 for none (a nested position has no origin of its own)."""
+        if origin is None:
+            return -1
+        if origin.layer != self.layer or origin.document != self.name:
             raise _Uncacheable
         return origin.line
 
@@ -575,9 +586,12 @@ def encode_document(document: Document, layer: str) -> tuple | None:
     tables = _EncodeTables(layer, document.name)
     meta = _ENCODE[Meta]((document.meta,), tables)
     try:
-        kinds = tuple(
-            _ENCODE[cls](getattr(document, f), tables)
-            for cls, f in zip(_KINDS, _KIND_FIELDS, strict=True)
+        kinds = (
+            *(
+                _ENCODE[cls](getattr(document, f), tables)
+                for cls, f in zip(_KINDS, _KIND_FIELDS, strict=True)
+            ),
+            _ENCODE[Position](document.positions, tables),
         )
     except _Uncacheable:
         return None
@@ -589,6 +603,7 @@ def decode_document(rows: tuple, layer: str) -> Document:
     """The document ``encode_document`` gave these rows for."""
     name, sanitised, meta, date_rows, cite_rows, extras, kinds = rows
     tables = _DecodeTables(layer, name, date_rows, cite_rows, extras)
+    *kinds, position_rows = kinds
     sources, actors, disagreements, events = (
         _DECODE[cls](kind_rows, tables) for cls, kind_rows in zip(_KINDS, kinds, strict=True)
     )
@@ -600,4 +615,5 @@ def decode_document(rows: tuple, layer: str) -> Document:
         disagreements=disagreements,
         events=events,
         sanitised=sanitised,
+        positions=_decode_positions(position_rows, tables),
     )

@@ -17,7 +17,7 @@ from typing import Any
 import tomli
 
 from .lines import TomlLines, duplicate_keys, json_line_index
-from .model import FORMAT, Document, Kind, Meta, Origin
+from .model import FORMAT, Disagreement, Document, Kind, Meta, Origin, Position
 from .problems import DocumentError, Problem, key_path, shorten, type_name
 from .schema import (
     BUILD,
@@ -26,6 +26,8 @@ from .schema import (
     MAX_PROBLEMS,
     META_FIELDS,
     TOP_KEYS,
+    TOP_POSITION_FIELDS,
+    TOP_POSITION_REQUIRED,
     Checker,
     Invalid,
     TooMany,
@@ -239,6 +241,10 @@ def _build(
     elif fmt != FORMAT:
         checker.fail("format", f'unknown format {shorten(fmt)}; this reader knows "{FORMAT}"')
     for key in raw:
+        if key == "$schema":  # which JSON Schema an editor checks the document with
+            if not isinstance(raw[key], str):
+                checker.fail("$schema", f"expected a string, got {type_name(raw[key])}")
+            continue
         if key.startswith("x_"):  # checked like any extension value, then not kept
             try:
                 checker.extra(raw[key], key_path("", key))
@@ -252,7 +258,7 @@ def _build(
             )
     total = sum(
         len(raw[k])
-        for k in ("sources", "actors", "disagreements", "events")
+        for k in ("sources", "actors", "disagreements", "positions", "events")
         if isinstance(raw.get(k), list)
     )
     if total > ENTITY_LIMIT:
@@ -304,6 +310,7 @@ def _build(
             line = line_of(table, i) if line_of else None
             out.append(build(fields, Origin(layer, name, line)))
         built[kind] = tuple(out)
+    positions = _top_positions(checker, raw, built.get(Kind.DISAGREEMENT, ()), layer, name, lines)
     if checker.problems:
         return None
     return Document(
@@ -314,4 +321,54 @@ def _build(
         disagreements=built[Kind.DISAGREEMENT],
         events=built[Kind.EVENT],
         sanitised=checker.sanitised,
+        positions=positions,
     )
+
+
+def _top_positions(
+    checker: Checker,
+    raw: dict,
+    disagreements: tuple[Disagreement, ...],
+    layer: str,
+    name: str,
+    lines: TomlLines | None,
+) -> tuple[Position, ...]:
+    """The top-level ``[[positions]]`` of a document. Each names its disagreement; one
+    with the identity (disagreement, actor, as_of) of another in the document, nested or
+    top-level, is an error naming both places."""
+    items = raw.get("positions")
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        checker.fail("positions", f"expected an array of tables, got {type_name(items)}")
+        return ()
+    seen: dict[tuple[str, str, str | None], str] = {
+        (d.id, *p.held): f"disagreements[{i}].positions[{j}]"
+        for i, d in enumerate(disagreements)
+        if items
+        for j, p in enumerate(d.positions)
+    }
+    build = BUILD[Position]
+    out = []
+    for i, item in enumerate(items):
+        where = f"positions[{i}]"
+        fields = checker.record(item, where, TOP_POSITION_FIELDS, TOP_POSITION_REQUIRED)
+        if fields is None:
+            continue
+        line = lines.entity_line("positions", i) if lines else None
+        position = build(fields, Origin(layer, name, line))
+        identity = (position.disagreement, *position.held)
+        other = seen.get(identity)
+        if other is not None:
+            at = lines.locate(other) if lines else None
+            checker.fail(
+                where,
+                f"actor '{position.actor}' already has a position on "
+                f"'{position.disagreement}' with {position.when} at {other}"
+                + (f" (line {at})" if at else "")
+                + "; a change of stance is a new position with a later as_of",
+            )
+            continue
+        seen[identity] = where
+        out.append(position)
+    return tuple(out)

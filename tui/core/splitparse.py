@@ -97,10 +97,16 @@ def read_split(text: str, name: str, layer: str, require_format: bool = False) -
         second = child.result()
     finally:
         child.abandon()  # a no-op once the result is taken
-    if second is None or second.sources or second.actors or second.disagreements:
+    if (
+        second is None
+        or second.sources
+        or second.actors
+        or second.disagreements
+        or second.positions
+    ):
         return None
     events = first.events + second.events
-    total = len(first.sources) + len(first.actors) + len(first.disagreements) + len(events)
+    total = first.size + len(second.events)
     seen = {event.id for event in first.events}
     if total > ENTITY_LIMIT or any(event.id in seen for event in second.events):
         return None  # read whole, these are reported as the spec says
@@ -112,6 +118,7 @@ def read_split(text: str, name: str, layer: str, require_format: bool = False) -
         disagreements=first.disagreements,
         events=events,
         sanitised=first.sanitised + second.sanitised,
+        positions=first.positions,
     )
 
 

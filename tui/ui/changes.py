@@ -117,7 +117,7 @@ class ChangeList(RowList):
         label = one_line(change.label)
         detail = ""
         if change.action == CHANGED:
-            detail = ": " + ", ".join(change.fields)
+            detail = ": " + change.what
         elif change.action == REMOVED:
             detail = " (removed)"
         label_w = min(cell_len(label), max(rest - cell_len(detail), rest // 2))

@@ -96,6 +96,14 @@ def _para(text: str | None, indent: int = 0) -> list[Plain]:
     return [Plain(Content(text.strip()), "para" if indent == 0 else "", indent)]
 
 
+def _quote(text: str | None, indent: int = 0) -> list[Plain]:
+    """Someone's own words, verbatim, in quotation marks (placed like a summary)."""
+    if not text or not text.strip():
+        return []
+    content = _c(("“", MUTED), Content(text.strip()), ("”", MUTED))
+    return [Plain(content, "para" if indent == 0 else "", indent)]
+
+
 def _none(text: str = "None recorded.") -> Plain:
     return Plain(Content.styled(text, MUTED), indent=1)
 
@@ -143,7 +151,7 @@ class DetailBuilder:
         if change.action == ADDED:
             text = f"{NEW_MARK} New: added by a refresh of {source} at {at}"
         else:
-            fields = ", ".join(change.fields) or "content"
+            fields = change.what or "content"
             text = f"{CHANGED_MARK} Changed by a refresh of {source} at {at}: {fields}"
         return [Plain(Content.styled(text, "bold $text-accent"))]
 
@@ -286,8 +294,14 @@ class DetailBuilder:
             )
         ]
         blocks += _para(position.summary, indent + 1)
+        blocks += _quote(position.quote, indent + 1)
         blocks += self.citations(position.sources, indent + 1)
         blocks += self.extension(position.extra, indent + 1)
+        if position.origin is not None:  # written at the top level: say where
+            where = _c(("written at ", MUTED), self._origin_text(position.origin))
+            if position.replaced is not None:
+                where = _c(where, ("; replaces ", MUTED), str(position.replaced))
+            blocks.append(Plain(where, indent=indent + 1))
         return blocks
 
     def history(self, positions: list[Position], indent: int = 2) -> list[Block]:
@@ -451,6 +465,7 @@ class DetailBuilder:
                 )
             )
         blocks += _para(event.summary)
+        blocks += _quote(event.quote)
         for label, ids in (("Actors", event.actors), ("Targets", event.targets)):
             if ids:
                 blocks.append(_heading(label, len(ids)))

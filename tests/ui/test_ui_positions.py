@@ -1,0 +1,58 @@
+"""The detail pane on a position written at the top level and on quotes: the actor's own
+words in quotation marks, shown as typed, and where the position was written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.core.browse import Arranged, Ref
+from tui.core.loading import load
+from tui.ui.detail import DetailBuilder
+
+DOSSIER = """\
+[[actors]]
+id = "kz"
+name = "Kazakhstan"
+kind = "state"
+
+[[disagreements]]
+id = "union"
+title = "Political union?"
+
+[[disagreements]]
+id = "oil"
+title = "Oil supplies"
+
+[[events]]
+id = "speech"
+title = "Speech to envoys"
+date = 2013-01-18
+quote = "[bold]never[/] a political union"
+
+[[positions]]
+disagreement = "union"
+actor = "kz"
+stance = "oppose"
+as_of = 2013-01-18
+quote = "integration yes, a political union no"
+"""
+
+
+def shown(tmp_path: Path, ref: Ref) -> str:
+    path = tmp_path / "a.toml"
+    path.write_text(DOSSIER, encoding="utf-8")
+    dossier = Arranged(load([path]))
+    return "\n".join(str(b.content) for b in DetailBuilder(dossier).build(ref))
+
+
+def test_a_position_shows_its_quote_in_quotation_marks_and_where_it_was_written(
+    tmp_path: Path,
+) -> None:
+    text = shown(tmp_path, Ref("position", "union", actor="kz"))
+    assert "“integration yes, a political union no”" in text
+    assert f"written at file {tmp_path / 'a.toml'}:20" in text
+
+
+def test_an_events_quote_is_shown_as_typed_in_quotation_marks(tmp_path: Path) -> None:
+    text = shown(tmp_path, Ref("event", "speech"))
+    assert "“[bold]never[/] a political union”" in text
