@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import screen_text
 from tests.helpers import toasts, until
+from tui.cli import main
 from tui.core.config import Config
 from tui.ui.app import FaultlineApp
 from tui.ui.changes import ChangesScreen
@@ -91,7 +92,9 @@ def event_ids(app: FaultlineApp) -> set[str]:
     return set(app.dossier.dataset.events)
 
 
-async def test_saves_are_shown_as_they_happen_keeping_focus_and_filter(tmp_path) -> None:
+async def test_saves_are_shown_as_they_happen_keeping_focus_and_filter(
+    tmp_path, empty_workdir
+) -> None:
     data = tmp_path / "x.toml"
     data.write_text(DOSSIER, encoding="utf-8")
     app = build(tmp_path, [data])
@@ -114,25 +117,24 @@ async def test_saves_are_shown_as_they_happen_keeping_focus_and_filter(tmp_path)
         assert timeline.ref is not None
         await until(pilot, lambda: "x.toml: 1 added, 0 changed" in toasts(app), "the notice")
 
-        # 2. A stance changed in place: the disagreement is marked changed.
-        save(data, DOSSIER.replace('stance = "oppose"', 'stance = "support"') + ASTANA)
-        await until(
-            pilot,
-            lambda: app.dossier.dataset.disagreements["union"].positions[0].stance == "support",
-            "the new stance",
-        )
+        # 2. A change of stance recorded with `faultline add` from another shell.
+        assert main(["add", "position", str(data), "--disagreement", "union", "--actor", "kz",
+                     "--stance", "support", "--as-of", "2013-02"]) == 0  # fmt: skip
+        union = lambda: app.dossier.dataset.disagreements["union"]  # noqa: E731
+        await until(pilot, lambda: union().current()["kz"].stance == "support", "the new stance")
         await until(pilot, lambda: shows(app, r"\* open +Eurasian union +1▲"), "the * mark")
 
         # 3. A save with a mistake: nothing shown changes, the status line says why.
-        broken = DOSSIER.replace('as_of = "2013-01"', "as_of = 2013-01") + ASTANA
-        save(data, broken)
+        good = data.read_text(encoding="utf-8")
+        save(data, good.replace('as_of = "2013-01"', "as_of = 2013-01"))
         await until(
             pilot,
             lambda: "x.toml: 1 problem, showing the last good version" in status(app),
             "the status line",
         )
         assert "astana" in event_ids(app)
-        assert app.dossier.dataset.disagreements["union"].positions[0].stance == "support"
+        assert union().current()["kz"].stance == "support"
+        assert shows(app, r"Eurasian union +1▲")
         assert app.dashboard.filter_text == "union" and app.dashboard.focus_ref.id == "kz"
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the warnings")
@@ -143,9 +145,10 @@ async def test_saves_are_shown_as_they_happen_keeping_focus_and_filter(tmp_path)
         await pilot.press("escape")
 
         # 4. Fixed: the status line clears, the fix shows.
-        save(data, DOSSIER.replace('as_of = "2013-01"', 'as_of = "2013-02"') + ASTANA)
+        save(data, good.replace('as_of = "2013-01"', 'as_of = "2012-12"'))
         await until(pilot, lambda: "last good version" not in status(app), "the status to clear")
-        assert str(app.dossier.dataset.disagreements["union"].positions[0].as_of) == "2013-02"
+        assert [str(p.as_of) for p in union().history("kz")] == ["2012-12", "2013-02"]
+        assert app.dashboard.filter_text == "union" and app.dashboard.focus_ref.id == "kz"
 
         # The changes view names the file the changes came from.
         await pilot.press("c")

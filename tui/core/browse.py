@@ -634,6 +634,10 @@ def _ids_in(layers: Sequence[Layer]) -> dict[Kind, set[str]]:
         for document in layer.documents:
             for kind in Kind:
                 ids[kind].update(entity.id for entity in document.entities(kind))
+            # A top-level position changes the disagreement it joins.
+            ids[Kind.DISAGREEMENT].update(
+                p.disagreement for p in document.positions if p.disagreement
+            )
     return ids
 
 
