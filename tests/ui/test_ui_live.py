@@ -4,18 +4,22 @@ shows after each save. Waits are bounded polls (``helpers.until``); nothing slee
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, Static
 
 from tests.conftest import screen_text
 from tests.helpers import toasts, until
 from tui.cli import main
 from tui.core.config import Config
 from tui.ui.app import FaultlineApp
+from tui.ui.capture import EventForm, StanceForm
 from tui.ui.changes import ChangesScreen
+from tui.ui.matrix import MatrixScreen
 from tui.ui.problems import ProblemsScreen, problem_lines
 
 SIZE = (120, 40)
@@ -134,7 +138,6 @@ async def test_saves_are_shown_as_they_happen_keeping_focus_and_filter(
         )
         assert "astana" in event_ids(app)
         assert union().current()["kz"].stance == "support"
-        assert shows(app, r"Eurasian union +1▲")
         assert app.dashboard.filter_text == "union" and app.dashboard.focus_ref.id == "kz"
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the warnings")
@@ -205,7 +208,7 @@ async def test_watching_can_be_turned_off(tmp_path, how: str) -> None:
         app = build(tmp_path, [data], data_watch="off")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: app.dossier is not None, "the dossier")
-        assert app.reloader is None
+        assert app.reloader is not None and app.reloader.watcher is None
 
 
 # -- e: the editor ------------------------------------------------------------------------------
@@ -289,3 +292,94 @@ async def test_e_on_an_entity_from_a_feed_says_which_feed(tmp_path, monkeypatch)
         await pilot.press("e")
         await until(pilot, lambda: "comes from the feed team" in toasts(app), "the notice")
         assert not log.exists()
+
+
+# -- s and n: the capture forms -----------------------------------------------------------------
+
+
+def field(app: FaultlineApp, key: str) -> str:
+    return app.screen.query_one(f"#field-{key}", Input).value
+
+
+def error_under(app: FaultlineApp, key: str) -> str:
+    line = app.screen.query_one(f"#error-{key}", Static)
+    return str(line.render()) if line.display else ""
+
+
+async def test_s_records_a_stance_and_explains_a_bad_date_in_place(tmp_path) -> None:
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    captured = tmp_path / "captured.toml"  # beside the first data path
+    app = build(tmp_path, [data])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("2", "s")  # on the disagreement "Eurasian union"
+        await until(pilot, lambda: isinstance(app.screen, StanceForm), "the form")
+        assert "Record a stance on “Eurasian union”" in screen_text(app)
+        assert field(app, "as_of") == datetime.date.today().isoformat()
+
+        # Esc cancels: nothing is written.
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, StanceForm), "the form to close")
+        assert not captured.exists()
+
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, StanceForm), "the form again")
+        await pilot.press(*"ru", "tab", *"support", "tab", *"2013-13", "enter")
+        await until(pilot, lambda: error_under(app, "as_of") != "", "the date's problem")
+        assert "'2013-13' is not a date" in error_under(app, "as_of")
+        assert "there is no month 13" in screen_text(app)
+        assert isinstance(app.screen, StanceForm) and not captured.exists()
+        assert app.focused is app.screen.query_one("#field-as_of", Input)  # back at the field
+
+        await pilot.press("ctrl+a", "ctrl+k", *"2013-02", "tab", *"Backs the union", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, StanceForm), "the form to close")
+        text = captured.read_text(encoding="utf-8")
+        assert text.startswith("# A faultline/1 document")
+        assert '[[positions]]\ndisagreement = "union"\nactor = "ru"\nstance = "support"\n' in text
+        await until(pilot, lambda: shows(app, r"\* open +Eurasian union +1▲ 1▼"), "the stance")
+        assert str(captured) in [layer.name for layer in app.dossier.dataset.layers]
+
+
+async def test_s_in_the_matrix_fills_in_the_actor(tmp_path) -> None:
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    app = build(tmp_path, [data])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, MatrixScreen), "the matrix")
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, StanceForm), "the form")
+        assert field(app, "actor") == "kz"
+        assert app.focused is app.screen.query_one("#field-stance", Input)  # the first empty
+        await pilot.press(*"mixed", "enter")
+        await until(pilot, lambda: isinstance(app.screen, MatrixScreen), "back in the matrix")
+        union = lambda: app.dossier.dataset.disagreements["union"]  # noqa: E731
+        await until(pilot, lambda: union().current()["kz"].stance == "mixed", "the new stance")
+        # The matrix on screen follows, and its detail says where the change came from.
+        await until(pilot, lambda: shows(app, r"Kazakhstan +◆"), "the matrix to follow")
+        await until(pilot, lambda: "Changed by a save of" in screen_text(app), "the note")
+
+
+async def test_n_in_the_timeline_records_an_event(tmp_path) -> None:
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    app = build(tmp_path, [data])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("1", "enter")  # focused on Kazakhstan
+        await pilot.press("n")  # not in the timeline: says where
+        await until(pilot, lambda: "press it in the timeline" in toasts(app), "the hint")
+        await pilot.press("3", "n")
+        await until(pilot, lambda: isinstance(app.screen, EventForm), "the form")
+        assert field(app, "actors") == "kz"
+        await pilot.press(*"Union summit in Astana", "tab", *"2014-05~", "tab", "end")
+        await pilot.press(*", by", "enter")
+        await until(pilot, lambda: "no actor 'by'" in error_under(app, "actors"), "the bad id")
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, EventForm), "the form to close")
+        ident = "union-summit-in-astana-2014-05"
+        await until(pilot, lambda: ident in event_ids(app), "the new event")
+        await until(pilot, lambda: shows(app, r"\+ • 2014-05~ +Union summit in Astana"), "+")
+        assert app.dashboard.focus_ref.id == "kz"

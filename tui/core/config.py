@@ -79,6 +79,9 @@ class Config:
     data_max_size: int = MAX_DOCUMENT_SIZE  # bytes: a larger local document is refused unread
     # Live reload of saved data files: "auto" (notifications, else polling), "poll", "off".
     data_watch: str = "auto"
+    # Where the dashboard's forms (s, n) record facts; None: captured.toml beside the
+    # first data path (see core/capture.py).
+    capture: Path | None = None
     feeds: tuple[FeedConfig, ...] = ()
     ui: UIConfig = field(default_factory=UIConfig)
     cache_dir: Path = field(default_factory=user_cache_dir)
@@ -251,8 +254,9 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
     data_paths: tuple[Path, ...] | None = None
     data_max_size = MAX_DOCUMENT_SIZE
     data_watch = "auto"
+    capture: Path | None = None
     if "data" in raw:
-        data = r.table(raw["data"], "data", ("paths", "max_size", "watch"))
+        data = r.table(raw["data"], "data", ("paths", "max_size", "watch", "capture"))
         if "paths" in data:
             paths = data["paths"]
             if not isinstance(paths, list):
@@ -268,6 +272,11 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
             data_watch = {True: "auto", False: "off"}.get(watch, "poll")
         else:
             raise r.error("data.watch", f'expected true, false or "poll", got {shorten(watch)}')
+        if "capture" in data:
+            value = r.string(data["capture"], "data.capture")
+            capture = _data_path(value, base)
+            if value == "@default" or capture.suffix.lower() not in (".toml", ".json"):
+                raise r.error("data.capture", "expected a .toml or .json file")
 
     feeds: list[FeedConfig] = []
     raw_feeds = raw.get("feeds", [])
@@ -344,6 +353,7 @@ def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
         data_paths=data_paths,
         data_max_size=data_max_size,
         data_watch=data_watch,
+        capture=capture,
         feeds=tuple(feeds),
         ui=ui,
         cache_dir=cache_dir,

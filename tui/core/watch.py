@@ -123,14 +123,32 @@ class DataWatcher:
 
     def start(self) -> str:
         """Start watching; returns how ("notifications", "polling every 1.5 s", …)."""
+        self.how = self._launch(self.paths)
+        if not self._threads:
+            self.ready.set()
+        return self.how
+
+    def add(self, path: Path) -> None:
+        """Watch one more path (a capture file just created), from its state now."""
+        path = Path(path)
+        with self._lock:
+            if path in self.known:
+                return
+            self.paths.append(path)
+            self.known[path] = signature(path)
+        if self.how and not self._stop.is_set():  # started: watch it as the others
+            self._launch([path])
+
+    def _launch(self, paths: Sequence[Path]) -> str:
+        """Threads that watch ``paths``; how, for people."""
         polled: list[Path] = []
         files: list[Path] = []  # watched through their directory, not recursively
         folders: list[Path] = []  # data directories, watched recursively
         try:
             import watchfiles  # noqa: F401 - without it, every path is polled
         except ImportError:
-            polled = list(self.paths)
-        for path in self.paths if not polled else ():
+            polled = list(paths)
+        for path in paths if not polled else ():
             if self.mode == "poll" or needs_polling(path if path.is_dir() else path.parent):
                 polled.append(path)
             elif path.is_dir():
@@ -146,13 +164,10 @@ class DataWatcher:
             self._spawn(self._notify, folders, True, folders, name="faultline-watch")
         if polled:
             self._spawn(self._poll, polled, name="faultline-poll")
-        if not self._threads:
-            self.ready.set()
         ways = ["notifications"] if files or folders else []
         if polled:
             ways.append(f"polling every {self.interval:g} s")
-        self.how = " and ".join(ways)
-        return self.how
+        return " and ".join(ways)
 
     def _spawn(self, target: Callable, *args: object, name: str) -> None:
         thread = threading.Thread(target=target, args=args, name=name, daemon=True)

@@ -31,6 +31,7 @@ from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
 from ..core.browse import Arranged, ChangeLog, Ref, read_arranged
+from ..core.capture import capture_file, covering
 from ..core.changes import Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.gcpause import gc_paused
@@ -39,11 +40,13 @@ from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
 from ..core.text import sanitise
 from . import keys
+from .capture import EventForm, RecordEvent, RecordStance, StanceForm
 from .changes import ChangesScreen
 from .collector import QuietCollector
 from .commands import GoTo, GoToProvider
 from .dashboard import DashboardScreen
 from .glyphs import cells
+from .matrix import MatrixScreen
 from .merger import MergeFinished, Merger
 from .reload import DataFilesChanged, DataFilesRead, DataReloader
 
@@ -129,6 +132,14 @@ class FaultlineApp(App[int]):
         self.merger = Merger(self, self.change_log, self._shown)
         self.watching = watch and self.config.data_watch != "off" and dataset is None
         self.reloader: DataReloader | None = None
+        # Where the forms (s, n) record facts: a loaded layer once it exists.
+        self.capture_path = capture_file(self.config.capture, self.data_paths)
+        if (
+            dataset is None
+            and self.capture_path.is_file()
+            and covering(self.capture_path, self.data_paths) is None
+        ):
+            self.data_paths.append(self.capture_path)
         self.feed_state = ""
         self.dossier: Arranged | None = None
         # Entities refreshes added or changed that the analyst has not selected yet, and
@@ -181,15 +192,16 @@ class FaultlineApp(App[int]):
             self.refresher = FeedRefresher(
                 self, self.feed_client, self.change_log, self._shown, self.merger
             )
-        if self.watching and self.reloader is None and self.data_paths:
+        if self.reloader is None:
             # Before the data is read: the watcher notes each file as it is now, so a save
             # made while the dossier loads is merged in once it is shown.
             self.reloader = DataReloader(
                 self,
                 self.merger,
-                self.data_paths,
+                self.data_paths if self.initial_dataset is None else [],
                 mode=self.config.data_watch,
                 max_size=self.config.data_max_size,
+                watch=self.watching,
             )
         self._load_started = time.monotonic()
         self.prepare(self.initial_dataset, first=True)
@@ -409,6 +421,8 @@ class FaultlineApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, ChangesScreen):
                 screen.reload()
+            elif isinstance(screen, MatrixScreen):
+                screen.show_dossier(dossier)
         if not changes:
             return
         files = [sanitise(layer.name)[0] for layer in replaced if not layer.is_feed]
@@ -473,6 +487,46 @@ class FaultlineApp(App[int]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.dashboard.go_to(ref)
+
+    def record(self, kind: str, values: dict) -> None:
+        """Append one entity to the capture file (raises ``AppendRefused``, nothing
+        written, when it would not validate), then read that file again: the fact
+        appears at once, marked new, as any save does."""
+        from ..core.authoring import append_entity
+
+        path = self.capture_path
+        append_entity(path, kind, values)
+        reloader = self.reloader
+        if reloader is None:
+            return
+        cover = covering(path, self.data_paths)
+        if cover is not None:
+            reloader.changed([cover])
+        else:  # created just now: a layer of its own from now on
+            self.data_paths.append(path)
+            reloader.add(path)
+
+    def on_record_stance(self, message: RecordStance) -> None:
+        if self.dossier is not None:
+            form = StanceForm(
+                self.dossier, message.disagreement, message.actor, self.record, self._target()
+            )
+            self.push_screen(form, self._recorded)
+
+    def on_record_event(self, message: RecordEvent) -> None:
+        if self.dossier is not None:
+            form = EventForm(
+                self.dossier, message.actors, message.disagreements, self.record, self._target()
+            )
+            self.push_screen(form, self._recorded)
+
+    def _target(self) -> str:
+        path = self.capture_path
+        return str(path) + ("" if path.exists() else " (created with the first fact)")
+
+    def _recorded(self, saved: bool | None) -> None:
+        if saved:
+            self.notify(f"Recorded in {self.capture_path}.", markup=False)
 
     def action_refresh(self) -> None:
         """Fetch every feed now, in the background. Without feeds there is nothing to fetch."""

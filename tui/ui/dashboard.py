@@ -25,6 +25,7 @@ from ..core.search import SearchStopped, terms
 from ..core.watch import kept_text
 from . import keys
 from .actors import ActorsPane
+from .capture import RecordEvent, RecordStance
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
 from .glyphs import drawn
@@ -375,6 +376,35 @@ class DashboardScreen(Screen[None]):
                 self.see(ref)
 
     # -- moving between panes -------------------------------------------------------------------
+
+    def action_record_stance(self) -> None:
+        """``s``: a form to record a stance on the disagreement selected (in its pane, or
+        the detail of a disagreement or of one actor's position)."""
+        if self.dossier is None:
+            return
+        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
+        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        if ref is None or ref.kind not in ("disagreement", "position"):
+            self.notify(
+                "s records a stance on a disagreement: select one in the disagreements pane "
+                "(2), a cell of the stance matrix (m), or a position in the detail.",
+                markup=False,
+            )
+            return
+        self.app.post_message(RecordStance(ref.id, ref.actor))
+
+    def action_record_event(self) -> None:
+        """``n`` in the timeline: a form to record an event, with the actor or
+        disagreement the dashboard is focused on already filled in."""
+        if self.dossier is None:
+            return
+        if self.active != TIMELINE or isinstance(self.app.focused, DetailPane):
+            self.notify("n records an event: press it in the timeline (3).", markup=False)
+            return
+        focus = self.focus_ref
+        actors = [focus.id] if focus is not None and focus.kind == "actor" else []
+        disagreements = [focus.id] if focus is not None and focus.kind == "disagreement" else []
+        self.app.post_message(RecordEvent(actors, disagreements))
 
     def action_edit(self) -> None:
         """Open the file defining the selected row, or the detail's entity, in the editor."""

@@ -45,7 +45,8 @@ class Merger:
 
     ``feeds`` gives the feed copies in use (the feed client's; None: those shown);
     ``local`` holds data paths read again, by layer name, until a full read replaces
-    them (``forget_local``). A merge built on a dossier that is no longer shown when it
+    them (``forget_local``); one the dossier shown does not have is added after the
+    other local layers. A merge built on a dossier that is no longer shown when it
     finishes is done again, so two sources of new layers never lose each other's.
     """
 
@@ -83,6 +84,8 @@ class Merger:
             return
         before = shown.dataset.layers
         local = [self.local.get(layer.name, layer) for layer in before if not layer.is_feed]
+        names = {layer.name for layer in local}  # and data paths added since (a capture file)
+        local += [layer for name, layer in self.local.items() if name not in names]
         feeds = self.feeds() if self.feeds is not None else [la for la in before if la.is_feed]
         layers = [*local, *feeds]
         if len(layers) == len(before) and all(a is b for a, b in zip(layers, before, strict=True)):

@@ -41,7 +41,9 @@ class DataFilesRead(Message):
 
 class DataReloader:
     """Watch ``paths`` and merge in what a save changes. Made before the dossier is read
-    (the watcher notes each file's state then), started once it is shown."""
+    (the watcher notes each file's state then), started once it is shown. Without
+    ``watch`` nothing is watched, but a path can still be read again on request
+    (``changed``: the capture forms do, after appending to their file)."""
 
     def __init__(
         self,
@@ -50,11 +52,13 @@ class DataReloader:
         paths: list[Path],
         mode: str = "auto",
         max_size: int = MAX_DOCUMENT_SIZE,
+        *,
+        watch: bool = True,
     ) -> None:
         self.app = app
         self.merger = merger
         self.max_size = max_size
-        self.watcher = DataWatcher(paths, self._changed, mode)
+        self.watcher = DataWatcher(paths, self._changed, mode) if watch else None
         self.pending: dict[Path, None] = {}
         self.reading = False
 
@@ -63,10 +67,17 @@ class DataReloader:
         return self.reading or bool(self.pending)
 
     def start(self) -> str:
-        return self.watcher.start()
+        return self.watcher.start() if self.watcher is not None else ""
 
     def stop(self) -> None:
-        self.watcher.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    def add(self, path: Path) -> None:
+        """Read (and watch) one more data path: a capture file just created."""
+        if self.watcher is not None:
+            self.watcher.add(path)
+        self.changed([path])
 
     def _changed(self, paths: list[Path]) -> None:
         # From a watching thread: post_message is safe from any thread.
