@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tui.core.loading import read_layer
 from tui.core.watch import file_system_type, needs_polling, reread
 
@@ -62,3 +64,43 @@ def test_network_mounts_are_polled(tmp_path: Path) -> None:
     assert file_system_type(Path("/home/analyst/my files/x"), str(mountinfo)) == "fuse.sshfs"
     assert file_system_type(Path("/etc"), str(tmp_path / "missing")) is None
     assert needs_polling(tmp_path) is False  # pytest's temporary directory is local
+
+
+def test_a_large_document_read_again_is_parsed_in_a_child_process_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read again while the dashboard runs, a large document is parsed in a child process
+    (tomli, compiled, would hold this one's interpreter and freeze the screen): the
+    records are the same as read here, and a document with problems gets the same
+    located messages (read here, for them)."""
+    from tui.core import splitparse
+    from tui.core.loading import ISOLATE_MIN_SIZE
+
+    events = "".join(
+        f'[[events]]\nid = "e{i}"\ntitle = "Event number {i} of a long dossier"\n'
+        f'date = "20{10 + i % 9}-0{1 + i % 9}"\nactors = ["kz"]\n\n'
+        for i in range(ISOLATE_MIN_SIZE // 90)
+    )
+    path = tmp_path / "big.toml"
+    path.write_text(GOOD.format(id="kz", name="Kazakhstan") + "\n" + events, encoding="utf-8")
+    assert path.stat().st_size >= ISOLATE_MIN_SIZE
+    started: list[list[str]] = []
+    real = splitparse.command
+
+    def noting() -> list[str]:  # the real child, noted when started
+        started.append(real())
+        return started[-1]
+
+    monkeypatch.setattr(splitparse, "command", noting)
+    here = read_layer(path)
+    assert not started  # a start-up read is not isolated (and is under 8 MB: one piece)
+    there = read_layer(path, isolate=True)
+    assert started, "no child process was started"
+    assert there.documents == here.documents and there.ok
+    assert len(there.documents[0].events) == ISOLATE_MIN_SIZE // 90
+    assert there.documents[0].events[5].origin == here.documents[0].events[5].origin
+
+    path.write_text(path.read_text(encoding="utf-8") + "date = 2013-13\n", encoding="utf-8")
+    with_problems = read_layer(path, isolate=True)
+    assert with_problems.problems
+    assert [str(p) for p in with_problems.problems] == [str(p) for p in read_layer(path).problems]

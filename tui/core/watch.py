@@ -266,7 +266,8 @@ def reread(
     problems keeps its last good version from ``previous`` (named in ``Layer.kept``; its
     problems stay in ``Layer.problems`` to be shown). Returns the layer and the
     documents that are gone (deleted files, whose entities are no longer shown)."""
-    fresh = read_layer(path, max_size=max_size)
+    # Large documents are parsed in a child process: the dashboard runs meanwhile.
+    fresh = read_layer(path, max_size=max_size, isolate=True)
     name = fresh.name if previous is None else previous.name
     if not path.exists():  # deleted: the layer goes, with what it held
         return Layer(name), [d.name for d in previous.documents] if previous else []
