@@ -179,6 +179,7 @@ MATRIX_SCREEN: list[BindingType] = [
         "s",
         "record_stance",
         "Stance",
+        show=False,
         tooltip="Record a stance of this actor on this disagreement (a form)",
     ),
 ]
