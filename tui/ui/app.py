@@ -560,10 +560,12 @@ class FaultlineApp(App[int]):
     def action_changes(self) -> None:
         if isinstance(self.screen, ChangesScreen) or self.dossier is None:
             return
+        watched = self.reloader is not None and self.reloader.watcher is not None
+        saves = "a data file saved" if watched else "a fact recorded (s, n)"
         if not self.feeds:
-            note = "No feeds configured, so nothing refreshes: f shows how to add one."
+            note = f"No changes yet: {saves} shows here. No feeds are configured (f shows how)."
         elif self.offline:
-            note = "Offline (--offline): nothing is fetched, so nothing changes."
+            note = f"No changes yet: {saves} shows here. Offline (--offline): nothing is fetched."
         else:
             note = ""
 

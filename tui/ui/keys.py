@@ -27,7 +27,8 @@ APP: list[BindingType] = [
         "changes",
         "Changes",
         show=False,
-        tooltip="What refreshes added, changed (which fields) and removed; go to one",
+        tooltip="What feed refreshes and saved data files added, changed (which fields) and "
+        "removed; go to one",
     ),
     Binding(
         "w",
