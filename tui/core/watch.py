@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -185,9 +186,15 @@ class DataWatcher:
             if self._waiting <= 0:
                 self.ready.set()
 
-    def stop(self) -> None:
-        """Stop every watching thread (each ends within ``NOTIFY_STEP`` ms)."""
+    def stop(self, wait: float = 1.0) -> None:
+        """Stop every watching thread (each ends within ``NOTIFY_STEP`` ms, or when a
+        check under way is done), waiting up to ``wait`` seconds for them: a thread left
+        inside watchfiles while the interpreter shuts down could crash it."""
         self._stop.set()
+        deadline = time.monotonic() + wait
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     @property
     def stopped(self) -> bool:
