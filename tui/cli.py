@@ -1,6 +1,7 @@
-"""The ``faultline`` command: open the dashboard, validate, export, fetch, add, schema.
+"""The ``faultline`` command: open the dashboard, validate, export, fetch, add, schema,
+new.
 
-argparse (standard library) is enough for four stable sub-commands and keeps the
+argparse (standard library) is enough for a few stable sub-commands and keeps the
 install small; every failure a person can cause ends in a one-line message naming
 the file, URL or key, and an exit code, never a traceback.
 """
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .core.config import Config, ConfigError, describe_config, load_config, locate_config
-from .core.export import FORMATS, export, mark_missing
+from .core.export import FORMATS, POSITION_FORMS, export, mark_missing
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
 from .core.problems import FaultlineError
@@ -108,6 +109,11 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write here instead of standard output"
     )
     exporter.add_argument(
+        "--positions", choices=POSITION_FORMS, default="nested",
+        help="json and toml: write positions under their disagreement (nested, the default) "
+        "or as top-level [[positions]]; both read back the same",
+    )  # fmt: skip
+    exporter.add_argument(
         "--allow-partial", action="store_true",
         help="export even when a file or feed cannot be read; meta.x_missing_layers names it",
     )  # fmt: skip
@@ -124,6 +130,16 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     )
     schema.add_argument("-o", "--output", metavar="FILE", help="write here instead")
     _common(schema, data=False, feeds=False)
+    new = commands.add_parser(
+        "new",
+        help="start a dossier: a commented starter document that validates as written",
+        description="Write a new faultline/1 document at PATH (never over an existing "
+        "file): one of each kind, optional keys commented out, and a #:schema directive; "
+        "the schema it names is written beside it if missing.",
+    )
+    new.add_argument("path", metavar="PATH", help="the new .toml file")
+    new.add_argument("--title", default="New dossier", help="the dossier's title")
+    _common(new, data=False, feeds=False)
     return parser
 
 
@@ -337,7 +353,7 @@ def _warnings(layers: list[Layer], dataset: Dataset) -> list:
     """What ``validate`` warns of: unresolved references, control characters removed."""
     from .core.problems import Problem
 
-    warnings = list(dataset.unresolved)
+    warnings = list(dataset.warnings)
     for layer in layers:
         if layer.sanitised:
             message = f"{layer.sanitised} control or bidi character(s) removed"
@@ -375,7 +391,28 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
         dataset = mark_missing(dataset, [*rejected, *missing_feeds])
         say(f"faultline: warning: exported without {', '.join([*rejected, *missing_feeds])}",
             err=True)  # fmt: skip
-    return _write(args.output, export(dataset, args.format))
+    return _write(args.output, export(dataset, args.format, args.positions))
+
+
+def cmd_new(args: argparse.Namespace, config: Config) -> int:
+    from .core.starter import write_starter
+
+    path = Path(args.path)
+    if path.suffix != ".toml":
+        say(f"faultline: new: {path}: a dossier to write by hand is a .toml file", err=True)
+        return EXIT_USAGE
+    try:
+        written = write_starter(path, args.title)
+    except FileExistsError:
+        say(f"faultline: new: {path} exists; nothing was overwritten", err=True)
+        return EXIT_USAGE
+    except OSError as error:
+        say(f"faultline: new: {path}: cannot write: {error.strerror or error}", err=True)
+        return EXIT_USAGE
+    say(f"wrote {' and '.join(map(str, written))}")
+    say(f"next: edit {path}, check it with: faultline validate {path}; "
+        f"open it with: faultline --data {path}")  # fmt: skip
+    return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace, config: Config) -> int:
@@ -438,6 +475,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "fetch": cmd_fetch,
             "add": cmd_add,
             "schema": cmd_schema,
+            "new": cmd_new,
         }
         command = commands.get(args.command, cmd_dashboard)
         return command(args, config)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import tomli
 
 from tui.cli import main
+from tui.core.loading import load
 from tui.core.paths import default_dossier
 
 # No user config or cache leaks in: each test runs from an empty directory.
@@ -175,8 +178,6 @@ title = "Oil supplies"
 def test_add_position_records_a_stance_as_of_today(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import datetime
-
     path = tmp_path / "kz.toml"
     path.write_text(KZ, encoding="utf-8")
     today = datetime.date.today().isoformat()
@@ -192,7 +193,8 @@ def test_add_position_records_a_stance_as_of_today(
         (
             f"warning: {path}:15: position of 'kz' on 'union' sources[0]: unresolved reference: "
             "no source "
-            "'osw' is defined in any layer"
+            "'osw' is defined in any layer; a citation names a [[sources]] table: add one with "
+            'id = "osw"'
         ),
     ]
     text = path.read_text(encoding="utf-8")
@@ -227,3 +229,19 @@ def test_add_needs_a_known_kind(capsys: pytest.CaptureFixture[str]) -> None:
         main(["add", "disagreement", "x.toml"])
     assert exited.value.code == 2
     assert "invalid choice: 'disagreement'" in capsys.readouterr().err
+
+
+def test_export_positions_at_the_top_level_reads_back_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "kz.toml"
+    path.write_text(KZ + '\n[[disagreements.positions]]\nactor = "kz"\nstance = "mixed"\n')
+    out = tmp_path / "top.toml"
+    assert (
+        main(["export", "--data", str(path), "-f", "toml", "--positions", "top", "-o", str(out)])
+        == 0
+    )
+    document = tomli.loads(out.read_text(encoding="utf-8"))
+    assert document["positions"] == [{"disagreement": "oil", "actor": "kz", "stance": "mixed"}]
+    assert not any("positions" in d for d in document["disagreements"])
+    assert load([out]).content() == load([path]).content()

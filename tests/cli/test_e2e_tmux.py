@@ -249,7 +249,7 @@ def test_saves_from_another_pane_show_in_the_running_dashboard(tmp_path: Path) -
         screen = terminal.wait_for("x.toml: 1 problem, showing the last good version (w)")
         assert "1▲" in screen and "Filter “union”" in screen
         terminal.keys("w")
-        terminal.wait_for("x.toml:15:13: TOML syntax error")
+        terminal.wait_for("x.toml:15: TOML syntax error: dates that are not a whole day")
         terminal.keys("Escape")
 
         # Fixed: the line clears.

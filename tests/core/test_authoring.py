@@ -189,3 +189,16 @@ def test_control_characters_are_escaped_and_then_removed_by_the_reader(dossier: 
     assert "\x1b" not in dossier.read_text(encoding="utf-8")
     document = read_file(dossier)
     assert document.actors[-1].name == "Rus[2Jsia" and document.sanitised == 1
+
+
+def test_a_file_keeps_its_line_endings_and_byte_order_mark(dossier: Path) -> None:
+    original = b"\xef\xbb\xbf" + DOSSIER.replace("\n", "\r\n").encode("utf-8")
+    dossier.write_bytes(original)
+    append_entity(dossier, "actor", {"id": "ru", "name": "Russia", "kind": "state"})
+    data = dossier.read_bytes()
+    assert data.startswith(original)
+    assert (
+        data[len(original) :]
+        == b'\r\n[[actors]]\r\nid = "ru"\r\nname = "Russia"\r\nkind = "state"\r\n'
+    )
+    assert read_file(dossier).actors[-1].name == "Russia"

@@ -59,21 +59,17 @@ def test_json_examples_are_valid_feeds(tmp_path: Path, capsys: pytest.CaptureFix
 def schema_enumerations() -> dict[str, tuple[str, ...]]:
     """Each enumeration the schema checks, by the key path that uses it (``actors.kind``).
 
-    schema.py checks an enumerated key with ``one_of(choices)``, a converter closing over
-    the tuple of allowed values (the tuples themselves live in model.py); the record
-    specs are the module's ``*_FIELDS`` dicts."""
+    schema.py checks an enumerated key with ``one_of(choices)``, which registers the
+    allowed values in ``schema.SHAPES`` (the tuples themselves live in model.py); the
+    record specs are the module's ``*_FIELDS`` dicts."""
     found: dict[str, tuple[str, ...]] = {}
     for spec_name, spec in vars(schema).items():
         if not spec_name.endswith("_FIELDS"):
             continue
         for key, convert in spec.items():
-            if convert.__qualname__.startswith("one_of."):
-                (choices,) = [
-                    cell.cell_contents
-                    for cell in convert.__closure__ or ()
-                    if isinstance(cell.cell_contents, tuple)
-                ]
-                found[f"{spec_name.removesuffix('_FIELDS').lower()}.{key}"] = choices
+            choices = schema.SHAPES.get(convert, {}).get("enum")
+            if choices:
+                found[f"{spec_name.removesuffix('_FIELDS').lower()}.{key}"] = tuple(choices)
     return found
 
 
@@ -91,6 +87,67 @@ def test_the_schemas_enumerations_are_found() -> None:
 
 
 @pytest.mark.parametrize("name", ENUMERATIONS)
-def test_every_enumeration_value_is_documented(name: str) -> None:
-    missing = [v for v in ENUMERATIONS[name] if f"`{v}`" not in FORMAT_TEXT]
-    assert not missing, f"{name} values missing from docs/format.md: {missing}"
+def test_every_enumeration_value_is_documented_with_its_meaning(name: str) -> None:
+    """Each value has a row of its own in a table that says what it means."""
+    missing = [v for v in ENUMERATIONS[name] if f"\n| `{v}` | " not in FORMAT_TEXT]
+    assert not missing, f"{name} values without a row of their own in docs/format.md: {missing}"
+
+
+def section(heading: str) -> str:
+    """The text of docs/format.md under ``heading`` (a whole line), up to the next
+    heading of the same or a higher level."""
+    level = heading.split(" ")[0]
+    start = FORMAT_TEXT.index(f"\n{heading}\n")
+    ends = [FORMAT_TEXT.find(f"\n{'#' * n} ", start + 1) for n in range(1, len(level) + 1)]
+    end = min((e for e in ends if e != -1), default=len(FORMAT_TEXT))
+    return FORMAT_TEXT[start:end]
+
+
+# Where each kind of table is described, and the keys the reader accepts in it.
+SECTIONS = [
+    pytest.param("## The document", schema.TOP_KEYS, id="top level"),
+    pytest.param("## The document", (*schema.META_FIELDS, "$schema"), id="meta"),
+    pytest.param(
+        "## sources and citations", (*schema.SOURCE_FIELDS, *schema.CITATION_FIELDS), id="sources"
+    ),
+    pytest.param("## actors", tuple(schema.ACTOR_FIELDS), id="actors"),
+    pytest.param("## disagreements", tuple(schema.DISAGREEMENT_FIELDS), id="disagreements"),
+    pytest.param("## positions", tuple(schema.POSITION_FIELDS), id="positions"),
+    pytest.param(
+        "### Positions at the top level", tuple(schema.TOP_POSITION_FIELDS), id="top positions"
+    ),
+    pytest.param("## events", tuple(schema.EVENT_FIELDS), id="events"),
+]
+
+
+@pytest.mark.parametrize(("heading", "keys"), SECTIONS)
+def test_every_key_the_reader_accepts_is_described_where_its_table_is(
+    heading: str, keys: tuple[str, ...]
+) -> None:
+    text = section(heading)
+    if heading == "### Positions at the top level":
+        text += section("## positions")  # "and otherwise the keys of the table above"
+    missing = [key for key in keys if f"`{key}`" not in text]
+    assert not missing, f"{heading}: keys missing from docs/format.md: {missing}"
+
+
+def test_the_keys_of_each_table_are_rows_with_type_and_whether_required() -> None:
+    rows = {
+        "## sources and citations": schema.SOURCE_FIELDS,
+        "## actors": schema.ACTOR_FIELDS,
+        "## disagreements": schema.DISAGREEMENT_FIELDS,
+        "## positions": schema.POSITION_FIELDS,
+        "## events": schema.EVENT_FIELDS,
+    }
+    required = {cls.__name__.lower(): need for _, cls, _, need in schema.KINDS}
+    required["position"] = ("actor", "stance")
+    for heading, spec in rows.items():
+        kind = heading.split()[1].removesuffix("s")
+        text = section(heading)
+        for key in spec:
+            row = next((r for r in text.splitlines() if r.startswith(f"| `{key}` |")), None)
+            assert row is not None, f"{heading}: no row for {key}"
+            cells = [c.strip() for c in row.split("|")[1:-1]]
+            assert cells[1], f"{heading}: {key} has no type"
+            want = "yes" if key in required[kind] else "no"
+            assert cells[2] == want, f"{heading}: {key} required should say {want}"

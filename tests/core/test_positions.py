@@ -174,7 +174,7 @@ def test_an_unknown_disagreement_is_a_located_warning_and_the_position_is_kept(
     line = BASE.count("\n") + 2
     assert str(warning) == (
         f"warning: {path}:{line}: position of 'kz' on 'unoin' disagreement: unresolved "
-        "reference: no disagreement 'unoin' is defined in any layer"
+        "reference: no disagreement 'unoin' is defined in any layer; did you mean 'union'?"
     )
     # kept, so nothing is lost in an export
     document = json.loads(to_json(dataset))
@@ -218,8 +218,18 @@ def test_changes_name_positions_by_identity(tmp_path: Path) -> None:
     after = load([write(tmp_path, "b.toml", BASE.replace("neutral", "mixed") + APPENDED)])
     (change,) = compare(before, after).changed
     assert change.id == "union"
-    assert change.positions == ("~ kz as_of 2012 (stance)", "+ kz as_of 2013-01-18")
-    assert change.what == "position ~ kz as_of 2012 (stance); position + kz as_of 2013-01-18"
+    assert change.positions == (
+        (
+            "~ kz as_of 2012 (stance neutral → mixed in place: a change of stance is a new "
+            "position with a later as_of)"
+        ),
+        "+ kz as_of 2013-01-18",
+    )
+    assert change.what == "; ".join(f"position {p}" for p in change.positions)
+    again = load([write(tmp_path, "c.toml", BASE.replace("neutral", "mixed").replace(
+        'as_of = "2012"', 'as_of = "2012"\nsummary = "Wary."'))])  # fmt: skip
+    (change,) = compare(after, again).changed
+    assert change.positions == ("~ kz as_of 2012 (summary)", "- kz as_of 2013-01-18")
 
 
 def test_top_level_positions_survive_the_parsed_data_cache(tmp_path: Path) -> None:

@@ -143,7 +143,10 @@ async def test_saves_are_shown_as_they_happen_keeping_focus_and_filter(
         await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the warnings")
         shown = [text for _, text in problem_lines(app.dossier.dataset)]
         assert shown[0] == f"{data}: 1 problem, showing the last good version until they are fixed:"
-        assert shown[1].startswith(f"{data}:23:13: TOML syntax error")  # the bare date's line
+        assert shown[1] == (  # the bare date's line, with first aid
+            f"{data}:23: TOML syntax error: dates that are not a whole day are quoted: "
+            'as_of = "2013-01"'
+        )
         assert "last good version" in screen_text(app)
         await pilot.press("escape")
 

@@ -56,3 +56,21 @@ def test_a_position_shows_its_quote_in_quotation_marks_and_where_it_was_written(
 def test_an_events_quote_is_shown_as_typed_in_quotation_marks(tmp_path: Path) -> None:
     text = shown(tmp_path, Ref("event", "speech"))
     assert "“[bold]never[/] a political union”" in text
+
+
+async def test_a_new_starter_dossier_opens_in_the_dashboard(
+    tmp_path: Path, make_app, ready, screen
+) -> None:
+    from tui.core.starter import write_starter
+
+    path = tmp_path / "new.toml"
+    write_starter(path, "Belarus and the Union")
+    app = make_app(data_paths=[path])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        text = screen(app)
+        assert "Belarus and the Union" in text
+        for shown in ("Example State", "Example Leader", "The question in a few words",
+                      "What happened, in a line"):  # fmt: skip
+            assert shown in text
+        assert "rejected" not in text and "unresolved" not in text

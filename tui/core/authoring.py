@@ -23,7 +23,7 @@ from .lines import TomlLines
 from .loading import guess_format
 from .model import FORMAT
 from .problems import DocumentError, Problem
-from .reader import loads_strict, read_json, read_toml
+from .reader import BOM, loads_strict, read_json, read_toml
 from .schema import (
     ACTOR_FIELDS,
     EVENT_FIELDS,
@@ -111,7 +111,7 @@ def append_entity(path: Path, kind: str, values: dict[str, Any]) -> None:
         text = _toml_appended(old.decode("utf-8-sig"), table, entity)
         start = TomlLines(text).entity_line(table, _count_tables(text, table) - 1)
         _check_new(lambda: read_toml(text, name, layer=name), table, start or 1)
-        data = text.encode("utf-8")
+        data = (BOM if old.startswith(BOM) else b"") + text.encode("utf-8")
     else:
         data, index = _json_appended(old, table, entity)
         _check_new(lambda: read_json([data], name, layer=name), table, 1, index)
@@ -172,13 +172,14 @@ def _check_existing(old: bytes, fmt: str, name: str) -> None:
 def _toml_appended(text: str, table: str, entity: dict[str, Any]) -> str:
     """``text`` as it is, then the new table (after a blank line); a new or empty file
     starts with the format header."""
+    newline = "\r\n" if "\r\n" in text else "\n"  # the file's own line endings
     if not text.strip():
         text = HEADER
     elif not text.endswith("\n"):
-        text += "\n"
+        text += newline
     lines = [f"[[{table}]]"]
     lines += (f"{_toml_key(key)} = {_toml_value(value, key)}" for key, value in entity.items())
-    return text + "\n" + "\n".join(lines) + "\n"
+    return text + newline + newline.join(lines) + newline
 
 
 def _count_tables(text: str, table: str) -> int:
@@ -225,10 +226,10 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
 def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _toml_string(key)
+    return key if _BARE_KEY.match(key) else toml_string(key)
 
 
-def _toml_string(text: str) -> str:
+def toml_string(text: str) -> str:
     """A TOML basic string: quotes and backslashes escaped, control characters as
     ``\\uXXXX`` (the reader then removes them and says so)."""
     out = []
@@ -254,13 +255,13 @@ def _toml_value(value: Any, key: str) -> str:
     if isinstance(value, str):
         if key in DATE_KEYS and _is_day(value):
             return value  # a whole day may stand bare, as a TOML date
-        return _toml_string(value)
+        return toml_string(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(item, "") for item in value) + "]"
     if isinstance(value, Mapping):
         inner = ", ".join(f"{_toml_key(str(k))} = {_toml_value(v, '')}" for k, v in value.items())
         return "{ " + inner + " }" if inner else "{}"
-    return _toml_string(str(value))
+    return toml_string(str(value))
 
 
 def _is_day(text: str) -> bool:
@@ -285,4 +286,4 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-__all__ = ["TABLES", "AppendRefused", "append_entity"]
+__all__ = ["TABLES", "AppendRefused", "append_entity", "toml_string"]

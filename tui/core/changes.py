@@ -174,7 +174,16 @@ def position_changes(before: Entity, after: Entity) -> tuple[str, ...]:
             out.append(f"+ {position.actor} {position.when}")
         else:
             fields = differing_fields(previous, position)
-            if fields:
+            if "stance" in fields:
+                # Most likely a change of mind typed over the old position, losing it
+                # from the history: say how it is recorded.
+                said = f"stance {previous.stance} → {position.stance} in place"
+                others = [f for f in fields if f != "stance"]
+                out.append(
+                    f"~ {position.actor} {position.when} ({', '.join([said, *others])}: a "
+                    "change of stance is a new position with a later as_of)"
+                )
+            elif fields:
                 out.append(f"~ {position.actor} {position.when} ({', '.join(fields)})")
     out += (f"- {p.actor} {p.when}" for held, p in old.items() if held not in new)
     return tuple(out)

@@ -429,7 +429,12 @@ EXPORTERS: dict[str, Callable[[Dataset], str]] = {
 }
 
 
-def export(dataset: Dataset, fmt: str) -> str:
+def export(dataset: Dataset, fmt: str, positions: str = "nested") -> str:
+    """``dataset`` as ``fmt``; ``positions`` (json and toml): nested or at the top level."""
+    if fmt == "json":
+        return to_json(dataset, positions)
+    if fmt == "toml":
+        return to_toml(dataset, positions)
     return EXPORTERS[fmt](dataset)
 
 
@@ -461,4 +466,13 @@ def write_new_export(
     raise FileExistsError(f"{directory / stem}.{fmt} and 998 numbered copies exist")
 
 
-__all__ = ["FORMATS", "Actor", "Disagreement", "Event", "Source", "export", "to_document"]
+__all__ = [
+    "FORMATS",
+    "POSITION_FORMS",
+    "Actor",
+    "Disagreement",
+    "Event",
+    "Source",
+    "export",
+    "to_document",
+]

@@ -45,6 +45,10 @@ class TomlLines:
         self._headers: list[int] | None = None
         self.tables: dict[str, int] = {}
         self.in_string: set[int] = set()  # lines inside a multi-line string
+        # Each [[disagreements.positions]] written after another top-level table that
+        # follows its disagreement (line, disagreement index, position index, that table):
+        # TOML attaches it to the disagreement above all the same, which was likely not meant.
+        self.stray_positions: list[tuple[int, int, int, str]] = []
         if any(ch in text for ch in _OTHER_LINE_BREAKS) or text.count("\r") != text.count("\r\n"):
             # Line numbers follow str.splitlines, which also breaks at these: look at
             # every line (rare: TOML allows none of them outside strings).
@@ -124,6 +128,7 @@ class TomlLines:
         """Count the headers among ``candidates`` (ascending (number, line) pairs that
         include every line holding a header or a triple quote), outside strings."""
         parent = -1
+        after: str | None = None  # a top-level table since the last [[disagreements]]
         delimiter: str | None = None
         opened = 0  # the line where the open string started, or was last seen still open
         headers: dict[str, tuple[str, bool] | None] = {}  # the same header line recurs a lot
@@ -146,14 +151,20 @@ class TomlLines:
             if header is None:
                 continue
             name, is_array = header
+            if not name.startswith("disagreements"):
+                after = f"[[{name}]]" if is_array else f"[{name}]"
             if not is_array:
                 self.tables.setdefault(name, number)
             elif name == "disagreements.positions":
-                self._positions.setdefault(parent, []).append(number)
+                held = self._positions.setdefault(parent, [])
+                if after is not None and parent >= 0:
+                    self.stray_positions.append((number + self.offset, parent, len(held), after))
+                held.append(number)
             else:
                 numbers = self._arrays.setdefault(name, [])
                 if name == "disagreements":
                     parent = len(numbers)
+                    after = None
                 numbers.append(number)
         if delimiter is not None:
             self.in_string.update(range(opened + 1, total + 1))

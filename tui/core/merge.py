@@ -10,6 +10,7 @@ rejected whole and reported; the rest of its layer and every other layer still l
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -161,6 +162,8 @@ class Dataset:
     events: dict[str, Event] = field(default_factory=dict)
     layers: tuple[Layer, ...] = ()
     unresolved: tuple[Problem, ...] = ()
+    # What the reader warned of in documents that are valid (``Document.notes``).
+    notes: tuple[Problem, ...] = ()
     # Top-level positions naming a disagreement no layer defines, by identity
     # (disagreement, actor, as_of): unresolved, kept so that an export loses nothing.
     stray_positions: dict[tuple[str, str, str | None], Position] = field(default_factory=dict)
@@ -178,6 +181,11 @@ class Dataset:
     @property
     def sanitised(self) -> int:
         return sum(layer.sanitised for layer in self.layers)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Everything worth a warning: the reader's notes, then unresolved references."""
+        return self.notes + self.unresolved if self.notes else self.unresolved
 
     def content(self) -> tuple:
         """What the dataset says, without where it was read: equal for equal content."""
@@ -295,6 +303,7 @@ def _merge(layers: tuple[Layer, ...]) -> Dataset:
                     else:
                         table[entity.id] = dataclasses.replace(entity, replaced=previous.origin)
     dataset.meta = meta
+    dataset.notes = tuple(n for layer in layers for d in layer.documents for n in d.notes)
     if top:
         _join_positions(dataset, top, disagreement_layer)
     dataset.unresolved = tuple(resolve(dataset))
@@ -412,6 +421,7 @@ def resolve(dataset: Dataset) -> Iterator[Problem]:
     missing = _missing(dataset)
     if not any(missing.values()):
         return
+    hint = _Hints(dataset)
     for kind in (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT):
         for entity in dataset.table(kind).values():
             if not _may_miss(entity, missing):
@@ -428,13 +438,15 @@ def resolve(dataset: Dataset) -> Iterator[Problem]:
                             document, line = position.origin.document, position.origin.line
                             rest = path[path.index("]") + 2 :]
                             where = f"position of '{position.actor}' on '{entity.id}' {rest}"
-                    yield _unresolved(document, line, where, target, ident)
+                    yield _unresolved(document, line, where, target, ident, hint(target, ident))
     for (disagreement, actor, _), position in dataset.stray_positions.items():
         document, line = _locate_position(position)
         where = f"position of '{actor}' on '{disagreement}'"
         for path, target, ident in position_references(disagreement, position):
             if ident not in dataset.table(target):
-                yield _unresolved(document, line, f"{where} {path}", target, ident)
+                yield _unresolved(
+                    document, line, f"{where} {path}", target, ident, hint(target, ident)
+                )
 
 
 def _locate_position(position: Position) -> tuple[str, int | None]:
@@ -442,14 +454,46 @@ def _locate_position(position: Position) -> tuple[str, int | None]:
     return (origin.document, origin.line) if origin else ("?", None)
 
 
-def _unresolved(document: str, line: int | None, where: str, target: Kind, ident: str) -> Problem:
+def _unresolved(
+    document: str, line: int | None, where: str, target: Kind, ident: str, hint: str = ""
+) -> Problem:
     return Problem(
         document,
-        f"unresolved reference: no {target.singular} '{ident}' is defined in any layer",
+        f"unresolved reference: no {target.singular} '{ident}' is defined in any layer{hint}",
         path=where,
         line=line,
         warning=True,
     )
+
+
+class _Hints:
+    """What an unresolved id was probably meant to be: the closest defined id of its kind
+    ("did you mean 'osw-2013-01-23'?"), or for a source, where sources are defined. Close
+    ids are looked for among at most ``LIMIT`` ids, for at most ``LIMIT`` missing ones:
+    a hint must not cost a large dossier its start-up."""
+
+    LIMIT = 5_000
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.found: dict[tuple[Kind, str], str] = {}
+
+    def __call__(self, kind: Kind, ident: str) -> str:
+        key = (kind, ident)
+        hint = self.found.get(key)
+        if hint is None:
+            hint = self.found[key] = self._hint(kind, ident)
+        return hint
+
+    def _hint(self, kind: Kind, ident: str) -> str:
+        table = self.dataset.table(kind)
+        if table and len(table) <= self.LIMIT and len(self.found) < self.LIMIT:
+            close = difflib.get_close_matches(ident, table.keys(), n=1, cutoff=0.6)
+            if close:
+                return f"; did you mean '{close[0]}'?"
+        if kind is Kind.SOURCE:
+            return f'; a citation names a [[sources]] table: add one with id = "{ident}"'
+        return ""
 
 
 def position_references(disagreement: str, position: Position) -> Iterator[tuple[str, Kind, str]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .dates import EDate
+from .problems import Problem
 
 FORMAT = "faultline/1"
 
@@ -282,6 +283,9 @@ class Document:
     events: tuple[Event, ...] = ()
     sanitised: int = 0  # control and bidi characters removed while reading
     positions: tuple[Position, ...] = ()  # top-level [[positions]], each naming its disagreement
+    # Warnings the reader had about a valid document (a position probably attached to the
+    # wrong disagreement).
+    notes: tuple[Problem, ...] = ()
 
     def entities(self, kind: Kind) -> tuple[Entity, ...]:
         return getattr(self, kind.value)

@@ -55,6 +55,7 @@ from .model import (
     Source,
 )
 from .paths import NotPrivate, check_private, private_dir
+from .problems import Problem
 
 RECORDS = (Document, Meta, Source, Actor, Disagreement, Position, Event, Citation, Origin, EDate)
 
@@ -592,6 +593,9 @@ def encode_document(document: Document, layer: str) -> tuple | None:
                 for cls, f in zip(_KINDS, _KIND_FIELDS, strict=True)
             ),
             _ENCODE[Position](document.positions, tables),
+            tuple(
+                (n.document, n.message, n.path, n.line, n.column, n.warning) for n in document.notes
+            ),
         )
     except _Uncacheable:
         return None
@@ -603,7 +607,7 @@ def decode_document(rows: tuple, layer: str) -> Document:
     """The document ``encode_document`` gave these rows for."""
     name, sanitised, meta, date_rows, cite_rows, extras, kinds = rows
     tables = _DecodeTables(layer, name, date_rows, cite_rows, extras)
-    *kinds, position_rows = kinds
+    *kinds, position_rows, note_rows = kinds
     sources, actors, disagreements, events = (
         _DECODE[cls](kind_rows, tables) for cls, kind_rows in zip(_KINDS, kinds, strict=True)
     )
@@ -616,4 +620,5 @@ def decode_document(rows: tuple, layer: str) -> Document:
         events=events,
         sanitised=sanitised,
         positions=_decode_positions(position_rows, tables),
+        notes=tuple(Problem(*row) for row in note_rows),
     )

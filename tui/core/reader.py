@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import Any
 
 import tomli
@@ -88,14 +89,55 @@ def _loads_toml(text: str, name: str) -> dict:
         message = getattr(error, "msg", None) or str(error).split(" (at ")[0]
         line = getattr(error, "lineno", None)
         column = getattr(error, "colno", None)
+        aid = _first_aid(text, line, message) if line else None
+        if aid is not None:
+            column = None  # the line says it all
         raise DocumentError(
-            [Problem(name, f"TOML syntax error: {message}", line=line, column=column)]
+            [Problem(name, f"TOML syntax error: {aid or message}", line=line, column=column)]
         ) from None
     except RecursionError:
         raise DocumentError([Problem(name, "TOML is nested too deeply to read")]) from None
     except ValueError as error:  # tomli turns a number of over 4,300 digits into an int
         reason = "a number has too many digits" if _too_many_digits(error) else "cannot be read"
         raise DocumentError([Problem(name, f"TOML syntax error: {reason}")]) from None
+
+
+# A key set to a value on one line: the key, then the value (up to a comment).
+_KEY_VALUE = re.compile(
+    r"""[ \t]*(?P<key>[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*=[ \t]*(?P<value>[^#\n]*?)"""
+    r"[ \t]*(?:#.*)?\Z"
+)
+# A date of the EDTF subset written without quotes: only a whole day is a TOML value.
+_ONE_DATE = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?[?~%]?"
+_BARE_DATE = re.compile(rf"(?:\.\.|{_ONE_DATE})(?:/(?:\.\.|{_ONE_DATE}))?\Z")
+# Keys of a position: set twice in one table, it is most likely a change of stance
+# written over the old one.
+_POSITION_KEYS = frozenset({"stance", "as_of", "score", "salience", "confidence", "summary"})
+
+
+def _first_aid(text: str, line: int, message: str) -> str | None:
+    """What a TOML syntax error on ``line`` most likely means, for the slips analysts
+    make: a month, year, qualified or interval date left unquoted; a key written twice
+    in one table (a change of stance typed over the old one). None when it is neither."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    found = _KEY_VALUE.match(lines[line - 1])
+    if found is None:
+        return None
+    key, value = found["key"], found["value"]
+    if _BARE_DATE.match(value) and message != "Cannot overwrite a value":
+        return f'dates that are not a whole day are quoted: {key} = "{value}"'
+    if message == "Cannot overwrite a value":
+        aid = f"{key} is set twice in one table"
+        if key.strip("\"'") in _POSITION_KEYS:
+            aid += (
+                "; a change of stance is a new position with a later as_of, not a new value "
+                "over the old one: keep the old position and add one ([[positions]] with "
+                "disagreement, actor, stance, as_of; or faultline add position)"
+            )
+        return aid
+    return None
 
 
 class DuplicateKey(Exception):
@@ -313,6 +355,7 @@ def _build(
     positions = _top_positions(checker, raw, built.get(Kind.DISAGREEMENT, ()), layer, name, lines)
     if checker.problems:
         return None
+    notes = _stray_nested(lines, built[Kind.DISAGREEMENT], name) if lines else ()
     return Document(
         name=name,
         meta=meta,
@@ -322,7 +365,34 @@ def _build(
         events=built[Kind.EVENT],
         sanitised=checker.sanitised,
         positions=positions,
+        notes=notes,
     )
+
+
+def _stray_nested(lines: TomlLines, disagreements: tuple, name: str) -> tuple[Problem, ...]:
+    """A warning for each ``[[disagreements.positions]]`` written after another top-level
+    table: appended at the end of a file, it attaches itself to the disagreement written
+    last above it, whichever was meant (the TOML rule)."""
+    notes = []
+    for line, parent, index, after in lines.stray_positions:
+        if parent >= len(disagreements):
+            continue
+        disagreement = disagreements[parent]
+        at = disagreement.origin.line if disagreement.origin else None
+        notes.append(
+            Problem(
+                name,
+                f"this [[disagreements.positions]] comes after {after}, and TOML "
+                f"attaches it to the last disagreement above it, '{disagreement.id}'"
+                + (f" (line {at})" if at else "")
+                + "; if it is meant for another, write it as [[positions]] with "
+                'disagreement = "…"',
+                f"disagreements[{parent}].positions[{index}]",
+                line,
+                warning=True,
+            )
+        )
+    return tuple(notes)
 
 
 def _top_positions(

@@ -304,7 +304,10 @@ def check_date(c: Checker, value: object, parent: str, key: str) -> EDate:
     try:
         return EDate.parse(value)
     except DateError as error:
-        raise Invalid(f"{parent}.{key}", str(error)) from None
+        message = str(error)
+        if type(value) is int and 0 < value <= 9999:  # a bare year: TOML reads an integer
+            message += f'; dates that are not a whole day are quoted: {key} = "{value:04d}"'
+        raise Invalid(f"{parent}.{key}", message) from None
 
 
 def check_url(c: Checker, value: object, parent: str, key: str) -> str:

@@ -121,6 +121,7 @@ def read_split(text: str, name: str, layer: str, require_format: bool = False) -
         events=events,
         sanitised=first.sanitised + second.sanitised,
         positions=first.positions,
+        notes=first.notes,
     )
 
 

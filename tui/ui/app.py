@@ -458,7 +458,7 @@ class FaultlineApp(App[int]):
 
     def _announce_problems(self, dossier: Arranged) -> None:
         data = dossier.dataset
-        errors, warnings = len(data.problems), len(data.unresolved)
+        errors, warnings = len(data.problems), len(data.warnings)
         if errors:
             first = data.problems[0]
             loaded = any(layer.documents for layer in data.layers)
@@ -472,7 +472,8 @@ class FaultlineApp(App[int]):
             )
         elif warnings:
             self.notify(
-                f"{warnings} unresolved reference(s). Press w to see them.",
+                f"{warnings} warning(s): unresolved references or data to check. "
+                "Press w to see them.",
                 severity="warning",
                 markup=False,
             )

@@ -688,6 +688,8 @@ class DashboardScreen(Screen[None]):
         warnings = []
         if rejected:
             warnings.append(f"{rejected} rejected")
+        if data.notes:
+            warnings.append(f"{len(data.notes)} to check")
         if data.unresolved:
             warnings.append(f"{len(data.unresolved)} unresolved")
         if data.sanitised:
