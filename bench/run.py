@@ -303,6 +303,8 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
                 constructed_mono + (time.perf_counter() - constructed) - args.launched
             )
             app.pilot = pilot
+            if args.reloads:
+                result["reload"] = await reload_saves(app, args, gc_pauses)
             if args.interact:
                 try:
                     await interact(app, pilot, args, result, gc_pauses)
@@ -550,6 +552,62 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
     }
 
 
+async def reload_saves(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> dict[str, Any]:
+    """Save the (copied) data file with one more event, as an editor would (a temp file
+    renamed over it), and time the live reload to the frame that shows the new event,
+    while a 10 ms timer measures how late the UI runs. The real path: the watcher sees
+    the save, a worker reads the whole layer again, the merge worker merges and
+    compares it, the UI thread swaps the dossier in."""
+    import asyncio
+
+    from tui.core.atomic import write_atomic
+
+    path = Path(args.paths[0])
+    original = path.read_bytes()
+    while app.reloader is None or not app.reloader.watcher.ready.is_set():
+        await asyncio.sleep(0.01)
+    ticks: list[float] = []
+    timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
+    runs: list[dict[str, Any]] = []
+    try:
+        await asyncio.sleep(0.5)
+        for n in range(args.reloads):
+            ident = f"bench-reload-{n}"
+            added = f'\n[[events]]\nid = "{ident}"\ntitle = "Saved {n}"\ndate = "2020"\n'
+            body = original + added.encode()
+            shown_future = app.expect(
+                lambda ident=ident: (
+                    app.arranged is not None and ident in app.arranged.dataset.events
+                )
+            )
+            ticks.clear()
+            started = time.perf_counter()
+            # Written in a thread, as another process would: the write is not the UI's.
+            await asyncio.to_thread(write_atomic, path, body, fsync=False)
+            saved = time.perf_counter()
+            shown = await app.wait(shown_future, 600)
+            await asyncio.sleep(0.2)
+            window = [t for t in ticks if saved <= t]
+            gaps = [b - a for a, b in zip([saved, *window], window, strict=False)]
+            runs.append(
+                {
+                    "total": shown - saved,
+                    "write": saved - started,
+                    "longest_stall": max(gaps, default=0.0) - 0.01,
+                    "longest_gc_pause": gc_pauses.longest(saved, shown),
+                }
+            )
+    finally:
+        timer.stop()
+    return {
+        "path": "real: save → watcher → reread worker → merge worker → show",
+        "how": app.reloader.watcher.how,
+        "runs": runs,
+        "total": statistics.median(r["total"] for r in runs),
+        "longest_stall": max(r["longest_stall"] for r in runs),
+    }
+
+
 def child_baseline(args: argparse.Namespace) -> dict[str, Any]:
     """From a merged dataset in memory to the first frame: the stock ``DataTable`` timeline,
     or (``--faultline``) the Faultline dashboard given the same dataset."""
@@ -717,6 +775,7 @@ def bench_size(size: str, args: argparse.Namespace, results: dict[str, Any]) -> 
             extra += ["--queries", "3", "--focus-repeats", "3"]
         out["interactive"] = run_child("start", extra, cache=cache)
         save(results)
+        reload_size(size, args, out, cache)
         if events <= BASELINE_LIMIT and not args.no_baseline:
             print(f"{size}: Faultline from a dataset in memory…", flush=True)
             out["faultline_panes"] = run_child("baseline", [*paths, "--faultline"], cache=cache)
@@ -726,6 +785,24 @@ def bench_size(size: str, args: argparse.Namespace, results: dict[str, Any]) -> 
     finally:
         shutil.rmtree(cache_root, ignore_errors=True)
     return out
+
+
+def reload_size(size: str, args: argparse.Namespace, out: dict[str, Any], cache: Path) -> None:
+    """The live reload of a saved data file: the dashboard on a copy of the dossier (it
+    is rewritten), saved with one more event ``--reloads`` times."""
+    paths = data_paths(size)
+    if len(paths) != 1 or not paths[0].is_file():
+        return  # 1M events are a directory of parts: not measured here
+    scratch = Path(tempfile.mkdtemp(prefix="faultline-bench-reload-"))
+    try:
+        copy = scratch / paths[0].name
+        shutil.copyfile(paths[0], copy)
+        print(f"{size}: saves of the data file, reloaded live…", flush=True)
+        reloads = "2" if args.quick else str(args.reload_saves)
+        out["reload"] = run_child("start", [str(copy), "--mode", "warm", "--reloads", reloads],
+                                  cache=cache)["reload"]  # fmt: skip
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def save(results: dict[str, Any]) -> None:
@@ -871,6 +948,8 @@ def table(results: dict[str, Any]) -> str:
         lambda s: fmt_s(s["interactive"]["quiet_collection"]),
     )
     add("idle CPU over 10 s (< 1%)", lambda s: f"{s['interactive']['idle_cpu_percent']:.2f}%")
+    add("data file saved → frame (live reload)", lambda s: fmt_s(s["reload"]["total"]))
+    add("  longest UI stall (≤ 100 ms)", lambda s: fmt_s(s["reload"]["longest_stall"]))
 
     width = max(len(label) for label, _ in rows)
     cols = [max(len(size), *(len(v[i]) for _, v in rows)) for i, size in enumerate(sizes)]
@@ -903,6 +982,11 @@ def main() -> None:
     parser.add_argument("--interact", action="store_true")
     parser.add_argument("--feed", default="")
     parser.add_argument("--refreshes", type=int, default=3)
+    parser.add_argument("--reload-saves", type=int, default=3, help="saves of the data file")
+    parser.add_argument("--reloads", type=int, default=0)  # internal: the child's
+    parser.add_argument(
+        "--reload-only", action="store_true", help="only the live reload of a saved data file"
+    )
     parser.add_argument("--queries", type=int, default=len(QUERIES))
     parser.add_argument("--focus-repeats", type=int, default=6)
     parser.add_argument("--faultline", action="store_true")
@@ -932,6 +1016,17 @@ def main() -> None:
         "sizes": {},
     }
     for size in sizes:
+        if args.reload_only:
+            out: dict[str, Any] = {"events": SIZES[size]}
+            results["sizes"][size] = out
+            cache_root = Path(tempfile.mkdtemp(prefix="faultline-bench-"))
+            try:
+                reload_size(size, args, out, cache_root / "cache")
+            finally:
+                shutil.rmtree(cache_root, ignore_errors=True)
+            save(results)
+            print(json.dumps(out, indent=1), flush=True)
+            continue
         bench_size(size, args, results)
         print(table(results), flush=True)
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")

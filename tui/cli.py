@@ -91,6 +91,10 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"faultline {__version__}")
     _common(parser)
+    parser.add_argument(
+        "--no-watch", action="store_true",
+        help="do not read data files again when they are saved (as [data] watch = false)",
+    )  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -103,6 +107,10 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         help="files or directories (default: the configured data paths)",
     )
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.add_argument(
+        "--watch", action="store_true",
+        help="check again at every save, printing a timestamped result each time (Ctrl-C stops)",
+    )  # fmt: skip
     _common(validate, data=False, feeds=False)
 
     exporter = commands.add_parser(
@@ -333,6 +341,14 @@ def cmd_validate(args: argparse.Namespace, config: Config) -> int:
 
         check_theme(config)
     paths = config.local_paths(args.paths)
+    if args.watch:
+        return _validate_watching(paths, config, args.strict)
+    failed = _validate(paths, config, args.strict)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _validate(paths: list[Path], config: Config, strict: bool, stamp: str = "") -> bool:
+    """Check ``paths`` once, print every problem and a summary; whether it failed."""
     layers = [read_layer(p, max_size=config.data_max_size) for p in paths]
     dataset = merge(layers)
     errors = list(dataset.problems)
@@ -342,14 +358,45 @@ def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     for problem in warnings:
         say(str(problem))
     documents = sum(len(layer.documents) for layer in layers)
-    failed = bool(errors) or (args.strict and bool(warnings))
+    failed = bool(errors) or (strict and bool(warnings))
     summary = (
         f"{documents} document(s) valid, {len(errors)} error(s), {len(warnings)} warning(s)"
         if not errors
         else f"{len(errors)} error(s), {len(warnings)} warning(s); {documents} document(s) valid"
     )
-    say(summary, err=failed)
-    return EXIT_INVALID if failed else EXIT_OK
+    say(f"[{stamp}] {summary}" if stamp else summary, err=failed and not stamp)
+    return failed
+
+
+def _validate_watching(paths: list[Path], config: Config, strict: bool) -> int:
+    """``validate --watch``: check now and after every save, until Ctrl-C (exit 0)."""
+    import datetime
+    import queue
+
+    from .core.watch import DataWatcher
+
+    if hasattr(sys.stdout, "reconfigure"):  # one line at a time, also into a pipe
+        sys.stdout.reconfigure(line_buffering=True)
+    saved: queue.SimpleQueue[list[Path]] = queue.SimpleQueue()
+    watcher = DataWatcher(paths, saved.put, mode="poll" if config.data_watch == "poll" else "auto")
+
+    def now() -> str:
+        return datetime.datetime.now().strftime("%H:%M:%S")
+
+    try:
+        _validate(paths, config, strict, now())
+        how = watcher.start()
+        watcher.ready.wait(10)  # the watches are set: no save from now on is missed
+        say(f"watching {len(paths)} path(s) ({how}); Ctrl-C to stop")
+        while True:
+            changed = saved.get()
+            say(f"[{now()}] saved: {', '.join(str(p) for p in changed)}")
+            _validate(paths, config, strict, now())
+    except KeyboardInterrupt:
+        say("stopped watching")
+        return EXIT_OK
+    finally:
+        watcher.stop()
 
 
 def _warnings(layers: list[Layer], dataset: Dataset) -> list[Problem]:
@@ -512,6 +559,7 @@ def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
         data_paths=data_paths(args, config),
         feed_urls=getattr(args, "feed", None) or [],
         offline=getattr(args, "offline", False),
+        watch=not getattr(args, "no_watch", False),
     )
 
 

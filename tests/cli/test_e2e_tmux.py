@@ -8,12 +8,14 @@ user's own setup out of it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -69,8 +71,10 @@ class Terminal:
         return self.tmux("has-session", "-t", self.session, check=False).returncode == 0
 
 
-@pytest.fixture
-def terminal(tmp_path: Path):
+@contextlib.contextmanager
+def open_terminal(tmp_path: Path, *args: str) -> Iterator[Terminal]:
+    """The installed command, with ``args``, in a private tmux server at 80×24, run from
+    ``tmp_path`` with a config, cache and home of its own."""
     command = faultline_command()
     home = tmp_path / "home"
     home.mkdir()
@@ -92,7 +96,8 @@ def terminal(tmp_path: Path):
     # `exec` so the pane (and the session) ends when faultline does.
     env_args = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
     unset = "-u COLORTERM -u NO_COLOR"
-    shell = f"cd {_quote(str(tmp_path))} && exec env {unset} {env_args} {_quote(command)}"
+    argv = " ".join(_quote(a) for a in (command, *args))
+    shell = f"cd {_quote(str(tmp_path))} && exec env {unset} {env_args} {argv}"
     try:
         term.tmux(
             "-f", os.devnull, "new-session", "-d", "-s", session, "-x", "80", "-y", "24", shell
@@ -107,6 +112,12 @@ def terminal(tmp_path: Path):
         term.tmux("kill-server", check=False)
         if socket_path:
             Path(socket_path).unlink(missing_ok=True)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    with open_terminal(tmp_path) as term:
+        yield term
 
 
 def _quote(value: str) -> str:
@@ -159,3 +170,90 @@ def test_a_person_browses_the_default_dossier_at_80x24(terminal: Terminal) -> No
     while terminal.alive() and time.monotonic() < end:
         time.sleep(0.05)
     assert not terminal.alive(), terminal.screen()
+
+
+# -- live reload: the dashboard open in one pane, the data file edited from another ------------
+
+DOSSIER = """\
+format = "faultline/1"
+
+[[actors]]
+id = "kz"
+name = "Kazakhstan"
+kind = "state"
+
+[[disagreements]]
+id = "union"
+title = "Eurasian union"
+
+[[disagreements.positions]]
+actor = "kz"
+stance = "oppose"
+as_of = "2013-01"
+
+[[events]]
+id = "moscow"
+title = "Union summit in Moscow"
+date = 2013-01-18
+actors = ["kz"]
+"""
+
+ASTANA = """
+[[events]]
+id = "astana"
+title = "Union summit in Astana"
+date = "2014-05"
+actors = ["kz"]
+"""
+
+
+def save(path: Path, text: str) -> None:
+    """As an editor saves: a temp file beside it, renamed over it."""
+    temp = path.with_name(f".{path.name}.swp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def test_saves_from_another_pane_show_in_the_running_dashboard(tmp_path: Path) -> None:
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    with open_terminal(tmp_path, "--data", "x.toml") as terminal:
+        terminal.wait_for("Actors 1/1")
+        terminal.keys("/")  # filtered on "union", in the timeline
+        terminal.keys("union", literal=True)
+        terminal.keys("Enter")
+        terminal.wait_for("Actors 0/1")
+        terminal.keys("3")
+        terminal.wait_for("Union summit in Moscow")
+
+        # An event appended in the editor: shown at once, marked new, the filter kept.
+        save(data, DOSSIER + ASTANA)
+        screen = terminal.wait_for("Union summit in Astana")
+        assert "+ • 2014-05" in screen and "Filter “union”" in screen
+        assert "Timeline 2/2" in screen
+
+        # A change of stance recorded with `faultline add` from another shell.
+        added = subprocess.run(
+            [faultline_command(), "add", "position", "x.toml", "--disagreement", "union",
+             "--actor", "kz", "--stance", "support", "--as-of", "2013-02"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+        terminal.keys("2")
+        screen = terminal.wait_for("1▲")
+        assert "* open" in screen and "Filter “union”" in screen
+
+        # A mistake saved: nothing shown changes, the status line says so.
+        good = data.read_text(encoding="utf-8")
+        save(data, good.replace('as_of = "2013-01"', "as_of = 2013-01"))
+        screen = terminal.wait_for("x.toml: 1 problem, showing the last good version (w)")
+        assert "1▲" in screen and "Filter “union”" in screen
+        terminal.keys("w")
+        terminal.wait_for("x.toml:15: TOML syntax error: dates that are not a whole day")
+        terminal.keys("Escape")
+
+        # Fixed: the line clears.
+        save(data, good.replace('as_of = "2013-01"', 'as_of = "2012-12"'))
+        screen = terminal.wait_for("showing the last good version", gone=True)
+        assert "1▲" in screen and "Filter “union”" in screen
+        terminal.keys("q")

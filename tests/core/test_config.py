@@ -153,3 +153,28 @@ def test_config_feeds_and_documents_agree_on_what_a_url_is(tmp_path: Path, url: 
         on_command_line = False
     assert in_config == in_document == on_command_line
     assert in_config is (url in CANDIDATE_URLS[:2])
+
+
+def test_data_watch_and_capture(tmp_path: Path) -> None:
+    from tui.core.capture import capture_file
+
+    config = tmp_path / "c.toml"
+    config.write_text('[data]\npaths = ["dossier/x.toml"]\n')
+    loaded = load_config(config)
+    assert loaded.data_watch == "auto" and loaded.capture is None
+    # By default the forms record beside the first data path.
+    assert capture_file(loaded.capture, list(loaded.data_paths or ())) == (
+        tmp_path / "dossier" / "captured.toml"
+    )
+    assert capture_file(None, [default_dossier()]) == Path("captured.toml")
+    for value, expected in (("false", "off"), ("true", "auto"), ('"poll"', "poll")):
+        config.write_text(f'[data]\nwatch = {value}\ncapture = "notes/mine.toml"\n')
+        loaded = load_config(config)
+        assert loaded.data_watch == expected
+        assert loaded.capture == tmp_path / "notes" / "mine.toml"
+    config.write_text('[data]\nwatch = "often"\n')
+    with pytest.raises(ConfigError, match=r"data\.watch: expected true, false or \"poll\""):
+        load_config(config)
+    config.write_text('[data]\ncapture = "notes.txt"\n')
+    with pytest.raises(ConfigError, match=r"data\.capture: expected a \.toml or \.json file"):
+        load_config(config)

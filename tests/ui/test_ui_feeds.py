@@ -488,7 +488,11 @@ async def test_without_feeds_the_feeds_screen_says_how_to_add_one(tmp_path, loca
         await pilot.press("escape", "c")
         await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
         await pilot.pause()
-        assert "No feeds configured" in screen_text(app)
+        hint = str(app.screen.query_one("#changes-hint").render())
+        assert hint == (
+            "No changes yet: a data file saved shows here. No feeds are configured (f shows how)."
+        )
+        assert "No changes yet: a data file saved shows here" in screen_text(app)
 
 
 # -- the pieces on their own --------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from .dates import EDate
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance  # any dataclass's instance, as typeshed names it
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+_ID = attrgetter("id")
 _SYMBOL = {ADDED: "+", CHANGED: "~", REMOVED: "-"}
 _BOOKKEEPING = ("origin", "replaced", "disagreement")
 
@@ -125,14 +127,18 @@ def compare(before: Side, after: Side) -> Changes:
             added.append(Change(kind, ident, ADDED, after=new[ident]))
         for ident in sorted(old.keys() - new.keys()):
             removed.append(Change(kind, ident, REMOVED, before=old[ident]))
-        for ident in sorted(old.keys() & new.keys()):
+        # Not sorted (100,000 ids take 50 ms in one C call, holding the interpreter):
+        # the few that changed are, below.
+        found = []
+        for ident in old.keys() & new.keys():
             a, b = old[ident], new[ident]
             if a is b:
                 continue
             fields = differing_fields(a, b)
             if fields:
                 held = position_changes(a, b) if "positions" in fields else ()
-                changed.append(Change(kind, ident, CHANGED, fields, a, b, held))
+                found.append(Change(kind, ident, CHANGED, fields, a, b, held))
+        changed += sorted(found, key=_ID)
     return Changes(
         tuple(added), tuple(changed), tuple(removed), differing_fields(old_meta, new_meta)
     )

@@ -77,6 +77,11 @@ class Config:
     # None: no data paths configured (see local_paths); "@default" is already resolved.
     data_paths: tuple[Path, ...] | None = None
     data_max_size: int = MAX_DOCUMENT_SIZE  # bytes: a larger local document is refused unread
+    # Live reload of saved data files: "auto" (notifications, else polling), "poll", "off".
+    data_watch: str = "auto"
+    # Where the dashboard's forms (s, n) record facts; None: captured.toml beside the
+    # first data path (see core/capture.py).
+    capture: Path | None = None
     feeds: tuple[FeedConfig, ...] = ()
     ui: UIConfig = field(default_factory=UIConfig)
     cache_dir: Path = field(default_factory=user_cache_dir)
@@ -243,8 +248,10 @@ def parse_config(raw: dict[str, Any], path: Path, source: Source = "explicit") -
 
     data_paths: tuple[Path, ...] | None = None
     data_max_size = MAX_DOCUMENT_SIZE
+    data_watch = "auto"
+    capture: Path | None = None
     if "data" in raw:
-        data = r.table(raw["data"], "data", ("paths", "max_size"))
+        data = r.table(raw["data"], "data", ("paths", "max_size", "watch", "capture"))
         if "paths" in data:
             paths = data["paths"]
             if not isinstance(paths, list):
@@ -255,6 +262,16 @@ def parse_config(raw: dict[str, Any], path: Path, source: Source = "explicit") -
         data_max_size = data.get("max_size", MAX_DOCUMENT_SIZE)
         if type(data_max_size) is not int or data_max_size < 1:  # bool is refused too
             raise r.error("data.max_size", "expected a positive whole number of bytes")
+        watch = data.get("watch", True)
+        if watch is True or watch is False or watch == "poll":
+            data_watch = {True: "auto", False: "off"}.get(watch, "poll")
+        else:
+            raise r.error("data.watch", f'expected true, false or "poll", got {shorten(watch)}')
+        if "capture" in data:
+            value = r.string(data["capture"], "data.capture")
+            capture = _data_path(value, base)
+            if value == "@default" or capture.suffix.lower() not in (".toml", ".json"):
+                raise r.error("data.capture", "expected a .toml or .json file")
 
     feeds: list[FeedConfig] = []
     raw_feeds = raw.get("feeds", [])
@@ -330,6 +347,8 @@ def parse_config(raw: dict[str, Any], path: Path, source: Source = "explicit") -
         path=path,
         data_paths=data_paths,
         data_max_size=data_max_size,
+        data_watch=data_watch,
+        capture=capture,
         feeds=tuple(feeds),
         ui=ui,
         cache_dir=cache_dir,

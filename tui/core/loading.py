@@ -9,6 +9,7 @@ is opened.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +24,10 @@ from .problems import DocumentError, Problem
 from .reader import decode_utf8, read_json, read_toml
 from .schema import MAX_DOCUMENT_SIZE
 from .text import counted
+
+# Parsed in a child process when ``isolate`` is asked for: below this a parse holds the
+# interpreter for less than a frame's worth (1 MB of TOML: about 60 ms).
+ISOLATE_MIN_SIZE = 1024 * 1024
 
 
 def guess_format(name: str, content_type: str | None = None) -> str | None:
@@ -58,12 +63,24 @@ def read_bytes(
 
 
 def _read_bytes(
-    box: list[bytes], name: str, fmt: str, *, layer: str | None, require_format: bool
+    box: list[bytes],
+    name: str,
+    fmt: str,
+    *,
+    layer: str | None,
+    require_format: bool,
+    isolate: bool = False,
 ) -> Document:
     """Read the bytes in ``box`` (taken out, so that a caller holding no other reference
-    lets them go once decoded); the parsed tables are consumed as records are built."""
+    lets them go once decoded); the parsed tables are consumed as records are built.
+    ``isolate``: parse a TOML document of ``ISOLATE_MIN_SIZE`` or more in a child
+    process, so that this one's other threads (the dashboard's) keep running."""
     if fmt == "toml":
         text = decode_utf8(box, name)
+        if isolate and len(text) >= ISOLATE_MIN_SIZE:
+            document = splitparse.read_in_child(text, name, layer or name)
+            if document is not None:
+                return document
         if len(text) >= splitparse.SPLIT_MIN_SIZE:
             # A large document is read in two parts at once, when it can be cut cleanly.
             document = splitparse.read_split(text, name, layer or name, require_format)
@@ -81,9 +98,11 @@ def read_file(
     layer: str | None = None,
     cache: ParsedCache | None = None,
     max_size: int = MAX_DOCUMENT_SIZE,
+    isolate: bool = False,
 ) -> Document:
     """Read one document file, through the parsed-data cache when one is given; a file
-    of more than ``max_size`` bytes is refused before it is opened."""
+    of more than ``max_size`` bytes is refused before it is opened. ``isolate``: as for
+    ``_read_bytes``."""
     name = str(path)
     layer = layer or name
     fmt = guess_format(name)
@@ -100,8 +119,12 @@ def read_file(
         box = [_read_at_most(path, name, stat.st_size, max_size)]
     except OSError as error:
         raise DocumentError([Problem(name, f"cannot be read: {error.strerror or error}")]) from None
-    with gc_paused():
-        document = _read_bytes(box, name, fmt, layer=layer, require_format=False)
+    # Paused, the collector would leave every record built here to its next young
+    # collection, which would walk them all at once, holding the interpreter (a second at
+    # 100,000 events). Isolated reads run beside a UI: collected as they go, they cost
+    # more in all but never hold it long.
+    with gc_paused() if not isolate else contextlib.nullcontext():
+        document = _read_bytes(box, name, fmt, layer=layer, require_format=False, isolate=isolate)
     if cache is not None:
         cache.put(path, layer, stat, document)
     return document
@@ -160,10 +183,15 @@ def document_files(path: Path) -> list[Path]:
 
 
 def read_layer(
-    path: Path | str, cache: ParsedCache | None = None, max_size: int = MAX_DOCUMENT_SIZE
+    path: Path | str,
+    cache: ParsedCache | None = None,
+    max_size: int = MAX_DOCUMENT_SIZE,
+    *,
+    isolate: bool = False,
 ) -> Layer:
     """Read a local data path: one document, or every *.toml under a directory (each
-    refused unread if over ``max_size`` bytes)."""
+    refused unread if over ``max_size`` bytes). ``isolate``: large documents are parsed
+    in a child process (``_read_bytes``), for a reader sharing the interpreter with a UI."""
     path = Path(path)
     name = str(path)
     try:
@@ -183,7 +211,9 @@ def read_layer(
         )
     for file in files:
         try:
-            documents.append(read_file(file, layer=name, cache=cache, max_size=max_size))
+            documents.append(
+                read_file(file, layer=name, cache=cache, max_size=max_size, isolate=isolate)
+            )
         except DocumentError as error:
             problems.extend(error.problems)
     return check_layer(name, documents, problems)

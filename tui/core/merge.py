@@ -43,6 +43,9 @@ class Layer:
     documents: tuple[Document, ...] = ()
     problems: tuple[Problem, ...] = ()
     is_feed: bool = False
+    # Documents shown in their last good version: read again after a save, they had
+    # problems (listed in ``problems``), so what was read before stays in use.
+    kept: tuple[str, ...] = ()
 
     @property
     def sanitised(self) -> int:

@@ -22,15 +22,18 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
 from .gcpause import gc_paused
 from .model import Document
-from .parsecache import decode_document, encode_document, pack_rows, unpack_rows
+from .parsecache import Rows, decode_document, encode_document, pack_rows, unpack_rows
 from .problems import DocumentError
 from .reader import read_toml
 from .schema import ENTITY_LIMIT
@@ -124,6 +127,26 @@ def read_split(text: str, name: str, layer: str, require_format: bool = False) -
     )
 
 
+def read_in_child(text: str, name: str, layer: str) -> Document | None:
+    """Read the whole of ``text`` in a child process, leaving this one's interpreter to
+    others: the dashboard reads a saved data file again while it runs, and tomli,
+    compiled, holds the interpreter for the whole parse (2 s at 100,000 events), which
+    would freeze the screen. None when the child could not read it (problems in the
+    document, or a child that failed): the caller reads it here, for the messages."""
+    child = _Child(text.encode("utf-8"), name, layer, 0, chunk=CHUNK_EVENTS)
+    try:
+        return child.result()
+    finally:
+        child.abandon()
+
+
+# ``read_in_child``'s answer comes in parts of this many events, each decoded on its own:
+# one marshal.loads of 100,000 events holds the interpreter for 150 ms, a tenth of it
+# 15 ms, and the dashboard draws between two.
+CHUNK_EVENTS = 10_000
+_CHUNK_HEAD = struct.Struct("<BQ")  # how the part is packed, and its length
+
+
 class _Child:
     """The child process reading the second part while this process reads the first.
 
@@ -132,8 +155,11 @@ class _Child:
     compiled and does not let go of it), and the child would wait for it.
     """
 
-    def __init__(self, data: bytes, name: str, layer: str, offset: int) -> None:
+    def __init__(
+        self, data: bytes, name: str, layer: str, offset: int, chunk: int | None = None
+    ) -> None:
         self._layer = layer
+        self._chunked = chunk is not None
         self._process: subprocess.Popen[bytes] | None = None
         self._files: list[IO[bytes]] = []
         env = dict(os.environ)
@@ -148,7 +174,7 @@ class _Child:
             self._input.write(data)
             self._input.seek(0)
             self._process = subprocess.Popen(
-                [*command(), name, layer, str(offset)],
+                [*command(), name, layer, str(offset), *([str(chunk)] if chunk else [])],
                 stdin=self._input,
                 stdout=self._output,
                 stderr=subprocess.DEVNULL,
@@ -184,14 +210,42 @@ class _Child:
                 self._process = None
                 self._close()
         try:
+            if self._chunked:
+                return _joined([decode_document(rows, self._layer) for rows in _parts(output)])
             return decode_document(unpack_rows(output[0], output[1:]), self._layer)
         except Exception:  # noqa: BLE001 - output that does not decode: parse in-process
             return None
 
 
+def _parts(output: bytes) -> Iterator[Rows]:
+    """The rows of each part of a chunked answer, one part at a time."""
+    at = 0
+    while at < len(output):
+        how, size = _CHUNK_HEAD.unpack_from(output, at)
+        at += _CHUNK_HEAD.size
+        yield unpack_rows(how, output[at : at + size])
+        at += size
+
+
+def _joined(parts: list[Document]) -> Document:
+    """One document from its parts: the first holds all but its later events."""
+    first, *rest = parts
+    return replace(first, events=first.events + tuple(e for part in rest for e in part.events))
+
+
+def _split(document: Document, chunk: int) -> list[Document]:
+    """``document`` as parts of at most ``chunk`` events, the first holding the rest."""
+    events = document.events
+    first = replace(document, events=events[:chunk])
+    rest = [Document(name=document.name, events=events[i : i + chunk])
+            for i in range(chunk, len(events), chunk)]  # fmt: skip
+    return [first, *rest]
+
+
 def _child_main(argv: list[str]) -> int:
     """In the child: read a part from stdin, write its records to stdout."""
     name, layer, offset = argv[0], argv[1], int(argv[2])
+    chunk = int(argv[3]) if len(argv) > 3 else None  # read_in_child: the answer in parts
     text = sys.stdin.buffer.read().decode("utf-8")
     try:
         with gc_paused():
@@ -199,16 +253,20 @@ def _child_main(argv: list[str]) -> int:
     except DocumentError:
         return PROBLEMS
     del text
-    rows = encode_document(document, layer)
-    if rows is None:
-        return 1
-    try:
-        how, payload = pack_rows(rows)
-    except ValueError:  # a value marshal cannot hold: the parent reads the whole document
-        return 1
-    sys.stdout.buffer.write(bytes((how,)))  # one byte saying how, then the rows
-    sys.stdout.buffer.write(payload)
-    sys.stdout.buffer.flush()
+    out = sys.stdout.buffer
+    for part in _split(document, chunk) if chunk else [document]:
+        rows = encode_document(part, layer)
+        if rows is None:
+            return 1
+        try:
+            how, payload = pack_rows(rows)
+        except ValueError:  # a value marshal cannot hold: the parent reads it itself
+            return 1
+        # Chunked: each part's packing and length, then its rows; else one byte saying
+        # how, then the rows.
+        out.write(_CHUNK_HEAD.pack(how, len(payload)) if chunk else bytes((how,)))
+        out.write(payload)
+    out.flush()
     return 0
 
 

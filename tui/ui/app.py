@@ -31,6 +31,7 @@ from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
 from ..core.browse import Arranged, ChangeLog, LogState, Ref, read_arranged
+from ..core.capture import capture_file, covering
 from ..core.changes import Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.gcpause import gc_paused
@@ -39,15 +40,19 @@ from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
 from ..core.text import counted, sanitise
 from . import keys
+from .capture import EventForm, RecordEvent, RecordStance, StanceForm
 from .changes import ChangesScreen
 from .collector import QuietCollector
 from .commands import GoTo, GoToProvider
 from .dashboard import ORDER, TAB_LABELS, DashboardScreen
 from .glyphs import cells
+from .matrix import MatrixScreen
+from .merger import MergeFinished, Merger
+from .reload import DataFilesChanged, DataFilesRead, DataReloader
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
     from ..core.feeds import FeedClient
-    from .refresh import CacheChecked, FeedRefresher, FeedsChanged, MergeFinished
+    from .refresh import CacheChecked, FeedRefresher, FeedsChanged
 
 # A load quicker than this (a cached dossier) shows no progress lines: each one costs
 # a redraw while the loading thread is at work.
@@ -98,6 +103,7 @@ class FaultlineApp(App[int]):
         dataset: Dataset | None = None,
         feed_urls: Sequence[str] = (),
         offline: bool = False,
+        watch: bool = True,
     ) -> None:
         super().__init__()
         self.config = config if config is not None else Config()
@@ -118,14 +124,26 @@ class FaultlineApp(App[int]):
             from ..core.feeds import feeds_from
 
             self.feeds = feeds_from(self.config, self.feed_urls)
+        self.unseen = UnseenChanges()
+        self.change_log = ChangeLog()
         self.feed_client: FeedClient | None = None
         self.refresher: FeedRefresher | None = None  # with the client
+        # Re-merges (new feed copies, data files saved) and the watcher of the data files.
+        self.merger = Merger(self, self.change_log, self._shown)
+        self.watching = watch and self.config.data_watch != "off" and dataset is None
+        self.reloader: DataReloader | None = None
+        # Where the forms (s, n) record facts: a loaded layer once it exists.
+        self.capture_path = capture_file(self.config.capture, self.data_paths)
+        if (
+            dataset is None
+            and self.capture_path.is_file()
+            and covering(self.capture_path, self.data_paths) is None
+        ):
+            self.data_paths.append(self.capture_path)
         self.feed_state = ""
         self.arranged: Arranged | None = None
         # Entities refreshes added or changed that the analyst has not selected yet, and
         # everything the session's refreshes changed (for the changes view and detail).
-        self.unseen = UnseenChanges()
-        self.change_log = ChangeLog()
         self.parsed_cache: ParsedCache | None = None
         self._cache_warnings: set[str] = set()  # said once each (see _announce_cache)
         self._load_started = time.monotonic()
@@ -171,14 +189,34 @@ class FaultlineApp(App[int]):
 
             cache = FeedCache(self.config.cache_dir)
             self.feed_client = FeedClient(self.feeds, cache, offline=self.offline)
-            self.refresher = FeedRefresher(self, self.feed_client, self.change_log, self._shown)
+            self.refresher = FeedRefresher(
+                self, self.feed_client, self.change_log, self._shown, self.merger
+            )
+        if self.reloader is None:
+            # Before the data is read: the watcher notes each file as it is now, so a save
+            # made while the dossier loads is merged in once it is shown.
+            self.reloader = DataReloader(
+                self,
+                self.merger,
+                self.data_paths if self.initial_dataset is None else [],
+                mode=self.config.data_watch,
+                max_size=self.config.data_max_size,
+                watch=self.watching,
+            )
         self._load_started = time.monotonic()
         self.prepare(self.initial_dataset, first=True)
 
     def _busy(self) -> bool:
         """A refresh is being fetched or merged, or a dossier read."""
-        return (self.refresher is not None and self.refresher.busy) or any(
-            w.is_running for w in self.workers if w.group in ("load", "feeds", "merge")
+        return (
+            (self.refresher is not None and self.refresher.busy)
+            or self.merger.merging
+            or (self.reloader is not None and self.reloader.busy)
+            or any(
+                w.is_running
+                for w in self.workers
+                if w.group in ("load", "feeds", "merge", "reload")
+            )
         )
 
     def _shown(self) -> Arranged | None:
@@ -191,6 +229,8 @@ class FaultlineApp(App[int]):
 
     async def on_unmount(self) -> None:
         self.collector.stop()
+        if self.reloader is not None:
+            self.reloader.stop()
         if self.refresher is not None:
             self.refresher.stop_timer()
         client, self.feed_client = self.feed_client, None
@@ -304,6 +344,7 @@ class FaultlineApp(App[int]):
 
     def on_dataset_arranged(self, message: DatasetArranged) -> None:
         first = self.arranged is None
+        self.merger.forget_local()  # every data path was read just now
         self._present(message.arranged)
         self._announce_problems(message.arranged)
         self._announce_cache()
@@ -311,6 +352,8 @@ class FaultlineApp(App[int]):
             # The big dossier is frozen by now; from here on full collections wait
             # for quiet moments.
             self.collector.start()
+            if self.reloader is not None:
+                self.reloader.start()
             if self.refresher is not None:
                 self.refresher.changed()
                 self.refresher.start()
@@ -348,15 +391,25 @@ class FaultlineApp(App[int]):
         self._announce_cache()
 
     def on_merge_finished(self, message: MergeFinished) -> None:
-        refresher = self.refresher
-        if refresher is None:
-            return
-        if refresher.merged(message):
+        merger = self.merger
+        if merger.merged(message):
             assert message.arranged is not None and message.changes is not None
-            self._apply(message.arranged, message.changes, message.log or ({}, ()))
-        refresher.merge_if_owed()
+            self._apply(
+                message.arranged, message.changes, message.log or ({}, ()), message.replaced
+            )
+        merger.merge_if_owed()
 
-    def _apply(self, arranged: Arranged, changes: Changes, log: LogState) -> None:
+    def on_data_files_changed(self, message: DataFilesChanged) -> None:
+        if self.reloader is not None:
+            self.reloader.changed(message.paths)
+
+    def on_data_files_read(self, message: DataFilesRead) -> None:
+        if self.reloader is not None:
+            self.reloader.read(message)
+
+    def _apply(
+        self, arranged: Arranged, changes: Changes, log: LogState, replaced: Sequence[Layer] = ()
+    ) -> None:
         self.unseen.add(changes)
         self.change_log.adopt(log)
         self._present(arranged)
@@ -364,14 +417,21 @@ class FaultlineApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, ChangesScreen):
                 screen.reload()
-        if changes:
-            self.notify(
-                f"Feeds brought {changes.summary()}. New rows are marked + and changed ones *, "
-                "until selected; c lists them.",
-                title="Feeds updated",
-                timeout=8,
-                markup=False,
-            )
+            elif isinstance(screen, MatrixScreen):
+                screen.show_arranged(arranged)
+        if not changes:
+            return
+        files = [sanitise(layer.name)[0] for layer in replaced if not layer.is_feed]
+        if files and len(files) == len(replaced):
+            what, title = f"{', '.join(files)}: {changes.summary()}", "Data file saved"
+        else:
+            what, title = f"Feeds brought {changes.summary()}", "Feeds updated"
+        self.notify(
+            f"{what}. New rows are marked + and changed ones *, until selected; c lists them.",
+            title=title,
+            timeout=8,
+            markup=False,
+        )
 
     def on_feeds_changed(self, message: FeedsChanged) -> None:
         """Feed states moved: redraw the status line and an open feeds screen."""
@@ -425,6 +485,46 @@ class FaultlineApp(App[int]):
             self.pop_screen()
         self.dashboard.go_to(ref)
 
+    def record(self, kind: str, values: dict[str, Any]) -> None:
+        """Append one entity to the capture file (raises ``AppendRefused``, nothing
+        written, when it would not validate), then read that file again: the fact
+        appears at once, marked new, as any save does."""
+        from ..core.authoring import append_entity
+
+        path = self.capture_path
+        append_entity(path, kind, values)
+        reloader = self.reloader
+        if reloader is None:
+            return
+        cover = covering(path, self.data_paths)
+        if cover is not None:
+            reloader.changed([cover])
+        else:  # created just now: a layer of its own from now on
+            self.data_paths.append(path)
+            reloader.add(path)
+
+    def on_record_stance(self, message: RecordStance) -> None:
+        if self.arranged is not None:
+            form = StanceForm(
+                self.arranged, message.disagreement, message.actor, self.record, self._target()
+            )
+            self.push_screen(form, self._recorded)
+
+    def on_record_event(self, message: RecordEvent) -> None:
+        if self.arranged is not None:
+            form = EventForm(
+                self.arranged, message.actors, message.disagreements, self.record, self._target()
+            )
+            self.push_screen(form, self._recorded)
+
+    def _target(self) -> str:
+        path = self.capture_path
+        return str(path) + ("" if path.exists() else " (created with the first fact)")
+
+    def _recorded(self, saved: bool | None) -> None:
+        if saved:
+            self.notify(f"Recorded in {self.capture_path}.", markup=False)
+
     def action_refresh(self) -> None:
         """Fetch every feed now, in the background. Without feeds there is nothing to fetch."""
         if not self.feeds:
@@ -457,10 +557,12 @@ class FaultlineApp(App[int]):
     def action_changes(self) -> None:
         if isinstance(self.screen, ChangesScreen) or self.arranged is None:
             return
+        watched = self.reloader is not None and self.reloader.watcher is not None
+        saves = "a data file saved" if watched else "a fact recorded (s, n)"
         if not self.feeds:
-            note = "No feeds configured, so nothing refreshes: f shows how to add one."
+            note = f"No changes yet: {saves} shows here. No feeds are configured (f shows how)."
         elif self.offline:
-            note = "Offline (--offline): nothing is fetched, so nothing changes."
+            note = f"No changes yet: {saves} shows here. Offline (--offline): nothing is fetched."
         else:
             note = ""
 
@@ -585,11 +687,18 @@ def config_label(config: Config) -> str:
 
 
 def run_dashboard(
-    config: Config, *, data_paths: list[Path], feed_urls: list[str], offline: bool
+    config: Config,
+    *,
+    data_paths: list[Path],
+    feed_urls: list[str],
+    offline: bool,
+    watch: bool = True,
 ) -> int:
     """Open the dashboard; returns the process exit code. An unknown ``ui.theme`` is a
     ``ConfigError`` (the CLI prints it and exits 2), as any other bad config value is."""
-    app = FaultlineApp(config, data_paths=data_paths, feed_urls=feed_urls, offline=offline)
+    app = FaultlineApp(
+        config, data_paths=data_paths, feed_urls=feed_urls, offline=offline, watch=watch
+    )
     check_theme(config, app.available_themes)
     app.run()
     return app.return_code or 0

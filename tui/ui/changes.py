@@ -125,11 +125,16 @@ def arrange(log: ChangeLog, feed_order: Sequence[str]) -> tuple[list[Logged], li
     added, changed, removed; by kind, then name), the group headings and each entry's group."""
     order = {name: i for i, name in enumerate(feed_order)}
 
+    def heading(logged: Logged) -> str:
+        if logged.layer in order:
+            return f"feed {logged.layer}"
+        return f"from {logged.document or logged.layer}"  # a local data file that was saved
+
     def key(logged: Logged) -> tuple[int, str, int, int, str, str]:
         change = logged.change
         return (
             order.get(logged.layer, len(order)),
-            logged.layer,
+            heading(logged),
             _ACTION_ORDER[change.action],
             _KIND_ORDER.get(change.kind, 9),
             change.label.casefold(),
@@ -137,13 +142,12 @@ def arrange(log: ChangeLog, feed_order: Sequence[str]) -> tuple[list[Logged], li
         )
 
     entries = sorted(log, key=key)
-    feeds = set(feed_order)
     groups: list[str] = []
     entry_group: list[int] = []
     for logged in entries:
-        heading = f"feed {logged.layer}" if logged.layer in feeds else logged.layer
-        if not groups or groups[-1] != heading:
-            groups.append(heading)
+        title = heading(logged)
+        if not groups or groups[-1] != title:
+            groups.append(title)
         entry_group.append(len(groups) - 1)
     return entries, groups, entry_group
 

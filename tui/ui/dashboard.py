@@ -24,8 +24,10 @@ from ..core.changes import UnseenChanges
 from ..core.model import Kind
 from ..core.search import SearchStopped, terms
 from ..core.text import counted
+from ..core.watch import kept_text
 from . import keys
 from .actors import ActorsPane
+from .capture import RecordEvent, RecordStance
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
 from .glyphs import drawn
@@ -377,6 +379,45 @@ class DashboardScreen(Screen[None]):
 
     # -- moving between panes -------------------------------------------------------------------
 
+    def action_record_stance(self) -> None:
+        """``s``: a form to record a stance on the disagreement selected (in its pane, or
+        the detail of a disagreement or of one actor's position)."""
+        if self.arranged is None:
+            return
+        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
+        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        if ref is None or ref.kind is not Kind.DISAGREEMENT:
+            self.notify(
+                "s records a stance on a disagreement: select one in the disagreements pane "
+                "(2), a cell of the stance matrix (m), or a position in the detail.",
+                markup=False,
+            )
+            return
+        self.app.post_message(RecordStance(ref.id, ref.actor))
+
+    def action_record_event(self) -> None:
+        """``n`` in the timeline: a form to record an event, with the actor or
+        disagreement the dashboard is focused on already filled in."""
+        if self.arranged is None:
+            return
+        if self.active != Kind.EVENT or isinstance(self.app.focused, DetailPane):
+            self.notify("n records an event: press it in the timeline (3).", markup=False)
+            return
+        focus = self.focus_ref
+        actors = [focus.id] if focus is not None and focus.kind is Kind.ACTOR else []
+        disagreements = [focus.id] if focus is not None and focus.kind is Kind.DISAGREEMENT else []
+        self.app.post_message(RecordEvent(actors, disagreements))
+
+    def action_edit(self) -> None:
+        """Open the file defining the selected row, or the detail's entity, in the editor."""
+        from .editing import edit
+
+        if self.arranged is None:
+            return
+        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
+        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        edit(self.app, self.arranged.dataset, ref)
+
     def action_zoom(self) -> None:
         """The detail pane alone at the full width, or the panes back as they were."""
         self.zoomed = not self.zoomed
@@ -636,9 +677,19 @@ class DashboardScreen(Screen[None]):
         if unseen:
             parts.append((f"+* {unseen:,} new or changed (c)", "bold $text-accent"))
         data = self.arranged.dataset
+        # A data file saved with mistakes: its last good version stays in use until fixed.
+        stale = {doc: 0 for layer in data.layers for doc in layer.kept}
+        rejected = 0
+        for problem in data.problems:
+            if problem.document in stale:
+                stale[problem.document] += 1
+            else:
+                rejected += 1
+        for document, count in stale.items():
+            parts.insert(0, (kept_text(document, count) + " (w)", "bold $text-error"))
         warnings = []
-        if data.problems:
-            warnings.append(f"{len(data.problems)} rejected")
+        if rejected:
+            warnings.append(f"{rejected} rejected")
         if data.notes:
             warnings.append(f"{len(data.notes)} to check")
         if data.unresolved:

@@ -166,13 +166,16 @@ class DetailBuilder:
             return []
         change = logged.change
         feeds = {layer.name for layer in self.data.layers if layer.is_feed}
-        source = f"feed {logged.layer}" if logged.layer in feeds else logged.layer
+        if logged.layer in feeds:
+            source = f"a refresh of feed {logged.layer}"
+        else:  # a data file saved while the dashboard ran
+            source = f"a save of {logged.document or logged.layer}"
         at = local_time(logged.at, short=True)
         if change.action == ADDED:
-            text = f"{NEW_MARK} New: added by a refresh of {source} at {at}"
+            text = f"{NEW_MARK} New: added by {source} at {at}"
         else:
             fields = change.what or "content"
-            text = f"{CHANGED_MARK} Changed by a refresh of {source} at {at}: {fields}"
+            text = f"{CHANGED_MARK} Changed by {source} at {at}: {fields}"
         return [Plain(Content.styled(text, "bold $text-accent"))]
 
     # -- pieces -----------------------------------------------------------------------------

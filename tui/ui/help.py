@@ -26,9 +26,12 @@ def symbols() -> list[tuple[str, str]]:
         (NO_POSITION, "no position (stance matrix)"),
         *((mark, f"event: {state}") for state, mark in EVENT_MARK.items()),
         ("●", "in a list's left margin: the row the dashboard is focused on"),
-        (NEW_MARK, "before a row: new since a feed refresh, until you select it (c lists them)"),
-        (CHANGED_MARK, "before a row: changed by a feed refresh, until you select it"),
-        (REMOVED_MARK, "in the changes screen: removed by a feed refresh"),
+        (
+            NEW_MARK,
+            "before a row: new since a feed refresh or a save, until you select it (c lists them)",
+        ),
+        (CHANGED_MARK, "before a row: changed by a feed refresh or a save, until you select it"),
+        (REMOVED_MARK, "in the changes screen: removed by a feed refresh or a save"),
         ("B2", "Admiralty grades: source reliability A–F, information credibility 1–6"),
     ]
 

@@ -29,7 +29,8 @@ APP: list[BindingType] = [
         "changes",
         "Changes",
         show=False,
-        tooltip="What refreshes added, changed (which fields) and removed; go to one",
+        tooltip="What feed refreshes and saved data files added, changed (which fields) and "
+        "removed; go to one",
     ),
     Binding(
         "w",
@@ -81,6 +82,29 @@ DASHBOARD: list[BindingType] = [
     Binding("m", "matrix", "Matrix", tooltip="Stance matrix: actors × disagreements"),
     Binding(
         "z", "zoom", "Zoom", show=False, tooltip="Zoom the detail pane to the full width, and back"
+    ),
+    Binding(
+        "s",
+        "record_stance",
+        "Stance",
+        show=False,
+        tooltip="Record a stance on the selected disagreement (in its pane, or the detail of "
+        "a disagreement or position): a form, saved to the capture file",
+    ),
+    Binding(
+        "n",
+        "record_event",
+        "New event",
+        show=False,
+        tooltip="In the timeline: record an event (a form, saved to the capture file)",
+    ),
+    Binding(
+        "e",
+        "edit",
+        "Edit",
+        show=False,
+        tooltip="Open the file defining the selected row (or the detail's entity) in "
+        "$VISUAL or $EDITOR at its line",
     ),
 ]
 
@@ -156,6 +180,19 @@ MATRIX: list[BindingType] = [
 # The stance matrix screen.
 MATRIX_SCREEN: list[BindingType] = [
     Binding("escape,backspace,m", "close", "Back", tooltip="Back to the dashboard"),
+    Binding(
+        "s",
+        "record_stance",
+        "Stance",
+        show=False,
+        tooltip="Record a stance of this actor on this disagreement (a form)",
+    ),
+]
+
+
+# The capture forms (s, n).
+CAPTURE_FORM: list[BindingType] = [
+    Binding("escape", "cancel", "Cancel", tooltip="Close the form; nothing is recorded"),
 ]
 
 
@@ -252,6 +289,11 @@ def key_groups() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Changes screen (c)", [
             *_rows(CHANGE_LIST, CHANGES_SCREEN),
             ("↑ ↓ PgUp PgDn", "Move through the changes, grouped by feed"),
+        ]),
+        ("Capture forms (s, n)", [
+            ("Tab Shift+Tab", "Next and previous field (→ takes a suggested id or stance)"),
+            ("Enter", "Save: appended to the capture file, shown at once, marked +"),
+            *_rows(CAPTURE_FORM),
         ]),
         ("Help (?) and warnings (w) screens", _rows(HELP_SCREEN, PROBLEMS_SCREEN)),
         ("Mouse", [

@@ -25,6 +25,7 @@ from textual.widgets import Footer, Static
 from ..core.browse import Arranged, Ref
 from ..core.model import STANCES, Disagreement, Kind, Position
 from . import keys
+from .capture import RecordStance
 from .glyphs import drawn
 from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE
 from .rowlist import fit, one_line
@@ -129,6 +130,26 @@ class StanceMatrix(ScrollView, can_focus=True):
         if not self.actor_ids or not self.columns:
             return None
         return self.actor_ids[self.row], self.columns[self.col]
+
+    def update(self, arranged: Arranged) -> None:
+        """A new dossier (a save, a refresh): the same columns and actors as they read
+        now, and any actor that came to hold a position on them, the cursor kept."""
+        self.arranged = arranged
+        data = arranged.dataset
+        self.columns = [
+            data.disagreements[d.id] for d in self.columns if d.id in data.disagreements
+        ]
+        self.current = [d.current() for d in self.columns]
+        holders = {p.actor for d in self.columns for p in d.positions}
+        shown = [a for a in self.actor_ids if a in data.actors]
+        taken = set(shown)
+        self.actor_ids = shown + [a for a in data.actors if a in holders and a not in taken]
+        self._longest = max((cell_len(arranged.actor_name(a)) for a in self.actor_ids), default=8)
+        self.virtual_size = Size(0, len(self.actor_ids) + HEADER_LINES)
+        self.row = min(self.row, max(len(self.actor_ids) - 1, 0))
+        self.col = min(self.col, max(len(self.columns) - 1, 0))
+        self._cache.clear()
+        self.refresh()
 
     def _set(self, row: int, col: int) -> None:
         if not self.actor_ids or not self.columns:
@@ -335,10 +356,16 @@ class MatrixScreen(Screen[Ref | None]):
         self.matrix.focus()
         self._describe()
 
+    def show_arranged(self, arranged: Arranged) -> None:
+        """A new dossier is shown (the app calls this): the matrix and detail follow it."""
+        self.arranged = arranged
+        self.matrix.update(arranged)
+        self._describe(force=True)
+
     def on_stance_matrix_moved(self, message: StanceMatrix.Moved) -> None:
         self._describe()
 
-    def _describe(self) -> None:
+    def _describe(self, force: bool = False) -> None:
         from .detail import DetailPane
 
         detail = self.query_one(DetailPane)
@@ -351,7 +378,7 @@ class MatrixScreen(Screen[Ref | None]):
             name = self.arranged.actor_name(actor)
             detail.show_message(f"{name} holds no recorded position on {disagreement.title}.")
             return
-        detail.show(self.arranged, Ref(Kind.DISAGREEMENT, disagreement.id, actor))
+        detail.show(self.arranged, Ref(Kind.DISAGREEMENT, disagreement.id, actor), force=force)
 
     def on_stance_matrix_chosen(self, message: StanceMatrix.Chosen) -> None:
         disagreement = self.arranged.dataset.disagreements.get(message.disagreement)
@@ -371,6 +398,13 @@ class MatrixScreen(Screen[Ref | None]):
 
     def on_detail_pane_follow(self, message: DetailPane.Follow) -> None:
         self.dismiss(message.ref)
+
+    def action_record_stance(self) -> None:
+        """``s``: a form for the stance of the actor on the disagreement under the cursor."""
+        cell = self.matrix.cell()
+        if cell is not None:
+            actor, disagreement = cell
+            self.app.post_message(RecordStance(disagreement.id, actor))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from ..core.merge import Dataset
 from ..core.text import sanitise
+from ..core.watch import kept_text
 from . import keys
 
 if TYPE_CHECKING:
@@ -26,7 +27,12 @@ def problem_lines(dataset: Dataset, feeds: Sequence[FeedState] = ()) -> list[tup
     the ``feeds`` behind it: a feed whose last document was rejected is not in the dataset's
     problems (the copy in use, if any, was read cleanly), so its outcome is listed here."""
     # The severity is shown as its own coloured word, so the text goes without one.
-    lines: list[tuple[str, str]] = [("error", str(p)) for p in dataset.problems]
+    lines: list[tuple[str, str]] = []
+    for layer in dataset.layers:  # saved with mistakes: say what is shown meanwhile
+        for document in layer.kept:
+            count = sum(p.document == document for p in dataset.problems)
+            lines.append(("error", f"{kept_text(document, count)} until they are fixed:"))
+    lines += [("error", str(p)) for p in dataset.problems]
     for state in feeds:
         if state.problems and state.last_outcome is not None:
             # The headline (the feed, its URL, which copy stays in use), then each problem.

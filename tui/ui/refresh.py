@@ -3,8 +3,8 @@
 One ``FeedRefresher`` lives as long as the app's feed client. A fetch round runs on the
 event loop (httpx, async), every feed of it at once, each outcome taken as it comes; a
 copy that differs from the one the arranged view shown was built on asks for a re-merge, done
-in a worker thread, one at a time. One timer, set to the next feed's due time, drives
-the automatic rounds; nothing polls.
+in a worker thread, one at a time (by the app's ``Merger``, merger.py). One timer, set
+to the next feed's due time, drives the automatic rounds; nothing polls.
 
 What the app must act on reaches it as messages: ``MergeFinished`` (a new arranged
 dataset and what changed), ``FeedsChanged`` (the status line's feed text), and
@@ -14,7 +14,6 @@ dataset and what changed), ``FeedsChanged`` (the status line's feed text), and
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -23,14 +22,11 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
-from ..core.browse import Arranged, ChangeLog, LogState, remerge
-from ..core.changes import Changes
+from ..core.browse import Arranged, ChangeLog
 from ..core.config import FeedConfig
-from ..core.gcpause import gc_paused
-from ..core.merge import Layer
 from ..core.text import counted
 from .feeds import feed_summary, short_reason
-from .glyphs import cells
+from .merger import MergeFinished, Merger
 
 if TYPE_CHECKING:  # the app imports this module only when it has feeds (and httpx)
     from ..core.feeds import FeedClient, FeedStatus, FetchOutcome
@@ -38,23 +34,6 @@ if TYPE_CHECKING:  # the app imports this module only when it has feeds (and htt
 # Never arm the refresh timer sooner than this: a feed that is due but cannot be fetched
 # yet (one fetch of it in flight) must not turn the timer into a busy loop.
 MIN_TIMER = 0.25
-
-
-class MergeFinished(Message):
-    """The merge worker is done: ``arranged`` built from ``before`` and the new feed
-    copies, with ``changes`` and the change log's new state; or ``error`` said why not."""
-
-    def __init__(
-        self,
-        before: Arranged,
-        arranged: Arranged | None = None,
-        changes: Changes | None = None,
-        log: LogState | None = None,
-        error: BaseException | None = None,
-    ) -> None:
-        super().__init__()
-        self.before, self.arranged, self.changes, self.log = before, arranged, changes, log
-        self.error = error
 
 
 class FeedsChanged(Message):
@@ -84,21 +63,22 @@ class FeedRefresher:
         client: FeedClient,
         change_log: ChangeLog,
         shown: Callable[[], Arranged | None],
+        merger: Merger | None = None,
     ) -> None:
         self.app = app
         self.client = client
-        self.change_log = change_log
         self.shown = shown
+        # Re-merges are the app's (shared with data files read again after a save).
+        self.merger = merger if merger is not None else Merger(app, change_log, shown)
+        self.merger.feeds = client.layers
         self.timer: Timer | None = None
         self.fetching: dict[str, int] = {}  # feed name -> fetches of it awaited here
         self._taken: dict[str, FetchOutcome] = {}  # the last outcome handled, per feed
-        self.merging = False
-        self._merge_again = False
 
     @property
     def busy(self) -> bool:
         """A refresh is being fetched or merged."""
-        return self.merging or any(self.fetching.values())
+        return self.merger.merging or any(self.fetching.values())
 
     # -- fetching -------------------------------------------------------------------------------
 
@@ -213,70 +193,13 @@ class FeedRefresher:
     # -- merging --------------------------------------------------------------------------------
 
     def request_merge(self) -> None:
-        """Re-merge when the feed copies in use differ from those the dossier was built on;
-        one merge at a time, and one more after it if copies changed meanwhile."""
-        shown = self.shown()
-        if shown is None:
-            return
-        if self.merging:
-            self._merge_again = True
-            return
-        layers = self.client.layers()
-        before = [layer for layer in shown.dataset.layers if layer.is_feed]
-        if len(layers) == len(before) and all(a is b for a, b in zip(layers, before, strict=True)):
-            return
-        self.merging = True
-        # Handed over in lists the worker empties: a finished worker lingers until the
-        # next full collection, and must not keep two dossiers and a feed copy alive
-        # meanwhile.
-        box, feed_layers = [shown], list(layers)
-        self.app.run_worker(
-            lambda: self._merge(box, feed_layers),
-            thread=True,
-            exit_on_error=False,
-            group="merge",
-            description="merge feed copies",
-        )
-
-    def _merge(self, box: list[Arranged], feed_layers: list[Layer]) -> None:
-        """In a worker thread: merge the local layers already read with the new feed
-        copies; arrange; compare; and net the changes into the session's log (merges
-        never overlap, so the log does not change meanwhile). Posts ``MergeFinished``."""
-        before = box.pop()
-        layers = feed_layers[:]
-        feed_layers.clear()
-        try:
-            # The collector paused: it would otherwise run collections again and again
-            # while the new dossier is built, each holding the interpreter (and the UI).
-            with gc_paused():
-                arranged, changes = remerge(before.dataset, layers, cells)
-                log = self.change_log.updated(changes, time.time())
-        except Exception as error:  # noqa: BLE001 - reported to the user by MergeFinished
-            self.app.post_message(MergeFinished(before, error=error))
-        else:
-            self.app.post_message(MergeFinished(before, arranged, changes, log))
+        self.merger.request()
 
     def merged(self, message: MergeFinished) -> bool:
-        """The merge is over; whether its dossier is to be shown. An error is announced,
-        and a merge built on a dossier no longer shown is done again (``merge_if_owed``)."""
-        self.merging = False
-        if message.error is not None:
-            self.app.notify(
-                f"Could not merge the refreshed feeds: {message.error}. The dossier shown is "
-                "unchanged.",
-                severity="error",
-                markup=False,
-            )
-            return False
-        if message.before is not self.shown():  # something else was shown meanwhile: again
-            self._merge_again = True
-            return False
-        return True
+        return self.merger.merged(message)
 
     def merge_if_owed(self) -> None:
-        if self._merge_again:
-            self._merge_again = False
-            self.request_merge()
+        self.merger.merge_if_owed()
 
     # -- the timer ------------------------------------------------------------------------------
 

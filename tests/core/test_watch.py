@@ -1,0 +1,106 @@
+"""The core of live reload: reading a data path again after a save, and telling a
+network mount (where notifications do not arrive) from a local disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.core.loading import read_layer
+from tui.core.watch import file_system_type, needs_polling, reread
+
+GOOD = '[[actors]]\nid = "{id}"\nname = "{name}"\nkind = "state"\n'
+
+
+def test_a_bad_save_keeps_that_documents_last_good_version_and_its_problems(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    (folder / "a.toml").write_text(GOOD.format(id="kz", name="Kazakhstan"), encoding="utf-8")
+    (folder / "b.toml").write_text(GOOD.format(id="ru", name="Russia"), encoding="utf-8")
+    before = read_layer(folder)
+
+    (folder / "a.toml").write_text(GOOD.format(id="kz", name="Qazaqstan"), encoding="utf-8")
+    (folder / "b.toml").write_text('[[actors]]\nid = "ru"\nname = ', encoding="utf-8")
+    layer, gone = reread(folder, before)
+    names = {a.id: a.name for d in layer.documents for a in d.actors}
+    assert names == {"kz": "Qazaqstan", "ru": "Russia"}  # a.toml's new, b.toml's last good
+    assert layer.kept == (str(folder / "b.toml"),)
+    assert [p.document for p in layer.problems] == [str(folder / "b.toml")]
+    assert gone == []
+
+    (folder / "b.toml").write_text(GOOD.format(id="ru", name="Rossiya"), encoding="utf-8")
+    fixed, _ = reread(folder, layer)
+    assert fixed.kept == () and fixed.ok
+
+    (folder / "b.toml").unlink()
+    smaller, gone = reread(folder, fixed)
+    assert gone == [str(folder / "b.toml")]
+    assert [a.id for d in smaller.documents for a in d.actors] == ["kz"]
+
+
+def test_a_deleted_data_file_leaves_an_empty_layer_and_names_what_went(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text(GOOD.format(id="kz", name="Kazakhstan"), encoding="utf-8")
+    before = read_layer(path)
+    path.unlink()
+    layer, gone = reread(path, before)
+    assert layer.name == str(path) and not layer.documents and layer.ok
+    assert gone == [str(path)]
+
+
+def test_network_mounts_are_polled(tmp_path: Path) -> None:
+    mountinfo = tmp_path / "mountinfo"
+    mountinfo.write_text(
+        "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+        "40 22 0:40 / /home/analyst rw,relatime shared:2 - nfs4 server:/home rw\n"
+        "41 40 0:41 / /home/analyst/my\\040files rw - fuse.sshfs host: rw\n",
+        encoding="utf-8",
+    )
+    assert file_system_type(Path("/etc"), str(mountinfo)) == "ext4"
+    assert file_system_type(Path("/home/analyst/x.toml"), str(mountinfo)) == "nfs4"
+    assert file_system_type(Path("/home/analyst/my files/x"), str(mountinfo)) == "fuse.sshfs"
+    assert file_system_type(Path("/etc"), str(tmp_path / "missing")) is None
+    assert needs_polling(tmp_path) is False  # pytest's temporary directory is local
+
+
+def test_a_large_document_read_again_is_parsed_in_a_child_process_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read again while the dashboard runs, a large document is parsed in a child process
+    (tomli, compiled, would hold this one's interpreter and freeze the screen): the
+    records are the same as read here, and a document with problems gets the same
+    located messages (read here, for them)."""
+    from tui.core import splitparse
+    from tui.core.loading import ISOLATE_MIN_SIZE
+
+    events = "".join(
+        f'[[events]]\nid = "e{i}"\ntitle = "Event number {i} of a long dossier"\n'
+        f'date = "20{10 + i % 9}-0{1 + i % 9}"\nactors = ["kz"]\n\n'
+        for i in range(ISOLATE_MIN_SIZE // 90)
+    )
+    path = tmp_path / "big.toml"
+    path.write_text(GOOD.format(id="kz", name="Kazakhstan") + "\n" + events, encoding="utf-8")
+    assert path.stat().st_size >= ISOLATE_MIN_SIZE
+    started: list[list[str]] = []
+    real = splitparse.command
+
+    def noting() -> list[str]:  # the real child, noted when started
+        started.append(real())
+        return started[-1]
+
+    monkeypatch.setattr(splitparse, "command", noting)
+    here = read_layer(path)
+    assert not started  # a start-up read is not isolated (and is under 8 MB: one piece)
+    there = read_layer(path, isolate=True)
+    assert started, "no child process was started"
+    assert there.documents == here.documents and there.ok
+    assert len(there.documents[0].events) == ISOLATE_MIN_SIZE // 90
+    assert there.documents[0].events[5].origin == here.documents[0].events[5].origin
+
+    path.write_text(path.read_text(encoding="utf-8") + "date = 2013-13\n", encoding="utf-8")
+    with_problems = read_layer(path, isolate=True)
+    assert with_problems.problems
+    assert [str(p) for p in with_problems.problems] == [str(p) for p in read_layer(path).problems]
