@@ -131,6 +131,8 @@ class FaultlineApp(App[int]):
         self._load_started = time.monotonic()
         self._progress_text = ""
         self._progress_timer: Timer | None = None
+        # Why the first dossier could not be loaded (shown instead of the panes, and by w).
+        self.load_error: str | None = None
         # Full garbage collections wait for a quiet moment (see collector.py).
         self.collector = QuietCollector(self.set_timer, busy=self._busy)
         if not self.config.ui.animations:
@@ -285,7 +287,7 @@ class FaultlineApp(App[int]):
         # Each new line redraws the screen, on the UI thread, while the loading thread
         # needs the interpreter: a quick (cached) load says nothing until it has taken
         # PROGRESS_AFTER seconds, and then shows where it has got to.
-        if self.dossier is not None:
+        if self.dossier is not None or self.load_error is not None:
             return
         self._progress_text = message.text
         waited = time.monotonic() - self._load_started
@@ -296,7 +298,7 @@ class FaultlineApp(App[int]):
 
     def _show_progress(self) -> None:
         self._progress_timer = None
-        if self.dossier is None and self._progress_text:
+        if self.dossier is None and self.load_error is None and self._progress_text:
             self.dashboard.show_loading(f"Loading… {self._progress_text}")
 
     def show_dataset(self, dataset: Dataset) -> Worker[Arranged | None]:
@@ -320,8 +322,22 @@ class FaultlineApp(App[int]):
                 self.refresher.start()
 
     def on_load_failed(self, message: LoadFailed) -> None:
-        text, _ = sanitise(f"Could not load the dossier: {message.error}")
-        self.dashboard.show_loading(text)
+        """Say what failed and where. A dossier already shown stays (a reload or refresh
+        failed); with none, the dashboard shows the error instead of "Loading…", and w
+        and q still work."""
+        where, _ = sanitise(
+            self._progress_text or "reading " + ", ".join(map(str, self.data_paths))
+        )
+        reason, _ = sanitise(describe(message.error))
+        text = f"Could not load the dossier while {where}: {reason}"
+        if self.dossier is not None:
+            self.notify(f"{text}. The dossier shown is kept.", severity="error", markup=False)
+            return
+        self.load_error = text
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+            self._progress_timer = None
+        self.dashboard.show_load_error(where, reason)
         self.notify(text, severity="error", markup=False)
 
     def _present(self, dossier: Arranged) -> None:
@@ -491,9 +507,13 @@ class FaultlineApp(App[int]):
     def action_problems(self) -> None:
         from .problems import ProblemsScreen
 
-        if self.dossier is not None and not isinstance(self.screen, ProblemsScreen):
-            feeds = list(self.feed_client.states.values()) if self.feed_client else []
+        if isinstance(self.screen, ProblemsScreen):
+            return
+        feeds = list(self.feed_client.states.values()) if self.feed_client else []
+        if self.dossier is not None:
             self.push_screen(ProblemsScreen(self.dossier.dataset, feeds))
+        elif self.load_error is not None:
+            self.push_screen(ProblemsScreen(None, feeds, failure=self.load_error))
 
     def action_reload(self) -> None:
         """Read the local data files again; the feeds keep the copies in use."""
@@ -571,6 +591,14 @@ EXPORT_COMMANDS = {
     "toml": "TOML (faultline/1)",
     "csv": "CSV (the timeline)",
 }
+
+
+def describe(error: BaseException) -> str:
+    """An exception in a person's words: an OS error by its file and reason ("data/x.toml:
+    Input/output error"); anything else by its type, as a bug to report."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.filename}: {error.strerror}" if error.filename else error.strerror
+    return f"{type(error).__name__}: {error} (unexpected: please report this)"
 
 
 def config_label(config: Config) -> str:

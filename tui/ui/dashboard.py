@@ -151,6 +151,22 @@ class DashboardScreen(Screen[None]):
         loading.update(Content.styled(text, MUTED))
         loading.display = True
 
+    def show_load_error(self, where: str, reason: str) -> None:
+        """Nothing could be loaded: say what failed (``reason``) while doing what
+        (``where``: "reading data/x.toml (1 of 2)"), and what still works."""
+        loading = self.query_one("#loading", Static)
+        loading.update(
+            Content.assemble(
+                ("Could not load the dossier", "bold $text-error"),
+                f"\nwhile {where}:\n",
+                (reason, "$text-error"),
+                "\n\n",
+                ("w lists what failed · q quits", MUTED),
+            )
+        )
+        loading.add_class("-error")
+        loading.display = True
+
     def show_dossier(self, dossier: Arranged) -> None:
         """Show a (new) dossier, keeping the trail, filter and cursors where they still apply."""
         keep = {name: self.pane(name).ref for name in PANES} if self.dossier else {}
