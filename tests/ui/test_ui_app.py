@@ -699,6 +699,30 @@ async def test_matrix_shows_current_stances_and_opens_a_position(make_app, ready
         assert history.index("2012-09") < history.index("2013-01-18")  # oldest first
 
 
+async def test_matrix_headings_and_names_take_the_room_there_is(make_app, ready, screen) -> None:
+    app = make_app()
+    titles = [d.title for d in app.initial_dataset.disagreements.values()]
+    for size, whole in ((WIDE, True), (SMALL, False)):
+        async with app.run_test(size=size) as pilot:
+            await ready(app, pilot)
+            await pilot.press("m")
+            await pilot.pause()
+            lines = screen(app).splitlines()
+            # The headings: from the "11 actors" line to the first actor's row.
+            top = next(i for i, line in enumerate(lines) if "11 actors" in line)
+            first = next(i for i, line in enumerate(lines) if "Alyaksandr Lukashenka" in line)
+            heading = " ".join(lines[top:first])
+            if whole:  # at 120 columns every title is shown whole, and every name
+                for title in titles:
+                    assert all(word in heading.split() for word in title.split()), title
+                assert "Nationalist circles in Kazakhstan " in screen(app)
+            else:  # at 80, more of each title than two lines of nine cells
+                assert first - top > 2
+                for word in ("economic", "Eurasian", "crude", "price", "access"):
+                    assert word in heading
+        app = make_app()
+
+
 async def test_matrix_follows_the_filter_and_closes_with_escape(make_app, ready, screen) -> None:
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
