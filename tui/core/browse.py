@@ -24,6 +24,8 @@ from typing import overload
 from .changes import (
     ADDED,
     CHANGED,
+    CHANGED_MARK,
+    NEW_MARK,
     REMOVED,
     Change,
     Changes,
@@ -53,8 +55,6 @@ NOT_YET = "Planned & expected"
 
 # Marks for entities a refresh brought that the analyst has not selected yet. The glyph
 # carries the meaning on its own; colour only repeats it.
-NEW_MARK, CHANGED_MARK, REMOVED_MARK = "+", "*", "-"
-ACTION_MARK = {ADDED: NEW_MARK, CHANGED: CHANGED_MARK, REMOVED: REMOVED_MARK}
 PANE_KIND = {ACTORS: Kind.ACTOR, DISAGREEMENTS: Kind.DISAGREEMENT, TIMELINE: Kind.EVENT}
 KIND_PANE = {kind: pane for pane, kind in PANE_KIND.items()}
 REF_KIND = {

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance  # any dataclass's instance, as typeshed names it
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
-_SYMBOL = {ADDED: "+", CHANGED: "~", REMOVED: "-"}
+# The one mark of each change, wherever it shows: `faultline fetch`'s lines, the panes'
+# rows until they are selected, the changes screen, the detail pane and the help.
+NEW_MARK, CHANGED_MARK, REMOVED_MARK = "+", "*", "-"
+ACTION_MARK = {ADDED: NEW_MARK, CHANGED: CHANGED_MARK, REMOVED: REMOVED_MARK}
 _BOOKKEEPING = ("origin", "replaced")
 
 Side = Dataset | Layer | Iterable[Layer] | None
@@ -49,7 +52,7 @@ class Change:
         return getattr(entity, "title", None) or getattr(entity, "name", None) or self.id
 
     def __str__(self) -> str:
-        text = f"{_SYMBOL[self.action]} {self.kind.singular} {self.id}: {self.label}"
+        text = f"{ACTION_MARK[self.action]} {self.kind.singular} {self.id}: {self.label}"
         if self.fields:
             text += " (" + ", ".join(self.fields) + ")"
         return text

@@ -31,7 +31,7 @@ from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
 from ..core.browse import Arranged, ChangeLog, Ref, read_arranged
-from ..core.changes import Changes, UnseenChanges
+from ..core.changes import CHANGED_MARK, NEW_MARK, Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.gcpause import gc_paused
 from ..core.merge import Dataset, Layer
@@ -386,7 +386,8 @@ class FaultlineApp(App[int]):
                 screen.reload()
         if changes:
             self.notify(
-                f"Feeds brought {changes.summary()}. New rows are marked + and changed ones *, "
+                f"Feeds brought {changes.summary()}. New rows are marked {NEW_MARK} and changed "
+                f"ones {CHANGED_MARK}, "
                 "until selected; c lists them.",
                 title="Feeds updated",
                 timeout=8,

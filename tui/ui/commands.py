@@ -25,6 +25,7 @@ from ..core.browse import ACTORS, DISAGREEMENTS, TIMELINE, Arranged, Ref
 from ..core.search import normalise
 from .dashboard import DashboardScreen
 from .glyphs import drawn
+from .legend import ROLE_STYLE
 
 # A palette shows a screenful; more candidates only cost time.
 MAX_PER_KIND = 40
@@ -155,7 +156,7 @@ class GoToProvider(Provider):
                 name = drawn(" ".join(name.split()))
                 ref = dossier.ref_at(pane, row)
                 yield DiscoveryHit(
-                    Content.assemble((f"Go to {_KIND[pane]}: ", "dim"), name),
+                    Content.assemble((f"Go to {_KIND[pane]}: ", ROLE_STYLE["dim"]), name),
                     partial(self._go, ref),
                     text=name,
                     help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]
@@ -194,7 +195,7 @@ class GoToProvider(Provider):
                     display = display.stylize(style, offset, offset + 1)
                 yield Hit(
                     score,
-                    Content.assemble((f"Go to {_KIND[pane]}: ", "dim"), display),
+                    Content.assemble((f"Go to {_KIND[pane]}: ", ROLE_STYLE["dim"]), display),
                     partial(self._go, dossier.ref_at(pane, row)),
                     text=name,
                     help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.browse import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Arranged, Ref
-from ..core.changes import UnseenChanges
+from ..core.changes import CHANGED_MARK, NEW_MARK, UnseenChanges
 from ..core.search import SearchStopped, terms
 from . import keys
 from .actors import ActorsPane
@@ -648,7 +648,8 @@ class DashboardScreen(Screen[None]):
             parts.append((self.feed_state, MUTED))
         unseen = len(self.unseen)
         if unseen:
-            parts.append((f"+* {unseen:,} new or changed (c)", "bold $text-accent"))
+            marks = NEW_MARK + CHANGED_MARK
+            parts.append((f"{marks} {unseen:,} new or changed (c)", "bold $text-accent"))
         data = self.dossier.dataset
         warnings = []
         if data.problems:

@@ -26,7 +26,7 @@ from ..core.browse import Arranged, Ref
 from ..core.model import STANCES, Disagreement, Position
 from . import keys
 from .glyphs import drawn
-from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE
+from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE, role_css
 from .rowlist import fit, one_line
 
 # Column headings take as many lines as the longest title needs at the column's width,
@@ -63,12 +63,10 @@ class StanceMatrix(ScrollView, can_focus=True):
     }
     StanceMatrix > .matrix--crosshair { background: $boost; }
     StanceMatrix > .matrix--empty { color: $text-muted; }
-    StanceMatrix > .matrix--good { color: $text-success; text-style: bold; }
-    StanceMatrix > .matrix--bad { color: $text-error; text-style: bold; }
-    StanceMatrix > .matrix--warn { color: $text-warning; text-style: bold; }
-    StanceMatrix > .matrix--info { color: $text-primary; text-style: bold; }
-    StanceMatrix > .matrix--dim { color: $text-muted; text-style: bold; }
-    """
+    """ + "\n".join(
+        role_css(f"StanceMatrix > .matrix--{role}", role, "bold")
+        for role in sorted(set(STANCE_ROLE.values()))
+    )
 
     class Moved(Message):
         def __init__(self, matrix: StanceMatrix) -> None:
