@@ -17,6 +17,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.content import Content
 
+from tests.helpers import until
 from tui.ui.commands import fuzzy_match
 from tui.ui.glyphs import drawn, drawn_content
 
@@ -85,14 +86,6 @@ def crafted_dossier(folder: Path) -> Path:
     path = folder / "crafted.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
-
-
-async def until(pilot, condition, what: str, tries: int = 500) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_palette_answers_at_once_on_crafted_names(

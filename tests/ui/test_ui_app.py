@@ -59,14 +59,6 @@ async def move_to(pilot, app: FaultlineApp, name: str, ident: str) -> None:
     raise AssertionError(f"{ident} not reachable in {name}")
 
 
-async def wait_until(pilot, condition, what: str, tries: int = 200) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 # -- start-up and layout ----------------------------------------------------------------------
 
 
@@ -537,7 +529,7 @@ async def test_palette_goes_to_an_actor_by_alias(make_app, ready) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await pilot.press(*"lukashenko")
         palette = app.screen
 
@@ -545,11 +537,9 @@ async def test_palette_goes_to_an_actor_by_alias(make_app, ready) -> None:
             options = palette.query_one("CommandList").options
             return str(options[0].prompt) if options else ""
 
-        await wait_until(
-            pilot, lambda: "Go to actor: Alyaksandr Lukashenka" in first_hit(), "the hit"
-        )
+        await until(pilot, lambda: "Go to actor: Alyaksandr Lukashenka" in first_hit(), "the hit")
         await pilot.press("enter")
-        await wait_until(
+        await until(
             pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette to close"
         )
         await pilot.pause()
@@ -560,7 +550,7 @@ async def test_palette_goes_to_an_actor_by_alias(make_app, ready) -> None:
 async def run_command(pilot, app: FaultlineApp, query: str, title: str) -> None:
     """Open the palette, type ``query``, wait for the command ``title`` to lead, run it."""
     await pilot.press("ctrl+p")
-    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
     await pilot.press(*query)
     palette = app.screen
 
@@ -568,9 +558,9 @@ async def run_command(pilot, app: FaultlineApp, query: str, title: str) -> None:
         options = palette.query_one("CommandList").options
         return str(options[0].prompt) if options else ""
 
-    await wait_until(pilot, lambda: first_hit().startswith(title), f"the command {title!r}")
+    await until(pilot, lambda: first_hit().startswith(title), f"the command {title!r}")
     await pilot.press("enter")
-    await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette")
+    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette")
     await pilot.pause()
 
 
@@ -598,12 +588,12 @@ async def test_palette_exports_the_dossier_shown_without_overwriting(
         await ready(app, pilot)
         await run_command(pilot, app, "export brief", "Export brief")
         written = tmp_path / "faultline-export-2.md"
-        await wait_until(pilot, written.exists, "the brief")
+        await until(pilot, written.exists, "the brief")
         assert written.read_text().startswith("# Kazakhstan and Eurasian integration")
         assert (tmp_path / "faultline-export.md").read_text() == "someone's notes"
-        await wait_until(pilot, lambda: "faultline-export-2.md" in toasts(app), "the notice")
+        await until(pilot, lambda: "faultline-export-2.md" in toasts(app), "the notice")
         await run_command(pilot, app, "export json", "Export JSON")
-        await wait_until(pilot, (tmp_path / "faultline-export.json").exists, "the JSON")
+        await until(pilot, (tmp_path / "faultline-export.json").exists, "the JSON")
         assert main_ok(tmp_path / "faultline-export.json")
 
 
@@ -615,7 +605,7 @@ async def test_palette_reloads_the_data_files(tmp_path, make_app, ready) -> None
         await ready(app, pilot)
         doc.write_text(doc.read_text() + '[[actors]]\nid = "b"\nname = "Bravo"\nkind = "state"\n')
         await run_command(pilot, app, "reload", "Reload")
-        await wait_until(pilot, lambda: "b" in app.dossier.dataset.actors, "the new actor")
+        await until(pilot, lambda: "b" in app.dossier.dataset.actors, "the new actor")
         await pilot.pause()
         assert "Bravo" in screen_text(app)
 
@@ -636,12 +626,12 @@ async def test_palette_goes_to_an_event_and_a_disagreement(make_app, ready) -> N
             ("baikonur", Ref("disagreement", "baikonur"), "disagreements"),
         ):
             await pilot.press("ctrl+p")
-            await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+            await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
             await pilot.press(*query)
             hits = app.screen.query_one("CommandList")
-            await wait_until(pilot, lambda hits=hits: bool(hits.options), f"hits for {query}")
+            await until(pilot, lambda hits=hits: bool(hits.options), f"hits for {query}")
             await pilot.press("enter")
-            await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette), "close")
+            await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "close")
             await pilot.pause()
             assert app.dashboard.trail[-1] == ref
             assert app.focused is pane(app, name) and selected(app, name) == ref.id
@@ -652,10 +642,10 @@ async def test_palette_offers_the_app_commands(make_app, ready) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await pilot.press(*"stance matrix")
         palette = app.screen
-        await wait_until(
+        await until(
             pilot,
             lambda: any(
                 "Stance matrix" in str(o.prompt) for o in palette.query_one("CommandList").options
@@ -663,7 +653,7 @@ async def test_palette_offers_the_app_commands(make_app, ready) -> None:
             "the matrix command",
         )
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, MatrixScreen), "the matrix")
+        await until(pilot, lambda: isinstance(app.screen, MatrixScreen), "the matrix")
 
 
 async def test_matrix_shows_current_stances_and_opens_a_position(make_app, ready, screen) -> None:
@@ -690,7 +680,7 @@ async def test_matrix_shows_current_stances_and_opens_a_position(make_app, ready
         assert "Kazakhstan on Establishing a Eurasian parliament" in text
         assert "Current stance  ▼ oppose  as of 2013-01-18" in text
         await pilot.press("h", "enter")
-        await wait_until(pilot, lambda: bool(app.dashboard.trail), "the position to open")
+        await until(pilot, lambda: bool(app.dashboard.trail), "the position to open")
         assert not isinstance(app.screen, MatrixScreen)
         assert app.dashboard.trail == [Ref("position", "political-integration", "kz")]
         text = detail_text(app)
@@ -767,7 +757,7 @@ async def test_refresh_without_feeds_says_so(make_app, ready, screen) -> None:
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await ready(app, pilot)
         await pilot.press("r")
-        await wait_until(pilot, lambda: "No feeds configured" in screen(app), "the notification")
+        await until(pilot, lambda: "No feeds configured" in screen(app), "the notification")
 
 
 async def test_unresolved_references_are_counted_and_listed(
@@ -800,7 +790,7 @@ async def test_a_rejected_document_is_reported_and_the_rest_still_loads(
         await ready(app, pilot)
         status = str(app.dashboard.query_one("#status").render())
         assert "Actors 1/1" in screen(app) and "1 rejected" in status
-        await wait_until(pilot, lambda: "b.toml" in screen(app), "a notification naming the file")
+        await until(pilot, lambda: "b.toml" in screen(app), "a notification naming the file")
 
 
 async def test_show_dataset_keeps_the_focus_and_filter(make_app, ready, default_dataset) -> None:
@@ -885,7 +875,7 @@ async def test_configured_theme_is_used_and_an_unknown_one_is_reported(
         assert app.theme == "nord"
     app = FaultlineApp(Config(ui=UIConfig(theme="no-such-theme")), dataset=default_dataset)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
-        await wait_until(pilot, lambda: "unknown theme" in screen(app), "the warning")
+        await until(pilot, lambda: "unknown theme" in screen(app), "the warning")
         assert app.theme == "textual-dark"
 
 

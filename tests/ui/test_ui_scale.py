@@ -12,7 +12,8 @@ import threading
 
 import pytest
 
-from tests.conftest import screen_text
+from tests.conftest import screen_text, settle
+from tests.helpers import toasts, until
 from tui.core.browse import Arranged, Ref
 from tui.ui import dashboard as dashboard_module
 
@@ -41,12 +42,6 @@ def hold_search(monkeypatch, held: str) -> tuple[threading.Event, list[str]]:
 
     monkeypatch.setattr(Arranged, "visible", gated)
     return gate, queries
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 async def test_background_filter_shows_the_newest_query(make_app, ready, background_filter) -> None:
@@ -171,7 +166,7 @@ async def test_a_failing_background_filter_says_so_and_keeps_the_app(
         assert app.is_running
         text = screen_text(app)
         assert "searching" not in text and "Actors 16/16" in text
-        assert any("Filtering failed unexpectedly" in str(n.message) for n in app._notifications)
+        await until(pilot, lambda: "Filtering failed unexpectedly" in toasts(app), "the notice")
 
 
 async def test_the_detail_reuses_its_lines_and_shows_exactly_the_new_entity(
