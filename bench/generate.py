@@ -47,7 +47,7 @@ TYPES = ("AGREE", "CONSULT", "SUPPORT", "ACCUSE", "REJECT", "THREATEN", "PROTEST
 STANCES = ("support", "oppose", "mixed", "neutral", "unknown")
 
 
-def dossier(events: int, seed: int = 1) -> dict:
+def arranged(events: int, seed: int = 1) -> dict:
     rng = random.Random(seed)
     n_actors = max(20, min(2000, events // 50))
     n_disagreements = max(5, min(500, events // 200))
@@ -112,7 +112,7 @@ def dossier(events: int, seed: int = 1) -> dict:
 
 def write(events: int, path: Path, seed: int = 1) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = dossier(events, seed)
+    data = arranged(events, seed)
     if path.suffix == ".json":
         path.write_text(json.dumps(data), encoding="utf-8")
     else:
@@ -123,7 +123,7 @@ def write(events: int, path: Path, seed: int = 1) -> Path:
 def write_parts(events: int, directory: Path, parts: int, seed: int = 1) -> Path:
     """The same dossier as ``write``, split into ``parts`` TOML documents in a directory."""
     directory.mkdir(parents=True, exist_ok=True)
-    data = dossier(events, seed)
+    data = arranged(events, seed)
     timeline = data.pop("events")
     step = -(-len(timeline) // parts)
     for part in range(parts):

@@ -43,7 +43,7 @@ PARTS = {"1m": 10}  # a document holds at most 1,000,000 entities
 FEED_EVENTS = 10_000
 BASELINE_LIMIT = 100_000  # the DataTable baseline takes minutes beyond this
 SCREEN = (120, 40)
-PANE_NAMES = ("actors", "disagreements", "timeline")
+PANE_NAMES = ("actors", "disagreements", "events")  # the panes: tui.core.browse.PANES (Kind values)
 
 # Typed one character at a time, then erased: what an analyst filtering a timeline does.
 QUERIES = ("pipeline", "dam talks", "actor 12", "round 4711", "sanctions veto")
@@ -231,11 +231,11 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
         def on_worker_state_changed(self, event: Any) -> None:
             # No super() call: Textual calls the handler of every class in the MRO, so
             # calling it here too would show each dossier twice (and time that).
-            if event.worker.group == "dossier":
+            if event.worker.group == "load":
                 self.worker_times.append((event.state.name, time.perf_counter()))
 
-        def on_dossier_loaded(self, message: Any) -> None:
-            # The arranged dossier reaches the UI thread in the worker's DossierLoaded
+        def on_dataset_arranged(self, message: Any) -> None:
+            # The arranged dataset reaches the UI thread in the worker's DatasetArranged
             # message, which comes before the worker's SUCCESS state (and may come after
             # the frame showing it). Textual calls this before the app's own handler.
             self.worker_times.append(("LOADED", time.perf_counter()))
@@ -279,9 +279,9 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
     app.bench_load_times = load_times
 
     def shows_rows() -> bool:
-        if app.dossier is None:
+        if app.arranged is None:
             return False
-        return len(app.dashboard.pane("timeline").rows) > 0
+        return len(app.dashboard.pane("events").rows) > 0
 
     async def run() -> None:
         constructed = time.perf_counter()
@@ -303,7 +303,7 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
             )
             # The search and relation indexes are built after the first frame; a filter
             # typed before they are ready waits for them.
-            while app.dossier is not None and not getattr(app.dossier, "completed", True):
+            while app.arranged is not None and not getattr(app.arranged, "completed", True):
                 await asyncio.sleep(0.005)
             result["launch_to_indexed"] = (
                 constructed_mono + (time.perf_counter() - constructed) - args.launched
@@ -335,13 +335,13 @@ async def interact(
     if app.bench_server is not None and getattr(app, "feed_client", None) is not None:
         # The app fetches its feed once after the first paint: let that finish first.
         started = time.perf_counter()
-        while not any(layer.is_feed for layer in app.dossier.dataset.layers):
+        while not any(layer.is_feed for layer in app.arranged.dataset.layers):
             await asyncio.sleep(0.02)
             if time.perf_counter() - started > 600:
                 raise RuntimeError("the feed was never merged")
         result["first_feed_merge"] = time.perf_counter() - started
         await pilot.pause()
-    dossier = app.dossier
+    arranged = app.arranged
 
     # -- the filter, as typed ------------------------------------------------------------------
     compute: list[float] = []
@@ -399,7 +399,7 @@ async def interact(
     result["keystrokes"] = detail
 
     # The search alone against a bare Python substring scan over the same keys.
-    index = dossier.index["timeline"]
+    index = arranged.index["events"]
     search_keys = [index.key(i) for i in range(len(index))]
     searched: list[float] = []
     scanned: list[float] = []
@@ -425,7 +425,7 @@ async def interact(
     focus: list[float] = []
     clear: list[float] = []
     cursor: list[float] = []
-    for pane_key, name in (("1", "actors"), ("3", "timeline")):
+    for pane_key, name in (("1", "actors"), ("3", "events")):
         await pilot.press(pane_key)
         pane = dashboard.pane(name)
         for _ in range(args.focus_repeats):
@@ -505,9 +505,9 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
         calm = ticks[:]
         for n in range(args.refreshes):
             timing: dict[str, float] = {}
-            old = app.dossier
+            old = app.arranged
             ticks.clear()
-            shown_future = app.expect(lambda old=old: app.dossier not in (old, None))
+            shown_future = app.expect(lambda old=old: app.arranged not in (old, None))
             mark = len(app.bench_load_times)
             started = time.perf_counter()
             if real:
@@ -584,9 +584,9 @@ def child_baseline(args: argparse.Namespace) -> dict[str, Any]:
                     renderable.render_segments(self.console)
                 super()._display(screen, renderable)
                 if (
-                    self.dossier is not None
+                    self.arranged is not None
                     and "first" not in result
-                    and self.dashboard.pane("timeline").rows
+                    and self.dashboard.pane("events").rows
                 ):
                     result["first"] = time.perf_counter()
 

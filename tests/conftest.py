@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import settle
 
 REPO = Path(__file__).resolve().parent.parent
 DOSSIER = REPO / "data" / "kazakhstan-2013.toml"
@@ -57,13 +58,6 @@ def screen_text(app) -> str:
 @pytest.fixture
 def screen() -> Callable:
     return screen_text
-
-
-async def settle(app, pilot) -> None:
-    """Wait for the dossier worker, then for the screen to catch up."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 @pytest.fixture

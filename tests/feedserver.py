@@ -156,19 +156,6 @@ def silent() -> Raw:
     return Raw(write)
 
 
-def reset() -> Raw:
-    """Close the connection without a word."""
-
-    def write(handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
-        with contextlib.suppress(OSError):
-            handler.connection.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
-            )
-        handler.close_connection = True
-
-    return Raw(write)
-
-
 # -- the server -----------------------------------------------------------------------------
 
 

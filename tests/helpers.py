@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 import subprocess
 import sys
 import time
@@ -40,14 +42,70 @@ def run_faultline(
 
 
 async def until(pilot: Any, condition: Any, what: str, timeout: float = 10.0) -> None:
-    """Bounded polling: let the app run until ``condition()`` holds, fail after ``timeout``."""
+    """Bounded polling: let the app run until ``condition()`` holds, fail after ``timeout``.
+    With no ``pilot`` (a test of the core's asyncio code, no app), the event loop runs."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+        await (pilot.pause(0.02) if pilot is not None else asyncio.sleep(0.005))
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    """Wait for the app's workers (the dossier, a search), then for the screen to catch up."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
 
 
 def toasts(app: Any) -> str:
     """Every notification on screen, each message whole (the screen wraps them)."""
     return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+# docs/format.md, the data format in our words: its fenced examples, each marked
+# "# example: valid" or "# example: invalid" on its first line.
+FORMAT_DOC = Path(__file__).resolve().parents[1] / "docs" / "format.md"
+FORMAT_TEXT = FORMAT_DOC.read_text(encoding="utf-8")
+VALID = "# example: valid"
+INVALID = "# example: invalid"
+_BLOCK = re.compile(r"^```(toml|json)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def doc_blocks(language: str) -> list[tuple[int, str]]:
+    """(line number, body) of each fenced block of ``language`` in docs/format.md."""
+    return [
+        (FORMAT_TEXT.count("\n", 0, m.start()) + 1, m.group(2))
+        for m in _BLOCK.finditer(FORMAT_TEXT)
+        if m.group(1) == language
+    ]
+
+
+def doc_examples(marker: str) -> list[Any]:
+    """The TOML examples of docs/format.md marked ``marker``, as pytest params."""
+    import pytest
+
+    return [
+        pytest.param(body, id=f"format.md:{line}")
+        for line, body in doc_blocks("toml")
+        if body.splitlines()[0].strip() == marker
+    ]
+
+
+IMPORT_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+
+
+def import_rows(source: str, *inputs: object, **options: Any) -> tuple[Any, Any, list[str]]:
+    """Run an importer in this process, as ``faultline import`` does: the dossier built, the
+    tally of rows, and each bad-row line reported. ``options`` are ``Options`` fields, and
+    ``max_size``, the cap on a download."""
+    from tui.core.importers import Options, Tally, import_files
+
+    reported: list[str] = []
+    max_size = options.pop("max_size", 10_000_000)
+    tally = Tally(strict=options.get("strict", False), report=reported.append)
+    dossier = import_files(
+        source, [str(i) for i in inputs], Options(**options), tally, max_size=max_size,
+        timeout=10.0,
+    )  # fmt: skip
+    return dossier, tally, reported

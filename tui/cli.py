@@ -1,6 +1,7 @@
-"""The ``faultline`` command: open the dashboard, validate, export, fetch.
+"""The ``faultline`` command: open the dashboard, validate, export, fetch, add, schema,
+new.
 
-argparse (standard library) is enough for four stable sub-commands and keeps the
+argparse (standard library) is enough for a few stable sub-commands and keeps the
 install small; every failure a person can cause ends in a one-line message naming
 the file, URL or key, and an exit code, never a traceback.
 """
@@ -12,20 +13,32 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
-from .core.config import Config, ConfigError, describe_config, load_config, locate_config
-from .core.export import FORMATS, export, mark_missing
+from .core.config import (
+    DEFAULT_MAX_SIZE,
+    DEFAULT_TIMEOUT,
+    Config,
+    ConfigError,
+    describe_config,
+    load_config,
+    locate_config,
+)
+from .core.export import FORMATS, POSITION_FORMS, export, mark_missing
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
-from .core.problems import FaultlineError
-from .core.text import sanitise
+from .core.problems import FaultlineError, Problem
+from .core.text import counted, sanitise
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite  # typeshed's own name for a writable file
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+ACLED_WARNING = (
+    "ACLED-derived events (source 'acled'): ACLED's terms require attribution and forbid "
+    "redistributing its rows"
+)
 
 
 class Parser(argparse.ArgumentParser):
@@ -100,6 +113,11 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write here instead of standard output"
     )
     exporter.add_argument(
+        "--positions", choices=POSITION_FORMS, default="nested",
+        help="json and toml: write positions under their disagreement (nested, the default) "
+        "or as top-level [[positions]]; both read back the same",
+    )  # fmt: skip
+    exporter.add_argument(
         "--allow-partial", action="store_true",
         help="export even when a file or feed cannot be read; meta.x_missing_layers names it",
     )  # fmt: skip
@@ -109,7 +127,143 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "fetch", help="refresh every feed once, update the cache, report changes"
     )
     _common(fetch, data=False)
+    _add_parser(commands)
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of faultline/1, for editors (taplo, Even Better TOML)",
+    )
+    schema.add_argument("-o", "--output", metavar="FILE", help="write here instead")
+    _common(schema, data=False, feeds=False)
+    new = commands.add_parser(
+        "new",
+        help="start a dossier: a commented starter document that validates as written",
+        description="Write a new faultline/1 document at PATH (never over an existing "
+        "file): one of each kind, optional keys commented out, and a #:schema directive; "
+        "the schema it names is written beside it if missing.",
+    )
+    new.add_argument("path", metavar="PATH", help="the new .toml file")
+    new.add_argument("--title", default="New dossier", help="the dossier's title")
+    _common(new, data=False, feeds=False)
+    _import_parser(commands)
     return parser
+
+
+# ``add``'s options are the format's keys (``as_of`` as ``--as-of``); an array's key also
+# takes its singular (``--source ID``, repeatable), and each value may list several,
+# separated by commas.
+_SINGULAR = {
+    "sources": "source", "actors": "actor", "targets": "target",
+    "disagreements": "disagreement", "aliases": "alias", "tags": "tag", "topics": "topic",
+}  # fmt: skip
+
+
+def _add_parser(commands: argparse._SubParsersAction[Parser]) -> None:
+    from .core.authoring import DATE_KEYS, FIELDS, ID_LIST_KEYS, LIST_KEYS
+    from .core.schema import SHAPES
+
+    add = commands.add_parser(
+        "add",
+        help="append a checked actor, source, event or position to a document",
+        description="Append one entity to FILE (created if missing) as a top-level table, "
+        "keeping the file's comments and layout. The result is checked as validate checks "
+        "it; if it would not validate, nothing is written. A change of stance is a new "
+        "position: add position --disagreement D --actor A --stance S.",
+    )
+    # "entity", not "kind": actors and sources have a key named kind
+    kinds = add.add_subparsers(dest="entity", metavar="KIND", required=True)
+    for kind, spec in FIELDS.items():
+        sub = kinds.add_parser(kind, help=f"append a {kind}")
+        sub.add_argument("file", metavar="FILE", help="a .toml or .json document")
+        for key in spec:
+            names = ["--" + key.replace("_", "-")]
+            singular = _SINGULAR.get(key)
+            if singular and singular not in spec:
+                names.append("--" + singular)
+            if key in LIST_KEYS:
+                ids = key in ID_LIST_KEYS
+                several = "repeatable" + ("; or several ids separated by commas" if ids else "")
+                sub.add_argument(*names, dest=key, action="append",
+                    metavar="ID" if ids else "TEXT", help=several)  # fmt: skip
+            elif key in DATE_KEYS:
+                default = "today" if (kind, key) == ("position", "as_of") else None
+                sub.add_argument(*names, dest=key, metavar="DATE",
+                    help="2013-01-18, 2012-09, 2025, ../2025 …"
+                    + (" (default: today)" if default else ""))  # fmt: skip
+            else:
+                enum = SHAPES.get(spec[key], {}).get("enum")
+                sub.add_argument(*names, dest=key, metavar=key.upper(),
+                    help=f"one of: {', '.join(enum)}" if enum else None)  # fmt: skip
+        _common(sub, data=False, feeds=False)
+
+
+def cmd_add(args: argparse.Namespace, config: Config) -> int:
+    import datetime
+
+    from .core.authoring import FIELDS, AppendRefused, append_entity
+
+    path = Path(args.file)
+    kind = args.entity
+    values = {key: getattr(args, key, None) for key in FIELDS[kind]}
+    if kind == "position" and values.get("as_of") is None:
+        values["as_of"] = datetime.date.today().isoformat()
+    try:
+        append_entity(path, kind, values)
+    except AppendRefused as refused:
+        for problem in refused.problems:
+            say(str(problem), err=True)
+        say(f"{path}: not changed: the {kind} was not added", err=True)
+        return EXIT_INVALID
+    say(f"{path}: added {_describe(kind, values)}")
+    layer = read_layer(path)
+    for problem in _warnings([layer], merge([layer])):
+        say(str(problem))
+    return EXIT_OK
+
+
+def _describe(kind: str, values: dict[str, Any]) -> str:
+    if kind == "position":
+        return (
+            f"position of {values.get('actor')} on {values.get('disagreement')}: "
+            f"{values.get('stance')} as of {values.get('as_of')}"
+        )
+    return f"{kind} {values.get('id')}"
+
+
+def _import_parser(commands: argparse._SubParsersAction[Parser]) -> None:
+    importer = commands.add_parser(
+        "import",
+        help="turn GDELT 2.0, ACLED or PLOVER files into a faultline/1 document",
+        description="Read event data files (plain, .zip, .gz or an http(s) URL) and write "
+        "one faultline/1 document that layers with your own dossier: "
+        "faultline --data DOSSIER --data OUT.",
+    )
+    importer.add_argument("source", choices=("gdelt", "acled", "plover"), help="the dataset")
+    importer.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help="files or URLs")
+    importer.add_argument(
+        "-o", "--output", metavar="OUT", required=True,
+        help="the document to write: .json or .toml (written whole, or not at all)",
+    )  # fmt: skip
+    importer.add_argument(
+        "--map", metavar="FILE",
+        help="TOML: [actors] source actor -> your actor id, [outlets] outlet -> grade A-F",
+    )  # fmt: skip
+    importer.add_argument(
+        "--country", metavar="CODE", action="append", default=[],
+        help="keep rows where either actor's country is CODE (repeatable)",
+    )  # fmt: skip
+    importer.add_argument("--since", metavar="DATE", help="keep events on or after YYYY-MM-DD")
+    importer.add_argument("--until", metavar="DATE", help="keep events on or before YYYY-MM-DD")
+    importer.add_argument(
+        "--strict", action="store_true", help="stop at the first bad row (nothing is written)"
+    )
+    importer.add_argument(
+        "--root-only", action="store_true", help="GDELT: only rows with IsRootEvent 1"
+    )
+    importer.add_argument(
+        "--min-mentions", metavar="N", type=int, default=0,
+        help="GDELT: only rows with NumMentions of at least N",
+    )  # fmt: skip
+    _common(importer, data=False, feeds=False)
 
 
 def config_in_use(argv: Sequence[str]) -> str:
@@ -182,12 +336,7 @@ def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     layers = [read_layer(p, max_size=config.data_max_size) for p in paths]
     dataset = merge(layers)
     errors = list(dataset.problems)
-    warnings = list(dataset.unresolved)
-    for layer in layers:
-        if layer.sanitised:
-            warnings.append(
-                _warning(layer.name, f"{layer.sanitised} control or bidi character(s) removed")
-            )
+    warnings = _warnings(layers, dataset)
     for problem in errors:
         say(str(problem))
     for problem in warnings:
@@ -203,10 +352,15 @@ def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
-def _warning(document: str, message: str):
-    from .core.problems import Problem
+def _warnings(layers: list[Layer], dataset: Dataset) -> list[Problem]:
+    """What ``validate`` warns of: unresolved references, control characters removed."""
 
-    return Problem(document, message, warning=True)
+    warnings = list(dataset.warnings)
+    for layer in layers:
+        if layer.sanitised:
+            message = f"{layer.sanitised} control or bidi character(s) removed"
+            warnings.append(Problem(layer.name, message, warning=True))
+    return warnings
 
 
 def load_dataset(args: argparse.Namespace, config: Config) -> tuple[Dataset, list[str]]:
@@ -227,7 +381,7 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     rejected = list(dict.fromkeys(p.document for p in dataset.problems))
     if (rejected or missing_feeds) and not args.allow_partial:
         if rejected:
-            count = f"{len(rejected)} document{'s' if len(rejected) != 1 else ''}"
+            count = counted(len(rejected), "document")
             say(f"faultline: not exported: {count} could not be read ({', '.join(rejected)}); "
                 "--allow-partial exports the rest", err=True)  # fmt: skip
         if missing_feeds:
@@ -239,14 +393,53 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
         dataset = mark_missing(dataset, [*rejected, *missing_feeds])
         say(f"faultline: warning: exported without {', '.join([*rejected, *missing_feeds])}",
             err=True)  # fmt: skip
-    text = export(dataset, args.format)
-    if args.output:
+    from .core.importers.acled import acled_derived
+
+    if acled_derived(dataset.sources.values()):
+        say(f"faultline: warning: this dossier holds {ACLED_WARNING}; keep this export "
+            "local, do not publish it as a feed", err=True)  # fmt: skip
+    return _write(args.output, export(dataset, args.format, args.positions))
+
+
+def cmd_new(args: argparse.Namespace, config: Config) -> int:
+    from .core.starter import write_starter
+
+    path = Path(args.path)
+    if path.suffix != ".toml":
+        say(f"faultline: new: {path}: a dossier to write by hand is a .toml file", err=True)
+        return EXIT_USAGE
+    try:
+        written = write_starter(path, args.title)
+    except FileExistsError:
+        say(f"faultline: new: {path} exists; nothing was overwritten", err=True)
+        return EXIT_USAGE
+    except OSError as error:
+        say(f"faultline: new: {path}: cannot write: {error.strerror or error}", err=True)
+        return EXIT_USAGE
+    say(f"wrote {' and '.join(map(str, written))}")
+    say(f"next: edit {path}, check it with: faultline validate {path}; "
+        f"open it with: faultline --data {path}")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace, config: Config) -> int:
+    from .core.formatschema import schema_text
+
+    return _write(args.output, schema_text())
+
+
+def _write(output: str | None, text: str) -> int:
+    """``text`` to the file ``output`` (atomically, as ``export -o``), or standard output."""
+    if output == "":  # -o "$UNSET": not standard output by accident
+        say("faultline: -o needs a file name (leave it out for standard output)", err=True)
+        return EXIT_USAGE
+    if output:
         from .core.atomic import write_output
 
         try:
-            write_output(Path(args.output), text.encode("utf-8"))
+            write_output(Path(output), text.encode("utf-8"))
         except OSError as error:
-            say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
+            say(f"{output}: cannot write: {error.strerror or error}", err=True)
             return EXIT_USAGE
     else:
         sys.stdout.write(text)
@@ -259,8 +452,56 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
     if not feeds_from(config, getattr(args, "feed", None) or []):
         say("no feeds: add [[feeds]] to the configuration or give --feed URL", err=True)
         return EXIT_USAGE
-    _, ok, _ = feed_layers(args, config, announce=True)
+    layers, ok, _ = feed_layers(args, config, announce=True)
+    from .core.importers.acled import acled_derived
+
+    for layer in layers:
+        if any(acled_derived(document.sources) for document in layer.documents):
+            say(f"warning: feed {layer.name} serves {ACLED_WARNING}; "
+                "ask its publisher to take them off the feed", err=True)  # fmt: skip
     return EXIT_OK if ok else EXIT_INVALID
+
+
+def cmd_import(args: argparse.Namespace, config: Config) -> int:
+    from .core.importers import ImportFailure, Options, Tally, import_files
+    from .core.importers.common import output_format, parse_day, read_map, shown_inputs
+
+    if args.source != "gdelt" and (args.root_only or args.min_mentions):
+        say(f"faultline: import {args.source}: --root-only and --min-mentions are for gdelt",
+            err=True)  # fmt: skip
+        return EXIT_USAGE
+    try:
+        output_format(args.output)  # refused before anything is read
+        options = Options(
+            countries=frozenset(c.strip().upper() for c in args.country if c.strip()),
+            since=parse_day(args.since, "--since") if args.since else None,
+            until=parse_day(args.until, "--until") if args.until else None,
+            strict=args.strict,
+            root_only=args.root_only,
+            min_mentions=max(args.min_mentions, 0),
+            **({"actor_map": read_map(Path(args.map))} if args.map else {}),
+        )
+    except ImportFailure as error:
+        say(f"faultline: {error}", err=True)
+        return EXIT_USAGE
+    tally = Tally(strict=args.strict, report=lambda line: say(line, err=True))
+    try:  # a URL is fetched under a feed's default deadline and size cap
+        dossier = import_files(
+            args.source, args.inputs, options, tally,
+            max_size=DEFAULT_MAX_SIZE, timeout=DEFAULT_TIMEOUT,
+        )  # fmt: skip
+    except ImportFailure as error:
+        say(f"faultline: import {args.source}: {error}", err=True)
+        say(f"faultline: nothing written; {tally.summary()}", err=True)
+        return EXIT_INVALID
+    try:
+        dossier.write(args.output)
+    except OSError as error:
+        say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
+        return EXIT_USAGE
+    say(f"{shown_inputs(args.inputs)}: {tally.summary()}")
+    say(f"wrote {args.output}: {dossier.counts()}")
+    return EXIT_OK
 
 
 def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
@@ -282,9 +523,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(getattr(args, "config", None))
         for warning in config.warnings:  # keys of ./config.toml that were not honoured
             say(f"faultline: warning: {warning}", err=True)
-        command = {"validate": cmd_validate, "export": cmd_export, "fetch": cmd_fetch}.get(
-            args.command, cmd_dashboard
-        )
+        commands = {
+            "validate": cmd_validate,
+            "export": cmd_export,
+            "fetch": cmd_fetch,
+            "add": cmd_add,
+            "schema": cmd_schema,
+            "new": cmd_new,
+            "import": cmd_import,
+        }
+        command = commands.get(args.command, cmd_dashboard)
         return command(args, config)
     except (ConfigError, FaultlineError) as error:
         say(f"faultline: {error}", err=True)

@@ -43,3 +43,14 @@ def test_bench_has_no_feed_server_of_its_own() -> None:
     fix to it (keep-alive, shutdown) reaches both."""
     own = [p.name for p in (REPO / "bench").glob("*.py") if "http.server" in p.read_text()]
     assert own == []
+
+
+def test_the_import_bench_runs_on_a_few_rows_and_reports_the_ratio() -> None:
+    command = [sys.executable, str(REPO / "bench" / "import_gdelt.py"), "--rows", "300"]
+    done = subprocess.run(
+        command, cwd=REPO, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert result["rows"] == 300 and result["events"] > 250
+    assert result["ratio"] > 0 and result["import_peak_rss_mb"] > 0

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import tomli
 
 from tui.cli import main
+from tui.core.loading import load
 from tui.core.paths import default_dossier
 
 # No user config or cache leaks in: each test runs from an empty directory.
@@ -43,7 +46,7 @@ def test_validate_reports_each_problem_naming_the_file_and_exits_one(
         ),
         (
             f"{bad}:4: actors[0].kind: 'nation' is not one of: state, person, party, organisation, "
-            "bloc, group, other"
+            "company, bloc, group, other"
         ),
     ]
     assert out.err.strip() == "2 error(s), 0 warning(s); 1 document(s) valid"
@@ -151,3 +154,94 @@ def test_export_allow_partial_is_not_needed_when_everything_was_read(tmp_path: P
     argv = ["export", "-f", "json", "-o", str(out), "--allow-partial"]
     assert main([*argv, "--data", str(default_dossier())]) == 0
     assert "x_missing_layers" not in json.loads(out.read_text())["meta"]
+
+
+# -- add ---------------------------------------------------------------------------------------
+
+KZ = """\
+# kept by hand
+[[actors]]
+id = "kz"
+name = "Kazakhstan"
+kind = "state"
+
+[[disagreements]]
+id = "union"
+title = "Political union?"
+
+[[disagreements]]
+id = "oil"
+title = "Oil supplies"
+"""
+
+
+def test_add_position_records_a_stance_as_of_today(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "kz.toml"
+    path.write_text(KZ, encoding="utf-8")
+    today = datetime.date.today().isoformat()
+    code = main(
+        ["add", "position", str(path), "--disagreement", "union", "--actor", "kz",
+         "--stance", "oppose", "--quote", "a political union no", "--source", "osw"]
+    )  # fmt: skip
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert out.out.splitlines() == [
+        f"{path}: added position of kz on union: oppose as of {today}",
+        # same warnings as validate: the source is defined nowhere
+        (
+            f"warning: {path}:15: position of 'kz' on 'union' sources[0]: unresolved reference: "
+            "no source "
+            "'osw' is defined in any layer; a citation names a [[sources]] table: add one with "
+            'id = "osw"'
+        ),
+    ]
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(KZ)
+    assert main(["validate", str(path)]) == 0
+
+
+def test_add_refuses_with_the_messages_of_validate_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "kz.toml"
+    path.write_text(KZ, encoding="utf-8")
+    code = main(
+        ["add", "event", str(path), "--id", "talks", "--title", "Talks", "--date", "2013-02-30",
+         "--actor", "kz,Ru"]
+    )  # fmt: skip
+    assert code == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{path}: events[0].date: '2013-02-30' is not a date (Feb 2013 has 28 days, not 30)",
+        (
+            f"{path}: events[0].actors[1]: 'Ru' is not a valid id (lower-case letters, digits, "
+            "'.', '_' and '-', starting with a letter or digit, at most 64 characters)"
+        ),
+        f"{path}: not changed: the event was not added",
+    ]
+    assert path.read_text(encoding="utf-8") == KZ
+
+
+def test_add_needs_a_known_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["add", "disagreement", "x.toml"])
+    assert exited.value.code == 2
+    assert "invalid choice: 'disagreement'" in capsys.readouterr().err
+
+
+def test_export_positions_at_the_top_level_reads_back_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "kz.toml"
+    path.write_text(KZ + '\n[[disagreements.positions]]\nactor = "kz"\nstance = "mixed"\n')
+    out = tmp_path / "top.toml"
+    assert (
+        main(["export", "--data", str(path), "-f", "toml", "--positions", "top", "-o", str(out)])
+        == 0
+    )
+    document = tomli.loads(out.read_text(encoding="utf-8"))
+    assert document["positions"] == [{"disagreement": "oil", "actor": "kz", "stance": "mixed"}]
+    assert not any("positions" in d for d in document["disagreements"])
+    assert load([out]).content() == load([path]).content()

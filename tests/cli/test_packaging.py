@@ -49,6 +49,7 @@ def test_wheel_ships_the_dossier_and_stylesheet_and_runs_from_anywhere(tmp_path:
     assert installed.returncode == 0, installed.stderr
     assert (site / "tui" / "data" / "kazakhstan-2013.toml").is_file()
     assert (site / "tui" / "ui" / "app.tcss").is_file()
+    assert (site / "tui" / "core" / "faultline-1.schema.json").is_file()
     # Every package of the source tree is in the wheel (a new subpackage is easy to miss).
     packages = {str(p.parent.relative_to(ROOT)) for p in (ROOT / "tui").rglob("__init__.py")}
     missing = sorted(p for p in packages if not (site / p / "__init__.py").is_file())
@@ -71,11 +72,11 @@ def test_wheel_ships_the_dossier_and_stylesheet_and_runs_from_anywhere(tmp_path:
         env=env,
         check=False,
     )
-    module, dossier = where.stdout.split()
+    module, arranged = where.stdout.split()
     assert Path(module).is_relative_to(site), (
         "the installed copy, not this checkout, must be tested"
     )
-    assert Path(dossier) == site / "tui" / "data"
+    assert Path(arranged) == site / "tui" / "data"
     validated = subprocess.run(
         [sys.executable, "-m", "tui", "validate"],
         capture_output=True,

@@ -7,10 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.core.browse import (
-    ACTORS,
-    DISAGREEMENTS,
     NOT_YET,
-    TIMELINE,
     Arranged,
     ChangeLog,
     Ref,
@@ -20,49 +17,59 @@ from tui.core.changes import ADDED, CHANGED, REMOVED, Change, Changes
 from tui.core.model import Actor, Kind
 
 
-def ids(dossier: Arranged, pane: str, rows) -> list[str]:
-    table = {ACTORS: dossier.actors, DISAGREEMENTS: dossier.disagreements, TIMELINE: dossier.events}
+def ids(arranged: Arranged, pane: Kind, rows) -> list[str]:
+    table = {
+        Kind.ACTOR: arranged.actors,
+        Kind.DISAGREEMENT: arranged.disagreements,
+        Kind.EVENT: arranged.events,
+    }
     return [table[pane][i].id for i in rows]
 
 
 def test_panes_list_everything_actors_by_name(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
-    names = [a.name for a in dossier.actors]
+    arranged = Arranged(default_dataset)
+    names = [a.name for a in arranged.actors]
     assert names == sorted(names, key=str.casefold)
-    assert len(dossier.visible(ACTORS, None, "")) == len(default_dataset.actors)
-    assert len(dossier.visible(TIMELINE, None, "")) == len(default_dataset.events)
+    assert len(arranged.visible(Kind.ACTOR, None, "")) == len(default_dataset.actors)
+    assert len(arranged.visible(Kind.EVENT, None, "")) == len(default_dataset.events)
 
 
 def test_focusing_an_actor_shows_its_disagreements_and_events(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
-    focus = Ref("actor", "nazarbayev")
-    assert ids(dossier, DISAGREEMENTS, dossier.visible(DISAGREEMENTS, focus, "")) == [
+    arranged = Arranged(default_dataset)
+    focus = Ref(Kind.ACTOR, "nazarbayev")
+    assert ids(arranged, Kind.DISAGREEMENT, arranged.visible(Kind.DISAGREEMENT, focus, "")) == [
         "political-integration",
         "eurasian-parliament",
     ]
-    assert ids(dossier, TIMELINE, dossier.visible(TIMELINE, focus, "")) == [
+    assert ids(arranged, Kind.EVENT, arranged.visible(Kind.EVENT, focus, "")) == [
         "nazarbayev-envoys-speech"
     ]
     # The actor's own pane is not narrowed.
-    assert len(dossier.visible(ACTORS, focus, "")) == len(default_dataset.actors)
+    assert len(arranged.visible(Kind.ACTOR, focus, "")) == len(default_dataset.actors)
 
 
 def test_focusing_a_disagreement_shows_its_parties_and_events(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
-    focus = Ref("disagreement", "oil-supply")
-    assert sorted(ids(dossier, ACTORS, dossier.visible(ACTORS, focus, ""))) == ["cn", "kz", "ru"]
-    assert ids(dossier, TIMELINE, dossier.visible(TIMELINE, focus, "")) == ["oil-tolling-china"]
+    arranged = Arranged(default_dataset)
+    focus = Ref(Kind.DISAGREEMENT, "oil-supply")
+    assert sorted(ids(arranged, Kind.ACTOR, arranged.visible(Kind.ACTOR, focus, ""))) == [
+        "cn",
+        "kz",
+        "ru",
+    ]
+    assert ids(arranged, Kind.EVENT, arranged.visible(Kind.EVENT, focus, "")) == [
+        "oil-tolling-china"
+    ]
 
 
 def test_focusing_an_event_shows_its_actors_targets_and_disagreements(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
-    focus = Ref("event", "lukashenka-statement")
-    assert sorted(ids(dossier, ACTORS, dossier.visible(ACTORS, focus, ""))) == [
+    arranged = Arranged(default_dataset)
+    focus = Ref(Kind.EVENT, "lukashenka-statement")
+    assert sorted(ids(arranged, Kind.ACTOR, arranged.visible(Kind.ACTOR, focus, ""))) == [
         "by",
         "lukashenka",
         "ru",
     ]
-    assert ids(dossier, DISAGREEMENTS, dossier.visible(DISAGREEMENTS, focus, "")) == [
+    assert ids(arranged, Kind.DISAGREEMENT, arranged.visible(Kind.DISAGREEMENT, focus, "")) == [
         "political-integration"
     ]
 
@@ -70,30 +77,30 @@ def test_focusing_an_event_shows_its_actors_targets_and_disagreements(default_da
 def test_focusing_a_position_shows_the_events_where_actor_and_question_meet(
     default_dataset,
 ) -> None:
-    dossier = Arranged(default_dataset)
-    focus = Ref("position", "eurasian-parliament", "nazarbayev")
-    assert ids(dossier, TIMELINE, dossier.visible(TIMELINE, focus, "")) == [
+    arranged = Arranged(default_dataset)
+    focus = Ref(Kind.DISAGREEMENT, "eurasian-parliament", "nazarbayev")
+    assert ids(arranged, Kind.EVENT, arranged.visible(Kind.EVENT, focus, "")) == [
         "nazarbayev-envoys-speech"
     ]
-    assert dossier.label(focus) == "Nursultan Nazarbayev on Establishing a Eurasian parliament"
+    assert arranged.label(focus) == "Nursultan Nazarbayev on Establishing a Eurasian parliament"
 
 
 def test_filter_and_focus_combine(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
-    assert ids(dossier, ACTORS, dossier.visible(ACTORS, None, "lukashenko")) == [
+    arranged = Arranged(default_dataset)
+    assert ids(arranged, Kind.ACTOR, arranged.visible(Kind.ACTOR, None, "lukashenko")) == [
         "lukashenka"
     ]  # an alias
-    focus = Ref("disagreement", "political-integration")
-    shown = ids(dossier, ACTORS, dossier.visible(ACTORS, focus, "kazakh"))
+    focus = Ref(Kind.DISAGREEMENT, "political-integration")
+    shown = ids(arranged, Kind.ACTOR, arranged.visible(Kind.ACTOR, focus, "kazakh"))
     assert "kz-opposition" in shown and "kz-public" not in shown  # the public is no party here
 
 
 def test_timeline_has_year_headings_and_puts_planned_events_last(default_dataset) -> None:
-    dossier = Arranged(default_dataset)
-    rows = dossier.timeline_rows(dossier.visible(TIMELINE, None, ""))
-    headings = [dossier.groups[-r - 1] for r in rows if r < 0]
+    arranged = Arranged(default_dataset)
+    rows = arranged.timeline_rows(arranged.visible(Kind.EVENT, None, ""))
+    headings = [arranged.groups[-r - 1] for r in rows if r < 0]
     assert headings == ["2012", "2013", NOT_YET]
-    last = dossier.events[rows[-1]]
+    last = arranged.events[rows[-1]]
     assert last.id == "latin-alphabet-target" and last.state == "planned"
 
 
@@ -183,15 +190,16 @@ def test_change_log_nets_changes_per_entity() -> None:
     a0, a1, a2 = _actor("a", "A"), _actor("a", "A", "one"), _actor("a", "A")
     b1 = _actor("b", "B")
     log = ChangeLog()
-    log.add(
-        Changes(
-            added=(Change(Kind.ACTOR, "b", ADDED, after=b1),),
-            changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a0, a1),),
-        ),
-        at=1.0,
+    first = Changes(
+        added=(Change(Kind.ACTOR, "b", ADDED, after=b1),),
+        changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a0, a1),),
     )
+    log.adopt(log.updated(first, at=1.0))
     assert log.counts() == {ADDED: 1, CHANGED: 1, REMOVED: 0}
     # a changes back: nothing left to say about it; b is removed after being added: gone.
-    log.add(Changes(changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a1, a2),),
-                    removed=(Change(Kind.ACTOR, "b", REMOVED, before=b1),)), at=2.0)  # fmt: skip
+    second = Changes(
+        changed=(Change(Kind.ACTOR, "a", CHANGED, ("role",), a1, a2),),
+        removed=(Change(Kind.ACTOR, "b", REMOVED, before=b1),),
+    )
+    log.adopt(log.updated(second, at=2.0))
     assert len(log) == 0

@@ -87,7 +87,7 @@ def test_layers_added_changed_removed() -> None:
     assert changes.lines() == [
         "+ actor ru: Russia",
         "* actor kz: Kazakhstan (country, extra)",
-        "* disagreement union: Political union? (positions)",
+        "* disagreement union: Political union? (positions): * kz no as_of (extra)",
         "- actor by: Belarus",
     ]
     assert changes.lines(limit=2)[-1] == "… and 2 more"
@@ -99,7 +99,7 @@ def test_layers_added_changed_removed() -> None:
     }
     assert changes.get(Kind.ACTOR, "kz").action == CHANGED  # type: ignore[union-attr]
     assert [c.action for c in changes] == [ADDED, CHANGED, CHANGED, REMOVED]
-    assert len(changes.of_kind(Kind.ACTOR)) == 3
+    assert sum(c.kind is Kind.ACTOR for c in changes) == 3
 
 
 def test_origin_alone_is_not_a_change(tmp_path: Path) -> None:

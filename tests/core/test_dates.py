@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.dates import DateError, EDate, Precision, parse_date
+from tui.core.dates import DateError, EDate, Precision, local_time, parse_date
 
 D = datetime.date
 
@@ -46,7 +46,6 @@ def test_valid_forms_parse_and_round_trip(text, earliest, latest, precision, qua
     d = EDate.parse(text)
     assert str(d) == text
     assert d.text == text
-    assert d.to_export() == text
     assert d.earliest == earliest
     assert d.latest == latest
     assert d.precision is precision
@@ -61,16 +60,13 @@ def test_interval_sides():
     assert d.start == EDate.parse("2013-01")
     assert d.end == EDate.parse("2025?")
     assert d.end is not None and d.end.qualifier == "?"
-    assert not d.open_start and not d.open_end
     by = EDate.parse("../2025")
     assert by.start is None and by.end == EDate.parse("2025")
-    assert by.open_start and not by.open_end
     since = EDate.parse("2014-05/..")
     assert since.end is None and since.start == EDate.parse("2014-05")
-    assert since.open_end and not since.open_start
     plain = EDate.parse("2014")
     assert plain.start is None and plain.end is None
-    assert not plain.open_start and not plain.open_end
+    assert not plain.is_interval
 
 
 def test_toml_local_date_equals_its_string():
@@ -358,7 +354,7 @@ VALID_DATES = st.one_of(simple_dates(), intervals())
 def test_generated_dates_parse_and_round_trip(case):
     text, earliest, precision = case
     d = EDate.parse(text)
-    assert str(d) == d.to_export() == text
+    assert str(d) == d.text == text
     assert d.earliest == earliest
     assert d.precision is precision
     assert d.year == earliest.year
@@ -404,3 +400,12 @@ def test_reversed_intervals_are_errors(a, b):
 @pytest.mark.parametrize("text", ["2013-06/2013", "2013-06-15/2013-06", "2013/2013-06"])
 def test_an_interval_may_start_inside_its_end(text):
     assert EDate.parse(text).text == text
+
+
+def test_local_time_is_short_only_on_the_same_day() -> None:
+    evening = datetime.datetime(2026, 11, 26, 23, 50).timestamp()
+    assert local_time(evening) == "2026-11-26 23:50"
+    assert local_time(evening, short=True, now=evening - 3600) == "23:50"
+    # Ten minutes later is tomorrow: "00:00" alone would read as this morning.
+    assert local_time(evening + 600, short=True, now=evening) == "2026-11-27 00:00"
+    assert local_time(None) == "never"

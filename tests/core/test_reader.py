@@ -181,7 +181,7 @@ BAD = [
     pytest.param(
         'settings = "x"\n' + GOOD,
         "doc.toml:1: settings: unknown key (allowed: format, meta, sources, actors, disagreements, "
-        "events; extensions start with x_)",
+        "positions, events; extensions start with x_)",
         id="unknown-top-key",
     ),
 ]

@@ -358,7 +358,7 @@ async def test_the_dashboard_says_once_that_a_cache_dir_is_not_used(tmp_path: Pa
             warnings = [t for t in texts if "other users can write" in t]
             assert len(warnings) == 1, texts
             assert str(root) in warnings[0]
-            assert app.dossier is not None and {"kz", "ru"} <= set(app.dossier.dataset.actors)
+            assert app.arranged is not None and {"kz", "ru"} <= set(app.arranged.dataset.actors)
 
 
 # -- item 5: backoff after very many failures -------------------------------------------------

@@ -29,6 +29,7 @@ from feedserver import (
     silent,
     truncated,
 )
+from helpers import until
 
 from tui.core.config import FeedConfig
 from tui.core.feeds import FeedCache, FeedClient, FeedStatus
@@ -832,20 +833,13 @@ def gated(body: bytes) -> tuple[Raw, threading.Event]:
     return Raw(write), release
 
 
-async def wait_until(predicate, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached before the deadline"
-        await asyncio.sleep(0.005)
-
-
 async def test_second_refresh_joins_the_one_in_flight(server: FeedServer, cache: FeedCache) -> None:
     handler, release = gated(json.dumps(GOOD).encode())
     server.route("/feed.json", handler)
     feed = feed_for(server.url("/feed.json"))
     async with FeedClient([feed], cache) as client:
         first = asyncio.ensure_future(client.refresh(feed))
-        await wait_until(lambda: len(server.requests) == 1)
+        await until(None, lambda: len(server.requests) == 1, "the first request")
         assert client.state(feed).fetching
         second = asyncio.ensure_future(client.refresh(feed))
         third = asyncio.ensure_future(client.refresh("team"))
@@ -866,7 +860,7 @@ async def test_aclose_stops_fetches_in_flight(server: FeedServer, cache: FeedCac
     feed = feed_for(server.url("/feed.json"), timeout=30)
     client = FeedClient([feed], cache)
     pending = asyncio.ensure_future(client.refresh(feed))
-    await wait_until(lambda: len(server.requests) == 1)
+    await until(None, lambda: len(server.requests) == 1, "the first request")
     await asyncio.wait_for(client.aclose(), 5)
     with pytest.raises(asyncio.CancelledError):
         await pending

@@ -140,8 +140,9 @@ async def test_the_app_holds_full_collections_from_its_start_until_it_ends(
     walk a dossier handed in unfrozen, holding back the first frame."""
     import threading
 
+    from helpers import until
+
     from tests.conftest import DOSSIER
-    from tests.helpers import until
     from tui.core.config import Config
     from tui.ui import app as app_module
     from tui.ui.app import FaultlineApp
@@ -158,9 +159,9 @@ async def test_the_app_holds_full_collections_from_its_start_until_it_ends(
     app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
     async with app.run_test() as pilot:
         await pilot.pause()
-        assert app.dossier is None  # still reading
+        assert app.arranged is None  # still reading
         assert app.collector.running and gc.get_threshold()[2] == NEVER
         release.set()
-        await until(pilot, lambda: app.dossier is not None, "the dossier")
+        await until(pilot, lambda: app.arranged is not None, "the dossier")
         assert app.collector.running
     assert gc.get_threshold() == before

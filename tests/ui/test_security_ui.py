@@ -14,10 +14,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from helpers import until
 from textual.command import CommandPalette
 from textual.content import Content
 
-from tests.helpers import until
 from tui.ui.commands import fuzzy_match
 from tui.ui.glyphs import drawn, drawn_content
 

@@ -10,14 +10,15 @@ import re
 import threading
 
 import pytest
+from helpers import toasts, until
 from textual.command import CommandPalette
 from textual.widgets import Input
 
 from tests.conftest import DOSSIER, screen_text
-from tests.helpers import toasts, until
 from tui.core.browse import Ref
 from tui.core.config import Config, UIConfig
 from tui.core.loading import load
+from tui.core.model import Kind
 from tui.ui.app import FaultlineApp
 from tui.ui.detail import DetailPane
 from tui.ui.help import HelpScreen
@@ -30,7 +31,7 @@ WIDE = (120, 40)
 SMALL = (80, 24)
 
 
-def pane(app: FaultlineApp, name: str) -> EntityPane:
+def pane(app: FaultlineApp, name: Kind) -> EntityPane:
     return app.dashboard.pane(name)
 
 
@@ -45,12 +46,12 @@ async def look(pilot, app: FaultlineApp) -> str:
     return screen_text(app)
 
 
-def selected(app: FaultlineApp, name: str) -> str | None:
+def selected(app: FaultlineApp, name: Kind) -> str | None:
     ref = pane(app, name).ref
     return ref.id if ref else None
 
 
-async def move_to(pilot, app: FaultlineApp, name: str, ident: str) -> None:
+async def move_to(pilot, app: FaultlineApp, name: Kind, ident: str) -> None:
     """Press j until the cursor of pane ``name`` is on ``ident`` (as a person would)."""
     for _ in range(50):
         if selected(app, name) == ident:
@@ -154,7 +155,7 @@ async def test_header_titles_and_status_line_at_120x40(make_app, ready, screen) 
         assert "../2025" in text and "planned · roughly even chance" in text
         assert "last September" in text  # date_text where given
         # Every list pane and the detail are side by side; the actors pane has the keyboard.
-        assert app.focused is pane(app, "actors")
+        assert app.focused is pane(app, Kind.ACTOR)
 
 
 async def test_animations_are_off_unless_configured(make_app) -> None:
@@ -169,10 +170,10 @@ async def test_at_80x24_one_list_at_a_time_with_tabs(make_app, ready, screen) ->
         await ready(app, pilot)
         text = screen(app)
         assert "1 Actors 16/16" in text and "2 Disagreements 5/5" in text
-        assert pane(app, "actors").display and not pane(app, "timeline").display
+        assert pane(app, Kind.ACTOR).display and not pane(app, Kind.EVENT).display
         await pilot.press("3")
-        assert app.focused is pane(app, "timeline")
-        assert pane(app, "timeline").display and not pane(app, "actors").display
+        assert app.focused is pane(app, Kind.EVENT)
+        assert pane(app, Kind.EVENT).display and not pane(app, Kind.ACTOR).display
         assert "2012-09    Nur Otan head and presidential" in screen(app)
         # The detail stays beside the list, readable.
         assert "Detail · event" in screen(app)
@@ -214,7 +215,7 @@ async def test_tab_and_shift_tab_cycle_through_the_panes(make_app, ready) -> Non
         for _ in range(4):
             order.append(app.focused.id)
             await pilot.press("tab")
-        assert order == ["actors", "disagreements", "timeline", "detail"]
+        assert order == ["actors", "disagreements", "events", "detail"]
         assert app.focused.id == "actors"
         await pilot.press("shift+tab")
         assert app.focused.id == "detail"
@@ -226,21 +227,21 @@ async def test_cursor_keys_move_and_the_detail_follows(make_app, ready) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
-        assert selected(app, "actors") == "lukashenka"
+        assert selected(app, Kind.ACTOR) == "lukashenka"
         await pilot.press("j")
-        assert selected(app, "actors") == "by"
+        assert selected(app, Kind.ACTOR) == "by"
         await pilot.pause()
         assert detail_text(app).startswith("Belarus")
         await pilot.press("down", "down", "k")
-        assert selected(app, "actors") == "cn"
+        assert selected(app, Kind.ACTOR) == "cn"
         await pilot.press("G")
-        assert selected(app, "actors") == "ru"
+        assert selected(app, Kind.ACTOR) == "ru"
         await pilot.press("g")
-        assert selected(app, "actors") == "lukashenka"
+        assert selected(app, Kind.ACTOR) == "lukashenka"
         await pilot.press("pagedown")
-        assert pane(app, "actors").cursor > 5
+        assert pane(app, Kind.ACTOR).cursor > 5
         await pilot.press("end", "pageup")
-        assert pane(app, "actors").cursor < 15
+        assert pane(app, Kind.ACTOR).cursor < 15
 
 
 async def test_timeline_cursor_skips_year_headings(make_app, ready) -> None:
@@ -248,11 +249,11 @@ async def test_timeline_cursor_skips_year_headings(make_app, ready) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         await pilot.press("3")
-        timeline = pane(app, "timeline")
+        timeline = pane(app, Kind.EVENT)
         assert timeline.cursor == 1  # row 0 is the 2012 heading
         seen = []
         for _ in range(8):
-            seen.append(selected(app, "timeline"))
+            seen.append(selected(app, Kind.EVENT))
             await pilot.press("j")
         assert None not in seen
         assert seen[-1] == "latin-alphabet-target"
@@ -265,7 +266,7 @@ async def test_enter_focuses_backspace_steps_back_escape_clears(make_app, ready,
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
-        await move_to(pilot, app, "actors", "nazarbayev")
+        await move_to(pilot, app, Kind.ACTOR, "nazarbayev")
         await pilot.press("enter")
         text = await look(pilot, app)
         assert "Focus All › Nursultan Nazarbayev" in text
@@ -275,19 +276,19 @@ async def test_enter_focuses_backspace_steps_back_escape_clears(make_app, ready,
 
         # Focus a disagreement from there: its parties and its events.
         await pilot.press("tab")
-        assert selected(app, "disagreements") == "political-integration"
+        assert selected(app, Kind.DISAGREEMENT) == "political-integration"
         await pilot.press("enter")
         text = await look(pilot, app)
         assert "Nursultan Nazarbayev › Political vs purely economic integration" in text
         assert "Actors 7/16" in text and "Timeline 5/7" in text
         assert app.dashboard.trail == [
-            Ref("actor", "nazarbayev"),
-            Ref("disagreement", "political-integration"),
+            Ref(Kind.ACTOR, "nazarbayev"),
+            Ref(Kind.DISAGREEMENT, "political-integration"),
         ]
 
         await pilot.press("backspace")
         await pilot.pause()
-        assert app.dashboard.trail == [Ref("actor", "nazarbayev")]
+        assert app.dashboard.trail == [Ref(Kind.ACTOR, "nazarbayev")]
         assert "Disagreements 2/5" in screen(app)
         assert detail_text(app).startswith("Nursultan Nazarbayev")
 
@@ -304,7 +305,7 @@ async def test_focused_row_is_marked_in_its_own_pane(make_app, ready, screen) ->
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
-        await move_to(pilot, app, "actors", "kz")
+        await move_to(pilot, app, Kind.ACTOR, "kz")
         await pilot.press("enter", "j")
         await pilot.pause()
         assert re.search(r"●Kazakhstan\s", screen(app))
@@ -314,18 +315,22 @@ async def test_detail_links_are_followed_by_keyboard(make_app, ready) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
-        await move_to(pilot, app, "actors", "nazarbayev")
+        await move_to(pilot, app, Kind.ACTOR, "nazarbayev")
         await pilot.press("4")
         detail = app.query_one(DetailPane)
         assert app.focused is detail
         await pilot.press("j")
         link = detail.active_link
-        assert link is not None and link.ref == Ref("actor", "kz")  # member of Kazakhstan
+        assert link is not None and link.ref == Ref(Kind.ACTOR, "kz")  # member of Kazakhstan
         await pilot.press("j", "j")
-        assert detail.active_link.ref == Ref("position", "political-integration", "nazarbayev")
+        assert detail.active_link.ref == Ref(
+            Kind.DISAGREEMENT, "political-integration", "nazarbayev"
+        )
         await pilot.press("enter")
         await pilot.pause()
-        assert app.dashboard.trail[-1] == Ref("position", "political-integration", "nazarbayev")
+        assert app.dashboard.trail[-1] == Ref(
+            Kind.DISAGREEMENT, "political-integration", "nazarbayev"
+        )
         text = detail_text(app)
         assert text.startswith("Nursultan Nazarbayev on Political vs purely economic integration")
         assert app.focused is detail  # keep reading and following
@@ -419,11 +424,11 @@ async def test_z_zooms_the_detail_to_the_full_width_and_back(make_app, ready) ->
         await pilot.pause()
         assert detail.size.width >= 110
         assert app.focused is detail
-        assert not pane(app, "actors").display or not pane(app, "actors").region.width
+        assert not pane(app, Kind.ACTOR).display or not pane(app, Kind.ACTOR).region.width
         await pilot.press("z")
         await pilot.pause()
         assert detail.size.width == narrow
-        assert pane(app, "actors").region.width > 0
+        assert pane(app, Kind.ACTOR).region.width > 0
 
 
 # -- filter -----------------------------------------------------------------------------------
@@ -443,7 +448,7 @@ async def test_slash_filters_every_pane_as_you_type(make_app, ready, screen) -> 
         assert "Disagreements 2/5" in await look(pilot, app)  # a title, and a summary mentioning it
         await pilot.press("enter")
         await pilot.pause()
-        assert app.focused is pane(app, "actors")
+        assert app.focused is pane(app, Kind.ACTOR)
         assert "Filter “BAIKONUR”" in screen(app)
         await pilot.press("escape")  # no focus to clear: clears the filter
         await pilot.pause()
@@ -455,10 +460,10 @@ async def test_filter_matches_aliases_and_ids(make_app, ready) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         await pilot.press("slash", *"lukashenko", "enter")
-        assert [selected(app, "actors")] == ["lukashenka"] and pane(app, "actors").shown == 1
+        assert [selected(app, Kind.ACTOR)] == ["lukashenka"] and pane(app, Kind.ACTOR).shown == 1
         await pilot.press("slash", "ctrl+u", *"nur-otan-chairman", "escape")
         assert app.dashboard.filter_text == ""
-        assert pane(app, "actors").shown == 16
+        assert pane(app, Kind.ACTOR).shown == 16
 
 
 async def test_filter_puts_the_cursor_on_the_row_whose_name_matches(make_app, ready) -> None:
@@ -469,13 +474,13 @@ async def test_filter_puts_the_cursor_on_the_row_whose_name_matches(make_app, re
         await ready(app, pilot)
         await pilot.press("slash", *"nazar")
         await pilot.pause()
-        actors = pane(app, "actors")
-        shown = [app.dashboard.dossier.ref_at("actors", row).id for row in actors.rows]
+        actors = pane(app, Kind.ACTOR)
+        shown = [app.dashboard.arranged.ref_at(Kind.ACTOR, row).id for row in actors.rows]
         assert shown.index("eurasian-union") < shown.index("nazarbayev")
-        assert selected(app, "actors") == "nazarbayev"
+        assert selected(app, Kind.ACTOR) == "nazarbayev"
         await pilot.press("enter", "enter")
         await pilot.pause()
-        assert app.dashboard.focus_ref == Ref("actor", "nazarbayev")
+        assert app.dashboard.focus_ref == Ref(Kind.ACTOR, "nazarbayev")
 
 
 # -- help, palette, matrix --------------------------------------------------------------------
@@ -543,8 +548,8 @@ async def test_palette_goes_to_an_actor_by_alias(make_app, ready) -> None:
             pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette to close"
         )
         await pilot.pause()
-        assert app.dashboard.trail == [Ref("actor", "lukashenka")]
-        assert app.focused is pane(app, "actors") and selected(app, "actors") == "lukashenka"
+        assert app.dashboard.trail == [Ref(Kind.ACTOR, "lukashenka")]
+        assert app.focused is pane(app, Kind.ACTOR) and selected(app, Kind.ACTOR) == "lukashenka"
 
 
 async def run_command(pilot, app: FaultlineApp, query: str, title: str) -> None:
@@ -569,13 +574,13 @@ async def test_palette_goes_to_each_view(make_app, ready) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         await run_command(pilot, app, "timeline pane", "Timeline pane")
-        assert app.focused is pane(app, "timeline")
+        assert app.focused is pane(app, Kind.EVENT)
         await run_command(pilot, app, "disagreements pane", "Disagreements pane")
-        assert app.focused is pane(app, "disagreements")
+        assert app.focused is pane(app, Kind.DISAGREEMENT)
         await run_command(pilot, app, "detail pane", "Detail pane")
         assert isinstance(app.focused, DetailPane)
         await run_command(pilot, app, "actors pane", "Actors pane")
-        assert app.focused is pane(app, "actors")
+        assert app.focused is pane(app, Kind.ACTOR)
 
 
 async def test_palette_exports_the_dossier_shown_without_overwriting(
@@ -605,7 +610,7 @@ async def test_palette_reloads_the_data_files(tmp_path, make_app, ready) -> None
         await ready(app, pilot)
         doc.write_text(doc.read_text() + '[[actors]]\nid = "b"\nname = "Bravo"\nkind = "state"\n')
         await run_command(pilot, app, "reload", "Reload")
-        await until(pilot, lambda: "b" in app.dossier.dataset.actors, "the new actor")
+        await until(pilot, lambda: "b" in app.arranged.dataset.actors, "the new actor")
         await pilot.pause()
         assert "Bravo" in screen_text(app)
 
@@ -622,8 +627,8 @@ async def test_palette_goes_to_an_event_and_a_disagreement(make_app, ready) -> N
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         for query, ref, name in (
-            ("envoys", Ref("event", "nazarbayev-envoys-speech"), "timeline"),
-            ("baikonur", Ref("disagreement", "baikonur"), "disagreements"),
+            ("envoys", Ref(Kind.EVENT, "nazarbayev-envoys-speech"), Kind.EVENT),
+            ("baikonur", Ref(Kind.DISAGREEMENT, "baikonur"), Kind.DISAGREEMENT),
         ):
             await pilot.press("ctrl+p")
             await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
@@ -682,7 +687,7 @@ async def test_matrix_shows_current_stances_and_opens_a_position(make_app, ready
         await pilot.press("h", "enter")
         await until(pilot, lambda: bool(app.dashboard.trail), "the position to open")
         assert not isinstance(app.screen, MatrixScreen)
-        assert app.dashboard.trail == [Ref("position", "political-integration", "kz")]
+        assert app.dashboard.trail == [Ref(Kind.DISAGREEMENT, "political-integration", "kz")]
         text = detail_text(app)
         assert text.startswith("Kazakhstan on Political vs purely economic integration")
         history = text[text.index("History (2)") :]
@@ -732,13 +737,13 @@ async def test_mouse_selects_rows_and_double_click_focuses(make_app, ready) -> N
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
-        timeline = pane(app, "timeline")
+        timeline = pane(app, Kind.EVENT)
         await pilot.click(timeline, offset=(5, 2))  # border, heading, first event
         assert app.focused is timeline
-        assert selected(app, "timeline") == "eurasian-parliament-criticism"
+        assert selected(app, Kind.EVENT) == "eurasian-parliament-criticism"
         await pilot.double_click(timeline, offset=(5, 3))
         await pilot.pause()
-        assert app.dashboard.trail == [Ref("event", "latin-alphabet-decision")]
+        assert app.dashboard.trail == [Ref(Kind.EVENT, "latin-alphabet-decision")]
 
 
 async def test_clicking_a_detail_link_follows_it(make_app, ready) -> None:
@@ -749,7 +754,7 @@ async def test_clicking_a_detail_link_follows_it(make_app, ready) -> None:
         link = detail.links[0]  # Lukashenka is a member of Belarus
         await pilot.click(link)
         await pilot.pause()
-        assert app.dashboard.trail == [Ref("actor", "by")]
+        assert app.dashboard.trail == [Ref(Kind.ACTOR, "by")]
 
 
 async def test_refresh_without_feeds_says_so(make_app, ready, screen) -> None:
@@ -797,13 +802,13 @@ async def test_show_dataset_keeps_the_focus_and_filter(make_app, ready, default_
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
-        await move_to(pilot, app, "actors", "ru")
+        await move_to(pilot, app, Kind.ACTOR, "ru")
         await pilot.press("enter", "slash", *"moscow", "enter")
         app.show_dataset(default_dataset)
         await ready(app, pilot)
-        assert app.dashboard.trail == [Ref("actor", "ru")]
+        assert app.dashboard.trail == [Ref(Kind.ACTOR, "ru")]
         assert app.dashboard.filter_text == "moscow"
-        assert selected(app, "actors") == "ru"
+        assert selected(app, Kind.ACTOR) == "ru"
 
 
 async def test_no_color_renders_without_colour_and_keeps_the_glyphs(
@@ -830,7 +835,7 @@ async def test_tabs_and_breadcrumb_are_clickable(make_app, ready) -> None:
         tabs = app.dashboard.query_one("#tabs")
         text = str(tabs.render())
         await pilot.click(tabs, offset=(text.index("3 Timeline") + 2, 0))
-        assert app.focused is pane(app, "timeline")
+        assert app.focused is pane(app, Kind.EVENT)
         await pilot.press("1", "enter", "j", "enter")  # two entries on the trail
         await pilot.pause()
         assert len(app.dashboard.trail) == 2

@@ -119,22 +119,22 @@ async def seed_cache(tmp_path: Path, feed: FeedConfig) -> None:
 
 
 async def loaded(pilot, app: FaultlineApp) -> None:
-    await until(pilot, lambda: app.dossier is not None, "the first dossier")
+    await until(pilot, lambda: app.arranged is not None, "the first dossier")
     await pilot.pause()
 
 
 def row_text(app: FaultlineApp, pane: str, ident: str) -> str:
     """The drawn text of one entity's row in a pane (what the analyst reads there)."""
     list_pane = app.dashboard.pane(pane)
-    dossier = app.dossier
-    assert dossier is not None
-    value = dossier.row[pane][ident]
+    arranged = app.arranged
+    assert arranged is not None
+    value = arranged.row[pane][ident]
     return "".join(text for text, _ in list_pane.render_row(value, 60))
 
 
 def actor_ids(app: FaultlineApp) -> set[str]:
-    assert app.dossier is not None
-    return set(app.dossier.dataset.actors)
+    assert app.arranged is not None
+    return set(app.arranged.dataset.actors)
 
 
 def status_line(app: FaultlineApp) -> str:
@@ -245,7 +245,7 @@ async def test_refresh_marks_new_and_changed_entities_until_seen(tmp_path, local
             pilot, lambda: "Feeds brought 1 added, 1 changed, 1 removed" in toasts(app), "the news"
         )
         # The removed event is gone from the timeline; the local data is intact.
-        assert "summit" not in app.dossier.dataset.events and {"kz", "by"} <= actor_ids(app)
+        assert "summit" not in app.arranged.dataset.events and {"kz", "by"} <= actor_ids(app)
 
         # The changes view: per feed, additions, changes with their fields, removals.
         await pilot.press("c")
@@ -261,7 +261,7 @@ async def test_refresh_marks_new_and_changed_entities_until_seen(tmp_path, local
         changes = app.screen.changes
         assert changes.entry is not None and changes.entry.change.id == "cn"
         await pilot.press("enter")
-        await until(pilot, lambda: app.dashboard.trail == [Ref("actor", "cn")], "the focus")
+        await until(pilot, lambda: app.dashboard.trail == [Ref(Kind.ACTOR, "cn")], "the focus")
         await pilot.pause()
         assert not row_text(app, "actors", "cn").startswith("+")
         assert row_text(app, "actors", "ru").startswith("* Russia")
@@ -270,11 +270,11 @@ async def test_refresh_marks_new_and_changed_entities_until_seen(tmp_path, local
         # The detail of a changed entity says which fields changed.
         await pilot.press("escape", "1")
         for _ in range(5):
-            if app.dashboard.pane("actors").ref == Ref("actor", "ru"):
+            if app.dashboard.pane(Kind.ACTOR).ref == Ref(Kind.ACTOR, "ru"):
                 break
             await pilot.press("j")
         detail = app.dashboard.detail
-        await until(pilot, lambda: detail.ref == Ref("actor", "ru"), "Russia in the detail")
+        await until(pilot, lambda: detail.ref == Ref(Kind.ACTOR, "ru"), "Russia in the detail")
         notes = [str(block.content) for block in detail.blocks]
         assert any("Changed by a refresh of feed team" in n and "country, role" in n for n in notes)
         # Moving onto Russia selected it: no marks remain.
@@ -354,7 +354,7 @@ async def test_server_error_keeps_the_copy_and_says_so(tmp_path, local, server) 
         assert "1 stale (HTTP 500)" in status_line(app)
         # Nothing changed: the feed's entities are still shown, nothing is marked.
         assert {"kz", "by", "ru"} <= actor_ids(app)
-        assert "summit" in app.dossier.dataset.events
+        assert "summit" in app.arranged.dataset.events
         assert len(app.unseen) == 0
 
         await pilot.press("f")
@@ -459,7 +459,7 @@ async def test_keys_are_answered_while_a_server_drips(tmp_path, local, server) -
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)
         await until(pilot, lambda: state(app).fetching, "the fetch to start")
-        actors = app.dashboard.pane("actors")
+        actors = app.dashboard.pane(Kind.ACTOR)
         first = actors.ref
         await pilot.press("j")
         await pilot.pause()
@@ -536,10 +536,10 @@ def test_remerge_equals_a_full_merge_and_compare(tmp_path, local) -> None:
     new = {**V2, "events": [{"id": "e7", "title": "Later", "date": "2030", "status": "planned"}]}
     before = merge([*local_layers, feed_layer(old)])
     before.timeline  # noqa: B018  (cached, as on screen)
-    dossier, changes = remerge(before, [feed_layer(new)])
+    arranged, changes = remerge(before, [feed_layer(new)])
     full = merge([*local_layers, feed_layer(new)])
-    assert [e.id for e in dossier.dataset.timeline] == [e.id for e in full.timeline]
-    assert [e.id for e in dossier.events] == [e.id for e in full.timeline]
+    assert [e.id for e in arranged.dataset.timeline] == [e.id for e in full.timeline]
+    assert [e.id for e in arranged.events] == [e.id for e in full.timeline]
     expected = compare(before, full)
     assert changes.lines() == expected.lines() and changes.meta == expected.meta
     assert {"* actor kz: Kazakhstan (name)", "- event summit: Moscow summit"} <= set(
@@ -560,7 +560,7 @@ async def test_a_refresh_keeps_the_detail_and_updates_an_open_changes_view(
         # From the summit in the timeline, follow the detail's link to Russia.
         await pilot.press("3", "4", "j", "enter")
         detail = app.dashboard.detail
-        await until(pilot, lambda: detail.ref == Ref("actor", "ru"), "Russia in the detail")
+        await until(pilot, lambda: detail.ref == Ref(Kind.ACTOR, "ru"), "Russia in the detail")
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
         await pilot.pause()
@@ -574,7 +574,7 @@ async def test_a_refresh_keeps_the_detail_and_updates_an_open_changes_view(
         await pilot.press("escape")
         await pilot.pause()
         # The detail still shows Russia, as it reads now, with what changed.
-        assert detail.ref == Ref("actor", "ru")
+        assert detail.ref == Ref(Kind.ACTOR, "ru")
         notes = "\n".join(str(block.content) for block in detail.blocks)
         assert "Federation" in notes and "Changed by a refresh of feed team" in notes
 

@@ -13,6 +13,7 @@ import pytest
 from textual.command import CommandPalette
 
 from tui.core.browse import Ref
+from tui.core.model import Kind
 from tui.ui.detail import DetailPane
 from tui.ui.matrix import MatrixScreen
 from tui.ui.problems import ProblemsScreen
@@ -146,7 +147,7 @@ async def test_hostile_text_is_shown_as_typed_and_runs_nothing(
         )
 
         # The actor's detail: every hostile field, literally.
-        assert app.dashboard.pane("actors").ref == Ref("actor", "evil")
+        assert app.dashboard.pane(Kind.ACTOR).ref == Ref(Kind.ACTOR, "evil")
         detail = "\n".join(str(b.content) for b in app.query_one(DetailPane).blocks)
         # (The reader removed the ESC characters; what is left of the sequences is text.)
         for typed in (
@@ -154,7 +155,7 @@ async def test_hostile_text_is_shown_as_typed_and_runs_nothing(
             CLOSE,
             BOLD,
             VARIABLE,
-            '"[@click=app.quit]ext[/]"',
+            "x_note  [@click=app.quit]ext[/]",  # an x_ value, as typed (not quoted)
             "[31mred role[0m [i]",
         ):
             assert typed in detail, typed
@@ -163,7 +164,7 @@ async def test_hostile_text_is_shown_as_typed_and_runs_nothing(
         # Clicking the text that would be an action link does nothing but select.
         title = app.query_one(DetailPane).query("Static").first()
         await pilot.click(title)
-        await pilot.click(app.dashboard.pane("actors"), offset=(3, 1))
+        await pilot.click(app.dashboard.pane(Kind.ACTOR), offset=(3, 1))
         await pilot.pause()
         assert app.is_running
         assert_clean(screen(app))
@@ -185,7 +186,7 @@ async def test_hostile_text_through_focus_filter_palette_matrix_and_warnings(
         await pilot.press("slash", *"[/]", "enter")
         await pilot.pause()
         assert "Filter “[/]”" in screen(app)
-        assert app.dashboard.pane("actors").shown == 1  # the alias "[/]"
+        assert app.dashboard.pane(Kind.ACTOR).shown == 1  # the alias "[/]"
         await pilot.press("slash", "ctrl+u", *"[@click=app.quit]zz", "enter")
         await pilot.pause()
         assert "No actors match “[@click=app.quit]zz”" in screen(app)

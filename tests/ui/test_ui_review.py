@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import toasts, until
+
 from tests.conftest import screen_text
-from tests.helpers import toasts, until
 from tui.core.browse import Ref
 from tui.core.loading import load
+from tui.core.model import Kind
 from tui.ui.detail import LIST_LIMIT, DetailPane
 from tui.ui.matrix import MatrixScreen
 from tui.ui.problems import ProblemsScreen
@@ -34,7 +36,7 @@ async def test_detail_lists_the_first_links_and_counts_the_rest(make_app, ready,
     app = make_app(dataset=dataset)
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
-        app.go_to(Ref("source", "wire"))
+        app.go_to(Ref(Kind.SOURCE, "wire"))
         await pilot.pause()
         text = detail_text(app)
         assert f"Cited by ({LIST_LIMIT + 70})" in text
@@ -97,20 +99,20 @@ async def test_going_to_an_entity_a_refresh_removed_says_so_and_keeps_the_focus(
     app = make_app()
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await ready(app, pilot)
-        app.go_to(Ref("actor", "nazarbayev"))
+        app.go_to(Ref(Kind.ACTOR, "nazarbayev"))
         await pilot.pause()
-        app.go_to(Ref("actor", "gone-actor"))  # e.g. a palette entry from before a refresh
+        app.go_to(Ref(Kind.ACTOR, "gone-actor"))  # e.g. a palette entry from before a refresh
         await until(pilot, lambda: "gone-actor" in toasts(app), "the notice")
-        assert app.dashboard.trail == [Ref("actor", "nazarbayev")]
+        assert app.dashboard.trail == [Ref(Kind.ACTOR, "nazarbayev")]
         assert "gone-actor is no longer in the dossier (a refresh removed it)" in toasts(app)
 
 
 def test_feeds_table_times_are_short_enough_for_80_columns() -> None:
-    import time
+    import datetime
 
-    from tui.ui.feeds import short_time
+    from tui.core.dates import local_time
 
-    now = time.time()
-    assert short_time(None) == "never"
-    assert len(short_time(now - 60)) == 5  # 12:30
-    assert len(short_time(now - 3 * 86_400)) == 16  # 2026-11-23 12:30
+    now = datetime.datetime(2026, 11, 26, 12, 30).timestamp()
+    assert local_time(None, short=True, now=now) == "never"
+    assert local_time(now - 60, short=True, now=now) == "12:29"
+    assert local_time(now - 3 * 86_400, short=True, now=now) == "2026-11-23 12:30"

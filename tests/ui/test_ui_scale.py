@@ -11,10 +11,11 @@ from __future__ import annotations
 import threading
 
 import pytest
+from helpers import settle, toasts, until
 
-from tests.conftest import screen_text, settle
-from tests.helpers import toasts, until
+from tests.conftest import screen_text
 from tui.core.browse import Arranged, Ref
+from tui.core.model import Kind
 from tui.ui import dashboard as dashboard_module
 
 WIDE = (120, 40)
@@ -56,10 +57,10 @@ async def test_background_filter_shows_the_newest_query(make_app, ready, backgro
         await pilot.press(*["backspace"] * 8, *"nazar")
         await settle(app, pilot)
         # The cursor still lands on the row the analyst is naming.
-        assert app.dashboard.pane("actors").ref == Ref("actor", "nazarbayev")
+        assert app.dashboard.pane(Kind.ACTOR).ref == Ref(Kind.ACTOR, "nazarbayev")
         await pilot.press("enter", "enter")
         await settle(app, pilot)
-        assert app.dashboard.focus_ref == Ref("actor", "nazarbayev")
+        assert app.dashboard.focus_ref == Ref(Kind.ACTOR, "nazarbayev")
         assert "nazarbayev" in screen_text(app).lower()
 
 
@@ -85,10 +86,10 @@ async def test_typing_is_not_held_up_by_a_slow_search(
         await settle(app, pilot)
         text = screen_text(app)
         assert "searching" not in text
-        actors = app.dashboard.pane("actors")
+        actors = app.dashboard.pane(Kind.ACTOR)
         assert f"Actors {actors.shown}/16" in text
         # What is drawn is the answer for "kazakh", not for the "k" the gate held.
-        expected = real_visible(app.dashboard.dossier, "actors", None, "kazakh")
+        expected = real_visible(app.dashboard.arranged, "actors", None, "kazakh")
         assert 0 < len(expected) < 16 and list(actors.rows) == list(expected)
         assert "kazakh" in queries
 
@@ -143,7 +144,7 @@ async def test_a_freshly_parsed_dossier_is_cached_after_it_is_shown(
         await ready(app, pilot)
         assert f"Timeline {MIN_SIZE // 300}/{MIN_SIZE // 300}" in screen_text(app)
         await settle(app, pilot)  # the indexing worker starts after the first frame
-        assert app.dossier.completed
+        assert app.arranged.completed
     cache = ParsedCache(tmp_path / "cache")
     cached = cache.get(path, str(path), path.stat())
     assert cached is not None and len(cached.events) == MIN_SIZE // 300
@@ -184,14 +185,14 @@ async def test_the_detail_reuses_its_lines_and_shows_exactly_the_new_entity(
         seen = set()
         await pilot.press("1")
         for _ in range(15):  # down the 16 actors: long and short details in turn
-            before = dashboard.pane("actors").ref
+            before = dashboard.pane(Kind.ACTOR).ref
             await pilot.press("4", "j")  # into the detail; highlight its first link
             await pilot.press("1", "j")  # back, to the next actor
             await settle(app, pilot)
-            ref = dashboard.pane("actors").ref
+            ref = dashboard.pane(Kind.ACTOR).ref
             assert ref != before and detail.ref == ref
             seen.add(ref)
-            expected = DetailBuilder(dashboard.dossier).build(ref)
+            expected = DetailBuilder(dashboard.arranged).build(ref)
             lines = list(detail.query_children(DetailLine))
             assert [str(line.render()) for line in lines] == [str(b.content) for b in expected]
             assert [line.ref for line in detail.links] == [

@@ -62,7 +62,7 @@ def write_output(path: Path, data: bytes) -> None:
         raise PermissionError(errno.EACCES, "the file is read-only", str(path))
     target = Path(os.path.realpath(path))
     try:
-        fd, temp = _create_beside(target, None if existing is None else existing.st_mode & 0o777)
+        fd, temp = create_beside(target, None if existing is None else existing.st_mode & 0o777)
     except PermissionError:
         if existing is None:
             raise
@@ -85,7 +85,7 @@ def write_output(path: Path, data: bytes) -> None:
     _fsync_directory(target.parent)
 
 
-def _create_beside(target: Path, mode: int | None) -> tuple[int, Path]:
+def create_beside(target: Path, mode: int | None) -> tuple[int, Path]:
     """A new temp file in ``target``'s directory, with ``mode``, or when ``mode`` is None
     with 0o666 less the umask (and as a default ACL says), as for any new file."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL

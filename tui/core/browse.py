@@ -14,7 +14,7 @@ import heapq
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import attrgetter
@@ -46,37 +46,35 @@ from .search import (
     normalise,
 )
 from .search import terms as query_terms
+from .text import counted
 
-ACTORS, DISAGREEMENTS, TIMELINE = "actors", "disagreements", "timeline"
-PANES = (ACTORS, DISAGREEMENTS, TIMELINE)
+# The lists the dashboard shows, one per kind of entity, in their order on screen (the
+# events' pane is the timeline). A pane is named by its Kind everywhere, its widget id too.
+PANES = (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT)
 
 # The timeline heading under which every event that has not happened is listed.
 NOT_YET = "Planned & expected"
-
-# Marks for entities a refresh brought that the analyst has not selected yet. The glyph
-# carries the meaning on its own; colour only repeats it.
-PANE_KIND = {ACTORS: Kind.ACTOR, DISAGREEMENTS: Kind.DISAGREEMENT, TIMELINE: Kind.EVENT}
-KIND_PANE = {kind: pane for pane, kind in PANE_KIND.items()}
-REF_KIND = {
-    "actor": Kind.ACTOR,
-    "disagreement": Kind.DISAGREEMENT,
-    "position": Kind.DISAGREEMENT,
-    "event": Kind.EVENT,
-    "source": Kind.SOURCE,
-}
 
 
 @dataclass(frozen=True, slots=True)
 class Ref:
     """What the dashboard can focus on or link to: one entity, or one actor's position.
 
-    ``kind`` is ``actor``, ``disagreement``, ``event``, ``source`` or ``position``; for a
-    position ``id`` is the disagreement and ``actor`` the actor holding it.
+    A position is a disagreement's ``Ref`` with ``actor``, the actor holding it.
     """
 
-    kind: str
+    kind: Kind
     id: str
     actor: str | None = None
+
+    @property
+    def is_position(self) -> bool:
+        return self.actor is not None
+
+    @property
+    def noun(self) -> str:
+        """``actor``, ``disagreement``, ``event``, ``source`` or ``position``."""
+        return "position" if self.is_position else self.kind.singular
 
 
 # Source id -> the disagreements, events and position holders citing it.
@@ -105,14 +103,14 @@ class Arranged:
         self.groups, self.group_start = _year_groups(self.events)
         # As drawn (measure): "👨‍👩‍👧" is 2 cells to Rich, 6 on screen.
         self.name_width = min(40, max(map(measure, (a.name for a in self.actors)), default=8))
-        self.date_width = min(23, max(map(len, map(_DATE_TEXT, self.events)), default=10))
+        self.date_width = min(23, max(map(len, map(_get_date_text, self.events)), default=10))
         self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
-        self.marks: dict[str, dict[int, str]] = {pane: {} for pane in PANES}
+        self.marks: dict[Kind, dict[int, str]] = {pane: {} for pane in PANES}
         # What this session's refreshes changed, for the detail pane and the changes view.
         self.log: ChangeLog = ChangeLog()
-        self._row: dict[str, dict[str, int]] | None = None
-        self._index: dict[str, SearchIndex] | None = None
+        self._row: dict[Kind, dict[str, int]] | None = None
+        self._index: dict[Kind, SearchIndex] | None = None
         self._cited_by: Citing | None = None
         self._completing = threading.Lock()
         if not defer:
@@ -132,20 +130,20 @@ class Arranged:
             dataset.events_by_disagreement, dataset.members  # noqa: B018
             self._cited_by = _citing(dataset)
             self._index = {
-                ACTORS: SearchIndex([actor_key(a) for a in self.actors]),
-                DISAGREEMENTS: SearchIndex([disagreement_key(d) for d in self.disagreements]),
-                TIMELINE: SearchIndex([event_key(e) for e in self.events]),
+                Kind.ACTOR: SearchIndex([actor_key(a) for a in self.actors]),
+                Kind.DISAGREEMENT: SearchIndex([disagreement_key(d) for d in self.disagreements]),
+                Kind.EVENT: SearchIndex([event_key(e) for e in self.events]),
             }
 
     @property
-    def row(self) -> dict[str, dict[str, int]]:
+    def row(self) -> dict[Kind, dict[str, int]]:
         """For each pane, entity id -> its row (built on first use, or by ``complete()``)."""
         row = self._row
         if row is None:
             row = self._row = {
-                ACTORS: _row_of(self.actors),
-                DISAGREEMENTS: _row_of(self.disagreements),
-                TIMELINE: _row_of(self.events),
+                Kind.ACTOR: _row_of(self.actors),
+                Kind.DISAGREEMENT: _row_of(self.disagreements),
+                Kind.EVENT: _row_of(self.events),
             }
         return row
 
@@ -154,7 +152,7 @@ class Arranged:
         return self._index is not None
 
     @property
-    def index(self) -> dict[str, SearchIndex]:
+    def index(self) -> dict[Kind, SearchIndex]:
         """Each pane's search index (built by ``complete()`` if it has not been yet)."""
         if self._index is None:
             self.complete()
@@ -173,19 +171,19 @@ class Arranged:
 
     def set_marks(self, unseen: UnseenChanges) -> None:
         """Mark the rows of every entity ``unseen`` still holds (cheap: unseen ones only)."""
-        marks: dict[str, dict[int, str]] = {pane: {} for pane in PANES}
+        marks: dict[Kind, dict[int, str]] = {pane: {} for pane in PANES}
         for kind, ident in unseen.unseen():
-            pane = KIND_PANE.get(kind)
-            row = self.row[pane].get(ident) if pane is not None else None
-            if pane is not None and row is not None:
+            row = self.row[kind].get(ident) if kind in marks else None
+            if row is not None:
                 new = unseen.mark(kind, ident) == UnseenChanges.NEW
-                marks[pane][row] = NEW_MARK if new else CHANGED_MARK
+                marks[kind][row] = NEW_MARK if new else CHANGED_MARK
         self.marks = marks
 
-    def unmark(self, ref: Ref) -> str | None:
-        """Drop the mark of ``ref``'s row; the pane whose rows changed, if any."""
-        pane = self.pane_of(ref) or (DISAGREEMENTS if ref.kind == "position" else None)
-        if pane is None:
+    def unmark(self, ref: Ref) -> Kind | None:
+        """Drop the mark of ``ref``'s row (a position's: its disagreement's); the pane
+        whose rows changed, if any."""
+        pane = ref.kind
+        if pane not in self.marks:
             return None
         row = self.row[pane].get(ref.id)
         if row is None or self.marks[pane].pop(row, None) is None:
@@ -199,12 +197,12 @@ class Arranged:
         """Actors, disagreements and events together: the rows the panes can show."""
         return len(self.actors) + len(self.disagreements) + len(self.events)
 
-    def total(self, pane: str) -> int:
+    def total(self, pane: Kind) -> int:
         return len(
             self.actors
-            if pane == ACTORS
+            if pane is Kind.ACTOR
             else self.disagreements
-            if pane == DISAGREEMENTS
+            if pane is Kind.DISAGREEMENT
             else self.events
         )
 
@@ -217,18 +215,10 @@ class Arranged:
         }
 
     def entity(self, ref: Ref) -> Actor | Disagreement | Event | Source | None:
-        tables: dict[str, Mapping[str, Actor | Disagreement | Event | Source]] = {
-            "actor": self.dataset.actors,
-            "disagreement": self.dataset.disagreements,
-            "position": self.dataset.disagreements,
-            "event": self.dataset.events,
-            "source": self.dataset.sources,
-        }
-        table = tables.get(ref.kind)
-        return None if table is None else table.get(ref.id)
+        return self.dataset.table(ref.kind).get(ref.id)
 
     def exists(self, ref: Ref) -> bool:
-        if ref.kind == "position":
+        if ref.is_position:
             disagreement = self.dataset.disagreements.get(ref.id)
             return disagreement is not None and any(
                 p.actor == ref.actor for p in disagreement.positions
@@ -242,7 +232,7 @@ class Arranged:
     def label(self, ref: Ref) -> str:
         """A short name for a breadcrumb or palette entry."""
         entity = self.entity(ref)
-        if ref.kind == "position":
+        if ref.is_position:
             title = entity.title if isinstance(entity, Disagreement) else ref.id
             return f"{self.actor_name(ref.actor or '')} on {title}"
         if isinstance(entity, Actor):
@@ -251,19 +241,20 @@ class Arranged:
             return entity.title
         return ref.id
 
-    def ref_at(self, pane: str, row: int) -> Ref:
-        if pane == ACTORS:
-            return Ref("actor", self.actors[row].id)
-        if pane == DISAGREEMENTS:
-            return Ref("disagreement", self.disagreements[row].id)
-        return Ref("event", self.events[row].id)
+    def ref_at(self, pane: Kind, row: int) -> Ref:
+        if pane is Kind.ACTOR:
+            return Ref(pane, self.actors[row].id)
+        if pane is Kind.DISAGREEMENT:
+            return Ref(pane, self.disagreements[row].id)
+        return Ref(Kind.EVENT, self.events[row].id)
 
-    def pane_of(self, ref: Ref) -> str | None:
-        return {"actor": ACTORS, "disagreement": DISAGREEMENTS, "event": TIMELINE}.get(ref.kind)
+    def pane_of(self, ref: Ref) -> Kind | None:
+        """The pane listing ``ref`` itself (none for a source or a position)."""
+        return ref.kind if ref.kind in PANES and not ref.is_position else None
 
     # -- relations --------------------------------------------------------------------------
 
-    def related(self, ref: Ref) -> dict[str, set[int] | None]:
+    def related(self, ref: Ref) -> dict[Kind, set[int] | None]:
         """For each pane, the rows related to ``ref`` (None: the pane is not narrowed).
 
         An actor: the disagreements it holds a position on and the events it acts in or
@@ -273,33 +264,11 @@ class Arranged:
         """
         data = self.dataset
         actor_rows, dis_rows, event_rows = (self.row[p] for p in PANES)
-        out: dict[str, set[int] | None] = dict.fromkeys(PANES)
-        if ref.kind == "actor":
-            out[DISAGREEMENTS] = _rows(
-                dis_rows, (d.id for d, _ in data.positions_by_actor.get(ref.id, ()))
-            )
-            out[TIMELINE] = _rows(event_rows, (e.id for e in data.events_by_actor.get(ref.id, ())))
-        elif ref.kind == "disagreement":
-            disagreement = data.disagreements.get(ref.id)
-            parties = disagreement.current() if disagreement else {}
-            out[ACTORS] = _rows(actor_rows, parties)
-            out[TIMELINE] = _rows(
-                event_rows, (e.id for e in data.events_by_disagreement.get(ref.id, ()))
-            )
-        elif ref.kind == "event":
-            event = data.events.get(ref.id)
-            if event is not None:
-                out[ACTORS] = _rows(actor_rows, (*event.actors, *event.targets))
-                out[DISAGREEMENTS] = _rows(dis_rows, event.disagreements)
-        elif ref.kind == "source":
-            dis_ids, event_ids, actor_ids = self.cited_by.get(ref.id, ((), (), ()))
-            out[ACTORS] = _rows(actor_rows, actor_ids)
-            out[DISAGREEMENTS] = _rows(dis_rows, dis_ids)
-            out[TIMELINE] = _rows(event_rows, event_ids)
-        elif ref.kind == "position":
-            out[ACTORS] = _rows(actor_rows, (ref.actor or "",))
-            out[DISAGREEMENTS] = _rows(dis_rows, (ref.id,))
-            out[TIMELINE] = _rows(
+        out: dict[Kind, set[int] | None] = dict.fromkeys(PANES)
+        if ref.is_position:
+            out[Kind.ACTOR] = _rows(actor_rows, (ref.actor or "",))
+            out[Kind.DISAGREEMENT] = _rows(dis_rows, (ref.id,))
+            out[Kind.EVENT] = _rows(
                 event_rows,
                 (
                     e.id
@@ -307,11 +276,35 @@ class Arranged:
                     if ref.id in e.disagreements
                 ),
             )
+        elif ref.kind is Kind.ACTOR:
+            out[Kind.DISAGREEMENT] = _rows(
+                dis_rows, (d.id for d, _ in data.positions_by_actor.get(ref.id, ()))
+            )
+            out[Kind.EVENT] = _rows(
+                event_rows, (e.id for e in data.events_by_actor.get(ref.id, ()))
+            )
+        elif ref.kind is Kind.DISAGREEMENT:
+            disagreement = data.disagreements.get(ref.id)
+            parties = disagreement.current() if disagreement else {}
+            out[Kind.ACTOR] = _rows(actor_rows, parties)
+            out[Kind.EVENT] = _rows(
+                event_rows, (e.id for e in data.events_by_disagreement.get(ref.id, ()))
+            )
+        elif ref.kind is Kind.EVENT:
+            event = data.events.get(ref.id)
+            if event is not None:
+                out[Kind.ACTOR] = _rows(actor_rows, (*event.actors, *event.targets))
+                out[Kind.DISAGREEMENT] = _rows(dis_rows, event.disagreements)
+        elif ref.kind is Kind.SOURCE:
+            dis_ids, event_ids, actor_ids = self.cited_by.get(ref.id, ((), (), ()))
+            out[Kind.ACTOR] = _rows(actor_rows, actor_ids)
+            out[Kind.DISAGREEMENT] = _rows(dis_rows, dis_ids)
+            out[Kind.EVENT] = _rows(event_rows, event_ids)
         return out
 
     def visible(
         self,
-        pane: str,
+        pane: Kind,
         focus: Ref | None,
         query: str,
         stop: Callable[[], bool] | None = None,
@@ -328,7 +321,7 @@ class Arranged:
             return matched
         return [i for i in matched if i in allowed]
 
-    def best_row(self, pane: str, rows: Sequence[int], query: str, limit: int = 500) -> int | None:
+    def best_row(self, pane: Kind, rows: Sequence[int], query: str, limit: int = 500) -> int | None:
         """The first of ``rows`` whose name (or alias, title or id) matches every word of
         ``query``; None when none of the first ``limit`` does.
 
@@ -350,11 +343,11 @@ class Arranged:
                 return row
         return None
 
-    def _names(self, pane: str, row: int) -> tuple[str, ...]:
-        if pane == ACTORS:
+    def _names(self, pane: Kind, row: int) -> tuple[str, ...]:
+        if pane is Kind.ACTOR:
             actor = self.actors[row]
             return (actor.name, *actor.aliases, actor.id)
-        entity = self.disagreements[row] if pane == DISAGREEMENTS else self.events[row]
+        entity = self.disagreements[row] if pane is Kind.DISAGREEMENT else self.events[row]
         return (entity.title, entity.id)
 
     def timeline_rows(self, events: Sequence[int]) -> Sequence[int]:
@@ -478,20 +471,22 @@ class TimelineRows(Sequence[int]):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
+    # Equal to any sequence of the same rows, so not hashable (as list); typeshed types
+    # __hash__ as a method, hence the ignore.
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"<TimelineRows: {len(self._events)} events under {len(self._groups)} headings>"
 
 
-_ID = attrgetter("id")
-_DATE_TEXT = attrgetter("date.text")
-_EARLIEST_DAY = attrgetter("date.earliest")
+_get_id = attrgetter("id")
+_get_date_text = attrgetter("date.text")
+_get_earliest_day = attrgetter("date.earliest")
 
 
 def _row_of(entities: Sequence[Actor | Disagreement | Event]) -> dict[str, int]:
     """Entity id -> its row, built in C."""
-    return dict(zip(map(_ID, entities), range(len(entities)), strict=True))
+    return dict(zip(map(_get_id, entities), range(len(entities)), strict=True))
 
 
 def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
@@ -502,7 +497,7 @@ def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
     a few Python steps per heading rather than one per event.
     """
     n = len(events)
-    reported = bisect_left(events, True, key=_NOT_REPORTED)
+    reported = bisect_left(events, True, key=_is_not_reported)
     labels: list[str] = []
     starts: list[int] = []
     lo = 0
@@ -512,7 +507,7 @@ def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
         hi = (
             reported
             if after is None
-            else bisect_left(events, after, lo, reported, key=_EARLIEST_DAY)
+            else bisect_left(events, after, lo, reported, key=_get_earliest_day)
         )
         labels.append(f"{year:04d}")  # as dates are written: 0001, not 1
         starts.append(lo)
@@ -524,11 +519,11 @@ def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
     return labels, starts
 
 
-def _NOT_REPORTED(event: Event) -> bool:  # noqa: N802 - a key function, named as one
+def _is_not_reported(event: Event) -> bool:
     return not event.is_reported
 
 
-def _rows(index: dict[str, int], ids) -> set[int]:
+def _rows(index: dict[str, int], ids: Iterable[str]) -> set[int]:
     return {index[i] for i in ids if i in index}
 
 
@@ -583,7 +578,7 @@ def read_arranged(
         say(f"reading {path} ({number} of {len(paths)})")
         layers.append(read_layer(path, cache, max_size))
     extra = list(extra_layers() if callable(extra_layers) else extra_layers)
-    say(f"merging {len(layers) + len(extra)} layer{'s' if len(layers) + len(extra) != 1 else ''}")
+    say(f"merging {counted(len(layers) + len(extra), 'layer')}")
     dataset = merge([*layers, *extra])
     say("arranging for browsing")
     return Arranged(dataset, defer=defer, measure=measure)
@@ -633,7 +628,7 @@ def _only(dataset: Dataset, ids: dict[Kind, set[str]]) -> Dataset:
     return subset
 
 
-def _timeline_key(event: Event) -> tuple:
+def _timeline_key(event: Event) -> tuple[int, tuple[int, int, str], str]:
     return event.timeline_key
 
 
@@ -665,7 +660,11 @@ class Logged:
 
     @property
     def ref(self) -> Ref:
-        return Ref(self.change.kind.singular, self.change.id)
+        return Ref(self.change.kind, self.change.id)
+
+
+# A change log's contents: the entries by (kind, id), and the header fields changed.
+LogState = tuple[dict[tuple[Kind, str], "Logged"], tuple[str, ...]]
 
 
 class ChangeLog:
@@ -678,10 +677,7 @@ class ChangeLog:
         self.entries: dict[tuple[Kind, str], Logged] = {}
         self.meta: tuple[str, ...] = ()  # header fields a refresh changed
 
-    def add(self, changes: Changes, at: float) -> None:
-        self.adopt(self.updated(changes, at))
-
-    def updated(self, changes: Changes, at: float) -> tuple[dict, tuple[str, ...]]:
+    def updated(self, changes: Changes, at: float) -> LogState:
         """The log with ``changes`` added, without touching this one: netting compares
         fields, which takes a while for 10,000 changes, so a worker thread does it and
         the UI thread only ``adopt``s the result."""
@@ -697,7 +693,7 @@ class ChangeLog:
         meta = tuple(dict.fromkeys((*self.meta, *changes.meta))) if changes.meta else self.meta
         return entries, meta
 
-    def adopt(self, state: tuple[dict, tuple[str, ...]]) -> None:
+    def adopt(self, state: LogState) -> None:
         self.entries, self.meta = state
 
     def get(self, kind: Kind, ident: str) -> Logged | None:

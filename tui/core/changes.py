@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .dates import EDate
-from .merge import Dataset, Layer
-from .model import Entity, Kind, Meta
+from .merge import Dataset, Layer, merge_meta
+from .model import Disagreement, Entity, Kind, Meta
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance  # any dataclass's instance, as typeshed names it
@@ -25,7 +25,7 @@ ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 # rows until they are selected, the changes screen, the detail pane and the help.
 NEW_MARK, CHANGED_MARK, REMOVED_MARK = "+", "*", "-"
 ACTION_MARK = {ADDED: NEW_MARK, CHANGED: CHANGED_MARK, REMOVED: REMOVED_MARK}
-_BOOKKEEPING = ("origin", "replaced")
+_BOOKKEEPING = ("origin", "replaced", "disagreement")
 
 Side = Dataset | Layer | Iterable[Layer] | None
 
@@ -40,6 +40,9 @@ class Change:
     fields: tuple[str, ...] = ()  # for CHANGED: the fields that differ, in spec order
     before: Entity | None = None
     after: Entity | None = None
+    # For a changed disagreement: its positions added, changed and removed, by identity
+    # (actor and as_of): "+ kz as_of 2013-01-18", "* ru no as_of (stance)", "- by as_of 2012".
+    positions: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[Kind, str]:
@@ -51,10 +54,21 @@ class Change:
         entity = self.after if self.after is not None else self.before
         return getattr(entity, "title", None) or getattr(entity, "name", None) or self.id
 
+    @property
+    def what(self) -> str:
+        """For a change: the fields that differ, a disagreement's positions by identity
+        in place of "positions" (``status; position + kz as_of 2013-01-18``)."""
+        fields = [f for f in self.fields if f != "positions" or not self.positions]
+        return "; ".join(
+            [", ".join(fields)] * bool(fields) + [f"position {p}" for p in self.positions]
+        )
+
     def __str__(self) -> str:
         text = f"{ACTION_MARK[self.action]} {self.kind.singular} {self.id}: {self.label}"
         if self.fields:
             text += " (" + ", ".join(self.fields) + ")"
+        if self.positions:
+            text += ": " + "; ".join(self.positions)
         return text
 
 
@@ -80,9 +94,6 @@ class Changes:
 
     def keys(self) -> frozenset[tuple[Kind, str]]:
         return frozenset(change.key for change in self)
-
-    def of_kind(self, kind: Kind) -> list[Change]:
-        return [change for change in self if change.kind is kind]
 
     def get(self, kind: Kind, ident: str) -> Change | None:
         return next((c for c in self if c.kind is kind and c.id == ident), None)
@@ -123,7 +134,8 @@ def compare(before: Side, after: Side) -> Changes:
                 continue
             fields = differing_fields(a, b)
             if fields:
-                changed.append(Change(kind, ident, CHANGED, fields, before=a, after=b))
+                held = position_changes(a, b) if "positions" in fields else ()
+                changed.append(Change(kind, ident, CHANGED, fields, a, b, held))
     return Changes(
         tuple(added), tuple(changed), tuple(removed), differing_fields(old_meta, new_meta)
     )
@@ -139,6 +151,36 @@ def differing_fields(a: DataclassInstance, b: DataclassInstance) -> tuple[str, .
             continue
         if _norm(getattr(a, f.name)) != _norm(getattr(b, f.name)):
             out.append(f.name)
+    return tuple(out)
+
+
+def position_changes(before: Entity, after: Entity) -> tuple[str, ...]:
+    """A disagreement's positions added, changed (which fields) and removed, each named
+    by its identity: the actor and as_of (spec: positions at the top level)."""
+    if not isinstance(before, Disagreement) or not isinstance(after, Disagreement):
+        return ()
+    old = {p.held: p for p in before.positions}
+    new = {p.held: p for p in after.positions}
+    out = []
+    for held, position in new.items():
+        previous = old.get(held)
+        if previous is None:
+            out.append(f"{NEW_MARK} {position.actor} {position.when}")
+        else:
+            fields = differing_fields(previous, position)
+            if "stance" in fields:
+                # Most likely a change of mind typed over the old position, losing it
+                # from the history: say how it is recorded.
+                said = f"stance {previous.stance} → {position.stance} in place"
+                others = [f for f in fields if f != "stance"]
+                what = ", ".join([said, *others])
+                out.append(
+                    f"{CHANGED_MARK} {position.actor} {position.when} ({what}: a change of "
+                    "stance is a new position with a later as_of)"
+                )
+            elif fields:
+                out.append(f"{CHANGED_MARK} {position.actor} {position.when} ({', '.join(fields)})")
+    out += (f"{REMOVED_MARK} {p.actor} {p.when}" for held, p in old.items() if held not in new)
     return tuple(out)
 
 
@@ -180,21 +222,12 @@ def _tables(side: Side) -> tuple[dict[Kind, dict[str, Entity]], Meta]:
     meta = Meta()
     for layer in layers:
         for document in layer.documents:
-            meta = _merge_meta(meta, document.meta)
+            meta = merge_meta(meta, document.meta)
             for kind in Kind:
                 table = tables[kind]
                 for entity in document.entities(kind):
                     table[entity.id] = entity
     return tables, meta
-
-
-def _merge_meta(old: Meta, new: Meta) -> Meta:
-    return Meta(
-        title=new.title if new.title is not None else old.title,
-        summary=new.summary if new.summary is not None else old.summary,
-        as_of=new.as_of if new.as_of is not None else old.as_of,
-        extra={**old.extra, **new.extra},
-    )
 
 
 class UnseenChanges:
@@ -250,4 +283,5 @@ __all__ = [
     "UnseenChanges",
     "compare",
     "differing_fields",
+    "position_changes",
 ]

@@ -137,7 +137,7 @@ def _home_short(path: Path) -> str:
         return str(path)
 
 
-def locate_config(explicit: str | os.PathLike | None = None) -> tuple[Path | None, Source]:
+def locate_config(explicit: str | os.PathLike[str] | None = None) -> tuple[Path | None, Source]:
     """The config file to use (None for built-in defaults) and how it was found."""
     if explicit:
         return Path(explicit), "explicit"
@@ -152,11 +152,6 @@ def locate_config(explicit: str | os.PathLike | None = None) -> tuple[Path | Non
     if user.is_file():
         return user, "user"
     return None, "defaults"
-
-
-def find_config(explicit: str | os.PathLike | None = None) -> Path | None:
-    """The config file to use, or None for built-in defaults."""
-    return locate_config(explicit)[0]
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -182,7 +177,7 @@ class _Reader:
             f"$FAULTLINE_CONFIG, or from {_home_short(user_config_file())}"
         )
 
-    def table(self, raw: Any, key: str, allowed: tuple[str, ...]) -> dict:
+    def table(self, raw: Any, key: str, allowed: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(raw, dict):
             raise self.error(key, f"expected a table, got {type_name(raw)}")
         for name in raw:
@@ -206,7 +201,7 @@ class _Reader:
         return raw
 
 
-def load_config(explicit: str | os.PathLike | None = None) -> Config:
+def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
     path, source = locate_config(explicit)
     if path is None:
         return Config()
@@ -236,7 +231,7 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
     return parse_config(raw, path, source)
 
 
-def parse_config(raw: dict, path: Path, source: Source = "explicit") -> Config:
+def parse_config(raw: dict[str, Any], path: Path, source: Source = "explicit") -> Config:
     """Check ``raw`` (the TOML read from ``path``) strictly. From an implicitly found
     ``./config.toml`` (``source="cwd"``), ``[[feeds]]`` and ``cache.dir`` are checked,
     then ignored with a warning: such a file cannot contact a server, send a secret or

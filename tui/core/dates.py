@@ -9,6 +9,9 @@ Accepted forms (see the data format spec, section "Dates"):
 
 A date keeps its text exactly as written for display and export; the derived fields
 exist only to sort, group and describe it. Pure standard library: no Textual here.
+
+``local_time`` is the other kind of time: when Faultline itself did something (a fetch,
+a refresh's change), in local time, the one way every message and screen writes it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,21 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-__all__ = ["DateError", "EDate", "Precision", "parse_date"]
+__all__ = ["DateError", "EDate", "Precision", "local_time", "parse_date"]
+
+
+def local_time(timestamp: float | None, *, short: bool = False, now: float | None = None) -> str:
+    """``2026-11-26 10:04`` in local time, ``never`` for no time. ``short`` gives ``10:04``
+    alone for a time on the same day as ``now`` (default: the current time), where the
+    date would only take room (the feeds table at 80 columns, the change log)."""
+    if timestamp is None:
+        return "never"
+    moment = datetime.datetime.fromtimestamp(timestamp)
+    if short:
+        today = datetime.datetime.fromtimestamp(now) if now is not None else datetime.datetime.now()
+        if moment.date() == today.date():
+            return moment.strftime("%H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 class DateError(ValueError):
@@ -123,14 +140,6 @@ class EDate:
         """The year of the sort day, for grouping a timeline by year."""
         return self.earliest.year
 
-    @property
-    def open_start(self) -> bool:
-        return self.is_interval and self.start is None
-
-    @property
-    def open_end(self) -> bool:
-        return self.is_interval and self.end is None
-
     def describe(self) -> str:
         """A short human gloss: "18 Jan 2013", "by 2025", "Jan 2013 – 2025"."""
         if not self.is_interval:
@@ -148,9 +157,6 @@ class EDate:
         if self.end is None:
             return f"from {self.start.describe()}"
         return f"{self.start.describe()} – {self.end.describe()}"
-
-    def to_export(self) -> str:
-        return self.text
 
     def __str__(self) -> str:
         return self.text

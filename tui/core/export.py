@@ -30,6 +30,7 @@ from .model import (
     Position,
     Source,
 )
+from .text import counted
 
 FORMATS = ("json", "toml", "md", "csv")
 
@@ -67,11 +68,16 @@ def _value(value: Any) -> Any:
     return value
 
 
+# Fields that say where a record was written, not what it says. A position's
+# ``disagreement`` is written by ``_top_position`` where the position stands alone.
+_BOOKKEEPING = frozenset({"extra", "origin", "replaced", "disagreement"})
+
+
 def _record(entity: Any) -> dict[str, Any]:
     """An entity as a document table: fields in spec order, absent and empty ones left out."""
     out: dict[str, Any] = {}
     for name in entity.__dataclass_fields__:
-        if name in ("extra", "origin", "replaced"):
+        if name in _BOOKKEEPING:
             continue
         value = getattr(entity, name)
         if value is None or value == ():
@@ -81,15 +87,40 @@ def _record(entity: Any) -> dict[str, Any]:
     return out
 
 
-def to_document(dataset: Dataset) -> dict[str, Any]:
+def _top_position(disagreement: str, position: Position) -> dict[str, Any]:
+    return {"disagreement": disagreement, **_record(position)}
+
+
+POSITION_FORMS = ("nested", "top")
+
+
+def to_document(dataset: Dataset, positions: str = "nested") -> dict[str, Any]:
+    """The dataset as a faultline/1 document. ``positions``: ``nested`` writes each
+    position under its disagreement, ``top`` as top-level ``positions`` (either reads
+    back to the same dataset). Positions whose disagreement no layer defines are always
+    written at the top level."""
+    if positions not in POSITION_FORMS:
+        raise ValueError(f"positions must be one of {POSITION_FORMS}, not {positions!r}")
     document: dict[str, Any] = {"format": FORMAT}
     meta = _record(dataset.meta)
     if meta:
         document["meta"] = meta
+    top: list[dict[str, Any]] = []
     for kind in Kind:
         entities = dataset.table(kind).values()
-        if entities:
+        if not entities:
+            continue
+        if kind is Kind.DISAGREEMENT and positions == "top":
+            records = []
+            for disagreement in dataset.disagreements.values():
+                records.append(_record(dataclasses.replace(disagreement, positions=())))
+                top += (_top_position(disagreement.id, p) for p in disagreement.positions)
+            document[kind.value] = records
+        else:
             document[kind.value] = [_record(e) for e in entities]
+    top += (_top_position(d, p) for (d, _, _), p in dataset.stray_positions.items())
+    if top:
+        document["positions"] = top
     return document
 
 
@@ -100,10 +131,9 @@ def _json_default(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def to_json(dataset: Dataset) -> str:
-    return (
-        json.dumps(to_document(dataset), ensure_ascii=False, indent=2, default=_json_default) + "\n"
-    )
+def to_json(dataset: Dataset, positions: str = "nested") -> str:
+    document = to_document(dataset, positions)
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n"
 
 
 def _drop_nulls(value: Any) -> Any:
@@ -115,8 +145,8 @@ def _drop_nulls(value: Any) -> Any:
     return value
 
 
-def to_toml(dataset: Dataset) -> str:
-    return tomli_w.dumps(_drop_nulls(to_document(dataset)))
+def to_toml(dataset: Dataset, positions: str = "nested") -> str:
+    return tomli_w.dumps(_drop_nulls(to_document(dataset, positions)))
 
 
 # -- the Markdown brief -------------------------------------------------------------------------
@@ -153,13 +183,14 @@ def _end(text: str) -> str:
     return text + "."
 
 
+def _quoted(quote: str | None) -> str:
+    """A verbatim quote in quotation marks, after what precedes it (or nothing)."""
+    return f" “{md(' '.join(quote.split()))}”" if quote else ""
+
+
 def _join(parts: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 class _Brief:
@@ -219,9 +250,9 @@ class _Brief:
         self.block(f"# {md(meta.title) or 'Faultline dossier'}")
         counts = self.data.counts()
         facts = (
-            f"{_plural(counts['actors'], 'actor')}, "
-            f"{_plural(counts['disagreements'], 'disagreement')}, "
-            f"{_plural(counts['events'], 'event')}, {_plural(counts['sources'], 'source')}."
+            f"{counted(counts['actors'], 'actor')}, "
+            f"{counted(counts['disagreements'], 'disagreement')}, "
+            f"{counted(counts['events'], 'event')}, {counted(counts['sources'], 'source')}."
         )
         self.block((f"As of {meta.as_of.text}. " if meta.as_of else "") + facts)
         if meta.summary:
@@ -274,7 +305,7 @@ class _Brief:
         line += "."
         if position.summary:
             line += " " + _sentence(position.summary)
-        return line + self.cite(position.sources)
+        return line + _quoted(position.quote) + self.cite(position.sources)
 
     def timeline(self) -> None:
         if not self.data.events:
@@ -308,7 +339,7 @@ class _Brief:
             line += " " + ", ".join(who) + "."
         if event.summary:
             line += " " + _sentence(event.summary)
-        return line + self.cite(event.sources)
+        return line + _quoted(event.quote) + self.cite(event.sources)
 
     def actors(self) -> None:
         if not self.data.actors:
@@ -395,7 +426,12 @@ EXPORTERS: dict[str, Callable[[Dataset], str]] = {
 }
 
 
-def export(dataset: Dataset, fmt: str) -> str:
+def export(dataset: Dataset, fmt: str, positions: str = "nested") -> str:
+    """``dataset`` as ``fmt``; ``positions`` (json and toml): nested or at the top level."""
+    if fmt == "json":
+        return to_json(dataset, positions)
+    if fmt == "toml":
+        return to_toml(dataset, positions)
     return EXPORTERS[fmt](dataset)
 
 
@@ -427,4 +463,13 @@ def write_new_export(
     raise FileExistsError(f"{directory / stem}.{fmt} and 998 numbered copies exist")
 
 
-__all__ = ["FORMATS", "Actor", "Disagreement", "Event", "Source", "export", "to_document"]
+__all__ = [
+    "FORMATS",
+    "POSITION_FORMS",
+    "Actor",
+    "Disagreement",
+    "Event",
+    "Source",
+    "export",
+    "to_document",
+]

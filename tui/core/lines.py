@@ -22,6 +22,9 @@ _OTHER_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", 
 _HEADER_LINE = re.compile(r"\n[^\S\n]*\[")
 _FIRST_HEADER = re.compile(r"[^\S\n]*\[")
 
+# An entity's place: (table, index), or ("disagreements", d, "positions", p) for a position.
+EntityKey = tuple[str, int] | tuple[str, int, str, int]
+
 
 class TomlLines:
     """Finds the line of an entity or key in TOML source text, only when a problem needs it.
@@ -41,10 +44,14 @@ class TomlLines:
         # than a dict of (name, index) keys, which at 100,000 entities cost 15 MB.
         self._arrays: dict[str, list[int]] = {}
         self._positions: dict[int, list[int]] = {}  # per disagreement index (-1: none yet)
-        self._entities: dict[tuple, int] | None = None
+        self._entities: dict[EntityKey, int] | None = None
         self._headers: list[int] | None = None
         self.tables: dict[str, int] = {}
         self.in_string: set[int] = set()  # lines inside a multi-line string
+        # Each [[disagreements.positions]] written after another top-level table that
+        # follows its disagreement (line, disagreement index, position index, that table):
+        # TOML attaches it to the disagreement above all the same, which was likely not meant.
+        self.stray_positions: list[tuple[int, int, int, str]] = []
         if any(ch in text for ch in _OTHER_LINE_BREAKS) or text.count("\r") != text.count("\r\n"):
             # Line numbers follow str.splitlines, which also breaks at these: look at
             # every line (rare: TOML allows none of them outside strings).
@@ -60,10 +67,10 @@ class TomlLines:
         return numbers[index] + self.offset
 
     @property
-    def entities(self) -> dict[tuple, int]:
+    def entities(self) -> dict[EntityKey, int]:
         """Header lines by (table, index), and by ("disagreements", d, "positions", p)."""
         if self._entities is None:
-            entities: dict[tuple, int] = {}
+            entities: dict[EntityKey, int] = {}
             for name, numbers in self._arrays.items():
                 entities.update(((name, i), n) for i, n in enumerate(numbers))
             for parent, numbers in self._positions.items():
@@ -124,6 +131,7 @@ class TomlLines:
         """Count the headers among ``candidates`` (ascending (number, line) pairs that
         include every line holding a header or a triple quote), outside strings."""
         parent = -1
+        after: str | None = None  # a top-level table since the last [[disagreements]]
         delimiter: str | None = None
         opened = 0  # the line where the open string started, or was last seen still open
         headers: dict[str, tuple[str, bool] | None] = {}  # the same header line recurs a lot
@@ -146,14 +154,20 @@ class TomlLines:
             if header is None:
                 continue
             name, is_array = header
+            if not name.startswith("disagreements"):
+                after = f"[[{name}]]" if is_array else f"[{name}]"
             if not is_array:
                 self.tables.setdefault(name, number)
             elif name == "disagreements.positions":
-                self._positions.setdefault(parent, []).append(number)
+                held = self._positions.setdefault(parent, [])
+                if after is not None and parent >= 0:
+                    self.stray_positions.append((number + self.offset, parent, len(held), after))
+                held.append(number)
             else:
                 numbers = self._arrays.setdefault(name, [])
                 if name == "disagreements":
                     parent = len(numbers)
+                    after = None
                 numbers.append(number)
         if delimiter is not None:
             self.in_string.update(range(opened + 1, total + 1))

@@ -22,6 +22,7 @@ from .parsecache import ParsedCache
 from .problems import DocumentError, Problem
 from .reader import decode_utf8, read_json, read_toml
 from .schema import MAX_DOCUMENT_SIZE
+from .text import counted
 
 
 def guess_format(name: str, content_type: str | None = None) -> str | None:
@@ -141,7 +142,7 @@ def _too_large(what: str, limit: int) -> str:
 def _bytes(size: int) -> str:
     """``5,000 bytes (4.9 KiB)``, ``536,870,912 bytes (512 MiB)``."""
     if size < 1024:
-        return f"{size} byte" + ("" if size == 1 else "s")
+        return counted(size, "byte")
     value = float(size)
     for unit in ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):  # noqa: B007 - used after the loop
         value /= 1024

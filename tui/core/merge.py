@@ -10,6 +10,7 @@ rejected whole and reported; the rest of its layer and every other layer still l
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,13 +53,18 @@ class Layer:
         return not self.problems
 
 
-_ID = attrgetter("id")
-_ACTOR, _ACTORS, _TARGETS = attrgetter("actor"), attrgetter("actors"), attrgetter("targets")
-_MEMBER_OF, _POSITIONS = attrgetter("member_of"), attrgetter("positions")
-_DISAGREEMENTS, _SOURCES = attrgetter("disagreements"), attrgetter("sources")
-_SOURCE = attrgetter("source")
-_STATUS = attrgetter("status")
-_DATE = attrgetter("date._key")  # EDate.sort_key
+# Field getters for map() and sort keys: attrgetter runs in C, a lambda would not.
+_get_id = attrgetter("id")
+_get_actor = attrgetter("actor")
+_get_actors = attrgetter("actors")
+_get_targets = attrgetter("targets")
+_get_member_of = attrgetter("member_of")
+_get_positions = attrgetter("positions")
+_get_disagreements = attrgetter("disagreements")
+_get_sources = attrgetter("sources")
+_get_source = attrgetter("source")
+_get_status = attrgetter("status")
+_get_sort_key = attrgetter("date._key")  # EDate.sort_key
 _REPORTED = frozenset({None, "", "reported"})  # statuses whose Event.state is "reported"
 
 
@@ -68,7 +74,7 @@ def _locate(entity: Entity) -> tuple[str, int | None]:
 
 
 def check_layer(
-    name: str, documents: Iterable[Document], problems: list[Problem], *, is_feed=False
+    name: str, documents: Iterable[Document], problems: list[Problem], *, is_feed: bool = False
 ) -> Layer:
     """Keep the documents of one layer whose ids do not clash with an earlier document of it.
 
@@ -81,7 +87,7 @@ def check_layer(
         clashes: list[Problem] = []
         for kind in Kind:
             entities = document.entities(kind)
-            ids = set(map(_ID, entities))
+            ids = set(map(_get_id, entities))
             for ident in ids & seen[kind].keys():
                 entity = next(e for e in entities if e.id == ident)
                 where, line = _locate(seen[kind][ident])
@@ -99,9 +105,52 @@ def check_layer(
             continue
         for kind in Kind:
             entities = document.entities(kind)
-            seen[kind].update(zip(map(_ID, entities), entities, strict=True))
+            seen[kind].update(zip(map(_get_id, entities), entities, strict=True))
         kept.append(document)
+    if len(kept) > 1 and any(d.positions for d in kept):
+        kept = _without_position_clashes(name, kept, problems)
     return Layer(name, tuple(kept), tuple(problems), is_feed)
+
+
+def _without_position_clashes(
+    name: str, documents: list[Document], problems: list[Problem]
+) -> list[Document]:
+    """The documents of one layer whose positions do not share an identity (disagreement,
+    actor, as_of) with one of an earlier document of it, nested or top-level (spec:
+    positions at the top level). Within one document the reader has checked this."""
+    seen: dict[tuple[str, str, str | None], str] = {}
+    kept: list[Document] = []
+    for document in documents:
+        written: list[tuple[tuple[str, str, str | None], str, int | None]] = []
+        for parent in document.disagreements:
+            where, line = _locate(parent)
+            for position in parent.positions:
+                written.append(((parent.id, *position.held), where, line))
+        for position in document.positions:
+            assert position.disagreement is not None
+            origin = position.origin
+            line = origin.line if origin else None
+            written.append(((position.disagreement, *position.held), document.name, line))
+        clashes = []
+        for (ident, actor, as_of), where, line in written:
+            other = seen.get((ident, actor, as_of))
+            if other is not None:
+                when = f"as_of {as_of}" if as_of is not None else "no as_of"
+                clashes.append(
+                    Problem(
+                        where,
+                        f"duplicate position of actor '{actor}' on '{ident}' with "
+                        f"{when} in layer {name}: also at {other}",
+                        line=line,
+                    )
+                )
+        if clashes:
+            problems.extend(clashes)
+            continue
+        for identity, where, line in written:
+            seen[identity] = f"{where}:{line}" if line else where
+        kept.append(document)
+    return kept
 
 
 @dataclass
@@ -115,9 +164,15 @@ class Dataset:
     events: dict[str, Event] = field(default_factory=dict)
     layers: tuple[Layer, ...] = ()
     unresolved: tuple[Problem, ...] = ()
+    # What the reader warned of in documents that are valid (``Document.notes``).
+    notes: tuple[Problem, ...] = ()
+    # Top-level positions naming a disagreement no layer defines, by identity
+    # (disagreement, actor, as_of): unresolved, kept so that an export loses nothing.
+    stray_positions: dict[tuple[str, str, str | None], Position] = field(default_factory=dict)
 
     def table(self, kind: Kind) -> dict[str, Entity]:
-        return getattr(self, kind.value)
+        table: dict[str, Entity] = getattr(self, kind.value)
+        return table
 
     def get(self, kind: Kind, ident: str) -> Entity | None:
         return self.table(kind).get(ident)
@@ -130,7 +185,21 @@ class Dataset:
     def sanitised(self) -> int:
         return sum(layer.sanitised for layer in self.layers)
 
-    def content(self) -> tuple:
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Everything worth a warning: the reader's notes, then unresolved references."""
+        return self.notes + self.unresolved if self.notes else self.unresolved
+
+    def content(
+        self,
+    ) -> tuple[
+        Meta,
+        list[Source],
+        list[Actor],
+        list[Disagreement],
+        list[Event],
+        list[tuple[tuple[str, str, str | None], Position]],
+    ]:
         """What the dataset says, without where it was read: equal for equal content."""
         return (
             self.meta,
@@ -138,6 +207,7 @@ class Dataset:
             sorted(self.actors.values(), key=lambda e: e.id),
             sorted(self.disagreements.values(), key=lambda e: e.id),
             sorted(self.events.values(), key=lambda e: e.id),
+            sorted(self.stray_positions.items(), key=lambda item: repr(item[0])),
         )
 
     def counts(self) -> dict[str, int]:
@@ -152,9 +222,9 @@ class Dataset:
         keys, then a stable split into reported events and the rest. Comparing the flat
         keys is also several times cheaper than comparing ``timeline_key``'s nested tuples."""
         with gc_paused():
-            events = sorted(self.events.values(), key=_ID)
-            events.sort(key=_DATE)
-            reported = list(map(_REPORTED.__contains__, map(_STATUS, events)))
+            events = sorted(self.events.values(), key=_get_id)
+            events.sort(key=_get_sort_key)
+            reported = list(map(_REPORTED.__contains__, map(_get_status, events)))
             if all(reported):
                 return events
             return [*compress(events, reported), *compress(events, map(not_, reported))]
@@ -194,7 +264,8 @@ class Dataset:
         return dict(index)
 
 
-def _merge_meta(old: Meta, new: Meta) -> Meta:
+def merge_meta(old: Meta, new: Meta) -> Meta:
+    """A later document's header over an earlier one's: each field it gives wins."""
     return Meta(
         title=new.title if new.title is not None else old.title,
         summary=new.summary if new.summary is not None else old.summary,
@@ -211,13 +282,30 @@ def merge(layers: Iterable[Layer]) -> Dataset:
 def _merge(layers: tuple[Layer, ...]) -> Dataset:
     dataset = Dataset(layers=layers)
     meta = Meta()
-    for layer in layers:
+    # Top-level positions by identity, each with the number of its layer; a later
+    # layer's replaces an earlier one's. And the layer of each disagreement kept.
+    top: dict[tuple[str, str, str | None], tuple[int, Position]] = {}
+    disagreement_layer: dict[str, int] = {}
+    has_top = any(document.positions for layer in layers for document in layer.documents)
+    for number, layer in enumerate(layers):
         for document in layer.documents:
-            meta = _merge_meta(meta, document.meta)
+            meta = merge_meta(meta, document.meta)
+            if has_top:
+                disagreement_layer.update((d.id, number) for d in document.disagreements)
+                for position in document.positions:
+                    assert position.disagreement is not None
+                    identity = (position.disagreement, *position.held)
+                    earlier = top.get(identity)
+                    top[identity] = (
+                        number,
+                        position
+                        if earlier is None
+                        else dataclasses.replace(position, replaced=earlier[1].origin),
+                    )
             for kind in Kind:
                 table = dataset.table(kind)
                 entities = document.entities(kind)
-                ids = list(map(_ID, entities))
+                ids = list(map(_get_id, entities))
                 if table.keys().isdisjoint(ids) and len(set(ids)) == len(ids):
                     table.update(zip(ids, entities, strict=True))  # nothing replaced: in one C call
                     continue
@@ -228,8 +316,47 @@ def _merge(layers: tuple[Layer, ...]) -> Dataset:
                     else:
                         table[entity.id] = dataclasses.replace(entity, replaced=previous.origin)
     dataset.meta = meta
+    dataset.notes = tuple(n for layer in layers for d in layer.documents for n in d.notes)
+    if top:
+        _join_positions(dataset, top, disagreement_layer)
     dataset.unresolved = tuple(resolve(dataset))
     return dataset
+
+
+def _join_positions(
+    dataset: Dataset,
+    top: dict[tuple[str, str, str | None], tuple[int, Position]],
+    disagreement_layer: dict[str, int],
+) -> None:
+    """Each top-level position joins its disagreement's history (spec: positions at the
+    top level): one with the identity of a nested position replaces it when its layer
+    is the later, and is replaced by it otherwise; the others are added after the
+    nested ones, in the order read. One naming no known disagreement is kept apart."""
+    joining: dict[str, list[tuple[int, Position]]] = defaultdict(list)
+    for identity, (number, position) in top.items():
+        if identity[0] in dataset.disagreements:
+            joining[identity[0]].append((number, position))
+        else:
+            dataset.stray_positions[identity] = position
+    for ident, joined in joining.items():
+        disagreement = dataset.disagreements[ident]
+        layer = disagreement_layer[ident]
+        history = list(disagreement.positions)
+        index = {p.held: i for i, p in enumerate(history)}
+        for number, position in joined:
+            i = index.get(position.held)
+            if i is None:
+                index[position.held] = len(history)
+                history.append(position)
+                continue
+            nested = history[i]
+            if number > layer:
+                history[i] = dataclasses.replace(
+                    position, replaced=nested.origin or disagreement.origin
+                )
+            else:
+                history[i] = dataclasses.replace(nested, replaced=position.origin)
+        dataset.disagreements[ident] = dataclasses.replace(disagreement, positions=tuple(history))
 
 
 def _citations(citations: tuple[Citation, ...], field_name: str) -> Iterator[tuple[str, Kind, str]]:
@@ -260,20 +387,22 @@ def _missing(dataset: Dataset) -> dict[Kind, set[str]]:
     """The ids referred to but defined by no layer, per kind, gathered in C."""
     events = dataset.events.values()
     disagreements = dataset.disagreements.values()
-    positions = list(chain.from_iterable(map(_POSITIONS, disagreements)))
-    actors = set(chain.from_iterable(map(_ACTORS, events)))
-    actors.update(chain.from_iterable(map(_TARGETS, events)))
-    actors.update(chain.from_iterable(map(_MEMBER_OF, dataset.actors.values())))
-    actors.update(map(_ACTOR, positions))
+    positions = list(chain.from_iterable(map(_get_positions, disagreements)))
+    positions += dataset.stray_positions.values()
+    actors = set(chain.from_iterable(map(_get_actors, events)))
+    actors.update(chain.from_iterable(map(_get_targets, events)))
+    actors.update(chain.from_iterable(map(_get_member_of, dataset.actors.values())))
+    actors.update(map(_get_actor, positions))
     cited = chain.from_iterable(
-        chain.from_iterable(map(_SOURCES, group)) for group in (events, disagreements, positions)
+        chain.from_iterable(map(_get_sources, group))
+        for group in (events, disagreements, positions)
     )
     return {
         Kind.ACTOR: actors.difference(dataset.actors),
-        Kind.DISAGREEMENT: set(chain.from_iterable(map(_DISAGREEMENTS, events))).difference(
-            dataset.disagreements
-        ),
-        Kind.SOURCE: set(map(_SOURCE, cited)).difference(dataset.sources),
+        Kind.DISAGREEMENT: set(chain.from_iterable(map(_get_disagreements, events)))
+        .union(d for d, _, _ in dataset.stray_positions)
+        .difference(dataset.disagreements),
+        Kind.SOURCE: set(map(_get_source, cited)).difference(dataset.sources),
     }
 
 
@@ -284,16 +413,16 @@ def _may_miss(entity: Entity, missing: dict[Kind, set[str]]) -> bool:
         return not actors.isdisjoint(entity.member_of)
     if isinstance(entity, Disagreement):
         return (
-            not sources.isdisjoint(map(_SOURCE, entity.sources))
-            or not actors.isdisjoint(map(_ACTOR, entity.positions))
-            or any(not sources.isdisjoint(map(_SOURCE, p.sources)) for p in entity.positions)
+            not sources.isdisjoint(map(_get_source, entity.sources))
+            or not actors.isdisjoint(map(_get_actor, entity.positions))
+            or any(not sources.isdisjoint(map(_get_source, p.sources)) for p in entity.positions)
         )
     if isinstance(entity, Event):
         return (
             not actors.isdisjoint(entity.actors)
             or not actors.isdisjoint(entity.targets)
             or not missing[Kind.DISAGREEMENT].isdisjoint(entity.disagreements)
-            or not sources.isdisjoint(map(_SOURCE, entity.sources))
+            or not sources.isdisjoint(map(_get_source, entity.sources))
         )
     return True
 
@@ -306,6 +435,7 @@ def resolve(dataset: Dataset) -> Iterator[Problem]:
     missing = _missing(dataset)
     if not any(missing.values()):
         return
+    hint = _Hints(dataset)
     for kind in (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT):
         for entity in dataset.table(kind).values():
             if not _may_miss(entity, missing):
@@ -313,14 +443,78 @@ def resolve(dataset: Dataset) -> Iterator[Problem]:
             for path, target, ident in references(entity):
                 if ident not in dataset.table(target):
                     document, line = _locate(entity)
-                    yield Problem(
-                        document,
-                        f"unresolved reference: no {target.singular} '{ident}' "
-                        "is defined in any layer",
-                        path=f"{kind.singular} '{entity.id}' {path}",
-                        line=line,
-                        warning=True,
-                    )
+                    where = f"{kind.singular} '{entity.id}' {path}"
+                    if isinstance(entity, Disagreement) and path.startswith("positions["):
+                        # a top-level position that joined it is found where it was written
+                        j = int(path[len("positions[") : path.index("]")])
+                        position = entity.positions[j]
+                        if position.origin is not None:
+                            document, line = position.origin.document, position.origin.line
+                            rest = path[path.index("]") + 2 :]
+                            where = f"position of '{position.actor}' on '{entity.id}' {rest}"
+                    yield _unresolved(document, line, where, target, ident, hint(target, ident))
+    for (disagreement, actor, _), position in dataset.stray_positions.items():
+        document, line = _locate_position(position)
+        where = f"position of '{actor}' on '{disagreement}'"
+        for path, target, ident in position_references(disagreement, position):
+            if ident not in dataset.table(target):
+                yield _unresolved(
+                    document, line, f"{where} {path}", target, ident, hint(target, ident)
+                )
+
+
+def _locate_position(position: Position) -> tuple[str, int | None]:
+    origin = position.origin
+    return (origin.document, origin.line) if origin else ("?", None)
+
+
+def _unresolved(
+    document: str, line: int | None, where: str, target: Kind, ident: str, hint: str = ""
+) -> Problem:
+    return Problem(
+        document,
+        f"unresolved reference: no {target.singular} '{ident}' is defined in any layer{hint}",
+        path=where,
+        line=line,
+        warning=True,
+    )
+
+
+class _Hints:
+    """What an unresolved id was probably meant to be: the closest defined id of its kind
+    ("did you mean 'osw-2013-01-23'?"), or for a source, where sources are defined. Close
+    ids are looked for among at most ``LIMIT`` ids, for at most ``LIMIT`` missing ones:
+    a hint must not cost a large dossier its start-up."""
+
+    LIMIT = 5_000
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.found: dict[tuple[Kind, str], str] = {}
+
+    def __call__(self, kind: Kind, ident: str) -> str:
+        key = (kind, ident)
+        hint = self.found.get(key)
+        if hint is None:
+            hint = self.found[key] = self._hint(kind, ident)
+        return hint
+
+    def _hint(self, kind: Kind, ident: str) -> str:
+        table = self.dataset.table(kind)
+        if table and len(table) <= self.LIMIT and len(self.found) < self.LIMIT:
+            close = difflib.get_close_matches(ident, table.keys(), n=1, cutoff=0.6)
+            if close:
+                return f"; did you mean '{close[0]}'?"
+        if kind is Kind.SOURCE:
+            return f'; a citation names a [[sources]] table: add one with id = "{ident}"'
+        return ""
+
+
+def position_references(disagreement: str, position: Position) -> Iterator[tuple[str, Kind, str]]:
+    """Every (field path, kind, id) a top-level position refers to."""
+    yield "disagreement", Kind.DISAGREEMENT, disagreement
+    yield "actor", Kind.ACTOR, position.actor
+    yield from _citations(position.sources, "sources")
 
 
 __all__ = ["Dataset", "Layer", "check_layer", "merge", "references"]

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from .dates import EDate
+from .problems import Problem
 
 FORMAT = "faultline/1"
 
-ACTOR_KINDS = ("state", "person", "party", "organisation", "bloc", "group", "other")
+ACTOR_KINDS = ("state", "person", "party", "organisation", "company", "bloc", "group", "other")
 SOURCE_KINDS = ("analysis", "news", "statement", "official", "dataset", "other")
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 DISAGREEMENT_STATUSES = ("open", "escalating", "easing", "resolved", "dormant")
@@ -32,7 +33,7 @@ LIKELIHOOD = (
 )  # fmt: skip
 
 
-class Extras(dict):
+class Extras(dict[str, object]):
     """The ``x_*`` extension values of one table, read-only."""
 
     __slots__ = ()
@@ -40,9 +41,10 @@ class Extras(dict):
     def _read_only(self, *args: object, **kwargs: object) -> None:
         raise TypeError("extension values are read-only")
 
+    # Every mutator raises; their signatures differ from dict's, hence the ignore.
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only  # type: ignore[assignment]
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[Extras], tuple[dict[str, object]]]:
         return (Extras, (dict(self),))
 
 
@@ -53,8 +55,10 @@ def _extra() -> Mapping[str, object]:
     return field(default_factory=lambda: EMPTY_EXTRA, compare=False, repr=False)
 
 
-class Kind(str, Enum):  # noqa: UP042 - StrEnum would change str() of a member
-    """The entity kinds that carry ids; ids are unique per kind."""
+class Kind(StrEnum):
+    """The entity kinds that carry ids; ids are unique per kind. The one spelling of a
+    kind everywhere: a document's table (the value, ``actors``), a ``browse.Ref``, a
+    dashboard pane and its widget id; ``singular`` for messages (``actor``)."""
 
     SOURCE = "sources"
     ACTOR = "actors"
@@ -141,6 +145,14 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class Position:
+    """One actor's stance on a disagreement at one time, nested in its disagreement or
+    written at the top level (``[[positions]]``), where ``disagreement`` names it.
+
+    ``disagreement`` is where the position was written, not content: after merging,
+    every position sits in its disagreement's history, and a position reads the same
+    whichever way it was written (so exports in either form read back equal). Nested
+    positions have no origin of their own: their disagreement's is theirs."""
+
     actor: str
     stance: str
     as_of: EDate | None = None
@@ -148,13 +160,27 @@ class Position:
     salience: int | None = None
     confidence: str | None = None
     summary: str | None = None
+    quote: str | None = None
     sources: tuple[Citation, ...] = ()
     extra: Mapping[str, object] = _extra()
+    disagreement: str | None = field(default=None, compare=False)
+    origin: Origin | None = _origin()
+    replaced: Origin | None = _origin()
 
     @property
-    def order_key(self) -> tuple:
+    def order_key(self) -> tuple[int, tuple[()] | tuple[int, int, str]]:
         """Undated positions are older than any dated one (spec: positions)."""
         return (0, ()) if self.as_of is None else (1, self.as_of.sort_key)
+
+    @property
+    def held(self) -> tuple[str, str | None]:
+        """The actor and as_of text: with the disagreement, a position's identity."""
+        return (self.actor, self.as_of.text if self.as_of is not None else None)
+
+    @property
+    def when(self) -> str:
+        """``as_of 2013-01-18`` or ``no as_of``, for messages."""
+        return f"as_of {self.as_of.text}" if self.as_of is not None else "no as_of"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +236,7 @@ class Event:
     status: str | None = None
     likelihood: str | None = None
     location: str | None = None
+    quote: str | None = None
     sources: tuple[Citation, ...] = ()
     extra: Mapping[str, object] = _extra()
     origin: Origin | None = _origin()
@@ -224,19 +251,12 @@ class Event:
         return self.state == "reported"
 
     @property
-    def timeline_key(self) -> tuple:
+    def timeline_key(self) -> tuple[int, tuple[int, int, str], str]:
         """Reported events first in date order, then planned/expected/hypothetical ones."""
         return (0 if self.is_reported else 1, self.date.sort_key, self.id)
 
 
 Entity = Source | Actor | Disagreement | Event
-
-KIND_OF: dict[type, Kind] = {
-    Source: Kind.SOURCE,
-    Actor: Kind.ACTOR,
-    Disagreement: Kind.DISAGREEMENT,
-    Event: Kind.EVENT,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,10 +278,21 @@ class Document:
     disagreements: tuple[Disagreement, ...] = ()
     events: tuple[Event, ...] = ()
     sanitised: int = 0  # control and bidi characters removed while reading
+    positions: tuple[Position, ...] = ()  # top-level [[positions]], each naming its disagreement
+    # Warnings the reader had about a valid document (a position probably attached to the
+    # wrong disagreement).
+    notes: tuple[Problem, ...] = ()
 
     def entities(self, kind: Kind) -> tuple[Entity, ...]:
-        return getattr(self, kind.value)
+        entities: tuple[Entity, ...] = getattr(self, kind.value)
+        return entities
 
     @property
     def size(self) -> int:
-        return len(self.sources) + len(self.actors) + len(self.disagreements) + len(self.events)
+        return (
+            len(self.sources)
+            + len(self.actors)
+            + len(self.disagreements)
+            + len(self.events)
+            + len(self.positions)
+        )

@@ -31,7 +31,7 @@ import struct
 import sys
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
 from itertools import repeat
 from pathlib import Path
@@ -55,6 +55,7 @@ from .model import (
     Source,
 )
 from .paths import NotPrivate, check_private, private_dir
+from .problems import Problem
 
 RECORDS = (Document, Meta, Source, Actor, Disagreement, Position, Event, Citation, Origin, EDate)
 
@@ -63,12 +64,12 @@ def _schema() -> str:
     """Changes whenever the model's records change shape, so old entries are ignored.
 
     The number is raised by hand when the reader's rules change (5: every bidi control
-    removed, duplicate keys and invisible names refused), since an entry holds a document
-    as those rules read it."""
+    removed, duplicate keys and invisible names refused; 6: top-level positions, quote,
+    actor kind company), since an entry holds a document as those rules read it."""
     shapes = ";".join(f"{cls.__name__}:{','.join(cls.__dataclass_fields__)}" for cls in RECORDS)
     digest = hashlib.sha256(shapes.encode()).hexdigest()[:16]
     python = f"py{sys.version_info[0]}.{sys.version_info[1]}"
-    return f"faultline-parsed/5 {__version__} {python} {digest}"
+    return f"faultline-parsed/6 {__version__} {python} {digest}"
 
 
 SCHEMA = _schema()
@@ -78,6 +79,14 @@ SUFFIX = ".parsed"
 # in extension values as tagged tuples. (2 was pickle, once: never read again.)
 _PLAIN, _DATED = 1, 3
 _PREFIX = struct.Struct("<II")  # the header's length and checksum
+
+# The rows are plain values for marshal, in many shapes, and marshal gives them back
+# untyped: these names say which shape is meant (Any inside is what marshal returns).
+Rows = tuple[Any, ...]  # one document: name, sanitised, meta, the shared tables, the kinds
+Row = tuple[Any, ...]  # one record's, one date's or one citation's stored fields
+Encoded = tuple[int, list[Any]]  # one record type's (count, columns): see _columns
+Encoder = Callable[[Sequence[Any], "_EncodeTables"], Encoded]
+Decoder = Callable[[Encoded, "_DecodeTables"], tuple[Any, ...]]
 
 
 def _fingerprint(stat: os.stat_result) -> tuple[int, int, int, int]:
@@ -182,7 +191,7 @@ class ParsedCache:
             pass  # a cache that cannot be written only costs the next start some time
 
 
-def pack_rows(rows: tuple) -> tuple[int, bytes]:
+def pack_rows(rows: Rows) -> tuple[int, bytes]:
     """Encoded rows as marshal bytes, and how (``unpack_rows`` needs it). Extension values
     holding TOML dates or times, for which marshal has no type, are tagged tuples there
     (no extension value is otherwise a tuple). ValueError: a value none of this can hold."""
@@ -195,10 +204,11 @@ def pack_rows(rows: tuple) -> tuple[int, bytes]:
     return _DATED, marshal.dumps((name, sanitised, meta, date_rows, cite_rows, tagged, kinds))
 
 
-def unpack_rows(how: int, payload: bytes) -> tuple:
+def unpack_rows(how: int, payload: bytes) -> Rows:
     """The rows ``pack_rows`` gave ``how`` and ``payload`` for. Only marshal is read."""
     if how == _PLAIN:
-        return marshal.loads(payload)
+        rows: Rows = marshal.loads(payload)
+        return rows
     if how == _DATED:
         name, sanitised, meta, date_rows, cite_rows, tagged, kinds = marshal.loads(payload)
         extras = [None, *(_untag_dates(extra) for extra in tagged[1:])]
@@ -292,11 +302,12 @@ class _Uncacheable(Exception):
     """A record this format cannot hold exactly (an origin from elsewhere): not cached."""
 
 
-def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable:
+def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable[..., Any]:
     # ``source`` is made from the record classes' own field names, at import: nothing read
     # from a cache entry or a document ever reaches exec.
     exec(compile(source, f"<parsecache {name}>", "exec"), namespace)
-    return namespace[name]
+    compiled: Callable[..., Any] = namespace[name]
+    return compiled
 
 
 # How each codec's field is written (``{v}``: the field), in the generated encoder
@@ -312,7 +323,7 @@ _ENCODE_FIELD = {
 }
 
 
-def _encoder(cls: type) -> Callable:
+def _encoder(cls: type) -> Encoder:
     """``encode(records, tables) -> (count, columns)`` for one record type."""
     stored = ", ".join(
         _ENCODE_FIELD[codec].format(v=f"o.{f.name}")
@@ -339,11 +350,11 @@ def _encoder(cls: type) -> Callable:
     return _compile(source, "encode", namespace)
 
 
-def _columns(rows: list[tuple]) -> tuple[int, list]:
+def _columns(rows: list[Row]) -> Encoded:
     """Rows turned into columns, (count, columns): a column holding one value throughout is
     stored as ``[value]``, any other as a tuple. Columns are fewer objects to marshal than
     rows, and a constant one (every ``date_text`` None, say) costs nothing to read."""
-    columns: list = []
+    columns: list[Any] = []
     for column in zip(*rows, strict=True):
         first = column[0]
         columns.append([first] if column.count(first) == len(column) and _atomic(first) else column)
@@ -356,12 +367,13 @@ def _atomic(value: object) -> bool:
     return value is None or type(value) is str or (type(value) is tuple and not value)
 
 
-def _decoder(cls: type) -> Callable:
+def _decoder(cls: type) -> Decoder:
     """``decode((count, columns), tables) -> tuple of records``: every object made with
     ``__new__``, then each slot set column by column through its descriptor, every step
     a C-level ``map``: no Python step per record or per field (as unpickling would be,
     minus everything else unpickling does)."""
-    plan: list[tuple[Callable, str, int]] = []  # (slot setter, codec, column number)
+    # (slot setter, codec, column number)
+    plan: list[tuple[Callable[[Any, Any], None], str, int]] = []
     column = 0
     for f in fields(cls):
         codec = _codec(cls, f.name)
@@ -372,7 +384,7 @@ def _decoder(cls: type) -> Callable:
         getattr(Origin, n).__set__ for n in ("layer", "document", "line")
     )
 
-    def decode(encoded: tuple, tables: _DecodeTables) -> tuple:
+    def decode(encoded: Encoded, tables: _DecodeTables) -> tuple[Any, ...]:
         count, columns = encoded
         if not count:
             return ()  # no rows, no columns
@@ -392,11 +404,19 @@ def _decoder(cls: type) -> Callable:
                 elif codec == "positions":
                     values = map(_decode_positions, values, repeat(tables))
                 elif codec == "origin":
-                    origins = list(map(_new, repeat(Origin, count)))
-                    _consume(map(set_layer, origins, repeat(tables.layer)))
-                    _consume(map(set_document, origins, repeat(tables.name)))
-                    _consume(map(set_line, origins, values))
-                    values = origins
+                    if type(stored) is list and stored[0] == -1:
+                        values = repeat(None, count)  # nested positions: no origin
+                    else:
+                        lines = list(values)
+                        origins: list[Origin | None] = list(map(_new, repeat(Origin, count)))
+                        _consume(map(set_layer, origins, repeat(tables.layer)))
+                        _consume(map(set_document, origins, repeat(tables.name)))
+                        _consume(map(set_line, origins, lines))
+                        if -1 in lines:
+                            origins = [
+                                None if n == -1 else o for o, n in zip(origins, lines, strict=True)
+                            ]
+                        values = origins
             _consume(map(setter, objects, values))
         return tuple(objects)
 
@@ -416,10 +436,10 @@ class _EncodeTables:
     def __init__(self, layer: str, name: str) -> None:
         self.layer, self.name = layer, name
         self.dates: dict[str, int] = {}
-        self.date_rows: list[tuple | None] = [None]
-        self.cite_numbers: dict[tuple, int] = {(): 0}
-        self.cite_rows: list[tuple] = [()]
-        self.extras: list[dict | None] = [None]
+        self.date_rows: list[Row | None] = [None]
+        self.cite_numbers: dict[Row, int] = {(): 0}
+        self.cite_rows: list[Row] = [()]
+        self.extras: list[dict[str, Any] | None] = [None]
 
     def date(self, value: EDate | None) -> int:
         if value is None:
@@ -466,15 +486,25 @@ class _EncodeTables:
         return number
 
     def line(self, origin: Origin | None) -> int | None:
-        if origin is None or origin.layer != self.layer or origin.document != self.name:
+        """The origin's line; -1 for none (a nested position has no origin of its own)."""
+        if origin is None:
+            return -1
+        if origin.layer != self.layer or origin.document != self.name:
             raise _Uncacheable
         return origin.line
 
 
 class _DecodeTables:
     def __init__(
-        self, layer: str, name: str, date_rows: list, cite_rows: list, extras: list
+        self,
+        layer: str,
+        name: str,
+        date_rows: list[Any],
+        cite_rows: list[Row],
+        extras: list[Any],
     ) -> None:
+        # As marshal gave them back: entry 0 of ``date_rows`` and ``extras`` is None (no
+        # date, no extension values), every other a row, or a dict.
         self.layer, self.name = layer, name
         self.extras: list[Any] = [EMPTY_EXTRA, *(Extras(e) for e in extras[1:])]
         self.dates = _decode_dates(date_rows)
@@ -514,7 +544,7 @@ def _date_maker() -> Callable[..., EDate]:
     return make
 
 
-def _decode_dates(rows: list) -> list[EDate | None]:
+def _decode_dates(rows: list[Any]) -> list[EDate | None]:
     make = _make_date
     dates: list[EDate | None] = [None]
     for text, earliest, latest, precision, qualifier, is_interval, start, end in rows[1:]:
@@ -523,7 +553,7 @@ def _decode_dates(rows: list) -> list[EDate | None]:
     return dates
 
 
-def _decode_citations(rows: list, extras: list) -> list[tuple[Citation, ...]]:
+def _decode_citations(rows: list[Row], extras: list[Any]) -> list[tuple[Citation, ...]]:
     new = object.__new__
     set_source, set_locator, set_credibility, set_extra = (
         getattr(Citation, name).__set__ for name in ("source", "locator", "credibility", "extra")
@@ -555,29 +585,35 @@ def _decode_citations(rows: list, extras: list) -> list[tuple[Citation, ...]]:
     return out
 
 
-def _encode_positions(positions: tuple[Position, ...], tables: _EncodeTables) -> list:
+def _encode_positions(positions: tuple[Position, ...], tables: _EncodeTables) -> Encoded:
     return _ENCODE[Position](positions, tables)
 
 
-def _decode_positions(encoded: tuple, tables: _DecodeTables) -> tuple[Position, ...]:
+def _decode_positions(encoded: Encoded, tables: _DecodeTables) -> tuple[Position, ...]:
     return _DECODE[Position](encoded, tables) if encoded[0] else ()
 
 
 _make_date = _date_maker()
 _KINDS = (Source, Actor, Disagreement, Event)
-_ENCODE: dict[type, Callable[..., Any]] = {cls: _encoder(cls) for cls in (Meta, *_KINDS, Position)}
-_DECODE: dict[type, Callable[..., Any]] = {cls: _decoder(cls) for cls in (Meta, *_KINDS, Position)}
+_ENCODE: dict[type, Encoder] = {cls: _encoder(cls) for cls in (Meta, *_KINDS, Position)}
+_DECODE: dict[type, Decoder] = {cls: _decoder(cls) for cls in (Meta, *_KINDS, Position)}
 _KIND_FIELDS = ("sources", "actors", "disagreements", "events")
 
 
-def encode_document(document: Document, layer: str) -> tuple | None:
+def encode_document(document: Document, layer: str) -> Rows | None:
     """``document`` as marshal-able rows (None when it holds what they cannot)."""
     tables = _EncodeTables(layer, document.name)
     meta = _ENCODE[Meta]((document.meta,), tables)
     try:
-        kinds = tuple(
-            _ENCODE[cls](getattr(document, f), tables)
-            for cls, f in zip(_KINDS, _KIND_FIELDS, strict=True)
+        kinds = (
+            *(
+                _ENCODE[cls](getattr(document, f), tables)
+                for cls, f in zip(_KINDS, _KIND_FIELDS, strict=True)
+            ),
+            _ENCODE[Position](document.positions, tables),
+            tuple(
+                (n.document, n.message, n.path, n.line, n.column, n.warning) for n in document.notes
+            ),
         )
     except _Uncacheable:
         return None
@@ -585,10 +621,11 @@ def encode_document(document: Document, layer: str) -> tuple | None:
     return (document.name, document.sanitised, meta, *tables_rows, kinds)
 
 
-def decode_document(rows: tuple, layer: str) -> Document:
+def decode_document(rows: Rows, layer: str) -> Document:
     """The document ``encode_document`` gave these rows for."""
     name, sanitised, meta, date_rows, cite_rows, extras, kinds = rows
     tables = _DecodeTables(layer, name, date_rows, cite_rows, extras)
+    *kinds, position_rows, note_rows = kinds
     sources, actors, disagreements, events = (
         _DECODE[cls](kind_rows, tables) for cls, kind_rows in zip(_KINDS, kinds, strict=True)
     )
@@ -600,4 +637,6 @@ def decode_document(rows: tuple, layer: str) -> Document:
         disagreements=disagreements,
         events=events,
         sanitised=sanitised,
+        positions=_decode_positions(position_rows, tables),
+        notes=tuple(Problem(*row) for row in note_rows),
     )

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import Any
 
 import tomli
 
 from .lines import TomlLines, duplicate_keys, json_line_index
-from .model import FORMAT, Document, Kind, Meta, Origin
+from .model import FORMAT, Disagreement, Document, Kind, Meta, Origin, Position
 from .problems import DocumentError, Problem, key_path, shorten, type_name
 from .schema import (
     BUILD,
@@ -26,6 +27,8 @@ from .schema import (
     MAX_PROBLEMS,
     META_FIELDS,
     TOP_KEYS,
+    TOP_POSITION_FIELDS,
+    TOP_POSITION_REQUIRED,
     Checker,
     Invalid,
     TooMany,
@@ -54,6 +57,8 @@ def read_json(box: list[bytes], name: str, *, layer: str, require_format: bool =
 
 
 BOM = b"\xef\xbb\xbf"
+# A document as parsed from TOML or JSON, before the schema has checked any value.
+RawDocument = dict[str, Any]
 
 
 def _without_bom(data: bytes) -> bytes:
@@ -79,21 +84,62 @@ def decode_utf8(box: list[bytes], name: str) -> str:
         ) from None
 
 
-def _loads_toml(text: str, name: str) -> dict:
+def _loads_toml(text: str, name: str) -> RawDocument:
     try:
         return tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         message = getattr(error, "msg", None) or str(error).split(" (at ")[0]
         line = getattr(error, "lineno", None)
         column = getattr(error, "colno", None)
+        aid = _first_aid(text, line, message) if line else None
+        if aid is not None:
+            column = None  # the line says it all
         raise DocumentError(
-            [Problem(name, f"TOML syntax error: {message}", line=line, column=column)]
+            [Problem(name, f"TOML syntax error: {aid or message}", line=line, column=column)]
         ) from None
     except RecursionError:
         raise DocumentError([Problem(name, "TOML is nested too deeply to read")]) from None
     except ValueError as error:  # tomli turns a number of over 4,300 digits into an int
         reason = "a number has too many digits" if _too_many_digits(error) else "cannot be read"
         raise DocumentError([Problem(name, f"TOML syntax error: {reason}")]) from None
+
+
+# A key set to a value on one line: the key, then the value (up to a comment).
+_KEY_VALUE = re.compile(
+    r"""[ \t]*(?P<key>[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*=[ \t]*(?P<value>[^#\n]*?)"""
+    r"[ \t]*(?:#.*)?\Z"
+)
+# A date of the EDTF subset written without quotes: only a whole day is a TOML value.
+_ONE_DATE = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?[?~%]?"
+_BARE_DATE = re.compile(rf"(?:\.\.|{_ONE_DATE})(?:/(?:\.\.|{_ONE_DATE}))?\Z")
+# Keys of a position: set twice in one table, it is most likely a change of stance
+# written over the old one.
+_POSITION_KEYS = frozenset({"stance", "as_of", "score", "salience", "confidence", "summary"})
+
+
+def _first_aid(text: str, line: int, message: str) -> str | None:
+    """What a TOML syntax error on ``line`` most likely means, for the slips analysts
+    make: a month, year, qualified or interval date left unquoted; a key written twice
+    in one table (a change of stance typed over the old one). None when it is neither."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    found = _KEY_VALUE.match(lines[line - 1])
+    if found is None:
+        return None
+    key, value = found["key"], found["value"]
+    if _BARE_DATE.match(value) and message != "Cannot overwrite a value":
+        return f'dates that are not a whole day are quoted: {key} = "{value}"'
+    if message == "Cannot overwrite a value":
+        aid = f"{key} is set twice in one table"
+        if key.strip("\"'") in _POSITION_KEYS:
+            aid += (
+                "; a change of stance is a new position with a later as_of, not a new value "
+                "over the old one: keep the old position and add one ([[positions]] with "
+                "disagreement, actor, stance, as_of; or faultline add position)"
+            )
+        return aid
+    return None
 
 
 class DuplicateKey(Exception):
@@ -127,7 +173,7 @@ def loads_strict(text: str) -> Any:
     return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique)
 
 
-def _parse_json(box: list[bytes], name: str) -> tuple[dict, str]:
+def _parse_json(box: list[bytes], name: str) -> tuple[RawDocument, str]:
     """The object of a JSON document, and its text (to find lines if a problem needs one)."""
     data = _without_bom(box.pop())
     try:
@@ -191,7 +237,7 @@ def _with_json_lines(problems: list[Problem], text: str) -> list[Problem]:
 
 
 def _build_document(
-    raw: dict,
+    raw: RawDocument,
     name: str,
     *,
     layer: str,
@@ -226,7 +272,7 @@ def _build_document(
 
 def _build(
     checker: Checker,
-    raw: dict,
+    raw: RawDocument,
     name: str,
     layer: str,
     require_format: bool,
@@ -239,6 +285,10 @@ def _build(
     elif fmt != FORMAT:
         checker.fail("format", f'unknown format {shorten(fmt)}; this reader knows "{FORMAT}"')
     for key in raw:
+        if key == "$schema":  # which JSON Schema an editor checks the document with
+            if not isinstance(raw[key], str):
+                checker.fail("$schema", f"expected a string, got {type_name(raw[key])}")
+            continue
         if key.startswith("x_"):  # checked like any extension value, then not kept
             try:
                 checker.extra(raw[key], key_path("", key))
@@ -252,7 +302,7 @@ def _build(
             )
     total = sum(
         len(raw[k])
-        for k in ("sources", "actors", "disagreements", "events")
+        for k in ("sources", "actors", "disagreements", "positions", "events")
         if isinstance(raw.get(k), list)
     )
     if total > ENTITY_LIMIT:
@@ -267,7 +317,8 @@ def _build(
         if fields is not None:
             meta = Meta(**fields)
 
-    built: dict[Kind, tuple] = {}
+    # Each kind's records, made by the generated BUILD functions (so typed Any here).
+    built: dict[Kind, tuple[Any, ...]] = {}
     record = checker.record
     line_of = lines.entity_line if lines else None
     for kind, cls, spec, required in KINDS:
@@ -304,8 +355,10 @@ def _build(
             line = line_of(table, i) if line_of else None
             out.append(build(fields, Origin(layer, name, line)))
         built[kind] = tuple(out)
+    positions = _top_positions(checker, raw, built.get(Kind.DISAGREEMENT, ()), layer, name, lines)
     if checker.problems:
         return None
+    notes = _stray_nested(lines, built[Kind.DISAGREEMENT], name) if lines else ()
     return Document(
         name=name,
         meta=meta,
@@ -314,4 +367,83 @@ def _build(
         disagreements=built[Kind.DISAGREEMENT],
         events=built[Kind.EVENT],
         sanitised=checker.sanitised,
+        positions=positions,
+        notes=notes,
     )
+
+
+def _stray_nested(
+    lines: TomlLines, disagreements: tuple[Disagreement, ...], name: str
+) -> tuple[Problem, ...]:
+    """A warning for each ``[[disagreements.positions]]`` written after another top-level
+    table: appended at the end of a file, it attaches itself to the disagreement written
+    last above it, whichever was meant (the TOML rule)."""
+    notes = []
+    for line, parent, index, after in lines.stray_positions:
+        if parent >= len(disagreements):
+            continue
+        disagreement = disagreements[parent]
+        at = disagreement.origin.line if disagreement.origin else None
+        notes.append(
+            Problem(
+                name,
+                f"this [[disagreements.positions]] comes after {after}, and TOML "
+                f"attaches it to the last disagreement above it, '{disagreement.id}'"
+                + (f" (line {at})" if at else "")
+                + "; if it is meant for another, write it as [[positions]] with "
+                'disagreement = "…"',
+                f"disagreements[{parent}].positions[{index}]",
+                line,
+                warning=True,
+            )
+        )
+    return tuple(notes)
+
+
+def _top_positions(
+    checker: Checker,
+    raw: dict[str, Any],
+    disagreements: tuple[Disagreement, ...],
+    layer: str,
+    name: str,
+    lines: TomlLines | None,
+) -> tuple[Position, ...]:
+    """The top-level ``[[positions]]`` of a document. Each names its disagreement; one
+    with the identity (disagreement, actor, as_of) of another in the document, nested or
+    top-level, is an error naming both places."""
+    items = raw.get("positions")
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        checker.fail("positions", f"expected an array of tables, got {type_name(items)}")
+        return ()
+    seen: dict[tuple[str, str, str | None], str] = {
+        (d.id, *p.held): f"disagreements[{i}].positions[{j}]"
+        for i, d in enumerate(disagreements)
+        if items
+        for j, p in enumerate(d.positions)
+    }
+    build = BUILD[Position]
+    out = []
+    for i, item in enumerate(items):
+        where = f"positions[{i}]"
+        fields = checker.record(item, where, TOP_POSITION_FIELDS, TOP_POSITION_REQUIRED)
+        if fields is None:
+            continue
+        line = lines.entity_line("positions", i) if lines else None
+        position = build(fields, Origin(layer, name, line))
+        identity = (position.disagreement, *position.held)
+        other = seen.get(identity)
+        if other is not None:
+            at = lines.locate(other) if lines else None
+            checker.fail(
+                where,
+                f"actor '{position.actor}' already has a position on "
+                f"'{position.disagreement}' with {position.when} at {other}"
+                + (f" (line {at})" if at else "")
+                + "; a change of stance is a new position with a later as_of",
+            )
+            continue
+        seen[identity] = where
+        out.append(position)
+    return tuple(out)

@@ -58,7 +58,7 @@ MAX_PROBLEMS = 50  # past this a document is hopeless; more lines only bury the 
 # several times its size in memory, so a larger file is refused before it is opened.
 MAX_DOCUMENT_SIZE = 512 * 1024**2
 
-TOP_KEYS = ("format", "meta", "sources", "actors", "disagreements", "events")
+TOP_KEYS = ("format", "meta", "sources", "actors", "disagreements", "positions", "events")
 
 
 class Invalid(Exception):
@@ -133,7 +133,9 @@ class Checker:
             return table
         return value  # TOML dates and times
 
-    def put_key(self, table: dict, key: str, value: object, path: str, depth: int = 0) -> None:
+    def put_key(
+        self, table: dict[str, object], key: str, value: object, path: str, depth: int = 0
+    ) -> None:
         """``table[clean key] = clean value``; two keys that differ only by removed
         characters would otherwise leave one value silently dropped."""
         clean = self.clean(key)
@@ -189,6 +191,17 @@ class Checker:
         return out
 
 
+# What each converter accepts, as JSON Schema keywords: the one description of a value
+# that the JSON Schema of the format (``jsonschema.py``) and ``faultline add``'s help are
+# made from. The factories below register what they make.
+SHAPES: dict[Converter, dict[str, Any]] = {}
+
+
+def _shaped(convert: Converter, **shape: Any) -> Converter:
+    SHAPES[convert] = shape
+    return convert
+
+
 def text_check(limit: int, nonempty: bool = False) -> Converter:
     def convert(c: Checker, value: object, parent: str, key: str) -> str:
         if type(value) is not str:
@@ -210,7 +223,9 @@ def text_check(limit: int, nonempty: bool = False) -> Converter:
             )
         return clean
 
-    return convert
+    if nonempty:
+        return _shaped(convert, type="string", minLength=1, maxLength=limit)
+    return _shaped(convert, type="string", maxLength=limit)
 
 
 check_text = text_check(TEXT_LIMIT)
@@ -273,7 +288,7 @@ def one_of(choices: tuple[str, ...]) -> Converter:
             raise Invalid(f"{parent}.{key}", f"expected a string, got {type_name(value)}")
         raise Invalid(f"{parent}.{key}", f"{shorten(value)} is not one of: {', '.join(choices)}")
 
-    return convert
+    return _shaped(convert, type="string", enum=list(choices))
 
 
 def integer_in(low: int, high: int) -> Converter:
@@ -284,18 +299,21 @@ def integer_in(low: int, high: int) -> Converter:
             raise Invalid(f"{parent}.{key}", f"{shorten(value)} is out of range ({low} to {high})")
         return value
 
-    return convert
+    return _shaped(convert, type="integer", minimum=low, maximum=high)
 
 
 def check_date(c: Checker, value: object, parent: str, key: str) -> EDate:
     try:
         return EDate.parse(value)
     except DateError as error:
-        raise Invalid(f"{parent}.{key}", str(error)) from None
+        message = str(error)
+        if type(value) is int and 0 < value <= 9999:  # a bare year: TOML reads an integer
+            message += f'; dates that are not a whole day are quoted: {key} = "{value:04d}"'
+        raise Invalid(f"{parent}.{key}", message) from None
 
 
 def check_url(c: Checker, value: object, parent: str, key: str) -> str:
-    result = check_text(c, value, parent, key)
+    result: str = check_text(c, value, parent, key)
     if URL_RE.match(result) is None:
         raise Invalid(f"{parent}.{key}", f"{shorten(result)} is not an http or https URL")
     return result
@@ -309,7 +327,7 @@ def matching(regex: re.Pattern[str], what: str) -> Converter:
             raise Invalid(f"{parent}.{key}", f"{shorten(value)} is not {what}")
         return value
 
-    return convert
+    return _shaped(convert, type="string", pattern=regex)
 
 
 def check_citations(c: Checker, value: object, parent: str, key: str) -> tuple[Citation, ...]:
@@ -342,6 +360,15 @@ def check_citations(c: Checker, value: object, parent: str, key: str) -> tuple[C
         raise Invalid(f"{parent}.{key}", "")
     return tuple(out)
 
+
+# The module's own converters; a ``pattern`` is the compiled regex the reader uses (the
+# JSON Schema writes it in its own dialect). ``$ref`` names a definition of that schema.
+_shaped(check_id, **{"$ref": "#/$defs/id"})
+_shaped(check_ids, type="array", items={"$ref": "#/$defs/id"})
+_shaped(check_strings, type="array", items=SHAPES[check_text])
+_shaped(check_date, **{"$ref": "#/$defs/date"})
+_shaped(check_url, type="string", maxLength=TEXT_LIMIT, pattern=URL_RE)
+_shaped(check_citations, type="array", items={"$ref": "#/$defs/citation"})
 
 CITATION_FIELDS: dict[str, Converter] = {
     "id": check_id,
@@ -382,8 +409,12 @@ POSITION_FIELDS: dict[str, Converter] = {
     "salience": integer_in(0, 10),
     "confidence": one_of(CONFIDENCE),
     "summary": check_text,
+    "quote": check_text,
     "sources": check_citations,
 }
+# A position at the top level (``[[positions]]``) names its disagreement.
+TOP_POSITION_FIELDS: dict[str, Converter] = {"disagreement": check_id, **POSITION_FIELDS}
+TOP_POSITION_REQUIRED = ("disagreement", "actor", "stance")
 
 
 def check_positions(c: Checker, value: object, parent: str, key: str) -> tuple[Position, ...]:
@@ -400,12 +431,11 @@ def check_positions(c: Checker, value: object, parent: str, key: str) -> tuple[P
             failed = True
             continue
         position = BUILD[Position](fields)
-        held = (position.actor, position.as_of.text if position.as_of else None)
+        held = position.held
         if held in seen:
-            when = f"as_of {position.as_of.text}" if position.as_of else "no as_of"
             c.fail(
                 where,
-                f"actor '{position.actor}' already has a position with {when} "
+                f"actor '{position.actor}' already has a position with {position.when} "
                 f"at {path}[{seen[held]}]; give each position of one actor a different as_of",
             )
             failed = True
@@ -416,6 +446,8 @@ def check_positions(c: Checker, value: object, parent: str, key: str) -> tuple[P
         raise Invalid(path, "")
     return tuple(out)
 
+
+_shaped(check_positions, type="array", items={"$ref": "#/$defs/position"})
 
 DISAGREEMENT_FIELDS: dict[str, Converter] = {
     "id": check_id,
@@ -441,10 +473,11 @@ EVENT_FIELDS: dict[str, Converter] = {
     "status": one_of(EVENT_STATUSES),
     "likelihood": one_of(LIKELIHOOD),
     "location": check_text,
+    "quote": check_text,
     "sources": check_citations,
 }
 
-KINDS: tuple[tuple[Kind, type, dict, tuple[str, ...]], ...] = (
+KINDS: tuple[tuple[Kind, type, dict[str, Converter], tuple[str, ...]], ...] = (
     (Kind.SOURCE, Source, SOURCE_FIELDS, ("id", "title")),
     (Kind.ACTOR, Actor, ACTOR_FIELDS, ("id", "name", "kind")),
     (Kind.DISAGREEMENT, Disagreement, DISAGREEMENT_FIELDS, ("id", "title")),
@@ -481,7 +514,8 @@ def _builder(cls: type) -> Callable[..., Any]:
     # The source is made here from the record class's own field names, at import: no
     # text from a document or feed ever reaches exec.
     exec(compile(source, f"<reader build {cls.__name__}>", "exec"), namespace)
-    return namespace["build"]
+    build: Callable[..., Any] = namespace["build"]
+    return build
 
 
 BUILD: dict[type, Callable[..., Any]] = {

@@ -70,16 +70,18 @@ def actor_key(actor: Actor) -> str:
 
 def disagreement_key(disagreement: Disagreement) -> str:
     # ``status or "open"`` is ``disagreement.state``, without a property call.
+    # Positions' quotes too: an actor's own words find the question they answer.
     return _key((disagreement.title, disagreement.id, disagreement.question,
                  disagreement.summary, disagreement.status or "open",
-                 *disagreement.topics))  # fmt: skip
+                 *disagreement.topics,
+                 *[p.quote for p in disagreement.positions if p.quote]))  # fmt: skip
 
 
 def event_key(event: Event) -> str:
     # ``status or "reported"`` is ``event.state``, without a property call.
     return _key((event.title, event.id, event.date.text, event.date_text, event.summary,
                  event.type, event.status or "reported", event.likelihood,
-                 event.location))  # fmt: skip
+                 event.location, event.quote))  # fmt: skip
 
 
 def source_key(source: Source) -> str:

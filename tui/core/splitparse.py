@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO
 
 from .gcpause import gc_paused
 from .model import Document
@@ -97,10 +98,16 @@ def read_split(text: str, name: str, layer: str, require_format: bool = False) -
         second = child.result()
     finally:
         child.abandon()  # a no-op once the result is taken
-    if second is None or second.sources or second.actors or second.disagreements:
+    if (
+        second is None
+        or second.sources
+        or second.actors
+        or second.disagreements
+        or second.positions
+    ):
         return None
     events = first.events + second.events
-    total = len(first.sources) + len(first.actors) + len(first.disagreements) + len(events)
+    total = first.size + len(second.events)
     seen = {event.id for event in first.events}
     if total > ENTITY_LIMIT or any(event.id in seen for event in second.events):
         return None  # read whole, these are reported as the spec says
@@ -112,6 +119,8 @@ def read_split(text: str, name: str, layer: str, require_format: bool = False) -
         disagreements=first.disagreements,
         events=events,
         sanitised=first.sanitised + second.sanitised,
+        positions=first.positions,
+        notes=first.notes,
     )
 
 
@@ -126,7 +135,7 @@ class _Child:
     def __init__(self, data: bytes, name: str, layer: str, offset: int) -> None:
         self._layer = layer
         self._process: subprocess.Popen[bytes] | None = None
-        self._files: list = []
+        self._files: list[IO[bytes]] = []
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p

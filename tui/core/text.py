@@ -12,6 +12,8 @@ the spec's list (no valid document contains them).
 
 ``is_blank`` says whether cleaned text shows nothing at all (white space and invisible
 characters only): such a name or title is an error, since nobody could see or pick it.
+
+``counted`` is here too, as the one way a message counts things (``1 actor``, ``2 actors``).
 """
 
 from __future__ import annotations
@@ -75,3 +77,9 @@ def invisible_codes(value: str, limit: int = 5) -> str:
     codes = dict.fromkeys(f"U+{ord(c):04X}" for c in value if c not in " \t\n\r")
     shown = list(codes)[:limit]
     return ", ".join(shown) + (", …" if len(codes) > limit else "")
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 actor``, ``2 actors``, ``12,345 events``: the count with its noun, singular
+    only for one; ``plural`` for a noun whose plural is not made with -s."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

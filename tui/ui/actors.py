@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from ..core.browse import ACTORS
+from ..core.model import Kind
 from .changes import marked
 from .pane import EntityPane
 from .rowlist import Piece, fit, one_line
 
 
 class ActorsPane(EntityPane):
-    pane = ACTORS
+    pane = Kind.ACTOR
     label = "Actors"
     noun = "actors"
 
     def render_row(self, value: int, width: int) -> list[Piece]:
-        assert self.dossier is not None
-        return marked(self.dossier, self.pane, value, width, self._draw_row)
+        assert self.arranged is not None
+        return marked(self.arranged, self.pane, value, width, self._draw_row)
 
     def _draw_row(self, value: int, width: int) -> list[Piece]:
-        assert self.dossier is not None
-        actor = self.dossier.actors[value]
+        assert self.arranged is not None
+        actor = self.arranged.actors[value]
         name = one_line(actor.name)
         kind_w = 12 if width >= 36 else 0
         rest = width - (kind_w + 1 if kind_w else 0)
         if width >= 52:
-            name_w = min(self.dossier.name_width, max(16, rest * 3 // 5))
+            name_w = min(self.arranged.name_width, max(16, rest * 3 // 5))
             role_w = rest - name_w - 1
         else:
             name_w, role_w = rest, 0

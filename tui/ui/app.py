@@ -6,7 +6,7 @@ the arranged dataset (``core.browse.Arranged``) to the dashboard screen. Then it
 refreshes the feeds in the background through one ``FeedClient`` that lives as long as
 the app, driven by a ``FeedRefresher`` (refresh.py); each new dossier is swapped in
 keeping focus, filter and cursors. Entities a refresh added or changed are marked until
-selected. Workers report back in typed messages (``DossierLoaded``, ``LoadFailed``,
+selected. Workers report back in typed messages (``DatasetArranged``, ``LoadFailed``,
 ``IndexesReady``, and refresh.py's ``MergeFinished``), each handled in its ``on_`` method.
 
 Hooks: ``extra_layers`` (layers read after the local paths at start-up), ``action_refresh``
@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -30,19 +30,19 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
-from ..core.browse import Arranged, ChangeLog, Ref, read_arranged
+from ..core.browse import Arranged, ChangeLog, LogState, Ref, read_arranged
 from ..core.changes import CHANGED_MARK, NEW_MARK, Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.gcpause import gc_paused
 from ..core.merge import Dataset, Layer
 from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
-from ..core.text import sanitise
+from ..core.text import counted, sanitise
 from . import keys
 from .changes import ChangesScreen
 from .collector import QuietCollector
 from .commands import GoTo, GoToProvider
-from .dashboard import DashboardScreen
+from .dashboard import ORDER, TAB_LABELS, DashboardScreen
 from .glyphs import cells
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
@@ -62,7 +62,7 @@ class LoadProgress(Message):
         self.text = text
 
 
-class DossierLoaded(Message):
+class DatasetArranged(Message):
     """The loading worker has read (or been given) and arranged the dataset."""
 
     def __init__(self, arranged: Arranged) -> None:
@@ -121,7 +121,7 @@ class FaultlineApp(App[int]):
         self.feed_client: FeedClient | None = None
         self.refresher: FeedRefresher | None = None  # with the client
         self.feed_state = ""
-        self.dossier: Arranged | None = None
+        self.arranged: Arranged | None = None
         # Entities refreshes added or changed that the analyst has not selected yet, and
         # everything the session's refreshes changed (for the changes view and detail).
         self.unseen = UnseenChanges()
@@ -140,7 +140,7 @@ class FaultlineApp(App[int]):
 
     # -- start-up -------------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         return DashboardScreen(config_label=config_label(self.config), unseen=self.unseen)
 
     @property
@@ -189,11 +189,11 @@ class FaultlineApp(App[int]):
     def _busy(self) -> bool:
         """A refresh is being fetched or merged, or a dossier read."""
         return (self.refresher is not None and self.refresher.busy) or any(
-            w.is_running for w in self.workers if w.group in ("dossier", "feeds", "merge")
+            w.is_running for w in self.workers if w.group in ("load", "feeds", "merge")
         )
 
     def _shown(self) -> Arranged | None:
-        return self.dossier
+        return self.arranged
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
@@ -214,8 +214,8 @@ class FaultlineApp(App[int]):
         thread=True,
         exclusive=True,
         exit_on_error=False,
-        group="dossier",
-        description="read the dossier",
+        group="load",
+        description="read the data and arrange it",
     )
     def prepare(self, dataset: Dataset | None = None, *, first: bool = False) -> Arranged | None:
         """Read (unless given) and arrange the dataset, off the UI thread, with the cyclic
@@ -229,17 +229,17 @@ class FaultlineApp(App[int]):
         widgets replaced meanwhile, whose cycles the collector could then never free. A
         refresh reuses the unchanged entities, which stay frozen. The search and
         relation indexes are left for after the first frame (``_complete``). Posts
-        ``DossierLoaded`` (or ``LoadFailed``); returns the same for a caller to wait on.
+        ``DatasetArranged`` (or ``LoadFailed``); returns the same for a caller to wait on.
         """
         try:
-            dossier = self._arrange(dataset, first)
+            arranged = self._arrange(dataset, first)
         except Exception as error:  # noqa: BLE001 - shown to the user as LoadFailed
             if not get_current_worker().is_cancelled:
                 self.post_message(LoadFailed(error))
             return None
         if not get_current_worker().is_cancelled:  # a newer one replaced it (exclusive)
-            self.post_message(DossierLoaded(dossier))
-        return dossier
+            self.post_message(DatasetArranged(arranged))
+        return arranged
 
     def _arrange(self, dataset: Dataset | None, first: bool) -> Arranged:
         with gc_paused():
@@ -247,7 +247,7 @@ class FaultlineApp(App[int]):
                 # The first time, parsed documents are written to the cache after the
                 # first frame (see _complete), not before it.
                 cache = self.parsed_cache = ParsedCache(self.config.cache_dir, defer=first)
-                dossier = read_arranged(
+                arranged = read_arranged(
                     self.data_paths,
                     self.extra_layers,
                     cache,
@@ -257,17 +257,17 @@ class FaultlineApp(App[int]):
                     measure=cells,
                 )
             else:
-                dossier = Arranged(dataset, defer=first, measure=cells)
+                arranged = Arranged(dataset, defer=first, measure=cells)
             if first:
                 gc.freeze()
-            return dossier
+            return arranged
 
-    @work(thread=True, exit_on_error=False, group="index", description="index the dossier")
-    def _complete(self, dossier: Arranged) -> None:
+    @work(thread=True, exit_on_error=False, group="index", description="index the arranged view")
+    def _complete(self, arranged: Arranged) -> None:
         """Build what the first frame did not need: search and relation indexes; then
         write the parsed-data cache for documents that were parsed afresh."""
         with gc_paused():
-            dossier.complete()
+            arranged.complete()
         if self.parsed_cache is not None:
             self.parsed_cache.flush()
         self.post_message(IndexesReady())
@@ -277,14 +277,10 @@ class FaultlineApp(App[int]):
         client = self.feed_client
         if client is None:
             return []
-        if self.dossier is not None:  # a reload: the copies in use (r fetches new ones)
+        if self.arranged is not None:  # a reload: the copies in use (r fetches new ones)
             return client.layers()
         count = len(client.feeds)
-        self._progress(
-            f"reading the cached copy of {count} feed"
-            if count == 1
-            else f"reading the cached copies of {count} feeds"
-        )
+        self._progress(f"reading {counted(count, 'cached feed copy', 'cached feed copies')}")
         client.load_cached()
         return client.layers()
 
@@ -296,7 +292,7 @@ class FaultlineApp(App[int]):
         # Each new line redraws the screen, on the UI thread, while the loading thread
         # needs the interpreter: a quick (cached) load says nothing until it has taken
         # PROGRESS_AFTER seconds, and then shows where it has got to.
-        if self.dossier is not None or self.load_error is not None:
+        if self.arranged is not None or self.load_error is not None:
             return
         self._progress_text = message.text
         waited = time.monotonic() - self._load_started
@@ -307,7 +303,7 @@ class FaultlineApp(App[int]):
 
     def _show_progress(self) -> None:
         self._progress_timer = None
-        if self.dossier is None and self.load_error is None and self._progress_text:
+        if self.arranged is None and self.load_error is None and self._progress_text:
             self.dashboard.show_loading(f"Loading… {self._progress_text}")
 
     def show_dataset(self, dataset: Dataset) -> Worker[Arranged | None]:
@@ -317,8 +313,8 @@ class FaultlineApp(App[int]):
     def on_indexes_ready(self) -> None:
         self._announce_cache()  # the parsed-data cache was written just now
 
-    def on_dossier_loaded(self, message: DossierLoaded) -> None:
-        first = self.dossier is None
+    def on_dataset_arranged(self, message: DatasetArranged) -> None:
+        first = self.arranged is None
         self._present(message.arranged)
         self._announce_problems(message.arranged)
         self._announce_cache()
@@ -335,7 +331,7 @@ class FaultlineApp(App[int]):
         )
         reason, _ = sanitise(describe(message.error))
         text = f"Could not load the dossier while {where}: {reason}"
-        if self.dossier is not None:
+        if self.arranged is not None:
             self.notify(f"{text}. The dossier shown is kept.", severity="error", markup=False)
             return
         self.load_error = text
@@ -345,16 +341,16 @@ class FaultlineApp(App[int]):
         self.dashboard.show_load_error(where, reason)
         self.notify(text, severity="error", markup=False)
 
-    def _present(self, dossier: Arranged) -> None:
-        """Show ``dossier`` with this session's change log and unseen marks."""
-        dossier.log = self.change_log
-        dossier.set_marks(self.unseen)
-        self.dossier = dossier
-        self.dashboard.show_dossier(dossier)
-        if not dossier.completed:
+    def _present(self, arranged: Arranged) -> None:
+        """Show ``arranged`` with this session's change log and unseen marks."""
+        arranged.log = self.change_log
+        arranged.set_marks(self.unseen)
+        self.arranged = arranged
+        self.dashboard.show_arranged(arranged)
+        if not arranged.completed:
             # Once the frame showing it is drawn: started now, the indexing thread would
             # hold the interpreter while that frame is composed (50-100 ms at 100k).
-            self.call_after_refresh(self._complete, dossier)
+            self.call_after_refresh(self._complete, arranged)
 
     # -- feeds ----------------------------------------------------------------------------------
 
@@ -378,13 +374,13 @@ class FaultlineApp(App[int]):
             return
         if refresher.merged(message):
             assert message.arranged is not None and message.changes is not None
-            self._apply(message.arranged, message.changes, message.log or ((), ()))
+            self._apply(message.arranged, message.changes, message.log or ({}, ()))
         refresher.merge_if_owed()
 
-    def _apply(self, dossier: Arranged, changes: Changes, log: tuple) -> None:
+    def _apply(self, arranged: Arranged, changes: Changes, log: LogState) -> None:
         self.unseen.add(changes)
         self.change_log.adopt(log)
-        self._present(dossier)
+        self._present(arranged)
         self.collector.owe()  # the replaced dossier's objects, once the analyst is quiet
         for screen in self.screen_stack:
             if isinstance(screen, ChangesScreen):
@@ -413,14 +409,14 @@ class FaultlineApp(App[int]):
     def on_changes_screen_all_seen(self) -> None:
         """Every change was marked seen (in the changes view): drop the marks."""
         self.unseen.seen_all()
-        if self.dossier is not None:
-            self.dossier.set_marks(self.unseen)
+        if self.arranged is not None:
+            self.arranged.set_marks(self.unseen)
             self.dashboard.redraw_panes()
         self.dashboard.render_status()
 
-    def _announce_problems(self, dossier: Arranged) -> None:
-        data = dossier.dataset
-        errors, warnings = len(data.problems), len(data.unresolved)
+    def _announce_problems(self, arranged: Arranged) -> None:
+        data = arranged.dataset
+        errors, warnings = len(data.problems), len(data.warnings)
         if errors:
             first = data.problems[0]
             loaded = any(layer.documents for layer in data.layers)
@@ -434,7 +430,8 @@ class FaultlineApp(App[int]):
             )
         elif warnings:
             self.notify(
-                f"{warnings} unresolved reference(s). Press w to see them.",
+                f"{warnings} warning(s): unresolved references or data to check. "
+                "Press w to see them.",
                 severity="warning",
                 markup=False,
             )
@@ -465,7 +462,7 @@ class FaultlineApp(App[int]):
                 markup=False,
             )
             return
-        if self.refresher is None or self.dossier is None:
+        if self.refresher is None or self.arranged is None:
             self.notify("Still loading; the feeds refresh once the dossier is shown.", markup=False)
             return
         self.refresher.fetch(manual=True)
@@ -480,7 +477,7 @@ class FaultlineApp(App[int]):
         self.push_screen(FeedsScreen(states, offline=self.offline, config_path=self.config.path))
 
     def action_changes(self) -> None:
-        if isinstance(self.screen, ChangesScreen) or self.dossier is None:
+        if isinstance(self.screen, ChangesScreen) or self.arranged is None:
             return
         if not self.feeds:
             note = "No feeds configured, so nothing refreshes: f shows how to add one."
@@ -516,22 +513,22 @@ class FaultlineApp(App[int]):
         if isinstance(self.screen, ProblemsScreen):
             return
         feeds = list(self.feed_client.states.values()) if self.feed_client else []
-        if self.dossier is not None:
-            self.push_screen(ProblemsScreen(self.dossier.dataset, feeds))
+        if self.arranged is not None:
+            self.push_screen(ProblemsScreen(self.arranged.dataset, feeds))
         elif self.load_error is not None:
             self.push_screen(ProblemsScreen(None, feeds, failure=self.load_error))
 
     def action_reload(self) -> None:
         """Read the local data files again; the feeds keep the copies in use."""
-        if self.dossier is None:
+        if self.arranged is None:
             self.notify("Still loading.", markup=False)
             return
         self.prepare()
 
     def action_export(self, fmt: str) -> None:
         """Write the dossier shown to a new file in the current directory."""
-        if self.dossier is not None:
-            self._export(self.dossier.dataset, fmt)
+        if self.arranged is not None:
+            self._export(self.arranged.dataset, fmt)
 
     @work(thread=True, exit_on_error=False, group="export", description="export the dossier")
     def _export(self, dataset: Dataset, fmt: str) -> None:
@@ -551,13 +548,14 @@ class FaultlineApp(App[int]):
             self.notify, f"Exported to {path}.{note}", title="Exported", markup=False, timeout=10
         )
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         dashboard = self.dashboard
-        for name, key in (("actors", 1), ("disagreements", 2), ("timeline", 3), ("detail", 4)):
+        for key, name in enumerate(ORDER, 1):
+            label = TAB_LABELS[name]
             yield SystemCommand(
-                f"{name.capitalize()} pane",
-                f"Go to the {name} pane ({key})",
+                f"{label} pane",
+                f"Go to the {label.lower()} pane ({key})",
                 partial(dashboard.action_pane, name),
             )
         for fmt, what in EXPORT_COMMANDS.items():

@@ -9,7 +9,6 @@ with nothing new looks exactly as before.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
@@ -21,6 +20,7 @@ from textual.widgets import Footer, Static
 
 from ..core.browse import Arranged, ChangeLog, Logged, Ref
 from ..core.changes import ACTION_MARK, ADDED, CHANGED, REMOVED, UnseenChanges
+from ..core.dates import local_time
 from ..core.model import Kind
 from . import keys
 from .rowlist import Piece, RowList, fit, one_line
@@ -33,24 +33,16 @@ _KIND_ORDER = {
 
 
 def marked(
-    dossier: Arranged, pane: str, value: int, width: int, draw: Callable[[int, int], list[Piece]]
+    arranged: Arranged, pane: Kind, value: int, width: int, draw: Callable[[int, int], list[Piece]]
 ) -> list[Piece]:
     """A pane row with its change mark in front (``+`` new, ``*`` changed, blank when seen)
     whenever the pane has any marks; headings (negative values) are left as they are."""
-    marks = dossier.marks[pane]
+    marks = arranged.marks[pane]
     if not marks or value < 0 or width < 6:
         return draw(value, width)
     glyph = marks.get(value)
     lead: Piece = (glyph + " ", "mark") if glyph else ("  ", "")
     return [lead, *draw(value, width - 2)]
-
-
-def clock(timestamp: float) -> str:
-    """``12:03`` today, else ``2026-11-26 12:03``: when a refresh brought a change."""
-    moment = _dt.datetime.fromtimestamp(timestamp)
-    if moment.date() == _dt.date.today():
-        return moment.strftime("%H:%M")
-    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 class ChangeList(RowList):
@@ -107,7 +99,7 @@ class ChangeList(RowList):
         logged = self.entries[value]
         change = logged.change
         unseen = change.key in self.unseen
-        at = clock(logged.at)
+        at = local_time(logged.at, short=True)
         kind_w = 13 if width >= 50 else 0
         at_w = cell_len(at) + 1 if width >= 40 else 0
         pieces: list[Piece] = [(ACTION_MARK[change.action] + " ", "mark" if unseen else "dim")]
@@ -117,7 +109,7 @@ class ChangeList(RowList):
         label = one_line(change.label)
         detail = ""
         if change.action == CHANGED:
-            detail = ": " + ", ".join(change.fields)
+            detail = ": " + change.what
         elif change.action == REMOVED:
             detail = " (removed)"
         label_w = min(cell_len(label), max(rest - cell_len(detail), rest // 2))
@@ -133,7 +125,7 @@ def arrange(log: ChangeLog, feed_order: Sequence[str]) -> tuple[list[Logged], li
     added, changed, removed; by kind, then name), the group headings and each entry's group."""
     order = {name: i for i, name in enumerate(feed_order)}
 
-    def key(logged: Logged) -> tuple:
+    def key(logged: Logged) -> tuple[int, str, int, int, str, str]:
         change = logged.change
         return (
             order.get(logged.layer, len(order)),

@@ -21,7 +21,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.style import Style
 
-from ..core.browse import ACTORS, DISAGREEMENTS, TIMELINE, Arranged, Ref
+from ..core.browse import PANES, Arranged, Ref
+from ..core.model import Kind
 from ..core.search import normalise
 from .dashboard import DashboardScreen
 from .glyphs import drawn
@@ -32,7 +33,6 @@ MAX_PER_KIND = 40
 # Below this many entities of a kind, names that are not substrings are fuzzy-matched too.
 FUZZY_LIMIT = 2_000
 
-_KIND = {ACTORS: "actor", DISAGREEMENTS: "disagreement", TIMELINE: "event"}
 _WORD = re.compile(r"\w+")
 
 
@@ -96,33 +96,33 @@ def _score(offsets: list[int], word_starts: set[int]) -> float:
     return (count + len(word_starts.intersection(offsets))) * (1 + together * together)
 
 
-def _candidates(dossier: Arranged, pane: str, matched: list[int]) -> Iterator[int]:
+def _candidates(arranged: Arranged, pane: Kind, matched: list[int]) -> Iterator[int]:
     """Rows whose search key holds the query, then (for small kinds) every other row."""
     yield from matched[:MAX_PER_KIND]
-    if dossier.total(pane) <= FUZZY_LIMIT:
+    if arranged.total(pane) <= FUZZY_LIMIT:
         seen = set(matched[:MAX_PER_KIND])
-        for row in range(dossier.total(pane)):
+        for row in range(arranged.total(pane)):
             if row not in seen:
                 yield row
 
 
-def _name(dossier: Arranged, pane: str, row: int) -> tuple[str, tuple[str, ...], str]:
+def _name(arranged: Arranged, pane: Kind, row: int) -> tuple[str, tuple[str, ...], str]:
     """(name to show and match, other names that match too, quiet help text)."""
-    if pane == ACTORS:
-        actor = dossier.actors[row]
+    if pane is Kind.ACTOR:
+        actor = arranged.actors[row]
         extra = actor.kind + (f" · {actor.role}" if actor.role else "")
         if actor.aliases:
             extra += " · also " + ", ".join(actor.aliases)
         return actor.name, actor.aliases, extra
-    if pane == DISAGREEMENTS:
-        disagreement = dossier.disagreements[row]
+    if pane is Kind.DISAGREEMENT:
+        disagreement = arranged.disagreements[row]
         return disagreement.title, (), f"{disagreement.state} · {disagreement.id}"
-    event = dossier.events[row]
+    event = arranged.events[row]
     return event.title, (), f"{event.date.text} · {event.state} · {event.id}"
 
 
 # Between equally good matches, actors come first, then disagreements, then events.
-_BONUS = {ACTORS: 50.0, DISAGREEMENTS: 25.0, TIMELINE: 0.0}
+_BONUS = {Kind.ACTOR: 50.0, Kind.DISAGREEMENT: 25.0, Kind.EVENT: 0.0}
 
 
 class GoTo(Message):
@@ -137,43 +137,45 @@ class GoToProvider(Provider):
     """Go to an actor, disagreement or event."""
 
     @property
-    def dossier(self) -> Arranged | None:
+    def arranged(self) -> Arranged | None:
         """What the dashboard (the bottom screen) shows; None while loading."""
         stack = self.app.screen_stack
         dashboard = stack[0] if stack else None
-        return dashboard.dossier if isinstance(dashboard, DashboardScreen) else None
+        return dashboard.arranged if isinstance(dashboard, DashboardScreen) else None
 
     def _go(self, ref: Ref) -> None:
         self.app.post_message(GoTo(ref))
 
     async def discover(self) -> Hits:
-        dossier = self.dossier
-        if dossier is None:
+        arranged = self.arranged
+        if arranged is None:
             return
-        for pane in (ACTORS, DISAGREEMENTS):
-            for row in range(min(dossier.total(pane), MAX_PER_KIND)):
-                name, _, extra = _name(dossier, pane, row)
+        for pane in (Kind.ACTOR, Kind.DISAGREEMENT):
+            for row in range(min(arranged.total(pane), MAX_PER_KIND)):
+                name, _, extra = _name(arranged, pane, row)
                 name = drawn(" ".join(name.split()))
-                ref = dossier.ref_at(pane, row)
+                ref = arranged.ref_at(pane, row)
                 yield DiscoveryHit(
-                    Content.assemble((f"Go to {_KIND[pane]}: ", ROLE_STYLE["dim"]), name),
+                    Content.assemble((f"Go to {pane.singular}: ", ROLE_STYLE["dim"]), name),
                     partial(self._go, ref),
                     text=name,
+                    # Textual types help as str, but draws a Content as it is: data must
+                    # not be read as markup. type: ignore for that narrower annotation.
                     help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]
                 )
 
     async def search(self, query: str) -> Hits:
-        dossier = self.dossier
-        if dossier is None or not query.strip():
+        arranged = self.arranged
+        if arranged is None or not query.strip():
             return
         style = self.match_style or Style(reverse=True)
-        for pane in (ACTORS, DISAGREEMENTS, TIMELINE):
+        for pane in PANES:
             hits = 0
-            matched = dossier.index[pane].search(query) or []
+            matched = arranged.index[pane].search(query) or []
             wanted = normalise(query)
             in_keys = set(matched[:MAX_PER_KIND])
-            for row in _candidates(dossier, pane, matched):
-                name, aliases, extra = _name(dossier, pane, row)
+            for row in _candidates(arranged, pane, matched):
+                name, aliases, extra = _name(arranged, pane, row)
                 name = drawn(" ".join(name.split()))  # matched as shown: the offsets fit it
                 score, offsets = fuzzy_match(query, name)
                 fuzzy = max([score, *(fuzzy_match(query, a)[0] for a in aliases)])
@@ -195,9 +197,11 @@ class GoToProvider(Provider):
                     display = display.stylize(style, offset, offset + 1)
                 yield Hit(
                     score,
-                    Content.assemble((f"Go to {_KIND[pane]}: ", ROLE_STYLE["dim"]), display),
-                    partial(self._go, dossier.ref_at(pane, row)),
+                    Content.assemble((f"Go to {pane.singular}: ", ROLE_STYLE["dim"]), display),
+                    partial(self._go, arranged.ref_at(pane, row)),
                     text=name,
+                    # Textual types help as str, but draws a Content as it is: data must
+                    # not be read as markup. type: ignore for that narrower annotation.
                     help=Content(drawn(" ".join(extra.split()))),  # type: ignore[arg-type]
                 )
                 hits += 1

@@ -20,9 +20,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..core.browse import ACTORS, DISAGREEMENTS, PANES, REF_KIND, TIMELINE, Arranged, Ref
+from ..core.browse import PANES, Arranged, Ref
 from ..core.changes import CHANGED_MARK, NEW_MARK, UnseenChanges
+from ..core.model import Kind
 from ..core.search import SearchStopped, terms
+from ..core.text import counted
 from . import keys
 from .actors import ActorsPane
 from .detail import DetailPane
@@ -33,12 +35,13 @@ from .rowlist import RowList
 from .timeline import TimelinePane
 from .widgets import Breadcrumb, Tabs
 
+# A pane's name: its Kind for the three lists (their widget ids too), DETAIL for the detail.
 DETAIL = "detail"
-ORDER = (ACTORS, DISAGREEMENTS, TIMELINE, DETAIL)
+ORDER: tuple[str, ...] = (*PANES, DETAIL)
 TAB_LABELS = {
-    ACTORS: "Actors",
-    DISAGREEMENTS: "Disagreements",
-    TIMELINE: "Timeline",
+    Kind.ACTOR: "Actors",
+    Kind.DISAGREEMENT: "Disagreements",
+    Kind.EVENT: "Timeline",
     DETAIL: "Detail",
 }
 
@@ -88,7 +91,7 @@ class DashboardScreen(Screen[None]):
     searching: reactive[str | None] = reactive(None, init=False)  # a background filter's query
     # The pane shown in narrow layouts and that feeds the detail; and the layout, which
     # follows the terminal's size. Drawn at every assignment, as focus and resizes come.
-    active: reactive[str] = reactive(ACTORS, init=False, always_update=True)
+    active: reactive[str] = reactive(Kind.ACTOR, init=False, always_update=True)
     layout_mode: reactive[str] = reactive("wide", init=False, always_update=True)
     zoomed: reactive[bool] = reactive(False, init=False)  # the detail alone, full width (z)
 
@@ -112,7 +115,7 @@ class DashboardScreen(Screen[None]):
         for name in ("wide", "narrow", "tiny"):
             self.set_class(name == mode, f"-{name}")
         if mode != "tiny" and self.active == DETAIL:
-            self.active = ACTORS  # its watcher draws
+            self.active = Kind.ACTOR  # its watcher draws
             return
         self._apply_visibility()
         self._render_tabs()
@@ -124,7 +127,7 @@ class DashboardScreen(Screen[None]):
         # The session's unseen changes (the app's), and the feeds' part of the status line.
         self.unseen = unseen if unseen is not None else UnseenChanges()
         self.feed_state = ""
-        self.dossier: Arranged | None = None
+        self.arranged: Arranged | None = None
         # The filter in force when each trail entry was pushed: focusing clears the filter
         # (it was how the analyst found the entity), Backspace brings it back.
         self.trail_filters: list[str] = []
@@ -142,9 +145,9 @@ class DashboardScreen(Screen[None]):
         yield Static(Content.styled("Loading…", MUTED), id="loading")
         with Horizontal(id="body"):
             with Vertical(id="lists"):
-                yield ActorsPane(id=ACTORS)
-                yield DisagreementsPane(id=DISAGREEMENTS)
-                yield TimelinePane(id=TIMELINE)
+                yield ActorsPane(id=Kind.ACTOR)
+                yield DisagreementsPane(id=Kind.DISAGREEMENT)
+                yield TimelinePane(id=Kind.EVENT)
             yield DetailPane(id=DETAIL)
         yield FilterInput(
             placeholder="filter: names, aliases, titles, summaries, ids",
@@ -199,20 +202,20 @@ class DashboardScreen(Screen[None]):
         loading.add_class("-error")
         loading.display = True
 
-    def show_dossier(self, dossier: Arranged) -> None:
-        """Show a (new) dossier, keeping the trail, filter and cursors where they still apply."""
-        keep = {name: self.pane(name).ref for name in PANES} if self.dossier else {}
-        self.dossier = dossier
+    def show_arranged(self, arranged: Arranged) -> None:
+        """Show a (new) arranged view, keeping the trail, filter and cursors where they apply."""
+        keep = {name: self.pane(name).ref for name in PANES} if self.arranged else {}
+        self.arranged = arranged
         kept = [
             (ref, f)
             for ref, f in zip(self.trail, self.trail_filters, strict=True)
-            if dossier.exists(ref)
+            if arranged.exists(ref)
         ]
         self.trail_filters = [f for _, f in kept]
         self.trail = [ref for ref, _ in kept]
         self.query_one("#loading").display = False
         self.query_one("#body").display = True
-        meta = dossier.dataset.meta
+        meta = arranged.dataset.meta
         title = drawn(" ".join((meta.title or "Untitled dossier").split()))
         self.query_one("#dossier-title", Static).update(Content(title))
         self.query_one("#as-of", Static).update(
@@ -228,9 +231,9 @@ class DashboardScreen(Screen[None]):
         # The detail keeps what the analyst was reading (redrawn: it may have changed) and
         # where; a swap selects nothing, so nothing is "seen" by it.
         reading = self.detail.ref
-        if reading is not None and dossier.exists(reading):
+        if reading is not None and arranged.exists(reading):
             y = self.detail.scroll_y
-            self.detail.show(dossier, reading, force=True)
+            self.detail.show(arranged, reading, force=True)
             self.detail.call_after_refresh(self.detail.scroll_to, y=y, animate=False)
         else:
             # After the frame that shows the panes: at 100,000 events that frame comes a
@@ -245,25 +248,24 @@ class DashboardScreen(Screen[None]):
     def see(self, ref: Ref) -> None:
         """The analyst selected ``ref``: it is no longer new or changed to them."""
         unseen = self.unseen
-        kind = REF_KIND.get(ref.kind)
-        if kind is None or (kind, ref.id) not in unseen:
+        if (ref.kind, ref.id) not in unseen:
             return
-        unseen.seen(kind, ref.id)
-        if self.dossier is not None:
-            pane = self.dossier.unmark(ref)
+        unseen.seen(ref.kind, ref.id)
+        if self.arranged is not None:
+            pane = self.arranged.unmark(ref)
             if pane is not None:
                 self.pane(pane).redraw()
         self._render_status()
 
     def _refresh_panes(
         self,
-        keep: dict[str, Ref | None] | None = None,
+        keep: dict[Kind, Ref | None] | None = None,
         *,
-        rows: dict[str, Sequence[int]] | None = None,
+        rows: dict[Kind, Sequence[int]] | None = None,
     ) -> None:
         """Show each pane's rows under the focus and filter (``rows``: worked out already)."""
-        dossier = self.dossier
-        if dossier is None:
+        arranged = self.arranged
+        if arranged is None:
             return
         if rows is None:
             # Drawn now, for the state as it is: a background filter still running is moot.
@@ -275,10 +277,10 @@ class DashboardScreen(Screen[None]):
         for name in PANES:
             pane = self.pane(name)
             if rows is not None:
-                pane.show_rows(dossier, rows[name], keep=keep.get(name))
+                pane.show_rows(arranged, rows[name], keep=keep.get(name))
             else:
                 pane.show(
-                    dossier, dossier.visible(name, focus, self.filter_text), keep=keep.get(name)
+                    arranged, arranged.visible(name, focus, self.filter_text), keep=keep.get(name)
                 )
             pane.set_words(words)
             marked = pane.value_of(focus) if focus is not None else None
@@ -299,13 +301,13 @@ class DashboardScreen(Screen[None]):
 
     def push_focus(self, ref: Ref, *, show_in_pane: bool = True) -> None:
         """Focus the dashboard on ``ref``: the breadcrumb grows, the other panes narrow."""
-        if self.dossier is None:
+        if self.arranged is None:
             return
-        if not self.dossier.exists(ref):
+        if not self.arranged.exists(ref):
             # A link or palette entry from before a refresh that removed its entity.
             self.app.notify(
                 drawn(
-                    f"{self.dossier.label(ref)} is no longer in the dossier (a refresh removed it)"
+                    f"{self.arranged.label(ref)} is no longer in the dossier (a refresh removed it)"
                 ),
                 severity="warning",
                 markup=False,
@@ -316,18 +318,18 @@ class DashboardScreen(Screen[None]):
             self.trail = [*self.trail, ref]
             self._quietly_set_filter("")
         keep = {name: self.pane(name).ref for name in PANES}
-        home = self.dossier.pane_of(ref)
+        home = self.arranged.pane_of(ref)
         if home is not None and show_in_pane:
             keep[home] = ref
         self._refresh_panes(keep)
-        self.detail.show(self.dossier, ref)
+        self.detail.show(self.arranged, ref)
         self.see(ref)
 
     def go_to(self, ref: Ref) -> None:
         """Jump to an entity from anywhere (the command palette): focus it and put the
         keyboard in its pane."""
         self.push_focus(ref)
-        home = self.dossier.pane_of(ref) if self.dossier else None
+        home = self.arranged.pane_of(ref) if self.arranged else None
         self.action_pane(home or DETAIL, show_detail=False)
 
     def action_back(self) -> None:
@@ -338,12 +340,12 @@ class DashboardScreen(Screen[None]):
         self.trail = self.trail[:-1]
         self._quietly_set_filter(self.trail_filters.pop())
         keep = {name: self.pane(name).ref for name in PANES}
-        home = self.dossier.pane_of(left) if self.dossier else None
+        home = self.arranged.pane_of(left) if self.arranged else None
         if home is not None:
             keep[home] = left
         self._refresh_panes(keep)
-        if self.trail and self.dossier is not None:
-            self.detail.show(self.dossier, self.trail[-1])
+        if self.trail and self.arranged is not None:
+            self.detail.show(self.arranged, self.trail[-1])
         else:
             self._show_detail_for_active(force=True)
 
@@ -369,7 +371,7 @@ class DashboardScreen(Screen[None]):
         # The detail follows the cursor of the pane the analyst is in; rows moving under
         # other panes (a new focus or filter) leave it alone.
         pane = message.row_list
-        if isinstance(pane, EntityPane) and pane.has_focus and self.dossier is not None:
+        if isinstance(pane, EntityPane) and pane.has_focus and self.arranged is not None:
             self._show_detail_soon()
 
     @on(RowList.Chosen)
@@ -384,8 +386,8 @@ class DashboardScreen(Screen[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         widget = event.widget
-        if isinstance(widget, EntityPane) and widget.id:
-            self.active = widget.id
+        if isinstance(widget, EntityPane):
+            self.active = widget.pane
             self._show_detail_for_active()
         elif isinstance(widget, DetailPane) and self.layout_mode == "tiny":
             self.active = DETAIL
@@ -408,7 +410,7 @@ class DashboardScreen(Screen[None]):
 
     def _show_detail_for_active(self, *, force: bool = False, see: bool = True) -> None:
         self._detail_due = False
-        if self.dossier is None:
+        if self.arranged is None:
             return
         ref = self.pane(self.active).ref if self.active in PANES else self.detail.ref
         if ref is None:
@@ -416,7 +418,7 @@ class DashboardScreen(Screen[None]):
                 "Nothing selected." if not self.filter_text else "Nothing matches the filter here."
             )
         else:
-            self.detail.show(self.dossier, ref, force=force)
+            self.detail.show(self.arranged, ref, force=force)
             if see:
                 self.see(ref)
 
@@ -433,7 +435,7 @@ class DashboardScreen(Screen[None]):
         if self.filter_input.display and not self.filter_text:
             self._close_filter(refocus=False)
         if name in PANES:
-            self.active = name
+            self.active = Kind(name)
         elif self.layout_mode == "tiny":
             self.active = DETAIL
         widget = self.detail if name == DETAIL else self.pane(name)
@@ -446,8 +448,8 @@ class DashboardScreen(Screen[None]):
         focused = self.app.focused
         if isinstance(focused, DetailPane):
             return DETAIL
-        if isinstance(focused, EntityPane) and focused.id:
-            return focused.id
+        if isinstance(focused, EntityPane):
+            return focused.pane
         return self.active
 
     def action_next_pane(self) -> None:
@@ -503,7 +505,7 @@ class DashboardScreen(Screen[None]):
         self.filter_text = query
         if self.filter_input.value != query:
             self.filter_input.value = query
-        if self.dossier is not None and self.dossier.size >= BACKGROUND_FILTER_SIZE:
+        if self.arranged is not None and self.arranged.size >= BACKGROUND_FILTER_SIZE:
             self._filter_in_background()
             return
         self._refresh_panes()
@@ -518,11 +520,11 @@ class DashboardScreen(Screen[None]):
         rows until the answer for the newest query arrives, and an older query still
         being searched gives up at its next chunk of rows.
         """
-        dossier, focus, query = self.dossier, self.focus_ref, self.filter_text
-        assert dossier is not None
+        arranged, focus, query = self.arranged, self.focus_ref, self.filter_text
+        assert arranged is not None
         self.searching = query
         self.run_worker(
-            partial(self._filter_rows, dossier, focus, query),
+            partial(self._filter_rows, arranged, focus, query),
             thread=True,
             exclusive=True,
             group="filter",
@@ -530,17 +532,17 @@ class DashboardScreen(Screen[None]):
             exit_on_error=False,
         )
 
-    def _filter_rows(self, dossier: Arranged, focus: Ref | None, query: str) -> None:
+    def _filter_rows(self, arranged: Arranged, focus: Ref | None, query: str) -> None:
         """In a worker: each pane's rows for this filter, handed to the UI thread."""
         worker = get_current_worker()
         stop = lambda: worker.is_cancelled  # noqa: E731
         try:
-            rows = {name: dossier.visible(name, focus, query, stop) for name in PANES}
-            rows[TIMELINE] = dossier.timeline_rows(rows[TIMELINE])
+            rows = {name: arranged.visible(name, focus, query, stop) for name in PANES}
+            rows[Kind.EVENT] = arranged.timeline_rows(rows[Kind.EVENT])
         except SearchStopped:
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._filtered, dossier, focus, query, rows)
+            self.app.call_from_thread(self._filtered, arranged, focus, query, rows)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -554,9 +556,9 @@ class DashboardScreen(Screen[None]):
             )
 
     def _filtered(
-        self, dossier: Arranged, focus: Ref | None, query: str, rows: dict[str, Sequence[int]]
+        self, arranged: Arranged, focus: Ref | None, query: str, rows: dict[Kind, Sequence[int]]
     ) -> None:
-        if dossier is not self.dossier or focus != self.focus_ref or query != self.filter_text:
+        if arranged is not self.arranged or focus != self.focus_ref or query != self.filter_text:
             return  # the analyst has moved on; a newer answer is coming or was drawn
         self.searching = None
         self._refresh_panes(rows=rows)
@@ -566,8 +568,8 @@ class DashboardScreen(Screen[None]):
     def _cursor_to_best_matches(self) -> None:
         """In each pane, put the cursor on the first row whose name the filter matches,
         unless it is on such a row already."""
-        dossier = self.dossier
-        if dossier is None or not self.filter_text:
+        arranged = self.arranged
+        if arranged is None or not self.filter_text:
             return
         for name in PANES:
             pane = self.pane(name)
@@ -575,29 +577,29 @@ class DashboardScreen(Screen[None]):
             if (
                 value is not None
                 and value >= 0
-                and dossier.best_row(name, [value], self.filter_text) is not None
+                and arranged.best_row(name, [value], self.filter_text) is not None
             ):
                 continue
-            best = dossier.best_row(name, pane.rows, self.filter_text)
+            best = arranged.best_row(name, pane.rows, self.filter_text)
             if best is not None:
                 pane.move_to_value(best)
 
     # -- other views ----------------------------------------------------------------------------
 
     def action_matrix(self) -> None:
-        if self.dossier is None:
+        if self.arranged is None:
             return
         from .matrix import MatrixScreen
 
-        actors = self.dossier.visible(ACTORS, self.focus_ref, self.filter_text)
-        disagreements = self.dossier.visible(DISAGREEMENTS, self.focus_ref, self.filter_text)
+        actors = self.arranged.visible(Kind.ACTOR, self.focus_ref, self.filter_text)
+        disagreements = self.arranged.visible(Kind.DISAGREEMENT, self.focus_ref, self.filter_text)
 
         def opened(ref: Ref | None) -> None:
             # After the dashboard has taken its keyboard focus back.
             if ref is not None:
                 self.call_after_refresh(self._open_position, ref)
 
-        self.app.push_screen(MatrixScreen(self.dossier, actors, disagreements), opened)
+        self.app.push_screen(MatrixScreen(self.arranged, actors, disagreements), opened)
 
     def _open_position(self, ref: Ref) -> None:
         self.push_focus(ref)
@@ -638,8 +640,8 @@ class DashboardScreen(Screen[None]):
             label = TAB_LABELS[name]
             if tiny:  # room for four tabs: the pane's own title has the counts
                 label = label if len(label) < 10 else label[:6] + "."
-            elif name in PANES and self.dossier is not None:
-                label += f" {self.pane(name).shown}/{self.dossier.total(name)}"
+            elif isinstance(name, Kind) and self.arranged is not None:
+                label += f" {self.pane(name).shown}/{self.arranged.total(name)}"
             tabs.append((name, label))
         self.query_one("#tabs", Tabs).show_tabs(tabs, self.active)
 
@@ -647,8 +649,8 @@ class DashboardScreen(Screen[None]):
         self.action_pane(message.name)
 
     def _render_crumbs(self) -> None:
-        dossier = self.dossier
-        labels = [dossier.label(ref) if dossier else ref.id for ref in self.trail]
+        arranged = self.arranged
+        labels = [arranged.label(ref) if arranged else ref.id for ref in self.trail]
         self.query_one("#crumbs", Breadcrumb).show_trail(
             labels, self.filter_text, self.searching is not None
         )
@@ -665,7 +667,7 @@ class DashboardScreen(Screen[None]):
         """Counts, warnings, unseen changes, feed state and the config file in use. At 80
         columns not everything fits, so the line is ordered by what the analyst must not
         miss: feed trouble and unseen changes first, then warnings, the counts, the config."""
-        if self.dossier is None:
+        if self.arranged is None:
             return
         parts: list[tuple[str, str]] = []
         if self.feed_state:
@@ -674,21 +676,24 @@ class DashboardScreen(Screen[None]):
         if unseen:
             marks = NEW_MARK + CHANGED_MARK
             parts.append((f"{marks} {unseen:,} new or changed (c)", "bold $text-accent"))
-        data = self.dossier.dataset
+        data = self.arranged.dataset
         warnings = []
         if data.problems:
             warnings.append(f"{len(data.problems)} rejected")
+        if data.notes:
+            warnings.append(f"{len(data.notes)} to check")
         if data.unresolved:
             warnings.append(f"{len(data.unresolved)} unresolved")
         if data.sanitised:
             warnings.append(f"{data.sanitised} control chars removed")
         if warnings:
             parts.append(("⚠ " + ", ".join(warnings) + " (w)", "$text-warning"))
-        counts = self.dossier.counts()
+        counts = self.arranged.counts()
         parts.append(
             (
                 " · ".join(
-                    _count(counts[k], k) for k in ("actors", "disagreements", "events", "sources")
+                    counted(counts[kind], kind.singular)
+                    for kind in (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT, Kind.SOURCE)
                 ),
                 "",
             )
@@ -705,7 +710,3 @@ class DashboardScreen(Screen[None]):
     def render_status(self) -> None:
         """Redraw the status line (the app calls this when feed state changes)."""
         self._render_status()
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun if n != 1 else noun[:-1]}"

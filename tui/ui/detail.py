@@ -9,7 +9,7 @@ following means.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -19,11 +19,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from ..core.browse import REF_KIND, Arranged, Ref
+from ..core.browse import Arranged, Ref
 from ..core.changes import ADDED, CHANGED_MARK, NEW_MARK
-from ..core.model import Actor, Citation, Disagreement, Event, Origin, Position, Source
+from ..core.dates import local_time
+from ..core.model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
 from . import keys
-from .changes import clock
 from .glyphs import drawn_content
 from .legend import (
     EVENT_MARK,
@@ -84,6 +84,35 @@ def _para(text: str | None, indent: int = 0) -> list[Plain]:
     return [Plain(Content(text.strip()), "para" if indent == 0 else "", indent)]
 
 
+def _quote(text: str | None, indent: int = 0) -> list[Plain]:
+    """Someone's own words, verbatim, in quotation marks (placed like a summary)."""
+    if not text or not text.strip():
+        return []
+    content = _c(("“", MUTED), Content(text.strip()), ("”", MUTED))
+    return [Plain(content, "para" if indent == 0 else "", indent)]
+
+
+def _extension_text(value: object) -> str:
+    """One x_* value as an analyst reads it: text as is, yes/no, numbers, a list joined by
+    commas; anything nested as JSON. Long values are cut."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, (int, float)):
+        text = str(value)
+    elif isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        text = ", ".join(str(v) for v in value)
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 2000 else text[:1999] + "…"
+
+
+def _table_text(table: Mapping[str, object]) -> str:
+    """One table of a list (``x_sources``' citations): ``id osw · locator bullet 2``."""
+    return " · ".join(f"{k} {_extension_text(v)}" for k, v in table.items())
+
+
 def _none(text: str = "None recorded.") -> Plain:
     return Plain(Content.styled(text, MUTED), indent=1)
 
@@ -91,9 +120,9 @@ def _none(text: str = "None recorded.") -> Plain:
 class DetailBuilder:
     """Turns one reference into blocks: pure, so tests can read what would be shown."""
 
-    def __init__(self, dossier: Arranged) -> None:
-        self.dossier = dossier
-        self.data = dossier.dataset
+    def __init__(self, arranged: Arranged) -> None:
+        self.arranged = arranged
+        self.data = arranged.dataset
         # The sources cited so far on the page, numbered in order of first citation, and
         # whether any was cited again (short) and so is listed at the end.
         self.cited: dict[str, int] = {}
@@ -101,9 +130,9 @@ class DetailBuilder:
 
     def build(self, ref: Ref) -> list[Block]:
         self.cited, self.cited_again = {}, False
-        entity = self.dossier.entity(ref)
+        entity = self.arranged.entity(ref)
         blocks: list[Block]
-        if ref.kind == "position" and isinstance(entity, Disagreement):
+        if ref.is_position and isinstance(entity, Disagreement):
             blocks = self.position(entity, ref.actor or "")
         elif isinstance(entity, Actor):
             blocks = self.actor(entity)
@@ -114,24 +143,23 @@ class DetailBuilder:
         elif isinstance(entity, Source):
             blocks = self.source(entity)
         else:
-            return [Plain(_c((f"No {ref.kind} '{ref.id}' is defined in any layer.", WARN)))]
+            return [Plain(_c((f"No {ref.noun} '{ref.id}' is defined in any layer.", WARN)))]
         blocks[1:1] = self.change_note(ref)
         return blocks
 
     def change_note(self, ref: Ref) -> list[Block]:
         """Under the title: what this session's refreshes did to the entity, if anything."""
-        kind = REF_KIND.get(ref.kind)
-        logged = self.dossier.log.get(kind, ref.id) if kind is not None else None
+        logged = self.arranged.log.get(ref.kind, ref.id)
         if logged is None:
             return []
         change = logged.change
         feeds = {layer.name for layer in self.data.layers if layer.is_feed}
         source = f"feed {logged.layer}" if logged.layer in feeds else logged.layer
-        at = clock(logged.at)
+        at = local_time(logged.at, short=True)
         if change.action == ADDED:
             text = f"{NEW_MARK} New: added by a refresh of {source} at {at}"
         else:
-            fields = ", ".join(change.fields) or "content"
+            fields = change.what or "content"
             text = f"{CHANGED_MARK} Changed by a refresh of {source} at {at}: {fields}"
         return [Plain(Content.styled(text, "bold $text-accent"))]
 
@@ -146,7 +174,7 @@ class DetailBuilder:
                 _c(lead, (ident, WARN), (" (unresolved: no such actor)", MUTED)), indent=indent
             )
         extra = f"  {actor.kind}" + (f" · {actor.role}" if actor.role else "")
-        return Link(_c(lead, actor.name, (extra, MUTED)), Ref("actor", ident), indent)
+        return Link(_c(lead, actor.name, (extra, MUTED)), Ref(Kind.ACTOR, ident), indent)
 
     def disagreement_link(self, ident: str, indent: int = 1) -> Block:
         disagreement = self.data.disagreements.get(ident)
@@ -157,7 +185,7 @@ class DetailBuilder:
             )
         return Link(
             _c(("→ ", MUTED), disagreement.title, (f"  {disagreement.state}", MUTED)),
-            Ref("disagreement", ident),
+            Ref(Kind.DISAGREEMENT, ident),
             indent,
         )
 
@@ -165,7 +193,7 @@ class DetailBuilder:
         mark = "" if event.is_reported else f"  {event.state}"
         return Link(
             _c(("→ ", MUTED), (event.date.text, "$text-accent"), "  ", event.title, (mark, WARN)),
-            Ref("event", event.id),
+            Ref(Kind.EVENT, event.id),
             indent,
         )
 
@@ -194,7 +222,7 @@ class DetailBuilder:
                     "  ",
                     (grade, "bold"),
                 ),
-                Ref("source", source.id),
+                Ref(Kind.SOURCE, source.id),
                 indent,
             )
         number = self.cited[source.id] = len(self.cited) + 1
@@ -214,7 +242,7 @@ class DetailBuilder:
                 (grade, "bold"),
                 (f" ({meaning}){locator}", MUTED),
             ),
-            Ref("source", source.id),
+            Ref(Kind.SOURCE, source.id),
             indent,
         )
 
@@ -247,7 +275,7 @@ class DetailBuilder:
                         (source.grade, "bold"),
                         (f" ({reliability_meaning(source.grade)})", MUTED),
                     ),
-                    Ref("source", ident),
+                    Ref(Kind.SOURCE, ident),
                 )
             )
         return blocks
@@ -274,8 +302,14 @@ class DetailBuilder:
             )
         ]
         blocks += _para(position.summary, indent + 1)
+        blocks += _quote(position.quote, indent + 1)
         blocks += self.citations(position.sources, indent + 1)
         blocks += self.extension(position.extra, indent + 1)
+        if position.origin is not None:  # written at the top level: say where
+            where = _c(("written at ", MUTED), self._origin_text(position.origin))
+            if position.replaced is not None:
+                where = _c(where, ("; replaces ", MUTED), str(position.replaced))
+            blocks.append(Plain(where, indent=indent + 1))
         return blocks
 
     def history(self, positions: list[Position], indent: int = 2) -> list[Block]:
@@ -284,13 +318,24 @@ class DetailBuilder:
             blocks += self.position_lines(position, indent)
         return blocks
 
-    def extension(self, extra, indent: int = 1) -> list[Block]:
+    def extension(self, extra: Mapping[str, object], indent: int = 1) -> list[Block]:
+        """``x_*`` values: a table (``x_gdelt``, ``x_acled``...) as one aligned line per key,
+        ``quad_class  1``; text as written, not quoted; a list of plain values joined."""
         blocks: list[Block] = []
         for key, value in extra.items():
-            text = json.dumps(value, ensure_ascii=False, default=str)
-            if len(text) > 2000:
-                text = text[:1999] + "…"
-            blocks.append(Plain(_c((f"{key} = ", MUTED), text), indent=indent))
+            if isinstance(value, dict) and value:
+                blocks.append(Plain(Content.styled(key, LABEL), indent=indent))
+                width = min(max(len(str(k)) for k in value), 24)
+                for name, item in value.items():
+                    label = f"{name!s:<{width}}  "
+                    blocks.append(
+                        Plain(_c((label, MUTED), _extension_text(item)), indent=indent + 1)
+                    )
+            elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                blocks.append(Plain(Content.styled(key, LABEL), indent=indent))
+                blocks += [Plain(Content(_table_text(v)), indent=indent + 1) for v in value]
+            else:
+                blocks.append(Plain(_c((f"{key}  ", MUTED), _extension_text(value)), indent=indent))
         return blocks
 
     def origin(self, entity: Actor | Disagreement | Event | Source) -> list[Block]:
@@ -342,7 +387,7 @@ class DetailBuilder:
         if members:
             blocks.append(_heading("Members", len(members)))
             blocks += [self.actor_link(m.id) for m in members]
-        held = self.dossier.positions_of(actor.id)
+        held = self.arranged.positions_of(actor.id)
         blocks.append(_heading("Positions", len(held)))
         if not held:
             blocks.append(_none())
@@ -356,7 +401,7 @@ class DetailBuilder:
                         "  ",
                         disagreement.title,
                     ),
-                    Ref("position", disagreement.id, actor.id),
+                    Ref(Kind.DISAGREEMENT, disagreement.id, actor.id),
                 )
             )
             blocks += self.history(history)
@@ -389,7 +434,7 @@ class DetailBuilder:
             blocks.append(
                 Plain(_c(("Current stances  ", LABEL), *[(t, ROLE_STYLE[r]) for t, r in tally]))
             )
-        parties = self.dossier.parties(disagreement)
+        parties = self.arranged.parties(disagreement)
         blocks.append(_heading("Parties", len(parties)))
         if not parties:
             blocks.append(_none("No positions recorded."))
@@ -439,6 +484,7 @@ class DetailBuilder:
                 )
             )
         blocks += _para(event.summary)
+        blocks += _quote(event.quote)
         for label, ids in (("Actors", event.actors), ("Targets", event.targets)):
             if ids:
                 blocks.append(_heading(label, len(ids)))
@@ -469,7 +515,7 @@ class DetailBuilder:
             blocks.append(_line("Published", source.published.text))
         if source.url:
             blocks.append(_line("URL", source.url))
-        dis_ids, event_ids, _ = self.dossier.cited_by.get(source.id, ((), (), ()))
+        dis_ids, event_ids, _ = self.arranged.cited_by.get(source.id, ((), (), ()))
         blocks.append(_heading("Cited by", len(dis_ids) + len(event_ids)))
         blocks += self.capped(dis_ids, self.disagreement_link, "disagreements")
         blocks += self.capped(event_ids, lambda i: self.event_link(self.data.events[i]), "events")
@@ -493,7 +539,7 @@ class DetailBuilder:
 
     def position(self, disagreement: Disagreement, actor_id: str) -> list[Block]:
         history = disagreement.history(actor_id)
-        name = self.dossier.actor_name(actor_id)
+        name = self.arranged.actor_name(actor_id)
         blocks: list[Block] = [self._title(name, (" on ", MUTED), disagreement.title)]
         if history:
             current = history[-1]
@@ -579,15 +625,15 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._replace([Plain(Content.styled(text, MUTED))])
         self.border_title = "Detail"
 
-    def show(self, dossier: Arranged, ref: Ref | None, *, force: bool = False) -> None:
+    def show(self, arranged: Arranged, ref: Ref | None, *, force: bool = False) -> None:
         if ref is None:
             self.show_message("Nothing selected.")
             return
         if ref == self.ref and not force:
             return
         self.ref = ref
-        self.border_title = f"Detail · {ref.kind}"
-        self._replace(DetailBuilder(dossier).build(ref))
+        self.border_title = f"Detail · {ref.noun}"
+        self._replace(DetailBuilder(arranged).build(ref))
 
     def _replace(self, blocks: list[Block]) -> None:
         """Show ``blocks``. The lines already mounted are given the new blocks' text and

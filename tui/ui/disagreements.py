@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from ..core.browse import DISAGREEMENTS
+from ..core.model import Kind
 from .changes import marked
 from .legend import STATUS_ROLE, tally_pieces
 from .pane import EntityPane
@@ -21,17 +21,17 @@ SHORT_STATUS = {
 
 
 class DisagreementsPane(EntityPane):
-    pane = DISAGREEMENTS
+    pane = Kind.DISAGREEMENT
     label = "Disagreements"
     noun = "disagreements"
 
     def render_row(self, value: int, width: int) -> list[Piece]:
-        assert self.dossier is not None
-        return marked(self.dossier, self.pane, value, width, self._draw_row)
+        assert self.arranged is not None
+        return marked(self.arranged, self.pane, value, width, self._draw_row)
 
     def _draw_row(self, value: int, width: int) -> list[Piece]:
-        assert self.dossier is not None
-        disagreement = self.dossier.disagreements[value]
+        assert self.arranged is not None
+        disagreement = self.arranged.disagreements[value]
         tally = tally_pieces(disagreement.tally())
         tally_w = sum(cell_len(text) for text, _ in tally)
         status = disagreement.state

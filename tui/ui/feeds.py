@@ -7,7 +7,6 @@ and every cell is a ``Text``/``Content``, never markup (a reason may quote a ser
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections import Counter
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -18,7 +17,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ..core.feeds import FeedState, FeedStatus, when
+from ..core.dates import local_time
+from ..core.feeds import FeedState, FeedStatus
+from ..core.text import counted
 from . import keys
 from .legend import ROLE_STYLE, rich_role_style
 
@@ -76,21 +77,6 @@ def short_reason(state: FeedState) -> str:
     return reason if len(reason) <= 32 else reason[:31] + "…"
 
 
-def clock(timestamp: float, now: float | None = None) -> str:
-    """``12:30`` within the next day, else ``2026-11-27 12:30``."""
-    moment = _dt.datetime.fromtimestamp(timestamp)
-    today = _dt.datetime.fromtimestamp(now) if now is not None else _dt.datetime.now()
-    if abs((moment - today).total_seconds()) < 86_400:
-        return moment.strftime("%H:%M")
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
-def short_time(timestamp: float | None) -> str:
-    """The feeds table's times: ``12:30`` within a day (so the table fits 80 columns),
-    the full date otherwise; the detail below the table always gives the full date."""
-    return "never" if timestamp is None else clock(timestamp)
-
-
 def feed_summary(
     states: Sequence[FeedState], *, offline: bool, fetching: Collection[str] = ()
 ) -> str:
@@ -114,19 +100,19 @@ def feed_summary(
             reasons = list(dict.fromkeys(short_reason(s) for s in idle if s.status is status))
             text += " (" + ", ".join(reasons[:2]) + (", …" if len(reasons) > 2 else "") + ")"
         parts.append(text)
-    text = f"{len(states)} feed{'s' if len(states) != 1 else ''}: " + ", ".join(parts)
+    text = f"{counted(len(states), 'feed')}: " + ", ".join(parts)
     if offline:
         return text + " · offline"
     upcoming = [s.next_attempt_at for s in states if s.next_attempt_at is not None]
     if upcoming and not busy:
-        text += f" · next {clock(min(upcoming))}"
+        text += f" · next {local_time(min(upcoming), short=True)}"
     return text + " · f feeds"
 
 
 def counts_text(state: FeedState) -> str:
     if state.layer is None:
         return "no copy"
-    words = [f"{n:,} {kind if n != 1 else kind[:-1]}" for kind, n in state.counts.items() if n]
+    words = [counted(n, kind.removesuffix("s")) for kind, n in state.counts.items() if n]
     return ", ".join(words) or "no entities"
 
 
@@ -205,9 +191,9 @@ class FeedsScreen(Screen[None]):
             Text(state.name, style="bold"),
             status,
             Text(reason),
-            Text(short_time(state.last_success_at)),
-            Text(short_time(state.last_attempt_at)),
-            Text("—" if self.offline else short_time(state.next_attempt_at)),
+            Text(local_time(state.last_success_at, short=True)),
+            Text(local_time(state.last_attempt_at, short=True)),
+            Text("—" if self.offline else local_time(state.next_attempt_at, short=True)),
             Text(counts_text(state)),
         ]
 
@@ -235,22 +221,22 @@ class FeedsScreen(Screen[None]):
         if state.failures:
             lines.append(
                 Content.styled(
-                    f"{state.failures} failed attempt{'s' if state.failures != 1 else ''} in a row;"
+                    f"{counted(state.failures, 'failed attempt')} in a row;"
                     " the next waits longer (backoff)",
                     MUTED,
                 )
             )
         copy = (
-            f"copy in use: downloaded {when(state.copy_fetched_at)}, {counts_text(state)}"
+            f"copy in use: downloaded {local_time(state.copy_fetched_at)}, {counts_text(state)}"
             if state.layer is not None
             else "no copy in use"
         )
         lines.append(Content.styled(copy, MUTED))
-        next_attempt = "never (offline)" if self.offline else when(state.next_attempt_at)
+        next_attempt = "never (offline)" if self.offline else local_time(state.next_attempt_at)
         lines.append(
             Content.styled(
-                f"last success {when(state.last_success_at)} · last attempt "
-                f"{when(state.last_attempt_at)} · next attempt {next_attempt}",
+                f"last success {local_time(state.last_success_at)} · last attempt "
+                f"{local_time(state.last_attempt_at)} · next attempt {next_attempt}",
                 MUTED,
             )
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from ..core.model import Kind
+
 # Everywhere (the app).
 APP: list[BindingType] = [
     Binding("question_mark", "help", "Help", tooltip="This list of keys"),
@@ -52,15 +54,17 @@ DASHBOARD: list[BindingType] = [
         "tab", "next_pane", "Pane", tooltip="Next pane: actors, disagreements, timeline, detail"
     ),
     Binding("shift+tab", "previous_pane", "Previous pane", show=False, tooltip="Previous pane"),
-    Binding("1", "pane('actors')", "Actors", show=False, tooltip="Go to the actors pane"),
+    Binding("1", f"pane('{Kind.ACTOR}')", "Actors", show=False, tooltip="Go to the actors pane"),
     Binding(
         "2",
-        "pane('disagreements')",
+        f"pane('{Kind.DISAGREEMENT}')",
         "Disagreements",
         show=False,
         tooltip="Go to the disagreements pane",
     ),
-    Binding("3", "pane('timeline')", "Timeline", show=False, tooltip="Go to the timeline pane"),
+    Binding(
+        "3", f"pane('{Kind.EVENT}')", "Timeline", show=False, tooltip="Go to the timeline pane"
+    ),
     Binding("4", "pane('detail')", "Detail", show=False, tooltip="Go to the detail pane"),
     # Priority: handled before the keys after it are routed, so "/nur" typed fast (or
     # pasted) all lands in the prompt. In the prompt, "/" is typed as text.

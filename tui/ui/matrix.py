@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -23,11 +23,14 @@ from textual.strip import Strip
 from textual.widgets import Footer, Static
 
 from ..core.browse import Arranged, Ref
-from ..core.model import STANCES, Disagreement, Position
+from ..core.model import STANCES, Disagreement, Kind, Position
 from . import keys
 from .glyphs import drawn
 from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE, role_css
 from .rowlist import fit, one_line
+
+if TYPE_CHECKING:
+    from .detail import DetailPane  # imported where used: the matrix opens after start-up
 
 # Column headings take as many lines as the longest title needs at the column's width,
 # at least two and at most a sixth of the terminal's height, up to six (the last line
@@ -36,6 +39,10 @@ MIN_HEADER_LINES = 2
 MAX_HEADER_LINES = 6
 # The actor names' column: at most this wide, and at most a third of the matrix.
 MAX_NAME_WIDTH = 40
+# A drawn line's cache key: ("head", y, the width, the cursor's column, the first column
+# on screen, the heading's lines) or ("row", actor row, the width, the cursor's row and
+# column, the first column on screen).
+MatrixLine = tuple[str, int, int, int, int, int]
 
 
 class StanceMatrix(ScrollView, can_focus=True):
@@ -82,24 +89,24 @@ class StanceMatrix(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        dossier: Arranged,
+        arranged: Arranged,
         actors: Sequence[str],
         disagreements: Sequence[Disagreement],
         *,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
-        self.dossier = dossier
+        self.arranged = arranged
         self.actor_ids = list(actors)
         self.columns = list(disagreements)
         self.current: list[dict[str, Position]] = [d.current() for d in self.columns]
         self.row = 0
         self.col = 0
         self._col0 = 0  # first column on screen
-        self._cache: LRUCache[tuple, Strip] = LRUCache(256)
+        self._cache: LRUCache[MatrixLine, Strip] = LRUCache(256)
         self._styles: dict[str, Style] = {}
         self._longest = max(
-            (cell_len(drawn(one_line(dossier.actor_name(a)))) for a in self.actor_ids), default=8
+            (cell_len(drawn(one_line(arranged.actor_name(a)))) for a in self.actor_ids), default=8
         )
         self._titles = [one_line(d.title) for d in self.columns]
         self._longest_title = max((cell_len(drawn(t)) for t in self._titles), default=5)
@@ -253,7 +260,7 @@ class StanceMatrix(ScrollView, can_focus=True):
         base = self.rich_style
         head = self.header_lines(width)
         if y < head:
-            key: tuple = ("head", y, width, self.col, self._col0, head)
+            key: MatrixLine = ("head", y, width, self.col, self._col0, head)
         else:
             key = (
                 "row",
@@ -306,7 +313,7 @@ class StanceMatrix(ScrollView, can_focus=True):
         name_style = base + self._style("name") + (self._style("crosshair") if on_row else Style())
         if on_row:
             name_style += Style(bold=True)
-        segments = [Segment(fit(one_line(self.dossier.actor_name(actor)), name_w), name_style)]
+        segments = [Segment(fit(one_line(self.arranged.actor_name(actor)), name_w), name_style)]
         for c in self._visible_columns(width):
             position = self.current[c].get(actor)
             if position is None:
@@ -329,14 +336,14 @@ class MatrixScreen(Screen[Ref | None]):
     BINDINGS = keys.MATRIX_SCREEN
 
     def __init__(
-        self, dossier: Arranged, actor_rows: Sequence[int], disagreement_rows: Sequence[int]
+        self, arranged: Arranged, actor_rows: Sequence[int], disagreement_rows: Sequence[int]
     ) -> None:
         super().__init__()
-        self.dossier = dossier
-        columns = [dossier.disagreements[i] for i in disagreement_rows]
+        self.arranged = arranged
+        columns = [arranged.disagreements[i] for i in disagreement_rows]
         holders = {p.actor for d in columns for p in d.positions}
-        actors = [dossier.actors[i].id for i in actor_rows if dossier.actors[i].id in holders]
-        self.matrix = StanceMatrix(dossier, actors, columns, id="matrix")
+        actors = [arranged.actors[i].id for i in actor_rows if arranged.actors[i].id in holders]
+        self.matrix = StanceMatrix(arranged, actors, columns, id="matrix")
 
     def compose(self) -> ComposeResult:
         from .detail import DetailPane
@@ -381,28 +388,28 @@ class MatrixScreen(Screen[Ref | None]):
             return
         actor, disagreement = cell
         if self.matrix.position() is None:
-            name = self.dossier.actor_name(actor)
+            name = self.arranged.actor_name(actor)
             detail.show_message(f"{name} holds no recorded position on {disagreement.title}.")
             return
-        detail.show(self.dossier, Ref("position", disagreement.id, actor))
+        detail.show(self.arranged, Ref(Kind.DISAGREEMENT, disagreement.id, actor))
 
     def on_stance_matrix_chosen(self, message: StanceMatrix.Chosen) -> None:
-        disagreement = self.dossier.dataset.disagreements.get(message.disagreement)
+        disagreement = self.arranged.dataset.disagreements.get(message.disagreement)
         if disagreement is None or not any(
             p.actor == message.actor for p in disagreement.positions
         ):
             title = disagreement.title if disagreement else message.disagreement
             self.app.notify(
                 drawn(
-                    f"{self.dossier.actor_name(message.actor)} holds no recorded position on "
+                    f"{self.arranged.actor_name(message.actor)} holds no recorded position on "
                     f"{title}."
                 ),
                 markup=False,
             )
             return
-        self.dismiss(Ref("position", message.disagreement, message.actor))
+        self.dismiss(Ref(Kind.DISAGREEMENT, message.disagreement, message.actor))
 
-    def on_detail_pane_follow(self, message) -> None:
+    def on_detail_pane_follow(self, message: DetailPane.Follow) -> None:
         self.dismiss(message.ref)
 
     def action_close(self) -> None:

@@ -1,4 +1,4 @@
-"""What the actors, disagreements and timeline panes share: a dossier, a title with
+"""What the actors, disagreements and timeline panes share: an arranged view, a title with
 counts, and the reference under the cursor."""
 
 from __future__ import annotations
@@ -7,41 +7,44 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from ..core.browse import Arranged, Ref
+from ..core.model import Kind
 from .rowlist import RowList
 
 
 class EntityPane(RowList):
-    """A ``RowList`` of one kind of entity from the dossier."""
+    """A ``RowList`` of one kind of entity from the arranged view."""
 
-    pane: ClassVar[str]
+    pane: ClassVar[Kind]
     label: ClassVar[str]
     noun: ClassVar[str]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(empty_text=f"No {self.noun}", id=id, classes=classes)
-        self.dossier: Arranged | None = None
+        self.arranged: Arranged | None = None
         self.shown = 0
         self.border_title = self.label
 
     def show(
-        self, dossier: Arranged, entity_rows: Sequence[int], *, keep: Ref | None = None
+        self, arranged: Arranged, entity_rows: Sequence[int], *, keep: Ref | None = None
     ) -> None:
-        """Show these entity rows (indices into the dossier's list for this pane)."""
-        changed = dossier is not self.dossier
-        self.dossier = dossier
-        self._show(dossier, self.rows_for(entity_rows), keep, changed)
+        """Show these entity rows (indices into the arranged view's list for this pane)."""
+        changed = arranged is not self.arranged
+        self.arranged = arranged
+        self._show(arranged, self.rows_for(entity_rows), keep, changed)
 
-    def show_rows(self, dossier: Arranged, rows: Sequence[int], *, keep: Ref | None = None) -> None:
+    def show_rows(
+        self, arranged: Arranged, rows: Sequence[int], *, keep: Ref | None = None
+    ) -> None:
         """Show rows already arranged for this pane (``rows_for`` applied)."""
-        changed = dossier is not self.dossier
-        self.dossier = dossier
-        self._show(dossier, rows, keep, changed)
+        changed = arranged is not self.arranged
+        self.arranged = arranged
+        self._show(arranged, rows, keep, changed)
 
     def _show(
-        self, dossier: Arranged, rows: Sequence[int], keep: Ref | None, changed: bool
+        self, arranged: Arranged, rows: Sequence[int], keep: Ref | None, changed: bool
     ) -> None:
         self.shown = self.count(rows)
-        self.border_title = f"{self.label} {self.shown}/{dossier.total(self.pane)}"
+        self.border_title = f"{self.label} {self.shown}/{arranged.total(self.pane)}"
         keep_value = self.value_of(keep) if keep is not None else None
         if changed:
             self.redraw()
@@ -55,17 +58,17 @@ class EntityPane(RowList):
         return entity_rows
 
     def value_of(self, ref: Ref) -> int | None:
-        if self.dossier is None or self.dossier.pane_of(ref) != self.pane:
+        if self.arranged is None or self.arranged.pane_of(ref) != self.pane:
             return None
-        return self.dossier.row[self.pane].get(ref.id)
+        return self.arranged.row[self.pane].get(ref.id)
 
     @property
     def ref(self) -> Ref | None:
         """The entity under the cursor."""
         value = self.value
-        if value is None or value < 0 or self.dossier is None:
+        if value is None or value < 0 or self.arranged is None:
             return None
-        return self.dossier.ref_at(self.pane, value)
+        return self.arranged.ref_at(self.pane, value)
 
     def is_selectable(self, value: int) -> bool:
         return value >= 0

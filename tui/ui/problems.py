@@ -31,7 +31,7 @@ def problem_lines(dataset: Dataset, feeds: Sequence[FeedState] = ()) -> list[tup
         if state.problems and state.last_outcome is not None:
             # The headline (the feed, its URL, which copy stays in use), then each problem.
             lines += [("error", line.strip()) for line in state.last_outcome.lines()]
-    lines += [("warning", str(replace(p, warning=False))) for p in dataset.unresolved]
+    lines += [("warning", str(replace(p, warning=False))) for p in dataset.warnings]
     for layer in dataset.layers:
         if layer.sanitised:
             name, _ = sanitise(layer.name)

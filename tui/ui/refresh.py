@@ -2,7 +2,7 @@
 
 One ``FeedRefresher`` lives as long as the app's feed client. A fetch round runs on the
 event loop (httpx, async), every feed of it at once, each outcome taken as it comes; a
-copy that differs from the one the shown dossier was built on asks for a re-merge, done
+copy that differs from the one the arranged view shown was built on asks for a re-merge, done
 in a worker thread, one at a time. One timer, set to the next feed's due time, drives
 the automatic rounds; nothing polls.
 
@@ -23,11 +23,12 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
-from ..core.browse import Arranged, ChangeLog, remerge
+from ..core.browse import Arranged, ChangeLog, LogState, remerge
 from ..core.changes import Changes
 from ..core.config import FeedConfig
 from ..core.gcpause import gc_paused
 from ..core.merge import Layer
+from ..core.text import counted
 from .feeds import feed_summary, short_reason
 from .glyphs import cells
 
@@ -48,7 +49,7 @@ class MergeFinished(Message):
         before: Arranged,
         arranged: Arranged | None = None,
         changes: Changes | None = None,
-        log: tuple | None = None,
+        log: LogState | None = None,
         error: BaseException | None = None,
     ) -> None:
         super().__init__()
@@ -79,7 +80,7 @@ class FeedRefresher:
 
     def __init__(
         self,
-        app: App,
+        app: App[int],
         client: FeedClient,
         change_log: ChangeLog,
         shown: Callable[[], Arranged | None],
@@ -207,7 +208,7 @@ class FeedRefresher:
         if any(o.failed or o.status is FeedStatus.FRESH for o in outcomes):
             return
         n = len(outcomes)
-        self.app.notify(f"Refreshed {n} feed{'s' if n != 1 else ''}: nothing new", markup=False)
+        self.app.notify(f"Refreshed {counted(n, 'feed')}: nothing new", markup=False)
 
     # -- merging --------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """A list that draws only the rows on screen: the actors, disagreements and timeline panes.
 
 ``RowList`` is a line-API ``ScrollView``: its cost follows the terminal height, not the
-dossier. It holds a sequence of row values (ints the pane chooses: entity rows, and for
+data. It holds a sequence of row values (ints the pane chooses: entity rows, and for
 the timeline negative values for year headings) and a cursor; filtering and focusing
 hand it a new sequence and nothing is rebuilt. Each pane supplies a ``RowRenderer``
 that turns one value into styled pieces of plain text: nothing is parsed as markup,
@@ -149,7 +149,8 @@ class RowList(ScrollView, can_focus=True):
         self._cursor = -1
         self._marked: int | None = None
         self._words: tuple[str, ...] = ()
-        self._cache: LRUCache[tuple, Strip] = LRUCache(256)
+        # (row value, width, under the cursor, marked) -> the drawn line
+        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(256)
         self._styles: dict[str, Style] = {}
         self._frame: tuple[Style, int, int] | None = None  # while render_lines runs
 

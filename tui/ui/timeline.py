@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len
 
-from ..core.browse import TIMELINE, TimelineRows
+from ..core.browse import TimelineRows
+from ..core.model import Kind
 from .changes import marked
 from .legend import EVENT_MARK
 from .pane import EntityPane
@@ -15,13 +16,13 @@ from .rowlist import Piece, fit, one_line
 
 
 class TimelinePane(EntityPane):
-    pane = TIMELINE
+    pane = Kind.EVENT
     label = "Timeline"
     noun = "events"
 
     def rows_for(self, entity_rows: Sequence[int]) -> Sequence[int]:
-        assert self.dossier is not None
-        return self.dossier.timeline_rows(entity_rows)
+        assert self.arranged is not None
+        return self.arranged.timeline_rows(entity_rows)
 
     def count(self, rows: Sequence[int]) -> int:
         if isinstance(rows, TimelineRows):
@@ -29,19 +30,19 @@ class TimelinePane(EntityPane):
         return sum(1 for value in rows if value >= 0)
 
     def render_row(self, value: int, width: int) -> list[Piece]:
-        assert self.dossier is not None
-        return marked(self.dossier, self.pane, value, width, self._draw_row)
+        assert self.arranged is not None
+        return marked(self.arranged, self.pane, value, width, self._draw_row)
 
     def _draw_row(self, value: int, width: int) -> list[Piece]:
-        assert self.dossier is not None
-        dossier = self.dossier
+        assert self.arranged is not None
+        arranged = self.arranged
         if value < 0:
-            label = dossier.groups[-value - 1]
+            label = arranged.groups[-value - 1]
             head = f"── {label} "
             return [(fit(head + "─" * max(0, width - cell_len(head)), width), "header")]
-        event = dossier.events[value]
+        event = arranged.events[value]
         state = event.state
-        date_w = min(dossier.date_width, max(4, width // 3))
+        date_w = min(arranged.date_width, max(4, width // 3))
         pieces: list[Piece] = [
             (EVENT_MARK.get(state, "•"), "dim" if event.is_reported else "warn"),
             (" ", ""),

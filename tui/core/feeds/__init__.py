@@ -11,8 +11,7 @@ CLI and the dashboard import it only when feeds are configured (start-up speed).
 from __future__ import annotations
 
 from .cache import FeedCache
-from .client import FeedClient, fetch_all
-from .errors import when
+from .client import FeedClient, download, fetch_all
 from .state import FeedState, FeedStatus, FetchOutcome
 from .urls import feeds_from, redact_url
 
@@ -22,8 +21,8 @@ __all__ = [
     "FeedState",
     "FeedStatus",
     "FetchOutcome",
+    "download",
     "feeds_from",
     "fetch_all",
     "redact_url",
-    "when",
 ]

@@ -26,9 +26,11 @@ import httpx
 from ... import __version__
 from ..changes import Changes, compare
 from ..config import FeedConfig
+from ..dates import local_time
 from ..loading import guess_format
 from ..merge import Layer
 from ..paths import NotPrivate
+from ..text import counted
 from .cache import MAX_FAILURES, CopyInfo, FeedCache, parse_body
 from .decoders import BoundedDecoder, TooLarge, content_coding
 from .errors import (
@@ -39,7 +41,6 @@ from .errors import (
     size_text,
     status_error,
     transport_reason,
-    when,
     wrong_type,
 )
 from .state import FeedState, FeedStatus, FetchOutcome, backoff
@@ -146,7 +147,7 @@ class FeedClient:
                 state.status = FeedStatus.CACHED
                 reason = (
                     "offline: " if self.offline else ""
-                ) + f"using the copy from {when(copy.info.fetched_at)}"
+                ) + f"using the copy from {local_time(copy.info.fetched_at)}"
                 if copy.note:
                     reason += f" ({copy.note})"
                 state.reason = reason
@@ -258,7 +259,6 @@ class FeedClient:
             reason=reason,
             layer=state.layer,
             copy_fetched_at=state.copy_fetched_at,
-            attempted_at=state.last_attempt_at,
             next_attempt_at=state.next_attempt_at,
             **extra,
         )
@@ -297,7 +297,7 @@ class FeedClient:
                 return self._remember(
                     state,
                     FeedStatus.CACHED,
-                    f"offline: using the copy from {when(state.copy_fetched_at)}",
+                    f"offline: using the copy from {local_time(state.copy_fetched_at)}",
                 )
             return self._remember(state, FeedStatus.FAILED, "offline, and no copy is cached")
         if state.retry_at is not None and state.retry_at > now:
@@ -305,7 +305,8 @@ class FeedClient:
             return self._remember(
                 state,
                 status,
-                f"not fetched: the server asked to wait until {when(state.retry_at)} (Retry-After)",
+                f"not fetched: the server asked to wait until {local_time(state.retry_at)}"
+                " (Retry-After)",
             )
         state.last_attempt_at = now
         try:
@@ -362,7 +363,7 @@ class FeedClient:
         self._succeeded(state, now)
         return self._remember(
             state, FeedStatus.UNCHANGED,
-            f"unchanged since {when(state.copy_fetched_at)} (the server says not modified)",
+            f"unchanged since {local_time(state.copy_fetched_at)} (the server says not modified)",
             contacted=True, http_status=304, cache_error=cache_error,
             saved_copy_at=kept_at,
         )  # fmt: skip
@@ -389,7 +390,7 @@ class FeedClient:
                 count = len(problems)
                 raise FetchError(
                     "the server sent a document that cannot be read "
-                    f"({count} problem{'s' if count != 1 else ''}, below)",
+                    f"({counted(count, 'problem')}, below)",
                     http_status=download.http_status,
                     problems=problems,
                 )
@@ -414,7 +415,7 @@ class FeedClient:
             status, reason = FeedStatus.UNCHANGED, "unchanged (the server sent the same content)"
         if status is FeedStatus.FRESH and layer.sanitised:  # spec: reported as a warning
             n = layer.sanitised
-            reason += f"; warning: {n} control or bidi character{'s' if n != 1 else ''} removed"
+            reason += f"; warning: {counted(n, 'control or bidi character')} removed"
         if changes:
             state.changes = changes
         return self._remember(
@@ -453,7 +454,9 @@ class FeedClient:
 
     # -- one download ---------------------------------------------------------------------------
 
-    async def _download(self, feed: FeedConfig, copy: CopyInfo | None) -> _Download:
+    async def _download(
+        self, feed: FeedConfig, copy: CopyInfo | None, *, document: bool = True
+    ) -> _Download:
         problem = url_problem(feed.url)
         if problem is not None:
             raise FetchError(f"the address cannot be used: {problem}")
@@ -481,7 +484,7 @@ class FeedClient:
                 visited.append(url)
                 continue
             try:
-                return await self._read(feed, url, response)
+                return await self._read(feed, url, response, document=document)
             finally:
                 await response.aclose()
         raise FetchError(
@@ -528,7 +531,9 @@ class FeedClient:
             )
         return target
 
-    async def _read(self, feed: FeedConfig, url: httpx.URL, response: httpx.Response) -> _Download:
+    async def _read(
+        self, feed: FeedConfig, url: httpx.URL, response: httpx.Response, *, document: bool
+    ) -> _Download:
         status = response.status_code
         headers = response.headers
         if status == 304:
@@ -544,7 +549,7 @@ class FeedClient:
         fmt = guess_format(str(url), content_type) or (
             None if content_type else guess_format(feed.url)
         )
-        if fmt is None:
+        if fmt is None and document:  # any file will do for ``download`` (its caller checks)
             raise FetchError(wrong_type(content_type), http_status=status)
         coding = content_coding(headers.get("content-encoding"))
         declared = _int(headers.get("content-length"))
@@ -589,7 +594,7 @@ class FeedClient:
         return _Download(
             False,
             body,
-            fmt,
+            fmt or "",
             content_type,
             headers.get("etag"),
             headers.get("last-modified"),
@@ -645,7 +650,7 @@ async def _already_read(response: httpx.Response) -> Any:
 
 def _count_text(counts: dict[str, int]) -> str:
     """``12 actors, 1 event``, or ``no entities``."""
-    words = [f"{n} {kind if n != 1 else kind[:-1]}" for kind, n in counts.items() if n]
+    words = [counted(n, kind.removesuffix("s")) for kind, n in counts.items() if n]
     return ", ".join(words) or "no entities"
 
 
@@ -657,6 +662,28 @@ def _int(value: str | None) -> int | None:
 
 
 # -- headless ---------------------------------------------------------------------------------
+
+
+def download(feed: FeedConfig) -> tuple[bytes, str | None]:
+    """The body and Content-Type at ``feed.url``, for a file that is not a feed document
+    (``faultline import URL``): fetched as a feed is, under its deadline (``timeout``), size
+    cap (``max_size``, after decompression) and redirect rules, without the cache.
+    Raises ``FetchError`` with the reason a feed's message would give."""
+
+    async def run() -> _Download:
+        async with FeedClient((feed,), FeedCache(Path(os.devnull))) as client:
+            async with asyncio.timeout(feed.timeout):
+                return await client._download(feed, None, document=False)
+
+    try:
+        got = asyncio.run(run())
+    except TimeoutError:
+        raise FetchError(
+            f"took longer than the {feed.timeout:g} s deadline, so the download was stopped"
+        ) from None
+    except httpx.HTTPError as error:
+        raise FetchError(transport_reason(feed, error)) from None
+    return got.body, got.content_type
 
 
 def fetch_all(

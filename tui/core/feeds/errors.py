@@ -14,6 +14,7 @@ import ssl
 import httpx
 
 from ..config import FeedConfig
+from ..dates import local_time
 from ..problems import Problem
 from ..text import sanitise
 
@@ -37,13 +38,6 @@ class FetchError(Exception):
         self.retry_at = retry_at
         self.http_status = http_status
         self.problems = problems
-
-
-def when(timestamp: float | None) -> str:
-    """A time for messages, in local time: ``2026-11-26 10:04``."""
-    if timestamp is None:
-        return "never"
-    return _dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
 
 
 def size_text(count: int) -> str:
@@ -161,7 +155,7 @@ def status_error(feed: FeedConfig, response: httpx.Response, now: float) -> Fetc
     else:
         reason = f"the server answered {code}, not a document"
     if retry_at is not None:
-        reason += f" and asked to wait until {when(retry_at)}"
+        reason += f" and asked to wait until {local_time(retry_at)}"
     elif status in (429, 503) and response.headers.get("retry-after", "").strip():
         reason += "; its Retry-After could not be read, so the usual wait applies"
     return FetchError(reason, retry_at=retry_at, http_status=status)

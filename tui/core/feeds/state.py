@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from ..changes import Changes
 from ..config import FeedConfig
+from ..dates import local_time
 from ..merge import Layer
 from ..model import Kind
 from ..problems import Problem
 from .cache import CopyInfo
-from .errors import when
 from .urls import redact_url, scrub
 
 BACKOFF_CAP = 6 * 3600.0  # repeated failures wait at most this long (or the interval)
@@ -42,7 +42,6 @@ class FetchOutcome:
     copy_fetched_at: float | None = None  # when the copy in use was downloaded
     changes: Changes | None = None  # what the new copy changed against the previous one
     problems: tuple[Problem, ...] = ()  # why a downloaded document was rejected
-    attempted_at: float | None = None
     next_attempt_at: float | None = None
     http_status: int | None = None
     contacted: bool = False  # whether the network was used
@@ -68,12 +67,12 @@ class FetchOutcome:
         change. One message is one line: a newline inside one is shown as ``\\n``."""
         text = f"{self.feed.name} ({self.url}): {self.reason}"
         if self.status is FeedStatus.STALE:
-            text += f"; kept the copy from {when(self.copy_fetched_at)}"
+            text += f"; kept the copy from {local_time(self.copy_fetched_at)}"
         elif self.status is FeedStatus.FAILED:
             text += "; no earlier copy, so this feed is left out"
         if self.cache_error:
             later = (
-                f"so the next start uses the copy from {when(self.saved_copy_at)}"
+                f"so the next start uses the copy from {local_time(self.saved_copy_at)}"
                 if self.saved_copy_at is not None
                 else "so the next start has no copy of this feed unless a later fetch is saved"
             )
