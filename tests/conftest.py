@@ -47,7 +47,11 @@ def make_app(default_dataset, tmp_path) -> Callable:
 
 
 def screen_text(app) -> str:
-    """What the terminal shows right now, as plain text (one line per row)."""
+    """What the terminal shows right now, as plain text (one line per row).
+
+    The one place a test reads a Textual private (``Screen._compositor``): no public API
+    gives the composed screen as text (``App.export_screenshot`` gives SVG, which
+    splits text into styled spans and replaces spaces). Every test asks this helper."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 

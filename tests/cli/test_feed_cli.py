@@ -77,7 +77,7 @@ def test_fetch_reports_changes_and_exit_codes(server: FeedServer, workdir: Path)
     assert changed.stdout.splitlines() == [
         f"team ({url}): updated: 1 added, 1 changed, 1 removed",
         "  + actor by: Belarus",
-        "  ~ actor kz: Kazakhstan (country)",
+        "  * actor kz: Kazakhstan (country)",
         "  - event summit: Summit",
     ]
 

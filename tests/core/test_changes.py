@@ -86,8 +86,8 @@ def test_layers_added_changed_removed() -> None:
     assert changes.summary() == "1 added, 2 changed, 1 removed; header changed (title)"
     assert changes.lines() == [
         "+ actor ru: Russia",
-        "~ actor kz: Kazakhstan (country, extra)",
-        "~ disagreement union: Political union? (positions): ~ kz no as_of (extra)",
+        "* actor kz: Kazakhstan (country, extra)",
+        "* disagreement union: Political union? (positions): * kz no as_of (extra)",
         "- actor by: Belarus",
     ]
     assert changes.lines(limit=2)[-1] == "… and 2 more"

@@ -220,7 +220,7 @@ def test_changes_name_positions_by_identity(tmp_path: Path) -> None:
     assert change.id == "union"
     assert change.positions == (
         (
-            "~ kz as_of 2012 (stance neutral → mixed in place: a change of stance is a new "
+            "* kz as_of 2012 (stance neutral → mixed in place: a change of stance is a new "
             "position with a later as_of)"
         ),
         "+ kz as_of 2013-01-18",
@@ -229,7 +229,7 @@ def test_changes_name_positions_by_identity(tmp_path: Path) -> None:
     again = load([write(tmp_path, "c.toml", BASE.replace("neutral", "mixed").replace(
         'as_of = "2012"', 'as_of = "2012"\nsummary = "Wary."'))])  # fmt: skip
     (change,) = compare(after, again).changed
-    assert change.positions == ("~ kz as_of 2012 (summary)", "- kz as_of 2013-01-18")
+    assert change.positions == ("* kz as_of 2012 (summary)", "- kz as_of 2013-01-18")
 
 
 def test_top_level_positions_survive_the_parsed_data_cache(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from feedserver import FeedServer, Raw, Reply, closed_port, json_reply
+from helpers import toasts, until
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -202,13 +203,12 @@ async def test_the_dashboard_names_the_config_in_its_status_line(
         '[cache]\ndir = "elsewhere"\n[ui]\ntheme = "textual-dark"\n'
     )
     app = FaultlineApp(load_config(), dataset=default_dataset)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: "cache.dir" in toasts(app), "the notice")
         status = str(app.screen.query_one("#status").render())
         assert status.endswith("config: ./config.toml")
-        notices = [n.message for n in app._notifications]
-        assert any(m.startswith("./config.toml: cache.dir: ignored: ") for m in notices)
+        assert "./config.toml: cache.dir: ignored: " in toasts(app)
 
 
 # -- item 3: tokens are checked before use and never printed ----------------------------------

@@ -131,3 +131,37 @@ def test_does_nothing_until_started(parts) -> None:
     collector.touched()
     timers.advance(10.0)
     assert collector.collections == 0 and timers.armed == 0
+
+
+async def test_the_app_holds_full_collections_from_its_start_until_it_ends(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """Before the dossier is read (and frozen) too: a full collection in start-up would
+    walk a dossier handed in unfrozen, holding back the first frame."""
+    import threading
+
+    from helpers import until
+
+    from tests.conftest import DOSSIER
+    from tui.core.config import Config
+    from tui.ui import app as app_module
+    from tui.ui.app import FaultlineApp
+
+    release = threading.Event()
+    real = app_module.read_arranged
+
+    def held_read(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "read_arranged", held_read)
+    before = gc.get_threshold()
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.arranged is None  # still reading
+        assert app.collector.running and gc.get_threshold()[2] == NEVER
+        release.set()
+        await until(pilot, lambda: app.arranged is not None, "the dossier")
+        assert app.collector.running
+    assert gc.get_threshold() == before

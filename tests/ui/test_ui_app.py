@@ -10,7 +10,7 @@ import re
 import threading
 
 import pytest
-from helpers import until
+from helpers import toasts, until
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -89,6 +89,55 @@ async def test_says_loading_until_the_dossier_is_read_then_shows_the_panes(
         text = screen(app)
         assert "Loading…" not in text
         assert "Actors 16/16" in text and "Disagreements 5/5" in text and "Timeline 7/7" in text
+
+
+async def test_a_dossier_that_cannot_be_loaded_says_what_failed_and_stays_usable(
+    monkeypatch: pytest.MonkeyPatch, screen, tmp_path
+) -> None:
+    from tui.ui import app as app_module
+
+    def failing_read(paths, *args, progress, **kwargs):
+        # As a disk failing under the reader would: after it has said what it reads.
+        progress(f"reading {paths[0]} (1 of 1)")
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(app_module, "read_arranged", failing_read)
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: "Could not load" in screen(app), "the error")
+        text = screen(app)
+        assert "Loading…" not in text
+        assert f"reading {DOSSIER} (1 of 1)" in text  # where
+        assert "Input/output error" in text  # what
+        assert "w" in text and "q quits" in text
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the warnings")
+        assert "Input/output error" in screen(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ProblemsScreen), "the dashboard")
+        await pilot.press("q")
+        await until(pilot, lambda: app.return_code is not None, "quitting")
+
+
+async def test_a_reload_that_fails_keeps_the_dossier_shown(
+    monkeypatch: pytest.MonkeyPatch, make_app, ready, screen
+) -> None:
+    from tui.ui import app as app_module
+
+    app = make_app(data_paths=[DOSSIER])
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await ready(app, pilot)
+
+        def failing_read(*args, **kwargs):
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(app_module, "read_arranged", failing_read)
+        app.action_reload()
+        await until(pilot, lambda: "Could not load" in toasts(app), "the notice")
+        text = screen(app)
+        assert "Actors 16/16" in text and "Timeline 7/7" in text
+        assert "The dossier shown is kept" in toasts(app)
+        assert not app.dashboard.query_one("#loading").display  # the panes keep the room
 
 
 async def test_header_titles_and_status_line_at_120x40(make_app, ready, screen) -> None:
@@ -566,10 +615,6 @@ async def test_palette_reloads_the_data_files(tmp_path, make_app, ready) -> None
         assert "Bravo" in screen_text(app)
 
 
-def toasts(app: FaultlineApp) -> str:
-    return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
-
-
 def main_ok(path) -> bool:
     """The file reads back as a valid faultline/1 document."""
     from tui.cli import main
@@ -647,6 +692,30 @@ async def test_matrix_shows_current_stances_and_opens_a_position(make_app, ready
         assert text.startswith("Kazakhstan on Political vs purely economic integration")
         history = text[text.index("History (2)") :]
         assert history.index("2012-09") < history.index("2013-01-18")  # oldest first
+
+
+async def test_matrix_headings_and_names_take_the_room_there_is(make_app, ready, screen) -> None:
+    app = make_app()
+    titles = [d.title for d in app.initial_dataset.disagreements.values()]
+    for size, whole in ((WIDE, True), (SMALL, False)):
+        async with app.run_test(size=size) as pilot:
+            await ready(app, pilot)
+            await pilot.press("m")
+            await pilot.pause()
+            lines = screen(app).splitlines()
+            # The headings: from the "11 actors" line to the first actor's row.
+            top = next(i for i, line in enumerate(lines) if "11 actors" in line)
+            first = next(i for i, line in enumerate(lines) if "Alyaksandr Lukashenka" in line)
+            heading = " ".join(lines[top:first])
+            if whole:  # at 120 columns every title is shown whole, and every name
+                for title in titles:
+                    assert all(word in heading.split() for word in title.split()), title
+                assert "Nationalist circles in Kazakhstan " in screen(app)
+            else:  # at 80, more of each title than two lines of nine cells
+                assert first - top > 2
+                for word in ("economic", "Eurasian", "crude", "price", "access"):
+                    assert word in heading
+        app = make_app()
 
 
 async def test_matrix_follows_the_filter_and_closes_with_escape(make_app, ready, screen) -> None:

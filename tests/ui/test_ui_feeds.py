@@ -17,6 +17,9 @@ from typing import Any
 import pytest
 from feedserver import FeedServer, Reply, conditional, drip, json_reply
 from helpers import toasts, until
+from textual.color import Color
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
 
 from tests.conftest import screen_text
 from tui.core.browse import ChangeLog, Ref
@@ -361,6 +364,10 @@ async def test_server_error_keeps_the_copy_and_says_so(tmp_path, local, server) 
         assert "team" in text and "stale" in text
         assert "the server failed (500 Internal Server Error)" in text
         assert "kept the copy from" in text and "1 actor, 1 event" in text
+        # "stale" in the theme's warning colour (the one role table), not a raw "yellow".
+        cell = app.screen.query_one("#feeds", DataTable).get_cell_at(Coordinate(0, 1))
+        warning = Color.parse(app.get_css_variables()["text-warning"]).hex
+        assert str(cell) == "stale" and cell.style == warning
         # r refreshes from the feeds screen too; it fails again, the table says so.
         before = len(server.requests_for(PATH))
         await pilot.press("r")
@@ -539,7 +546,7 @@ def test_remerge_equals_a_full_merge_and_compare(tmp_path, local) -> None:
     assert [e.id for e in arranged.events] == [e.id for e in full.timeline]
     expected = compare(before, full)
     assert changes.lines() == expected.lines() and changes.meta == expected.meta
-    assert {"~ actor kz: Kazakhstan (name)", "- event summit: Moscow summit"} <= set(
+    assert {"* actor kz: Kazakhstan (name)", "- event summit: Moscow summit"} <= set(
         changes.lines()
     )
 

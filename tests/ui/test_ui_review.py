@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import toasts, until
+
 from tests.conftest import screen_text
 from tui.core.browse import Ref
 from tui.core.loading import load
@@ -79,9 +81,10 @@ async def test_a_file_named_with_escape_sequences_cannot_reach_the_terminal(
         '[[actors]]\nid = "x"\nname = "X"\nkind = "nation"\n'
     )
     app = make_app(data_paths=[folder])
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
         await ready(app, pilot)
-        notices = " ".join(str(n.message) for n in app._notifications)
+        await until(pilot, lambda: "nothing could be loaded" in toasts(app), "the notice")
+        notices = toasts(app)
         assert "nothing could be loaded" in notices
         assert "\x1b" not in notices and "\x07" not in notices
         assert "bad]0;OWNED.toml" in notices
@@ -94,15 +97,14 @@ async def test_going_to_an_entity_a_refresh_removed_says_so_and_keeps_the_focus(
     make_app, ready
 ) -> None:
     app = make_app()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
         await ready(app, pilot)
         app.go_to(Ref(Kind.ACTOR, "nazarbayev"))
         await pilot.pause()
         app.go_to(Ref(Kind.ACTOR, "gone-actor"))  # e.g. a palette entry from before a refresh
-        await pilot.pause()
+        await until(pilot, lambda: "gone-actor" in toasts(app), "the notice")
         assert app.dashboard.trail == [Ref(Kind.ACTOR, "nazarbayev")]
-        notices = [str(n.message) for n in app._notifications]
-        assert "gone-actor is no longer in the dossier (a refresh removed it)" in notices
+        assert "gone-actor is no longer in the dossier (a refresh removed it)" in toasts(app)
 
 
 def test_feeds_table_times_are_short_enough_for_80_columns() -> None:

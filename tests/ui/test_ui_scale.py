@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from helpers import settle
+from helpers import settle, toasts, until
 
 from tests.conftest import screen_text
 from tui.core.browse import Arranged, Ref
@@ -167,7 +167,7 @@ async def test_a_failing_background_filter_says_so_and_keeps_the_app(
         assert app.is_running
         text = screen_text(app)
         assert "searching" not in text and "Actors 16/16" in text
-        assert any("Filtering failed unexpectedly" in str(n.message) for n in app._notifications)
+        await until(pilot, lambda: "Filtering failed unexpectedly" in toasts(app), "the notice")
 
 
 async def test_the_detail_reuses_its_lines_and_shows_exactly_the_new_entity(

@@ -24,6 +24,8 @@ from typing import overload
 from .changes import (
     ADDED,
     CHANGED,
+    CHANGED_MARK,
+    NEW_MARK,
     REMOVED,
     Change,
     Changes,
@@ -52,11 +54,6 @@ PANES = (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT)
 
 # The timeline heading under which every event that has not happened is listed.
 NOT_YET = "Planned & expected"
-
-# Marks for entities a refresh brought that the analyst has not selected yet. The glyph
-# carries the meaning on its own; colour only repeats it.
-NEW_MARK, CHANGED_MARK, REMOVED_MARK = "+", "*", "-"
-ACTION_MARK = {ADDED: NEW_MARK, CHANGED: CHANGED_MARK, REMOVED: REMOVED_MARK}
 
 
 @dataclass(frozen=True, slots=True)

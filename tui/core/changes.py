@@ -22,8 +22,11 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance  # any dataclass's instance, as typeshed names it
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
-_ID = attrgetter("id")
-_SYMBOL = {ADDED: "+", CHANGED: "~", REMOVED: "-"}
+_get_id = attrgetter("id")
+# The one mark of each change, wherever it shows: `faultline fetch`'s lines, the panes'
+# rows until they are selected, the changes screen, the detail pane and the help.
+NEW_MARK, CHANGED_MARK, REMOVED_MARK = "+", "*", "-"
+ACTION_MARK = {ADDED: NEW_MARK, CHANGED: CHANGED_MARK, REMOVED: REMOVED_MARK}
 _BOOKKEEPING = ("origin", "replaced", "disagreement")
 
 Side = Dataset | Layer | Iterable[Layer] | None
@@ -40,7 +43,7 @@ class Change:
     before: Entity | None = None
     after: Entity | None = None
     # For a changed disagreement: its positions added, changed and removed, by identity
-    # (actor and as_of): "+ kz as_of 2013-01-18", "~ ru no as_of (stance)", "- by as_of 2012".
+    # (actor and as_of): "+ kz as_of 2013-01-18", "* ru no as_of (stance)", "- by as_of 2012".
     positions: tuple[str, ...] = ()
 
     @property
@@ -63,7 +66,7 @@ class Change:
         )
 
     def __str__(self) -> str:
-        text = f"{_SYMBOL[self.action]} {self.kind.singular} {self.id}: {self.label}"
+        text = f"{ACTION_MARK[self.action]} {self.kind.singular} {self.id}: {self.label}"
         if self.fields:
             text += " (" + ", ".join(self.fields) + ")"
         if self.positions:
@@ -138,7 +141,7 @@ def compare(before: Side, after: Side) -> Changes:
             if fields:
                 held = position_changes(a, b) if "positions" in fields else ()
                 found.append(Change(kind, ident, CHANGED, fields, a, b, held))
-        changed += sorted(found, key=_ID)
+        changed += sorted(found, key=_get_id)
     return Changes(
         tuple(added), tuple(changed), tuple(removed), differing_fields(old_meta, new_meta)
     )
@@ -168,7 +171,7 @@ def position_changes(before: Entity, after: Entity) -> tuple[str, ...]:
     for held, position in new.items():
         previous = old.get(held)
         if previous is None:
-            out.append(f"+ {position.actor} {position.when}")
+            out.append(f"{NEW_MARK} {position.actor} {position.when}")
         else:
             fields = differing_fields(previous, position)
             if "stance" in fields:
@@ -176,13 +179,14 @@ def position_changes(before: Entity, after: Entity) -> tuple[str, ...]:
                 # from the history: say how it is recorded.
                 said = f"stance {previous.stance} → {position.stance} in place"
                 others = [f for f in fields if f != "stance"]
+                what = ", ".join([said, *others])
                 out.append(
-                    f"~ {position.actor} {position.when} ({', '.join([said, *others])}: a "
-                    "change of stance is a new position with a later as_of)"
+                    f"{CHANGED_MARK} {position.actor} {position.when} ({what}: a change of "
+                    "stance is a new position with a later as_of)"
                 )
             elif fields:
-                out.append(f"~ {position.actor} {position.when} ({', '.join(fields)})")
-    out += (f"- {p.actor} {p.when}" for held, p in old.items() if held not in new)
+                out.append(f"{CHANGED_MARK} {position.actor} {position.when} ({', '.join(fields)})")
+    out += (f"{REMOVED_MARK} {p.actor} {p.when}" for held, p in old.items() if held not in new)
     return tuple(out)
 
 

@@ -32,7 +32,7 @@ from textual.worker import Worker, get_current_worker
 
 from ..core.browse import Arranged, ChangeLog, LogState, Ref, read_arranged
 from ..core.capture import capture_file, covering
-from ..core.changes import Changes, UnseenChanges
+from ..core.changes import CHANGED_MARK, NEW_MARK, Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.gcpause import gc_paused
 from ..core.merge import Dataset, Layer
@@ -149,6 +149,8 @@ class FaultlineApp(App[int]):
         self._load_started = time.monotonic()
         self._progress_text = ""
         self._progress_timer: Timer | None = None
+        # Why the first dossier could not be loaded (shown instead of the panes, and by w).
+        self.load_error: str | None = None
         # Full garbage collections wait for a quiet moment (see collector.py).
         self.collector = QuietCollector(self.set_timer, busy=self._busy)
         if not self.config.ui.animations:
@@ -164,6 +166,15 @@ class FaultlineApp(App[int]):
         screen = self.screen_stack[0] if self.screen_stack else self.screen
         assert isinstance(screen, DashboardScreen)
         return screen
+
+    def on_load(self) -> None:
+        # Full collections wait for quiet moments from the very start (collector.py).
+        # Started once the first dossier was shown, as before, a full collection could
+        # fall in start-up, walking a dossier handed in (``dataset=``) before it was
+        # frozen: 150-180 ms before the first frame at 100,000 events (bench/README.md).
+        # Nothing is owed until input comes or a refresh lands, and an owed collection
+        # waits while the dossier is being read (``_busy``), so none walks it unfrozen.
+        self.collector.start()
 
     def on_mount(self) -> None:
         for warning in self.config.warnings:  # keys of ./config.toml that were not honoured
@@ -321,7 +332,7 @@ class FaultlineApp(App[int]):
         # Each new line redraws the screen, on the UI thread, while the loading thread
         # needs the interpreter: a quick (cached) load says nothing until it has taken
         # PROGRESS_AFTER seconds, and then shows where it has got to.
-        if self.arranged is not None:
+        if self.arranged is not None or self.load_error is not None:
             return
         self._progress_text = message.text
         waited = time.monotonic() - self._load_started
@@ -332,7 +343,7 @@ class FaultlineApp(App[int]):
 
     def _show_progress(self) -> None:
         self._progress_timer = None
-        if self.arranged is None and self._progress_text:
+        if self.arranged is None and self.load_error is None and self._progress_text:
             self.dashboard.show_loading(f"Loading… {self._progress_text}")
 
     def show_dataset(self, dataset: Dataset) -> Worker[Arranged | None]:
@@ -349,9 +360,6 @@ class FaultlineApp(App[int]):
         self._announce_problems(message.arranged)
         self._announce_cache()
         if first:
-            # The big dossier is frozen by now; from here on full collections wait
-            # for quiet moments.
-            self.collector.start()
             if self.reloader is not None:
                 self.reloader.start()
             if self.refresher is not None:
@@ -359,8 +367,22 @@ class FaultlineApp(App[int]):
                 self.refresher.start()
 
     def on_load_failed(self, message: LoadFailed) -> None:
-        text, _ = sanitise(f"Could not load the dossier: {message.error}")
-        self.dashboard.show_loading(text)
+        """Say what failed and where. A dossier already shown stays (a reload or refresh
+        failed); with none, the dashboard shows the error instead of "Loading…", and w
+        and q still work."""
+        where, _ = sanitise(
+            self._progress_text or "reading " + ", ".join(map(str, self.data_paths))
+        )
+        reason, _ = sanitise(describe(message.error))
+        text = f"Could not load the dossier while {where}: {reason}"
+        if self.arranged is not None:
+            self.notify(f"{text}. The dossier shown is kept.", severity="error", markup=False)
+            return
+        self.load_error = text
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+            self._progress_timer = None
+        self.dashboard.show_load_error(where, reason)
         self.notify(text, severity="error", markup=False)
 
     def _present(self, arranged: Arranged) -> None:
@@ -427,7 +449,8 @@ class FaultlineApp(App[int]):
         else:
             what, title = f"Feeds brought {changes.summary()}", "Feeds updated"
         self.notify(
-            f"{what}. New rows are marked + and changed ones *, until selected; c lists them.",
+            f"{what}. New rows are marked {NEW_MARK} and changed ones {CHANGED_MARK}, "
+            "until selected; c lists them.",
             title=title,
             timeout=8,
             markup=False,
@@ -590,9 +613,13 @@ class FaultlineApp(App[int]):
     def action_problems(self) -> None:
         from .problems import ProblemsScreen
 
-        if self.arranged is not None and not isinstance(self.screen, ProblemsScreen):
-            feeds = list(self.feed_client.states.values()) if self.feed_client else []
+        if isinstance(self.screen, ProblemsScreen):
+            return
+        feeds = list(self.feed_client.states.values()) if self.feed_client else []
+        if self.arranged is not None:
             self.push_screen(ProblemsScreen(self.arranged.dataset, feeds))
+        elif self.load_error is not None:
+            self.push_screen(ProblemsScreen(None, feeds, failure=self.load_error))
 
     def action_reload(self) -> None:
         """Read the local data files again; the feeds keep the copies in use."""
@@ -671,6 +698,14 @@ EXPORT_COMMANDS = {
     "toml": "TOML (faultline/1)",
     "csv": "CSV (the timeline)",
 }
+
+
+def describe(error: BaseException) -> str:
+    """An exception in a person's words: an OS error by its file and reason ("data/x.toml:
+    Input/output error"); anything else by its type, as a bug to report."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.filename}: {error.strerror}" if error.filename else error.strerror
+    return f"{type(error).__name__}: {error} (unexpected: please report this)"
 
 
 def config_label(config: Config) -> str:

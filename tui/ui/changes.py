@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..core.browse import ACTION_MARK, Arranged, ChangeLog, Logged, Ref
-from ..core.changes import ADDED, CHANGED, REMOVED, UnseenChanges
+from ..core.browse import Arranged, ChangeLog, Logged, Ref
+from ..core.changes import ACTION_MARK, ADDED, CHANGED, REMOVED, UnseenChanges
 from ..core.dates import local_time
 from ..core.model import Kind
 from . import keys

@@ -26,6 +26,7 @@ from ..core.model import Kind
 from ..core.search import normalise
 from .dashboard import DashboardScreen
 from .glyphs import drawn
+from .legend import ROLE_STYLE
 
 # A palette shows a screenful; more candidates only cost time.
 MAX_PER_KIND = 40
@@ -155,7 +156,7 @@ class GoToProvider(Provider):
                 name = drawn(" ".join(name.split()))
                 ref = arranged.ref_at(pane, row)
                 yield DiscoveryHit(
-                    Content.assemble((f"Go to {pane.singular}: ", "dim"), name),
+                    Content.assemble((f"Go to {pane.singular}: ", ROLE_STYLE["dim"]), name),
                     partial(self._go, ref),
                     text=name,
                     # Textual types help as str, but draws a Content as it is: data must
@@ -196,7 +197,7 @@ class GoToProvider(Provider):
                     display = display.stylize(style, offset, offset + 1)
                 yield Hit(
                     score,
-                    Content.assemble((f"Go to {pane.singular}: ", "dim"), display),
+                    Content.assemble((f"Go to {pane.singular}: ", ROLE_STYLE["dim"]), display),
                     partial(self._go, arranged.ref_at(pane, row)),
                     text=name,
                     # Textual types help as str, but draws a Content as it is: data must

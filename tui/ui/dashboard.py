@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.browse import PANES, Arranged, Ref
-from ..core.changes import UnseenChanges
+from ..core.changes import CHANGED_MARK, NEW_MARK, UnseenChanges
 from ..core.model import Kind
 from ..core.search import SearchStopped, terms
 from ..core.text import counted
@@ -83,6 +84,44 @@ class DashboardScreen(Screen[None]):
     class Ready(Message):
         """The dashboard is mounted and says "Loading…": the app may read the dossier."""
 
+    # Browsing state. Each is drawn by its watcher, whoever changes it: the breadcrumb
+    # shows the trail, the filter and a background search; the tabs and which panes
+    # show follow the active pane, the layout and the zoom. A new list is assigned to
+    # ``trail`` (never changed in place), so that its watcher runs.
+    trail: reactive[list[Ref]] = reactive(list, init=False)  # focused refs, outermost first
+    filter_text: reactive[str] = reactive("", init=False)
+    searching: reactive[str | None] = reactive(None, init=False)  # a background filter's query
+    # The pane shown in narrow layouts and that feeds the detail; and the layout, which
+    # follows the terminal's size. Drawn at every assignment, as focus and resizes come.
+    active: reactive[str] = reactive(Kind.ACTOR, init=False, always_update=True)
+    layout_mode: reactive[str] = reactive("wide", init=False, always_update=True)
+    zoomed: reactive[bool] = reactive(False, init=False)  # the detail alone, full width (z)
+
+    def watch_trail(self) -> None:
+        self._render_crumbs()
+
+    def watch_filter_text(self) -> None:
+        self._render_crumbs()
+
+    def watch_searching(self) -> None:
+        self._render_crumbs()
+
+    def watch_active(self) -> None:
+        self._apply_visibility()
+        self._render_tabs()
+
+    def watch_zoomed(self) -> None:
+        self._apply_visibility()
+
+    def watch_layout_mode(self, mode: str) -> None:
+        for name in ("wide", "narrow", "tiny"):
+            self.set_class(name == mode, f"-{name}")
+        if mode != "tiny" and self.active == DETAIL:
+            self.active = Kind.ACTOR  # its watcher draws
+            return
+        self._apply_visibility()
+        self._render_tabs()
+
     def __init__(self, config_label: str = "", unseen: UnseenChanges | None = None) -> None:
         super().__init__(id="dashboard")
         # Which config file is in use (``config: ./config.toml``), last on the status line.
@@ -91,16 +130,10 @@ class DashboardScreen(Screen[None]):
         self.unseen = unseen if unseen is not None else UnseenChanges()
         self.feed_state = ""
         self.arranged: Arranged | None = None
-        self.trail: list[Ref] = []
         # The filter in force when each trail entry was pushed: focusing clears the filter
         # (it was how the analyst found the entity), Backspace brings it back.
         self.trail_filters: list[str] = []
-        self.filter_text = ""
-        self.active: str = Kind.ACTOR  # the pane shown in narrow layouts and that feeds the detail
-        self.layout_mode = "wide"
-        self.zoomed = False  # the detail pane alone, at the full width (z)
         self._detail_due = False  # a detail redraw waits for the next frame
-        self.searching: str | None = None  # the query a background filter is working on
 
     # -- building -----------------------------------------------------------------------------
 
@@ -131,7 +164,6 @@ class DashboardScreen(Screen[None]):
         self.query_one("#filter").display = False
         self._apply_layout(self.size.width, self.size.height)
         self._render_crumbs()
-        self._render_tabs()
         self.post_message(self.Ready())
 
     def pane(self, name: str) -> EntityPane:
@@ -156,6 +188,22 @@ class DashboardScreen(Screen[None]):
         loading.update(Content.styled(text, MUTED))
         loading.display = True
 
+    def show_load_error(self, where: str, reason: str) -> None:
+        """Nothing could be loaded: say what failed (``reason``) while doing what
+        (``where``: "reading data/x.toml (1 of 2)"), and what still works."""
+        loading = self.query_one("#loading", Static)
+        loading.update(
+            Content.assemble(
+                ("Could not load the dossier", "bold $text-error"),
+                f"\nwhile {where}:\n",
+                (reason, "$text-error"),
+                "\n\n",
+                ("w lists what failed · q quits", MUTED),
+            )
+        )
+        loading.add_class("-error")
+        loading.display = True
+
     def show_arranged(self, arranged: Arranged) -> None:
         """Show a (new) arranged view, keeping the trail, filter and cursors where they apply."""
         keep = {name: self.pane(name).ref for name in PANES} if self.arranged else {}
@@ -165,8 +213,8 @@ class DashboardScreen(Screen[None]):
             for ref, f in zip(self.trail, self.trail_filters, strict=True)
             if arranged.exists(ref)
         ]
-        self.trail = [ref for ref, _ in kept]
         self.trail_filters = [f for _, f in kept]
+        self.trail = [ref for ref, _ in kept]
         self.query_one("#loading").display = False
         self.query_one("#body").display = True
         meta = arranged.dataset.meta
@@ -176,6 +224,7 @@ class DashboardScreen(Screen[None]):
             Content.styled(f"as of {meta.as_of.text}", MUTED) if meta.as_of else Content("")
         )
         self._refresh_panes(keep)
+        self._render_crumbs()  # the trail's labels, from the new dossier
         self._render_status()
         if self.app.focused is None or not isinstance(
             self.app.focused, (RowList, DetailPane, Input)
@@ -239,8 +288,7 @@ class DashboardScreen(Screen[None]):
             marked = pane.value_of(focus) if focus is not None else None
             pane.set_marked(marked)
             pane.empty_text = self._empty_text(pane)
-        self._render_crumbs()
-        self._render_tabs()
+        self._render_tabs()  # the counts in the tabs
 
     def _empty_text(self, pane: EntityPane) -> str:
         if self.filter_text and self.focus_ref:
@@ -268,8 +316,8 @@ class DashboardScreen(Screen[None]):
             )
             return
         if not self.trail or self.trail[-1] != ref:
-            self.trail.append(ref)
             self.trail_filters.append(self.filter_text)
+            self.trail = [*self.trail, ref]
             self._quietly_set_filter("")
         keep = {name: self.pane(name).ref for name in PANES}
         home = self.arranged.pane_of(ref)
@@ -290,7 +338,8 @@ class DashboardScreen(Screen[None]):
         if not self.trail:
             self.app.bell()
             return
-        left = self.trail.pop()
+        left = self.trail[-1]
+        self.trail = self.trail[:-1]
         self._quietly_set_filter(self.trail_filters.pop())
         keep = {name: self.pane(name).ref for name in PANES}
         home = self.arranged.pane_of(left) if self.arranged else None
@@ -310,7 +359,7 @@ class DashboardScreen(Screen[None]):
             return
         if self.trail:
             keep = {name: self.pane(name).ref for name in PANES}
-            self.trail.clear()
+            self.trail = []
             self.trail_filters.clear()
             self._refresh_panes(keep)
             self._show_detail_for_active(force=True)
@@ -344,8 +393,6 @@ class DashboardScreen(Screen[None]):
             self._show_detail_for_active()
         elif isinstance(widget, DetailPane) and self.layout_mode == "tiny":
             self.active = DETAIL
-        self._apply_visibility()
-        self._render_tabs()
 
     def _show_detail_soon(self) -> None:
         """Show the active pane's row in the detail once the frame in hand is drawn.
@@ -421,7 +468,6 @@ class DashboardScreen(Screen[None]):
     def action_zoom(self) -> None:
         """The detail pane alone at the full width, or the panes back as they were."""
         self.zoomed = not self.zoomed
-        self._apply_visibility()
         self.set_focus(self.detail, scroll_visible=False)
 
     def action_pane(self, name: str, show_detail: bool = True) -> None:
@@ -433,13 +479,11 @@ class DashboardScreen(Screen[None]):
             self.active = Kind(name)
         elif self.layout_mode == "tiny":
             self.active = DETAIL
-        self._apply_visibility()
         widget = self.detail if name == DETAIL else self.pane(name)
         # At once, not deferred: keys typed right after (or pasted) must land here.
         self.set_focus(widget, scroll_visible=False)
         if show_detail and name in PANES:
             self._show_detail_for_active()
-        self._render_tabs()
 
     def _current(self) -> str:
         focused = self.app.focused
@@ -482,7 +526,6 @@ class DashboardScreen(Screen[None]):
         field.display = False
         if refocus:
             self.action_pane(self.active if self.active in PANES else DETAIL, show_detail=False)
-        self._render_crumbs()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, message: Input.Changed) -> None:
@@ -521,7 +564,6 @@ class DashboardScreen(Screen[None]):
         arranged, focus, query = self.arranged, self.focus_ref, self.filter_text
         assert arranged is not None
         self.searching = query
-        self._render_crumbs()
         self.run_worker(
             partial(self._filter_rows, arranged, focus, query),
             thread=True,
@@ -548,7 +590,6 @@ class DashboardScreen(Screen[None]):
         if worker.group == "filter" and event.state == WorkerState.ERROR:
             # A bug, not the analyst's doing: say so, and keep what the panes show.
             self.searching = None
-            self._render_crumbs()
             self.notify(
                 f"Filtering failed unexpectedly: {worker.error!r}. Please report this.",
                 severity="error",
@@ -611,19 +652,18 @@ class DashboardScreen(Screen[None]):
         self._apply_layout(event.size.width, event.size.height)
 
     def _apply_layout(self, width: int, height: int) -> None:
+        # Not Textual's HORIZONTAL_BREAKPOINTS: the tiny layout depends on the height as
+        # well (below 60 columns or 14 rows), which breakpoints would give as two classes
+        # (one by width, one by height) to recombine, and the layout is state the screen
+        # reads (what Tab and 4 reach, the tabs' labels, whether the detail is a tab), not
+        # only a class for the stylesheet. So the mode is worked out here, and set.
         if width < TINY_WIDTH or height < TINY_HEIGHT:
             mode = "tiny"
         elif width < NARROW_WIDTH:
             mode = "narrow"
         else:
             mode = "wide"
-        self.layout_mode = mode
-        for name in ("wide", "narrow", "tiny"):
-            self.set_class(name == mode, f"-{name}")
-        if mode != "tiny" and self.active == DETAIL:
-            self.active = Kind.ACTOR
-        self._apply_visibility()
-        self._render_tabs()
+        self.layout_mode = mode  # its watcher sets the classes and draws
 
     def _apply_visibility(self) -> None:
         mode = self.layout_mode
@@ -675,7 +715,8 @@ class DashboardScreen(Screen[None]):
             parts.append((self.feed_state, MUTED))
         unseen = len(self.unseen)
         if unseen:
-            parts.append((f"+* {unseen:,} new or changed (c)", "bold $text-accent"))
+            marks = NEW_MARK + CHANGED_MARK
+            parts.append((f"{marks} {unseen:,} new or changed (c)", "bold $text-accent"))
         data = self.arranged.dataset
         # A data file saved with mistakes: its last good version stays in use until fixed.
         stale = {doc: 0 for layer in data.layers for doc in layer.kept}

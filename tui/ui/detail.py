@@ -19,15 +19,17 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from ..core.browse import CHANGED_MARK, NEW_MARK, Arranged, Ref
-from ..core.changes import ADDED
+from ..core.browse import Arranged, Ref
+from ..core.changes import ADDED, CHANGED_MARK, NEW_MARK
 from ..core.dates import local_time
 from ..core.model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
 from . import keys
 from .glyphs import drawn_content
 from .legend import (
     EVENT_MARK,
+    ROLE_STYLE,
     STANCE_GLYPH,
+    STANCE_ROLE,
     credibility_meaning,
     reliability_meaning,
     tally_pieces,
@@ -42,21 +44,7 @@ LIST_LIMIT = 50
 T = TypeVar("T")
 LABEL = "bold"
 WARN = "$text-warning"
-ROLE_STYLE = {
-    "good": "$text-success",
-    "bad": "$text-error",
-    "warn": "$text-warning",
-    "info": "$text-primary",
-    "dim": MUTED,
-    "": "",
-}
-STANCE_STYLE = {
-    "support": "bold $text-success",
-    "oppose": "bold $text-error",
-    "mixed": "bold $text-warning",
-    "neutral": "bold $text-primary",
-    "unknown": "bold $foreground-muted",
-}
+STANCE_STYLE = {stance: f"bold {ROLE_STYLE[role]}" for stance, role in STANCE_ROLE.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from ..core.dates import local_time
 from ..core.feeds import FeedState, FeedStatus
 from ..core.text import counted
 from . import keys
+from .legend import ROLE_STYLE, rich_role_style
 
 MUTED = "$foreground-muted"
 # Most worrying first in the status line.
@@ -32,22 +33,23 @@ _ORDER = (
     FeedStatus.CACHED,
     FeedStatus.PENDING,
 )
-STATUS_STYLE = {
-    FeedStatus.FRESH: "green",
+# Each state's role (legend.ROLE_STYLE); a failed feed is bold as well.
+STATUS_ROLE = {
+    FeedStatus.FRESH: "good",
     FeedStatus.UNCHANGED: "",
     FeedStatus.CACHED: "dim",
     FeedStatus.PENDING: "dim",
-    FeedStatus.STALE: "yellow",
-    FeedStatus.FAILED: "bold red",
+    FeedStatus.STALE: "warn",
+    FeedStatus.FAILED: "bad",
 }
-STATUS_CONTENT_STYLE = {
-    FeedStatus.FRESH: "$text-success",
-    FeedStatus.UNCHANGED: "",
-    FeedStatus.CACHED: MUTED,
-    FeedStatus.PENDING: MUTED,
-    FeedStatus.STALE: "$text-warning",
-    FeedStatus.FAILED: "bold $text-error",
-}
+
+
+def status_style(status: FeedStatus) -> str:
+    """How a feed's state is written in the feed's description (Content)."""
+    style = ROLE_STYLE[STATUS_ROLE[status]]
+    return f"bold {style}" if status is FeedStatus.FAILED or not style else style
+
+
 COLUMNS = ("feed", "state", "reason", "success", "attempt", "next", "entities")
 HEADINGS = ("Feed", "State", "Reason", "Last success", "Last attempt", "Next attempt", "Entities")
 HOW_TO_ADD = (
@@ -172,12 +174,17 @@ class FeedsScreen(Screen[None]):
                 table.update_cell(state.name, key, cell, update_width=True)
         self._describe()
 
+    def _rich_style(self, status: FeedStatus) -> str:
+        """The state's style in the table (a DataTable draws Rich text: no theme variables)."""
+        style = rich_role_style(STATUS_ROLE[status], self.app.get_css_variables())
+        return f"bold {style}" if status is FeedStatus.FAILED else style
+
     def _cells(self, state: FeedState) -> list[Text]:
         busy = state.fetching or state.name in self.fetching
         status = (
             Text("refreshing…", style="bold")
             if busy
-            else Text(state.status.value, style=STATUS_STYLE[state.status])
+            else Text(state.status.value, style=self._rich_style(state.status))
         )
         reason = state.reason if len(state.reason) <= 60 else state.reason[:59] + "…"
         return [
@@ -202,7 +209,7 @@ class FeedsScreen(Screen[None]):
         lines: list[Content] = [
             Content.assemble((state.name, "bold $text-accent"), ("  " + state.url, MUTED)),
             Content.assemble(
-                (state.status.value, STATUS_CONTENT_STYLE[state.status] or "bold"),
+                (state.status.value, status_style(state.status)),
                 ": ",
                 state.reason,
             ),

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..core.browse import CHANGED_MARK, NEW_MARK, REMOVED_MARK
+from ..core.changes import CHANGED_MARK, NEW_MARK, REMOVED_MARK
 from ..core.model import STANCES
 from . import keys
 from .keys import key_groups

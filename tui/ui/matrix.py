@@ -27,16 +27,23 @@ from ..core.model import STANCES, Disagreement, Kind, Position
 from . import keys
 from .capture import RecordStance
 from .glyphs import drawn
-from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE
+from .legend import NO_POSITION, STANCE_GLYPH, STANCE_ROLE, role_css
 from .rowlist import fit, one_line
 
 if TYPE_CHECKING:
     from .detail import DetailPane  # imported where used: the matrix opens after start-up
 
-HEADER_LINES = 2
-# A drawn line's cache key: ("head", y, ...) or ("row", actor row, ...), then the width,
-# the cursor and the first column on screen.
-MatrixLine = tuple[str, int, int, int, int] | tuple[str, int, int, int, int, int]
+# Column headings take as many lines as the longest title needs at the column's width,
+# at least two and at most a sixth of the terminal's height, up to six (the last line
+# shown ends in "…" when a title needs more).
+MIN_HEADER_LINES = 2
+MAX_HEADER_LINES = 6
+# The actor names' column: at most this wide, and at most a third of the matrix.
+MAX_NAME_WIDTH = 40
+# A drawn line's cache key: ("head", y, the width, the cursor's column, the first column
+# on screen, the heading's lines) or ("row", actor row, the width, the cursor's row and
+# column, the first column on screen).
+MatrixLine = tuple[str, int, int, int, int, int]
 
 
 class StanceMatrix(ScrollView, can_focus=True):
@@ -64,12 +71,10 @@ class StanceMatrix(ScrollView, can_focus=True):
     }
     StanceMatrix > .matrix--crosshair { background: $boost; }
     StanceMatrix > .matrix--empty { color: $text-muted; }
-    StanceMatrix > .matrix--good { color: $text-success; text-style: bold; }
-    StanceMatrix > .matrix--bad { color: $text-error; text-style: bold; }
-    StanceMatrix > .matrix--warn { color: $text-warning; text-style: bold; }
-    StanceMatrix > .matrix--info { color: $text-primary; text-style: bold; }
-    StanceMatrix > .matrix--dim { color: $text-muted; text-style: bold; }
-    """
+    """ + "\n".join(
+        role_css(f"StanceMatrix > .matrix--{role}", role, "bold")
+        for role in sorted(set(STANCE_ROLE.values()))
+    )
 
     class Moved(Message):
         def __init__(self, matrix: StanceMatrix) -> None:
@@ -101,23 +106,54 @@ class StanceMatrix(ScrollView, can_focus=True):
         self._col0 = 0  # first column on screen
         self._cache: LRUCache[MatrixLine, Strip] = LRUCache(256)
         self._styles: dict[str, Style] = {}
-        self._longest = max((cell_len(arranged.actor_name(a)) for a in self.actor_ids), default=8)
-        self.virtual_size = Size(0, len(self.actor_ids) + HEADER_LINES)
+        self._longest = max(
+            (cell_len(drawn(one_line(arranged.actor_name(a)))) for a in self.actor_ids), default=8
+        )
+        self._titles = [one_line(d.title) for d in self.columns]
+        self._longest_title = max((cell_len(drawn(t)) for t in self._titles), default=5)
+        self._headings: dict[tuple[int, int], list[str]] = {}  # (column, width) -> lines
+        self.virtual_size = Size(0, len(self.actor_ids) + MIN_HEADER_LINES)
 
     # -- geometry -----------------------------------------------------------------------------
 
     def _name_width(self, width: int) -> int:
-        return max(6, min(self._longest + 1, 26, width // 3))
+        """The names' column: as wide as the longest name, within limits."""
+        return max(6, min(self._longest + 1, MAX_NAME_WIDTH, width // 3))
 
     def _col_width(self, width: int) -> int:
         if not self.columns:
             return 5
-        # Narrower than 9 and titles stop being words; past that, scroll sideways.
+        # Narrower than 9 and titles stop being words; when every column fits, they
+        # share the room there is (up to a title's whole length on one line); when not,
+        # 9 to 16 cells each, and the matrix scrolls sideways.
         room = width - self._name_width(width)
-        return max(9, min(16, room // len(self.columns)))
+        share = room // len(self.columns)
+        if share >= 9:
+            return min(share, self._longest_title + 2)
+        return max(9, min(16, share))
 
     def _cols_on_screen(self, width: int) -> int:
         return max(1, (width - self._name_width(width)) // self._col_width(width))
+
+    def _heading(self, column: int, width: int) -> list[str]:
+        """Column ``column``'s title wrapped to its width (one line each)."""
+        key = (column, width)
+        lines = self._headings.get(key)
+        if lines is None:
+            col_w = self._col_width(width)
+            title = drawn(self._titles[column])
+            lines = textwrap.wrap(title, col_w - 1, break_long_words=False) or [""]
+            self._headings[key] = lines
+        return lines
+
+    def header_lines(self, width: int | None = None) -> int:
+        """Lines of column headings: what the longest title shown needs, within limits."""
+        if width is None:
+            width = self.scrollable_content_region.width
+        shown = self._visible_columns(width)
+        needed = max((len(self._heading(c, width)) for c in shown), default=MIN_HEADER_LINES)
+        most = max(MIN_HEADER_LINES, min(MAX_HEADER_LINES, self.app.size.height // 6))
+        return min(most, max(MIN_HEADER_LINES, needed))
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -145,7 +181,7 @@ class StanceMatrix(ScrollView, can_focus=True):
         taken = set(shown)
         self.actor_ids = shown + [a for a in data.actors if a in holders and a not in taken]
         self._longest = max((cell_len(arranged.actor_name(a)) for a in self.actor_ids), default=8)
-        self.virtual_size = Size(0, len(self.actor_ids) + HEADER_LINES)
+        self.virtual_size = Size(0, len(self.actor_ids) + self.header_lines())
         self.row = min(self.row, max(len(self.actor_ids) - 1, 0))
         self.col = min(self.col, max(len(self.columns) - 1, 0))
         self._cache.clear()
@@ -171,7 +207,7 @@ class StanceMatrix(ScrollView, can_focus=True):
             self._col0 = self.col
         elif self.col >= self._col0 + visible:
             self._col0 = self.col - visible + 1
-        height = self.scrollable_content_region.height - HEADER_LINES
+        height = self.scrollable_content_region.height - self.header_lines(width)
         if height <= 0:
             return
         top = round(self.scroll_y)
@@ -190,7 +226,7 @@ class StanceMatrix(ScrollView, can_focus=True):
         self._set(len(self.actor_ids) - 1, self.col)
 
     def action_page(self, direction: int) -> None:
-        page = max(1, self.scrollable_content_region.height - HEADER_LINES - 1)
+        page = max(1, self.scrollable_content_region.height - self.header_lines() - 1)
         self._set(self.row + direction * page, self.col)
 
     def action_choose(self) -> None:
@@ -204,9 +240,10 @@ class StanceMatrix(ScrollView, can_focus=True):
             return
         width = self.scrollable_content_region.width
         name_w, col_w = self._name_width(width), self._col_width(width)
-        row = offset.y - HEADER_LINES + round(self.scroll_y)
+        head = self.header_lines(width)
+        row = offset.y - head + round(self.scroll_y)
         col = self._col0 + (offset.x - name_w) // col_w if offset.x >= name_w else self.col
-        if offset.y < HEADER_LINES:
+        if offset.y < head:
             row = self.row
         if 0 <= row < len(self.actor_ids) and 0 <= col < len(self.columns):
             self._set(row, col)
@@ -215,6 +252,8 @@ class StanceMatrix(ScrollView, can_focus=True):
 
     def _on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
+        self._headings.clear()
+        self.virtual_size = Size(0, len(self.actor_ids) + self.header_lines())
         self._follow()
 
     def notify_style_update(self) -> None:
@@ -240,12 +279,13 @@ class StanceMatrix(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
-        if y < HEADER_LINES:
-            key: MatrixLine = ("head", y, width, self.col, self._col0)
+        head = self.header_lines(width)
+        if y < head:
+            key: MatrixLine = ("head", y, width, self.col, self._col0, head)
         else:
             key = (
                 "row",
-                round(self.scroll_y) + y - HEADER_LINES,
+                round(self.scroll_y) + y - head,
                 width,
                 self.row,
                 self.col,
@@ -253,10 +293,10 @@ class StanceMatrix(ScrollView, can_focus=True):
             )
         strip = self._cache.get(key)
         if strip is None:
-            if y < HEADER_LINES:
-                segments = self._header(y, width, base)
+            if y < head:
+                segments = self._header(y, head, width, base)
             else:
-                segments = self._row(round(self.scroll_y) + y - HEADER_LINES, width, base)
+                segments = self._row(round(self.scroll_y) + y - head, width, base)
             strip = Strip(segments).crop_extend(0, width, base)
             self._cache[key] = strip
         return strip
@@ -264,23 +304,23 @@ class StanceMatrix(ScrollView, can_focus=True):
     def _visible_columns(self, width: int) -> range:
         return range(self._col0, min(len(self.columns), self._col0 + self._cols_on_screen(width)))
 
-    def _header(self, y: int, width: int, base: Style) -> list[Segment]:
+    def _header(self, y: int, lines_shown: int, width: int, base: Style) -> list[Segment]:
         name_w, col_w = self._name_width(width), self._col_width(width)
         head = base + self._style("header")
         if y == 0:
             label = f"{len(self.actor_ids)} actors"
+        elif y > 1:
+            label = ""
         else:
             shown = self._visible_columns(width)
             hidden = len(shown) < len(self.columns)
             label = f"cols {shown.start + 1}–{shown.stop} of {len(self.columns)}" if hidden else ""
         segments = [Segment(fit(label, name_w - 1) + " ", base + self._style("empty"))]
         for c in self._visible_columns(width):
-            lines = textwrap.wrap(
-                one_line(self.columns[c].title), col_w - 1, break_long_words=False
-            ) or [""]
+            lines = self._heading(c, width)
             text = lines[y] if y < len(lines) else ""
-            if y == HEADER_LINES - 1 and len(lines) > HEADER_LINES:
-                text = fit(text + " " + lines[HEADER_LINES], col_w - 1, pad=False)
+            if y == lines_shown - 1 and len(lines) > lines_shown:
+                text = fit(text + " " + lines[lines_shown], col_w - 1, pad=False)
             style = head + (self._style("cursor") if c == self.col else Style())
             segments.append(Segment(fit(" " + fit(text, col_w - 1, pad=False), col_w), style))
         return segments

@@ -50,13 +50,23 @@ def problem_lines(dataset: Dataset, feeds: Sequence[FeedState] = ()) -> list[tup
 class ProblemsScreen(ModalScreen[None]):
     BINDINGS = keys.PROBLEMS_SCREEN
 
-    def __init__(self, dataset: Dataset, feeds: Sequence[FeedState] = ()) -> None:
+    def __init__(
+        self,
+        dataset: Dataset | None,
+        feeds: Sequence[FeedState] = (),
+        *,
+        failure: str | None = None,
+    ) -> None:
+        """``failure``: why no dossier could be loaded at all (``dataset`` is then None)."""
         super().__init__()
         self.dataset = dataset
         self.feeds = feeds
+        self.failure = failure
 
     def compose(self) -> ComposeResult:
-        lines = problem_lines(self.dataset, self.feeds)
+        lines = [("error", self.failure)] if self.failure else []
+        if self.dataset is not None:
+            lines += problem_lines(self.dataset, self.feeds)
         with VerticalScroll(id="problems-body") as body:
             body.border_title = f"Warnings ({len(lines)})"
             body.border_subtitle = "Esc to close"

@@ -25,6 +25,7 @@ from textual.strip import Strip
 
 from . import keys
 from .glyphs import drawn
+from .legend import role_css
 
 # A piece of a row: text and a role, the name of a style ("" for the row's own style).
 Piece = tuple[str, str]
@@ -105,17 +106,7 @@ class RowList(ScrollView, can_focus=True):
         color: $block-cursor-foreground;
         text-style: bold;
     }
-    RowList > .rowlist--dim { color: $text-muted; }
-    RowList > .rowlist--header { color: $text-accent; text-style: bold; }
-    RowList > .rowlist--accent { color: $text-accent; }
-    RowList > .rowlist--bold { text-style: bold; }
-    RowList > .rowlist--good { color: $text-success; }
-    RowList > .rowlist--bad { color: $text-error; }
-    RowList > .rowlist--warn { color: $text-warning; }
-    RowList > .rowlist--info { color: $text-primary; }
-    RowList > .rowlist--match { text-style: underline bold; }
-    RowList > .rowlist--mark { color: $text-accent; text-style: bold; }
-    """
+    """ + "\n".join(role_css(f"RowList > .rowlist--{role}", role) for role in ROLES)
 
     class Highlighted(Message):
         """The cursor moved to another row (``value`` is None when the list is empty)."""

@@ -1,52 +1,46 @@
 """Small widgets the screens share: a line whose parts can be clicked, and on it the
 dashboard's numbered tabs and its breadcrumb. Each says what was clicked in a message
 (``Tabs.Chosen``, ``Breadcrumb.Chosen``); the screen decides what that does.
+
+A clickable part carries its action in its style (``Style.from_meta({"@click": …})``),
+so Textual finds what was clicked; the action and its arguments are our own values (a
+pane name, a depth), never text from data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from rich.cells import cell_len
-from textual import events
 from textual.content import Content
 from textual.message import Message
+from textual.style import Style
 from textual.widgets import Static
 
 from .rowlist import fit
 
 MUTED = "$foreground-muted"
-Part = tuple[str, str, Callable[[], object] | None]  # text, style, what a click does
+# What a click on a part does: an action of the line's own (``choose``) and its
+# arguments, or None.
+Click = tuple[str, tuple[object, ...]] | None
+Part = tuple[str, str, Click]  # text, style, what a click does
 
 
 class ClickableLine(Static):
-    """One line of Content whose parts, by cell range, can be clicked."""
+    """One line of Content whose parts can be clicked."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, markup=False)
-        self._targets: list[tuple[int, int, Callable[[], object]]] = []
+        # The parts keep their own look: no link colour or underline from the theme.
+        self.auto_links = False
 
     def show(self, parts: list[Part]) -> None:
-        pieces: list[tuple[str, str]] = []
-        targets: list[tuple[int, int, Callable[[], object]]] = []
-        x = 0
-        for text, style, action in parts:
-            width = cell_len(text)
-            if action is not None:
-                targets.append((x, x + width, action))
-            pieces.append((text, style))
-            x += width
-        self._targets = targets
-        self.update(Content.assemble(*pieces))
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        for start, end, action in self._targets:
-            if start <= offset.x < end:
-                action()
-                return
+        pieces: list[Content] = []
+        for text, style, click in parts:
+            piece = Content.styled(text, style) if style else Content(text)
+            if click is not None:
+                piece = piece.stylize(Style.from_meta({"@click": click}))
+            pieces.append(piece)
+        self.update(Content("").join(pieces))
 
 
 class Tabs(ClickableLine):
@@ -68,8 +62,11 @@ class Tabs(ClickableLine):
             parts.append((" ", "", None))
         self.show(parts)
 
-    def _choose(self, name: str) -> Callable[[], object]:
-        return lambda: self.post_message(self.Chosen(name))
+    def _choose(self, name: str) -> Click:
+        return ("choose", (name,))
+
+    def action_choose(self, name: str) -> None:
+        self.post_message(self.Chosen(name))
 
 
 class Breadcrumb(ClickableLine):
@@ -105,5 +102,8 @@ class Breadcrumb(ClickableLine):
                 parts.append(("  searching…", MUTED, None))
         self.show(parts)
 
-    def _choose(self, depth: int) -> Callable[[], object]:
-        return lambda: self.post_message(self.Chosen(depth))
+    def _choose(self, depth: int) -> Click:
+        return ("choose", (depth,))
+
+    def action_choose(self, depth: int) -> None:
+        self.post_message(self.Chosen(depth))
