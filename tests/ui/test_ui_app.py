@@ -112,7 +112,8 @@ async def test_a_dossier_that_cannot_be_loaded_says_what_failed_and_stays_usable
         assert "w" in text and "q quits" in text
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the warnings")
-        assert "Input/output error" in screen(app)
+        # The warnings screen lists it (once it has drawn: wait for the frame, not a time).
+        await until(pilot, lambda: "Input/output error" in screen(app), "the error listed")
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ProblemsScreen), "the dashboard")
         await pilot.press("q")
