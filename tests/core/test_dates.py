@@ -404,3 +404,35 @@ def test_reversed_intervals_are_errors(a, b):
 @pytest.mark.parametrize("text", ["2013-06/2013", "2013-06-15/2013-06", "2013/2013-06"])
 def test_an_interval_may_start_inside_its_end(text):
     assert EDate.parse(text).text == text
+
+
+_FORMS = (
+    "expected YYYY, YYYY-MM, YYYY-MM-DD, an optional ?, ~ or % suffix, or an interval A/B "
+    "with .. for an open end"
+)
+
+
+def test_a_long_bad_date_shows_its_first_sixty_characters_then_an_ellipsis():
+    assert _message("x" * 10_000) == f"'{'x' * 60}'… is not a date ({_FORMS})"
+    assert _message("2013-01-18" + " " * 70) == f"'2013-01-18{' ' * 50}'… is not a date ({_FORMS})"
+    assert _message("x" * 20) == f"'{'x' * 20}' is not a date ({_FORMS})"
+    # Exactly at the limit: shown whole, not cut inside its quotes.
+    assert _message("x" * 60) == f"'{'x' * 60}' is not a date ({_FORMS})"
+    assert _message("x" * 61) == f"'{'x' * 60}'… is not a date ({_FORMS})"
+
+
+def test_a_long_array_or_table_is_cut_in_the_message():
+    assert _message(list(range(100))) == (
+        "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 1… is not a date "
+        "(expected a date string, got array)"
+    )
+    short = [2013, 1, 18]
+    assert _message(short) == "[2013, 1, 18] is not a date (expected a date string, got array)"
+
+
+def test_a_value_whose_repr_fails_is_named_by_its_type():
+    class Odd:
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+    assert _message(Odd()) == "<Odd> is not a date (expected a date string, got Odd)"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.core.loading import load, read_layer
+from tui.core.browse import remerge
+from tui.core.loading import load, read_bytes, read_layer
+from tui.core.merge import check_layer
 
 BASE = """\
 [[actors]]
@@ -162,3 +164,175 @@ date = "2012-09"
     dataset = load([write(tmp_path / "a.toml", text)])
     # Earliest possible day first: "2012-09" may be 1 September, before the 5th.
     assert [e.id for e in dataset.timeline] == ["month", "day", "later", "target"]
+
+
+def test_a_clash_in_the_middle_document_rejects_only_that_document(tmp_path: Path) -> None:
+    # Three documents in one folder; the second repeats an id of the first. The third is
+    # still read: an analyst loses only the document that clashed, never those after it.
+    write(tmp_path / "d" / "1.toml", BASE)
+    write(tmp_path / "d" / "2.toml", '[[actors]]\nid = "ru"\nname = "Again"\nkind = "state"\n')
+    write(tmp_path / "d" / "3.toml", '[[actors]]\nid = "by"\nname = "Belarus"\nkind = "state"\n')
+    dataset = load([tmp_path / "d"])
+    assert [Path(d.name).name for d in dataset.layers[0].documents] == ["1.toml", "3.toml"]
+    assert sorted(dataset.actors) == ["by", "kz", "ru"]
+    assert dataset.actors["ru"].name == "Russia"
+    assert [p.document for p in dataset.problems] == [str(tmp_path / "d" / "2.toml")]
+
+
+DANGLING = """\
+[[sources]]
+id = "osw"
+title = "OSW"
+
+[[actors]]
+id = "kz"
+name = "Kazakhstan"
+kind = "state"
+
+[[actors]]
+id = "nazarbayev"
+name = "Nursultan Nazarbayev"
+kind = "person"
+member_of = ["kz", "ghost-party"]
+
+[[disagreements]]
+id = "oil"
+title = "Oil supply"
+sources = ["osw"]
+
+[[disagreements.positions]]
+actor = "kz"
+stance = "oppose"
+
+[[disagreements]]
+id = "union"
+title = "Political union?"
+sources = ["osw", "ghost-report"]
+
+[[disagreements.positions]]
+actor = "ghost-state"
+stance = "support"
+sources = [{ id = "ghost-interview", locator = "para 2" }]
+
+[[events]]
+id = "summit"
+title = "Summit"
+date = "2013-01"
+actors = ["kz"]
+disagreements = ["oil"]
+sources = ["osw"]
+
+[[events]]
+id = "talks"
+title = "Talks"
+date = "2013-02"
+actors = ["kz", "ghost-minister"]
+targets = ["ghost-bloc"]
+disagreements = ["ghost-question"]
+sources = ["ghost-wire"]
+"""
+
+
+def test_every_kind_of_dangling_reference_is_reported_after_resolved_entities(
+    tmp_path: Path,
+) -> None:
+    # In each kind a fully resolved entity comes first, so a check that stopped at it
+    # would hide the warnings for the entities after it.
+    path = write(tmp_path / "a.toml", DANGLING)
+    dataset = load([path])
+    assert [(p.path, p.message) for p in dataset.unresolved] == [
+        (
+            "actor 'nazarbayev' member_of[1]",
+            "unresolved reference: no actor 'ghost-party' is defined in any layer",
+        ),
+        (
+            "disagreement 'union' sources[1]",
+            "unresolved reference: no source 'ghost-report' is defined in any layer",
+        ),
+        (
+            "disagreement 'union' positions[0].actor",
+            "unresolved reference: no actor 'ghost-state' is defined in any layer",
+        ),
+        (
+            "disagreement 'union' positions[0].sources[0]",
+            "unresolved reference: no source 'ghost-interview' is defined in any layer",
+        ),
+        (
+            "event 'talks' actors[1]",
+            "unresolved reference: no actor 'ghost-minister' is defined in any layer",
+        ),
+        (
+            "event 'talks' targets[0]",
+            "unresolved reference: no actor 'ghost-bloc' is defined in any layer",
+        ),
+        (
+            "event 'talks' disagreements[0]",
+            "unresolved reference: no disagreement 'ghost-question' is defined in any layer",
+        ),
+        (
+            "event 'talks' sources[0]",
+            "unresolved reference: no source 'ghost-wire' is defined in any layer",
+        ),
+    ]
+    assert all(p.warning and p.document == str(path) for p in dataset.unresolved)
+    assert [p.line for p in dataset.unresolved] == [10, 25, 25, 25, 43, 43, 43, 43]
+
+
+def test_each_single_dangling_reference_is_reported_on_its_own(tmp_path: Path) -> None:
+    # One dangling reference at a time, every other one resolved: each is still found.
+    defined = (
+        '\n[[actors]]\nid = "ghost-{0}"\nname = "G"\nkind = "other"\n'
+        '\n[[sources]]\nid = "ghost-{0}"\ntitle = "G"\n'
+    )
+    ghosts = ["party", "state", "minister", "bloc", "report", "interview", "wire"]
+    for missing in [*ghosts, "question"]:
+        text = DANGLING + "".join(defined.format(g) for g in ghosts if g != missing)
+        if missing != "question":
+            text += '\n[[disagreements]]\nid = "ghost-question"\ntitle = "Q"\n'
+        dataset = load([write(tmp_path / f"{missing}.toml", text)])
+        assert [p.message.split("'")[1] for p in dataset.unresolved] == [f"ghost-{missing}"]
+
+
+def test_an_actors_events_include_those_it_was_the_target_of(tmp_path: Path) -> None:
+    text = BASE + (
+        '\n[[events]]\nid = "sanctions"\ntitle = "Sanctions"\ndate = "2014"\n'
+        'actors = ["ru"]\ntargets = ["kz"]\n'
+        '\n[[events]]\nid = "visit"\ntitle = "Visit"\ndate = "2013"\nactors = ["kz"]\n'
+        '\n[[events]]\nid = "self"\ntitle = "Self-sanction"\ndate = "2015"\n'
+        'actors = ["ru"]\ntargets = ["ru"]\n'
+    )
+    dataset = load([write(tmp_path / "a.toml", text)])
+    assert [e.id for e in dataset.events_by_actor["kz"]] == ["visit", "sanctions"]
+    # An actor that acts on itself lists the event once.
+    assert [e.id for e in dataset.events_by_actor["ru"]] == ["sanctions", "self"]
+
+
+def test_a_feed_refresh_keeps_every_local_layer_even_a_missing_one(tmp_path: Path) -> None:
+    # Local layers are not feeds: a refresh replaces only the feed layers, so the local
+    # documents, and the problem of a local path that could not be read, stay.
+    feed = '{"format": "faultline/1", "actors": [{"id": "by", "name": "%s", "kind": "state"}]}'
+
+    def feed_layer(name: str):
+        document = read_bytes((feed % name).encode(), "team", "json", layer="team")
+        return check_layer("team", [document], [], is_feed=True)
+
+    before = load([write(tmp_path / "a.toml", BASE), tmp_path / "nowhere.toml"], [feed_layer("B")])
+    assert [layer.is_feed for layer in before.layers] == [False, False, True]
+    arranged, changes = remerge(before, [feed_layer("Belarus")])
+    after = arranged.dataset
+    assert sorted(after.actors) == ["by", "kz", "ru"] and after.actors["by"].name == "Belarus"
+    assert [p.document for p in after.problems] == [str(tmp_path / "nowhere.toml")]
+    assert [(c.id, c.fields) for c in changes] == [("by", ("name",))]
+
+
+def test_the_merged_header_takes_each_field_from_the_last_layer_that_gives_it(
+    tmp_path: Path,
+) -> None:
+    first = write(
+        tmp_path / "a.toml",
+        '[meta]\ntitle = "Base"\nsummary = "S"\nas_of = "2013"\nx_desk = "east"\nx_keep = 1\n',
+    )
+    later = write(tmp_path / "b.toml", '[meta]\ntitle = "Later"\nx_desk = "west"\n')
+    meta = load([first, later]).meta
+    assert (meta.title, meta.summary, str(meta.as_of)) == ("Later", "S", "2013")
+    assert dict(meta.extra) == {"x_desk": "west", "x_keep": 1}

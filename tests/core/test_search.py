@@ -137,3 +137,76 @@ def test_a_stopped_search_gives_up_and_remembers_nothing() -> None:
     with contextlib.suppress(SearchStopped):
         index.search("place 1", stop)
     assert index.search("place 1") == naive(keys, "place 1")
+
+
+def test_twenty_different_queries_each_get_their_own_answer_and_again_later() -> None:
+    # More queries than the index remembers: old answers give way, none is ever wrong,
+    # and a query asked again (after its answer was forgotten) is answered afresh.
+    keys = [normalise(f"actor{i} region{i % 5} bloc{i % 3}") for i in range(300)]
+    index = SearchIndex(keys)
+    queries = [f"region{i % 5} bloc{i % 3}" for i in range(15)] + [
+        f"actor{i}" for i in range(100, 105)
+    ]
+    assert len(set(queries)) == 20
+    for query in queries + queries[::-1] + queries:
+        assert index.search(query) == naive(keys, query), query
+
+
+def test_a_match_in_the_last_row_is_found() -> None:
+    # Rare (only the last row) and common (every other row, the last among them) words.
+    keys = [normalise(f"event {i} {'summit' if i % 2 else 'talks'}") for i in range(401)]
+    keys[-1] += " astana"
+    keys[-2] += " almaty"
+    keys[-1] += " almaty"
+    index = SearchIndex(keys)
+    assert index.search("astana") == [400]
+    assert index.search("almaty") == [399, 400]
+    assert index.search("talks")[-1] == 400  # type: ignore[index]
+    assert index.search("talks") == naive(keys, "talks")
+    assert index.search("event 400") == [400]
+    assert SearchIndex(["kazakhstan", "russia"]).search("russia") == [1]
+    assert SearchIndex(["russia"]).search("russia") == [0]
+
+
+CYRILLIC = Actor(id="lukashenko", name="Аляксандр Лукашэнка", kind="person",
+                 aliases=("Александр ЛУКАШЕНКО",))  # fmt: skip
+KAZAKH = Actor(id="tokayev", name="Қасым-Жомарт Тоқаев", kind="person",
+               role="Қазақстан Президенті")  # fmt: skip
+AMHARIC = Actor(id="abiy", name="ዐቢይ አሕመድ", kind="person", country="ኢትዮጵያ")
+ACCENTED = Actor(id="lukasenka-latin", name="Aliaksandr Lukašenka", kind="person")
+
+
+def test_names_in_cyrillic_kazakh_and_amharic_are_found_in_any_case() -> None:
+    actors = [CYRILLIC, KAZAKH, AMHARIC, ACCENTED]
+    index = SearchIndex([actor_key(a) for a in actors])
+    assert index.search("лукашенко") == [0]
+    assert index.search("ЛУКАШЭНКА") == [0]
+    assert index.search("  аляксандр\u00a0 ") == [0]
+    assert index.search("тоқаев") == [1]
+    assert index.search("ҚАСЫМ-ЖОМАРТ президенті") == [1]
+    assert index.search("ዐቢይ") == [2] and index.search("ኢትዮጵያ") == [2]
+    assert index.search("LUKASENKA") == [3] and index.search("lukašenka") == [3]
+    assert index.search("tokayev") == [1]  # the id is searchable too
+    # Keys are normalised like queries: one line, lower case, accents gone.
+    assert actor_key(CYRILLIC) == "аляксандр лукашэнка александр лукашенко lukashenko person"
+    assert actor_key(ACCENTED) == "aliaksandr lukasenka lukasenka-latin person"
+
+
+def test_open_and_reported_find_entities_that_give_no_status() -> None:
+    # A disagreement without a status is open, an event without one is reported: the
+    # pane shows them so, and typing the word finds them.
+    disagreements = [
+        Disagreement(id="union", title="Union"),
+        Disagreement(id="oil", title="Oil", status="resolved"),
+    ]
+    events = [
+        Event(id="summit", title="Summit", date=parse_date("2013")),
+        Event(id="vote", title="Vote", date=parse_date("2030"), status="planned"),
+    ]
+    assert SearchIndex([disagreement_key(d) for d in disagreements]).search("open") == [0]
+    assert SearchIndex([disagreement_key(d) for d in disagreements]).search("resolved") == [1]
+    assert SearchIndex([event_key(e) for e in events]).search("reported") == [0]
+    assert SearchIndex([event_key(e) for e in events]).search("planned") == [1]
+    # The state is in the key as the pane shows it, nothing more.
+    assert disagreement_key(disagreements[0]) == "union union open"
+    assert event_key(events[0]) == "summit summit 2013 reported"
