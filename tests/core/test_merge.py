@@ -6,7 +6,8 @@ from pathlib import Path
 
 from tui.core.browse import remerge
 from tui.core.loading import load, read_bytes, read_layer
-from tui.core.merge import check_layer
+from tui.core.merge import Layer, check_layer, merge
+from tui.core.model import Actor, Document, Kind, Origin
 
 BASE = """\
 [[actors]]
@@ -333,6 +334,70 @@ def test_the_merged_header_takes_each_field_from_the_last_layer_that_gives_it(
         '[meta]\ntitle = "Base"\nsummary = "S"\nas_of = "2013"\nx_desk = "east"\nx_keep = 1\n',
     )
     later = write(tmp_path / "b.toml", '[meta]\ntitle = "Later"\nx_desk = "west"\n')
-    meta = load([first, later]).meta
+    last = write(tmp_path / "c.toml", "[meta]\nx_team = 2\n")
+    meta = load([first, later, last]).meta
     assert (meta.title, meta.summary, str(meta.as_of)) == ("Later", "S", "2013")
-    assert dict(meta.extra) == {"x_desk": "west", "x_keep": 1}
+    assert dict(meta.extra) == {"x_desk": "west", "x_keep": 1, "x_team": 2}
+
+
+def test_clashes_in_one_document_are_listed_in_line_order(tmp_path: Path) -> None:
+    write(tmp_path / "d" / "1.toml", BASE + '\n[[events]]\nid = "e"\ntitle = "E"\ndate = "2001"\n')
+    # The event comes first in the second file: its clash is listed first although
+    # actors are checked before events.
+    write(
+        tmp_path / "d" / "2.toml",
+        '[[events]]\nid = "e"\ntitle = "E"\ndate = "2001"\n'
+        '\n[[actors]]\nid = "ru"\nname = "Again"\nkind = "state"\n',
+    )
+    layer = read_layer(tmp_path / "d")
+    assert layer.name == str(tmp_path / "d")
+    assert [(p.line, p.message.split(" id ")[0]) for p in layer.problems] == [
+        (1, "duplicate event"),
+        (6, "duplicate actor"),
+    ]
+
+
+def test_entities_made_in_code_without_an_origin_are_reported_without_a_place() -> None:
+    # Entities built by a program (an import script, a test) carry no origin: their
+    # warnings and clashes say "?" instead of failing.
+    lost = Actor(id="lost", name="Lost", kind="other", member_of=("ghost",))
+    (problem,) = merge([Layer("made", (Document("made", actors=(lost,)),))]).unresolved
+    assert (problem.document, problem.line) == ("?", None)
+    placed = Actor(id="lost", name="Lost", kind="other", origin=Origin("made", "made.toml"))
+    layer = check_layer(
+        "made", [Document("a", actors=(placed,)), Document("b", actors=(lost,))], []
+    )
+    assert [(p.document, p.message) for p in layer.problems] == [
+        ("?", "duplicate actor id 'lost' in layer made: also defined at made.toml")
+    ]
+
+
+def test_a_later_layer_that_replaces_some_entities_of_a_kind_keeps_the_ones_it_adds(
+    tmp_path: Path,
+) -> None:
+    later = LATER + '\n[[actors]]\nid = "by"\nname = "Belarus"\nkind = "state"\n'
+    dataset = load([write(tmp_path / "a.toml", BASE), write(tmp_path / "b.toml", later)])
+    assert dataset.actors["by"].name == "Belarus" and dataset.actors["by"].replaced is None
+    assert dataset.get(Kind.ACTOR, "by") is dataset.actors["by"]
+    assert dataset.get(Kind.ACTOR, "kz").name == "Republic of Kazakhstan"  # type: ignore[union-attr]
+    assert dataset.get(Kind.EVENT, "kz") is None
+
+
+def test_content_is_equal_for_equal_data_read_in_another_order(tmp_path: Path) -> None:
+    def table(kind: str, *entries: str) -> str:
+        return "".join(f"[[{kind}]]\n{entry}\n" for entry in entries)
+
+    s1, s2 = 'id = "s1"\ntitle = "S1"', 'id = "s2"\ntitle = "S2"'
+    kz, ru = 'id = "kz"\nname = "KZ"\nkind = "state"', 'id = "ru"\nname = "RU"\nkind = "state"'
+    oil, gas = 'id = "oil"\ntitle = "Oil"', 'id = "gas"\ntitle = "Gas"'
+    a, b = 'id = "a"\ntitle = "A"\ndate = "2002"', 'id = "b"\ntitle = "B"\ndate = "2001"'
+    one = table("sources", s1, s2) + table("actors", kz, ru) + table("disagreements", oil, gas)
+    other = table("sources", s2, s1) + table("actors", ru, kz) + table("disagreements", gas, oil)
+    first = load([write(tmp_path / "1.toml", one + table("events", a, b))])
+    second = load([write(tmp_path / "2.toml", other + table("events", b, a))])
+    assert first.content() == second.content()
+    assert [[e.id for e in group] for group in first.content()[1:]] == [
+        ["s1", "s2"], ["kz", "ru"], ["gas", "oil"], ["a", "b"],
+    ]  # fmt: skip
+    third = load([write(tmp_path / "3.toml", one.replace("S1", "S one") + table("events", a, b))])
+    assert third.content() != first.content()
