@@ -302,3 +302,41 @@ def test_the_header_of_several_layers_takes_each_field_from_the_last_that_gives_
     assert compare([first], [first, west]).meta == ("extra",)  # the later x_ value wins
     assert not compare([first, only_title], [first, only_title])
     assert compare([first, only_title], [only_title, first]).meta == ("title",)
+
+
+def test_what_fetch_prints_counts_names_and_limits_the_changes() -> None:
+    changes = compare(layer(BEFORE, "a.toml"), layer(AFTER, "b.toml"))
+    assert len(changes) == 4  # 1 added, 2 changed, 1 removed
+    assert changes.lines(limit=4) == changes.lines()  # exactly at the limit: no "0 more"
+    assert changes.lines(limit=3)[-1] == "… and 1 more"
+    assert changes.get(Kind.ACTOR, "nobody") is None
+    two = compare(
+        layer(BEFORE, "a"),
+        layer(BEFORE.replace(b'title = "Dossier"', b'title = "D"\nsummary = "S"'), "b"),
+    )
+    assert two.summary() == "0 added, 0 changed, 0 removed; header changed (title, summary)"
+
+
+def test_a_changed_entity_keeps_both_versions_and_reads_as_it_is_now() -> None:
+    renamed = BEFORE.replace(b'name = "Belarus"', b'name = "Republic of Belarus"')
+    (change,) = compare(layer(BEFORE, "a"), layer(renamed, "b"))
+    assert change.before.name == "Belarus"  # type: ignore[union-attr]
+    assert change.after.name == "Republic of Belarus"  # type: ignore[union-attr]
+    assert str(change) == "~ actor by: Republic of Belarus (name)"
+
+
+def test_x_values_that_swap_between_keys_are_a_change() -> None:
+    before = BEFORE.replace(b'name = "Belarus"', b'name = "Belarus"\nx_a = 1\nx_b = 2')
+    after = BEFORE.replace(b'name = "Belarus"', b'name = "Belarus"\nx_a = 2\nx_b = 1')
+    assert [(c.id, c.fields) for c in compare(layer(before, "a"), layer(after, "b"))] == [
+        ("by", ("extra",))
+    ]
+
+
+def test_seeing_an_unmarked_entity_is_harmless() -> None:
+    marks = UnseenChanges()
+    marks.seen(Kind.ACTOR, "kz")
+    marks.add(compare(None, layer(BEFORE, "a")))
+    marks.seen(Kind.ACTOR, "kz")
+    marks.seen(Kind.ACTOR, "kz")
+    assert marks.mark(Kind.ACTOR, "kz") is None and marks.mark(Kind.ACTOR, "by") == "new"

@@ -436,3 +436,51 @@ def test_a_value_whose_repr_fails_is_named_by_its_type():
             raise RuntimeError("no repr")
 
     assert _message(Odd()) == "<Odd> is not a date (expected a date string, got Odd)"
+
+
+def test_a_value_whose_repr_is_exactly_at_the_limit_is_shown_whole():
+    value = b"x" * 57  # b'...' is 60 characters
+    assert _message(value) == f"{value!r} is not a date (expected a date string, got bytes)"
+    longer = b"x" * 58
+    assert (
+        _message(longer)
+        == f"{longer!r}"[:60] + "… is not a date (expected a date string, got bytes)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("0000", "years run from 0001 to 9999"),
+        ("2013-02-29", "Feb 2013 has 28 days, not 29"),
+        ("2013-04-31", "Apr 2013 has 30 days, not 31"),
+        ("2013-12-32", "Dec 2013 has 31 days, not 32"),
+        ("2013-01-32", "Jan 2013 has 31 days, not 32"),
+    ],
+)
+def test_the_reason_names_the_month_and_its_days(text, reason):
+    assert _message(text) == f"{text!r} is not a date ({reason})"
+
+
+def test_a_string_subclass_parses_like_a_string():
+    class Text(str):
+        pass
+
+    assert EDate.parse(Text("2013-01-18")) == EDate.parse("2013-01-18")
+    assert str(EDate.parse(Text("2013-01-18"))) == "2013-01-18"
+
+
+def test_every_comparison_orders_dates_and_refuses_other_values():
+    early, late = EDate.parse("2012"), EDate.parse("2013-05")
+    assert early < late and early <= late and late > early and late >= early
+    assert not (late < early or late <= early or early > late or early >= late)
+    same = EDate.parse("2012")
+    assert early <= same and early >= same and not early < same and not early > same
+    for compare in (
+        lambda: early < 2013,
+        lambda: early <= 2013,
+        lambda: early > 2013,
+        lambda: early >= 2013,
+    ):
+        with pytest.raises(TypeError):
+            compare()
