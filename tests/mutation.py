@@ -81,7 +81,14 @@ def run(name: str, max_children: int, fresh: bool) -> int:
     mutmut = Path(sys.executable).with_name("mutmut")
     command = ["nice", "-n", "15", str(mutmut), "run", "--max-children", str(max_children)]
     print(f"{spec['module']}: mutmut in {work.relative_to(ROOT)} against {spec['tests']}")
-    code = subprocess.run(command, cwd=work, preexec_fn=_limit_memory, check=False).returncode
+    # Tests that run `python -m tui` in a subprocess import the unmutated copy in
+    # mutants/MODULE/ (not the tree the editable install points at, which may be
+    # edited meanwhile). A mutant runs only in-process: such tests cannot kill it.
+    env = {**os.environ, "PYTHONPATH": str(work)}
+    env.pop("PYTEST_ADDOPTS", None)
+    code = subprocess.run(
+        command, cwd=work, env=env, preexec_fn=_limit_memory, check=False
+    ).returncode
     if code:
         return code
     subprocess.run([str(mutmut), "export-cicd-stats"], cwd=work, check=False)
@@ -111,7 +118,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.module not in known:
         parser.error(f"unknown module {args.module!r}: one of {', '.join(known)}")
-    os.environ.pop("PYTEST_ADDOPTS", None)
     return run(args.module, args.max_children, fresh=not args.keep)
 
 
