@@ -172,6 +172,14 @@ def test_raw_deflate_of_nothing_and_one_that_looks_like_a_zlib_header() -> None:
     assert odd.finish() == b"]\xb7"
 
 
+def test_a_deflate_body_that_arrives_a_byte_at_a_time() -> None:
+    for body in (zlib.compress(b"hello"), encode("raw-deflate", b"hello")):
+        decoder = BoundedDecoder("deflate", 100)
+        for byte in body:
+            decoder.write(bytes((byte,)))
+        assert decoder.finish() == b"hello"
+
+
 def test_a_gzip_member_split_across_writes_after_another_member() -> None:
     second = gzip.compress(b"world")
     decoder = BoundedDecoder("gzip", 100)
