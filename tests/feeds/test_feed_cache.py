@@ -404,7 +404,7 @@ def test_a_rebuilt_index_finds_the_feeds_good_bodies_among_everything_else(
     json_with_bom = b"\xef\xbb\xbf \n" + body_of(NEW)
     for i, (body, at) in enumerate([(toml, T0), (json_with_bom, T1)]):
         cache.store(FEED, body, info_for(body, f'"{i}"', at), checked_at=at)
-    for i in range(10):  # damaged bodies of this feed: their names do not match them
+    for i in range(200):  # damaged bodies of this feed: their names do not match them
         cache.body_path(FEED, f"{i:064x}").write_bytes(b"damaged")
     cache.meta_path(FEED).write_text("garbled")
     copy = cache.read(FEED)
@@ -477,6 +477,9 @@ def test_reading_a_cache_that_does_not_exist_creates_nothing(tmp_path: Path) -> 
     assert cache.read(FEED) is None and cache.layer(FEED) is None
     assert cache.read_state(FEED) == {}
     assert not (tmp_path / "cache").exists()
+    (tmp_path / "cache").mkdir(mode=0o700)  # the cache dir exists, its feeds/ does not
+    assert cache.read(FEED) is None and cache.read_state(FEED) == {}
+    assert not (tmp_path / "cache" / "feeds").exists()
 
 
 def test_a_cache_refused_as_not_private_says_why_when_asked_to_store(tmp_path: Path) -> None:
