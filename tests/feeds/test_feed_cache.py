@@ -402,9 +402,13 @@ def test_a_rebuilt_index_finds_the_feeds_good_bodies_among_everything_else(
         cache.store(other, body_of(NEW), info_for(body_of(NEW), '"n"'), checked_at=T0)
     toml = b'format = "faultline/1"\n[[actors]]\nid = "kz"\nname = "K"\nkind = "state"\n'
     json_with_bom = b"\xef\xbb\xbf \n" + body_of(NEW)
+    # Damaged bodies of this feed (their names do not match them), made before and after
+    # the good ones, so that some come first in any order the directory lists them.
+    for i in range(100):
+        cache.body_path(FEED, f"{i:064x}").write_bytes(b"damaged")
     for i, (body, at) in enumerate([(toml, T0), (json_with_bom, T1)]):
         cache.store(FEED, body, info_for(body, f'"{i}"', at), checked_at=at)
-    for i in range(200):  # damaged bodies of this feed: their names do not match them
+    for i in range(100, 200):
         cache.body_path(FEED, f"{i:064x}").write_bytes(b"damaged")
     cache.meta_path(FEED).write_text("garbled")
     copy = cache.read(FEED)
