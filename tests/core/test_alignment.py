@@ -88,11 +88,11 @@ def test_an_actor_with_only_unknown_stances_is_not_aligned() -> None:
 
 
 def test_pairs_below_the_threshold_are_not_scored() -> None:
-    assert MIN_SHARED == 3
+    assert MIN_SHARED == 2
     stances = {
         "a": {"d1": "support", "d2": "support", "d3": "support"},
-        "b": {"d1": "support", "d2": "support"},  # shares 2 with a
-        "c": {"d1": "oppose", "d2": "oppose", "d3": "oppose"},  # shares 3 with a
+        "b": {"d1": "support", "d4": "oppose"},  # shares 1 with a
+        "c": {"d1": "oppose", "d2": "oppose"},  # shares 2 with a
     }
     alignment = Alignment(stances)
     assert alignment.pair("a", "b") is None
@@ -100,9 +100,10 @@ def test_pairs_below_the_threshold_are_not_scored() -> None:
     allies, opponents = alignment.ranked("a")
     assert allies == []
     assert [p.other for p in opponents] == ["c"]
-    assert alignment.scored_pairs() == 1
-    # With a lower threshold the pair is scored.
-    assert Alignment(stances, min_shared=2).pair("a", "b") is not None
+    assert alignment.scored_pairs() == 1  # b and c share only d1 as well
+    # With a lower threshold the pair is scored; with a higher one, none is.
+    assert Alignment(stances, min_shared=1).pair("a", "b") is not None
+    assert Alignment(stances, min_shared=3).scored_pairs() == 0
 
 
 def test_allies_and_opponents_are_ranked() -> None:
@@ -113,6 +114,19 @@ def test_allies_and_opponents_are_ranked() -> None:
     # cn: |0-1| + |0-1| + |0-0| = 2 over 3: S = 2/3, an ally of Russia.
     assert [p.other for p in allies] == ["cn"]
     assert [p.other for p in opponents] == ["us", "uk"]
+
+
+def test_nearest_is_each_actors_closest_ally() -> None:
+    alignment = Alignment(STANCES)
+    nearest = {p.actor: (p.other, p.score) for p in alignment.nearest() if p is not None}
+    assert nearest == {
+        "us": ("uk", 0.875),
+        "uk": ("us", 0.875),
+        "ru": ("cn", pytest.approx(2 / 3)),
+        "cn": ("ru", pytest.approx(2 / 3)),
+    }
+    # No pair scored: no nearest.
+    assert Alignment({"a": {"d1": "support"}, "b": {"d1": "oppose"}}).nearest() == [None, None]
 
 
 def test_equal_scores_rank_the_pair_with_more_shared_first_then_by_id() -> None:

@@ -35,8 +35,11 @@ from .model import Disagreement
 
 # The stances' values; a stance not named here (unknown) is missing.
 STANCE_VALUE: Mapping[str, int] = {"support": 2, "mixed": 1, "neutral": 1, "oppose": 0}
-# Pairs sharing fewer known stances than this are not scored (shown nowhere).
-MIN_SHARED = 3
+# Pairs sharing fewer known stances than this are not scored (shown nowhere): one shared
+# stance is a coincidence, not a pattern. Two is low next to a UN voting table's hundreds
+# of votes, but an analyst's dossier often holds five or ten questions, and n is always
+# shown beside the score so that a reader weighs it.
+MIN_SHARED = 2
 # The distance clustering gives a pair that is not scored: no evidence either way.
 UNSCORED_DISTANCE = 0.5
 # How the view and the brief explain the score, in one line.
@@ -149,6 +152,21 @@ class Alignment:
             (p for p in pairs if p.score < 0.5), key=lambda p: (p.score, -p.shared, p.other)
         )
         return allies, opponents
+
+    def nearest(self) -> list[Agreement | None]:
+        """Each actor's closest ally (highest S; the lowest id among equals), or None
+        when no pair of it is scored; in the order of ``actors``."""
+        filled = np.where(np.isnan(self.score), -np.inf, self.score)
+        best = np.argmax(filled, axis=1) if len(self.actors) else np.zeros(0, dtype=np.int64)
+        out: list[Agreement | None] = []
+        for i, j in enumerate(best.tolist()):
+            score = filled[i, j]
+            out.append(
+                None
+                if score == -np.inf
+                else Agreement(self.actors[i], self.actors[j], float(score), int(self.shared[i, j]))
+            )
+        return out
 
     def scored_pairs(self) -> int:
         """How many pairs of actors are scored (each pair once)."""

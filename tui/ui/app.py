@@ -40,6 +40,7 @@ from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
 from ..core.text import counted, sanitise
 from . import keys
+from .alignment import AlignmentScreen
 from .capture import EventForm, RecordEvent, RecordStance, StanceForm
 from .changes import ChangesScreen
 from .collector import QuietCollector
@@ -439,7 +440,7 @@ class FaultlineApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, ChangesScreen):
                 screen.reload()
-            elif isinstance(screen, MatrixScreen):
+            elif isinstance(screen, (MatrixScreen, AlignmentScreen)):
                 screen.show_arranged(arranged)
         if not changes:
             return

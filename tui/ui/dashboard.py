@@ -642,6 +642,37 @@ class DashboardScreen(Screen[None]):
 
         self.app.push_screen(MatrixScreen(self.arranged, actors, disagreements), opened)
 
+    def action_alignment(self) -> None:
+        """``a``: who sides with whom over the disagreements shown, ranked for the actor
+        selected (the actors pane's row, else the focus, else the detail's actor)."""
+        if self.arranged is None:
+            return
+        from .alignment import AlignmentScreen
+
+        disagreements = self.arranged.visible(Kind.DISAGREEMENT, self.focus_ref, self.filter_text)
+        columns = [self.arranged.disagreements[i] for i in disagreements]
+
+        def opened(ref: Ref | None) -> None:
+            if ref is not None:
+                self.call_after_refresh(self.go_to, ref)
+
+        self.app.push_screen(
+            AlignmentScreen(self.arranged, columns, self._selected_actor()), opened
+        )
+
+    def _selected_actor(self) -> str | None:
+        current = self._current()
+        if current == Kind.ACTOR:
+            ref = self.pane(Kind.ACTOR).ref
+            if ref is not None:
+                return ref.id
+        for ref in (self.focus_ref, self.detail.ref):
+            if ref is not None and ref.is_position:
+                return ref.actor
+            if ref is not None and ref.kind is Kind.ACTOR:
+                return ref.id
+        return None
+
     def _open_position(self, ref: Ref) -> None:
         self.push_focus(ref)
         self.action_pane(DETAIL, show_detail=False)
