@@ -61,7 +61,7 @@ def test_counts_per_month_split_by_half() -> None:
     assert activity.counts == ((1, 0, 1, 0), (0, 0, 2, 0), (0, 0, 0, 1))
     assert activity.unplaced == 2
     assert activity.placed == 5
-    assert activity.label() == "2012-11 – 2013-02 · peak 3 in 2013-01 · 2 not in a month"
+    assert activity.label() == "2012-11 – 2013-02 · peak 3 (2013-01) · 2 not in a month"
     # Only the rows asked for.
     assert MonthIndex(events).activity([0, 4]).counts == ((1,), (0,), (0,))
 

@@ -127,13 +127,13 @@ class Activity:
         return self.first + best, most
 
     def label(self) -> str:
-        """``2012-09 – 2013-01 · peak 2 in 2013-01 · 3 not in a month``."""
+        """``2012-09 – 2013-01 · peak 2 (2013-01) · 3 not in a month``."""
         parts = []
         if self.months:
             last = month_text(self.first + self.months - 1)
             span = month_text(self.first) + ("" if self.months == 1 else f" – {last}")
             month, most = self.peak()
-            parts += [span, f"peak {most} in {month_text(month)}"]
+            parts += [span, f"peak {most} ({month_text(month)})"]
         else:
             parts.append("no event dated to the month")
         if self.unplaced:

@@ -213,7 +213,8 @@ class AlignmentScreen(Screen[Ref | None]):
             )
             parts.append((tally, MUTED))
         if self.actor is not None:
-            parts.append(("   · " + one_line(self.arranged.actor_name(self.actor)), "bold"))
+            name = drawn(one_line(self.arranged.actor_name(self.actor)))
+            parts.append(("   · " + name, "bold"))
         self.query_one("#alignment-title", Static).update(Content.assemble(*parts))
 
     def on_row_list_chosen(self, message: RowList.Chosen) -> None:

@@ -353,6 +353,8 @@ class FaultlineApp(App[int]):
 
     def on_indexes_ready(self) -> None:
         self._announce_cache()  # the parsed-data cache was written just now
+        if self.screen_stack:  # not when the app is already closing
+            self.dashboard.show_activity()  # the months are counted now
 
     def on_dataset_arranged(self, message: DatasetArranged) -> None:
         first = self.arranged is None
