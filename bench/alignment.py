@@ -11,9 +11,10 @@ opponents, every actor's closest ally). The baseline, measured in the same run, 
 least any alignment must do: one pass over the disagreements asking each for its
 current stances (``Disagreement.current``).
 
-Activity: the month index of 100,000 events (built once per arranged view, in the
-indexing worker), then one count for every event and one for a tenth of them (once per
-focus, filter and range; cached after). Drawing a frame does no counting at all.
+Activity: the month index of the benchmark dossier's 100,000 events (bench/generate.py;
+built once per arranged view, in the indexing worker), then one count for every event
+and one for a tenth of them (once per focus, filter and range; cached after). Drawing a
+frame does no counting at all.
 Baseline: a bare Python loop reading each event's date.
 """
 
@@ -28,10 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import generate
+
 from tui.core.activity import MonthIndex
 from tui.core.alignment import alignment_of
 from tui.core.dates import EDate
-from tui.core.model import EVENT_TYPES, Disagreement, Event, Position
+from tui.core.model import Disagreement, Event, Position
 
 STANCES = ("support", "oppose", "mixed", "neutral", "unknown")
 
@@ -61,22 +64,12 @@ def disagreements(actors: int, count: int, seed: int = 1) -> list[Disagreement]:
     ]
 
 
-def events(count: int, seed: int = 1) -> list[Event]:
-    rng = random.Random(seed)
-    out = []
-    for i in range(count):
-        year = rng.randrange(1990, 2026)
-        roll = rng.random()
-        if roll < 0.6:
-            date = f"{year}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
-        elif roll < 0.9:
-            date = f"{year}-{rng.randrange(1, 13):02d}"
-        else:
-            date = str(year)
-        out.append(
-            Event(id=f"e{i}", title="t", date=EDate.parse(date), type=rng.choice(EVENT_TYPES))
-        )
-    return out
+def events(count: int) -> list[Event]:
+    """The events of the benchmark dossier of that size (``bench/generate.py``)."""
+    return [
+        Event(id=e["id"], title=e["title"], date=EDate.parse(e["date"]), type=e["type"])
+        for e in generate.arranged(count)["events"]
+    ]
 
 
 def main() -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
-from helpers import until
+import pytest
+from helpers import move_to, until
 from textual.widgets import Input
 
 from tests.conftest import screen_text
 from tui.core.model import Kind
+from tui.ui import dashboard as dashboard_module
 from tui.ui.activity import ActivityStrip, DateRangeForm
 from tui.ui.app import FaultlineApp
 from tui.ui.detail import DetailPane
@@ -64,12 +66,7 @@ async def test_the_detail_of_an_actor_and_a_disagreement_shows_its_activity(
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
-        await app.dashboard.pane(Kind.ACTOR).run_action("cursor_first")
-        for _ in range(20):
-            ref = app.dashboard.pane(Kind.ACTOR).ref
-            if ref is not None and ref.id == "kz":
-                break
-            await pilot.press("j")
+        await move_to(pilot, app, Kind.ACTOR, "kz")
         await until(pilot, lambda: "Activity" in detail_text(app), "the actor's activity")
         text = detail_text(app)
         # Kazakhstan's own events: Dec 2012 (untyped) and 18 Jan 2013 (REJECT); the two
@@ -149,3 +146,27 @@ async def test_the_range_composes_with_the_focus(make_app, ready) -> None:
         assert focused <= in_2013
         label = app.dashboard.arranged.label(app.dashboard.focus_ref)
         assert label in strip_text(app) and "from 2013" in strip_text(app)
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["filter here", "filter in a worker"])
+async def test_the_range_composes_with_the_filter(
+    make_app, ready, monkeypatch: pytest.MonkeyPatch, background: bool
+) -> None:
+    if background:  # as at a million events: the filter runs in a worker
+        monkeypatch.setattr(dashboard_module, "BACKGROUND_FILTER_SIZE", 0)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await set_range(pilot, app, "right_square_bracket", "2012")
+        assert timeline_ids(app) == [
+            "eurasian-parliament-criticism",
+            "latin-alphabet-decision",
+            "customs-union-price-rises",
+            "oil-tolling-china",
+            "latin-alphabet-target",
+        ]
+        await pilot.press("slash", *"eurasian")
+        await ready(app, pilot)
+        # Both: "eurasian" also matches the speech of 18 January 2013, after the range.
+        assert timeline_ids(app) == ["eurasian-parliament-criticism"]
+        assert "filter “eurasian”" in strip_text(app) and "until 2012" in strip_text(app)

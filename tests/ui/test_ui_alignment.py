@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import until
+from helpers import move_to, until
 
 from tests.conftest import screen_text
 from tui.core.browse import Ref
@@ -17,15 +17,6 @@ from tui.ui.matrix import MatrixScreen, StanceMatrix
 
 WIDE = (120, 40)
 SMALL = (80, 24)
-
-
-async def move_to(pilot, app: FaultlineApp, ident: str) -> None:
-    pane = app.dashboard.pane(Kind.ACTOR)
-    for _ in range(50):
-        if pane.ref is not None and pane.ref.id == ident:
-            return
-        await pilot.press("j")
-    raise AssertionError(f"{ident} not reachable")
 
 
 async def open_alignment(pilot, app: FaultlineApp) -> AlignmentScreen:
@@ -42,7 +33,7 @@ async def test_allies_and_opponents_of_the_selected_actor(make_app, ready) -> No
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
-        await move_to(pilot, app, "kz")
+        await move_to(pilot, app, Kind.ACTOR, "kz")
         await open_alignment(pilot, app)
         text = screen_text(app)
         # How the score is computed, said in the view.

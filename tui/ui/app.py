@@ -676,6 +676,21 @@ class FaultlineApp(App[int]):
         yield SystemCommand(
             "Stance matrix", "Actors × disagreements, current stances (m)", dashboard.action_matrix
         )
+        yield SystemCommand(
+            "Alignment",
+            "Who sides with whom: allies, opponents, camps (a)",
+            dashboard.action_alignment,
+        )
+        yield SystemCommand(
+            "Timeline from a date",
+            "Show events from a date on ([)",
+            partial(dashboard.action_date_range, "start"),
+        )
+        yield SystemCommand(
+            "Timeline until a date",
+            "Show events up to a date (])",
+            partial(dashboard.action_date_range, "end"),
+        )
         yield SystemCommand("Filter", "Filter every pane as you type (/)", dashboard.action_filter)
         yield SystemCommand(
             "Back", "Step back along the breadcrumb (Backspace)", dashboard.action_back
