@@ -23,11 +23,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from .dates import Precision
+from .dates import EDate, Precision
 from .model import EVENT_TYPES, Event
 
 COOPERATION = EVENT_TYPES[: EVENT_TYPES.index("RETREAT") + 1]
@@ -56,8 +57,12 @@ def half(event: Event) -> int:
 
 def month_of(event: Event) -> int:
     """Months since year 0 (``year * 12 + month - 1``), or ``NO_MONTH`` (see the module)."""
-    date = event.date
-    if not event.is_reported or date.is_interval or date.precision is Precision.YEAR:
+    return _month(event.date) if event.is_reported else NO_MONTH
+
+
+@lru_cache(maxsize=65536)  # dates repeat: a timeline of 100,000 events holds far fewer
+def _month(date: EDate) -> int:
+    if date.is_interval or date.precision is Precision.YEAR:
         return NO_MONTH
     return date.earliest.year * 12 + date.earliest.month - 1
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,7 @@ _BEFORE = 0
 _AFTER = datetime.date.max.toordinal() + 1
 
 
+@lru_cache(maxsize=65536)  # dates repeat: a timeline of 100,000 events holds far fewer
 def span(date: EDate) -> tuple[int, int]:
     """The first and last day ``date`` may mean, as ordinals; open ends run to the limits."""
     if date.is_interval:
@@ -77,9 +79,9 @@ class Spans:
     """Every event's first and last possible day, by row of an arranged timeline."""
 
     def __init__(self, events: Sequence[Event]) -> None:
-        days = [span(e.date) for e in events]
-        self.first: npt.NDArray[np.int64] = np.array([d[0] for d in days], dtype=np.int64)
-        self.last: npt.NDArray[np.int64] = np.array([d[1] for d in days], dtype=np.int64)
+        days = np.array([span(e.date) for e in events], dtype=np.int64).reshape(-1, 2)
+        self.first: npt.NDArray[np.int64] = days[:, 0]
+        self.last: npt.NDArray[np.int64] = days[:, 1]
 
     def within(self, period: Period, rows: Sequence[int] | None = None) -> list[int]:
         """The rows (ascending; every row when None) of events in ``period``."""
