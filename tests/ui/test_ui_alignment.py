@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
+from dataclasses import replace
 
 from helpers import move_to, until
 
 from tests.conftest import screen_text
-from tui.core.browse import Ref
+from tui.core.browse import Arranged, Ref
 from tui.core.dates import EDate
 from tui.core.merge import Dataset
 from tui.core.model import Actor, Disagreement, Kind, Position
@@ -119,3 +121,58 @@ async def test_the_matrix_orders_actors_by_camps_and_back(make_app, ready) -> No
         await pilot.pause()
         assert matrix.actor_ids == ["a", "b", "c", "d", "e", "f"]
         assert "by name" in screen_text(app)
+
+
+async def test_keys_work_while_the_alignment_is_computed(make_app, ready, monkeypatch) -> None:
+    """The index is computed in a worker: until it arrives the view says so, and keys
+    (here Esc) are handled at once."""
+    from tui.ui import alignment as alignment_module
+
+    gate = threading.Event()
+    real = alignment_module.alignment_of
+
+    def slow(columns):
+        gate.wait(timeout=30)
+        return real(columns)
+
+    monkeypatch.setattr(alignment_module, "alignment_of", slow)
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(app, pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AlignmentScreen), "the view")
+        await pilot.pause()
+        assert "computing…" in screen_text(app)
+        assert "Computing the alignment…" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, AlignmentScreen), "closing")
+        gate.set()
+        await app.workers.wait_for_complete()
+
+
+async def test_a_new_dossier_is_aligned_again(make_app, ready, default_dataset) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await move_to(pilot, app, Kind.ACTOR, "kz")
+        screen = await open_alignment(pilot, app)
+        assert re.search(r"0\.00  n 2\s+Russia", screen_text(app))
+        # Russia comes round to Kazakhstan's stance on both questions (a save, a refresh).
+        changed = {
+            ident: replace(
+                d,
+                positions=tuple(
+                    replace(p, stance="oppose") if p.actor == "ru" and p.stance == "support" else p
+                    for p in d.positions
+                ),
+            )
+            for ident, d in default_dataset.disagreements.items()
+        }
+        arranged = Arranged(replace(default_dataset, disagreements=changed))
+        old = screen.alignment
+        screen.show_arranged(arranged)
+        await until(pilot, lambda: screen.alignment is not old, "the new alignment")
+        await pilot.pause()
+        text = screen_text(app)
+        assert re.search(r"1\.00  n 2\s+Russia", text)
+        assert "Opponents of Kazakhstan" not in text
