@@ -31,7 +31,7 @@ from .rowlist import Piece, RowList, fit, one_line
 MUTED = "$foreground-muted"
 
 
-class Computed(Message):
+class AlignmentComputed(Message):
     """The worker's answer: the alignment over ``columns``, its camp order, and each
     actor's stances as glyphs, one per column (for the camps to be seen)."""
 
@@ -42,7 +42,8 @@ class Computed(Message):
         self.glyphs = glyphs
 
 
-# A row of the list: ("head", text), ("pair", Agreement) or ("actor", Agreement | None, id).
+# A row of the list: ("head", its text, None), ("pair", the other actor, their agreement)
+# or ("actor", the actor, its closest ally or None).
 Row = tuple[str, str, Agreement | None]
 
 
@@ -164,9 +165,9 @@ class AlignmentScreen(Screen[Ref | None]):
             for actor in order
         }
         if not get_current_worker().is_cancelled:
-            self.post_message(Computed(alignment, order, glyphs))
+            self.post_message(AlignmentComputed(alignment, order, glyphs))
 
-    def on_computed(self, message: Computed) -> None:
+    def on_alignment_computed(self, message: AlignmentComputed) -> None:
         self.alignment, self.order, self.glyphs = message.alignment, message.order, message.glyphs
         self._fill(keep=self.pairs.actor or self.actor)
 
