@@ -10,7 +10,7 @@ import re
 import threading
 
 import pytest
-from helpers import toasts, until
+from helpers import move_to, toasts, until
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -49,15 +49,6 @@ async def look(pilot, app: FaultlineApp) -> str:
 def selected(app: FaultlineApp, name: Kind) -> str | None:
     ref = pane(app, name).ref
     return ref.id if ref else None
-
-
-async def move_to(pilot, app: FaultlineApp, name: Kind, ident: str) -> None:
-    """Press j until the cursor of pane ``name`` is on ``ident`` (as a person would)."""
-    for _ in range(50):
-        if selected(app, name) == ident:
-            return
-        await pilot.press("j")
-    raise AssertionError(f"{ident} not reachable in {name}")
 
 
 # -- start-up and layout ----------------------------------------------------------------------
