@@ -24,9 +24,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy is imported where it is used: not at start (75 ms)
+    import numpy as np
+    import numpy.typing as npt
 
 from .dates import EDate, Precision
 from .model import EVENT_TYPES, Event
@@ -76,6 +78,8 @@ class MonthIndex:
     """Each event's month and half, by row of an arranged timeline: built once."""
 
     def __init__(self, events: Sequence[Event]) -> None:
+        import numpy as np
+
         self.month: npt.NDArray[np.int32] = np.fromiter(
             (month_of(e) for e in events), dtype=np.int32, count=len(events)
         )
@@ -85,6 +89,8 @@ class MonthIndex:
 
     def activity(self, rows: Sequence[int] | None = None) -> Activity:
         """The activity of the events at ``rows`` (every event when None)."""
+        import numpy as np
+
         if rows is None:
             month, halves = self.month, self.half
         else:

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy is imported where it is used: not at start (75 ms)
+    import numpy as np
+    import numpy.typing as npt
 
 from .model import Disagreement
 
@@ -93,6 +95,8 @@ class Alignment:
     """Agreement of every pair of actors holding at least one known stance."""
 
     def __init__(self, stances: Stances, *, min_shared: int = MIN_SHARED) -> None:
+        import numpy as np
+
         self.min_shared = min_shared
         values, rows, cols = [], [], []
         column: dict[str, int] = {}
@@ -128,6 +132,8 @@ class Alignment:
     def pair(self, a: str, b: str) -> Agreement | None:
         """The agreement of two actors; None when one holds no known stance, or they
         share fewer than ``min_shared`` disagreements."""
+        import numpy as np
+
         i, j = self._index.get(a), self._index.get(b)
         if i is None or j is None or np.isnan(self.score[i, j]):
             return None
@@ -136,6 +142,8 @@ class Alignment:
     def ranked(self, actor: str) -> tuple[list[Agreement], list[Agreement]]:
         """Allies (S above 0.5, highest first) and opponents (S below 0.5, lowest first);
         among equal scores the pair sharing more disagreements first, then by id."""
+        import numpy as np
+
         i = self._index.get(actor)
         if i is None:
             return [], []
@@ -156,6 +164,8 @@ class Alignment:
     def nearest(self) -> list[Agreement | None]:
         """Each actor's closest ally (highest S; the lowest id among equals), or None
         when no pair of it is scored; in the order of ``actors``."""
+        import numpy as np
+
         filled = np.where(np.isnan(self.score), -np.inf, self.score)
         best = np.argmax(filled, axis=1) if len(self.actors) else np.zeros(0, dtype=np.int64)
         out: list[Agreement | None] = []
@@ -170,6 +180,8 @@ class Alignment:
 
     def scored_pairs(self) -> int:
         """How many pairs of actors are scored (each pair once)."""
+        import numpy as np
+
         return int(np.count_nonzero(~np.isnan(self.score))) // 2
 
     def order(self) -> list[str]:
@@ -178,6 +190,8 @@ class Alignment:
 
     def distances(self) -> npt.NDArray[np.float64]:
         """1 − S for every pair, ``UNSCORED_DISTANCE`` where not scored; 0 on the diagonal."""
+        import numpy as np
+
         score = self.score.astype(np.float64)
         out = np.where(np.isnan(score), UNSCORED_DISTANCE, 1.0 - score)
         np.fill_diagonal(out, 0.0)
@@ -191,6 +205,8 @@ def cluster_order(distance: npt.NDArray[np.float64]) -> list[int]:
     nearest, merge them (Lance–Williams update of the average), repeat. Ties go to the
     lower index, and to the previous link of the chain first, so that the chain cannot
     cycle; a merged cluster lives at its lower index and lists that side first."""
+    import numpy as np
+
     n = len(distance)
     if n <= 2:
         return list(range(n))

@@ -17,9 +17,11 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy is imported where it is used: not at start (75 ms)
+    import numpy as np
+    import numpy.typing as npt
 
 from .dates import EDate
 from .model import Event
@@ -79,12 +81,16 @@ class Spans:
     """Every event's first and last possible day, by row of an arranged timeline."""
 
     def __init__(self, events: Sequence[Event]) -> None:
+        import numpy as np
+
         days = np.array([span(e.date) for e in events], dtype=np.int64).reshape(-1, 2)
         self.first: npt.NDArray[np.int64] = days[:, 0]
         self.last: npt.NDArray[np.int64] = days[:, 1]
 
     def within(self, period: Period, rows: Sequence[int] | None = None) -> list[int]:
         """The rows (ascending; every row when None) of events in ``period``."""
+        import numpy as np
+
         low, high = period.bounds
         if rows is None:
             mask = (self.first <= high) & (self.last >= low)
