@@ -533,7 +533,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
         return EXIT_USAGE
     tally = Tally(strict=args.strict, report=lambda line: say(line, err=True))
     try:  # a URL is fetched under a feed's default deadline and size cap
-        dossier = import_files(
+        imported = import_files(
             args.source, args.inputs, options, tally,
             max_size=DEFAULT_MAX_SIZE, timeout=DEFAULT_TIMEOUT,
         )  # fmt: skip
@@ -542,12 +542,12 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
         say(f"faultline: nothing written; {tally.summary()}", err=True)
         return EXIT_INVALID
     try:
-        dossier.write(args.output)
+        imported.write(args.output)
     except OSError as error:
         say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
         return EXIT_USAGE
     say(f"{shown_inputs(args.inputs)}: {tally.summary()}")
-    say(f"wrote {args.output}: {dossier.counts()}")
+    say(f"wrote {args.output}: {imported.counts()}")
     return EXIT_OK
 
 

@@ -64,12 +64,12 @@ def test_no_bytes_make_an_importer_raise_anything_but_its_own_error(
         path = Path(directory) / "input"
         path.write_bytes(data)
         try:
-            dossier, _, _ = import_rows(source, path, strict=strict)
+            imported, _, _ = import_rows(source, path, strict=strict)
         except ImportFailure as error:
             assert str(error).startswith(str(path))
             assert "\n" not in str(error)  # one line
             return
         # Whatever was kept makes a document the reader accepts, in either format.
         for fmt in ("json", "toml"):
-            document = read_bytes(dossier.text(fmt).encode(), f"out.{fmt}", fmt)
-            assert len(document.events) == len(dossier.events)
+            document = read_bytes(imported.text(fmt).encode(), f"out.{fmt}", fmt)
+            assert len(document.events) == len(imported.events)

@@ -396,7 +396,7 @@ def host_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-class Dossier:
+class ImportedDocument:
     """The faultline/1 document an import builds: entities by id, so a row seen again (the
     same event in two files) replaces the first, as a later layer would."""
 

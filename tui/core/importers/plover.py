@@ -18,7 +18,7 @@ from typing import Any
 
 from ..urls import is_web_url
 from .common import (
-    Dossier,
+    ImportedDocument,
     ImportFailure,
     Options,
     Tally,
@@ -59,15 +59,15 @@ def is_member(name: str) -> bool:
 
 
 class PloverImporter:
-    """Reads PLOVER records into a ``Dossier``: events ``plover-<id>``, one actor per
+    """Reads PLOVER records into an ``ImportedDocument``: events ``plover-<id>``, one actor per
     distinct entity."""
 
     what = DESCRIPTION
 
-    def __init__(self, options: Options, tally: Tally, dossier: Dossier) -> None:
+    def __init__(self, options: Options, tally: Tally, imported: ImportedDocument) -> None:
         self.options = options
         self.tally = tally
-        self.dossier = dossier
+        self.imported = imported
         self._actors: dict[str, str] = {}
 
     def member(self, name: str) -> bool:
@@ -138,7 +138,7 @@ class PloverImporter:
             return
         tally.kept += 1
         ident = make_id("plover", str(raw_id))
-        self.dossier.events[ident] = self._event(r, ident, day, end, events, actors, targets)
+        self.imported.events[ident] = self._event(r, ident, day, end, events, actors, targets)
 
     def _event(
         self,
@@ -193,7 +193,7 @@ class PloverImporter:
         link = r.get("link")
         if isinstance(link, str) and is_web_url(link.strip()):
             event["sources"] = [
-                self.dossier.outlet(
+                self.imported.outlet(
                     link.strip(), self.options.actor_map.grade(link), prefix="plover"
                 )
             ]
@@ -230,7 +230,7 @@ class PloverImporter:
         if mapped is not None:
             self._actors[key] = mapped
             return mapped
-        if ident not in self.dossier.actors:
+        if ident not in self.imported.actors:
             sector = _text(entity.get("sector_code")).upper()
             kind = "state" if code and code == country and not sector else "other"
             record: dict[str, Any] = {"id": ident, "name": name, "kind": kind}
@@ -249,7 +249,7 @@ class PloverImporter:
             }
             if extra:
                 record["x_plover"] = extra
-            self.dossier.actors[ident] = record
+            self.imported.actors[ident] = record
         self._actors[key] = ident
         return ident
 
