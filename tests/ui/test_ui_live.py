@@ -297,6 +297,23 @@ async def test_e_on_an_entity_from_a_feed_says_which_feed(tmp_path, monkeypatch)
         assert not log.exists()
 
 
+async def test_e_in_the_matrix_opens_the_position_under_the_cursor(tmp_path, monkeypatch) -> None:
+    import json
+
+    log = stand_in_editor(tmp_path, monkeypatch)
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    app = build(tmp_path, [data])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, MatrixScreen), "the matrix")
+        await pilot.press("e")  # Kazakhstan on the union: written under its table, line 16
+        await until(pilot, log.exists, "the editor to run")
+        assert json.loads(log.read_text(encoding="utf-8")) == ["+16", str(data)]
+        assert isinstance(app.screen, MatrixScreen)  # back where the analyst was
+
+
 # -- s and n: the capture forms -----------------------------------------------------------------
 
 

@@ -187,6 +187,14 @@ MATRIX_SCREEN: list[BindingType] = [
         show=False,
         tooltip="Record a stance of this actor on this disagreement (a form)",
     ),
+    Binding(
+        "e",
+        "edit",
+        "Edit",
+        show=False,
+        tooltip="Open the file defining this actor's position (or, where it holds none, "
+        "the disagreement) in $VISUAL or $EDITOR at its line",
+    ),
 ]
 
 

@@ -446,5 +446,22 @@ class MatrixScreen(Screen[Ref | None]):
             actor, disagreement = cell
             self.app.post_message(RecordStance(disagreement.id, actor))
 
+    def action_edit(self) -> None:
+        """``e``: the file defining the position under the cursor (the disagreement's,
+        where the actor holds none) in the analyst's editor, as ``e`` in the dashboard."""
+        from .editing import edit
+
+        cell = self.matrix.cell()
+        if cell is None:
+            edit(self.app, self.arranged.dataset, None)
+            return
+        actor, disagreement = cell
+        held = self.matrix.position() is not None
+        edit(
+            self.app,
+            self.arranged.dataset,
+            Ref(Kind.DISAGREEMENT, disagreement.id, actor if held else None),
+        )
+
     def action_close(self) -> None:
         self.dismiss(None)
