@@ -314,6 +314,22 @@ async def test_e_in_the_matrix_opens_the_position_under_the_cursor(tmp_path, mon
         assert isinstance(app.screen, MatrixScreen)  # back where the analyst was
 
 
+async def test_e_says_where_with_no_control_sequence_from_the_file_name(
+    tmp_path, monkeypatch
+) -> None:
+    data = tmp_path / "x\x1b]0;pwned\x07.toml"  # a file name is untrusted text too
+    data.write_text(DOSSIER, encoding="utf-8")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "false")  # exits with status 1: the notice says where
+    app = build(tmp_path, [data])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("1", "e")
+        await until(pilot, lambda: "exited with status 1" in toasts(app), "the notice")
+        assert "x]0;pwned.toml:" in toasts(app)
+        assert "\x1b" not in toasts(app) and "\x07" not in toasts(app)
+
+
 # -- s and n: the capture forms -----------------------------------------------------------------
 
 
