@@ -71,6 +71,23 @@ def test_a_json_array_reads_the_same_and_a_broken_one_is_located(tmp_path):
         import_rows("plover", broken)
 
 
+def test_an_array_on_one_line_reads_the_same_and_a_break_in_it_is_located(tmp_path):
+    # As json.dumps writes it: every record on line 1 (read in linear time: bench/README).
+    records = [json.loads(line) for line in JSONL.read_text().splitlines() if line[0] == "{"]
+    path = tmp_path / "compact.json"
+    path.write_text(json.dumps(records))
+    imported, _, _ = import_rows("plover", path)
+    assert imported.events == import_rows("plover", JSONL)[0].events
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"id": "a", "date": "2013-01-01", "event": "AID"}, {"id": ]\n')
+    with pytest.raises(ImportFailure) as failed:
+        import_rows("plover", broken)
+    assert str(failed.value) == (
+        f"{broken}:1: the JSON array cannot be read from the record that starts here: "
+        "Expecting value (line 1, column 8)"
+    )
+
+
 def test_the_map_attaches_by_code_and_the_output_layers_with_the_dossier(tmp_path):
     imported, _, _ = import_rows("plover", JSONL, actor_map=read_map(MAP))
     visit = imported.events["plover-plv-2013-0001"]
