@@ -30,6 +30,11 @@ from ..text import is_blank, sanitise
 from ..urls import is_web_url
 
 SHOWN_PROBLEMS = 50  # bad rows printed one by one; the rest are counted
+# The longest line an input may hold, in characters. A row of any export is a few
+# thousand; a PLOVER array written on one line (json.dumps) is held as one line, so this
+# leaves room for about 300,000 of its records. Past it the input is refused: a line is
+# held whole, and 600 KB of gzip can unpack to one line of 600 MB.
+LINE_LIMIT = 64 * 1024 * 1024
 GRADES = frozenset("ABCDEF")
 ZIP_MAGIC, GZIP_MAGIC = b"PK\x03\x04", b"\x1f\x8b"
 
@@ -310,11 +315,17 @@ def _text_lines(
     so does text past ``limit`` characters (for downloads)."""
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
     try:
-        if limit is None:
-            yield from text
-            return
         read = 0
-        for line in text:
+        for number, line in enumerate(iter(lambda: text.readline(LINE_LIMIT + 1), ""), 1):
+            if len(line) > LINE_LIMIT:
+                raise ImportFailure(
+                    f"{name}:{number}: a line of more than {LINE_LIMIT:,} characters, which "
+                    "no export holds: is this the file meant? (A PLOVER array this long: "
+                    "write it as JSON Lines, one record a line)"
+                )
+            if limit is None:
+                yield line
+                continue
             read += len(line)
             if read > limit:
                 raise ImportFailure(
