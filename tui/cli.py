@@ -180,7 +180,7 @@ def _add_parser(commands: argparse._SubParsersAction[Parser]) -> None:
     # "entity", not "kind": actors and sources have a key named kind
     kinds = add.add_subparsers(dest="entity", metavar="KIND", required=True)
     for kind, spec in FIELDS.items():
-        sub = kinds.add_parser(kind, help=f"append a {kind}")
+        sub = kinds.add_parser(kind, help=f"append {'an' if kind[0] in 'aeiou' else 'a'} {kind}")
         sub.add_argument("file", metavar="FILE", help="a .toml or .json document")
         for key in spec:
             names = ["--" + key.replace("_", "-")]

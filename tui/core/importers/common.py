@@ -293,9 +293,8 @@ def _zip_members(
     chosen = [n for n in names if member(n)]
     if not chosen:
         held = ", ".join(sanitise(n)[0] for n in names[:5]) + (", …" if len(names) > 5 else "")
-        raise ImportFailure(
-            f"{name}: the zip holds no {what} ({'it holds ' + held if names else 'it is empty'})"
-        )
+        inside = f"it holds {held}" if names else "it is empty"
+        raise ImportFailure(f"{name}: the zip holds nothing that looks like {what} ({inside})")
     with archive:
         for entry in chosen:
             label = f"{name}:{sanitise(entry)[0]}"
