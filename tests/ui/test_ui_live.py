@@ -186,6 +186,25 @@ async def test_a_new_file_in_a_data_directory_is_picked_up(tmp_path) -> None:
         assert "summit" in event_ids(app)
 
 
+async def test_a_data_file_that_is_a_symlink_is_reloaded_when_its_target_is_saved(
+    tmp_path,
+) -> None:
+    # The dossier kept in a repository, linked into the folder the analyst opens: a save
+    # happens in the target's directory, not the link's.
+    real = tmp_path / "repo" / "x.toml"
+    real.parent.mkdir()
+    real.write_text(DOSSIER, encoding="utf-8")
+    link = tmp_path / "work" / "x.toml"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    app = build(tmp_path, [link])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        assert app.reloader is not None and app.reloader.watcher.how == "notifications"
+        save(real, DOSSIER + ASTANA)
+        await until(pilot, lambda: "astana" in event_ids(app), "the target's save")
+
+
 async def test_polling_where_notifications_do_not_arrive(tmp_path) -> None:
     """``[data] watch = "poll"`` (as on an NFS or sshfs mount): a stat every 1.5 s."""
     data = tmp_path / "x.toml"

@@ -150,7 +150,8 @@ class DataWatcher:
         except ImportError:
             polled = list(paths)
         for path in paths if not polled else ():
-            if self.mode == "poll" or needs_polling(path if path.is_dir() else path.parent):
+            real = Path(os.path.realpath(path))  # a symlink's target may be elsewhere
+            if self.mode == "poll" or needs_polling(real if real.is_dir() else real.parent):
                 polled.append(path)
             elif path.is_dir():
                 folders.append(path)
@@ -159,7 +160,10 @@ class DataWatcher:
             else:
                 polled.append(path)  # not even its directory exists yet
         if files:
-            parents = list(dict.fromkeys(p.parent for p in files))
+            # A data file that is a symlink changes where its target is (an editor saving
+            # through it, a git checkout elsewhere): both directories are watched.
+            targets = [Path(os.path.realpath(p)).parent for p in files]
+            parents = list(dict.fromkeys([*(p.parent for p in files), *targets]))
             self._spawn(self._notify, parents, False, files, name="faultline-watch")
         if folders:
             self._spawn(self._notify, folders, True, folders, name="faultline-watch")
@@ -205,7 +209,7 @@ class DataWatcher:
     def _notify(self, roots: list[Path], recursive: bool, paths: list[Path]) -> None:
         from watchfiles import watch
 
-        wanted = {os.path.abspath(p) for p in paths}
+        wanted = {os.path.abspath(p) for p in paths} | {os.path.realpath(p) for p in paths}
         folders = tuple(w.rstrip(os.sep) + os.sep for w in wanted) if recursive else ()
 
         def relevant(_change: object, name: str) -> bool:
