@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -464,8 +465,10 @@ def cmd_new(args: argparse.Namespace, config: Config) -> int:
         say(f"faultline: new: {path}: cannot write: {error.strerror or error}", err=True)
         return EXIT_USAGE
     say(f"wrote {' and '.join(map(str, written))}")
-    say(f"next: edit {path}, check it with: faultline validate {path}; "
-        f"open it with: faultline --data {path}")  # fmt: skip
+    # Commands to paste: quoted for a shell, and a name starting with "-" made a path.
+    shown = shlex.quote(os.path.join(os.curdir, str(path)) if str(path)[:1] == "-" else str(path))
+    say(f"next: edit {shown}, check it with: faultline validate {shown}; "
+        f"open it with: faultline --data {shown}")  # fmt: skip
     return EXIT_OK
 
 
