@@ -514,7 +514,13 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
     from .core.importers import ImportFailure, Options, Tally, import_files
-    from .core.importers.common import output_format, parse_day, read_map, shown_inputs
+    from .core.importers.common import (
+        check_output,
+        output_format,
+        parse_day,
+        read_map,
+        shown_inputs,
+    )
 
     if args.source != "gdelt" and (args.root_only or args.min_mentions):
         say(f"faultline: import {args.source}: --root-only and --min-mentions are for gdelt",
@@ -522,6 +528,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
         return EXIT_USAGE
     try:
         output_format(args.output)  # refused before anything is read
+        check_output(args.output)
         options = Options(
             countries=frozenset(c.strip().upper() for c in args.country if c.strip()),
             since=parse_day(args.since, "--since") if args.since else None,

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from ..gcpause import gc_paused
 from .common import (
+    IMPORT_MARK,
     ImportedDocument,
     ImportFailure,
     Options,
@@ -72,7 +73,7 @@ def import_files(
     ``ImportFailure`` for an input that cannot be read or is of the wrong kind."""
     meta: dict[str, Any] = {
         "title": f"{TITLES.get(source, source)} imported",
-        "summary": clean(f"Imported by faultline import {source} from " + shown_inputs(inputs)),
+        "summary": clean(f"{IMPORT_MARK}{source} from " + shown_inputs(inputs)),
     }
     imported = ImportedDocument(meta)
     importer = _importer(source, options, tally, imported)

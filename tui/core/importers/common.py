@@ -528,6 +528,30 @@ def output_format(path: str) -> str:
     raise ImportFailure(f"{path}: the output must end in .json or .toml (that decides its format)")
 
 
+# How an import's output says what it is ([meta] summary, near its start): an OUT that
+# says so may be replaced by the next import, any other file may not.
+IMPORT_MARK = "Imported by faultline import "
+
+
+def check_output(path: str) -> None:
+    """Refuse an OUT that exists and is not an earlier import's output: ``-o`` naming
+    the analyst's own dossier by mistake must not replace it with imported rows."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except IsADirectoryError:
+        raise ImportFailure(f"{path}: is a directory; -o names the document to write") from None
+    except OSError:
+        return  # missing (the usual case), or unreadable: the write says why, if it fails
+    if not head.strip() or IMPORT_MARK.encode() in head:
+        return
+    raise ImportFailure(
+        f"{path}: exists and is not the output of an earlier faultline import: nothing "
+        "read or written (give -o a new file, or one an import wrote; remove this one "
+        "first if it is to be replaced)"
+    )
+
+
 def number(column: str, text: str, kind: type[int] | type[float]) -> int | float:
     """A count (``int``, 0 or more) or a measure (``float``, finite, within ±10⁹) from a
     source column; ValueError names the column and what it holds."""
