@@ -396,6 +396,21 @@ async def test_s_records_a_stance_and_explains_a_bad_date_in_place(tmp_path) -> 
         assert str(captured) in [layer.name for layer in app.arranged.dataset.layers]
 
 
+async def test_the_capture_notice_names_the_file_without_control_sequences(tmp_path) -> None:
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    captured = tmp_path / "c\x1b]0;pwned\x07.toml"
+    app = build(tmp_path, [data], capture=captured)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("2", "s")
+        await until(pilot, lambda: isinstance(app.screen, StanceForm), "the form")
+        await pilot.press(*"ru", "tab", *"support", "enter")
+        await until(pilot, lambda: "Recorded in" in toasts(app), "the notice")
+        assert captured.exists()
+        assert "c]0;pwned.toml." in toasts(app) and "\x1b" not in toasts(app)
+
+
 async def test_s_in_the_matrix_fills_in_the_actor(tmp_path) -> None:
     data = tmp_path / "x.toml"
     data.write_text(DOSSIER, encoding="utf-8")
