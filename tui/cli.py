@@ -465,11 +465,25 @@ def cmd_new(args: argparse.Namespace, config: Config) -> int:
         say(f"faultline: new: {path}: cannot write: {error.strerror or error}", err=True)
         return EXIT_USAGE
     say(f"wrote {' and '.join(map(str, written))}")
+    from .core.formatschema import FILE_NAME, schema_text
+
+    schema = path.parent / FILE_NAME
+    if schema not in written and _reads_other_than(schema, schema_text()):
+        # Kept (it may be the analyst's), but editors would check against an old schema.
+        say(f"note: {schema} was kept and differs from this version's schema; update it "
+            f"with: faultline schema -o {shlex.quote(str(schema))}")  # fmt: skip
     # Commands to paste: quoted for a shell, and a name starting with "-" made a path.
     shown = shlex.quote(os.path.join(os.curdir, str(path)) if str(path)[:1] == "-" else str(path))
     say(f"next: edit {shown}, check it with: faultline validate {shown}; "
         f"open it with: faultline --data {shown}")  # fmt: skip
     return EXIT_OK
+
+
+def _reads_other_than(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") != text
+    except (OSError, UnicodeDecodeError):
+        return True
 
 
 def cmd_schema(args: argparse.Namespace, config: Config) -> int:

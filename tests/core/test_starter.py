@@ -77,3 +77,20 @@ def test_the_next_steps_are_commands_that_paste_into_a_shell(
         f"open it with: faultline --data {shown}"
     )
     assert main(["validate", shown.strip("'")]) == 0  # as pasted, once the shell unquotes it
+
+
+def test_an_older_schema_beside_it_is_kept_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / FILE_NAME).write_text('{"title": "an older faultline/1 schema"}\n')
+    assert main(["new", "d.toml"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        f"note: {FILE_NAME} was kept and differs from this version's schema; update it "
+        f"with: faultline schema -o {FILE_NAME}"
+    )
+    assert (tmp_path / FILE_NAME).read_text() == '{"title": "an older faultline/1 schema"}\n'
+    assert main(["schema", "-o", FILE_NAME]) == 0  # updated as the note says
+    capsys.readouterr()
+    assert main(["new", "e.toml"]) == 0  # the same schema: nothing to say
+    assert "note:" not in capsys.readouterr().out
