@@ -327,6 +327,7 @@ async def test_e_in_the_matrix_opens_the_position_under_the_cursor(tmp_path, mon
         await loaded(pilot, app)
         await pilot.press("m")
         await until(pilot, lambda: isinstance(app.screen, MatrixScreen), "the matrix")
+        assert "1 actor × 1 disagreement  ·" in screen_text(app)  # one of each, in English
         await pilot.press("e")  # Kazakhstan on the union: written under its table, line 16
         await until(pilot, log.exists, "the editor to run")
         assert json.loads(log.read_text(encoding="utf-8")) == ["+16", str(data)]

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Static
 
 from ..core.browse import Arranged, Ref
 from ..core.model import STANCES, Disagreement, Kind, Position
+from ..core.text import counted
 from . import keys
 from .capture import RecordStance
 from .glyphs import drawn
@@ -308,7 +309,7 @@ class StanceMatrix(ScrollView, can_focus=True):
         name_w, col_w = self._name_width(width), self._col_width(width)
         head = base + self._style("header")
         if y == 0:
-            label = f"{len(self.actor_ids)} actors"
+            label = counted(len(self.actor_ids), "actor")
         elif y > 1:
             label = ""
         else:
@@ -375,7 +376,8 @@ class MatrixScreen(Screen[Ref | None]):
                 ("Stance matrix", "bold $text-accent"),
                 (
                     (
-                        f"  {len(matrix.actor_ids)} actors × {len(matrix.columns)} disagreements"
+                        f"  {counted(len(matrix.actor_ids), 'actor')} × "
+                        f"{counted(len(matrix.columns), 'disagreement')}"
                         "  · each actor's current stance"
                     ),
                     "$foreground-muted",
