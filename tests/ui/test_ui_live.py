@@ -205,6 +205,22 @@ async def test_a_data_file_that_is_a_symlink_is_reloaded_when_its_target_is_save
         await until(pilot, lambda: "astana" in event_ids(app), "the target's save")
 
 
+async def test_a_symlink_in_a_data_directory_is_reloaded_when_its_target_is_saved(
+    tmp_path,
+) -> None:
+    real = tmp_path / "repo" / "x.toml"
+    real.parent.mkdir()
+    real.write_text(DOSSIER, encoding="utf-8")
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    (folder / "x.toml").symlink_to(real)
+    app = build(tmp_path, [folder])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        save(real, DOSSIER + ASTANA)
+        await until(pilot, lambda: "astana" in event_ids(app), "the target's save")
+
+
 async def test_polling_where_notifications_do_not_arrive(tmp_path) -> None:
     """``[data] watch = "poll"`` (as on an NFS or sshfs mount): a stat every 1.5 s."""
     data = tmp_path / "x.toml"
