@@ -413,6 +413,23 @@ async def test_s_records_a_stance_and_explains_a_bad_date_in_place(tmp_path) -> 
         assert str(captured) in [layer.name for layer in app.arranged.dataset.layers]
 
 
+async def test_s_says_when_the_stance_replaces_one_of_the_same_date(tmp_path) -> None:
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    app = build(tmp_path, [data])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("2", "s")
+        await until(pilot, lambda: isinstance(app.screen, StanceForm), "the form")
+        # Kazakhstan's oppose as of 2013-01 is in x.toml: the same date replaces it.
+        await pilot.press(*"kz", "tab", *"mixed", "tab", "ctrl+a", "ctrl+k", *"2013-01", "enter")
+        await until(pilot, lambda: "This replaces" in toasts(app), "the warning")
+        assert (
+            f"This replaces kz's oppose position as of 2013-01 written at {data}:16: a change "
+            "of stance is a new position with a later as_of." in toasts(app)
+        )
+
+
 async def test_the_capture_notice_names_the_file_without_control_sequences(tmp_path) -> None:
     data = tmp_path / "x.toml"
     data.write_text(DOSSIER, encoding="utf-8")
