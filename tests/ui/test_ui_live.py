@@ -186,37 +186,22 @@ async def test_a_new_file_in_a_data_directory_is_picked_up(tmp_path) -> None:
         assert "summit" in event_ids(app)
 
 
-async def test_a_data_file_that_is_a_symlink_is_reloaded_when_its_target_is_saved(
-    tmp_path,
+@pytest.mark.parametrize("data_path", ["the link", "its directory"])
+async def test_a_symlinked_data_file_is_reloaded_when_its_target_is_saved(
+    tmp_path, data_path: str
 ) -> None:
-    # The dossier kept in a repository, linked into the folder the analyst opens: a save
-    # happens in the target's directory, not the link's.
+    # The dossier kept in a repository, linked into the folder the analyst opens (or
+    # into a data directory): a save happens in the target's directory, not the link's.
     real = tmp_path / "repo" / "x.toml"
     real.parent.mkdir()
     real.write_text(DOSSIER, encoding="utf-8")
     link = tmp_path / "work" / "x.toml"
     link.parent.mkdir()
     link.symlink_to(real)
-    app = build(tmp_path, [link])
+    app = build(tmp_path, [link if data_path == "the link" else link.parent])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot, app)
         assert app.reloader is not None and app.reloader.watcher.how == "notifications"
-        save(real, DOSSIER + ASTANA)
-        await until(pilot, lambda: "astana" in event_ids(app), "the target's save")
-
-
-async def test_a_symlink_in_a_data_directory_is_reloaded_when_its_target_is_saved(
-    tmp_path,
-) -> None:
-    real = tmp_path / "repo" / "x.toml"
-    real.parent.mkdir()
-    real.write_text(DOSSIER, encoding="utf-8")
-    folder = tmp_path / "dossier"
-    folder.mkdir()
-    (folder / "x.toml").symlink_to(real)
-    app = build(tmp_path, [folder])
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
         save(real, DOSSIER + ASTANA)
         await until(pilot, lambda: "astana" in event_ids(app), "the target's save")
 
