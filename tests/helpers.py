@@ -107,7 +107,7 @@ IMPORT_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 
 
 def import_rows(source: str, *inputs: object, **options: Any) -> tuple[Any, Any, list[str]]:
-    """Run an importer in this process, as ``faultline import`` does: the dossier built, the
+    """Run an importer in this process, as ``faultline import`` does: the document built, the
     tally of rows, and each bad-row line reported. ``options`` are ``Options`` fields, and
     ``max_size``, the cap on a download."""
     from tui.core.importers import Options, Tally, import_files
@@ -115,8 +115,8 @@ def import_rows(source: str, *inputs: object, **options: Any) -> tuple[Any, Any,
     reported: list[str] = []
     max_size = options.pop("max_size", 10_000_000)
     tally = Tally(strict=options.get("strict", False), report=reported.append)
-    dossier = import_files(
+    imported = import_files(
         source, [str(i) for i in inputs], Options(**options), tally, max_size=max_size,
         timeout=10.0,
     )  # fmt: skip
-    return dossier, tally, reported
+    return imported, tally, reported

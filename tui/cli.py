@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -185,7 +186,7 @@ def _add_parser(commands: argparse._SubParsersAction[Parser]) -> None:
     # "entity", not "kind": actors and sources have a key named kind
     kinds = add.add_subparsers(dest="entity", metavar="KIND", required=True)
     for kind, spec in FIELDS.items():
-        sub = kinds.add_parser(kind, help=f"append a {kind}")
+        sub = kinds.add_parser(kind, help=f"append {'an' if kind[0] in 'aeiou' else 'a'} {kind}")
         sub.add_argument("file", metavar="FILE", help="a .toml or .json document")
         for key in spec:
             names = ["--" + key.replace("_", "-")]
@@ -475,9 +476,25 @@ def cmd_new(args: argparse.Namespace, config: Config) -> int:
         say(f"faultline: new: {path}: cannot write: {error.strerror or error}", err=True)
         return EXIT_USAGE
     say(f"wrote {' and '.join(map(str, written))}")
-    say(f"next: edit {path}, check it with: faultline validate {path}; "
-        f"open it with: faultline --data {path}")  # fmt: skip
+    from .core.formatschema import FILE_NAME, schema_text
+
+    schema = path.parent / FILE_NAME
+    if schema not in written and _reads_other_than(schema, schema_text()):
+        # Kept (it may be the analyst's), but editors would check against an old schema.
+        say(f"note: {schema} was kept and differs from this version's schema; update it "
+            f"with: faultline schema -o {shlex.quote(str(schema))}")  # fmt: skip
+    # Commands to paste: quoted for a shell, and a name starting with "-" made a path.
+    shown = shlex.quote(os.path.join(os.curdir, str(path)) if str(path)[:1] == "-" else str(path))
+    say(f"next: edit {shown}, check it with: faultline validate {shown}; "
+        f"open it with: faultline --data {shown}")  # fmt: skip
     return EXIT_OK
+
+
+def _reads_other_than(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") != text
+    except (OSError, UnicodeDecodeError):
+        return True
 
 
 def cmd_schema(args: argparse.Namespace, config: Config) -> int:
@@ -522,7 +539,13 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
     from .core.importers import ImportFailure, Options, Tally, import_files
-    from .core.importers.common import output_format, parse_day, read_map, shown_inputs
+    from .core.importers.common import (
+        check_output,
+        output_format,
+        parse_day,
+        read_map,
+        shown_inputs,
+    )
 
     if args.source != "gdelt" and (args.root_only or args.min_mentions):
         say(f"faultline: import {args.source}: --root-only and --min-mentions are for gdelt",
@@ -530,6 +553,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
         return EXIT_USAGE
     try:
         output_format(args.output)  # refused before anything is read
+        check_output(args.output)
         options = Options(
             countries=frozenset(c.strip().upper() for c in args.country if c.strip()),
             since=parse_day(args.since, "--since") if args.since else None,
@@ -544,7 +568,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
         return EXIT_USAGE
     tally = Tally(strict=args.strict, report=lambda line: say(line, err=True))
     try:  # a URL is fetched under a feed's default deadline and size cap
-        dossier = import_files(
+        imported = import_files(
             args.source, args.inputs, options, tally,
             max_size=DEFAULT_MAX_SIZE, timeout=DEFAULT_TIMEOUT,
         )  # fmt: skip
@@ -553,12 +577,12 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
         say(f"faultline: nothing written; {tally.summary()}", err=True)
         return EXIT_INVALID
     try:
-        dossier.write(args.output)
+        imported.write(args.output)
     except OSError as error:
         say(f"{args.output}: cannot write: {error.strerror or error}", err=True)
         return EXIT_USAGE
     say(f"{shown_inputs(args.inputs)}: {tally.summary()}")
-    say(f"wrote {args.output}: {dossier.counts()}")
+    say(f"wrote {args.output}: {imported.counts()}")
     return EXIT_OK
 
 

@@ -229,6 +229,11 @@ def test_add_needs_a_known_kind(capsys: pytest.CaptureFixture[str]) -> None:
         main(["add", "disagreement", "x.toml"])
     assert exited.value.code == 2
     assert "invalid choice: 'disagreement'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["add", "--help"])
+    helped = capsys.readouterr().out
+    assert "append an actor" in helped and "append an event" in helped
+    assert "append a source" in helped
 
 
 def test_export_positions_at_the_top_level_reads_back_the_same(

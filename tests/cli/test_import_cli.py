@@ -47,14 +47,34 @@ def test_toml_by_the_extension(work: Path) -> None:
 
 
 def test_strict_writes_nothing_and_keeps_the_old_output(work: Path) -> None:
-    (work / "day.json").write_text("old")
+    assert run_faultline(work, "import", "gdelt", EXPORT.name, "-o", "day.json").returncode == 0
+    old = (work / "day.json").read_text()
     done = run_faultline(work, "import", "gdelt", EXPORT.name, "-o", "day.json", "--strict")
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         f"faultline: import gdelt: {EXPORT.name}:4: 30 columns, not 61 (--strict)",
         "faultline: nothing written; read 4 rows: kept 3, filtered out 0, skipped 0 bad",
     ]
-    assert (work / "day.json").read_text() == "old"
+    assert (work / "day.json").read_text() == old
+
+
+@pytest.mark.parametrize("name", ["mine.toml", "mine.json"])
+def test_out_naming_the_analysts_own_dossier_is_refused(work: Path, name: str) -> None:
+    # -o with a typo, or the wrong tab completed: the hand-written dossier must survive.
+    mine = work / name
+    mine.write_text('# my notes, by hand\nformat = "faultline/1"\n', encoding="utf-8")
+    done = run_faultline(work, "import", "gdelt", EXPORT.name, "-o", name)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"faultline: {name}: exists and is not the output of an earlier faultline import: "
+        "nothing read or written (give -o a new file, or one an import wrote; remove this "
+        "one first if it is to be replaced)\n"
+    )
+    assert mine.read_text(encoding="utf-8") == '# my notes, by hand\nformat = "faultline/1"\n'
+    # An earlier import's output is replaced, as importing again is meant to.
+    done = run_faultline(work, "import", "gdelt", EXPORT.name, "-o", "day.toml")
+    again = run_faultline(work, "import", "gdelt", EXPORT.name, "-o", "day.toml")
+    assert done.returncode == again.returncode == 0, again.stderr
 
 
 def test_a_wrong_kind_of_file_is_refused_in_one_line(work: Path) -> None:

@@ -202,3 +202,24 @@ def test_a_file_keeps_its_line_endings_and_byte_order_mark(dossier: Path) -> Non
         == b'\r\n[[actors]]\r\nid = "ru"\r\nname = "Russia"\r\nkind = "state"\r\n'
     )
     assert read_file(dossier).actors[-1].name == "Russia"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        'events = [{ id = "a", title = "A", date = 2013-01-01 }]',
+        "events = []",
+    ],
+)
+def test_an_inline_array_is_refused_saying_where_and_what_to_do(
+    tmp_path: Path, written: str
+) -> None:
+    path = tmp_path / "inline.toml"
+    original = f'format = "faultline/1"\n# by hand\n{written}\n'
+    path.write_text(original, encoding="utf-8")
+    with pytest.raises(AppendRefused) as refused:
+        append_entity(path, "event", {"id": "b", "title": "B", "date": "2013-02"})
+    # Not tomli's "Cannot mutate immutable namespace": the line, and what to do.
+    assert str(refused.value).startswith(f"{path}:3: events: written here as an inline array")
+    assert "add the entry to that array by hand" in str(refused.value)
+    assert path.read_text(encoding="utf-8") == original

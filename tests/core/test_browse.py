@@ -203,3 +203,27 @@ def test_change_log_nets_changes_per_entity() -> None:
     )
     log.adopt(log.updated(second, at=2.0))
     assert len(log) == 0
+
+
+def test_a_stance_written_at_the_top_level_is_logged_from_the_file_saved(tmp_path) -> None:
+    from tui.core.changes import compare
+    from tui.core.loading import load
+
+    data = tmp_path / "x.toml"
+    data.write_text(
+        'format = "faultline/1"\n\n[[actors]]\nid = "kz"\nname = "Kazakhstan"\n'
+        'kind = "state"\n\n[[disagreements]]\nid = "union"\ntitle = "Eurasian union"\n',
+        encoding="utf-8",
+    )
+    captured = tmp_path / "captured.toml"
+    captured.write_text(
+        'format = "faultline/1"\n\n[[positions]]\ndisagreement = "union"\nactor = "kz"\n'
+        'stance = "oppose"\nas_of = "2013-01"\n',
+        encoding="utf-8",
+    )
+    log = ChangeLog()
+    log.adopt(log.updated(compare(load([data]), load([data, captured])), at=1.0))
+    logged = log.get(Kind.DISAGREEMENT, "union")
+    assert logged is not None and logged.change.action == CHANGED
+    # The analyst saved captured.toml: the change is said to come from there, not x.toml.
+    assert (logged.layer, logged.document) == (str(captured), str(captured))

@@ -36,3 +36,20 @@ def test_no_line_opens_the_file_alone_and_a_bad_variable_is_named() -> None:
     assert editor_command(FILE, None, {"EDITOR": "vim"}) == ["vim", "data/x.toml"]
     with pytest.raises(FaultlineError, match=r"^\$VISUAL: 'code \"--wait' cannot be split"):
         editor_command(FILE, 3, {"VISUAL": 'code "--wait'})
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"EDITOR": "vim"}, ["vim", "+3", "./+!touch pwned.toml"]),
+        ({"EDITOR": "code -w"}, ["code", "-w", "--goto", "./+!touch pwned.toml:3"]),
+        ({"EDITOR": "subl"}, ["subl", "./+!touch pwned.toml:3"]),
+        ({"EDITOR": "ed"}, ["ed", "./+!touch pwned.toml"]),
+    ],
+)
+def test_a_file_name_is_never_taken_for_an_option_or_a_command(env: dict, expected) -> None:
+    # vim runs "+!cmd" as a shell command and takes "-c.toml" as an option: a data file
+    # so named (a cloned repository, a downloaded dossier) must still be opened as a file.
+    assert editor_command(Path("+!touch pwned.toml"), 3, env) == expected
+    assert editor_command(Path("-c.toml"), None, {"EDITOR": "vim"}) == ["vim", "./-c.toml"]
+    assert editor_command(Path("/data/-c.toml"), 1, {"EDITOR": "vim"})[-1] == "/data/-c.toml"

@@ -24,16 +24,16 @@ def test_the_fixture_is_what_a_spreadsheet_saves():
 
 
 def test_each_time_precision_gives_that_much_of_a_date_and_no_more():
-    dossier, _, _ = import_rows("acled", EXPORT)
-    assert dossier.events["acled-kaz1001"]["date"] == "2022-01-05"  # 1: the day
-    assert dossier.events["acled-kaz1002"]["date"] == "2022-01-10~"  # 2: about a week
-    assert dossier.events["acled-kaz1003"]["date"] == "2022-01"  # 3: the month
-    assert dossier.events["acled-kgz2001"]["date"] == "2022-01-04"  # "04 January 2022"
+    imported, _, _ = import_rows("acled", EXPORT)
+    assert imported.events["acled-kaz1001"]["date"] == "2022-01-05"  # 1: the day
+    assert imported.events["acled-kaz1002"]["date"] == "2022-01-10~"  # 2: about a week
+    assert imported.events["acled-kaz1003"]["date"] == "2022-01"  # 3: the month
+    assert imported.events["acled-kgz2001"]["date"] == "2022-01-04"  # "04 January 2022"
 
 
 def test_a_row_becomes_an_event_with_its_notes_actors_and_outlets():
-    dossier, tally, _ = import_rows("acled", EXPORT)
-    riot = dossier.events["acled-kaz1001"]
+    imported, tally, _ = import_rows("acled", EXPORT)
+    riot = imported.events["acled-kaz1001"]
     assert (
         riot["title"] == "Violent demonstration: Rioters vs Police Forces of Kazakhstan in Almaty"
     )
@@ -48,8 +48,8 @@ def test_a_row_becomes_an_event_with_its_notes_actors_and_outlets():
     assert riot["sources"] == ["acled", "acled-src-kazakhstan-today", "acled-src-reuters"]
     assert riot["x_acled"]["fatalities"] == 2
     assert riot["x_acled"]["time_precision"] == 1
-    assert dossier.actors["acled-police-forces-of-kazakhstan-2019"]["kind"] == "organisation"
-    assert dossier.sources["acled"]["x_acled"]["terms"] == TERMS
+    assert imported.actors["acled-police-forces-of-kazakhstan-2019"]["kind"] == "organisation"
+    assert imported.sources["acled"]["x_acled"]["terms"] == TERMS
     assert (tally.read, tally.kept, tally.skipped) == (6, 4, 2)
 
 
@@ -63,25 +63,25 @@ def test_bad_rows_are_reported_at_the_line_they_start_on():
 
 
 def test_filters_by_iso_or_country_name_and_by_date():
-    dossier, _, _ = import_rows("acled", EXPORT, countries=frozenset({"417"}))
-    assert list(dossier.events) == ["acled-kgz2001"]
-    dossier, _, _ = import_rows("acled", EXPORT, countries=frozenset({"KAZAKHSTAN"}))
-    assert len(dossier.events) == 3
-    dossier, _, _ = import_rows("acled", EXPORT, since=dt.date(2022, 1, 6))
-    assert sorted(dossier.events) == ["acled-kaz1002", "acled-kaz1003"]
+    imported, _, _ = import_rows("acled", EXPORT, countries=frozenset({"417"}))
+    assert list(imported.events) == ["acled-kgz2001"]
+    imported, _, _ = import_rows("acled", EXPORT, countries=frozenset({"KAZAKHSTAN"}))
+    assert len(imported.events) == 3
+    imported, _, _ = import_rows("acled", EXPORT, since=dt.date(2022, 1, 6))
+    assert sorted(imported.events) == ["acled-kaz1002", "acled-kaz1003"]
 
 
 def test_the_map_attaches_an_acled_actor_by_name_and_grades_an_outlet():
-    dossier, _, _ = import_rows("acled", EXPORT, actor_map=read_map(MAP))
-    assert dossier.events["acled-kaz1002"]["actors"] == ["kz-public"]
-    assert dossier.sources["acled-src-kazakhstan-today"]["reliability"] == "C"
-    assert dossier.sources["acled-src-reuters"]["reliability"] == "F"
+    imported, _, _ = import_rows("acled", EXPORT, actor_map=read_map(MAP))
+    assert imported.events["acled-kaz1002"]["actors"] == ["kz-public"]
+    assert imported.sources["acled-src-kazakhstan-today"]["reliability"] == "C"
+    assert imported.sources["acled-src-reuters"]["reliability"] == "F"
 
 
 def test_the_output_validates_and_says_it_is_acled_derived(tmp_path):
-    dossier, _, _ = import_rows("acled", EXPORT, actor_map=read_map(MAP))
+    imported, _, _ = import_rows("acled", EXPORT, actor_map=read_map(MAP))
     out = tmp_path / "acled.toml"
-    out.write_text(dossier.text("toml"))
+    out.write_text(imported.text("toml"))
     dataset = load([IMPORT_FIXTURES.parents[2] / "data", out])
     assert not dataset.problems and not dataset.unresolved
     assert dataset.events["acled-kaz1002"].date.text == "2022-01-10~"
@@ -110,8 +110,8 @@ def test_newer_exports_write_inter_as_words_and_columns_may_be_missing(tmp_path)
         "KAZ9,2024-03-01,1,Protests,Peaceful protest,Protesters (Kazakhstan),Protesters,"
         'Kazakhstan,Almaty,"Teachers, again."\n'
     )
-    dossier, tally, reported = import_rows("acled", path)
+    imported, tally, reported = import_rows("acled", path)
     assert (tally.kept, reported) == (1, [])
-    event = dossier.events["acled-kaz9"]
+    event = imported.events["acled-kaz9"]
     assert (event["summary"], event["location"]) == ("Teachers, again.", "Almaty, Kazakhstan")
-    assert dossier.actors["acled-protesters-kazakhstan"]["role"] == "Protesters"
+    assert imported.actors["acled-protesters-kazakhstan"]["role"] == "Protesters"

@@ -33,8 +33,8 @@ def test_the_columns_are_the_codebooks_61_in_order():
 
 
 def test_an_export_becomes_events_actors_and_sources():
-    dossier, tally, _ = import_rows("gdelt", EXPORT)
-    visit = dossier.events["gdelt-1000000001"]
+    imported, tally, _ = import_rows("gdelt", EXPORT)
+    visit = imported.events["gdelt-1000000001"]
     assert visit["title"] == "Nursultan Nazarbayev hosts a visit → Vladimir Putin"
     assert visit["date"] == "2013-01-18"
     assert visit["type"] == "CONSULT"
@@ -47,42 +47,42 @@ def test_an_export_becomes_events_actors_and_sources():
     assert (extra["avg_tone"], extra["lat"], extra["long"]) == (1.52, 51.1801, 71.446)
     # FIPS 10-4 (KZ) is kept as the geography's code, never taken for an ISO country.
     assert extra["geo_fips"] == "KZ"
-    source = dossier.sources[visit["sources"][0]]
+    source = imported.sources[visit["sources"][0]]
     assert source["url"] == "https://news.example.com/2013/01/18/astana-visit"
     assert source["reliability"] == "F"
     assert (tally.read, tally.kept, tally.filtered, tally.skipped) == (9, 6, 0, 3)
 
 
 def test_the_same_code_with_two_names_is_two_actors():
-    dossier, _, _ = import_rows("gdelt", EXPORT)
-    person = dossier.actors["gdelt-kazgov-nursultan-nazarbayev"]
-    state = dossier.actors["gdelt-kazgov-kazakhstan"]
+    imported, _, _ = import_rows("gdelt", EXPORT)
+    person = imported.actors["gdelt-kazgov-nursultan-nazarbayev"]
+    state = imported.actors["gdelt-kazgov-kazakhstan"]
     assert (person["name"], state["name"]) == ("Nursultan Nazarbayev", "Kazakhstan")
     assert person["x_gdelt"]["code"] == state["x_gdelt"]["code"] == "KAZGOV"
-    assert dossier.actors["gdelt-kaz-kazakhstan"]["kind"] == "state"
-    assert dossier.actors["gdelt-kazopp-kazakhstan"]["kind"] == "party"
-    assert dossier.actors["gdelt-ukrreb-rebel"]["kind"] == "group"
+    assert imported.actors["gdelt-kaz-kazakhstan"]["kind"] == "state"
+    assert imported.actors["gdelt-kazopp-kazakhstan"]["kind"] == "party"
+    assert imported.actors["gdelt-ukrreb-rebel"]["kind"] == "group"
     assert person["country"] == "KAZ"
 
 
 def test_roots_01_and_02_have_no_plover_type_but_keep_their_code():
-    dossier, _, _ = import_rows("gdelt", EXPORT)
-    statement = dossier.events["gdelt-1000000003"]
+    imported, _, _ = import_rows("gdelt", EXPORT)
+    statement = imported.events["gdelt-1000000003"]
     assert "type" not in statement
     assert statement["x_gdelt"]["cameo"] == "010"
-    appeal = dossier.events["gdelt-1000000005"]
+    appeal = imported.events["gdelt-1000000005"]
     assert "type" not in appeal
     assert appeal["x_gdelt"]["cameo"] == "0211"
     assert appeal["title"] == "Kyrgyzstan appeals for economic cooperation → Kazakhstan"
 
 
 def test_a_blank_actor_is_left_out_and_an_outlet_without_url_is_a_source():
-    dossier, _, _ = import_rows("gdelt", EXPORT)
-    arrest = dossier.events["gdelt-1000000004"]
+    imported, _, _ = import_rows("gdelt", EXPORT)
+    arrest = imported.events["gdelt-1000000004"]
     assert "actors" not in arrest
     assert arrest["title"].startswith("Unidentified actor arrests, detains, or charges")
-    statement = dossier.events["gdelt-1000000003"]
-    source = dossier.sources[statement["sources"][0]]
+    statement = imported.events["gdelt-1000000003"]
+    source = imported.sources[statement["sources"][0]]
     assert source["title"] == "BBC Monitoring"
     assert "url" not in source
 
@@ -103,14 +103,14 @@ def test_strict_makes_a_bad_row_fatal():
 
 
 def test_bigquery_csv_with_a_header_in_any_order():
-    dossier, tally, reported = import_rows("gdelt", BIGQUERY)
+    imported, tally, reported = import_rows("gdelt", BIGQUERY)
     assert (tally.read, tally.kept, reported) == (2, 2, [])
-    visit = dossier.events["gdelt-1000000101"]
+    visit = imported.events["gdelt-1000000101"]
     assert visit["title"] == "Nursultan Nazarbayev hosts a visit → Vladimir Putin"
     assert visit["location"] == "Astana, Astana, Kazakhstan"  # its commas were quoted
     # A spreadsheet wrote 43 for 043: the zero is restored (roots run 01 to 20).
-    assert dossier.events["gdelt-1000000102"]["x_gdelt"]["cameo"] == "043"
-    assert dossier.events["gdelt-1000000102"]["type"] == "CONSULT"
+    assert imported.events["gdelt-1000000102"]["x_gdelt"]["cameo"] == "043"
+    assert imported.events["gdelt-1000000102"]["type"] == "CONSULT"
 
 
 def test_a_header_without_the_required_columns_is_refused(tmp_path):
@@ -128,8 +128,8 @@ def test_a_zip_and_a_gzip_read_as_the_plain_file(tmp_path):
     squeezed.write_bytes(gzip.compress(EXPORT.read_bytes()))
     plain, _, _ = import_rows("gdelt", EXPORT)
     for path in (archive, squeezed):
-        dossier, _, reported = import_rows("gdelt", path)
-        assert dossier.events == plain.events
+        imported, _, reported = import_rows("gdelt", path)
+        assert imported.events == plain.events
     _, _, reported = import_rows("gdelt", archive)
     assert reported[0] == f"{archive}:{EXPORT.name}:4: 30 columns, not 61"
 
@@ -154,40 +154,44 @@ def test_a_zip_without_an_export_is_refused(tmp_path):
     archive = tmp_path / "odd.zip"
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("readme.pdf", b"%PDF")
-    with pytest.raises(ImportFailure, match=r"odd.zip: the zip holds no .*it holds readme.pdf"):
+    with pytest.raises(ImportFailure) as refused:
         import_rows("gdelt", archive)
+    assert str(refused.value) == (
+        f"{archive}: the zip holds nothing that looks like a GDELT 2.0 events export "
+        "(it holds readme.pdf)"
+    )
 
 
 def test_filters_count_what_they_leave_out():
-    dossier, tally, _ = import_rows("gdelt", EXPORT, countries=frozenset({"RUS"}))
-    assert sorted(dossier.events) == ["gdelt-1000000001", "gdelt-1000000002"]
+    imported, tally, _ = import_rows("gdelt", EXPORT, countries=frozenset({"RUS"}))
+    assert sorted(imported.events) == ["gdelt-1000000001", "gdelt-1000000002"]
     assert (tally.kept, tally.filtered) == (2, 4)
     import datetime as dt
 
-    dossier, _, _ = import_rows(
+    imported, _, _ = import_rows(
         "gdelt", EXPORT, since=dt.date(2013, 1, 19), until=dt.date(2013, 1, 20)
     )
-    assert sorted(dossier.events) == ["gdelt-1000000003", "gdelt-1000000004", "gdelt-1000000005"]
-    dossier, _, _ = import_rows("gdelt", EXPORT, root_only=True, min_mentions=4)
-    assert sorted(dossier.events) == ["gdelt-1000000001", "gdelt-1000000003", "gdelt-1000000004"]
+    assert sorted(imported.events) == ["gdelt-1000000003", "gdelt-1000000004", "gdelt-1000000005"]
+    imported, _, _ = import_rows("gdelt", EXPORT, root_only=True, min_mentions=4)
+    assert sorted(imported.events) == ["gdelt-1000000001", "gdelt-1000000003", "gdelt-1000000004"]
 
 
 def test_the_map_attaches_events_to_the_default_dossiers_actors():
-    dossier, _, _ = import_rows("gdelt", EXPORT, actor_map=read_map(MAP))
-    visit = dossier.events["gdelt-1000000001"]
+    imported, _, _ = import_rows("gdelt", EXPORT, actor_map=read_map(MAP))
+    visit = imported.events["gdelt-1000000001"]
     assert (visit["actors"], visit["targets"]) == (["nazarbayev"], ["ru"])  # id beats KAZ
-    talks = dossier.events["gdelt-1000000002"]
+    talks = imported.events["gdelt-1000000002"]
     assert (talks["actors"], talks["targets"]) == (["kz"], ["ru"])
-    assert dossier.events["gdelt-1000000004"]["targets"] == ["kz-opposition"]  # KAZOPP
-    assert dossier.events["gdelt-1000000003"]["actors"] == ["kz"]  # KAZGOV falls to KAZ
+    assert imported.events["gdelt-1000000004"]["targets"] == ["kz-opposition"]  # KAZOPP
+    assert imported.events["gdelt-1000000003"]["actors"] == ["kz"]  # KAZGOV falls to KAZ
     # Mapped actors are the dossier's own: no imported copy is written for them.
-    assert not any(a.get("country") in ("KAZ", "RUS") for a in dossier.actors.values())
-    assert dossier.sources[visit["sources"][0]]["reliability"] == "B"  # [outlets]
+    assert not any(a.get("country") in ("KAZ", "RUS") for a in imported.actors.values())
+    assert imported.sources[visit["sources"][0]]["reliability"] == "B"  # [outlets]
 
 
-def _write(dossier, tmp_path: Path, name: str) -> Path:
+def _write(imported, tmp_path: Path, name: str) -> Path:
     path = tmp_path / name
-    path.write_text(dossier.text(name.rsplit(".", 1)[1]), encoding="utf-8")
+    path.write_text(imported.text(name.rsplit(".", 1)[1]), encoding="utf-8")
     return path
 
 
@@ -195,8 +199,8 @@ def _write(dossier, tmp_path: Path, name: str) -> Path:
 def test_the_output_validates_layers_and_round_trips(tmp_path, name):
     from tui.core.export import export
 
-    dossier, _, _ = import_rows("gdelt", EXPORT, BIGQUERY, actor_map=read_map(MAP))
-    out = _write(dossier, tmp_path, name)
+    imported, _, _ = import_rows("gdelt", EXPORT, BIGQUERY, actor_map=read_map(MAP))
+    out = _write(imported, tmp_path, name)
     dataset = load([DOSSIER, out])
     assert not dataset.problems
     assert not dataset.unresolved  # every mapped id is one of the dossier's
@@ -207,7 +211,7 @@ def test_the_output_validates_layers_and_round_trips(tmp_path, name):
         json.loads(again.read_text())["events"]
         == json.loads(export(load([again]), "json"))["events"]
     )
-    assert set(load([again]).events) == set(dossier.events)
+    assert set(load([again]).events) == set(imported.events)
 
 
 def test_ids_are_stable_so_a_second_import_replaces_the_first(tmp_path):
@@ -227,8 +231,8 @@ def test_a_url_naming_globaleventid_does_not_make_a_row_a_header(tmp_path):
     fields[60] = "https://news.example.com/?globaleventid=1000000001"
     path = tmp_path / "one.export.CSV"
     path.write_text("\t".join(fields) + "\n")
-    dossier, tally, _ = import_rows("gdelt", path)
-    assert (list(dossier.events), tally.kept) == (["gdelt-1000000001"], 1)
+    imported, tally, _ = import_rows("gdelt", path)
+    assert (list(imported.events), tally.kept) == (["gdelt-1000000001"], 1)
 
 
 def test_control_and_bidi_characters_never_reach_the_document(tmp_path):
@@ -238,8 +242,8 @@ def test_control_and_bidi_characters_never_reach_the_document(tmp_path):
     fields[INDEX["SOURCEURL"]] = "Wire\x9b31m Service"
     path = tmp_path / "evil.export.CSV"
     path.write_text("\t".join(fields) + "\n")
-    dossier, _, _ = import_rows("gdelt", path)
-    out = _write(dossier, tmp_path, "evil.json")
+    imported, _, _ = import_rows("gdelt", path)
+    out = _write(imported, tmp_path, "evil.json")
     dataset = load([out])
     assert not dataset.problems
     assert dataset.layers[0].sanitised == 0  # nothing left for the reader to remove

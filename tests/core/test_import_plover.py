@@ -7,7 +7,7 @@ import json
 import pytest
 from helpers import IMPORT_FIXTURES, import_rows
 
-from tui.core.importers import ImportFailure
+from tui.core.importers import ImportedDocument, ImportFailure
 from tui.core.importers.common import read_map
 from tui.core.loading import load
 
@@ -16,14 +16,16 @@ MAP = IMPORT_FIXTURES / "kz-map.toml"
 
 
 def test_records_become_events_with_their_type_mode_and_context():
-    dossier, tally, reported = import_rows("plover", JSONL)
-    visit = dossier.events["plover-plv-2013-0001"]
+    imported, tally, reported = import_rows("plover", JSONL)
+    # What an import builds is one document, not a dossier (the documents on disk).
+    assert isinstance(imported, ImportedDocument)
+    visit = imported.events["plover-plv-2013-0001"]
     assert visit["title"] == "KAZ consults (visit) → RUS"
     assert visit["type"] == "CONSULT"
     assert visit["summary"] == "Putin visited Astana for talks on the Eurasian Union."
     assert visit["x_plover"]["mode"] == ["visit"]
     assert visit["x_plover"]["context"] == ["diplomatic"]
-    source = dossier.sources[visit["sources"][0]]
+    source = imported.sources[visit["sources"][0]]
     assert source["url"] == "https://news.example.com/2013/01/18/astana-visit"
     assert (tally.read, tally.kept, tally.skipped) == (6, 4, 2)
     assert reported == [
@@ -33,25 +35,25 @@ def test_records_become_events_with_their_type_mode_and_context():
 
 
 def test_demand_is_request_an_enddate_is_an_interval_and_wikidata_is_kept():
-    dossier, _, _ = import_rows("plover", JSONL)
-    demand = dossier.events["plover-plv-2013-0002"]
+    imported, _, _ = import_rows("plover", JSONL)
+    demand = imported.events["plover-plv-2013-0002"]
     assert demand["type"] == "REQUEST"
     assert demand["x_plover"]["event"] == ["DEMAND"]  # as the source wrote it
     assert demand["date"] == "2013-01-23/2013-01-25"
-    person = dossier.actors[demand["actors"][0]]
+    person = imported.actors[demand["actors"][0]]
     assert (person["name"], person["wikidata"], person["country"]) == (
         "Nursultan Nazarbayev", "Q232", "KAZ",
     )  # fmt: skip
 
 
 def test_several_actors_and_types_an_unknown_type_and_a_link_that_is_no_url():
-    dossier, _, _ = import_rows("plover", JSONL)
-    union = dossier.events["plover-plv-2013-0004"]
+    imported, _, _ = import_rows("plover", JSONL)
+    union = imported.events["plover-plv-2013-0004"]
     assert union["title"] == "BLR and KAZ cooperate → RUS"
     assert (union["type"], union["x_plover"]["event"]) == ("COOPERATE", ["COOPERATE", "AGREE"])
     assert union["x_plover"]["link"] == "customs-union-2013"
     assert "sources" not in union
-    odd = dossier.events["plover-plv-2013-0005"]
+    odd = imported.events["plover-plv-2013-0005"]
     assert "type" not in odd and odd["x_plover"]["event"] == ["CELEBRATE"]
 
 
@@ -59,9 +61,9 @@ def test_a_json_array_reads_the_same_and_a_broken_one_is_located(tmp_path):
     records = [json.loads(line) for line in JSONL.read_text().splitlines() if line[0] == "{"]
     path = tmp_path / "events.json"
     path.write_text(json.dumps(records, indent=2))
-    dossier, _, reported = import_rows("plover", path)
+    imported, _, reported = import_rows("plover", path)
     plain, _, _ = import_rows("plover", JSONL)
-    assert dossier.events == plain.events
+    assert imported.events == plain.events
     assert len(reported) == 1 and ": date '2013-02-30'" in reported[0]
     broken = tmp_path / "broken.json"
     broken.write_text('[\n{"id": "a", "date": "2013-01-01", "event": "AID"},\n{"id": \n')
@@ -69,12 +71,29 @@ def test_a_json_array_reads_the_same_and_a_broken_one_is_located(tmp_path):
         import_rows("plover", broken)
 
 
+def test_an_array_on_one_line_reads_the_same_and_a_break_in_it_is_located(tmp_path):
+    # As json.dumps writes it: every record on line 1 (read in linear time: bench/README).
+    records = [json.loads(line) for line in JSONL.read_text().splitlines() if line[0] == "{"]
+    path = tmp_path / "compact.json"
+    path.write_text(json.dumps(records))
+    imported, _, _ = import_rows("plover", path)
+    assert imported.events == import_rows("plover", JSONL)[0].events
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"id": "a", "date": "2013-01-01", "event": "AID"}, {"id": ]\n')
+    with pytest.raises(ImportFailure) as failed:
+        import_rows("plover", broken)
+    assert str(failed.value) == (
+        f"{broken}:1: the JSON array cannot be read from the record that starts here: "
+        "Expecting value (line 1, column 8)"
+    )
+
+
 def test_the_map_attaches_by_code_and_the_output_layers_with_the_dossier(tmp_path):
-    dossier, _, _ = import_rows("plover", JSONL, actor_map=read_map(MAP))
-    visit = dossier.events["plover-plv-2013-0001"]
+    imported, _, _ = import_rows("plover", JSONL, actor_map=read_map(MAP))
+    visit = imported.events["plover-plv-2013-0001"]
     assert (visit["actors"], visit["targets"]) == (["kz"], ["ru"])
     out = tmp_path / "plover.json"
-    out.write_text(dossier.text("json"))
+    out.write_text(imported.text("json"))
     dataset = load([IMPORT_FIXTURES.parents[2] / "data", out])
     assert not dataset.problems
     assert dataset.events["plover-plv-2013-0002"].date.text == "2013-01-23/2013-01-25"

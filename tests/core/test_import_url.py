@@ -33,16 +33,16 @@ def test_a_zipped_export_from_a_url_reads_as_the_file(server):
     server.route("/moved", Reply(302, [("Location", "/gdeltv2/20130118160000.export.CSV.zip")]))
     plain, _, _ = import_rows("gdelt", EXPORT)
     for path in ("/gdeltv2/20130118160000.export.CSV.zip", "/moved"):
-        dossier, _, reported = import_rows("gdelt", server.url(path))
-        assert dossier.events == plain.events
+        imported, _, reported = import_rows("gdelt", server.url(path))
+        assert imported.events == plain.events
         assert reported[0].startswith(f"{server.url(path)}:{EXPORT.name}:4: ")
 
 
 def test_a_gzip_content_encoding_is_undone_as_for_feeds(server):
     body = gzipped(EXPORT.read_bytes())
     server.route("/day.csv", Reply(200, [("Content-Encoding", "gzip")], body))
-    dossier, _, _ = import_rows("gdelt", server.url("/day.csv"))
-    assert len(dossier.events) == 6
+    imported, _, _ = import_rows("gdelt", server.url("/day.csv"))
+    assert len(imported.events) == 6
 
 
 def test_a_web_page_is_refused_in_one_line(server):
@@ -73,9 +73,9 @@ def test_a_password_in_the_url_is_never_shown(server):
     assert "S3cret" not in str(caught.value)
     server.route("/day.zip", Reply(200, [], _zip()))
     url = server.url("/day.zip").replace("http://", "http://analyst:S3cret@")
-    dossier, _, reported = import_rows("gdelt", url)
+    imported, _, reported = import_rows("gdelt", url)
     assert reported and not any("S3cret" in line for line in reported)
-    assert "S3cret" not in dossier.meta["summary"]
+    assert "S3cret" not in imported.meta["summary"]
 
 
 def test_the_size_cap_holds_for_what_a_small_download_unzips_to(server):
@@ -87,5 +87,5 @@ def test_the_size_cap_holds_for_what_a_small_download_unzips_to(server):
     server.route("/big.zip", Reply(200, [], out.getvalue()))
     with pytest.raises(ImportFailure, match=r"holds more than 100,000 characters once decompr"):
         import_rows("gdelt", server.url("/big.zip"), max_size=100_000)
-    dossier, _, _ = import_rows("gdelt", server.url("/big.zip"), max_size=2_000_000)
-    assert len(dossier.events) == 2
+    imported, _, _ = import_rows("gdelt", server.url("/big.zip"), max_size=2_000_000)
+    assert len(imported.events) == 2

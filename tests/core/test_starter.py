@@ -62,3 +62,35 @@ def test_an_existing_schema_beside_it_is_kept(tmp_path: Path) -> None:
     (tmp_path / FILE_NAME).write_text("{}", encoding="utf-8")
     assert main(["new", str(tmp_path / "second.toml")]) == 0
     assert (tmp_path / FILE_NAME).read_text(encoding="utf-8") == "{}"
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"), [("my dossier.toml", "'my dossier.toml'"), ("-x.toml", "./-x.toml")]
+)
+def test_the_next_steps_are_commands_that_paste_into_a_shell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, name: str, shown: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--", name]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        f"next: edit {shown}, check it with: faultline validate {shown}; "
+        f"open it with: faultline --data {shown}"
+    )
+    assert main(["validate", shown.strip("'")]) == 0  # as pasted, once the shell unquotes it
+
+
+def test_an_older_schema_beside_it_is_kept_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / FILE_NAME).write_text('{"title": "an older faultline/1 schema"}\n')
+    assert main(["new", "d.toml"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        f"note: {FILE_NAME} was kept and differs from this version's schema; update it "
+        f"with: faultline schema -o {FILE_NAME}"
+    )
+    assert (tmp_path / FILE_NAME).read_text() == '{"title": "an older faultline/1 schema"}\n'
+    assert main(["schema", "-o", FILE_NAME]) == 0  # updated as the note says
+    capsys.readouterr()
+    assert main(["new", "e.toml"]) == 0  # the same schema: nothing to say
+    assert "note:" not in capsys.readouterr().out

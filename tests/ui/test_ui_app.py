@@ -717,7 +717,7 @@ async def test_matrix_follows_the_filter_and_closes_with_escape(make_app, ready,
         await pilot.press("slash", *"oil", "enter", "m")
         await pilot.pause()
         text = screen(app)
-        assert "× 1 disagreements" in text
+        assert "× 1 disagreement " in text
         await pilot.press("escape")
         assert not isinstance(app.screen, MatrixScreen)
 

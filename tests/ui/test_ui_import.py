@@ -29,12 +29,12 @@ async def _select(pilot, app, pane: str, ident: str) -> None:
 async def test_imported_events_show_on_the_dossiers_actor_with_readable_extras(
     tmp_path, make_app, ready
 ) -> None:
-    dossier, _, _ = import_rows(
+    imported, _, _ = import_rows(
         "gdelt", IMPORT_FIXTURES / "20130118160000.export.CSV",
         actor_map=read_map(IMPORT_FIXTURES / "kz-map.toml"),
     )  # fmt: skip
     out = tmp_path / "gdelt.json"
-    out.write_text(dossier.text("json"))
+    out.write_text(imported.text("json"))
     app = make_app(data_paths=[DOSSIER, out])
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)

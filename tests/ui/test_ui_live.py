@@ -186,6 +186,26 @@ async def test_a_new_file_in_a_data_directory_is_picked_up(tmp_path) -> None:
         assert "summit" in event_ids(app)
 
 
+@pytest.mark.parametrize("data_path", ["the link", "its directory"])
+async def test_a_symlinked_data_file_is_reloaded_when_its_target_is_saved(
+    tmp_path, data_path: str
+) -> None:
+    # The dossier kept in a repository, linked into the folder the analyst opens (or
+    # into a data directory): a save happens in the target's directory, not the link's.
+    real = tmp_path / "repo" / "x.toml"
+    real.parent.mkdir()
+    real.write_text(DOSSIER, encoding="utf-8")
+    link = tmp_path / "work" / "x.toml"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    app = build(tmp_path, [link if data_path == "the link" else link.parent])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        assert app.reloader is not None and app.reloader.watcher.how == "notifications"
+        save(real, DOSSIER + ASTANA)
+        await until(pilot, lambda: "astana" in event_ids(app), "the target's save")
+
+
 async def test_polling_where_notifications_do_not_arrive(tmp_path) -> None:
     """``[data] watch = "poll"`` (as on an NFS or sshfs mount): a stat every 1.5 s."""
     data = tmp_path / "x.toml"
@@ -297,6 +317,40 @@ async def test_e_on_an_entity_from_a_feed_says_which_feed(tmp_path, monkeypatch)
         assert not log.exists()
 
 
+async def test_e_in_the_matrix_opens_the_position_under_the_cursor(tmp_path, monkeypatch) -> None:
+    import json
+
+    log = stand_in_editor(tmp_path, monkeypatch)
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    app = build(tmp_path, [data])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, MatrixScreen), "the matrix")
+        assert "1 actor × 1 disagreement  ·" in screen_text(app)  # one of each, in English
+        await pilot.press("e")  # Kazakhstan on the union: written under its table, line 16
+        await until(pilot, log.exists, "the editor to run")
+        assert json.loads(log.read_text(encoding="utf-8")) == ["+16", str(data)]
+        assert isinstance(app.screen, MatrixScreen)  # back where the analyst was
+
+
+async def test_e_says_where_with_no_control_sequence_from_the_file_name(
+    tmp_path, monkeypatch
+) -> None:
+    data = tmp_path / "x\x1b]0;pwned\x07.toml"  # a file name is untrusted text too
+    data.write_text(DOSSIER, encoding="utf-8")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "false")  # exits with status 1: the notice says where
+    app = build(tmp_path, [data])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("1", "e")
+        await until(pilot, lambda: "exited with status 1" in toasts(app), "the notice")
+        assert "x]0;pwned.toml:" in toasts(app)
+        assert "\x1b" not in toasts(app) and "\x07" not in toasts(app)
+
+
 # -- s and n: the capture forms -----------------------------------------------------------------
 
 
@@ -342,6 +396,38 @@ async def test_s_records_a_stance_and_explains_a_bad_date_in_place(tmp_path) -> 
         assert '[[positions]]\ndisagreement = "union"\nactor = "ru"\nstance = "support"\n' in text
         await until(pilot, lambda: shows(app, r"\* open +Eurasian union +1▲ 1▼"), "the stance")
         assert str(captured) in [layer.name for layer in app.arranged.dataset.layers]
+
+
+async def test_s_says_when_the_stance_replaces_one_of_the_same_date(tmp_path) -> None:
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    app = build(tmp_path, [data])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("2", "s")
+        await until(pilot, lambda: isinstance(app.screen, StanceForm), "the form")
+        # Kazakhstan's oppose as of 2013-01 is in x.toml: the same date replaces it.
+        await pilot.press(*"kz", "tab", *"mixed", "tab", "ctrl+a", "ctrl+k", *"2013-01", "enter")
+        await until(pilot, lambda: "This replaces" in toasts(app), "the warning")
+        assert (
+            f"This replaces kz's oppose position as of 2013-01 written at {data}:16: a change "
+            "of stance is a new position with a later as_of." in toasts(app)
+        )
+
+
+async def test_the_capture_notice_names_the_file_without_control_sequences(tmp_path) -> None:
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    captured = tmp_path / "c\x1b]0;pwned\x07.toml"
+    app = build(tmp_path, [data], capture=captured)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("2", "s")
+        await until(pilot, lambda: isinstance(app.screen, StanceForm), "the form")
+        await pilot.press(*"ru", "tab", *"support", "enter")
+        await until(pilot, lambda: "Recorded in" in toasts(app), "the notice")
+        assert captured.exists()
+        assert "c]0;pwned.toml." in toasts(app) and "\x1b" not in toasts(app)
 
 
 async def test_s_in_the_matrix_fills_in_the_actor(tmp_path) -> None:

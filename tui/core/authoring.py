@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import tomli
+
 from .atomic import write_output
 from .lines import TomlLines
 from .loading import guess_format
@@ -108,6 +110,7 @@ def append_entity(path: Path, kind: str, values: dict[str, Any]) -> None:
         # A document already wrong is not made worse: its own problems, at its own lines.
         _check_existing(old, fmt, name)
     if fmt == "toml":
+        _check_appendable(old.decode("utf-8-sig"), table, name)
         text = _toml_appended(old.decode("utf-8-sig"), table, entity)
         start = TomlLines(text).entity_line(table, _count_tables(text, table) - 1)
         _check_new(lambda: read_toml(text, name, layer=name), table, start or 1)
@@ -167,6 +170,32 @@ def _check_existing(old: bytes, fmt: str, name: str) -> None:
     except DocumentError as error:
         note = Problem(name, "has problems of its own; fix them first")
         raise AppendRefused([*error.problems, note]) from None
+
+
+def _check_appendable(text: str, table: str, name: str) -> None:
+    """Refuse, saying where and what to do, a document whose ``table`` is written other
+    than as ``[[table]]`` tables (``events = [{...}]``): TOML cannot extend such an array
+    with one, and tomli's own message ("Cannot mutate immutable namespace") says neither."""
+    if not text.strip():
+        return
+    written = tomli.loads(text).get(table)  # the document was read and checked above
+    if written is None:
+        return
+    if isinstance(written, list) and written and len(written) == _count_tables(text, table):
+        return
+    line = TomlLines(text).locate(table)
+    raise AppendRefused(
+        [
+            Problem(
+                name,
+                f"written here as an inline array ({table} = [...]), which a "
+                f"[[{table}]] table cannot extend: add the entry to that array by hand, or "
+                f"rewrite it as [[{table}]] tables",
+                table,
+                line,
+            )
+        ]
+    )
 
 
 def _toml_appended(text: str, table: str, entity: dict[str, Any]) -> str:

@@ -36,7 +36,7 @@ from .changes import (
 )
 from .loading import read_layer
 from .merge import Dataset, Layer, merge
-from .model import Actor, Citation, Disagreement, Event, Kind, Position, Source
+from .model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
 from .parsecache import ParsedCache
 from .period import Period, Spans
 from .schema import MAX_DOCUMENT_SIZE
@@ -804,7 +804,24 @@ def _net(first: Change, then: Change) -> Change | None:
 
 
 def _source_of(change: Change) -> tuple[str, str]:
-    """The layer and the document the changed entity comes from (or came from)."""
+    """The layer and the document the changed entity comes from (or came from). A
+    disagreement changed only in positions written at the top level (a stance captured
+    into captured.toml) names the file holding those positions, not its own."""
     entity = change.after if change.after is not None else change.before
-    origin = getattr(entity, "origin", None)
+    origin = _positions_origin(change) or getattr(entity, "origin", None)
     return (origin.layer, origin.document) if origin is not None else ("?", "?")
+
+
+def _positions_origin(change: Change) -> Origin | None:
+    """Where the positions that changed were written, for a disagreement whose only
+    change is in its positions; None for anything else, or nested positions."""
+    before, after = change.before, change.after
+    if change.fields != ("positions",):
+        return None
+    if not isinstance(before, Disagreement) or not isinstance(after, Disagreement):
+        return None
+    old = {p.held: p for p in before.positions}
+    new = {p.held: p for p in after.positions}
+    touched = [p for held, p in new.items() if held not in old or differing_fields(old[held], p)]
+    touched += [p for held, p in old.items() if held not in new]
+    return next((p.origin for p in touched if p.origin is not None), None)

@@ -53,15 +53,24 @@ def editor_command(path: Path, line: int | None, env: Mapping[str, str] | None =
     if not words:
         words = ["vi"]
     name = os.path.basename(words[0])
+    file = _argument(path)
     if line is None:
-        return [*words, str(path)]
+        return [*words, file]
     if name in PLUS_LINE:
-        return [*words, f"+{line}", str(path)]
+        return [*words, f"+{line}", file]
     if name in GOTO_FLAG:
-        return [*words, "--goto", f"{path}:{line}"]
+        return [*words, "--goto", f"{file}:{line}"]
     if name in COLON_LINE:
-        return [*words, f"{path}:{line}"]
-    return [*words, str(path)]
+        return [*words, f"{file}:{line}"]
+    return [*words, file]
+
+
+def _argument(path: Path) -> str:
+    """``path`` as an editor argument that can only mean a file: a name starting with
+    ``-`` would be an option and one starting with ``+`` a command (vim runs
+    ``+!cmd``), so such a relative name is given as ``./NAME``."""
+    text = str(path)
+    return os.path.join(os.curdir, text) if text.startswith(("-", "+")) else text
 
 
 def edit_target(dataset: Dataset, ref: Ref) -> Target:

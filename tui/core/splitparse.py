@@ -20,6 +20,8 @@ canonical problem messages. The answer is the same either way; only the time dif
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import re
 import struct
@@ -34,7 +36,7 @@ from typing import IO
 from .gcpause import gc_paused
 from .model import Document
 from .parsecache import Rows, decode_document, encode_document, pack_rows, unpack_rows
-from .problems import DocumentError
+from .problems import DocumentError, Problem
 from .reader import read_toml
 from .schema import ENTITY_LIMIT
 
@@ -131,8 +133,9 @@ def read_in_child(text: str, name: str, layer: str) -> Document | None:
     """Read the whole of ``text`` in a child process, leaving this one's interpreter to
     others: the dashboard reads a saved data file again while it runs, and tomli,
     compiled, holds the interpreter for the whole parse (2 s at 100,000 events), which
-    would freeze the screen. None when the child could not read it (problems in the
-    document, or a child that failed): the caller reads it here, for the messages."""
+    would freeze the screen. A document with problems raises them (DocumentError, the
+    located messages the child found), so nothing is parsed here then either. None when
+    the child failed: the caller reads it here."""
     child = _Child(text.encode("utf-8"), name, layer, 0, chunk=CHUNK_EVENTS)
     try:
         return child.result()
@@ -197,9 +200,13 @@ class _Child:
         self._close()
 
     def result(self) -> Document | None:
+        """The child's records; None when it could not give them. A whole document read
+        (``read_in_child``) with problems raises them as DocumentError, as reading it
+        here would."""
         process = self._process
         try:
-            if process is None or process.wait(timeout=CHILD_TIMEOUT) != 0:
+            status = None if process is None else process.wait(timeout=CHILD_TIMEOUT)
+            if status not in (0, PROBLEMS) or (status == PROBLEMS and not self._chunked):
                 return None
             self._output.seek(0)
             output = self._output.read()
@@ -209,12 +216,47 @@ class _Child:
             if process is not None and process.poll() is not None:
                 self._process = None
                 self._close()
+        if status == PROBLEMS:
+            problems = _problems_from_json(output)
+            if problems is None:
+                return None  # an answer that does not decode: read it here for them
+            raise DocumentError(problems)
         try:
             if self._chunked:
                 return _joined([decode_document(rows, self._layer) for rows in _parts(output)])
             return decode_document(unpack_rows(output[0], output[1:]), self._layer)
         except Exception:  # noqa: BLE001 - output that does not decode: parse in-process
             return None
+
+
+_PROBLEM_FIELDS = (("document", str), ("message", str), ("path", str), ("warning", bool))
+
+
+def _problems_json(problems: list[Problem]) -> bytes:
+    """A document's problems as the child sends them back (JSON: reading it runs no code)."""
+    return json.dumps([dataclasses.asdict(problem) for problem in problems]).encode("utf-8")
+
+
+def _problems_from_json(output: bytes) -> list[Problem] | None:
+    """The problems the child sent, or None if the answer is not a list of them."""
+    try:
+        items = json.loads(output)
+    except ValueError:
+        return None
+    if not isinstance(items, list) or not items:
+        return None
+    problems = []
+    for item in items:
+        if not isinstance(item, dict):
+            return None
+        if not all(isinstance(item.get(key), kind) for key, kind in _PROBLEM_FIELDS):
+            return None
+        place = [item.get("line"), item.get("column")]
+        if not all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in place):
+            return None
+        fields = (item["document"], item["message"], item["path"], *place, item["warning"])
+        problems.append(Problem(*fields))
+    return problems
 
 
 def _parts(output: bytes) -> Iterator[Rows]:
@@ -250,7 +292,10 @@ def _child_main(argv: list[str]) -> int:
     try:
         with gc_paused():
             document = read_toml(text, name, layer=layer, offset=offset)
-    except DocumentError:
+    except DocumentError as error:
+        if chunk:  # read_in_child: the problems go back, so the parent need not read it
+            sys.stdout.buffer.write(_problems_json(error.problems))
+            sys.stdout.buffer.flush()
         return PROBLEMS
     del text
     out = sys.stdout.buffer

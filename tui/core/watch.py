@@ -150,7 +150,8 @@ class DataWatcher:
         except ImportError:
             polled = list(paths)
         for path in paths if not polled else ():
-            if self.mode == "poll" or needs_polling(path if path.is_dir() else path.parent):
+            real = Path(os.path.realpath(path))  # a symlink's target may be elsewhere
+            if self.mode == "poll" or needs_polling(real if real.is_dir() else real.parent):
                 polled.append(path)
             elif path.is_dir():
                 folders.append(path)
@@ -159,10 +160,19 @@ class DataWatcher:
             else:
                 polled.append(path)  # not even its directory exists yet
         if files:
-            parents = list(dict.fromkeys(p.parent for p in files))
+            # A data file that is a symlink changes where its target is (an editor saving
+            # through it, a git checkout elsewhere): both directories are watched.
+            targets = [Path(os.path.realpath(p)).parent for p in files]
+            parents = list(dict.fromkeys([*(p.parent for p in files), *targets]))
             self._spawn(self._notify, parents, False, files, name="faultline-watch")
         if folders:
             self._spawn(self._notify, folders, True, folders, name="faultline-watch")
+            # Documents of a data directory that are symlinks to files elsewhere: their
+            # targets' directories too (not recursively: one may be a home directory).
+            linked = _linked_elsewhere(folders)
+            if linked:
+                parents = list(dict.fromkeys(Path(target).parent for target in linked))
+                self._spawn(self._notify, parents, False, folders, linked, name="faultline-watch")
         if polled:
             self._spawn(self._poll, polled, name="faultline-poll")
         ways = ["notifications"] if files or folders else []
@@ -202,10 +212,19 @@ class DataWatcher:
 
     # -- the threads --------------------------------------------------------------------------
 
-    def _notify(self, roots: list[Path], recursive: bool, paths: list[Path]) -> None:
+    def _notify(
+        self,
+        roots: list[Path],
+        recursive: bool,
+        paths: list[Path],
+        also: frozenset[str] = frozenset(),
+    ) -> None:
+        """Watch ``roots`` for changes to ``paths`` (or to the files named in ``also``,
+        which belong to them), and check ``paths`` when one comes."""
         from watchfiles import watch
 
-        wanted = {os.path.abspath(p) for p in paths}
+        wanted = {os.path.abspath(p) for p in paths} | {os.path.realpath(p) for p in paths}
+        wanted |= also
         folders = tuple(w.rstrip(os.sep) + os.sep for w in wanted) if recursive else ()
 
         def relevant(_change: object, name: str) -> bool:
@@ -261,6 +280,23 @@ class DataWatcher:
             self.known.update(now)
         if changed and not self._stop.is_set():
             self.on_change(changed)
+
+
+def _linked_elsewhere(folders: Sequence[Path]) -> frozenset[str]:
+    """The targets of the documents in ``folders`` that are symlinks to files outside
+    them (a dossier kept in a repository, linked into the data directory)."""
+    targets = set()
+    for folder in folders:
+        inside = os.path.realpath(folder) + os.sep
+        try:
+            files = document_files(folder)
+        except OSError:
+            continue
+        for file in files:
+            target = os.path.realpath(file)
+            if file.is_symlink() and not target.startswith(inside):
+                targets.add(target)
+    return frozenset(targets)
 
 
 # -- reading a layer again ----------------------------------------------------------------------

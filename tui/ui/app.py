@@ -549,7 +549,7 @@ class FaultlineApp(App[int]):
 
     def _recorded(self, saved: bool | None) -> None:
         if saved:
-            self.notify(f"Recorded in {self.capture_path}.", markup=False)
+            self.notify(f"Recorded in {sanitise(str(self.capture_path))[0]}.", markup=False)
 
     def action_refresh(self) -> None:
         """Fetch every feed now, in the background. Without feeds there is nothing to fetch."""

@@ -150,7 +150,14 @@ class CaptureForm(ModalScreen[bool]):
             general = "" if placed else "; ".join(str(p) for p in refused.problems[:3])
             self.show_errors(placed, general)
             return
+        replaced = self.replaced(values)
+        if replaced:
+            self.app.notify(sanitise(replaced)[0], severity="warning", timeout=12, markup=False)
         self.dismiss(True)
+
+    def replaced(self, values: dict[str, str]) -> str:
+        """What the recorded fact replaces elsewhere (same identity), to say so; "" none."""
+        return ""
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -195,6 +202,23 @@ class StanceForm(CaptureForm):
         if values["source"] and values["source"] not in data.sources:
             errors["source"] = f"no source '{values['source']}' in the dossier"
         return errors
+
+    def replaced(self, values: dict[str, str]) -> str:
+        # Same disagreement, actor and as_of: the new position replaces that one (the
+        # default as_of is today, so a second stance today replaces the first).
+        found = self.arranged.dataset.disagreements.get(self.disagreement)
+        if found is None:
+            return ""
+        held = (values["actor"], values["as_of"] or None)
+        old = next((p for p in found.positions if p.held == held), None)
+        if old is None:
+            return ""
+        where = old.origin or found.origin
+        return (
+            f"This replaces {values['actor']}'s {old.stance} position as of "
+            f"{values['as_of']}{f' written at {where}' if where else ''}: a change of "
+            "stance is a new position with a later as_of."
+        )
 
     def entity(self, values: dict[str, str]) -> dict[str, Any]:
         source = values.pop("source")

@@ -27,7 +27,9 @@ def edit(app: App[int], dataset: Dataset, ref: Ref | None) -> bool:
     except FaultlineError as error:
         app.notify(sanitise(str(error))[0], title="Not editable", severity="warning", markup=False)
         return False
-    where = f"{target.path}:{target.line}" if target.line else str(target.path)
+    # A file name is untrusted text (a downloaded dossier may name an escape sequence).
+    where = sanitise(f"{target.path}:{target.line}" if target.line else str(target.path))[0]
+    editor = sanitise(command[0])[0]
     try:
         if app.is_headless:  # no terminal to hand over (tests, a pipe): run it as it is
             code = _run(command)
@@ -43,7 +45,7 @@ def edit(app: App[int], dataset: Dataset, ref: Ref | None) -> bool:
         return False
     except OSError as error:
         app.notify(
-            f"Could not start the editor {command[0]!r}: {error.strerror or error}. Set "
+            f"Could not start the editor {editor!r}: {error.strerror or error}. Set "
             "$VISUAL or $EDITOR to the editor you use.",
             title="No editor",
             severity="error",
@@ -52,7 +54,7 @@ def edit(app: App[int], dataset: Dataset, ref: Ref | None) -> bool:
         return False
     if code != 0:
         app.notify(
-            f"The editor {command[0]!r} exited with status {code} ({where}).",
+            f"The editor {editor!r} exited with status {code} ({where}).",
             severity="warning",
             markup=False,
         )

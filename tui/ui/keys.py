@@ -215,6 +215,14 @@ MATRIX_SCREEN: list[BindingType] = [
         "Order",
         tooltip="Order the actors by name, or with camps together (as the alignment view)",
     ),
+    Binding(
+        "e",
+        "edit",
+        "Edit",
+        show=False,
+        tooltip="Open the file defining this actor's position (or, where it holds none, "
+        "the disagreement) in $VISUAL or $EDITOR at its line",
+    ),
 ]
 
 

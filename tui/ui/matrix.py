@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from ..core.alignment import alignment_of
 from ..core.browse import Arranged, Ref
 from ..core.model import STANCES, Disagreement, Kind, Position
+from ..core.text import counted
 from . import keys
 from .capture import RecordStance
 from .glyphs import drawn
@@ -320,7 +321,7 @@ class StanceMatrix(ScrollView, can_focus=True):
         name_w, col_w = self._name_width(width), self._col_width(width)
         head = base + self._style("header")
         if y == 0:
-            label = f"{len(self.actor_ids)} actors"
+            label = counted(len(self.actor_ids), "actor")
         elif y > 1:
             label = ""
         else:
@@ -406,7 +407,10 @@ class MatrixScreen(Screen[Ref | None]):
         order = (
             "camps together (o: by name)" if self.by_camps else "actors by name (o: camps together)"
         )
-        shape = f"  {len(matrix.actor_ids)} actors × {len(matrix.columns)} disagreements"
+        shape = (
+            f"  {counted(len(matrix.actor_ids), 'actor')} × "
+            f"{counted(len(matrix.columns), 'disagreement')}"
+        )
         return Content.assemble(
             ("Stance matrix", "bold $text-accent"),
             (f"{shape}  · each actor's current stance · {order}", "$foreground-muted"),
@@ -500,6 +504,23 @@ class MatrixScreen(Screen[Ref | None]):
         if cell is not None:
             actor, disagreement = cell
             self.app.post_message(RecordStance(disagreement.id, actor))
+
+    def action_edit(self) -> None:
+        """``e``: the file defining the position under the cursor (the disagreement's,
+        where the actor holds none) in the analyst's editor, as ``e`` in the dashboard."""
+        from .editing import edit
+
+        cell = self.matrix.cell()
+        if cell is None:
+            edit(self.app, self.arranged.dataset, None)
+            return
+        actor, disagreement = cell
+        held = self.matrix.position() is not None
+        edit(
+            self.app,
+            self.arranged.dataset,
+            Ref(Kind.DISAGREEMENT, disagreement.id, actor if held else None),
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -111,7 +111,9 @@ class DataReloader:
             except Exception as error:  # noqa: BLE001 - a bug; the dossier shown stays as it is
                 self.app.call_from_thread(
                     self.app.notify,
-                    f"Could not read {path} again: {error!r}. The dossier shown is unchanged.",
+                    sanitise(
+                        f"Could not read {path} again: {error!r}. The dossier shown is unchanged."
+                    )[0],
                     severity="error",
                     markup=False,
                 )

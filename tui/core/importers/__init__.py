@@ -1,7 +1,7 @@
 """Importers: GDELT 2.0, ACLED and PLOVER files become faultline/1 documents.
 
 One module per source (``gdelt``, ``acled``, ``plover``), each reading rows one at a
-time into a ``Dossier``; ``cameo`` holds the CAMEO codes and their PLOVER types;
+time into an ``ImportedDocument``; ``cameo`` holds the CAMEO codes and their PLOVER types;
 ``common`` what they share (inputs, bad rows, filters, the map file, the document).
 The command is ``faultline import``; nothing here imports Textual.
 """
@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 from ..gcpause import gc_paused
 from .common import (
-    Dossier,
+    IMPORT_MARK,
+    ImportedDocument,
     ImportFailure,
     Options,
     Tally,
@@ -23,7 +24,7 @@ from .common import (
     shown_inputs,
 )
 
-__all__ = ["SOURCES", "Dossier", "ImportFailure", "Options", "Tally", "import_files"]
+__all__ = ["SOURCES", "ImportFailure", "ImportedDocument", "Options", "Tally", "import_files"]
 
 SOURCES = ("gdelt", "acled", "plover")
 
@@ -36,19 +37,19 @@ class Importer(Protocol):
     def read(self, source: TextInput) -> None: ...
 
 
-def _importer(source: str, options: Options, tally: Tally, dossier: Dossier) -> Importer:
+def _importer(source: str, options: Options, tally: Tally, imported: ImportedDocument) -> Importer:
     if source == "gdelt":
         from .gdelt import GdeltImporter
 
-        return GdeltImporter(options, tally, dossier)
+        return GdeltImporter(options, tally, imported)
     if source == "acled":
         from .acled import AcledImporter
 
-        return AcledImporter(options, tally, dossier)
+        return AcledImporter(options, tally, imported)
     if source == "plover":
         from .plover import PloverImporter
 
-        return PloverImporter(options, tally, dossier)
+        return PloverImporter(options, tally, imported)
     raise ImportFailure(f"unknown source {source!r} (one of {', '.join(SOURCES)})")
 
 
@@ -67,15 +68,15 @@ def import_files(
     *,
     max_size: int,
     timeout: float,
-) -> Dossier:
-    """Read every input (path or URL) of one source into a new dossier. Raises
+) -> ImportedDocument:
+    """Read every input (path or URL) of one source into a new document. Raises
     ``ImportFailure`` for an input that cannot be read or is of the wrong kind."""
     meta: dict[str, Any] = {
         "title": f"{TITLES.get(source, source)} imported",
-        "summary": clean(f"Imported by faultline import {source} from " + shown_inputs(inputs)),
+        "summary": clean(f"{IMPORT_MARK}{source} from " + shown_inputs(inputs)),
     }
-    dossier = Dossier(meta)
-    importer = _importer(source, options, tally, dossier)
+    imported = ImportedDocument(meta)
+    importer = _importer(source, options, tally, imported)
     with gc_paused():  # rows make many small objects and no cycles (see gcpause)
         for spec in inputs:
             for text in open_inputs(
@@ -83,4 +84,4 @@ def import_files(
                 timeout=timeout,
             ):  # fmt: skip
                 importer.read(text)
-    return dossier
+    return imported

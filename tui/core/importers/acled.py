@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .common import (
-    Dossier,
+    ImportedDocument,
     ImportFailure,
     Options,
     Tally,
@@ -94,15 +94,15 @@ def acled_derived(sources: Iterable[Any]) -> bool:
 
 
 class AcledImporter:
-    """Reads ACLED rows into a ``Dossier``: events ``acled-<event_id_cnty>``, one actor per
-    distinct ACLED actor name, one source per outlet named in ``source``."""
+    """Reads ACLED rows into an ``ImportedDocument``: events ``acled-<event_id_cnty>``, one
+    actor per distinct ACLED actor name, one source per outlet named in ``source``."""
 
     what = DESCRIPTION
 
-    def __init__(self, options: Options, tally: Tally, dossier: Dossier) -> None:
+    def __init__(self, options: Options, tally: Tally, imported: ImportedDocument) -> None:
         self.options = options
         self.tally = tally
-        self.dossier = dossier
+        self.imported = imported
         self._actors: dict[str, str | None] = {}
 
     def member(self, name: str) -> bool:
@@ -183,7 +183,7 @@ class AcledImporter:
             tally.filtered += 1
             return
         tally.kept += 1
-        self.dossier.events[ident] = self._event(r, ident, day, precision, numbers)
+        self.imported.events[ident] = self._event(r, ident, day, precision, numbers)
 
     def _event(
         self, r: dict[str, str], ident: str, day: str, precision: str, numbers: dict[str, Any]
@@ -246,14 +246,14 @@ class AcledImporter:
         if mapped is not None:
             self._actors[name] = mapped
             return mapped
-        if ident not in self.dossier.actors:
+        if ident not in self.imported.actors:
             words, kind = INTER.get(inter.strip()) or INTER_BY_WORDS.get(
                 inter.strip().lower(), ("", "other")
             )
             record: dict[str, Any] = {"id": ident, "name": shown, "kind": kind}
             if words:
                 record["role"] = words
-            self.dossier.actors[ident] = record
+            self.imported.actors[ident] = record
         self._actors[name] = ident
         return ident
 
@@ -261,8 +261,8 @@ class AcledImporter:
         return [self._actor(n.strip(), "") for n in names.split(";") if n.strip()]
 
     def _dataset(self) -> str:
-        if SOURCE_ID not in self.dossier.sources:
-            self.dossier.sources[SOURCE_ID] = {
+        if SOURCE_ID not in self.imported.sources:
+            self.imported.sources[SOURCE_ID] = {
                 "id": SOURCE_ID,
                 "title": "ACLED: Armed Conflict Location & Event Data",
                 "url": "https://acleddata.com",
@@ -278,7 +278,7 @@ class AcledImporter:
         grade = self.options.actor_map.grade
         return list(
             dict.fromkeys(
-                self.dossier.outlet(o, grade(o), prefix="acled", extra={"x_via": "ACLED"})
+                self.imported.outlet(o, grade(o), prefix="acled", extra={"x_via": "ACLED"})
                 for o in outlets
                 if o
             )

@@ -30,6 +30,11 @@ from ..text import is_blank, sanitise
 from ..urls import is_web_url
 
 SHOWN_PROBLEMS = 50  # bad rows printed one by one; the rest are counted
+# The longest line an input may hold, in characters. A row of any export is a few
+# thousand; a PLOVER array written on one line (json.dumps) is held as one line, so this
+# leaves room for about 300,000 of its records. Past it the input is refused: a line is
+# held whole, and 600 KB of gzip can unpack to one line of 600 MB.
+LINE_LIMIT = 64 * 1024 * 1024
 GRADES = frozenset("ABCDEF")
 ZIP_MAGIC, GZIP_MAGIC = b"PK\x03\x04", b"\x1f\x8b"
 
@@ -288,9 +293,8 @@ def _zip_members(
     chosen = [n for n in names if member(n)]
     if not chosen:
         held = ", ".join(sanitise(n)[0] for n in names[:5]) + (", …" if len(names) > 5 else "")
-        raise ImportFailure(
-            f"{name}: the zip holds no {what} ({'it holds ' + held if names else 'it is empty'})"
-        )
+        inside = f"it holds {held}" if names else "it is empty"
+        raise ImportFailure(f"{name}: the zip holds nothing that looks like {what} ({inside})")
     with archive:
         for entry in chosen:
             label = f"{name}:{sanitise(entry)[0]}"
@@ -310,11 +314,17 @@ def _text_lines(
     so does text past ``limit`` characters (for downloads)."""
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
     try:
-        if limit is None:
-            yield from text
-            return
         read = 0
-        for line in text:
+        for number, line in enumerate(iter(lambda: text.readline(LINE_LIMIT + 1), ""), 1):
+            if len(line) > LINE_LIMIT:
+                raise ImportFailure(
+                    f"{name}:{number}: a line of more than {LINE_LIMIT:,} characters, which "
+                    "no export holds: is this the file meant? (A PLOVER array this long: "
+                    "write it as JSON Lines, one record a line)"
+                )
+            if limit is None:
+                yield line
+                continue
             read += len(line)
             if read > limit:
                 raise ImportFailure(
@@ -396,7 +406,7 @@ def host_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-class Dossier:
+class ImportedDocument:
     """The faultline/1 document an import builds: entities by id, so a row seen again (the
     same event in two files) replaces the first, as a later layer would."""
 
@@ -516,6 +526,30 @@ def output_format(path: str) -> str:
     if lowered.endswith(".toml"):
         return "toml"
     raise ImportFailure(f"{path}: the output must end in .json or .toml (that decides its format)")
+
+
+# How an import's output says what it is ([meta] summary, near its start): an OUT that
+# says so may be replaced by the next import, any other file may not.
+IMPORT_MARK = "Imported by faultline import "
+
+
+def check_output(path: str) -> None:
+    """Refuse an OUT that exists and is not an earlier import's output: ``-o`` naming
+    the analyst's own dossier by mistake must not replace it with imported rows."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except IsADirectoryError:
+        raise ImportFailure(f"{path}: is a directory; -o names the document to write") from None
+    except OSError:
+        return  # missing (the usual case), or unreadable: the write says why, if it fails
+    if not head.strip() or IMPORT_MARK.encode() in head:
+        return
+    raise ImportFailure(
+        f"{path}: exists and is not the output of an earlier faultline import: nothing "
+        "read or written (give -o a new file, or one an import wrote; remove this one "
+        "first if it is to be replaced)"
+    )
 
 
 def number(column: str, text: str, kind: type[int] | type[float]) -> int | float:

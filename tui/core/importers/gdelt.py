@@ -18,7 +18,7 @@ from typing import Any
 from ..urls import is_web_url
 from . import cameo
 from .common import (
-    Dossier,
+    ImportedDocument,
     ImportFailure,
     Options,
     Tally,
@@ -67,15 +67,15 @@ def is_member(name: str) -> bool:
 
 
 class GdeltImporter:
-    """Reads GDELT rows into a ``Dossier``: events ``gdelt-<GLOBALEVENTID>``, one actor per
-    distinct code and name, one source per article URL."""
+    """Reads GDELT rows into an ``ImportedDocument``: events ``gdelt-<GLOBALEVENTID>``, one
+    actor per distinct code and name, one source per article URL."""
 
     what = DESCRIPTION
 
-    def __init__(self, options: Options, tally: Tally, dossier: Dossier) -> None:
+    def __init__(self, options: Options, tally: Tally, imported: ImportedDocument) -> None:
         self.options = options
         self.tally = tally
-        self.dossier = dossier
+        self.imported = imported
         self._actors: dict[tuple[str, str], tuple[str, str] | None] = {}  # -> (id, name)
         self._days: dict[str, str | None] = {}
         self._codes: dict[str, tuple[str, str, dict[str, Any]]] = {}
@@ -207,7 +207,7 @@ class GdeltImporter:
             tally.filtered += 1
             return
         tally.kept += 1
-        self.dossier.events[f"gdelt-{gid}"] = self._event(f, gid, day, coded, numbers)
+        self.imported.events[f"gdelt-{gid}"] = self._event(f, gid, day, coded, numbers)
 
     def _event(
         self,
@@ -302,7 +302,7 @@ class GdeltImporter:
         if mapped is not None:
             self._actors[key] = (mapped, name)
             return self._actors[key]
-        if ident not in self.dossier.actors:
+        if ident not in self.imported.actors:
             record: dict[str, Any] = {"id": ident, "name": name, "kind": _kind(code, country, role)}
             if len(country) == 3 and country.isalpha() and country.isascii():
                 record["country"] = country
@@ -315,7 +315,7 @@ class GdeltImporter:
             if group:
                 extra["known_group"] = group
             record["x_gdelt"] = extra
-            self.dossier.actors[ident] = record
+            self.imported.actors[ident] = record
         self._actors[key] = (ident, name)
         return self._actors[key]
 
@@ -327,7 +327,7 @@ class GdeltImporter:
             return None
         host = host_of(text) if is_web_url(text) else None
         grade = self.options.actor_map.grade(host or text)
-        ident = self.dossier.outlet(text, grade, prefix="gdelt", host=host)
+        ident = self.imported.outlet(text, grade, prefix="gdelt", host=host)
         if len(self._outlets) < 1_000_000:
             self._outlets[url] = ident
         return ident

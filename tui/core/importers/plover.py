@@ -18,7 +18,7 @@ from typing import Any
 
 from ..urls import is_web_url
 from .common import (
-    Dossier,
+    ImportedDocument,
     ImportFailure,
     Options,
     Tally,
@@ -59,15 +59,15 @@ def is_member(name: str) -> bool:
 
 
 class PloverImporter:
-    """Reads PLOVER records into a ``Dossier``: events ``plover-<id>``, one actor per
+    """Reads PLOVER records into an ``ImportedDocument``: events ``plover-<id>``, one actor per
     distinct entity."""
 
     what = DESCRIPTION
 
-    def __init__(self, options: Options, tally: Tally, dossier: Dossier) -> None:
+    def __init__(self, options: Options, tally: Tally, imported: ImportedDocument) -> None:
         self.options = options
         self.tally = tally
-        self.dossier = dossier
+        self.imported = imported
         self._actors: dict[str, str] = {}
 
     def member(self, name: str) -> bool:
@@ -138,7 +138,7 @@ class PloverImporter:
             return
         tally.kept += 1
         ident = make_id("plover", str(raw_id))
-        self.dossier.events[ident] = self._event(r, ident, day, end, events, actors, targets)
+        self.imported.events[ident] = self._event(r, ident, day, end, events, actors, targets)
 
     def _event(
         self,
@@ -193,7 +193,7 @@ class PloverImporter:
         link = r.get("link")
         if isinstance(link, str) and is_web_url(link.strip()):
             event["sources"] = [
-                self.dossier.outlet(
+                self.imported.outlet(
                     link.strip(), self.options.actor_map.grade(link), prefix="plover"
                 )
             ]
@@ -230,7 +230,7 @@ class PloverImporter:
         if mapped is not None:
             self._actors[key] = mapped
             return mapped
-        if ident not in self.dossier.actors:
+        if ident not in self.imported.actors:
             sector = _text(entity.get("sector_code")).upper()
             kind = "state" if code and code == country and not sector else "other"
             record: dict[str, Any] = {"id": ident, "name": name, "kind": kind}
@@ -249,7 +249,7 @@ class PloverImporter:
             }
             if extra:
                 record["x_plover"] = extra
-            self.dossier.actors[ident] = record
+            self.imported.actors[ident] = record
         self._actors[key] = ident
         return ident
 
@@ -292,34 +292,43 @@ def _array(
     array itself is never held whole."""
     decoder = json.JSONDecoder()
     buffer = line[line.index("[") + 1 :]
-    at = number  # the line where buffer starts
+    pos = 0  # where the next record starts in buffer: never sliced off one at a time,
+    # which made an array written on one line (json.dumps) quadratic: 75 s at 100,000
+    at = number  # the line where the record at pos starts
     done = False
     while True:
-        stripped = buffer.lstrip(" \t\r\n,")
-        at += buffer.count("\n", 0, len(buffer) - len(stripped))
-        buffer = stripped
-        if buffer.startswith("]"):
+        between = _BETWEEN.match(buffer, pos)
+        skipped = between.end() if between else pos
+        at += buffer.count("\n", pos, skipped)
+        pos = skipped
+        if buffer.startswith("]", pos):
             return
         try:
-            record, end = decoder.raw_decode(buffer)
+            record, end = decoder.raw_decode(buffer, pos)
         except json.JSONDecodeError as error:
-            if done or len(buffer) > MAX_RECORD:
-                broken_at = at + buffer.count("\n", 0, error.pos)
+            if done or len(buffer) - pos > MAX_RECORD:
+                broken_at = at + buffer.count("\n", pos, error.pos)
+                line_start = max(buffer.rfind("\n", pos, error.pos) + 1, pos)
                 raise ImportFailure(
                     f"{source.where(at)}: the JSON array cannot be read from the record that "
-                    f"starts here: {error.msg} (line {broken_at}, column {error.colno})"
+                    f"starts here: {error.msg} (line {broken_at}, column "
+                    f"{error.pos - line_start + 1})"
                 ) from None
             following = next(lines, None)
             if following is None:
                 done = True
             else:
-                buffer += following[1]
+                buffer = buffer[pos:] + following[1]
+                pos = 0
             continue
         except RecursionError:
             raise ImportFailure(f"{source.where(at)}: the JSON is nested too deeply") from None
         yield at, record, None
-        at += buffer.count("\n", 0, end)
-        buffer = buffer[end:]
+        at += buffer.count("\n", pos, end)
+        pos = end
+
+
+_BETWEEN = re.compile(r"[ \t\r\n,]*")  # what separates two records of an array
 
 
 def _day(value: Any) -> str | None:
