@@ -27,6 +27,7 @@ def run_faultline(
     }
     clean |= {
         "FAULTLINE_CACHE_DIR": str(workdir / "cache"),
+        "FAULTLINE_STATE_DIR": str(workdir / "state"),
         "XDG_CONFIG_HOME": str(workdir / "xdg"),  # no user config leaks in
     }
     return subprocess.run(
