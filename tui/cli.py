@@ -34,7 +34,11 @@ from .core.text import counted, sanitise
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite  # typeshed's own name for a writable file
 
+    from .core.alerts import Alert
+    from .core.feeds import FetchOutcome
+
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_ALERTS = 3  # fetch --watched: there are alerts
 ACLED_WARNING = (
     "ACLED-derived events (source 'acled'): ACLED's terms require attribution and forbid "
     "redistributing its rows"
@@ -135,6 +139,12 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "fetch", help="refresh every feed once, update the cache, report changes"
     )
     _common(fetch, data=False)
+    fetch.add_argument(
+        "--watched",
+        action="store_true",
+        help="print only the alerts for watched entities (pinned, or [watch] in the config); "
+        "exit 3 when there are any, 0 when none, 1 when a feed failed",
+    )
     _add_parser(commands)
     schema = commands.add_parser(
         "schema",
@@ -299,11 +309,16 @@ def data_paths(args: argparse.Namespace, config: Config) -> list[Path]:
 
 
 def feed_layers(
-    args: argparse.Namespace, config: Config, *, announce: bool
+    args: argparse.Namespace,
+    config: Config,
+    *,
+    announce: bool,
+    outcomes: list[FetchOutcome] | None = None,
 ) -> tuple[list[Layer], bool, list[str]]:
     """Layers for the configured and given feeds: fetched now, or the cached copies when
     offline or unreachable. Returns the layers, whether every feed was fetched (and
-    saved), and the names of feeds left out because no copy at all could be had."""
+    saved), and the names of feeds left out because no copy at all could be had; each
+    feed's outcome is added to ``outcomes`` when given."""
     if not config.feeds and not getattr(args, "feed", None):
         return [], True, []
     from .core.feeds import FeedCache, FeedStatus, feeds_from, fetch_all
@@ -312,13 +327,15 @@ def feed_layers(
     if not feeds:
         return [], True, []
     cache = FeedCache(config.cache_dir)
-    outcomes = fetch_all(feeds, cache, offline=getattr(args, "offline", False))
+    done = fetch_all(feeds, cache, offline=getattr(args, "offline", False))
+    if outcomes is not None:
+        outcomes += done
     if cache.warning:  # once, not once per feed
         say(f"warning: {cache.warning}", err=True)
     layers: list[Layer] = []
     missing: list[str] = []
     ok = True
-    for outcome in outcomes:
+    for outcome in done:
         if outcome.failed:
             ok = False
         if announce:
@@ -499,7 +516,13 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
     if not feeds_from(config, getattr(args, "feed", None) or []):
         say("no feeds: add [[feeds]] to the configuration or give --feed URL", err=True)
         return EXIT_USAGE
-    layers, ok, _ = feed_layers(args, config, announce=True)
+    outcomes: list[FetchOutcome] = []
+    layers, ok, _ = feed_layers(args, config, announce=not args.watched, outcomes=outcomes)
+    alerts = _remember_changes(config, outcomes)
+    if args.watched:
+        for alert in alerts:
+            say(alert.text)
+        return EXIT_INVALID if not ok else EXIT_ALERTS if alerts else EXIT_OK
     from .core.importers.acled import acled_derived
 
     for layer in layers:
@@ -507,6 +530,31 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
             say(f"warning: feed {layer.name} serves {ACLED_WARNING}; "
                 "ask its publisher to take them off the feed", err=True)  # fmt: skip
     return EXIT_OK if ok else EXIT_INVALID
+
+
+def _remember_changes(config: Config, outcomes: list[FetchOutcome]) -> list[Alert]:
+    """Keep what the feeds changed in the state the dashboard shares (its + and * marks,
+    its alerts log), and return the alerts raised for the watched entities."""
+    from .core.alerts import Watchlist, add_alerts, alerts_for, configured, mark_changes
+    from .core.userstate import StateStore
+
+    found = [outcome.changes for outcome in outcomes if outcome.changes]
+    if not found:
+        return []
+    raised: list[Alert] = []
+
+    def change(state: dict[str, Any]) -> None:
+        watch = Watchlist.from_state(state, configured(config))
+        for changes in found:
+            mark_changes(state, changes)
+            raised.extend(alerts_for(changes, watch))
+        add_alerts(state, raised)
+
+    store = StateStore()
+    store.update(change)
+    if store.warning:
+        say(f"warning: {store.warning}", err=True)
+    return raised
 
 
 def cmd_import(args: argparse.Namespace, config: Config) -> int:

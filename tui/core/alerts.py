@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .changes import ACTION_MARK, CHANGED, REMOVED, Change, Changes, UnseenChanges
+from .config import Config
 from .dates import EDate
 from .model import Disagreement, Event, Kind
 from .text import sanitise
@@ -68,6 +69,11 @@ class Watchlist:
 
     def __len__(self) -> int:
         return sum(len(self.ids(kind)) for kind in WATCHED_KINDS)
+
+
+def configured(config: Config) -> dict[Kind, tuple[str, ...]]:
+    """The ids the config's ``[watch]`` names, by kind."""
+    return {Kind(kind): ids for kind, ids in config.watch}
 
 
 def toggle_pin(state: dict[str, Any], kind: Kind, ident: str) -> bool:
@@ -266,7 +272,7 @@ def run_command(argv: Sequence[str], text: str, timeout: float) -> str | None:
     newsboat's notify-program). Blocks for up to ``timeout`` seconds: the dashboard calls
     it in a worker thread. None when it succeeded, else what went wrong, for the log."""
     args = [*argv, clean(text)]
-    name = clean(argv[0], 60)
+    name = clean(argv[0], 200)
     try:
         done = subprocess.run(
             args,
@@ -295,6 +301,7 @@ __all__ = [
     "alerts_for",
     "alerts_seen",
     "clean",
+    "configured",
     "describe",
     "mark_changes",
     "mark_seen",
