@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,9 @@ from .config import Config
 from .dates import EDate
 from .model import Disagreement, Event, Kind
 from .text import sanitise
+from .userstate import StateStore
 
+PIN_MARK = "⚑"  # in front of a watched row, in every pane (narrow in every terminal)
 WATCHED_KINDS = (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT)
 MAX_ALERTS = 1000  # the log keeps the newest
 MAX_TEXT = 400  # characters of one alert
@@ -198,9 +200,17 @@ def read_alerts(state: Mapping[str, Any]) -> list[Alert]:
 
 
 def add_alerts(state: dict[str, Any], alerts: Iterable[Alert]) -> None:
-    """Put ``alerts`` at the top of the log (newest first), keeping ``MAX_ALERTS``."""
-    new = [alert.record() for alert in reversed(list(alerts))]
-    state["alerts"] = (new + list(state.get("alerts", ())))[:MAX_ALERTS]
+    """Put ``alerts`` at the top of the log (newest first), keeping ``MAX_ALERTS``. One
+    already waiting unseen (the same entity, the same words: a cron fetch and a dashboard
+    saw the same new copy) is not added again."""
+    old = list(state.get("alerts", ()))
+    waiting = {(a["kind"], a["id"], a["text"]) for a in old if not a.get("seen")}
+    new = [
+        alert.record()
+        for alert in reversed(list(alerts))
+        if (alert.kind.value, alert.id, alert.text) not in waiting
+    ]
+    state["alerts"] = (new + old)[:MAX_ALERTS]
 
 
 def alerts_seen(state: dict[str, Any], kind: Kind | None = None, ident: str | None = None) -> None:
@@ -210,8 +220,9 @@ def alerts_seen(state: dict[str, Any], kind: Kind | None = None, ident: str | No
             raw["seen"] = True
 
 
-def read_marks(state: Mapping[str, Any]) -> UnseenChanges:
-    marks = UnseenChanges()
+def read_marks(state: Mapping[str, Any], marks: UnseenChanges | None = None) -> UnseenChanges:
+    """The unseen marks kept in ``state``, put into ``marks`` (a new set by default)."""
+    marks = UnseenChanges() if marks is None else marks
     for kind, ids in state.get("unseen", {}).items():
         for ident, mark in ids.items():
             marks.restore(Kind(kind), ident, mark)
@@ -244,6 +255,47 @@ def mark_seen(state: dict[str, Any], kind: Kind | None, ident: str | None = None
     write_marks(state, marks)
     if ident is not None or kind is None:
         alerts_seen(state, kind, ident)
+
+
+class SharedMarks(UnseenChanges):
+    """The unseen marks, kept in the state file as well, so they survive a restart and
+    are shared with other dashboards and ``faultline fetch``: what one marks seen, the
+    others find seen at their next change. ``on_load`` hears of every state read."""
+
+    def __init__(
+        self, store: StateStore, on_load: Callable[[Mapping[str, Any]], None] | None = None
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.on_load = on_load
+        self.load(store.read())
+
+    def load(self, state: Mapping[str, Any]) -> None:
+        """Take the marks of ``state`` (read from, or just written to, the file)."""
+        UnseenChanges.seen_all(self)
+        read_marks(state, self)
+        if self.on_load is not None:
+            self.on_load(state)
+
+    def update(self, change: Callable[[dict[str, Any]], object]) -> dict[str, Any]:
+        """Change the state file (locked), then take its marks; the state written."""
+
+        def changed(state: dict[str, Any]) -> dict[str, Any]:
+            change(state)
+            return state
+
+        state = self.store.update(changed)
+        self.load(state)
+        return state
+
+    def add(self, changes: Changes) -> None:
+        self.update(lambda state: mark_changes(state, changes))
+
+    def seen(self, kind: Kind, ident: str) -> None:
+        self.update(lambda state: mark_seen(state, kind, ident))
+
+    def seen_all(self, kind: Kind | None = None) -> None:
+        self.update(lambda state: mark_seen(state, kind))
 
 
 # -- channels -------------------------------------------------------------------------------
@@ -296,6 +348,7 @@ def run_command(argv: Sequence[str], text: str, timeout: float) -> str | None:
 
 __all__ = [
     "Alert",
+    "SharedMarks",
     "Watchlist",
     "add_alerts",
     "alerts_for",

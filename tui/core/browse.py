@@ -14,7 +14,7 @@ import heapq
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import attrgetter
@@ -107,6 +107,8 @@ class Arranged:
         self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
         self.marks: dict[Kind, dict[int, str]] = {pane: {} for pane in PANES}
+        # Watched entities' rows, per pane (see set_pins): drawn with alerts.PIN_MARK.
+        self.pins: dict[Kind, frozenset[int]] = {pane: frozenset() for pane in PANES}
         # What this session's refreshes changed, for the detail pane and the changes view.
         self.log: ChangeLog = ChangeLog()
         self._row: dict[Kind, dict[str, int]] | None = None
@@ -178,6 +180,13 @@ class Arranged:
                 new = unseen.mark(kind, ident) == UnseenChanges.NEW
                 marks[kind][row] = NEW_MARK if new else CHANGED_MARK
         self.marks = marks
+
+    def set_pins(self, watched: Mapping[Kind, Iterable[str]]) -> None:
+        """Note the rows of the watched entities (ids by kind), for the pin mark."""
+        self.pins = {
+            pane: frozenset(self.row[pane][i] for i in watched.get(pane, ()) if i in self.row[pane])
+            for pane in PANES
+        }
 
     def unmark(self, ref: Ref) -> Kind | None:
         """Drop the mark of ``ref``'s row (a position's: its disagreement's); the pane

@@ -36,6 +36,7 @@ from ..core.changes import CHANGED_MARK, NEW_MARK, Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.gcpause import gc_paused
 from ..core.merge import Dataset, Layer
+from ..core.model import Kind
 from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
 from ..core.text import counted, sanitise
@@ -49,6 +50,7 @@ from .glyphs import cells
 from .matrix import MatrixScreen
 from .merger import MergeFinished, Merger
 from .reload import DataFilesChanged, DataFilesRead, DataReloader
+from .watching import AlertsScreen, AlertsSeen, PinsChanged, TogglePin, Watching, WatchScreen
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
     from ..core.feeds import FeedClient
@@ -124,7 +126,10 @@ class FaultlineApp(App[int]):
             from ..core.feeds import feeds_from
 
             self.feeds = feeds_from(self.config, self.feed_urls)
-        self.unseen = UnseenChanges()
+        # The watchlist, the alerts log and the unseen marks: the user's state file, shared
+        # with other dashboards and `faultline fetch`, kept across restarts.
+        self.watchlist = Watching(self, self.config)
+        self.unseen: UnseenChanges = self.watchlist.marks
         self.change_log = ChangeLog()
         self.feed_client: FeedClient | None = None
         self.refresher: FeedRefresher | None = None  # with the client
@@ -159,7 +164,11 @@ class FaultlineApp(App[int]):
     # -- start-up -------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
-        return DashboardScreen(config_label=config_label(self.config), unseen=self.unseen)
+        return DashboardScreen(
+            config_label=config_label(self.config),
+            unseen=self.unseen,
+            alerts=lambda: self.watchlist.unseen_alerts,
+        )
 
     @property
     def dashboard(self) -> DashboardScreen:
@@ -179,6 +188,7 @@ class FaultlineApp(App[int]):
     def on_mount(self) -> None:
         for warning in self.config.warnings:  # keys of ./config.toml that were not honoured
             self.notify(warning, severity="warning", markup=False, timeout=15)
+        self._announce_state()
         theme = self.config.ui.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -389,6 +399,7 @@ class FaultlineApp(App[int]):
         """Show ``arranged`` with this session's change log and unseen marks."""
         arranged.log = self.change_log
         arranged.set_marks(self.unseen)
+        arranged.set_pins(self.watchlist.pins())
         self.arranged = arranged
         self.dashboard.show_arranged(arranged)
         if not arranged.completed:
@@ -432,7 +443,8 @@ class FaultlineApp(App[int]):
     def _apply(
         self, arranged: Arranged, changes: Changes, log: LogState, replaced: Sequence[Layer] = ()
     ) -> None:
-        self.unseen.add(changes)
+        raised = self.watchlist.changed(changes) if changes else []
+        self._announce_state()
         self.change_log.adopt(log)
         self._present(arranged)
         self.collector.owe()  # the replaced dossier's objects, once the analyst is quiet
@@ -441,8 +453,19 @@ class FaultlineApp(App[int]):
                 screen.reload()
             elif isinstance(screen, MatrixScreen):
                 screen.show_arranged(arranged)
+            elif isinstance(screen, AlertsScreen):
+                screen.reload()
         if not changes:
             return
+        if raised:
+            first = raised[0].text + (f" (and {len(raised) - 1} more)" if len(raised) > 1 else "")
+            self.notify(
+                f"{first}. ! lists the alerts.",
+                title=counted(len(raised), "alert"),
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
         files = [sanitise(layer.name)[0] for layer in replaced if not layer.is_feed]
         if files and len(files) == len(replaced):
             what, title = f"{', '.join(files)}: {changes.summary()}", "Data file saved"
@@ -464,6 +487,74 @@ class FaultlineApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, FeedsScreen):
                 screen.update_feeds(message.fetching)
+
+    # -- watching -------------------------------------------------------------------------------
+
+    def _announce_state(self) -> None:
+        """Say once why the watchlist, alerts and marks are not kept (a bad or shared dir)."""
+        warning = self.watchlist.warning()
+        if warning:
+            self.notify(warning, title="State not kept", severity="warning", markup=False,
+                        timeout=20)  # fmt: skip
+
+    def emit(self, data: str) -> None:
+        """Write ``data`` (a bell, an OSC notification: already clean) to the terminal,
+        between frames. Through the driver, the one way Textual writes to the terminal
+        (``App.bell`` does the same, but not in a headless test, where this is observed)."""
+        driver = self._driver
+        if driver is not None:
+            driver.write(data)
+
+    def on_toggle_pin(self, message: TogglePin) -> None:
+        self.notify(self.watchlist.toggle(message.ref), markup=False)
+        self._announce_state()
+        self.on_pins_changed()
+
+    def on_pins_changed(self, message: PinsChanged | None = None) -> None:
+        if self.arranged is not None:
+            self.arranged.set_pins(self.watchlist.pins())
+            self.dashboard.redraw_panes()
+
+    def on_alerts_seen(self, message: AlertsSeen) -> None:
+        if self.arranged is not None:
+            self.arranged.set_marks(self.unseen)
+            self.dashboard.redraw_panes()
+        self.dashboard.render_status()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "alert-command" or not worker.is_finished:
+            return
+        kind, _, ident = worker.name.partition("\0")
+        error = worker.result if isinstance(worker.result, str) else None
+        if worker.error is not None:
+            error = f"alert command: {worker.error}"
+        self.watchlist.command_done(Kind(kind), ident, error)
+        self.dashboard.render_status()
+        for screen in self.screen_stack:
+            if isinstance(screen, AlertsScreen):
+                screen.reload()
+
+    def action_alerts(self) -> None:
+        if isinstance(self.screen, AlertsScreen):
+            return
+
+        def chosen(ref: Ref | None) -> None:
+            self.on_alerts_seen(AlertsSeen())
+            if ref is not None:
+                self.call_after_refresh(self.go_to, ref)
+
+        self.push_screen(AlertsScreen(self.watchlist), chosen)
+
+    def action_watch(self) -> None:
+        if isinstance(self.screen, WatchScreen):
+            return
+
+        def chosen(ref: Ref | None) -> None:
+            if ref is not None:
+                self.call_after_refresh(self.go_to, ref)
+
+        self.push_screen(WatchScreen(self.watchlist, self.arranged), chosen)
 
     # -- marks ----------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ pane). Both only change which row numbers each pane shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from textual import events, on
@@ -35,6 +35,7 @@ from .glyphs import drawn
 from .pane import EntityPane
 from .rowlist import RowList
 from .timeline import TimelinePane
+from .watching import ALERT_MARK, TogglePin
 from .widgets import Breadcrumb, Tabs
 
 # A pane's name: its Kind for the three lists (their widget ids too), DETAIL for the detail.
@@ -122,8 +123,15 @@ class DashboardScreen(Screen[None]):
         self._apply_visibility()
         self._render_tabs()
 
-    def __init__(self, config_label: str = "", unseen: UnseenChanges | None = None) -> None:
+    def __init__(
+        self,
+        config_label: str = "",
+        unseen: UnseenChanges | None = None,
+        alerts: Callable[[], int] | None = None,
+    ) -> None:
         super().__init__(id="dashboard")
+        # How many alerts wait unseen (the app's alerts log), first on the status line.
+        self.alerts = alerts
         # Which config file is in use (``config: ./config.toml``), last on the status line.
         self.config_label = config_label
         # The session's unseen changes (the app's), and the feeds' part of the status line.
@@ -465,6 +473,17 @@ class DashboardScreen(Screen[None]):
         ref = self.detail.ref if in_detail else self.pane(self.active).ref
         edit(self.app, self.arranged.dataset, ref)
 
+    def action_pin(self) -> None:
+        """``p``: pin the selected row (or the detail's entity), or unpin it."""
+        if self.arranged is None:
+            return
+        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
+        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        if ref is None:
+            self.notify("Nothing selected to pin.", markup=False)
+            return
+        self.app.post_message(TogglePin(Ref(ref.kind, ref.id)))
+
     def action_zoom(self) -> None:
         """The detail pane alone at the full width, or the panes back as they were."""
         self.zoomed = not self.zoomed
@@ -711,6 +730,9 @@ class DashboardScreen(Screen[None]):
         if self.arranged is None:
             return
         parts: list[tuple[str, str]] = []
+        alerts = self.alerts() if self.alerts is not None else 0
+        if alerts:
+            parts.append((f"{ALERT_MARK} {counted(alerts, 'alert')} (!)", "bold $text-warning"))
         if self.feed_state:
             parts.append((self.feed_state, MUTED))
         unseen = len(self.unseen)
