@@ -99,6 +99,13 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "--no-watch", action="store_true",
         help="do not read data files again when they are saved (as [data] watch = false)",
     )  # fmt: skip
+    parser.add_argument(
+        "--view", metavar="NAME", help="open the view saved under NAME (v in the dashboard)"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true",
+        help="start afresh instead of where the last session left off (focus, filter, pane)",
+    )  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -133,7 +140,19 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "--allow-partial", action="store_true",
         help="export even when a file or feed cannot be read; meta.x_missing_layers names it",
     )  # fmt: skip
+    exporter.add_argument(
+        "--notes", action="store_true",
+        help="md: end the brief with your private notes (N in the dashboard)",
+    )  # fmt: skip
     _common(exporter)
+    notes = commands.add_parser("notes", help="your private notes (N in the dashboard)")
+    notes_commands = notes.add_subparsers(dest="notes_command", metavar="ACTION", required=True)
+    notes_export = notes_commands.add_parser(
+        "export", help="write every note as JSON, for a backup"
+    )
+    notes_export.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of standard output"
+    )
 
     fetch = commands.add_parser(
         "fetch", help="refresh every feed once, update the cache, report changes"
@@ -438,6 +457,10 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     if args.output == "":  # -o "$UNSET": not standard output by accident
         say("faultline: export: -o needs a file name (leave it out for standard output)", err=True)
         return EXIT_USAGE
+    if args.notes and args.format != "md":
+        say("faultline: export: --notes is for the md brief; `faultline notes export` backs "
+            "up your notes as JSON", err=True)  # fmt: skip
+        return EXIT_USAGE
     dataset, missing_feeds = load_dataset(args, config)
     for problem in dataset.problems:
         say(str(problem), err=True)
@@ -462,7 +485,33 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     if acled_derived(dataset.sources.values()):
         say(f"faultline: warning: this dossier holds {ACLED_WARNING}; keep this export "
             "local, do not publish it as a feed", err=True)  # fmt: skip
-    return _write(args.output, export(dataset, args.format, args.positions))
+    text = export(dataset, args.format, args.positions)
+    if args.notes:
+        text += _notes_section(dataset)
+    return _write(args.output, text)
+
+
+def _notes_section(dataset: Dataset) -> str:
+    from .core.export import notes_markdown
+    from .core.notes import read_notes
+    from .core.userstate import StateStore
+
+    store = StateStore()
+    state = store.read()
+    if store.warning:
+        say(f"faultline: warning: {store.warning}", err=True)
+    return notes_markdown(dataset, read_notes(state))
+
+
+def cmd_notes(args: argparse.Namespace, config: Config) -> int:
+    from .core.notes import export_notes
+    from .core.userstate import StateStore
+
+    store = StateStore()
+    state = store.read()
+    if store.warning:
+        say(f"faultline: warning: {store.warning}", err=True)
+    return _write(args.output, export_notes(state))
 
 
 def cmd_new(args: argparse.Namespace, config: Config) -> int:
@@ -608,6 +657,8 @@ def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
         feed_urls=getattr(args, "feed", None) or [],
         offline=getattr(args, "offline", False),
         watch=not getattr(args, "no_watch", False),
+        view=getattr(args, "view", None),
+        fresh=getattr(args, "fresh", False),
     )
 
 
@@ -627,6 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "schema": cmd_schema,
             "new": cmd_new,
             "import": cmd_import,
+            "notes": cmd_notes,
         }
         command = commands.get(args.command, cmd_dashboard)
         return command(args, config)

@@ -36,6 +36,7 @@ from .changes import (
 from .loading import read_layer
 from .merge import Dataset, Layer, merge
 from .model import Actor, Citation, Disagreement, Event, Kind, Position, Source
+from .notes import Notes, matching
 from .parsecache import ParsedCache
 from .schema import MAX_DOCUMENT_SIZE
 from .search import (
@@ -107,6 +108,9 @@ class Arranged:
         self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
         self.marks: dict[Kind, dict[int, str]] = {pane: {} for pane in PANES}
+        # The analyst's private notes by kind and id (notes.py): the detail shows them
+        # and the filter finds them.
+        self.notes: Notes = {}
         # Watched entities' rows, per pane (see set_pins): drawn with alerts.PIN_MARK.
         self.pins: dict[Kind, frozenset[int]] = {pane: frozenset() for pane in PANES}
         # What this session's refreshes changed, for the detail pane and the changes view.
@@ -321,6 +325,11 @@ class Arranged:
         """The entity rows of ``pane`` shown under this focus and filter, in pane order."""
         allowed = self.related(focus)[pane] if focus is not None else None
         matched = self.index[pane].search(query, stop) if query else None
+        noted = self.notes.get(pane) if matched is not None else None
+        if noted:  # and what the analyst's notes say
+            extra = _rows(self.row[pane], matching(noted, query)).difference(matched or ())
+            if extra:
+                matched = sorted([*(matched or ()), *extra])
         if allowed is None and matched is None:
             return range(self.total(pane))
         if matched is None:

@@ -1,4 +1,5 @@
-"""The analyst's own state: what is pinned, the alerts log, what has not been seen yet.
+"""The analyst's own state: what is pinned, the alerts log, what has not been seen yet,
+private notes and saved views.
 
 Kept in one JSON file, ``state.json``, in the user state dir (``~/.local/state/faultline``
 on Linux, or ``$FAULTLINE_STATE_DIR``), never in a data file or feed. Two dashboards and
@@ -214,10 +215,43 @@ def _marks(value: object) -> bool:
     return isinstance(value, dict) and all(v in ("new", "changed") for v in value.values())
 
 
+def _notes(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(items, list)
+        and all(
+            isinstance(n, dict)
+            and isinstance(n.get("at"), (int, float))
+            and isinstance(n.get("text"), str)
+            for n in items
+        )
+        for items in value.values()
+    )
+
+
+def _view(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("filter", ""), str)
+        and isinstance(value.get("pane", ""), str)
+        and isinstance(value.get("cursors", {}), dict)
+        and all(isinstance(v, str) for v in value.get("cursors", {}).values())
+        and isinstance(value.get("trail", []), list)
+        and all(
+            isinstance(t, list)
+            and len(t) == 3
+            and all(isinstance(x, str) for x in t[:2])
+            and (t[2] is None or isinstance(t[2], str))
+            for t in value.get("trail", [])
+        )
+    )
+
+
 SECTIONS: dict[str, Callable[[object], bool]] = {
     "watch": lambda v: _by_kind(v, _strings),
     "alerts": lambda v: isinstance(v, list) and all(_alert(a) for a in v),
     "unseen": lambda v: _by_kind(v, _marks),
+    "notes": lambda v: _by_kind(v, _notes),
+    "views": lambda v: isinstance(v, dict) and all(_view(x) for x in v.values()),
 }
 
 

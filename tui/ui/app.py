@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.message import Message
@@ -37,6 +38,7 @@ from ..core.config import Config, ConfigError, FeedConfig
 from ..core.gcpause import gc_paused
 from ..core.merge import Dataset, Layer
 from ..core.model import Kind
+from ..core.notes import LAST, clean_note
 from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
 from ..core.text import counted, sanitise
@@ -50,7 +52,17 @@ from .glyphs import cells
 from .matrix import MatrixScreen
 from .merger import MergeFinished, Merger
 from .reload import DataFilesChanged, DataFilesRead, DataReloader
-from .watching import AlertsScreen, AlertsSeen, PinsChanged, TogglePin, Watching, WatchScreen
+from .watching import (
+    AlertsScreen,
+    AlertsSeen,
+    PinsChanged,
+    SaveView,
+    TextPrompt,
+    TogglePin,
+    Watching,
+    WatchScreen,
+    WriteNote,
+)
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
     from ..core.feeds import FeedClient
@@ -106,6 +118,8 @@ class FaultlineApp(App[int]):
         feed_urls: Sequence[str] = (),
         offline: bool = False,
         watch: bool = True,
+        view: str | None = None,
+        fresh: bool = False,
     ) -> None:
         super().__init__()
         self.config = config if config is not None else Config()
@@ -130,6 +144,9 @@ class FaultlineApp(App[int]):
         # with other dashboards and `faultline fetch`, kept across restarts.
         self.watchlist = Watching(self, self.config)
         self.unseen: UnseenChanges = self.watchlist.marks
+        # The view shown once the first dossier is: one named (--view), else the last
+        # state (unless --fresh); None once done.
+        self.opening: str | None = view if view is not None else (None if fresh else LAST)
         self.change_log = ChangeLog()
         self.feed_client: FeedClient | None = None
         self.refresher: FeedRefresher | None = None  # with the client
@@ -247,6 +264,17 @@ class FaultlineApp(App[int]):
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self.collector.touched()
         await super().on_event(event)
+
+    def exit(
+        self,
+        result: int | None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        """Quit (q, Ctrl+Q), keeping what was shown for the next start (unless --fresh)."""
+        if self.arranged is not None and self.screen_stack:
+            self.watchlist.save_view(LAST, self.dashboard.snapshot())
+        super().exit(result, return_code, message)
 
     async def on_unmount(self) -> None:
         self.collector.stop()
@@ -400,8 +428,12 @@ class FaultlineApp(App[int]):
         arranged.log = self.change_log
         arranged.set_marks(self.unseen)
         arranged.set_pins(self.watchlist.pins())
+        arranged.notes = self.watchlist.notes
         self.arranged = arranged
         self.dashboard.show_arranged(arranged)
+        if self.opening is not None:
+            name, self.opening = self.opening, None
+            self.call_after_refresh(self.open_view, name, quiet=name == LAST)
         if not arranged.completed:
             # Once the frame showing it is drawn: started now, the indexing thread would
             # hold the interpreter while that frame is composed (50-100 ms at 100k).
@@ -534,6 +566,54 @@ class FaultlineApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, AlertsScreen):
                 screen.reload()
+
+    def on_write_note(self, message: WriteNote) -> None:
+        ref = message.ref
+        label = self.arranged.label(ref) if self.arranged is not None else ref.id
+
+        def written(text: str | None) -> None:
+            if not text or not clean_note(text):
+                return
+            self.watchlist.add_note(ref, text)
+            self._announce_state()
+            if self.arranged is not None:
+                self.arranged.notes = self.watchlist.notes
+                if self.dashboard.detail.ref == ref:
+                    self.dashboard.detail.show(self.arranged, ref, force=True)
+            self.notify(f"Noted on {ref.kind.singular} {ref.id} (in your state dir).", markup=False)
+
+        prompt = TextPrompt(f"My note on {ref.kind.singular} {label}", "private: never in the data")
+        self.push_screen(prompt, written)
+
+    def on_save_view(self, message: SaveView) -> None:
+        def named(name: str | None) -> None:
+            name = clean_note(name or "").replace("\n", " ")
+            if not name:
+                return
+            if name == LAST:
+                self.notify(f"{LAST} is kept for the last state; choose another name.",
+                            severity="warning", markup=False)  # fmt: skip
+                return
+            self.watchlist.save_view(name, message.view)
+            self._announce_state()
+            self.notify(f"Saved view “{name}”: Ctrl+P lists it; faultline --view opens it.",
+                        markup=False)  # fmt: skip
+
+        self.push_screen(TextPrompt("Save this view as", "a name"), named)
+
+    def open_view(self, name: str, *, quiet: bool = False) -> None:
+        """Show the saved view ``name`` (focus, filter, pane, rows)."""
+        view = self.watchlist.views.get(name)
+        if view is None:
+            if not quiet:
+                known = ", ".join(self.watchlist.named_views()) or "none saved yet"
+                self.notify(f"No view called “{name}” (saved: {known}).", severity="warning",
+                            markup=False)  # fmt: skip
+            return
+        missing = self.dashboard.restore(view)
+        if missing and not quiet:
+            self.notify(f"View “{name}”: no longer in the data: {', '.join(missing)}.",
+                        severity="warning", markup=False)  # fmt: skip
 
     def action_alerts(self) -> None:
         if isinstance(self.screen, AlertsScreen):
@@ -779,6 +859,16 @@ class FaultlineApp(App[int]):
         yield SystemCommand(
             "Warnings", "Rejected documents and unresolved references (w)", self.action_problems
         )
+        yield SystemCommand(
+            "Alerts", "Changes to what is watched, newest first (!)", self.action_alerts
+        )
+        yield SystemCommand("Watching", "What is watched, and how it moved (W)", self.action_watch)
+        for name in self.watchlist.named_views():
+            yield SystemCommand(
+                f"View: {name}",
+                "Open this saved view: its focus, filter, pane and rows (v saves one)",
+                partial(self.open_view, name),
+            )
         yield SystemCommand("Help", "Every key binding (?)", self.action_help)
 
 
@@ -819,11 +909,19 @@ def run_dashboard(
     feed_urls: list[str],
     offline: bool,
     watch: bool = True,
+    view: str | None = None,
+    fresh: bool = False,
 ) -> int:
     """Open the dashboard; returns the process exit code. An unknown ``ui.theme`` is a
     ``ConfigError`` (the CLI prints it and exits 2), as any other bad config value is."""
     app = FaultlineApp(
-        config, data_paths=data_paths, feed_urls=feed_urls, offline=offline, watch=watch
+        config,
+        data_paths=data_paths,
+        feed_urls=feed_urls,
+        offline=offline,
+        watch=watch,
+        view=view,
+        fresh=fresh,
     )
     check_theme(config, app.available_themes)
     app.run()

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ..core.browse import PANES, Arranged, Ref
 from ..core.changes import CHANGED_MARK, NEW_MARK, UnseenChanges
 from ..core.model import Kind
+from ..core.notes import NOTE_KINDS, View
 from ..core.search import SearchStopped, terms
 from ..core.text import counted
 from ..core.watch import kept_text
@@ -35,7 +36,7 @@ from .glyphs import drawn
 from .pane import EntityPane
 from .rowlist import RowList
 from .timeline import TimelinePane
-from .watching import ALERT_MARK, TogglePin
+from .watching import ALERT_MARK, SaveView, TogglePin, WriteNote
 from .widgets import Breadcrumb, Tabs
 
 # A pane's name: its Kind for the three lists (their widget ids too), DETAIL for the detail.
@@ -483,6 +484,61 @@ class DashboardScreen(Screen[None]):
             self.notify("Nothing selected to pin.", markup=False)
             return
         self.app.post_message(TogglePin(Ref(ref.kind, ref.id)))
+
+    def action_note(self) -> None:
+        """``N``: write a private note on the selected row (or the detail's entity)."""
+        if self.arranged is None:
+            return
+        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
+        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        if ref is None or ref.kind not in NOTE_KINDS:
+            self.notify("N notes an actor, a disagreement or an event: select one.", markup=False)
+            return
+        self.app.post_message(WriteNote(Ref(ref.kind, ref.id)))
+
+    def action_save_view(self) -> None:
+        """``v``: save what is shown (focus, filter, pane, rows) under a name."""
+        if self.arranged is not None:
+            self.app.post_message(SaveView(self.snapshot()))
+
+    def snapshot(self) -> View:
+        """What is shown now, as a view that ``restore`` brings back."""
+        cursors = []
+        for name in PANES:
+            ref = self.pane(name).ref
+            if ref is not None:
+                cursors.append((str(name), ref.id))
+        return View(
+            tuple((str(r.kind), r.id, r.actor) for r in self.trail),
+            self.filter_text,
+            str(self.active),
+            tuple(cursors),
+        )
+
+    def restore(self, view: View) -> list[str]:
+        """Show ``view``: its focus, filter, pane and rows, as far as the data shown still
+        holds them; what could not be found, in words."""
+        arranged = self.arranged
+        if arranged is None:
+            return []
+        missing = []
+        trail = []
+        for kind, ident, actor in view.trail:
+            ref = Ref(Kind(kind), ident, actor) if kind in set(Kind) else None
+            if ref is not None and arranged.exists(ref):
+                trail.append(ref)
+            else:
+                missing.append(f"{Kind(kind).singular if kind in set(Kind) else kind} {ident}")
+        self.trail_filters = [""] * len(trail)
+        self.trail = trail
+        self._quietly_set_filter(view.filter)
+        keep: dict[Kind, Ref | None] = {
+            Kind(name): Ref(Kind(name), ident) for name, ident in view.cursors if name in PANES
+        }
+        self._refresh_panes(keep)
+        pane = view.pane if view.pane in (*PANES, DETAIL) else Kind.ACTOR
+        self.action_pane(pane)
+        return missing
 
     def action_zoom(self) -> None:
         """The detail pane alone at the full width, or the panes back as they were."""

@@ -122,6 +122,22 @@ DASHBOARD: list[BindingType] = [
         f"changes (alerts), marked {PIN_MARK} in every pane",
     ),
     Binding(
+        "N",
+        "note",
+        "Note",
+        show=False,
+        tooltip="Write a private note on the selected actor, disagreement or event (kept in "
+        'your state dir, shown under "My notes", found by the filter)',
+    ),
+    Binding(
+        "v",
+        "save_view",
+        "Save view",
+        show=False,
+        tooltip="Save the focus, filter, pane and rows under a name (Ctrl+P lists the views; "
+        "faultline --view NAME opens one)",
+    ),
+    Binding(
         "e",
         "edit",
         "Edit",
@@ -263,6 +279,12 @@ WATCH_SCREEN: list[BindingType] = [
 ]
 
 
+# A one-line prompt (a note, a view's name).
+PROMPT: list[BindingType] = [
+    Binding("escape", "cancel", "Cancel", tooltip="Close the prompt; nothing is saved"),
+]
+
+
 # The help screen.
 HELP_SCREEN: list[BindingType] = [
     Binding("escape,backspace,q,question_mark", "close", "Close", tooltip="Close the help"),
@@ -339,6 +361,10 @@ def key_groups() -> list[tuple[str, list[tuple[str, str]]]]:
             ("↑ ↓ PgUp PgDn", "Move through the alerts, newest first"),
         ]),
         ("Watch view (W)", _rows(WATCH_LIST, WATCH_SCREEN)),
+        ("Note and view prompts (N, v)", [
+            ("Enter", "Save the note, or the view under the name typed"),
+            *_rows(PROMPT),
+        ]),
         ("Capture forms (s, n)", [
             ("Tab Shift+Tab", "Next and previous field (→ takes a suggested id or stance)"),
             ("Enter", "Save: appended to the capture file, shown at once, marked +"),

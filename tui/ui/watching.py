@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Static
 
 from ..core.alerts import (
     PIN_MARK,
@@ -44,6 +45,7 @@ from ..core.changes import Changes
 from ..core.config import Config
 from ..core.dates import local_time
 from ..core.model import Actor, Disagreement, Event, Kind
+from ..core.notes import LAST, Notes, View, add_note, read_notes, read_views, save_view
 from ..core.text import counted
 from ..core.userstate import StateStore
 from . import keys
@@ -64,6 +66,47 @@ class TogglePin(Message):
         self.ref = ref
 
 
+class WriteNote(Message):
+    """``N`` was pressed on an entity: the app asks for the note."""
+
+    def __init__(self, ref: Ref) -> None:
+        super().__init__()
+        self.ref = ref
+
+
+class SaveView(Message):
+    """``v`` was pressed: the app asks for a name and saves ``view`` under it."""
+
+    def __init__(self, view: View) -> None:
+        super().__init__()
+        self.view = view
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """One line of text asked for: Enter gives it, Esc gives None."""
+
+    BINDINGS = keys.PROMPT
+
+    def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
+        super().__init__(id="text-prompt")
+        self.title_text = title
+        self.placeholder = placeholder
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box"):
+            yield Static(self.title_text, id="prompt-title", markup=False)
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static("Enter saves · Esc cancels", id="prompt-hint", markup=False)
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        message.stop()
+        self.dismiss(message.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class Watching:
     """The watchlist, the alerts log and the shared marks of one dashboard."""
 
@@ -74,6 +117,8 @@ class Watching:
         self.store = StateStore()
         self.watch = Watchlist()
         self.alerts: list[Alert] = []
+        self.notes: Notes = {}
+        self.views: dict[str, View] = {}
         # The marks read from the state file; every read sets the watchlist and the log.
         self.marks = SharedMarks(self.store, on_load=self._loaded)
         self._warned = False
@@ -81,6 +126,20 @@ class Watching:
     def _loaded(self, state: Mapping[str, Any]) -> None:
         self.watch = Watchlist.from_state(state, self.configured)
         self.alerts = read_alerts(state)
+        self.notes = read_notes(state)
+        self.views = read_views(state)
+
+    # -- notes and views ------------------------------------------------------------------
+
+    def add_note(self, ref: Ref, text: str) -> None:
+        self.marks.update(lambda state: add_note(state, ref.kind, ref.id, text))
+
+    def save_view(self, name: str, view: View) -> None:
+        self.marks.update(lambda state: save_view(state, name, view))
+
+    def named_views(self) -> list[str]:
+        """The views a person saved (not the last state), newest first."""
+        return [name for name in reversed(self.views) if name != LAST]
 
     @property
     def unseen_alerts(self) -> int:
