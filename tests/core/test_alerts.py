@@ -120,3 +120,16 @@ def test_alerts_config_is_checked_and_a_found_config_runs_no_command(tmp_path: P
         parse_config({"alerts": {"osc": 52}}, path)
     with pytest.raises(ConfigError, match=r"alerts\.command: expected an array"):
         parse_config({"alerts": {"command": "notify-send"}}, path)
+
+
+def test_an_alert_waiting_unseen_is_not_added_or_sent_twice() -> None:
+    from tui.core.alerts import Alert, add_alerts, alerts_seen, read_alerts
+
+    state: dict = {}
+    alert = Alert(Kind.ACTOR, "kz", "* actor kz: Kazakhstan: role a → b", at=1.0)
+    assert add_alerts(state, [alert]) == [alert]
+    assert add_alerts(state, [alert]) == []  # a cron fetch saw what the dashboard saw
+    assert len(read_alerts(state)) == 1
+    alerts_seen(state, Kind.ACTOR, "kz")
+    assert add_alerts(state, [alert]) == [alert]  # seen, then moved the same way again
+    assert [a.seen for a in read_alerts(state)] == [False, True]

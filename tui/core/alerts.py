@@ -199,18 +199,15 @@ def read_alerts(state: Mapping[str, Any]) -> list[Alert]:
     return [Alert.from_record(raw) for raw in state.get("alerts", ())]
 
 
-def add_alerts(state: dict[str, Any], alerts: Iterable[Alert]) -> None:
-    """Put ``alerts`` at the top of the log (newest first), keeping ``MAX_ALERTS``. One
-    already waiting unseen (the same entity, the same words: a cron fetch and a dashboard
-    saw the same new copy) is not added again."""
+def add_alerts(state: dict[str, Any], alerts: Iterable[Alert]) -> list[Alert]:
+    """Put ``alerts`` at the top of the log (newest first), keeping ``MAX_ALERTS``; those
+    added. One already waiting unseen (the same entity, the same words: a cron fetch and
+    a dashboard saw the same new copy) is not added again, nor sent again."""
     old = list(state.get("alerts", ()))
     waiting = {(a["kind"], a["id"], a["text"]) for a in old if not a.get("seen")}
-    new = [
-        alert.record()
-        for alert in reversed(list(alerts))
-        if (alert.kind.value, alert.id, alert.text) not in waiting
-    ]
-    state["alerts"] = (new + old)[:MAX_ALERTS]
+    added = [a for a in alerts if (a.kind.value, a.id, a.text) not in waiting]
+    state["alerts"] = ([a.record() for a in reversed(added)] + old)[:MAX_ALERTS]
+    return added
 
 
 def alerts_seen(state: dict[str, Any], kind: Kind | None = None, ident: str | None = None) -> None:

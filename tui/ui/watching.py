@@ -182,10 +182,8 @@ class Watching:
 
         def change(state: dict[str, Any]) -> None:
             mark_changes(state, changes)
-            before = {(a["kind"], a["id"], a["text"]) for a in state.get("alerts", ())}
             found = alerts_for(changes, Watchlist.from_state(state, self.configured))
-            add_alerts(state, found)
-            raised.extend(a for a in found if (a.kind.value, a.id, a.text) not in before)
+            raised.extend(add_alerts(state, found))
 
         self.marks.update(change)
         if raised:
