@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import toasts, until
+from helpers import select_actor, shown, toasts, until
 
 from tui.core.browse import Ref
 from tui.core.config import Config
@@ -46,21 +46,6 @@ def build(tmp_path: Path, data: Path, **kwargs) -> FaultlineApp:
     return FaultlineApp(Config(cache_dir=tmp_path / "cache", data_paths=(data,)), **kwargs)
 
 
-async def loaded(pilot, app: FaultlineApp) -> None:
-    await until(pilot, lambda: app.arranged is not None, "the first dossier")
-    await pilot.pause()
-    await pilot.pause()
-
-
-async def select(pilot, app: FaultlineApp, ident: str) -> None:
-    await pilot.press("1")
-    for _ in range(5):
-        if app.dashboard.pane(Kind.ACTOR).ref == Ref(Kind.ACTOR, ident):
-            return
-        await pilot.press("j")
-    raise AssertionError(f"actor {ident} not reached")
-
-
 def detail_text(app: FaultlineApp) -> str:
     return "\n".join(str(block.content) for block in app.dashboard.detail.blocks)
 
@@ -76,8 +61,8 @@ async def test_a_note_is_private_shown_under_my_notes_and_found_by_the_filter(
 ) -> None:
     app = build(tmp_path, data)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
-        await select(pilot, app, "kz")
+        await shown(pilot, app)
+        await select_actor(pilot, app, "kz")
         await pilot.press("N")
         await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the note prompt")
         await pilot.press(*"ask [b]Tokayev[/b] about \x1b the grain deal")
@@ -99,8 +84,8 @@ async def test_a_saved_view_opens_with_view_and_the_last_state_unless_fresh(
 ) -> None:
     app = build(tmp_path, data)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
-        await select(pilot, app, "ru")
+        await shown(pilot, app)
+        await select_actor(pilot, app, "ru")
         await pilot.press("enter")  # focus on Russia
         await until(pilot, lambda: app.dashboard.trail == [Ref(Kind.ACTOR, "ru")], "the focus")
         await pilot.press("v")
@@ -116,13 +101,13 @@ async def test_a_saved_view_opens_with_view_and_the_last_state_unless_fresh(
 
     last = build(tmp_path, data)  # the last state comes back
     async with last.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, last)
+        await shown(pilot, last)
         await until(pilot, lambda: last.dashboard.filter_text == "bel", "the last filter")
         assert actor_rows(last) == ["by"] and last.dashboard.trail == []
 
     named = build(tmp_path, data, view="morning")
     async with named.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, named)
+        await shown(pilot, named)
         await until(
             pilot, lambda: named.dashboard.trail == [Ref(Kind.ACTOR, "ru")], "the view's focus"
         )
@@ -130,6 +115,6 @@ async def test_a_saved_view_opens_with_view_and_the_last_state_unless_fresh(
 
     fresh = build(tmp_path, data, fresh=True)
     async with fresh.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, fresh)
+        await shown(pilot, fresh)
         assert fresh.dashboard.filter_text == "" and fresh.dashboard.trail == []
         assert actor_rows(fresh) == ["by", "kz", "ru"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from feedserver import FeedServer, conditional
-from helpers import toasts, until
+from helpers import select_actor, shown, toasts, until
 
 from tests.conftest import screen_text
 from tui.core.alerts import PIN_MARK, read_alerts
@@ -94,28 +94,14 @@ def status_line(app: FaultlineApp) -> str:
     return str(app.dashboard.query_one("#status").render())
 
 
-async def loaded(pilot, app: FaultlineApp) -> None:
-    await until(pilot, lambda: app.arranged is not None, "the first dossier")
-    await pilot.pause()
-
-
-async def select(pilot, app: FaultlineApp, ident: str) -> None:
-    await pilot.press("1")
-    for _ in range(5):
-        if app.dashboard.pane(Kind.ACTOR).ref == Ref(Kind.ACTOR, ident):
-            return
-        await pilot.press("j")
-    raise AssertionError(f"actor {ident} not reached")
-
-
 async def test_p_pins_and_unpins_with_a_glyph_that_survives_a_restart(
     tmp_path, local, server, private_state
 ) -> None:
     server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
     app = await build(tmp_path, local, server)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
-        await select(pilot, app, "ru")
+        await shown(pilot, app)
+        await select_actor(pilot, app, "ru")
         await pilot.press("p")
         await until(pilot, lambda: "Pinned actor ru" in toasts(app), "the pin")
         assert row_text(app, Kind.ACTOR, "ru").startswith(f" {PIN_MARK}Russia")
@@ -130,9 +116,9 @@ async def test_p_pins_and_unpins_with_a_glyph_that_survives_a_restart(
 
     again = await build(tmp_path, local, server)
     async with again.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, again)
+        await shown(pilot, again)
         assert row_text(again, Kind.ACTOR, "ru").startswith(f" {PIN_MARK}Russia")
-        await select(pilot, again, "ru")
+        await select_actor(pilot, again, "ru")
         await pilot.press("p")
         await until(pilot, lambda: "Unpinned actor ru" in toasts(again), "the unpin")
         assert row_text(again, Kind.ACTOR, "ru").startswith("Russia")  # no pins: no column
@@ -146,7 +132,7 @@ async def test_a_refresh_touching_a_pinned_actor_alerts_on_every_channel(
     settings = AlertsConfig(bell=True, osc="777", command=(str(recorder(tmp_path)), "Faultline"))
     app = await build(tmp_path, local, server, settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
+        await shown(pilot, app)
         written: list[str] = []
         driver = app._driver  # the terminal's side: what the app writes between frames
         assert driver is not None
@@ -181,14 +167,14 @@ async def test_alerts_and_marks_wait_unseen_across_a_restart(
     StateStore(private_state).update(lambda s: s.update(watch={"actors": ["ru"]}))
     app = await build(tmp_path, local, server)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
+        await shown(pilot, app)
         server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
         await pilot.press("r")
         await until(pilot, lambda: "! 1 alert (!)" in status_line(app), "the alert")
 
     again = FaultlineApp(app.config)
     async with again.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, again)
+        await shown(pilot, again)
         assert "! 1 alert (!)" in status_line(again)
         assert "1 new or changed (c)" in status_line(again)
         assert row_text(again, Kind.ACTOR, "ru").startswith(f"*{PIN_MARK}Russia")
@@ -202,7 +188,7 @@ async def test_a_failing_command_is_said_in_the_alerts_log(
     script = recorder(tmp_path, fail=True)
     app = await build(tmp_path, local, server, AlertsConfig(command=(str(script),)))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
+        await shown(pilot, app)
         server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
         await pilot.press("r")
         await until(pilot, lambda: "! 2 alerts (!)" in status_line(app), "the failure")
