@@ -435,13 +435,17 @@ class DashboardScreen(Screen[None]):
 
     # -- moving between panes -------------------------------------------------------------------
 
+    def selected(self) -> Ref | None:
+        """What the keys act on: the active list's row, or the detail pane's entity."""
+        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
+        return self.detail.ref if in_detail else self.pane(self.active).ref
+
     def action_record_stance(self) -> None:
         """``s``: a form to record a stance on the disagreement selected (in its pane, or
         the detail of a disagreement or of one actor's position)."""
         if self.arranged is None:
             return
-        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
-        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        ref = self.selected()
         if ref is None or ref.kind is not Kind.DISAGREEMENT:
             self.notify(
                 "s records a stance on a disagreement: select one in the disagreements pane "
@@ -470,16 +474,14 @@ class DashboardScreen(Screen[None]):
 
         if self.arranged is None:
             return
-        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
-        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        ref = self.selected()
         edit(self.app, self.arranged.dataset, ref)
 
     def action_pin(self) -> None:
         """``p``: pin the selected row (or the detail's entity), or unpin it."""
         if self.arranged is None:
             return
-        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
-        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        ref = self.selected()
         if ref is None:
             self.notify("Nothing selected to pin.", markup=False)
             return
@@ -489,8 +491,7 @@ class DashboardScreen(Screen[None]):
         """``N``: write a private note on the selected row (or the detail's entity)."""
         if self.arranged is None:
             return
-        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
-        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        ref = self.selected()
         if ref is None or ref.kind not in NOTE_KINDS:
             self.notify("N notes an actor, a disagreement or an event: select one.", markup=False)
             return
