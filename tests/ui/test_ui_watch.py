@@ -199,3 +199,44 @@ async def test_a_failing_command_is_said_in_the_alerts_log(
         newest = app.watchlist.alerts[0]
         assert newest.text == f"not delivered: alert command {script}: exit 4: no bus"
         assert (newest.kind, newest.id) == (Kind.ACTOR, "ru")
+
+
+async def test_a_saved_file_with_an_event_of_a_watched_actor_alerts(
+    tmp_path, local, private_state, empty_workdir
+) -> None:
+    StateStore(private_state).update(lambda s: s.update(watch={"actors": ["kz"]}))
+    app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[local])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        await until(
+            pilot, lambda: app.reloader is not None and app.reloader.watcher.ready.is_set(), "watch"
+        )
+        event = '[[events]]\nid = "visit"\ntitle = "Visit to Astana"\ndate = "2014"\n'
+        saved = local.with_name(".local.toml.swp")
+        saved.write_text(LOCAL + event + 'targets = ["kz"]\n')
+        saved.replace(local)  # as an editor saves
+        await until(pilot, lambda: "! 1 alert (!)" in status_line(app), "the alert")
+        [alert] = app.watchlist.alerts
+        assert alert.text == "+ event visit: Visit to Astana (involves watched actor kz)"
+
+
+async def test_the_dashboard_shows_what_a_cron_fetch_found(
+    tmp_path, local, server, private_state
+) -> None:
+    from helpers import run_faultline
+
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    config = (await build(tmp_path, local, server)).config  # a copy of V1 in the cache
+    (tmp_path / "cron.toml").write_text(
+        f'[data]\npaths = ["local.toml"]\n[watch]\nactors = ["ru"]\n'
+        f'[[feeds]]\nname = "team"\nurl = "{server.url(PATH)}"\n'
+    )
+    server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
+    cron = run_faultline(tmp_path, "fetch", "--watched", "--config", "cron.toml")
+    assert cron.returncode == 3, cron.stderr
+    app = FaultlineApp(config)  # the analyst comes back
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        assert "! 1 alert (!)" in status_line(app)
+        assert "1 new or changed (c)" in status_line(app)
+        assert row_text(app, Kind.ACTOR, "ru").startswith("* Russia")  # no pin: cron's [watch]
