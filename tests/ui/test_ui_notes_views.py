@@ -92,6 +92,12 @@ async def test_a_saved_view_opens_with_view_and_the_last_state_unless_fresh(
         await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the name prompt")
         await pilot.press(*"morning", "enter")
         await until(pilot, lambda: "Saved view “morning”" in toasts(app), "the save")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "View: morning" in titles  # the palette lists it
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the name prompt")
+        await pilot.press(*"[b]x", "enter")  # the palette would read it as markup
+        await until(pilot, lambda: "Not saved: a view's name is up to 40" in toasts(app), "no")
         await pilot.press("escape")  # focus cleared; the filter set: the last state
         await pilot.press("slash", *"bel", "enter")
         await until(pilot, lambda: actor_rows(app) == ["by"], "the filter")

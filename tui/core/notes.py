@@ -15,6 +15,7 @@ unless ``--fresh``.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ NOTE_KINDS = (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT)
 MAX_NOTE = 4000  # characters of one note
 MAX_VIEWS = 100
 LAST = "(last)"  # the view kept when the dashboard closes; not a name a person can save
+# A view's name: it is shown in the command palette, which reads plain text as markup,
+# so no brackets; and typed after --view, so nothing a shell would need quoted but spaces.
+VIEW_NAME = re.compile(r"[^\W_][\w .-]{0,39}\Z")
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,7 @@ def read_views(state: Mapping[str, Any]) -> dict[str, View]:
 
 __all__ = [
     "LAST",
+    "VIEW_NAME",
     "Note",
     "View",
     "add_note",

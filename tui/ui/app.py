@@ -38,7 +38,7 @@ from ..core.config import Config, ConfigError, FeedConfig
 from ..core.gcpause import gc_paused
 from ..core.merge import Dataset, Layer
 from ..core.model import Kind
-from ..core.notes import LAST, clean_note
+from ..core.notes import LAST, VIEW_NAME, clean_note
 from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
 from ..core.text import counted, sanitise
@@ -587,12 +587,16 @@ class FaultlineApp(App[int]):
 
     def on_save_view(self, message: SaveView) -> None:
         def named(name: str | None) -> None:
-            name = clean_note(name or "").replace("\n", " ")
+            name = " ".join((name or "").split())
             if not name:
                 return
-            if name == LAST:
-                self.notify(f"{LAST} is kept for the last state; choose another name.",
-                            severity="warning", markup=False)  # fmt: skip
+            if not VIEW_NAME.match(name):
+                self.notify(
+                    "Not saved: a view's name is up to 40 letters, digits, spaces, . _ and -, "
+                    "starting with a letter or digit.",
+                    severity="warning",
+                    markup=False,
+                )
                 return
             self.watchlist.save_view(name, message.view)
             self._announce_state()

@@ -45,7 +45,7 @@ from ..core.changes import Changes
 from ..core.config import Config
 from ..core.dates import local_time
 from ..core.model import Actor, Disagreement, Event, Kind
-from ..core.notes import LAST, Notes, View, add_note, read_notes, read_views, save_view
+from ..core.notes import VIEW_NAME, Notes, View, add_note, read_notes, read_views, save_view
 from ..core.text import counted
 from ..core.userstate import StateStore
 from . import keys
@@ -139,7 +139,7 @@ class Watching:
 
     def named_views(self) -> list[str]:
         """The views a person saved (not the last state), newest first."""
-        return [name for name in reversed(self.views) if name != LAST]
+        return [name for name in reversed(self.views) if VIEW_NAME.match(name)]
 
     @property
     def unseen_alerts(self) -> int:
