@@ -240,3 +240,15 @@ async def test_the_dashboard_shows_what_a_cron_fetch_found(
         assert "! 1 alert (!)" in status_line(app)
         assert "1 new or changed (c)" in status_line(app)
         assert row_text(app, Kind.ACTOR, "ru").startswith("* Russia")  # no pin: cron's [watch]
+
+
+async def test_marks_from_a_dashboard_on_other_data_are_not_counted(
+    tmp_path, local, private_state
+) -> None:
+    marks = {"actors": {"zz": "new", "kz": "new"}, "events": {"elsewhere": "changed"}}
+    StateStore(private_state).update(lambda s: s.update(unseen=marks))
+    app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[local])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        assert "1 new or changed (c)" in status_line(app)  # kz, not zz or elsewhere
+        assert row_text(app, Kind.ACTOR, "kz").startswith("+ Kazakhstan")

@@ -792,11 +792,13 @@ class DashboardScreen(Screen[None]):
             parts.append((f"{ALERT_MARK} {counted(alerts, 'alert')} (!)", "bold $text-warning"))
         if self.feed_state:
             parts.append((self.feed_state, MUTED))
-        unseen = len(self.unseen)
+        # Marks are shared with other dashboards (the state file), which may show other
+        # data: only what this one shows is counted.
+        data = self.arranged.dataset
+        unseen = sum(1 for kind, i in self.unseen.unseen() if i in data.table(kind))
         if unseen:
             marks = NEW_MARK + CHANGED_MARK
             parts.append((f"{marks} {unseen:,} new or changed (c)", "bold $text-accent"))
-        data = self.arranged.dataset
         # A data file saved with mistakes: its last good version stays in use until fixed.
         stale = {doc: 0 for layer in data.layers for doc in layer.kept}
         rejected = 0
