@@ -252,3 +252,25 @@ async def test_marks_from_a_dashboard_on_other_data_are_not_counted(
         await shown(pilot, app)
         assert "1 new or changed (c)" in status_line(app)  # kz, not zz or elsewhere
         assert row_text(app, Kind.ACTOR, "kz").startswith("+ Kazakhstan")
+
+
+async def test_a_running_dashboard_picks_up_what_a_cron_fetch_found(
+    tmp_path, local, server, private_state
+) -> None:
+    from helpers import run_faultline
+
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    app = await build(tmp_path, local, server)
+    app.STATE_SYNC = 0.05  # instead of every 20 s
+    (tmp_path / "cron.toml").write_text(
+        f'[data]\npaths = ["local.toml"]\n[watch]\nactors = ["ru"]\n'
+        f'[[feeds]]\nname = "team"\nurl = "{server.url(PATH)}"\n'
+    )
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        assert "alert" not in status_line(app)
+        server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
+        cron = run_faultline(tmp_path, "fetch", "--watched", "--config", "cron.toml")
+        assert cron.returncode == 3, cron.stderr
+        await until(pilot, lambda: "! 1 alert (!)" in status_line(app), "cron's alert")
+        assert row_text(app, Kind.ACTOR, "ru").startswith("* Russia")  # and its mark

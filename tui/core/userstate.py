@@ -60,6 +60,8 @@ class StateStore:
         self.path = self.directory / STATE_FILE
         self.warning: str | None = None
         self._memory: State | None = None  # when the dir cannot be used
+        # The signature of the copy last read or written here (see ``signature``).
+        self.seen: tuple[int, int, int] | None = None
 
     # -- reading --------------------------------------------------------------------------
 
@@ -69,6 +71,7 @@ class StateStore:
         try:
             if not private_dir(self.directory, create=False, what="state directory"):
                 return empty_state()
+            self.seen = self.signature()  # before reading: a newer copy is read again later
             state, bad = self._load()
             if bad:  # set aside under the lock, so no writer is between reading and moving it
                 with self._locked():
@@ -136,6 +139,15 @@ class StateStore:
         self.warning = f"{error}; the watchlist, alerts and marks are kept for this run only"
         self._memory = empty_state()
 
+    def signature(self) -> tuple[int, int, int] | None:
+        """What identifies the file's current copy (inode, size, mtime): another process
+        changed the state when it differs from the last one seen."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
     # -- changing -------------------------------------------------------------------------
 
     def update(self, change: Callable[[State], T]) -> T:
@@ -151,6 +163,7 @@ class StateStore:
                         result = change(state)
                         body = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
                         write_atomic(self.path, body.encode("utf-8"))
+                        self.seen = self.signature()  # still ours: the lock is held
                         return result
             except NotPrivate as error:
                 self._refuse(error)

@@ -108,6 +108,9 @@ class FaultlineApp(App[int]):
     TITLE = "Faultline"
     COMMANDS = App.COMMANDS | {GoToProvider}
     BINDINGS = keys.APP
+    # Seconds between looks at the state file for what another dashboard or a cron
+    # `faultline fetch` changed (a stat; the file is read only when it changed).
+    STATE_SYNC = 20.0
 
     def __init__(
         self,
@@ -206,6 +209,7 @@ class FaultlineApp(App[int]):
         for warning in self.config.warnings:  # keys of ./config.toml that were not honoured
             self.notify(warning, severity="warning", markup=False, timeout=15)
         self._announce_state()
+        self.set_interval(self.STATE_SYNC, self._sync_state)
         theme = self.config.ui.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -528,6 +532,20 @@ class FaultlineApp(App[int]):
         if warning:
             self.notify(warning, title="State not kept", severity="warning", markup=False,
                         timeout=20)  # fmt: skip
+
+    def _sync_state(self) -> None:
+        """Show what another dashboard or a cron fetch changed in the shared state."""
+        if not self.watchlist.sync():
+            return
+        if self.arranged is not None:
+            self.arranged.set_marks(self.unseen)
+            self.arranged.set_pins(self.watchlist.pins())
+            self.arranged.notes = self.watchlist.notes
+            self.dashboard.redraw_panes()
+        self.dashboard.render_status()
+        for screen in self.screen_stack:
+            if isinstance(screen, AlertsScreen):
+                screen.reload()
 
     def emit(self, data: str) -> None:
         """Write ``data`` (a bell, an OSC notification: already clean) to the terminal,

@@ -141,6 +141,14 @@ class Watching:
         """The views a person saved (not the last state), newest first."""
         return [name for name in reversed(self.views) if VIEW_NAME.match(name)]
 
+    def sync(self) -> bool:
+        """Read the state again if another dashboard or a cron ``fetch`` changed it since;
+        whether it was."""
+        if self.store.signature() == self.store.seen:
+            return False
+        self.marks.load(self.store.read())
+        return True
+
     @property
     def unseen_alerts(self) -> int:
         return sum(not alert.seen for alert in self.alerts)
