@@ -124,3 +124,21 @@ async def test_a_saved_view_opens_with_view_and_the_last_state_unless_fresh(
         await shown(pilot, fresh)
         assert fresh.dashboard.filter_text == "" and fresh.dashboard.trail == []
         assert actor_rows(fresh) == ["by", "kz", "ru"]
+
+
+async def test_an_unknown_view_is_said_and_a_missing_focus_named(
+    tmp_path, data, private_state
+) -> None:
+    from tui.core.notes import View, save_view
+
+    gone = View((("actors", "ru", None), ("actors", "zz", None)), "", "actors")
+    StateStore(private_state).update(lambda s: save_view(s, "old", gone))
+    unknown = build(tmp_path, data, view="nope")
+    async with unknown.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, unknown)
+        await until(pilot, lambda: "No view called “nope” (saved: old)" in toasts(unknown), "it")
+    old = build(tmp_path, data, view="old")
+    async with old.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, old)
+        await until(pilot, lambda: "no longer in the data: actor zz" in toasts(old), "zz")
+        assert old.dashboard.trail == [Ref(Kind.ACTOR, "ru")]
