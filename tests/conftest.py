@@ -12,6 +12,14 @@ REPO = Path(__file__).resolve().parent.parent
 DOSSIER = REPO / "data" / "kazakhstan-2013.toml"
 
 
+@pytest.fixture(autouse=True)
+def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test keeps its watchlist, alerts and marks in its own state dir, never the
+    user's (nor another test's): the app, the command and their child processes."""
+    monkeypatch.setenv("FAULTLINE_STATE_DIR", str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
 # -- dashboard --------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ def run_faultline(
     }
     clean |= {
         "FAULTLINE_CACHE_DIR": str(workdir / "cache"),
+        "FAULTLINE_STATE_DIR": str(workdir / "state"),
         "XDG_CONFIG_HOME": str(workdir / "xdg"),  # no user config leaks in
     }
     return subprocess.run(
@@ -67,6 +68,26 @@ async def settle(app: Any, pilot: Any) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+async def shown(pilot: Any, app: Any) -> None:
+    """Wait for the first dossier to be shown, and the frames after it."""
+    await until(pilot, lambda: app.arranged is not None, "the first dossier")
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def select_actor(pilot: Any, app: Any, ident: str, limit: int = 20) -> None:
+    """Put the actors pane's cursor on actor ``ident``, moving down as a person would."""
+    from tui.core.browse import Ref
+    from tui.core.model import Kind
+
+    await pilot.press("1")
+    for _ in range(limit):
+        if app.dashboard.pane(Kind.ACTOR).ref == Ref(Kind.ACTOR, ident):
+            return
+        await pilot.press("j")
+    raise AssertionError(f"actor {ident} not reached")
 
 
 def toasts(app: Any) -> str:

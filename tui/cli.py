@@ -35,7 +35,11 @@ from .core.text import counted, sanitise
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite  # typeshed's own name for a writable file
 
+    from .core.alerts import Alert
+    from .core.feeds import FetchOutcome
+
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_ALERTS = 3  # fetch --watched: there are alerts
 ACLED_WARNING = (
     "ACLED-derived events (source 'acled'): ACLED's terms require attribution and forbid "
     "redistributing its rows"
@@ -96,6 +100,13 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "--no-watch", action="store_true",
         help="do not read data files again when they are saved (as [data] watch = false)",
     )  # fmt: skip
+    parser.add_argument(
+        "--view", metavar="NAME", help="open the view saved under NAME (v in the dashboard)"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true",
+        help="start afresh instead of where the last session left off (focus, filter, pane)",
+    )  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -135,12 +146,30 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "--allow-partial", action="store_true",
         help="export even when a file or feed cannot be read; meta.x_missing_layers names it",
     )  # fmt: skip
+    exporter.add_argument(
+        "--notes", action="store_true",
+        help="md: end the brief with your private notes (N in the dashboard)",
+    )  # fmt: skip
     _common(exporter)
+    notes = commands.add_parser("notes", help="your private notes (N in the dashboard)")
+    notes_commands = notes.add_subparsers(dest="notes_command", metavar="ACTION", required=True)
+    notes_export = notes_commands.add_parser(
+        "export", help="write every note as JSON, for a backup"
+    )
+    notes_export.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of standard output"
+    )
 
     fetch = commands.add_parser(
         "fetch", help="refresh every feed once, update the cache, report changes"
     )
     _common(fetch, data=False)
+    fetch.add_argument(
+        "--watched",
+        action="store_true",
+        help="print only the alerts for watched entities (pinned, or [watch] in the config); "
+        "exit 3 when there are any, 0 when none, 1 when a feed failed",
+    )
     _add_parser(commands)
     schema = commands.add_parser(
         "schema",
@@ -305,11 +334,16 @@ def data_paths(args: argparse.Namespace, config: Config) -> list[Path]:
 
 
 def feed_layers(
-    args: argparse.Namespace, config: Config, *, announce: bool
+    args: argparse.Namespace,
+    config: Config,
+    *,
+    announce: bool,
+    outcomes: list[FetchOutcome] | None = None,
 ) -> tuple[list[Layer], bool, list[str]]:
     """Layers for the configured and given feeds: fetched now, or the cached copies when
     offline or unreachable. Returns the layers, whether every feed was fetched (and
-    saved), and the names of feeds left out because no copy at all could be had."""
+    saved), and the names of feeds left out because no copy at all could be had; each
+    feed's outcome is added to ``outcomes`` when given."""
     if not config.feeds and not getattr(args, "feed", None):
         return [], True, []
     from .core.feeds import FeedCache, FeedStatus, feeds_from, fetch_all
@@ -318,13 +352,15 @@ def feed_layers(
     if not feeds:
         return [], True, []
     cache = FeedCache(config.cache_dir)
-    outcomes = fetch_all(feeds, cache, offline=getattr(args, "offline", False))
+    done = fetch_all(feeds, cache, offline=getattr(args, "offline", False))
+    if outcomes is not None:
+        outcomes += done
     if cache.warning:  # once, not once per feed
         say(f"warning: {cache.warning}", err=True)
     layers: list[Layer] = []
     missing: list[str] = []
     ok = True
-    for outcome in outcomes:
+    for outcome in done:
         if outcome.failed:
             ok = False
         if announce:
@@ -431,6 +467,10 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
         say(f"faultline: export: --alignment adds a table to the md brief; --format "
             f"{args.format} has no place for it", err=True)  # fmt: skip
         return EXIT_USAGE
+    if args.notes and args.format != "md":
+        say("faultline: export: --notes is for the md brief; `faultline notes export` backs "
+            "up your notes as JSON", err=True)  # fmt: skip
+        return EXIT_USAGE
     dataset, missing_feeds = load_dataset(args, config)
     for problem in dataset.problems:
         say(str(problem), err=True)
@@ -455,9 +495,33 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     if acled_derived(dataset.sources.values()):
         say(f"faultline: warning: this dossier holds {ACLED_WARNING}; keep this export "
             "local, do not publish it as a feed", err=True)  # fmt: skip
-    return _write(
-        args.output, export(dataset, args.format, args.positions, alignment=args.alignment)
-    )
+    text = export(dataset, args.format, args.positions, alignment=args.alignment)
+    if args.notes:
+        text += _notes_section(dataset)
+    return _write(args.output, text)
+
+
+def _notes_section(dataset: Dataset) -> str:
+    from .core.export import notes_markdown
+    from .core.notes import read_notes
+    from .core.userstate import StateStore
+
+    store = StateStore()
+    state = store.read()
+    if store.warning:
+        say(f"faultline: warning: {store.warning}", err=True)
+    return notes_markdown(dataset, read_notes(state))
+
+
+def cmd_notes(args: argparse.Namespace, config: Config) -> int:
+    from .core.notes import export_notes
+    from .core.userstate import StateStore
+
+    store = StateStore()
+    state = store.read()
+    if store.warning:
+        say(f"faultline: warning: {store.warning}", err=True)
+    return _write(args.output, export_notes(state))
 
 
 def cmd_new(args: argparse.Namespace, config: Config) -> int:
@@ -527,7 +591,13 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
     if not feeds_from(config, getattr(args, "feed", None) or []):
         say("no feeds: add [[feeds]] to the configuration or give --feed URL", err=True)
         return EXIT_USAGE
-    layers, ok, _ = feed_layers(args, config, announce=True)
+    outcomes: list[FetchOutcome] = []
+    layers, ok, _ = feed_layers(args, config, announce=not args.watched, outcomes=outcomes)
+    alerts = _remember_changes(config, outcomes)
+    if args.watched:
+        for alert in alerts:
+            say(alert.text)
+        return EXIT_INVALID if not ok else EXIT_ALERTS if alerts else EXIT_OK
     from .core.importers.acled import acled_derived
 
     for layer in layers:
@@ -535,6 +605,31 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
             say(f"warning: feed {layer.name} serves {ACLED_WARNING}; "
                 "ask its publisher to take them off the feed", err=True)  # fmt: skip
     return EXIT_OK if ok else EXIT_INVALID
+
+
+def _remember_changes(config: Config, outcomes: list[FetchOutcome]) -> list[Alert]:
+    """Keep what the feeds changed in the state the dashboard shares (its + and * marks,
+    its alerts log), and return the alerts raised for the watched entities."""
+    from .core.alerts import Watchlist, add_alerts, alerts_for, configured, mark_changes
+    from .core.userstate import StateStore
+
+    found = [outcome.changes for outcome in outcomes if outcome.changes]
+    if not found:
+        return []
+    raised: list[Alert] = []
+
+    def change(state: dict[str, Any]) -> None:
+        watch = Watchlist.from_state(state, configured(config))
+        for changes in found:
+            mark_changes(state, changes)
+            raised.extend(alerts_for(changes, watch))
+        add_alerts(state, raised)
+
+    store = StateStore()
+    store.update(change)
+    if store.warning:
+        say(f"warning: {store.warning}", err=True)
+    return raised
 
 
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
@@ -595,6 +690,8 @@ def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
         feed_urls=getattr(args, "feed", None) or [],
         offline=getattr(args, "offline", False),
         watch=not getattr(args, "no_watch", False),
+        view=getattr(args, "view", None),
+        fresh=getattr(args, "fresh", False),
     )
 
 
@@ -614,6 +711,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "schema": cmd_schema,
             "new": cmd_new,
             "import": cmd_import,
+            "notes": cmd_notes,
         }
         command = commands.get(args.command, cmd_dashboard)
         return command(args, config)

@@ -77,7 +77,7 @@ def open_terminal(tmp_path: Path, *args: str) -> Iterator[Terminal]:
     ``tmp_path`` with a config, cache and home of its own."""
     command = faultline_command()
     home = tmp_path / "home"
-    home.mkdir()
+    home.mkdir(exist_ok=True)  # a restart in the same place finds it
     config = tmp_path / "config.toml"
     config.write_text("[ui]\nanimations = false\n", encoding="utf-8")
     socket = f"faultline-test-{uuid.uuid4().hex[:8]}"
@@ -85,6 +85,7 @@ def open_terminal(tmp_path: Path, *args: str) -> Iterator[Terminal]:
     env = {
         "FAULTLINE_CONFIG": str(config),
         "FAULTLINE_CACHE_DIR": str(tmp_path / "cache"),
+        "FAULTLINE_STATE_DIR": str(tmp_path / "state"),
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / ".config"),
         "TERM": "xterm-256color",  # and no COLORTERM: a 256-colour terminal
@@ -257,3 +258,48 @@ def test_saves_from_another_pane_show_in_the_running_dashboard(tmp_path: Path) -
         screen = terminal.wait_for("showing the last good version", gone=True)
         assert "1▲" in screen and "Filter “union”" in screen
         terminal.keys("q")
+
+
+# -- watching: pin an actor, a changed feed, r, the alert; still unseen after a restart ---------
+
+
+def test_a_pinned_actor_changed_by_a_feed_raises_an_alert_that_survives_a_restart(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from feedserver import FeedServer, json_reply
+
+    def document(role: str) -> dict:
+        actor = {"id": "ru", "name": "Russia", "kind": "state", "role": role}
+        return {"format": "faultline/1", "actors": [actor]}
+
+    (tmp_path / "x.toml").write_text(DOSSIER, encoding="utf-8")
+    with FeedServer() as server:
+        server.route("/feed.json", json_reply(document("Federation")))
+        config = tmp_path / "watch.toml"
+        config.write_text(
+            '[data]\npaths = ["x.toml"]\n[ui]\nanimations = false\n'
+            f'[[feeds]]\nname = "team"\nurl = {json.dumps(server.url("/feed.json"))}\n'
+        )
+        with open_terminal(tmp_path, "--config", str(config)) as terminal:
+            terminal.wait_for("Actors 2/2")  # the feed's Russia beside the file's Kazakhstan
+            terminal.keys("1")
+            terminal.keys("j")
+            terminal.wait_for("Detail · actor")
+            terminal.keys("p")
+            terminal.wait_for("Pinned actor ru")
+            server.route("/feed.json", json_reply(document("Kremlin")))
+            terminal.keys("r")
+            terminal.wait_for("! 1 alert (!)")
+            terminal.keys("!")
+            terminal.wait_for("Alerts, newest first")
+            terminal.wait_for("! * actor ru: Russia: role")  # the start: toasts may cover the rest
+            terminal.keys("Escape")
+            terminal.wait_for("Alerts, newest first", gone=True)
+            terminal.keys("q")
+        with open_terminal(tmp_path, "--config", str(config)) as terminal:
+            screen = terminal.wait_for("! 1 alert (!)")  # still unseen
+            assert "⚑" in screen  # Russia's row still pinned
+            terminal.keys("q")

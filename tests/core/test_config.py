@@ -97,7 +97,10 @@ def test_feeds_are_read_with_defaults(tmp_path: Path) -> None:
             "c.toml: feeds[0].interval: 1 is out of range (10 to 604800)",
         ),
         ('[data]\npaths = "data"\n', "c.toml: data.paths: expected an array of paths, got string"),
-        ("[colours]\n", "c.toml: colours: unknown key (allowed: data, feeds, ui, cache)"),
+        (
+            "[colours]\n",
+            "c.toml: colours: unknown key (allowed: data, feeds, ui, cache, watch, alerts)",
+        ),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path: Path, text: str, message: str) -> None:

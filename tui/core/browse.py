@@ -14,7 +14,7 @@ import heapq
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import attrgetter
@@ -37,6 +37,7 @@ from .changes import (
 from .loading import read_layer
 from .merge import Dataset, Layer, merge
 from .model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
+from .notes import Notes, matching
 from .parsecache import ParsedCache
 from .period import Period, Spans
 from .schema import MAX_DOCUMENT_SIZE
@@ -109,6 +110,11 @@ class Arranged:
         self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
         self.marks: dict[Kind, dict[int, str]] = {pane: {} for pane in PANES}
+        # The analyst's private notes by kind and id (notes.py): the detail shows them
+        # and the filter finds them.
+        self.notes: Notes = {}
+        # Watched entities' rows, per pane (see set_pins): drawn with alerts.PIN_MARK.
+        self.pins: dict[Kind, frozenset[int]] = {pane: frozenset() for pane in PANES}
         # What this session's refreshes changed, for the detail pane and the changes view.
         self.log: ChangeLog = ChangeLog()
         self._row: dict[Kind, dict[str, int]] | None = None
@@ -191,6 +197,13 @@ class Arranged:
                 new = unseen.mark(kind, ident) == UnseenChanges.NEW
                 marks[kind][row] = NEW_MARK if new else CHANGED_MARK
         self.marks = marks
+
+    def set_pins(self, watched: Mapping[Kind, Iterable[str]]) -> None:
+        """Note the rows of the watched entities (ids by kind), for the pin mark."""
+        self.pins = {
+            pane: frozenset(self.row[pane][i] for i in watched.get(pane, ()) if i in self.row[pane])
+            for pane in PANES
+        }
 
     def unmark(self, ref: Ref) -> Kind | None:
         """Drop the mark of ``ref``'s row (a position's: its disagreement's); the pane
@@ -325,6 +338,11 @@ class Arranged:
         """The entity rows of ``pane`` shown under this focus and filter, in pane order."""
         allowed = self.related(focus)[pane] if focus is not None else None
         matched = self.index[pane].search(query, stop) if query else None
+        noted = self.notes.get(pane) if matched is not None else None
+        if noted:  # and what the analyst's notes say
+            extra = _rows(self.row[pane], matching(noted, query)).difference(matched or ())
+            if extra:
+                matched = sorted([*(matched or ()), *extra])
         if allowed is None and matched is None:
             return range(self.total(pane))
         if matched is None:

@@ -256,6 +256,10 @@ class UnseenChanges:
         for change in changes.removed:
             self._marks.pop(change.key, None)
 
+    def restore(self, kind: Kind, ident: str, mark: str) -> None:
+        """Put back a mark kept from an earlier session (``alerts.read_marks``)."""
+        self._marks[(kind, ident)] = self.NEW if mark == self.NEW else self.CHANGED
+
     def mark(self, kind: Kind, ident: str) -> str | None:
         """ "new", "changed", or None when there is nothing unseen about it."""
         return self._marks.get((kind, ident))

@@ -72,6 +72,16 @@ class UIConfig:
 
 
 @dataclass(frozen=True)
+class AlertsConfig:
+    """``[alerts]``: where an alert goes besides the dashboard's log (all off by default)."""
+
+    bell: bool = False  # the terminal bell (tmux turns it into a window flag)
+    osc: str | None = None  # "9" or "777": a desktop notification through the terminal
+    command: tuple[str, ...] = ()  # run without a shell, the alert text as the last argument
+    timeout: float = 10.0  # seconds the command may run
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     # None: no data paths configured (see local_paths); "@default" is already resolved.
@@ -84,6 +94,9 @@ class Config:
     capture: Path | None = None
     feeds: tuple[FeedConfig, ...] = ()
     ui: UIConfig = field(default_factory=UIConfig)
+    # [watch]: ids watched for every analyst using this config, by kind ("actors"...).
+    watch: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
     cache_dir: Path = field(default_factory=user_cache_dir)
     source: Source = "defaults"
     # Keys read but not honoured (from ./config.toml), one line each, for the user to see.
@@ -243,7 +256,7 @@ def parse_config(raw: dict[str, Any], path: Path, source: Source = "explicit") -
     move the cache."""
     trusted = source != "cwd"
     r = _Reader(path, config_name(path, source) if source == "cwd" else None)
-    r.table(raw, "", ("data", "feeds", "ui", "cache"))
+    r.table(raw, "", ("data", "feeds", "ui", "cache", "watch", "alerts"))
     base = path.resolve().parent
 
     data_paths: tuple[Path, ...] | None = None
@@ -280,9 +293,9 @@ def parse_config(raw: dict[str, Any], path: Path, source: Source = "explicit") -
             "feeds", f"expected an array of tables ([[feeds]]), got {type_name(raw_feeds)}"
         )
     names: set[str] = set()
-    for i, raw in enumerate(raw_feeds):
+    for i, entry in enumerate(raw_feeds):
         key = f"feeds[{i}]"
-        item = r.table(raw, key, ("name", "url", "interval", "timeout", "max_size", "token_env"))
+        item = r.table(entry, key, ("name", "url", "interval", "timeout", "max_size", "token_env"))
         for required in ("name", "url"):
             if required not in item:
                 raise r.error(key, f"missing required key '{required}'")
@@ -333,6 +346,46 @@ def parse_config(raw: dict[str, Any], path: Path, source: Source = "explicit") -
             raise r.error("ui.animations", f"expected true or false, got {type_name(animations)}")
         ui = UIConfig(theme=theme, animations=animations)
 
+    watched: list[tuple[str, tuple[str, ...]]] = []
+    if "watch" in raw:
+        kinds = ("actors", "disagreements", "events")
+        table = r.table(raw["watch"], "watch", kinds)
+        for kind in kinds:
+            ids = table.get(kind, [])
+            if not isinstance(ids, list):
+                raise r.error(f"watch.{kind}", f"expected an array of ids, got {type_name(ids)}")
+            watched.append(
+                (kind, tuple(r.string(v, f"watch.{kind}[{i}]") for i, v in enumerate(ids)))
+            )
+    alerts = AlertsConfig()
+    if "alerts" in raw:
+        table = r.table(raw["alerts"], "alerts", ("bell", "osc", "command", "timeout"))
+        bell = table.get("bell", False)
+        if not isinstance(bell, bool):
+            raise r.error("alerts.bell", f"expected true or false, got {type_name(bell)}")
+        osc = table.get("osc")
+        if osc is not None and osc not in ("9", "777"):
+            raise r.error("alerts.osc", f'expected "9" or "777", got {shorten(osc)}')
+        command = table.get("command", [])
+        if not isinstance(command, list):
+            raise r.error(
+                "alerts.command",
+                f"expected an array (program and arguments), got {type_name(command)}",
+            )
+        argv = tuple(r.string(v, f"alerts.command[{i}]") for i, v in enumerate(command))
+        if command and not argv[0]:
+            raise r.error("alerts.command[0]", "expected the program to run, got an empty string")
+        if argv and not trusted:
+            # A command is code: a found file must not run one (as it cannot fetch a feed).
+            r.ignored("alerts.command", "an alert command is run")
+            argv = ()
+        alerts = AlertsConfig(
+            bell=bell,
+            osc=osc,
+            command=argv,
+            timeout=r.number(table.get("timeout", 10.0), "alerts.timeout", 0.1, 600),
+        )
+
     cache_dir = user_cache_dir()
     if "cache" in raw:
         table = r.table(raw["cache"], "cache", ("dir",))
@@ -351,6 +404,8 @@ def parse_config(raw: dict[str, Any], path: Path, source: Source = "explicit") -
         capture=capture,
         feeds=tuple(feeds),
         ui=ui,
+        watch=tuple(watched),
+        alerts=alerts,
         cache_dir=cache_dir,
         source=source,
         warnings=tuple(r.warnings),

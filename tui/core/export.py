@@ -31,6 +31,7 @@ from .model import (
     Position,
     Source,
 )
+from .notes import NOTE_KINDS, Notes
 from .text import counted
 
 FORMATS = ("json", "toml", "md", "csv")
@@ -417,6 +418,20 @@ def to_markdown(dataset: Dataset, *, alignment: bool = False) -> str:
     what it was before), with ``alignment`` who sides with whom, the timeline with who
     acted, who is who, and the sources."""
     return _Brief(dataset, alignment=alignment).write()
+
+
+def notes_markdown(dataset: Dataset, notes: Notes) -> str:
+    """The analyst's private notes as a section to end the brief (``export --notes``):
+    each entity by name, each note with its time, as literal text."""
+    lines = ["", "## My notes", ""]
+    for kind in NOTE_KINDS:
+        table = dataset.table(kind)
+        for ident, items in sorted(notes.get(kind, {}).items()):
+            entity = table.get(ident)
+            name = getattr(entity, "name", None) or getattr(entity, "title", None) or ident
+            lines.append(f"- {kind.singular.capitalize()} {md(name)} ({md(ident)}):")
+            lines += [f"  - {md(note.when)}: {md(note.text)}" for note in items]
+    return "\n".join(lines) + "\n" if len(lines) > 3 else ""
 
 
 # -- CSV --------------------------------------------------------------------------------------

@@ -35,6 +35,13 @@ def user_cache_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_cache_dir(APP))
 
 
+def user_state_dir() -> Path:
+    """Where the watchlist, alerts, seen marks, notes and views live (userstate.py):
+    ``$FAULTLINE_STATE_DIR``, else the user state dir (``~/.local/state/faultline``)."""
+    override = os.environ.get("FAULTLINE_STATE_DIR")
+    return Path(override) if override else Path(platformdirs.user_state_dir(APP))
+
+
 # -- private directories --------------------------------------------------------------------
 #
 # What is read back from a cache is trusted as the user's own work (parsed records, the
@@ -48,10 +55,12 @@ class NotPrivate(OSError):
     ``str()`` is the message for people: the path, what is wrong and what to do."""
 
 
-def private_dir(path: Path | str, *, create: bool = True) -> bool:
+def private_dir(path: Path | str, *, create: bool = True, what: str = "cache directory") -> bool:
     """Make sure ``path`` is a directory only this user can write: created with mode 0700
     when missing (and ``create``), otherwise checked. False when it is missing and not
-    created; ``NotPrivate`` when it cannot be used, saying why."""
+    created; ``NotPrivate`` when it cannot be used, saying why. ``what`` names the
+    directory in messages (the cache directory, the state directory)."""
+    dir_word = what.replace("directory", "dir")
     path = Path(path)
     if create and not os.path.lexists(path):
         try:
@@ -62,35 +71,35 @@ def private_dir(path: Path | str, *, create: bool = True) -> bool:
             pass  # made meanwhile, or a parent is in the way: checked below
         except OSError as error:
             raise NotPrivate(
-                f"{_shown(path)}: the cache directory cannot be created ({error.strerror or error})"
+                f"{_shown(path)}: the {what} cannot be created ({error.strerror or error})"
             ) from None
     try:
         st = os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):
             raise NotPrivate(
-                f"{_shown(path)}: this cache directory is a symbolic link to "
+                f"{_shown(path)}: this {what} is a symbolic link to "
                 f"{_shown(os.readlink(path))}, which does not exist; create that directory "
-                "or choose another cache dir"
+                f"or choose another {dir_word}"
             ) from None
         if create:
             raise NotPrivate(
-                f"{_shown(path)}: the cache directory cannot be created (a directory above it "
+                f"{_shown(path)}: the {what} cannot be created (a directory above it "
                 "is missing or not a directory)"
             ) from None
         return False
     except OSError as error:
         raise NotPrivate(
-            f"{_shown(path)}: the cache directory cannot be used ({error.strerror or error})"
+            f"{_shown(path)}: the {what} cannot be used ({error.strerror or error})"
         ) from None
     if not stat.S_ISDIR(st.st_mode):
-        raise NotPrivate(f"{_shown(path)}: is not a directory, so it cannot hold the cache")
+        raise NotPrivate(f"{_shown(path)}: is not a directory, so it cannot be the {what}")
     if os.path.islink(path) and os.lstat(path).st_uid != os.geteuid():
         raise NotPrivate(
-            f"{_shown(path)}: this cache directory is a symbolic link that belongs to another "
-            "user; choose another cache dir"
+            f"{_shown(path)}: this {what} is a symbolic link that belongs to another "
+            f"user; choose another {dir_word}"
         )
-    check_private(path, st, "cache directory")
+    check_private(path, st, what)
     return True
 
 
@@ -98,15 +107,14 @@ def check_private(path: Path | str, st: os.stat_result, what: str = "cache file"
     """``NotPrivate`` unless ``st`` (of ``path``) belongs to this user and no one else may
     write it."""
     folder = stat.S_ISDIR(st.st_mode)
+    another = "choose another " + ("state dir" if "state" in what else "cache dir")
     if st.st_uid != os.geteuid():
-        advice = "choose another cache dir" if folder else "delete it"
+        advice = another if folder else "delete it"
         raise NotPrivate(
             f"{_shown(path)}: this {what} belongs to another user (uid {st.st_uid}); {advice}"
         )
     if st.st_mode & 0o022:
-        advice = (
-            "make it private (chmod 700) or choose another cache dir" if folder else "delete it"
-        )
+        advice = f"make it private (chmod 700) or {another}" if folder else "delete it"
         raise NotPrivate(
             f"{_shown(path)}: other users can write to this {what} "
             f"(mode {stat.S_IMODE(st.st_mode):04o}); {advice}"

@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.message import Message
@@ -36,6 +37,8 @@ from ..core.changes import CHANGED_MARK, NEW_MARK, Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.gcpause import gc_paused
 from ..core.merge import Dataset, Layer
+from ..core.model import Kind
+from ..core.notes import LAST, VIEW_NAME, clean_note
 from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
 from ..core.text import counted, sanitise
@@ -50,6 +53,17 @@ from .glyphs import cells
 from .matrix import MatrixScreen
 from .merger import MergeFinished, Merger
 from .reload import DataFilesChanged, DataFilesRead, DataReloader
+from .watching import (
+    AlertsScreen,
+    AlertsSeen,
+    PinsChanged,
+    SaveView,
+    TextPrompt,
+    TogglePin,
+    Watching,
+    WatchScreen,
+    WriteNote,
+)
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
     from ..core.feeds import FeedClient
@@ -95,6 +109,9 @@ class FaultlineApp(App[int]):
     TITLE = "Faultline"
     COMMANDS = App.COMMANDS | {GoToProvider}
     BINDINGS = keys.APP
+    # Seconds between looks at the state file for what another dashboard or a cron
+    # `faultline fetch` changed (a stat; the file is read only when it changed).
+    STATE_SYNC = 20.0
 
     def __init__(
         self,
@@ -105,6 +122,8 @@ class FaultlineApp(App[int]):
         feed_urls: Sequence[str] = (),
         offline: bool = False,
         watch: bool = True,
+        view: str | None = None,
+        fresh: bool = False,
     ) -> None:
         super().__init__()
         self.config = config if config is not None else Config()
@@ -125,7 +144,13 @@ class FaultlineApp(App[int]):
             from ..core.feeds import feeds_from
 
             self.feeds = feeds_from(self.config, self.feed_urls)
-        self.unseen = UnseenChanges()
+        # The watchlist, the alerts log and the unseen marks: the user's state file, shared
+        # with other dashboards and `faultline fetch`, kept across restarts.
+        self.watchlist = Watching(self, self.config)
+        self.unseen: UnseenChanges = self.watchlist.marks
+        # The view shown once the first dossier is: one named (--view), else the last
+        # state (unless --fresh); None once done.
+        self.opening: str | None = view if view is not None else (None if fresh else LAST)
         self.change_log = ChangeLog()
         self.feed_client: FeedClient | None = None
         self.refresher: FeedRefresher | None = None  # with the client
@@ -160,7 +185,11 @@ class FaultlineApp(App[int]):
     # -- start-up -------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
-        return DashboardScreen(config_label=config_label(self.config), unseen=self.unseen)
+        return DashboardScreen(
+            config_label=config_label(self.config),
+            unseen=self.unseen,
+            alerts=lambda: self.watchlist.unseen_alerts,
+        )
 
     @property
     def dashboard(self) -> DashboardScreen:
@@ -180,6 +209,8 @@ class FaultlineApp(App[int]):
     def on_mount(self) -> None:
         for warning in self.config.warnings:  # keys of ./config.toml that were not honoured
             self.notify(warning, severity="warning", markup=False, timeout=15)
+        self._announce_state()
+        self.set_interval(self.STATE_SYNC, self._sync_state)
         theme = self.config.ui.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -238,6 +269,17 @@ class FaultlineApp(App[int]):
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self.collector.touched()
         await super().on_event(event)
+
+    def exit(
+        self,
+        result: int | None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        """Quit (q, Ctrl+Q), keeping what was shown for the next start (unless --fresh)."""
+        if self.arranged is not None and self.screen_stack:
+            self.watchlist.save_view(LAST, self.dashboard.snapshot())
+        super().exit(result, return_code, message)
 
     async def on_unmount(self) -> None:
         self.collector.stop()
@@ -392,8 +434,13 @@ class FaultlineApp(App[int]):
         """Show ``arranged`` with this session's change log and unseen marks."""
         arranged.log = self.change_log
         arranged.set_marks(self.unseen)
+        arranged.set_pins(self.watchlist.pins())
+        arranged.notes = self.watchlist.notes
         self.arranged = arranged
         self.dashboard.show_arranged(arranged)
+        if self.opening is not None:
+            name, self.opening = self.opening, None
+            self.call_after_refresh(self.open_view, name, quiet=name == LAST)
         if not arranged.completed:
             # Once the frame showing it is drawn: started now, the indexing thread would
             # hold the interpreter while that frame is composed (50-100 ms at 100k).
@@ -435,7 +482,8 @@ class FaultlineApp(App[int]):
     def _apply(
         self, arranged: Arranged, changes: Changes, log: LogState, replaced: Sequence[Layer] = ()
     ) -> None:
-        self.unseen.add(changes)
+        raised = self.watchlist.changed(changes) if changes else []
+        self._announce_state()
         self.change_log.adopt(log)
         self._present(arranged)
         self.collector.owe()  # the replaced dossier's objects, once the analyst is quiet
@@ -444,8 +492,19 @@ class FaultlineApp(App[int]):
                 screen.reload()
             elif isinstance(screen, (MatrixScreen, AlignmentScreen)):
                 screen.show_arranged(arranged)
+            elif isinstance(screen, AlertsScreen):
+                screen.reload()
         if not changes:
             return
+        if raised:
+            first = raised[0].text + (f" (and {len(raised) - 1} more)" if len(raised) > 1 else "")
+            self.notify(
+                f"{first}. ! lists the alerts.",
+                title=counted(len(raised), "alert"),
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
         files = [sanitise(layer.name)[0] for layer in replaced if not layer.is_feed]
         if files and len(files) == len(replaced):
             what, title = f"{', '.join(files)}: {changes.summary()}", "Data file saved"
@@ -467,6 +526,140 @@ class FaultlineApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, FeedsScreen):
                 screen.update_feeds(message.fetching)
+
+    # -- watching -------------------------------------------------------------------------------
+
+    def _announce_state(self) -> None:
+        """Say once why the watchlist, alerts and marks are not kept (a bad or shared dir)."""
+        warning = self.watchlist.warning()
+        if warning:
+            self.notify(warning, title="State not kept", severity="warning", markup=False,
+                        timeout=20)  # fmt: skip
+
+    def _sync_state(self) -> None:
+        """Show what another dashboard or a cron fetch changed in the shared state."""
+        if not self.watchlist.sync():
+            return
+        if self.arranged is not None:
+            self.arranged.set_marks(self.unseen)
+            self.arranged.set_pins(self.watchlist.pins())
+            self.arranged.notes = self.watchlist.notes
+            self.dashboard.redraw_panes()
+        self.dashboard.render_status()
+        for screen in self.screen_stack:
+            if isinstance(screen, AlertsScreen):
+                screen.reload()
+
+    def emit(self, data: str) -> None:
+        """Write ``data`` (a bell, an OSC notification: already clean) to the terminal,
+        between frames. Through the driver, the one way Textual writes to the terminal
+        (``App.bell`` does the same, but not in a headless test, where this is observed)."""
+        driver = self._driver
+        if driver is not None:
+            driver.write(data)
+
+    def on_toggle_pin(self, message: TogglePin) -> None:
+        self.notify(self.watchlist.toggle(message.ref), markup=False)
+        self._announce_state()
+        self.on_pins_changed()
+
+    def on_pins_changed(self, message: PinsChanged | None = None) -> None:
+        if self.arranged is not None:
+            self.arranged.set_pins(self.watchlist.pins())
+            self.dashboard.redraw_panes()
+
+    def on_alerts_seen(self, message: AlertsSeen) -> None:
+        if self.arranged is not None:
+            self.arranged.set_marks(self.unseen)
+            self.dashboard.redraw_panes()
+        self.dashboard.render_status()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "alert-command" or not worker.is_finished:
+            return
+        kind, _, ident = worker.name.partition("\0")
+        error = worker.result if isinstance(worker.result, str) else None
+        if worker.error is not None:
+            error = f"alert command: {worker.error}"
+        self.watchlist.command_done(Kind(kind), ident, error)
+        self.dashboard.render_status()
+        for screen in self.screen_stack:
+            if isinstance(screen, AlertsScreen):
+                screen.reload()
+
+    def on_write_note(self, message: WriteNote) -> None:
+        ref = message.ref
+        label = self.arranged.label(ref) if self.arranged is not None else ref.id
+
+        def written(text: str | None) -> None:
+            if not text or not clean_note(text):
+                return
+            self.watchlist.add_note(ref, text)
+            self._announce_state()
+            if self.arranged is not None:
+                self.arranged.notes = self.watchlist.notes
+                if self.dashboard.detail.ref == ref:
+                    self.dashboard.detail.show(self.arranged, ref, force=True)
+            self.notify(f"Noted on {ref.kind.singular} {ref.id} (in your state dir).", markup=False)
+
+        prompt = TextPrompt(f"My note on {ref.kind.singular} {label}", "private: never in the data")
+        self.push_screen(prompt, written)
+
+    def on_save_view(self, message: SaveView) -> None:
+        def named(name: str | None) -> None:
+            name = " ".join((name or "").split())
+            if not name:
+                return
+            if not VIEW_NAME.match(name):
+                self.notify(
+                    "Not saved: a view's name is up to 40 letters, digits, spaces, . _ and -, "
+                    "starting with a letter or digit.",
+                    severity="warning",
+                    markup=False,
+                )
+                return
+            self.watchlist.save_view(name, message.view)
+            self._announce_state()
+            self.notify(f"Saved view “{name}”: Ctrl+P lists it; faultline --view opens it.",
+                        markup=False)  # fmt: skip
+
+        self.push_screen(TextPrompt("Save this view as", "a name"), named)
+
+    def open_view(self, name: str, *, quiet: bool = False) -> None:
+        """Show the saved view ``name`` (focus, filter, pane, rows)."""
+        view = self.watchlist.views.get(name)
+        if view is None:
+            if not quiet:
+                known = ", ".join(self.watchlist.named_views()) or "none saved yet"
+                self.notify(f"No view called “{name}” (saved: {known}).", severity="warning",
+                            markup=False)  # fmt: skip
+            return
+        missing = self.dashboard.restore(view)
+        if missing and not quiet:
+            self.notify(f"View “{name}”: no longer in the data: {', '.join(missing)}.",
+                        severity="warning", markup=False)  # fmt: skip
+
+    def action_alerts(self) -> None:
+        if isinstance(self.screen, AlertsScreen):
+            return
+
+        def chosen(ref: Ref | None) -> None:
+            self.on_alerts_seen(AlertsSeen())
+            if ref is not None:
+                self.call_after_refresh(self.go_to, ref)
+
+        self.push_screen(AlertsScreen(self.watchlist), chosen)
+
+    def action_watch(self) -> None:
+        if isinstance(self.screen, WatchScreen):
+            return
+
+        def chosen(ref: Ref | None) -> None:
+            if ref is not None:
+                self.call_after_refresh(self.go_to, ref)
+
+        self.push_screen(WatchScreen(self.watchlist, self.arranged), chosen)
 
     # -- marks ----------------------------------------------------------------------------------
 
@@ -706,6 +899,16 @@ class FaultlineApp(App[int]):
         yield SystemCommand(
             "Warnings", "Rejected documents and unresolved references (w)", self.action_problems
         )
+        yield SystemCommand(
+            "Alerts", "Changes to what is watched, newest first (!)", self.action_alerts
+        )
+        yield SystemCommand("Watching", "What is watched, and how it moved (W)", self.action_watch)
+        for name in self.watchlist.named_views():
+            yield SystemCommand(
+                f"View: {name}",
+                "Open this saved view: its focus, filter, pane and rows (v saves one)",
+                partial(self.open_view, name),
+            )
         yield SystemCommand("Help", "Every key binding (?)", self.action_help)
 
 
@@ -746,11 +949,19 @@ def run_dashboard(
     feed_urls: list[str],
     offline: bool,
     watch: bool = True,
+    view: str | None = None,
+    fresh: bool = False,
 ) -> int:
     """Open the dashboard; returns the process exit code. An unknown ``ui.theme`` is a
     ``ConfigError`` (the CLI prints it and exits 2), as any other bad config value is."""
     app = FaultlineApp(
-        config, data_paths=data_paths, feed_urls=feed_urls, offline=offline, watch=watch
+        config,
+        data_paths=data_paths,
+        feed_urls=feed_urls,
+        offline=offline,
+        watch=watch,
+        view=view,
+        fresh=fresh,
     )
     check_theme(config, app.available_themes)
     app.run()

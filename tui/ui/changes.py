@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..core.alerts import PIN_MARK
 from ..core.browse import Arranged, ChangeLog, Logged, Ref
 from ..core.changes import ACTION_MARK, ADDED, CHANGED, REMOVED, UnseenChanges
 from ..core.dates import local_time
@@ -36,13 +37,15 @@ def marked(
     arranged: Arranged, pane: Kind, value: int, width: int, draw: Callable[[int, int], list[Piece]]
 ) -> list[Piece]:
     """A pane row with its change mark in front (``+`` new, ``*`` changed, blank when seen)
-    whenever the pane has any marks; headings (negative values) are left as they are."""
-    marks = arranged.marks[pane]
-    if not marks or value < 0 or width < 6:
+    and its pin (``PIN_MARK``: watched) whenever the pane has any marks or pins; headings
+    (negative values) are left as they are."""
+    marks, pins = arranged.marks[pane], arranged.pins[pane]
+    if not (marks or pins) or value < 0 or width < 6:
         return draw(value, width)
     glyph = marks.get(value)
-    lead: Piece = (glyph + " ", "mark") if glyph else ("  ", "")
-    return [lead, *draw(value, width - 2)]
+    lead: list[Piece] = [(glyph, "mark") if glyph else (" ", "")]
+    lead.append((PIN_MARK, "info") if value in pins else (" ", ""))
+    return [*lead, *draw(value, width - 2)]
 
 
 class ChangeList(RowList):

@@ -7,7 +7,7 @@ pane). Both only change which row numbers each pane shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from textual import events, on
@@ -25,6 +25,7 @@ from ..core.activity import Activity
 from ..core.browse import PANES, Arranged, Ref, TimelineRows
 from ..core.changes import CHANGED_MARK, NEW_MARK, UnseenChanges
 from ..core.model import Kind
+from ..core.notes import NOTE_KINDS, View
 from ..core.period import Period
 from ..core.search import SearchStopped, terms
 from ..core.text import counted
@@ -39,6 +40,7 @@ from .glyphs import drawn
 from .pane import EntityPane
 from .rowlist import RowList
 from .timeline import TimelinePane
+from .watching import ALERT_MARK, SaveView, TogglePin, WriteNote
 from .widgets import Breadcrumb, Tabs
 
 # A pane's name: its Kind for the three lists (their widget ids too), DETAIL for the detail.
@@ -126,8 +128,15 @@ class DashboardScreen(Screen[None]):
         self._apply_visibility()
         self._render_tabs()
 
-    def __init__(self, config_label: str = "", unseen: UnseenChanges | None = None) -> None:
+    def __init__(
+        self,
+        config_label: str = "",
+        unseen: UnseenChanges | None = None,
+        alerts: Callable[[], int] | None = None,
+    ) -> None:
         super().__init__(id="dashboard")
+        # How many alerts wait unseen (the app's alerts log), first on the status line.
+        self.alerts = alerts
         # Which config file is in use (``config: ./config.toml``), last on the status line.
         self.config_label = config_label
         # The session's unseen changes (the app's), and the feeds' part of the status line.
@@ -491,13 +500,17 @@ class DashboardScreen(Screen[None]):
 
     # -- moving between panes -------------------------------------------------------------------
 
+    def selected(self) -> Ref | None:
+        """What the keys act on: the active list's row, or the detail pane's entity."""
+        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
+        return self.detail.ref if in_detail else self.pane(self.active).ref
+
     def action_record_stance(self) -> None:
         """``s``: a form to record a stance on the disagreement selected (in its pane, or
         the detail of a disagreement or of one actor's position)."""
         if self.arranged is None:
             return
-        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
-        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        ref = self.selected()
         if ref is None or ref.kind is not Kind.DISAGREEMENT:
             self.notify(
                 "s records a stance on a disagreement: select one in the disagreements pane "
@@ -526,9 +539,72 @@ class DashboardScreen(Screen[None]):
 
         if self.arranged is None:
             return
-        in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
-        ref = self.detail.ref if in_detail else self.pane(self.active).ref
+        ref = self.selected()
         edit(self.app, self.arranged.dataset, ref)
+
+    def action_pin(self) -> None:
+        """``p``: pin the selected row (or the detail's entity), or unpin it."""
+        if self.arranged is None:
+            return
+        ref = self.selected()
+        if ref is None:
+            self.notify("Nothing selected to pin.", markup=False)
+            return
+        self.app.post_message(TogglePin(Ref(ref.kind, ref.id)))
+
+    def action_note(self) -> None:
+        """``N``: write a private note on the selected row (or the detail's entity)."""
+        if self.arranged is None:
+            return
+        ref = self.selected()
+        if ref is None or ref.kind not in NOTE_KINDS:
+            self.notify("N notes an actor, a disagreement or an event: select one.", markup=False)
+            return
+        self.app.post_message(WriteNote(Ref(ref.kind, ref.id)))
+
+    def action_save_view(self) -> None:
+        """``v``: save what is shown (focus, filter, pane, rows) under a name."""
+        if self.arranged is not None:
+            self.app.post_message(SaveView(self.snapshot()))
+
+    def snapshot(self) -> View:
+        """What is shown now, as a view that ``restore`` brings back."""
+        cursors = []
+        for name in PANES:
+            ref = self.pane(name).ref
+            if ref is not None:
+                cursors.append((str(name), ref.id))
+        return View(
+            tuple((str(r.kind), r.id, r.actor) for r in self.trail),
+            self.filter_text,
+            str(self.active),
+            tuple(cursors),
+        )
+
+    def restore(self, view: View) -> list[str]:
+        """Show ``view``: its focus, filter, pane and rows, as far as the data shown still
+        holds them; what could not be found, in words."""
+        arranged = self.arranged
+        if arranged is None:
+            return []
+        missing = []
+        trail = []
+        for kind, ident, actor in view.trail:
+            ref = Ref(Kind(kind), ident, actor) if kind in set(Kind) else None
+            if ref is not None and arranged.exists(ref):
+                trail.append(ref)
+            else:
+                missing.append(f"{Kind(kind).singular if kind in set(Kind) else kind} {ident}")
+        self.trail_filters = [""] * len(trail)
+        self.trail = trail
+        self._quietly_set_filter(view.filter)
+        keep: dict[Kind, Ref | None] = {
+            Kind(name): Ref(Kind(name), ident) for name, ident in view.cursors if name in PANES
+        }
+        self._refresh_panes(keep)
+        pane = view.pane if view.pane in (*PANES, DETAIL) else Kind.ACTOR
+        self.action_pane(pane)
+        return missing
 
     def action_zoom(self) -> None:
         """The detail pane alone at the full width, or the panes back as they were."""
@@ -811,13 +887,18 @@ class DashboardScreen(Screen[None]):
         if self.arranged is None:
             return
         parts: list[tuple[str, str]] = []
+        alerts = self.alerts() if self.alerts is not None else 0
+        if alerts:
+            parts.append((f"{ALERT_MARK} {counted(alerts, 'alert')} (!)", "bold $text-warning"))
         if self.feed_state:
             parts.append((self.feed_state, MUTED))
-        unseen = len(self.unseen)
+        # Marks are shared with other dashboards (the state file), which may show other
+        # data: only what this one shows is counted.
+        data = self.arranged.dataset
+        unseen = sum(1 for kind, i in self.unseen.unseen() if i in data.table(kind))
         if unseen:
             marks = NEW_MARK + CHANGED_MARK
             parts.append((f"{marks} {unseen:,} new or changed (c)", "bold $text-accent"))
-        data = self.arranged.dataset
         # A data file saved with mistakes: its last good version stays in use until fixed.
         stale = {doc: 0 for layer in data.layers for doc in layer.kept}
         rejected = 0

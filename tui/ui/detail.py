@@ -146,7 +146,17 @@ class DetailBuilder:
             blocks = self.source(entity)
         else:
             return [Plain(_c((f"No {ref.noun} '{ref.id}' is defined in any layer.", WARN)))]
-        blocks[1:1] = self.change_note(ref)
+        blocks[1:1] = [*self.change_note(ref), *self.my_notes(ref)]
+        return blocks
+
+    def my_notes(self, ref: Ref) -> list[Block]:
+        """The analyst's private notes on the entity (``N``), oldest first, under the title."""
+        notes = () if ref.is_position else self.arranged.notes.get(ref.kind, {}).get(ref.id, ())
+        if not notes:
+            return []
+        blocks: list[Block] = [_heading("My notes", len(notes))]
+        for note in notes:
+            blocks.append(Plain(_c((f"{note.when}  ", MUTED), Content(note.text)), indent=1))
         return blocks
 
     def change_note(self, ref: Ref) -> list[Block]:

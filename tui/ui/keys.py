@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from ..core.alerts import PIN_MARK
 from ..core.model import Kind
 
 # Everywhere (the app).
@@ -38,6 +39,20 @@ APP: list[BindingType] = [
         "Warnings",
         show=False,
         tooltip="Rejected documents, unresolved references, removed characters",
+    ),
+    Binding(
+        "exclamation_mark",
+        "alerts",
+        "Alerts",
+        show=False,
+        tooltip="The alerts log: changes to what is watched, newest first; go to one",
+    ),
+    Binding(
+        "W",
+        "watch",
+        "Watching",
+        show=False,
+        tooltip="What is watched (pinned or configured): latest change and activity of each",
     ),
     Binding("q", "quit", "Quit", tooltip="Quit Faultline"),
 ]
@@ -119,6 +134,30 @@ DASHBOARD: list[BindingType] = [
         "New event",
         show=False,
         tooltip="In the timeline: record an event (a form, saved to the capture file)",
+    ),
+    Binding(
+        "p",
+        "pin",
+        "Pin",
+        show=False,
+        tooltip="Pin or unpin the selected actor, disagreement or event: watch it for "
+        f"changes (alerts), marked {PIN_MARK} in every pane",
+    ),
+    Binding(
+        "N",
+        "note",
+        "Note",
+        show=False,
+        tooltip="Write a private note on the selected actor, disagreement or event (kept in "
+        'your state dir, shown under "My notes", found by the filter)',
+    ),
+    Binding(
+        "v",
+        "save_view",
+        "Save view",
+        show=False,
+        tooltip="Save the focus, filter, pane and rows under a name (Ctrl+P lists the views; "
+        "faultline --view NAME opens one)",
     ),
     Binding(
         "e",
@@ -276,6 +315,32 @@ CHANGES_SCREEN: list[BindingType] = [
 ]
 
 
+# The alerts log (!) and its list.
+ALERT_LIST: list[BindingType] = [
+    Binding("enter", "choose", "Go to", tooltip="Go to the alert's entity; the alert is seen"),
+]
+ALERTS_SCREEN: list[BindingType] = [
+    Binding("escape,backspace,exclamation_mark", "close", "Back", tooltip="Back to the dashboard"),
+    Binding("a", "seen_all", "All seen", tooltip="Mark every alert as seen"),
+]
+
+
+# The watch view (W) and its list.
+WATCH_LIST: list[BindingType] = [
+    Binding("enter", "choose", "Go to", tooltip="Go to the watched entity"),
+]
+WATCH_SCREEN: list[BindingType] = [
+    Binding("escape,backspace,W", "close", "Back", tooltip="Back to the dashboard"),
+    Binding("p", "unpin", "Unpin", tooltip="Stop watching the entity under the cursor"),
+]
+
+
+# A one-line prompt (a note, a view's name).
+PROMPT: list[BindingType] = [
+    Binding("escape", "cancel", "Cancel", tooltip="Close the prompt; nothing is saved"),
+]
+
+
 # The help screen.
 HELP_SCREEN: list[BindingType] = [
     Binding("escape,backspace,q,question_mark", "close", "Close", tooltip="Close the help"),
@@ -294,6 +359,7 @@ _KEY_NAMES = {
     "enter": "Enter", "escape": "Esc", "backspace": "Backspace", "tab": "Tab",
     "shift+tab": "Shift+Tab", "question_mark": "?", "slash": "/", "space": "Space",
     "left_square_bracket": "[", "right_square_bracket": "]",
+    "exclamation_mark": "!",
 }  # fmt: skip
 
 
@@ -355,6 +421,15 @@ def key_groups() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Changes screen (c)", [
             *_rows(CHANGE_LIST, CHANGES_SCREEN),
             ("↑ ↓ PgUp PgDn", "Move through the changes, grouped by feed"),
+        ]),
+        ("Alerts log (!)", [
+            *_rows(ALERT_LIST, ALERTS_SCREEN),
+            ("↑ ↓ PgUp PgDn", "Move through the alerts, newest first"),
+        ]),
+        ("Watch view (W)", _rows(WATCH_LIST, WATCH_SCREEN)),
+        ("Note and view prompts (N, v)", [
+            ("Enter", "Save the note, or the view under the name typed"),
+            *_rows(PROMPT),
         ]),
         ("Capture forms (s, n)", [
             ("Tab Shift+Tab", "Next and previous field (→ takes a suggested id or stance)"),

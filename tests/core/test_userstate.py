@@ -1,0 +1,81 @@
+"""The analyst's state file: no lost update, a bad file set aside, a private dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tui.core.userstate import StateStore
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Each process appends its own numbers, one locked read-modify-write at a time.
+WRITER = """
+import sys
+from tui.core.userstate import StateStore
+
+store = StateStore(sys.argv[1])
+name = sys.argv[2]
+for n in range(200):
+    store.update(lambda s: s.setdefault("watch", {}).setdefault("actors", []).append(f"{name}{n}"))
+"""
+
+
+def test_two_processes_updating_200_times_each_lose_nothing(tmp_path: Path) -> None:
+    runs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "state"), name], cwd=REPO)
+        for name in ("a", "b")
+    ]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0]
+    pinned = StateStore(tmp_path / "state").read()["watch"]["actors"]
+    assert sorted(pinned) == sorted(f"{x}{n}" for x in "ab" for n in range(200))
+
+
+def test_the_state_survives_a_new_store_and_the_dir_is_private(tmp_path: Path) -> None:
+    StateStore(tmp_path / "s").update(lambda s: s.update(watch={"actors": ["kz"]}))
+    assert StateStore(tmp_path / "s").read()["watch"] == {"actors": ["kz"]}
+    assert os.stat(tmp_path / "s").st_mode & 0o777 == 0o700
+    assert json.loads((tmp_path / "s" / "state.json").read_text())["version"] == 1
+
+
+def test_a_corrupt_file_is_set_aside_with_a_warning(tmp_path: Path) -> None:
+    StateStore(tmp_path).update(lambda s: s.update(watch={"actors": ["kz"]}))
+    (tmp_path / "state.json").write_bytes(b'{"format": "faultline-state", "vers')
+    store = StateStore(tmp_path)
+    assert "watch" not in store.read()
+    assert store.warning is not None and "is not valid JSON" in store.warning
+    assert "set aside as state.json.bad-" in store.warning
+    [aside] = tmp_path.glob("state.json.bad-*")
+    assert aside.read_bytes().startswith(b'{"format"')
+    store.update(lambda s: s.update(watch={"actors": ["ru"]}))  # and it carries on
+    assert StateStore(tmp_path).read()["watch"] == {"actors": ["ru"]}
+
+
+def test_a_foreign_version_or_shape_is_set_aside(tmp_path: Path) -> None:
+    for body, said in (
+        ({"format": "faultline-state", "version": 7}, "is of version 7, not 1"),
+        ({"format": "something-else", "version": 1}, "is not a Faultline state file"),
+        ({"format": "faultline-state", "version": 1, "watch": {"actors": "kz"}}, "watch:"),
+        ([1, 2], "is not a JSON object"),
+    ):
+        (tmp_path / "state.json").write_text(json.dumps(body))
+        store = StateStore(tmp_path)
+        assert store.read() == {"format": "faultline-state", "version": 1}
+        assert store.warning is not None and said in store.warning, store.warning
+    assert len(list(tmp_path.glob("state.json.bad-*"))) >= 1
+
+
+def test_a_dir_others_can_write_is_not_used(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    store = StateStore(shared)
+    store.update(lambda s: s.update(watch={"actors": ["kz"]}))
+    assert store.warning is not None
+    assert "other users can write to this state directory" in store.warning
+    assert "kept for this run only" in store.warning
+    assert store.read()["watch"] == {"actors": ["kz"]}  # in memory, for this run
+    assert not (shared / "state.json").exists()

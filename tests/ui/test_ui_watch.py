@@ -1,0 +1,276 @@
+"""Watching in the dashboard: ``p`` pins (a glyph in every pane, kept across restarts), a
+refresh touching a watched entity raises an alert (the log ``!``, the status line, the
+bell, an OSC notification, a command), and the marks and alerts survive a restart.
+
+Against a real HTTP server on 127.0.0.1; every wait is bounded polling (``until``)."""
+
+from __future__ import annotations
+
+import json
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from feedserver import FeedServer, conditional
+from helpers import select_actor, shown, toasts, until
+
+from tests.conftest import screen_text
+from tui.core.alerts import PIN_MARK, read_alerts
+from tui.core.browse import Ref
+from tui.core.config import AlertsConfig, Config, FeedConfig
+from tui.core.feeds import FeedCache, FeedClient, FeedStatus
+from tui.core.model import Kind
+from tui.core.userstate import StateStore
+from tui.ui.app import FaultlineApp
+from tui.ui.watching import AlertsScreen, WatchScreen
+
+SIZE = (120, 36)
+PATH = "/feed.json"
+LOCAL = """format = "faultline/1"
+[[actors]]
+id = "kz"
+name = "Kazakhstan"
+kind = "state"
+"""
+HOSTILE = "Russia\x1b]52;c;aGk=\x07\u202e [b]red[/b]"
+V1 = {"format": "faultline/1", "actors": [{"id": "ru", "name": "Russia", "kind": "state"}]}
+V2 = {"format": "faultline/1", "actors": [{"id": "ru", "name": HOSTILE, "kind": "state"}]}
+ALERT = "* actor ru: Russia]52;c;aGk= [b]red[/b]: name Russia → Russia]52;c;aGk= [b]red[/b]"
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as running:
+        yield running
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> Path:
+    path = tmp_path / "local.toml"
+    path.write_text(LOCAL)
+    return path
+
+
+def recorder(tmp_path: Path, *, fail: bool = False) -> Path:
+    """A notify command that records its argv (or fails, saying why on stderr)."""
+    script = tmp_path / "notify"
+    script.write_text(
+        f"#!{sys.executable}\nimport json, sys\n"
+        + (
+            "sys.stderr.write('no bus'); sys.exit(4)\n"
+            if fail
+            else f"open({str(tmp_path / 'argv.json')!r}, 'w').write(json.dumps(sys.argv[1:]))\n"
+        )
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script
+
+
+async def build(
+    tmp_path: Path, local: Path, server: FeedServer, alerts: AlertsConfig | None = None
+) -> FaultlineApp:
+    feed = FeedConfig(name="team", url=server.url(PATH))
+    async with FeedClient([feed], FeedCache(tmp_path / "cache")) as client:
+        (outcome,) = await client.refresh_all()  # a good copy on disk: V1, as routed
+    assert outcome.status is FeedStatus.FRESH
+    config = Config(
+        cache_dir=tmp_path / "cache",
+        data_paths=(local,),
+        feeds=(feed,),
+        alerts=alerts or AlertsConfig(),
+    )
+    return FaultlineApp(config)
+
+
+def row_text(app: FaultlineApp, pane: Kind, ident: str) -> str:
+    arranged = app.arranged
+    assert arranged is not None
+    value = arranged.row[pane][ident]
+    return "".join(text for text, _ in app.dashboard.pane(pane).render_row(value, 60))
+
+
+def status_line(app: FaultlineApp) -> str:
+    return str(app.dashboard.query_one("#status").render())
+
+
+async def test_p_pins_and_unpins_with_a_glyph_that_survives_a_restart(
+    tmp_path, local, server, private_state
+) -> None:
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    app = await build(tmp_path, local, server)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        await select_actor(pilot, app, "ru")
+        await pilot.press("p")
+        await until(pilot, lambda: "Pinned actor ru" in toasts(app), "the pin")
+        assert row_text(app, Kind.ACTOR, "ru").startswith(f" {PIN_MARK}Russia")
+        assert row_text(app, Kind.ACTOR, "kz").startswith("  Kazakhstan")
+        await pilot.press("W")
+        await until(pilot, lambda: isinstance(app.screen, WatchScreen), "the watch view")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "actor" in text and "Russia" in text and "no change seen" in text
+        await pilot.press("escape")
+    assert StateStore(private_state).read()["watch"] == {"actors": ["ru"]}
+
+    again = await build(tmp_path, local, server)
+    async with again.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, again)
+        assert row_text(again, Kind.ACTOR, "ru").startswith(f" {PIN_MARK}Russia")
+        await select_actor(pilot, again, "ru")
+        await pilot.press("p")
+        await until(pilot, lambda: "Unpinned actor ru" in toasts(again), "the unpin")
+        assert row_text(again, Kind.ACTOR, "ru").startswith("Russia")  # no pins: no column
+
+
+async def test_a_refresh_touching_a_pinned_actor_alerts_on_every_channel(
+    tmp_path, local, server, private_state
+) -> None:
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    StateStore(private_state).update(lambda s: s.update(watch={"actors": ["ru"]}))
+    settings = AlertsConfig(bell=True, osc="777", command=(str(recorder(tmp_path)), "Faultline"))
+    app = await build(tmp_path, local, server, settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        written: list[str] = []
+        driver = app._driver  # the terminal's side: what the app writes between frames
+        assert driver is not None
+        driver.write = written.append  # type: ignore[method-assign]
+        server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
+        await pilot.press("r")
+        await until(pilot, lambda: "! 1 alert (!)" in status_line(app), "the alert")
+        assert "\a" in written  # the bell
+        [osc] = [w for w in written if w.startswith("\x1b]777")]
+        assert osc == f"\x1b]777;notify;Faultline;Faultline: {ALERT}\x07"
+        record = tmp_path / "argv.json"
+        await until(pilot, record.exists, "the command")
+        assert json.loads(record.read_text()) == ["Faultline", f"Faultline: {ALERT}"]
+        assert ALERT in toasts(app)
+
+        await pilot.press("exclamation_mark")
+        await until(pilot, lambda: isinstance(app.screen, AlertsScreen), "the alerts log")
+        await pilot.pause()
+        assert f"! {ALERT}" in screen_text(app)  # markup shown as typed, controls gone
+        await pilot.press("enter")
+        await until(pilot, lambda: app.dashboard.trail == [Ref(Kind.ACTOR, "ru")], "the focus")
+        await pilot.pause()
+        assert "alert" not in status_line(app)
+    [alert] = read_alerts(StateStore(private_state).read())
+    assert alert.seen and alert.text == ALERT
+
+
+async def test_alerts_and_marks_wait_unseen_across_a_restart(
+    tmp_path, local, server, private_state
+) -> None:
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    StateStore(private_state).update(lambda s: s.update(watch={"actors": ["ru"]}))
+    app = await build(tmp_path, local, server)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
+        await pilot.press("r")
+        await until(pilot, lambda: "! 1 alert (!)" in status_line(app), "the alert")
+
+    again = FaultlineApp(app.config)
+    async with again.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, again)
+        assert "! 1 alert (!)" in status_line(again)
+        assert "1 new or changed (c)" in status_line(again)
+        assert row_text(again, Kind.ACTOR, "ru").startswith(f"*{PIN_MARK}Russia")
+
+
+async def test_a_failing_command_is_said_in_the_alerts_log(
+    tmp_path, local, server, private_state
+) -> None:
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    StateStore(private_state).update(lambda s: s.update(watch={"actors": ["ru"]}))
+    script = recorder(tmp_path, fail=True)
+    app = await build(tmp_path, local, server, AlertsConfig(command=(str(script),)))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
+        await pilot.press("r")
+        await until(pilot, lambda: "! 2 alerts (!)" in status_line(app), "the failure")
+        await pilot.press("exclamation_mark")
+        await until(pilot, lambda: isinstance(app.screen, AlertsScreen), "the alerts log")
+        await pilot.pause()
+        assert "! not delivered: alert command" in screen_text(app)  # newest first
+        newest = app.watchlist.alerts[0]
+        assert newest.text == f"not delivered: alert command {script}: exit 4: no bus"
+        assert (newest.kind, newest.id) == (Kind.ACTOR, "ru")
+
+
+async def test_a_saved_file_with_an_event_of_a_watched_actor_alerts(
+    tmp_path, local, private_state, empty_workdir
+) -> None:
+    StateStore(private_state).update(lambda s: s.update(watch={"actors": ["kz"]}))
+    app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[local])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        await until(
+            pilot, lambda: app.reloader is not None and app.reloader.watcher.ready.is_set(), "watch"
+        )
+        event = '[[events]]\nid = "visit"\ntitle = "Visit to Astana"\ndate = "2014"\n'
+        saved = local.with_name(".local.toml.swp")
+        saved.write_text(LOCAL + event + 'targets = ["kz"]\n')
+        saved.replace(local)  # as an editor saves
+        await until(pilot, lambda: "! 1 alert (!)" in status_line(app), "the alert")
+        [alert] = app.watchlist.alerts
+        assert alert.text == "+ event visit: Visit to Astana (involves watched actor kz)"
+
+
+async def test_the_dashboard_shows_what_a_cron_fetch_found(
+    tmp_path, local, server, private_state
+) -> None:
+    from helpers import run_faultline
+
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    config = (await build(tmp_path, local, server)).config  # a copy of V1 in the cache
+    (tmp_path / "cron.toml").write_text(
+        f'[data]\npaths = ["local.toml"]\n[watch]\nactors = ["ru"]\n'
+        f'[[feeds]]\nname = "team"\nurl = "{server.url(PATH)}"\n'
+    )
+    server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
+    cron = run_faultline(tmp_path, "fetch", "--watched", "--config", "cron.toml")
+    assert cron.returncode == 3, cron.stderr
+    app = FaultlineApp(config)  # the analyst comes back
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        assert "! 1 alert (!)" in status_line(app)
+        assert "1 new or changed (c)" in status_line(app)
+        assert row_text(app, Kind.ACTOR, "ru").startswith("* Russia")  # no pin: cron's [watch]
+
+
+async def test_marks_from_a_dashboard_on_other_data_are_not_counted(
+    tmp_path, local, private_state
+) -> None:
+    marks = {"actors": {"zz": "new", "kz": "new"}, "events": {"elsewhere": "changed"}}
+    StateStore(private_state).update(lambda s: s.update(unseen=marks))
+    app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[local])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        assert "1 new or changed (c)" in status_line(app)  # kz, not zz or elsewhere
+        assert row_text(app, Kind.ACTOR, "kz").startswith("+ Kazakhstan")
+
+
+async def test_a_running_dashboard_picks_up_what_a_cron_fetch_found(
+    tmp_path, local, server, private_state
+) -> None:
+    from helpers import run_faultline
+
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    app = await build(tmp_path, local, server)
+    app.STATE_SYNC = 0.05  # instead of every 20 s
+    (tmp_path / "cron.toml").write_text(
+        f'[data]\npaths = ["local.toml"]\n[watch]\nactors = ["ru"]\n'
+        f'[[feeds]]\nname = "team"\nurl = "{server.url(PATH)}"\n'
+    )
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        assert "alert" not in status_line(app)
+        server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
+        cron = run_faultline(tmp_path, "fetch", "--watched", "--config", "cron.toml")
+        assert cron.returncode == 3, cron.stderr
+        await until(pilot, lambda: "! 1 alert (!)" in status_line(app), "cron's alert")
+        assert row_text(app, Kind.ACTOR, "ru").startswith("* Russia")  # and its mark
