@@ -30,6 +30,7 @@ from .model import (
     Position,
     Source,
 )
+from .movement import STANCE_GLYPH
 from .text import counted
 
 FORMATS = ("json", "toml", "md", "csv")
@@ -370,9 +371,6 @@ class _Brief:
             if source.url:
                 line += f" {_autolink(source.url)}"
             self.lines.append(line)
-
-
-STANCE_GLYPH = {"support": "▲", "oppose": "▼", "mixed": "◆", "neutral": "●", "unknown": "?"}
 
 
 def to_markdown(dataset: Dataset) -> str:
