@@ -93,6 +93,9 @@ def doc_examples(marker: str) -> list[Any]:
 
 
 IMPORT_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+# A small dossier whose stances move over the years (Venezuela's in 2025), for time
+# travel, "since" and diff.
+MOVEMENT = Path(__file__).resolve().parent / "fixtures" / "movement.toml"
 
 
 def import_rows(source: str, *inputs: object, **options: Any) -> tuple[Any, Any, list[str]]:

@@ -4,9 +4,9 @@ with the imprecise dates analysts write: hand-computed cases."""
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
+from helpers import MOVEMENT
 
 from tui.core.dates import EDate
 from tui.core.loading import load
@@ -21,72 +21,14 @@ from tui.core.movement import (
     stance_changes,
 )
 
-DOSSIER = """\
-[[actors]]
-id = "ve"
-name = "Venezuela"
-kind = "state"
-
-[[actors]]
-id = "us"
-name = "United States"
-kind = "state"
-
-[[actors]]
-id = "gy"
-name = "Guyana"
-kind = "state"
-
-[[disagreements]]
-id = "essequibo"
-title = "Sovereignty over Essequibo"
-
-[[disagreements.positions]]
-actor = "ve"
-stance = "mixed"
-as_of = "2015"
-
-[[disagreements.positions]]
-actor = "ve"
-stance = "oppose"
-as_of = "2025-05-01"
-
-[[disagreements.positions]]
-actor = "us"
-stance = "support"
-
-[[disagreements.positions]]
-actor = "gy"
-stance = "support"
-as_of = "2024-06"
-
-[[disagreements.positions]]
-actor = "gy"
-stance = "support"
-as_of = "2025-02-10"
-
-[[events]]
-id = "ruling"
-title = "Court ruling"
-date = "2025-06-03"
-
-[[events]]
-id = "vote"
-title = "Vote expected"
-date = "2026"
-status = "expected"
-"""
-
 
 def d(text: str) -> EDate:
     return EDate.parse(text)
 
 
 @pytest.fixture
-def dataset(tmp_path: Path) -> Dataset:
-    path = tmp_path / "d.toml"
-    path.write_text(DOSSIER, encoding="utf-8")
-    return load([path])
+def dataset() -> Dataset:
+    return load([MOVEMENT])
 
 
 def essequibo(dataset: Dataset) -> Disagreement:
