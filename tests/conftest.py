@@ -12,6 +12,15 @@ REPO = Path(__file__).resolve().parent.parent
 DOSSIER = REPO / "data" / "kazakhstan-2013.toml"
 
 
+@pytest.fixture(autouse=True)
+def own_state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test remembers (the since date, T) in a directory of its own: nothing of this
+    machine's user state dir is read or written."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("FAULTLINE_STATE_DIR", str(state))
+    return state
+
+
 # -- dashboard --------------------------------------------------------------------------------
 
 

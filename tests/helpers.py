@@ -28,6 +28,7 @@ def run_faultline(
     clean |= {
         "FAULTLINE_CACHE_DIR": str(workdir / "cache"),
         "XDG_CONFIG_HOME": str(workdir / "xdg"),  # no user config leaks in
+        "FAULTLINE_STATE_DIR": str(workdir / "state"),  # nor the remembered since date
     }
     return subprocess.run(
         [sys.executable, "-m", "tui", *args],

@@ -1,4 +1,5 @@
-"""Where Faultline keeps things: the shipped dossier and the user's config and cache dirs."""
+"""Where Faultline keeps things: the shipped dossier and the user's config, cache and state
+dirs."""
 
 from __future__ import annotations
 
@@ -33,6 +34,13 @@ def user_config_file() -> Path:
 def user_cache_dir() -> Path:
     override = os.environ.get("FAULTLINE_CACHE_DIR")
     return Path(override) if override else Path(platformdirs.user_cache_dir(APP))
+
+
+def user_state_dir() -> Path:
+    """What the dashboard remembers between sessions (the "since" date):
+    ``$FAULTLINE_STATE_DIR``, else the platform's user state dir (``~/.local/state/faultline``)."""
+    override = os.environ.get("FAULTLINE_STATE_DIR")
+    return Path(override) if override else Path(platformdirs.user_state_dir(APP))
 
 
 # -- private directories --------------------------------------------------------------------

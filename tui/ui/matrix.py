@@ -335,10 +335,14 @@ class StanceMatrix(ScrollView, can_focus=True):
         if on_row:
             name_style += Style(bold=True)
         segments = [Segment(fit(one_line(self.arranged.actor_name(actor)), name_w), name_style)]
+        moved = self.arranged.moved
         for c in self._visible_columns(width):
             position = self.current[c].get(actor)
+            move = moved.get((self.columns[c].id, actor)) if moved else None
             if position is None:
                 glyph, role = NO_POSITION, "empty"
+            elif move is not None:  # moved since the since date (T): "▼→◆"
+                glyph, role = move.glyphs, STANCE_ROLE[position.stance]
             else:
                 glyph, role = STANCE_GLYPH[position.stance], STANCE_ROLE[position.stance]
             style = base + self._style(role)
@@ -346,8 +350,8 @@ class StanceMatrix(ScrollView, can_focus=True):
                 style += self._style("crosshair")
             if on_row and c == self.col:
                 style = base + self._style("cursor")
-            left = (col_w - 1) // 2
-            segments.append(Segment(" " * left + glyph + " " * (col_w - left - 1), style))
+            left = (col_w - len(glyph)) // 2
+            segments.append(Segment(" " * left + glyph + " " * (col_w - left - len(glyph)), style))
         return segments
 
 
@@ -369,28 +373,34 @@ class MatrixScreen(Screen[Ref | None]):
     def compose(self) -> ComposeResult:
         from .detail import DetailPane
 
-        matrix = self.matrix
-        yield Static(
-            Content.assemble(
-                ("Stance matrix", "bold $text-accent"),
-                (
-                    (
-                        f"  {len(matrix.actor_ids)} actors × {len(matrix.columns)} disagreements"
-                        "  · each actor's current stance"
-                    ),
-                    "$foreground-muted",
-                ),
-            ),
-            id="matrix-title",
-        )
-        yield matrix
+        yield Static(self._title(), id="matrix-title")
+        yield self.matrix
         yield DetailPane(id="matrix-detail")
         legend = [("Legend  ", "bold")]
         for stance in STANCES:
             legend.append((f"{STANCE_GLYPH[stance]} {stance}   ", ""))
         legend.append((f"{NO_POSITION} no position", "$foreground-muted"))
+        if self.arranged.since is not None:
+            legend.append(("   ◆→▼ moved since the since date (M lists them)", ""))
         yield Static(Content.assemble(*legend), id="matrix-legend")
         yield Footer(compact=True)
+
+    def _title(self) -> Content:
+        """What the matrix shows: current stances, or those as of the time-travel date
+        (bold and reversed: the past must not pass for the present), and the since date."""
+        matrix, arranged = self.matrix, self.arranged
+        size = f"  {len(matrix.actor_ids)} actors × {len(matrix.columns)} disagreements"
+        pieces = [("Stance matrix", "bold $text-accent")]
+        if arranged.as_of is not None:
+            pieces += [
+                (size + "  · ", "$foreground-muted"),
+                (f" as of {arranged.as_of.text} · time travel ", "bold reverse"),
+            ]
+        else:
+            pieces.append((size + "  · each actor's current stance", "$foreground-muted"))
+        if arranged.since is not None:
+            pieces.append((f"  · moves since {arranged.since.text}", "bold"))
+        return Content.assemble(*pieces)
 
     def on_mount(self) -> None:
         self.matrix.focus()
@@ -400,6 +410,7 @@ class MatrixScreen(Screen[Ref | None]):
         """A new dossier is shown (the app calls this): the matrix and detail follow it."""
         self.arranged = arranged
         self.matrix.update(arranged)
+        self.query_one("#matrix-title", Static).update(self._title())
         self._describe(force=True)
 
     def on_stance_matrix_moved(self, message: StanceMatrix.Moved) -> None:
