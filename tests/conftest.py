@@ -13,7 +13,9 @@ DOSSIER = REPO / "data" / "kazakhstan-2013.toml"
 
 
 @pytest.fixture(autouse=True)
-def own_state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def own_state_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Every test remembers (the since date, T) in a directory of its own: nothing of this
     machine's user state dir is read or written."""
     state = tmp_path_factory.mktemp("state")
@@ -36,6 +38,22 @@ def default_dataset():
     os.chdir(REPO)
     try:
         return load([Path("data") / DOSSIER.name])
+    finally:
+        os.chdir(here)
+
+
+@pytest.fixture(scope="session")
+def movement_dataset():
+    """tests/fixtures/movement.toml (stances that move over the years), read once, with
+    origins relative to the repository, as ``default_dataset``."""
+    import os
+
+    from tui.core.loading import load
+
+    here = os.getcwd()
+    os.chdir(REPO)
+    try:
+        return load([Path("tests") / "fixtures" / "movement.toml"])
     finally:
         os.chdir(here)
 
