@@ -113,7 +113,7 @@ def test_field_level_change_text() -> None:
         ),
     )
     names = {"us": "United States", "ve": "Venezuela", "gy": "Guyana", "br": "Brazil"}
-    assert stance_changes(before, after, names) == [
+    assert stance_changes(before, after, names.__getitem__) == [
         "United States on Sovereignty over Essequibo: confidence moderate → high",
         "Venezuela: stance ◆ mixed → ▼ oppose (as of 2025-05-01)",
         "Guyana: stance no position → ▲ support",

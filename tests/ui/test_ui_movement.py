@@ -215,3 +215,35 @@ async def test_stances_where_you_look_at_80x24(app, ready) -> None:
         await pilot.press("2", "enter", "1")
         await pilot.pause()
         assert "▼   Venezuela" in actor_row(app, "Venezuela")
+
+
+async def test_the_changes_view_says_what_moved_old_to_new(tmp_path, empty_workdir) -> None:
+    from helpers import MOVEMENT, until
+
+    from tui.core.config import Config
+    from tui.ui.changes import ChangesScreen
+
+    data = tmp_path / "x.toml"
+    text = MOVEMENT.read_text(encoding="utf-8")
+    block = text[text.index("[[disagreements.positions]]\nactor = \"ve\"\nstance = \"oppose\"") :]
+    block = block[: block.index("\n\n") + 2]
+    data.write_text(text.replace(block, ""), encoding="utf-8")  # without Venezuela's 2025 one
+    app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[data])
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: app.arranged is not None, "the dossier")
+        await until(
+            pilot,
+            lambda: app.reloader is not None and app.reloader.watcher.ready.is_set(),
+            "watching",
+        )
+        data.write_text(text, encoding="utf-8")  # Venezuela's change of stance recorded
+        await until(
+            pilot,
+            lambda: app.arranged is not None
+            and app.arranged.dataset.disagreements["essequibo"].current()["ve"].stance == "oppose",
+            "the save",
+        )
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
+        await pilot.pause()
+        assert "Venezuela: stance ◆ mixed → ▼ oppose (as of 2025-05-01)" in screen_text(app)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .dates import EDate
@@ -197,18 +198,18 @@ def position_field_changes(before: Position, after: Position) -> list[str]:
 
 
 def stance_changes(
-    before: Disagreement, after: Disagreement, name: dict[str, str] | None = None
+    before: Disagreement, after: Disagreement, name: Callable[[str], str] = str
 ) -> list[str]:
     """What moved in one disagreement between two versions of it, actor by actor, as
     people say it: ``United States on Sovereignty over Essequibo: confidence moderate →
     high``; ``Venezuela: stance ◆ mixed → ▼ oppose (as of 2025-05-01)``. Each actor's
     current position before is compared with its current position after; ``name``
     gives actors' names (else ids)."""
-    names = name or {}
+    names = name if name is not None else {}
     old, new = before.current(), after.current()
     out = []
     for actor, position in new.items():
-        who = names.get(actor, actor)
+        who = name(actor)
         previous = old.get(actor)
         if previous is None:
             out.append(f"{who}: {stance_change(None, position)}")
@@ -220,5 +221,5 @@ def stance_changes(
                 out.append(f"{who} on {after.title}: {'; '.join(fields)}")
     for actor, previous in old.items():
         if actor not in new:
-            out.append(f"{names.get(actor, actor)}: position {stance_text(previous)} removed")
+            out.append(f"{name(actor)}: position {stance_text(previous)} removed")
     return out
