@@ -225,7 +225,7 @@ async def test_the_changes_view_says_what_moved_old_to_new(tmp_path, empty_workd
 
     data = tmp_path / "x.toml"
     text = MOVEMENT.read_text(encoding="utf-8")
-    block = text[text.index("[[disagreements.positions]]\nactor = \"ve\"\nstance = \"oppose\"") :]
+    block = text[text.index('[[disagreements.positions]]\nactor = "ve"\nstance = "oppose"') :]
     block = block[: block.index("\n\n") + 2]
     data.write_text(text.replace(block, ""), encoding="utf-8")  # without Venezuela's 2025 one
     app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[data])
@@ -239,8 +239,11 @@ async def test_the_changes_view_says_what_moved_old_to_new(tmp_path, empty_workd
         data.write_text(text, encoding="utf-8")  # Venezuela's change of stance recorded
         await until(
             pilot,
-            lambda: app.arranged is not None
-            and app.arranged.dataset.disagreements["essequibo"].current()["ve"].stance == "oppose",
+            lambda: (
+                app.arranged is not None
+                and app.arranged.dataset.disagreements["essequibo"].current()["ve"].stance
+                == "oppose"
+            ),
             "the save",
         )
         await pilot.press("c")

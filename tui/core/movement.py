@@ -204,8 +204,7 @@ def stance_changes(
     people say it: ``United States on Sovereignty over Essequibo: confidence moderate →
     high``; ``Venezuela: stance ◆ mixed → ▼ oppose (as of 2025-05-01)``. Each actor's
     current position before is compared with its current position after; ``name``
-    gives actors' names (else ids)."""
-    names = name if name is not None else {}
+    gives an actor's name from its id (default: the id)."""
     old, new = before.current(), after.current()
     out = []
     for actor, position in new.items():
