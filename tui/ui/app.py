@@ -50,7 +50,7 @@ from .dashboard import ORDER, TAB_LABELS, DashboardScreen, ReturnToNow
 from .glyphs import cells
 from .matrix import MatrixScreen
 from .merger import MergeFinished, Merger
-from .movement import DateForm, MovedScreen
+from .movement import DateForm, MovedScreen, travel_refusal
 from .reload import DataFilesChanged, DataFilesRead, DataReloader
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
@@ -543,12 +543,7 @@ class FaultlineApp(App[int]):
         the analyst is told why and how to return."""
         if self.as_of is None:
             return False
-        self.notify(
-            f"Time travel (as of {self.as_of.text}): {what} only in the present, since the "
-            "views show the dossier as it stood then. Esc on the dashboard returns to now.",
-            severity="warning",
-            markup=False,
-        )
+        self.notify(travel_refusal(self.as_of, what), severity="warning", markup=False)
         return True
 
     def on_record_stance(self, message: RecordStance) -> None:

@@ -32,6 +32,7 @@ from .capture import RecordEvent, RecordStance
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
 from .glyphs import drawn
+from .movement import travel_refusal
 from .pane import EntityPane
 from .rowlist import RowList
 from .timeline import TimelinePane
@@ -486,12 +487,8 @@ class DashboardScreen(Screen[None]):
         if self.arranged is None:
             return
         if self.arranged.as_of is not None:
-            self.notify(
-                f"Time travel (as of {self.arranged.as_of.text}): files are edited only in the "
-                "present, since the views show the dossier as it stood then. Esc returns to now.",
-                severity="warning",
-                markup=False,
-            )
+            refusal = travel_refusal(self.arranged.as_of, "files are edited")
+            self.notify(refusal, severity="warning", markup=False)
             return
         in_detail = self.active == DETAIL or isinstance(self.app.focused, DetailPane)
         ref = self.detail.ref if in_detail else self.pane(self.active).ref

@@ -28,6 +28,14 @@ MUTED = "$foreground-muted"
 DATE_HINT = "2013-01-01, 2013-05, 2013, 2013~, ../2025"
 
 
+def travel_refusal(as_of: EDate, what: str) -> str:
+    """Why ``what`` (``stances are recorded``) is refused while travelling, and the way back."""
+    return (
+        f"Time travel (as of {as_of.text}): {what} only in the present, since the views "
+        "show the dossier as it stood then. Esc on the dashboard returns to now."
+    )
+
+
 class DateForm(ModalScreen[EDate | None]):
     """One date in any form the format takes; dismissed with it, or with None when the
     field is left empty ("back to now", "no since date"). Esc closes it, changing nothing
