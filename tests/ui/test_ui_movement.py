@@ -198,9 +198,9 @@ async def test_stances_where_you_look(app, ready) -> None:
         # Focused on Venezuela (the third actor): its own stance beside the tally.
         await pilot.press("1", "j", "j", "enter")
         await pilot.pause()
-        assert "▼ │ 2▲ 1▼" in essequibo_row(app)
+        assert "▼ ┊ 2▲ 1▼" in essequibo_row(app)
         await since(pilot, app, "2025")
-        assert "◆→▼ │ 2▲ 1▼" in essequibo_row(app)
+        assert "◆→▼ ┊ 2▲ 1▼" in essequibo_row(app)
         # Focused on the disagreement: each party's stance (and move) before its name.
         await pilot.press("2", "enter")
         await pilot.pause()

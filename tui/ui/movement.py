@@ -90,7 +90,7 @@ def move_pieces(move: Move) -> list[Piece]:
 
 def held_pieces(arranged: Arranged, focus: Ref | None, disagreement: Disagreement) -> list[Piece]:
     """Focused on an actor: its stance on ``disagreement`` (``▼``, or its move ``◆→▼``)
-    and a bar, to stand before the tally; nothing when it holds no position, or when the
+    and a dashed bar, to stand before the tally; nothing when it holds no position, or when the
     focus is not an actor."""
     if focus is None or focus.kind is not Kind.ACTOR:
         return []
@@ -101,7 +101,8 @@ def stance_pieces(
     arranged: Arranged, actor: str, disagreement: Disagreement, *, bar: bool = False
 ) -> list[Piece]:
     """``actor``'s stance on ``disagreement`` as the view stands (its move since the
-    since date when it moved), with the stance's role; ``bar``: followed by `` │ ``."""
+    since date when it moved), with the stance's role; ``bar``: followed by `` ┊ `` (not
+    ``│``, which reads as a pane's border)."""
     move = arranged.moved.get((disagreement.id, actor))
     if move is not None:
         pieces = move_pieces(move)
@@ -110,7 +111,7 @@ def stance_pieces(
         if position is None:
             return []
         pieces = [(STANCE_GLYPH[position.stance], STANCE_ROLE[position.stance])]
-    return [*pieces, (" │ ", "dim")] if bar else pieces
+    return [*pieces, (" ┊ ", "dim")] if bar else pieces
 
 
 class MovedList(RowList):
