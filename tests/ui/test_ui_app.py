@@ -10,7 +10,7 @@ import re
 import threading
 
 import pytest
-from helpers import toasts, until
+from helpers import run_command, toasts, until
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -550,23 +550,6 @@ async def test_palette_goes_to_an_actor_by_alias(make_app, ready) -> None:
         await pilot.pause()
         assert app.dashboard.trail == [Ref(Kind.ACTOR, "lukashenka")]
         assert app.focused is pane(app, Kind.ACTOR) and selected(app, Kind.ACTOR) == "lukashenka"
-
-
-async def run_command(pilot, app: FaultlineApp, query: str, title: str) -> None:
-    """Open the palette, type ``query``, wait for the command ``title`` to lead, run it."""
-    await pilot.press("ctrl+p")
-    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
-    await pilot.press(*query)
-    palette = app.screen
-
-    def first_hit() -> str:
-        options = palette.query_one("CommandList").options
-        return str(options[0].prompt) if options else ""
-
-    await until(pilot, lambda: first_hit().startswith(title), f"the command {title!r}")
-    await pilot.press("enter")
-    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette")
-    await pilot.pause()
 
 
 async def test_palette_goes_to_each_view(make_app, ready) -> None:

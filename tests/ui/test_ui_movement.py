@@ -250,3 +250,24 @@ async def test_the_changes_view_says_what_moved_old_to_new(tmp_path, empty_workd
         await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the changes view")
         await pilot.pause()
         assert "Venezuela: stance ◆ mixed → ▼ oppose (as of 2025-05-01)" in screen_text(app)
+
+
+async def test_the_palette_travels_and_exports_the_dossier_as_it_stood(
+    tmp_path, monkeypatch, app, ready
+) -> None:
+    from helpers import run_command, until
+
+    monkeypatch.chdir(tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await run_command(pilot, app, "time travel", "Time travel")
+        assert isinstance(app.screen, DateForm)
+        await pilot.press(*"2020", "enter")
+        await pilot.pause()
+        assert "as of 2020 · time travel" in header(app)
+        await run_command(pilot, app, "export brief", "Export brief")
+        written = tmp_path / "faultline-export.md"
+        await until(pilot, written.exists, "the brief")
+        brief = written.read_text(encoding="utf-8")
+        assert "As of 2020." in brief and "◆ **Venezuela** is mixed" in brief
+        assert "Court ruling" not in brief

@@ -748,9 +748,15 @@ class FaultlineApp(App[int]):
         self.prepare()
 
     def action_export(self, fmt: str) -> None:
-        """Write the dossier shown to a new file in the current directory."""
+        """Write the dossier shown to a new file in the current directory (while
+        travelling in time, as it stood then, as ``export --as-of`` writes it)."""
         if self.arranged is not None:
-            self._export(self.arranged.dataset, fmt)
+            dataset = self.arranged.dataset
+            if self.as_of is not None:
+                from ..core.export import as_of_export
+
+                dataset = as_of_export(dataset, self.as_of)
+            self._export(dataset, fmt)
 
     @work(thread=True, exit_on_error=False, group="export", description="export the dossier")
     def _export(self, dataset: Dataset, fmt: str) -> None:
@@ -791,6 +797,15 @@ class FaultlineApp(App[int]):
         )
         yield SystemCommand(
             "Stance matrix", "Actors × disagreements, current stances (m)", dashboard.action_matrix
+        )
+        yield SystemCommand(
+            "Time travel", "Every view as of a date; empty: now (t)", self.action_time_travel
+        )
+        yield SystemCommand(
+            "Since", "Show the stances that moved since a date (T)", self.action_since
+        )
+        yield SystemCommand(
+            "Moved since", "Every stance that moved since the since date (M)", self.action_moved
         )
         yield SystemCommand("Filter", "Filter every pane as you type (/)", dashboard.action_filter)
         yield SystemCommand(

@@ -376,14 +376,17 @@ class MatrixScreen(Screen[Ref | None]):
         yield Static(self._title(), id="matrix-title")
         yield self.matrix
         yield DetailPane(id="matrix-detail")
+        yield Static(self._legend(), id="matrix-legend")
+        yield Footer(compact=True)
+
+    def _legend(self) -> Content:
         legend = [("Legend  ", "bold")]
         for stance in STANCES:
             legend.append((f"{STANCE_GLYPH[stance]} {stance}   ", ""))
         legend.append((f"{NO_POSITION} no position", "$foreground-muted"))
         if self.arranged.since is not None:
             legend.append(("   ◆→▼ moved since the since date (M lists them)", ""))
-        yield Static(Content.assemble(*legend), id="matrix-legend")
-        yield Footer(compact=True)
+        return Content.assemble(*legend)
 
     def _title(self) -> Content:
         """What the matrix shows: current stances, or those as of the time-travel date
@@ -411,6 +414,7 @@ class MatrixScreen(Screen[Ref | None]):
         self.arranged = arranged
         self.matrix.update(arranged)
         self.query_one("#matrix-title", Static).update(self._title())
+        self.query_one("#matrix-legend", Static).update(self._legend())
         self._describe(force=True)
 
     def on_stance_matrix_moved(self, message: StanceMatrix.Moved) -> None:
