@@ -74,6 +74,9 @@ async def test_time_travel_shows_every_view_as_of_the_date_and_esc_returns(app, 
         assert "as of 2020 · time travel" in header(app)
         # Venezuela was mixed then, Guyana had said nothing: the tally follows.
         assert "1▲ 1◆" in essequibo_row(app)
+        await pilot.press("2")
+        await pilot.pause()
+        assert "Stances as of 2020  1▲ 1◆" in screen_text(app)
         # The June 2025 ruling had not happened: dimmed and marked, not hidden.
         assert line_with(app, "Court ruling").lstrip("│ ").startswith("›")
         assert line_with(app, "Vote expected").lstrip("│ ").startswith("◌")  # expected then too
@@ -201,9 +204,11 @@ async def test_stances_where_you_look(app, ready) -> None:
         assert "▼ ┊ 2▲ 1▼" in essequibo_row(app)
         await since(pilot, app, "2025")
         assert "◆→▼ ┊ 2▲ 1▼" in essequibo_row(app)
-        # Focused on the disagreement: each party's stance (and move) before its name.
+        # Focused on the disagreement: each party's stance (and move) before its name,
+        # in the actors pane and among the detail's parties.
         await pilot.press("2", "enter")
         await pilot.pause()
+        assert "◆→▼ Venezuela  state" in screen_text(app)
         assert "◆→▼ Venezuela" in actor_row(app, "Venezuela")
         assert "▲   United States" in actor_row(app, "United States")
         assert "▲   Guyana" in actor_row(app, "Guyana")
