@@ -361,6 +361,10 @@ class FaultlineApp(App[int]):
 
     def on_indexes_ready(self) -> None:
         self._announce_cache()  # the parsed-data cache was written just now
+        if self.as_of is not None:
+            # A time-travel view copied before the indexes were built: copy them now, or
+            # it would build its own on the UI thread when first filtered.
+            self._show_view()
 
     def on_dataset_arranged(self, message: DatasetArranged) -> None:
         first = self.arranged is None
