@@ -14,7 +14,7 @@ DOSSIER = REPO / "data" / "kazakhstan-2013.toml"
 
 @pytest.fixture(autouse=True)
 def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test keeps its watchlist, alerts and marks in its own state dir, never the
+    """Every test keeps its watchlist, alerts, marks and since date in its own state dir, never the
     user's (nor another test's): the app, the command and their child processes."""
     monkeypatch.setenv("FAULTLINE_STATE_DIR", str(tmp_path / "state"))
     return tmp_path / "state"
@@ -35,6 +35,22 @@ def default_dataset():
     os.chdir(REPO)
     try:
         return load([Path("data") / DOSSIER.name])
+    finally:
+        os.chdir(here)
+
+
+@pytest.fixture(scope="session")
+def movement_dataset():
+    """tests/fixtures/movement.toml (stances that move over the years), read once, with
+    origins relative to the repository, as ``default_dataset``."""
+    import os
+
+    from tui.core.loading import load
+
+    here = os.getcwd()
+    os.chdir(REPO)
+    try:
+        return load([Path("tests") / "fixtures" / "movement.toml"])
     finally:
         os.chdir(here)
 

@@ -90,6 +90,25 @@ async def select_actor(pilot: Any, app: Any, ident: str, limit: int = 20) -> Non
     raise AssertionError(f"actor {ident} not reached")
 
 
+async def run_command(pilot: Any, app: Any, query: str, title: str) -> None:
+    """Open the palette, type ``query``, wait for the command ``title`` to lead, run it."""
+    from textual.command import CommandPalette
+
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    await pilot.press(*query)
+    palette = app.screen
+
+    def first_hit() -> str:
+        options = palette.query_one("CommandList").options
+        return str(options[0].prompt) if options else ""
+
+    await until(pilot, lambda: first_hit().startswith(title), f"the command {title!r}")
+    await pilot.press("enter")
+    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette")
+    await pilot.pause()
+
+
 def toasts(app: Any) -> str:
     """Every notification on screen, each message whole (the screen wraps them)."""
     return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
@@ -125,6 +144,9 @@ def doc_examples(marker: str) -> list[Any]:
 
 
 IMPORT_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+# A small dossier whose stances move over the years (Venezuela's in 2025), for time
+# travel, "since" and diff.
+MOVEMENT = Path(__file__).resolve().parent / "fixtures" / "movement.toml"
 
 
 def import_rows(source: str, *inputs: object, **options: Any) -> tuple[Any, Any, list[str]]:

@@ -1,5 +1,5 @@
-"""The ``faultline`` command: open the dashboard, validate, export, fetch, add, schema,
-new.
+"""The ``faultline`` command: open the dashboard, validate, export, diff, fetch, add,
+schema, new.
 
 argparse (standard library) is enough for a few stable sub-commands and keeps the
 install small; every failure a person can cause ends in a one-line message naming
@@ -26,7 +26,18 @@ from .core.config import (
     load_config,
     locate_config,
 )
-from .core.export import FORMATS, POSITION_FORMS, export, mark_missing
+from .core.dates import DateError, EDate
+from .core.export import (
+    DIFF_FORMATS,
+    FORMATS,
+    POSITION_FORMS,
+    Moved,
+    as_of_export,
+    export,
+    mark_missing,
+    moved_report,
+    to_markdown,
+)
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
 from .core.problems import FaultlineError, Problem
@@ -150,6 +161,15 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "--notes", action="store_true",
         help="md: end the brief with your private notes (N in the dashboard)",
     )  # fmt: skip
+    exporter.add_argument(
+        "--as-of", metavar="DATE", type=_date_argument,
+        help="the dossier as it stood then (any date form, 2013, 2013-05~): each stance its "
+        "latest position by then; reported events after it left out",
+    )  # fmt: skip
+    exporter.add_argument(
+        "--since", metavar="DATE", type=_date_argument,
+        help="md: add a 'Moved since' section, every stance that moved since DATE",
+    )  # fmt: skip
     _common(exporter)
     notes = commands.add_parser("notes", help="your private notes (N in the dashboard)")
     notes_commands = notes.add_subparsers(dest="notes_command", metavar="ACTION", required=True)
@@ -159,6 +179,17 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     notes_export.add_argument(
         "-o", "--output", metavar="FILE", help="write here instead of standard output"
     )
+
+    differ = commands.add_parser(
+        "diff", help="the stances that moved since a date: both positions, with citations",
+        description="Every actor's stance that differs between the day before --since and "
+        "now (or the end of --until): a position counts from its earliest possible day.",
+    )  # fmt: skip
+    differ.add_argument("--since", metavar="DATE", type=_date_argument, required=True)
+    differ.add_argument("--until", metavar="DATE", type=_date_argument)
+    differ.add_argument("--format", "-f", choices=DIFF_FORMATS, default="text")
+    differ.add_argument("-o", "--output", metavar="FILE", help="write here instead")
+    _common(differ)
 
     fetch = commands.add_parser(
         "fetch", help="refresh every feed once, update the cache, report changes"
@@ -307,6 +338,14 @@ def _import_parser(commands: argparse._SubParsersAction[Parser]) -> None:
         help="GDELT: only rows with NumMentions of at least N",
     )  # fmt: skip
     _common(importer, data=False, feeds=False)
+
+
+def _date_argument(text: str) -> EDate:
+    """A date option's value in any form the format takes, or a usage error naming it."""
+    try:
+        return EDate.parse(text)
+    except DateError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def config_in_use(argv: Sequence[str]) -> str:
@@ -495,7 +534,19 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     if acled_derived(dataset.sources.values()):
         say(f"faultline: warning: this dossier holds {ACLED_WARNING}; keep this export "
             "local, do not publish it as a feed", err=True)  # fmt: skip
-    text = export(dataset, args.format, args.positions, alignment=args.alignment)
+    moved = None
+    if args.since is not None:
+        if args.format != "md":
+            say("faultline: export: --since adds a section to the brief: use --format md",
+                err=True)  # fmt: skip
+            return EXIT_USAGE
+        moved = Moved.find(dataset, args.since, args.as_of)
+    if args.as_of is not None:
+        dataset = as_of_export(dataset, args.as_of)
+    if args.format == "md":
+        text = to_markdown(dataset, moved, alignment=args.alignment)
+    else:
+        text = export(dataset, args.format, args.positions)
     if args.notes:
         text += _notes_section(dataset)
     return _write(args.output, text)
@@ -522,6 +573,21 @@ def cmd_notes(args: argparse.Namespace, config: Config) -> int:
     if store.warning:
         say(f"faultline: warning: {store.warning}", err=True)
     return _write(args.output, export_notes(state))
+
+
+def cmd_diff(args: argparse.Namespace, config: Config) -> int:
+    dataset, missing_feeds = load_dataset(args, config)
+    for problem in dataset.problems:
+        say(str(problem), err=True)
+    for name in missing_feeds:
+        say(f"faultline: warning: feed {name} left out: no copy could be fetched or found "
+            "in the cache", err=True)  # fmt: skip
+    if args.until is not None and args.until.earliest < args.since.earliest:
+        say(f"faultline: diff: --until {args.until.text} is before --since {args.since.text}",
+            err=True)  # fmt: skip
+        return EXIT_USAGE
+    moved = Moved.find(dataset, args.since, args.until)
+    return _write(args.output, moved_report(dataset, moved, args.format))
 
 
 def cmd_new(args: argparse.Namespace, config: Config) -> int:
@@ -706,6 +772,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands = {
             "validate": cmd_validate,
             "export": cmd_export,
+            "diff": cmd_diff,
             "fetch": cmd_fetch,
             "add": cmd_add,
             "schema": cmd_schema,

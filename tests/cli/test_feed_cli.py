@@ -274,3 +274,43 @@ def test_a_feed_alone_is_not_merged_over_the_shipped_dossier(
     result = faultline(tmp_path, "export", "-f", "json", "--feed", url, "--data", "@default")
     assert result.returncode == 0, result.stderr
     assert "nazarbayev" in {a["id"] for a in json.loads(result.stdout)["actors"]}
+
+
+def _essequibo(*positions: dict) -> dict:
+    return {
+        "format": "faultline/1",
+        "actors": [
+            {"id": "us", "name": "United States", "kind": "state"},
+            {"id": "ve", "name": "Venezuela", "kind": "state"},
+        ],
+        "disagreements": [
+            {"id": "essequibo", "title": "Sovereignty over Essequibo", "positions": positions}
+        ],
+    }
+
+
+def test_fetch_says_what_moved_old_to_new(server: FeedServer, workdir: Path) -> None:
+    before = _essequibo(
+        {"actor": "us", "stance": "support", "confidence": "moderate"},
+        {"actor": "ve", "stance": "mixed", "as_of": "2015"},
+    )
+    after = _essequibo(
+        {"actor": "us", "stance": "support", "confidence": "high"},
+        {"actor": "ve", "stance": "mixed", "as_of": "2015"},
+        {"actor": "ve", "stance": "oppose", "as_of": "2025-05-01"},
+    )
+    server.route("/feed.json", json_reply(before, etag='"v1"'))
+    url = server.url("/feed.json")
+    config = write_config(workdir, {"name": "team", "url": url, "timeout": 2})
+    assert faultline(workdir, "fetch", "--config", str(config)).returncode == 0
+    server.route("/feed.json", json_reply(after, etag='"v2"'))
+    changed = faultline(workdir, "fetch", "--config", str(config))
+    assert changed.returncode == 0, changed.stderr
+    assert changed.stdout.splitlines() == [
+        f"team ({url}): updated: 0 added, 1 changed, 0 removed",
+        (
+            "  * disagreement essequibo: Sovereignty over Essequibo (positions): United States "
+            "on Sovereignty over Essequibo: confidence moderate → high; Venezuela: stance "
+            "◆ mixed → ▼ oppose (as of 2025-05-01)"
+        ),
+    ]

@@ -225,7 +225,12 @@ def test_changes_name_positions_by_identity(tmp_path: Path) -> None:
         ),
         "+ kz as_of 2013-01-18",
     )
-    assert change.what == "; ".join(f"position {p}" for p in change.positions)
+    # What moved, old → new, first; then the edit made in place, which it does not show.
+    assert change.what == (
+        "Kazakhstan: stance ● neutral → ▼ oppose (as of 2013-01-18); position * kz as_of 2012 "
+        "(stance neutral → mixed in place: a change of stance is a new position with a later "
+        "as_of)"
+    )
     again = load([write(tmp_path, "c.toml", BASE.replace("neutral", "mixed").replace(
         'as_of = "2012"', 'as_of = "2012"\nsummary = "Wary."'))])  # fmt: skip
     (change,) = compare(after, again).changed

@@ -79,3 +79,20 @@ def test_a_dir_others_can_write_is_not_used(tmp_path: Path) -> None:
     assert "kept for this run only" in store.warning
     assert store.read()["watch"] == {"actors": ["kz"]}  # in memory, for this run
     assert not (shared / "state.json").exists()
+
+
+def test_remembering_the_since_date_keeps_what_else_is_in_the_state(tmp_path) -> None:
+    """The since date (T) lives in the shared state file: saving it keeps the pins, notes
+    and alerts that dashboards and cron fetches wrote there, and reads back."""
+    from tui.core.dates import EDate
+    from tui.core.userstate import StateStore, load_since, save_since
+
+    store = StateStore(tmp_path / "state")
+    store.update(lambda state: state.setdefault("watch", {}).setdefault("actors", []).append("kz"))
+    save_since(EDate.parse("2025"), StateStore(tmp_path / "state"))
+    again = StateStore(tmp_path / "state")
+    assert again.read()["watch"] == {"actors": ["kz"]}
+    assert load_since(again) == (EDate.parse("2025"), None)
+    save_since(None, again)
+    assert load_since(StateStore(tmp_path / "state")) == (None, None)
+    assert StateStore(tmp_path / "state").read()["watch"] == {"actors": ["kz"]}

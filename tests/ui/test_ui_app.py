@@ -10,7 +10,7 @@ import re
 import threading
 
 import pytest
-from helpers import move_to, toasts, until
+from helpers import move_to, run_command, toasts, until
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -104,7 +104,8 @@ async def test_a_dossier_that_cannot_be_loaded_says_what_failed_and_stays_usable
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the warnings")
         # The warnings screen lists it (once it has drawn: wait for the frame, not a time).
-        await until(pilot, lambda: "Input/output error" in screen(app), "the error listed")
+        # "Input/output" alone: where the line wraps depends on the checkout's path.
+        await until(pilot, lambda: "Input/output" in screen(app), "the error listed")
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ProblemsScreen), "the dashboard")
         await pilot.press("q")
@@ -542,23 +543,6 @@ async def test_palette_goes_to_an_actor_by_alias(make_app, ready) -> None:
         await pilot.pause()
         assert app.dashboard.trail == [Ref(Kind.ACTOR, "lukashenka")]
         assert app.focused is pane(app, Kind.ACTOR) and selected(app, Kind.ACTOR) == "lukashenka"
-
-
-async def run_command(pilot, app: FaultlineApp, query: str, title: str) -> None:
-    """Open the palette, type ``query``, wait for the command ``title`` to lead, run it."""
-    await pilot.press("ctrl+p")
-    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
-    await pilot.press(*query)
-    palette = app.screen
-
-    def first_hit() -> str:
-        options = palette.query_one("CommandList").options
-        return str(options[0].prompt) if options else ""
-
-    await until(pilot, lambda: first_hit().startswith(title), f"the command {title!r}")
-    await pilot.press("enter")
-    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette")
-    await pilot.pause()
 
 
 async def test_palette_goes_to_each_view(make_app, ready) -> None:

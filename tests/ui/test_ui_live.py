@@ -126,7 +126,8 @@ async def test_saves_are_shown_as_they_happen_keeping_focus_and_filter(
                      "--stance", "support", "--as-of", "2013-02"]) == 0  # fmt: skip
         union = lambda: app.arranged.dataset.disagreements["union"]  # noqa: E731
         await until(pilot, lambda: union().current()["kz"].stance == "support", "the new stance")
-        await until(pilot, lambda: shows(app, r"\* open +Eurasian union +1▲"), "the * mark")
+        # Focused on Kazakhstan: its own stance (▲) stands before the tally.
+        await until(pilot, lambda: shows(app, r"\* open +Eurasian union +▲ ┊ 1▲"), "the * mark")
 
         # 3. A save with a mistake: nothing shown changes, the status line says why.
         good = data.read_text(encoding="utf-8")

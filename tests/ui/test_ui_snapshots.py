@@ -4,6 +4,8 @@ at the new SVGs in tests/__snapshots__/ before committing them."""
 
 from __future__ import annotations
 
+import pytest
+
 
 async def _loaded(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
@@ -64,6 +66,22 @@ def _alignment_of_kazakhstan(pilot_keys: tuple[str, ...]):
     return run
 
 
+# -- time travel and movement (tests/fixtures/movement.toml), without colour -----------------
+
+
+def _travelled_to(date: str, *keys: str):
+    async def run(pilot) -> None:
+        await _loaded(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*date, "enter")
+        await pilot.pause()
+        await pilot.press(*keys)
+        await _loaded(pilot)
+
+    return run
+
+
 def test_alignment_view_120x40_no_color(snap_compare, make_app, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     keys = ("j",) * 9  # the cursor on Kazakhstan
@@ -94,3 +112,47 @@ def test_timeline_activity_and_date_range_80x24_no_color(
 def test_timeline_activity_120x40_no_color(snap_compare, make_app, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_loaded)
+
+
+def _since(date: str, *keys: str):
+    async def run(pilot) -> None:
+        await _loaded(pilot)
+        await pilot.press("T")
+        await pilot.pause()
+        await pilot.press(*date, "enter")
+        await pilot.pause()
+        await pilot.press(*keys)
+        await _loaded(pilot)
+
+    return run
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_time_travel_no_color(snap_compare, make_app, movement_dataset, monkeypatch, size) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(dataset=movement_dataset)
+    assert snap_compare(app, terminal_size=size, run_before=_travelled_to("2020", "3"))
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_moved_since_no_color(snap_compare, make_app, movement_dataset, monkeypatch, size) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(dataset=movement_dataset)
+    assert snap_compare(app, terminal_size=size, run_before=_since("2024", "M"))
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_stances_where_you_look_no_color(
+    snap_compare, make_app, movement_dataset, monkeypatch, size
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(dataset=movement_dataset)
+    # Focused on the disagreement: each party's stance, or its move since 2024, first.
+    assert snap_compare(app, terminal_size=size, run_before=_since("2024", "2", "enter", "1"))
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_matrix_moves_no_color(snap_compare, make_app, movement_dataset, monkeypatch, size) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(dataset=movement_dataset)
+    assert snap_compare(app, terminal_size=size, run_before=_since("2024", "m"))

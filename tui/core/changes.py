@@ -9,14 +9,15 @@ file or feed to another without saying anything new has not changed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from .dates import EDate
 from .merge import Dataset, Layer, merge_meta
-from .model import Disagreement, Entity, Kind, Meta
+from .model import Actor, Disagreement, Entity, Kind, Meta
+from .movement import stance_changes
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance  # any dataclass's instance, as typeshed names it
@@ -45,6 +46,9 @@ class Change:
     # For a changed disagreement: its positions added, changed and removed, by identity
     # (actor and as_of): "+ kz as_of 2013-01-18", "* ru no as_of (stance)", "- by as_of 2012".
     positions: tuple[str, ...] = ()
+    # For a changed disagreement: what moved, actor by actor, old → new, as people say it
+    # ("Venezuela: stance ◆ mixed → ▼ oppose (as of 2025-05-01)"; movement.stance_changes).
+    moves: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[Kind, str]:
@@ -57,19 +61,30 @@ class Change:
         return getattr(entity, "title", None) or getattr(entity, "name", None) or self.id
 
     @property
+    def held(self) -> list[str]:
+        """A disagreement's changed positions: what moved, old → new, then the position
+        edits that say more than that (typed over in place, removed)."""
+        if not self.moves:
+            return [f"position {p}" for p in self.positions]
+        extra = [p for p in self.positions if "in place" in p]
+        return [*self.moves, *(f"position {p}" for p in extra)]
+
+    @property
     def what(self) -> str:
-        """For a change: the fields that differ, a disagreement's positions by identity
-        in place of "positions" (``status; position + kz as_of 2013-01-18``)."""
-        fields = [f for f in self.fields if f != "positions" or not self.positions]
-        return "; ".join(
-            [", ".join(fields)] * bool(fields) + [f"position {p}" for p in self.positions]
-        )
+        """For a change: the fields that differ, a disagreement's positions (what moved,
+        old → new, else by identity) in place of "positions" (``status; Venezuela:
+        stance ◆ mixed → ▼ oppose (as of 2025-05-01)``)."""
+        has_held = bool(self.positions or self.moves)
+        fields = [f for f in self.fields if f != "positions" or not has_held]
+        return "; ".join([", ".join(fields)] * bool(fields) + self.held)
 
     def __str__(self) -> str:
         text = f"{ACTION_MARK[self.action]} {self.kind.singular} {self.id}: {self.label}"
         if self.fields:
             text += " (" + ", ".join(self.fields) + ")"
-        if self.positions:
+        if self.moves:
+            text += ": " + "; ".join(self.held)
+        elif self.positions:
             text += ": " + "; ".join(self.positions)
         return text
 
@@ -124,6 +139,7 @@ def compare(before: Side, after: Side) -> Changes:
     added: list[Change] = []
     changed: list[Change] = []
     removed: list[Change] = []
+    names = _actor_names(old_tables, new_tables)
     for kind in Kind:
         old, new = old_tables[kind], new_tables[kind]
         for ident in sorted(new.keys() - old.keys()):
@@ -139,12 +155,29 @@ def compare(before: Side, after: Side) -> Changes:
                 continue
             fields = differing_fields(a, b)
             if fields:
-                held = position_changes(a, b) if "positions" in fields else ()
-                found.append(Change(kind, ident, CHANGED, fields, a, b, held))
+                held: tuple[str, ...] = ()
+                moved: tuple[str, ...] = ()
+                if "positions" in fields and isinstance(a, Disagreement):
+                    assert isinstance(b, Disagreement)
+                    held = position_changes(a, b)
+                    moved = tuple(stance_changes(a, b, names))
+                found.append(Change(kind, ident, CHANGED, fields, a, b, held, moved))
         changed += sorted(found, key=_get_id)
     return Changes(
         tuple(added), tuple(changed), tuple(removed), differing_fields(old_meta, new_meta)
     )
+
+
+def _actor_names(
+    old: dict[Kind, dict[str, Entity]], new: dict[Kind, dict[str, Entity]]
+) -> Callable[[str], str]:
+    """Actor id -> its name as it reads now (or last read), else the id."""
+
+    def name(ident: str) -> str:
+        actor = new[Kind.ACTOR].get(ident) or old[Kind.ACTOR].get(ident)
+        return actor.name if isinstance(actor, Actor) else ident
+
+    return name
 
 
 def differing_fields(a: DataclassInstance, b: DataclassInstance) -> tuple[str, ...]:

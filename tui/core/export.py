@@ -31,6 +31,7 @@ from .model import (
     Position,
     Source,
 )
+from .movement import STANCE_GLYPH, Move, dataset_as_of, moves
 from .notes import NOTE_KINDS, Notes
 from .text import counted
 
@@ -45,6 +46,13 @@ def mark_missing(dataset: Dataset, missing: list[str]) -> Dataset:
     """``dataset`` with its meta naming the ``missing`` files and feeds (a new dataset)."""
     extra = Extras({**dataset.meta.extra, MISSING_LAYERS: list(missing)})
     return dataclasses.replace(dataset, meta=dataclasses.replace(dataset.meta, extra=extra))
+
+
+def as_of_export(dataset: Dataset, date: EDate) -> Dataset:
+    """The dataset as it stood as of ``date`` (``movement.dataset_as_of``, reported events
+    after it left out), its meta's ``as_of`` saying so."""
+    travelled = dataset_as_of(dataset, date, events=True)
+    return dataclasses.replace(travelled, meta=dataclasses.replace(dataset.meta, as_of=date))
 
 
 # -- faultline/1 ----------------------------------------------------------------------------
@@ -207,8 +215,11 @@ class _Brief:
         "neutral": "is neutral",
     }
 
-    def __init__(self, dataset: Dataset, *, alignment: bool = False) -> None:
+    def __init__(
+        self, dataset: Dataset, moved: Moved | None = None, *, alignment: bool = False
+    ) -> None:
         self.data = dataset
+        self.moved = moved
         self.number = {ident: n for n, ident in enumerate(dataset.sources, 1)}
         self.lines: list[str] = []
         self.with_alignment = alignment
@@ -242,6 +253,7 @@ class _Brief:
 
     def write(self) -> str:
         self.header()
+        self.moved_since()
         self.disagreements()
         if self.with_alignment:
             self.alignment()
@@ -291,6 +303,35 @@ class _Brief:
                         self.lines.append("  - " + self.position(actor, earlier, earlier=True))
             if disagreement.sources:
                 self.block(self.cite(disagreement.sources, " on the question as a whole")[1:])
+
+    def moved_since(self) -> None:
+        """``## Moved since 2025``: each stance that moved, both positions with their
+        citations, in the order of the disagreements."""
+        if self.moved is None:
+            return
+        moved = self.moved
+        self.block(f"## Moved since {md(moved.span)}")
+        if not moved.moves:
+            self.block("No stance moved.")
+            return
+        self.block()
+        for move in moved.moves.values():
+            title = md(move.disagreement.title)
+            line = f"- {move.glyphs} **{self.name(move.actor)}** on *{title}*: "
+            line += f"{self.was(move.before)} → {self.was(move.after)}."
+            self.lines.append(line)
+
+    def was(self, position: Position | None) -> str:
+        """``◆ mixed (as of 2015; source: [2] para 1 (B2))``, or ``no position``."""
+        if position is None:
+            return "no position"
+        facts = [f"as of {position.as_of.text}" if position.as_of else "undated"]
+        if position.confidence:
+            facts.append(f"{position.confidence} confidence")
+        cited = self.cite(position.sources)
+        if cited:
+            facts.append(cited.strip().rstrip(".").replace("Source", "source", 1))
+        return f"{STANCE_GLYPH[position.stance]} {position.stance} ({'; '.join(facts)})"
 
     def alignment(self) -> None:
         """Who sides with whom: each actor's closest ally and furthest opponent by the
@@ -410,14 +451,12 @@ class _Brief:
             self.lines.append(line)
 
 
-STANCE_GLYPH = {"support": "▲", "oppose": "▼", "mixed": "◆", "neutral": "●", "unknown": "?"}
-
-
-def to_markdown(dataset: Dataset, *, alignment: bool = False) -> str:
-    """The brief: title and summary, each disagreement with every actor's position (and
-    what it was before), with ``alignment`` who sides with whom, the timeline with who
-    acted, who is who, and the sources."""
-    return _Brief(dataset, alignment=alignment).write()
+def to_markdown(dataset: Dataset, moved: Moved | None = None, *, alignment: bool = False) -> str:
+    """The brief: title and summary, what ``moved`` (a "Moved since" section, when
+    given), each disagreement with every actor's position (and what it was before), with
+    ``alignment`` who sides with whom, the timeline with who acted, who is who, and the
+    sources."""
+    return _Brief(dataset, moved, alignment=alignment).write()
 
 
 def notes_markdown(dataset: Dataset, notes: Notes) -> str:
@@ -432,6 +471,106 @@ def notes_markdown(dataset: Dataset, notes: Notes) -> str:
             lines.append(f"- {kind.singular.capitalize()} {md(name)} ({md(ident)}):")
             lines += [f"  - {md(note.when)}: {md(note.text)}" for note in items]
     return "\n".join(lines) + "\n" if len(lines) > 3 else ""
+
+
+# -- Moves (faultline diff) -------------------------------------------------------------------
+
+DIFF_FORMATS = ("text", "json", "md")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Moved:
+    """The stances that moved over a span, as ``movement.moves`` finds them."""
+
+    since: EDate
+    until: EDate | None
+    moves: dict[tuple[str, str], Move]
+
+    @classmethod
+    def find(cls, dataset: Dataset, since: EDate, until: EDate | None = None) -> Moved:
+        return cls(since, until, moves(dataset, since, until))
+
+    @property
+    def span(self) -> str:
+        """``2025``, or ``2025 until 2025-06``."""
+        return self.since.text + (f" until {self.until.text}" if self.until else "")
+
+
+def _cited(citations: tuple[Citation, ...], dataset: Dataset) -> str:
+    """``un-2015 para 2 (B2), reuters (A)``: a citation in a line of plain text."""
+    parts = []
+    for citation in citations:
+        source = dataset.sources.get(citation.source)
+        locator = f" {citation.locator}" if citation.locator else ""
+        parts.append(f"{citation.source}{locator} ({citation.grade(source)})")
+    return ", ".join(parts)
+
+
+def _moved_text(dataset: Dataset, moved: Moved) -> str:
+    lines = [f"Moved since {moved.span}: {counted(len(moved.moves), 'stance')}"]
+    for move in moved.moves.values():
+        actor = dataset.actors.get(move.actor)
+        name = actor.name if actor is not None else move.actor
+        lines.append(f"{move.glyphs} {name} on {move.disagreement.title}: "
+                     f"{_was_text(move.before)} → {_was_text(move.after)}")  # fmt: skip
+        for side, position in (("before", move.before), ("after", move.after)):
+            if position is not None and position.sources:
+                lines.append(f"    {side}: {_cited(position.sources, dataset)}")
+    return "\n".join(lines) + "\n"
+
+
+def _was_text(position: Position | None) -> str:
+    if position is None:
+        return "no position"
+    when = f"as of {position.as_of.text}" if position.as_of else "undated"
+    return f"{position.stance} ({when})"
+
+
+def _moved_json(dataset: Dataset, moved: Moved) -> str:
+    rows = []
+    for move in moved.moves.values():
+        actor = dataset.actors.get(move.actor)
+        rows.append({
+            "disagreement": move.disagreement.id,
+            "title": move.disagreement.title,
+            "actor": move.actor,
+            "name": actor.name if actor is not None else None,
+            "move": move.glyphs,
+            "before": _record(move.before) if move.before is not None else None,
+            "after": _record(move.after),
+        })  # fmt: skip
+    document = {
+        "since": moved.since.text,
+        "until": moved.until.text if moved.until else None,
+        "moves": rows,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+
+
+def _moved_markdown(dataset: Dataset, moved: Moved) -> str:
+    """The brief's "Moved since" section alone, with the sources it cites numbered."""
+    cited = {
+        c.source
+        for move in moved.moves.values()
+        for position in (move.before, move.after)
+        if position is not None
+        for c in position.sources
+    }
+    sources = {i: s for i, s in dataset.sources.items() if i in cited}
+    brief = _Brief(dataclasses.replace(dataset, sources=sources), moved)
+    brief.moved_since()
+    brief.sources()
+    return "\n".join(brief.lines).rstrip() + "\n"
+
+
+def moved_report(dataset: Dataset, moved: Moved, fmt: str) -> str:
+    """``faultline diff``: the moves as text (one line a move, then its citations),
+    JSON (both positions as records) or the brief's Markdown section."""
+    if fmt == "json":
+        return _moved_json(dataset, moved)
+    if fmt == "md":
+        return _moved_markdown(dataset, moved)
+    return _moved_text(dataset, moved)
 
 
 # -- CSV --------------------------------------------------------------------------------------

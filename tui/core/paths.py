@@ -1,4 +1,5 @@
-"""Where Faultline keeps things: the shipped dossier and the user's config and cache dirs."""
+"""Where Faultline keeps things: the shipped dossier and the user's config, cache and state
+dirs."""
 
 from __future__ import annotations
 
@@ -36,8 +37,9 @@ def user_cache_dir() -> Path:
 
 
 def user_state_dir() -> Path:
-    """Where the watchlist, alerts, seen marks, notes and views live (userstate.py):
-    ``$FAULTLINE_STATE_DIR``, else the user state dir (``~/.local/state/faultline``)."""
+    """Where the watchlist, alerts, seen marks, notes, views and the since date live
+    (userstate.py): ``$FAULTLINE_STATE_DIR``, else the user state dir
+    (``~/.local/state/faultline``)."""
     override = os.environ.get("FAULTLINE_STATE_DIR")
     return Path(override) if override else Path(platformdirs.user_state_dir(APP))
 

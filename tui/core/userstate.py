@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .atomic import write_atomic
+from .dates import DateError, EDate
 from .paths import NotPrivate, _shown, check_private, private_dir, user_state_dir
 
 FORMAT = "faultline-state"
@@ -265,7 +266,34 @@ SECTIONS: dict[str, Callable[[object], bool]] = {
     "unseen": lambda v: _by_kind(v, _marks),
     "notes": lambda v: _by_kind(v, _notes),
     "views": lambda v: isinstance(v, dict) and all(_view(x) for x in v.values()),
+    "since": lambda v: v is None or isinstance(v, str),
 }
 
 
-__all__ = ["StateStore", "check_state", "empty_state"]
+# -- the since date (T) ------------------------------------------------------------------------
+
+
+def load_since(store: StateStore | None = None) -> tuple[EDate | None, str | None]:
+    """The remembered "since" date of ``T`` (None when there is none), and why the state
+    could not be used or the date read (None when all is well)."""
+    store = store or StateStore()
+    value = store.read().get("since")
+    if value is None:
+        return None, store.warning
+    try:
+        return EDate.parse(value), store.warning
+    except DateError as error:
+        return None, f"{store.path}: since: {error}"
+
+
+def save_since(since: EDate | None, store: StateStore | None = None) -> None:
+    """Remember ``since`` (None: forget it) in the shared state, under its lock, beside
+    the watchlist and notes (never over them)."""
+
+    def change(state: State) -> None:
+        state["since"] = since.text if since is not None else None
+
+    (store or StateStore()).update(change)
+
+
+__all__ = ["StateStore", "check_state", "empty_state", "load_since", "save_since"]

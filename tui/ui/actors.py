@@ -1,9 +1,13 @@
-"""The actors pane: name, kind and role of every state, person, party and organisation."""
+"""The actors pane: name, kind and role of every state, person, party and organisation;
+focused on a disagreement, each actor's stance on it (or its move since the since date)
+first."""
 
 from __future__ import annotations
 
-from ..core.model import Kind
+from ..core.model import Actor, Kind
 from .changes import marked
+from .legend import NO_POSITION
+from .movement import stance_pieces
 from .pane import EntityPane
 from .rowlist import Piece, fit, one_line
 
@@ -20,6 +24,21 @@ class ActorsPane(EntityPane):
     def _draw_row(self, value: int, width: int) -> list[Piece]:
         assert self.arranged is not None
         actor = self.arranged.actors[value]
+        stance: list[Piece] = []
+        focus = self.focus_ref
+        if focus is not None and focus.kind is Kind.DISAGREEMENT and width >= 12:
+            disagreement = self.arranged.dataset.disagreements.get(focus.id)
+            if disagreement is not None:
+                # Three cells: "▲", or a move "◆→▼"; "·" for a member without a position.
+                held = stance_pieces(self.arranged, actor.id, disagreement) or [
+                    (NO_POSITION, "dim")
+                ]
+                stance = [(fit(held[0][0], 3), held[0][1]), (" ", "")]
+                width -= 4
+        return stance + self._actor_pieces(actor, width)
+
+    def _actor_pieces(self, actor: Actor, width: int) -> list[Piece]:
+        assert self.arranged is not None
         name = one_line(actor.name)
         kind_w = 12 if width >= 36 else 0
         rest = width - (kind_w + 1 if kind_w else 0)

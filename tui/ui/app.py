@@ -35,6 +35,7 @@ from ..core.browse import Arranged, ChangeLog, LogState, Ref, read_arranged
 from ..core.capture import capture_file, covering
 from ..core.changes import CHANGED_MARK, NEW_MARK, Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
+from ..core.dates import EDate
 from ..core.gcpause import gc_paused
 from ..core.merge import Dataset, Layer
 from ..core.model import Kind
@@ -42,16 +43,18 @@ from ..core.notes import LAST, VIEW_NAME, clean_note
 from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
 from ..core.text import counted, sanitise
+from ..core.userstate import load_since, save_since
 from . import keys
 from .alignment import AlignmentScreen
 from .capture import EventForm, RecordEvent, RecordStance, StanceForm
 from .changes import ChangesScreen
 from .collector import QuietCollector
 from .commands import GoTo, GoToProvider
-from .dashboard import ORDER, TAB_LABELS, DashboardScreen
+from .dashboard import ORDER, TAB_LABELS, DashboardScreen, ReturnToNow
 from .glyphs import cells
 from .matrix import MatrixScreen
 from .merger import MergeFinished, Merger
+from .movement import DateForm, MovedScreen, travel_refusal
 from .reload import DataFilesChanged, DataFilesRead, DataReloader
 from .watching import (
     AlertsScreen,
@@ -168,6 +171,10 @@ class FaultlineApp(App[int]):
             self.data_paths.append(self.capture_path)
         self.feed_state = ""
         self.arranged: Arranged | None = None
+        # Time travel (t): the date every view stands at, None for now; and the "since"
+        # date (T) whose moves the views show, remembered across restarts (userstate.py).
+        self.as_of: EDate | None = None
+        self.since, self._since_warning = load_since()
         # Entities refreshes added or changed that the analyst has not selected yet, and
         # everything the session's refreshes changed (for the changes view and detail).
         self.parsed_cache: ParsedCache | None = None
@@ -207,6 +214,8 @@ class FaultlineApp(App[int]):
         self.collector.start()
 
     def on_mount(self) -> None:
+        if self._since_warning:
+            self.notify(self._since_warning, severity="warning", markup=False, timeout=15)
         for warning in self.config.warnings:  # keys of ./config.toml that were not honoured
             self.notify(warning, severity="warning", markup=False, timeout=15)
         self._announce_state()
@@ -397,6 +406,10 @@ class FaultlineApp(App[int]):
         self._announce_cache()  # the parsed-data cache was written just now
         if self.screen_stack:  # not when the app is already closing
             self.dashboard.show_activity()  # the months are counted now
+        if self.as_of is not None:
+            # A time-travel view copied before the indexes were built: copy them now, or
+            # it would build its own on the UI thread when first filtered.
+            self._show_view()
 
     def on_dataset_arranged(self, message: DatasetArranged) -> None:
         first = self.arranged is None
@@ -437,7 +450,7 @@ class FaultlineApp(App[int]):
         arranged.set_pins(self.watchlist.pins())
         arranged.notes = self.watchlist.notes
         self.arranged = arranged
-        self.dashboard.show_arranged(arranged)
+        self.dashboard.show_arranged(self._view(arranged))
         if self.opening is not None:
             name, self.opening = self.opening, None
             self.call_after_refresh(self.open_view, name, quiet=name == LAST)
@@ -491,7 +504,7 @@ class FaultlineApp(App[int]):
             if isinstance(screen, ChangesScreen):
                 screen.reload()
             elif isinstance(screen, (MatrixScreen, AlignmentScreen)):
-                screen.show_arranged(arranged)
+                screen.show_arranged(self.dashboard.arranged or arranged)
             elif isinstance(screen, AlertsScreen):
                 screen.reload()
         if not changes:
@@ -668,6 +681,9 @@ class FaultlineApp(App[int]):
         self.unseen.seen_all()
         if self.arranged is not None:
             self.arranged.set_marks(self.unseen)
+            shown = self.dashboard.arranged
+            if shown is not None:  # a time-travel view has its own reference to the marks
+                shown.marks = self.arranged.marks
             self.dashboard.redraw_panes()
         self.dashboard.render_status()
 
@@ -722,7 +738,17 @@ class FaultlineApp(App[int]):
             self.data_paths.append(path)
             reloader.add(path)
 
+    def _travelling(self, what: str) -> bool:
+        """Whether the views show the past (t): then nothing is recorded or edited, and
+        the analyst is told why and how to return."""
+        if self.as_of is None:
+            return False
+        self.notify(travel_refusal(self.as_of, what), severity="warning", markup=False)
+        return True
+
     def on_record_stance(self, message: RecordStance) -> None:
+        if self._travelling("stances are recorded"):
+            return
         if self.arranged is not None:
             form = StanceForm(
                 self.arranged, message.disagreement, message.actor, self.record, self._target()
@@ -730,6 +756,8 @@ class FaultlineApp(App[int]):
             self.push_screen(form, self._recorded)
 
     def on_record_event(self, message: RecordEvent) -> None:
+        if self._travelling("events are recorded"):
+            return
         if self.arranged is not None:
             form = EventForm(
                 self.arranged, message.actors, message.disagreements, self.record, self._target()
@@ -743,6 +771,101 @@ class FaultlineApp(App[int]):
     def _recorded(self, saved: bool | None) -> None:
         if saved:
             self.notify(f"Recorded in {sanitise(str(self.capture_path))[0]}.", markup=False)
+
+    # -- time travel and movement ---------------------------------------------------------
+
+    def _view(self, arranged: Arranged) -> Arranged:
+        """``arranged`` as the views show it: as of the time-travel date, with the moves
+        since the since date (a few milliseconds: see bench/README.md)."""
+        return arranged.viewed(self.as_of, self.since)
+
+    def _show_view(self) -> None:
+        """The time-travel or since date changed: every view follows."""
+        if self.arranged is None:
+            return
+        view = self._view(self.arranged)
+        self.dashboard.show_arranged(view)
+        for screen in self.screen_stack:
+            if isinstance(screen, MatrixScreen):
+                screen.show_arranged(view)
+
+    def action_time_travel(self) -> None:
+        """``t``: ask for the date every view should stand at (empty: now)."""
+        if isinstance(self.screen, (DateForm, MovedScreen)):
+            return
+        self.push_screen(
+            DateForm(
+                "Time travel: the dossier as of a date",
+                "As of",
+                "Each stance is its latest position taken by the end of that date (a position "
+                "counts from its earliest possible day); later events are dimmed. Nothing can "
+                "be recorded or edited meanwhile.",
+                self.as_of.text if self.as_of is not None else "",
+            ),
+            self.travel,
+        )
+
+    def travel(self, as_of: EDate | None) -> None:
+        """Show every view as of ``as_of`` (None: now)."""
+        if as_of == self.as_of:
+            return
+        self.as_of = as_of
+        self._show_view()
+        if as_of is None:
+            self.notify("Back to now: every view shows the dossier as it stands.", markup=False)
+
+    def on_return_to_now(self, message: ReturnToNow) -> None:
+        self.travel(None)
+
+    def action_since(self) -> None:
+        """``T``: ask for the date since which moves are shown (empty: none)."""
+        if isinstance(self.screen, (DateForm, MovedScreen)):
+            return
+        self.push_screen(
+            DateForm(
+                "Movement since a date",
+                "Since",
+                "The matrix and panes show each stance that moved since then (▼→◆); M lists "
+                "them. Compared: the day before the date's first possible day, and now.",
+                self.since.text if self.since is not None else "",
+            ),
+            self.set_since,
+        )
+
+    def set_since(self, since: EDate | None) -> None:
+        """Show the moves since ``since`` (None: none), and remember it for next time."""
+        self.since = since
+        try:
+            save_since(since)
+        except OSError as error:
+            self.notify(
+                f"The since date is shown but not remembered: {error.filename or ''}: "
+                f"{error.strerror or error}",
+                severity="warning",
+                markup=False,
+            )
+        self._show_view()
+        shown = self.dashboard.arranged
+        if since is not None and shown is not None:
+            self.notify(
+                f"Since {since.text}: {counted(len(shown.moved), 'stance')} moved (M lists them).",
+                markup=False,
+            )
+
+    def action_moved(self) -> None:
+        """``M``: every stance that moved since the since date."""
+        shown = self.dashboard.arranged
+        if shown is None or isinstance(self.screen, (MovedScreen, DateForm)):
+            return
+        if shown.since is None:
+            self.notify("No since date: T sets one (any date form, 2025, 2025-01).", markup=False)
+            return
+
+        def chosen(ref: Ref | None) -> None:
+            if ref is not None:
+                self.call_after_refresh(self.go_to, ref)
+
+        self.push_screen(MovedScreen(shown), chosen)
 
     def action_refresh(self) -> None:
         """Fetch every feed now, in the background. Without feeds there is nothing to fetch."""
@@ -825,9 +948,15 @@ class FaultlineApp(App[int]):
         self.prepare()
 
     def action_export(self, fmt: str) -> None:
-        """Write the dossier shown to a new file in the current directory."""
+        """Write the dossier shown to a new file in the current directory (while
+        travelling in time, as it stood then, as ``export --as-of`` writes it)."""
         if self.arranged is not None:
-            self._export(self.arranged.dataset, fmt)
+            dataset = self.arranged.dataset
+            if self.as_of is not None:
+                from ..core.export import as_of_export
+
+                dataset = as_of_export(dataset, self.as_of)
+            self._export(dataset, fmt)
 
     @work(thread=True, exit_on_error=False, group="export", description="export the dossier")
     def _export(self, dataset: Dataset, fmt: str) -> None:
@@ -883,6 +1012,15 @@ class FaultlineApp(App[int]):
             "Timeline until a date",
             "Show events up to a date (])",
             partial(dashboard.action_date_range, "end"),
+        )
+        yield SystemCommand(
+            "Time travel", "Every view as of a date; empty: now (t)", self.action_time_travel
+        )
+        yield SystemCommand(
+            "Since", "Show the stances that moved since a date (T)", self.action_since
+        )
+        yield SystemCommand(
+            "Moved since", "Every stance that moved since the since date (M)", self.action_moved
         )
         yield SystemCommand("Filter", "Filter every pane as you type (/)", dashboard.action_filter)
         yield SystemCommand(

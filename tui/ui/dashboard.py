@@ -37,6 +37,7 @@ from .capture import RecordEvent, RecordStance
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
 from .glyphs import drawn
+from .movement import travel_refusal
 from .pane import EntityPane
 from .rowlist import RowList
 from .timeline import TimelinePane
@@ -65,6 +66,10 @@ MUTED = "$foreground-muted"
 # that typing never waits for a search; below it a search is a few milliseconds and
 # the panes change in the key's own frame.
 BACKGROUND_FILTER_SIZE = 250_000
+
+
+class ReturnToNow(Message):
+    """Esc with no focus or filter left to clear while travelling in time: back to now."""
 
 
 class FilterInput(Input):
@@ -239,9 +244,7 @@ class DashboardScreen(Screen[None]):
         meta = arranged.dataset.meta
         title = drawn(" ".join((meta.title or "Untitled dossier").split()))
         self.query_one("#dossier-title", Static).update(Content(title))
-        self.query_one("#as-of", Static).update(
-            Content.styled(f"as of {meta.as_of.text}", MUTED) if meta.as_of else Content("")
-        )
+        self._render_as_of()
         self._refresh_panes(keep)
         self._render_crumbs()  # the trail's labels, from the new dossier
         self._render_status()
@@ -260,6 +263,24 @@ class DashboardScreen(Screen[None]):
             # After the frame that shows the panes: at 100,000 events that frame comes a
             # tenth of a second sooner without the detail's relation lookups before it.
             self.call_after_refresh(self._show_detail_for_active, force=True, see=False)
+
+    def _render_as_of(self) -> None:
+        """The header's date: the dossier's own, muted; while travelling in time, the date
+        travelled to, reversed and bold, so the past is never taken for the present."""
+        assert self.arranged is not None
+        as_of, since = self.arranged.as_of, self.arranged.since
+        header = self.query_one("#header")
+        header.set_class(as_of is not None, "-travel")
+        pieces: list[tuple[str, str]] = []
+        if as_of is not None:
+            pieces.append((f" as of {as_of.text} · time travel ", "bold reverse"))
+            pieces.append((" Esc: now", "bold"))
+        elif self.arranged.dataset.meta.as_of is not None:
+            pieces.append((f"as of {self.arranged.dataset.meta.as_of.text}", MUTED))
+        if since is not None:
+            moved = counted(len(self.arranged.moved), "move")
+            pieces.append((f"  since {since.text}: {moved} (M)", "bold"))
+        self.query_one("#as-of", Static).update(Content.assemble(*pieces))
 
     def redraw_panes(self) -> None:
         """Draw every pane's rows again (after the unseen marks changed)."""
@@ -297,6 +318,7 @@ class DashboardScreen(Screen[None]):
         words = terms(self.filter_text)
         for name in PANES:
             pane = self.pane(name)
+            pane.focus_ref = focus
             if rows is not None:
                 pane.show_rows(arranged, rows[name], keep=keep.get(name))
             else:
@@ -426,7 +448,8 @@ class DashboardScreen(Screen[None]):
             self._show_detail_for_active(force=True)
 
     def action_clear(self) -> None:
-        """Escape: close the filter prompt, else clear the focus, else clear the filter."""
+        """Escape: close the filter prompt, else clear the focus, else clear the filter,
+        else return from time travel to now."""
         if self.filter_input.display and self.filter_input.has_focus:
             self._set_query("")
             self._close_filter()
@@ -439,6 +462,8 @@ class DashboardScreen(Screen[None]):
             self._show_detail_for_active(force=True)
         elif self.filter_text:
             self._set_query("")
+        elif self.arranged is not None and self.arranged.as_of is not None:
+            self.post_message(ReturnToNow())
 
     # -- events from panes ------------------------------------------------------------------------
 
@@ -538,6 +563,10 @@ class DashboardScreen(Screen[None]):
         from .editing import edit
 
         if self.arranged is None:
+            return
+        if self.arranged.as_of is not None:
+            refusal = travel_refusal(self.arranged.as_of, "files are edited")
+            self.notify(refusal, severity="warning", markup=False)
             return
         ref = self.selected()
         edit(self.app, self.arranged.dataset, ref)

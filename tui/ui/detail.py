@@ -327,6 +327,11 @@ class DetailBuilder:
             blocks.append(Plain(where, indent=indent + 1))
         return blocks
 
+    def stance_glyph(self, disagreement: str, actor: str, current: Position) -> str:
+        """``▼``, or the move since the since date (``◆→▼``) when there was one."""
+        move = self.arranged.moved.get((disagreement, actor))
+        return move.glyphs if move is not None else STANCE_GLYPH[current.stance]
+
     def history(self, positions: list[Position], indent: int = 2) -> list[Block]:
         blocks: list[Block] = []
         for position in positions:
@@ -408,7 +413,7 @@ class DetailBuilder:
             blocks.append(_none())
         for disagreement, history in held:
             current = history[-1]
-            glyph = STANCE_GLYPH[current.stance]
+            glyph = self.stance_glyph(disagreement.id, actor.id, current)
             blocks.append(
                 Link(
                     _c(
@@ -447,16 +452,17 @@ class DetailBuilder:
         blocks += _para(disagreement.summary)
         tally = tally_pieces(disagreement.tally())
         if tally:
-            blocks.append(
-                Plain(_c(("Current stances  ", LABEL), *[(t, ROLE_STYLE[r]) for t, r in tally]))
-            )
+            as_of = self.arranged.as_of
+            label = f"Stances as of {as_of.text}  " if as_of is not None else "Current stances  "
+            blocks.append(Plain(_c((label, LABEL), *[(t, ROLE_STYLE[r]) for t, r in tally])))
         parties = self.arranged.parties(disagreement)
         blocks.append(_heading("Parties", len(parties)))
         if not parties:
             blocks.append(_none("No positions recorded."))
         for actor_id, history in parties:
             current = history[-1]
-            lead = (f"{STANCE_GLYPH[current.stance]} ", STANCE_STYLE[current.stance])
+            glyph = self.stance_glyph(disagreement.id, actor_id, current)
+            lead = (f"{glyph} ", STANCE_STYLE[current.stance])
             blocks.append(self.actor_link(actor_id, lead=lead))
             blocks += self.history(history)
         related = self.data.events_by_disagreement.get(disagreement.id, [])

@@ -1,4 +1,5 @@
-"""The disagreements pane: title, status and a compact tally of current stances."""
+"""The disagreements pane: title, status and a compact tally of current stances; focused
+on an actor, that actor's own stance (or its move since the since date) before the tally."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from rich.cells import cell_len
 from ..core.model import Kind
 from .changes import marked
 from .legend import STATUS_ROLE, tally_pieces
+from .movement import held_pieces
 from .pane import EntityPane
 from .rowlist import Piece, fit, one_line
 
@@ -32,7 +34,9 @@ class DisagreementsPane(EntityPane):
     def _draw_row(self, value: int, width: int) -> list[Piece]:
         assert self.arranged is not None
         disagreement = self.arranged.disagreements[value]
-        tally = tally_pieces(disagreement.tally())
+        tally = held_pieces(self.arranged, self.focus_ref, disagreement) + tally_pieces(
+            disagreement.tally()
+        )
         tally_w = sum(cell_len(text) for text, _ in tally)
         status = disagreement.state
         status_w = 10 if width >= 48 else 4

@@ -55,6 +55,30 @@ APP: list[BindingType] = [
         tooltip="What is watched (pinned or configured): latest change and activity of each",
     ),
     Binding("q", "quit", "Quit", tooltip="Quit Faultline"),
+    Binding(
+        "t",
+        "time_travel",
+        "Time travel",
+        show=False,
+        tooltip="Time travel: every view as of a date (any form: 2013, 2013-05~); "
+        "Esc on the dashboard, or t with an empty date, returns to now",
+    ),
+    Binding(
+        "T",
+        "since",
+        "Since",
+        show=False,
+        tooltip="Since a date: the matrix and panes show each stance that moved since then "
+        "(▼→◆); remembered across restarts",
+    ),
+    Binding(
+        "M",
+        "moved",
+        "Moved",
+        show=False,
+        tooltip="Moved since: every stance that moved since the since date (T), both "
+        "positions with their citations; go to one",
+    ),
 ]
 
 
@@ -291,6 +315,20 @@ CAPTURE_FORM: list[BindingType] = [
 ]
 
 
+# The "moved since" list (M).
+MOVED_LIST: list[BindingType] = [
+    Binding(
+        "enter",
+        "choose",
+        "Go to",
+        tooltip="Go to the position: back to the dashboard, focused on it",
+    ),
+]
+MOVED_SCREEN: list[BindingType] = [
+    Binding("escape,backspace,M", "close", "Back", tooltip="Back to the dashboard"),
+]
+
+
 # The feeds screen.
 FEEDS_SCREEN: list[BindingType] = [
     Binding("escape,backspace,f", "close", "Back", tooltip="Back to the dashboard"),
@@ -417,6 +455,10 @@ def key_groups() -> list[tuple[str, list[tuple[str, str]]]]:
             *_rows(FEEDS_SCREEN),
             ("↑ ↓", "Choose a feed: its whole reason, URL and problems show below the table"),
             ("r", "Fetch every feed now (as everywhere)"),
+        ]),
+        ("Moved since (M)", [
+            *_rows(MOVED_LIST, MOVED_SCREEN),
+            ("↑ ↓ PgUp PgDn", "Move through the moves; the detail below shows its history"),
         ]),
         ("Changes screen (c)", [
             *_rows(CHANGE_LIST, CHANGES_SCREEN),

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 
 from textual.color import Color, ColorParseError
 
-from ..core.export import STANCE_GLYPH
 from ..core.model import STANCES
+from ..core.movement import STANCE_GLYPH
 
 __all__ = [
     "EVENT_MARK",

@@ -348,10 +348,14 @@ class StanceMatrix(ScrollView, can_focus=True):
         if on_row:
             name_style += Style(bold=True)
         segments = [Segment(fit(one_line(self.arranged.actor_name(actor)), name_w), name_style)]
+        moved = self.arranged.moved
         for c in self._visible_columns(width):
             position = self.current[c].get(actor)
+            move = moved.get((self.columns[c].id, actor)) if moved else None
             if position is None:
                 glyph, role = NO_POSITION, "empty"
+            elif move is not None:  # moved since the since date (T): "▼→◆"
+                glyph, role = move.glyphs, STANCE_ROLE[position.stance]
             else:
                 glyph, role = STANCE_GLYPH[position.stance], STANCE_ROLE[position.stance]
             style = base + self._style(role)
@@ -359,8 +363,8 @@ class StanceMatrix(ScrollView, can_focus=True):
                 style += self._style("crosshair")
             if on_row and c == self.col:
                 style = base + self._style("cursor")
-            left = (col_w - 1) // 2
-            segments.append(Segment(" " * left + glyph + " " * (col_w - left - 1), style))
+            left = (col_w - len(glyph)) // 2
+            segments.append(Segment(" " * left + glyph + " " * (col_w - left - len(glyph)), style))
         return segments
 
 
@@ -391,30 +395,44 @@ class MatrixScreen(Screen[Ref | None]):
     def compose(self) -> ComposeResult:
         from .detail import DetailPane
 
-        matrix = self.matrix
         yield Static(self._title(), id="matrix-title")
-        yield matrix
+        yield self.matrix
         yield DetailPane(id="matrix-detail")
+        yield Static(self._legend(), id="matrix-legend")
+        yield Footer(compact=True)
+
+    def _legend(self) -> Content:
         legend = [("Legend  ", "bold")]
         for stance in STANCES:
             legend.append((f"{STANCE_GLYPH[stance]} {stance}   ", ""))
         legend.append((f"{NO_POSITION} no position", "$foreground-muted"))
-        yield Static(Content.assemble(*legend), id="matrix-legend")
-        yield Footer(compact=True)
+        if self.arranged.since is not None:
+            legend.append(("   ◆→▼ moved since the since date (M lists them)", ""))
+        return Content.assemble(*legend)
 
     def _title(self) -> Content:
-        matrix = self.matrix
-        order = (
-            "camps together (o: by name)" if self.by_camps else "actors by name (o: camps together)"
-        )
-        shape = (
+        """What the matrix shows: current stances, or those as of the time-travel date
+        (bold and reversed: the past must not pass for the present), and the since date."""
+        matrix, arranged = self.matrix, self.arranged
+        size = (
             f"  {counted(len(matrix.actor_ids), 'actor')} × "
             f"{counted(len(matrix.columns), 'disagreement')}"
         )
-        return Content.assemble(
-            ("Stance matrix", "bold $text-accent"),
-            (f"{shape}  · each actor's current stance · {order}", "$foreground-muted"),
+        order = (
+            "camps together (o: by name)" if self.by_camps else "actors by name (o: camps together)"
         )
+        pieces = [("Stance matrix", "bold $text-accent")]
+        if arranged.as_of is not None:
+            pieces += [
+                (size + "  · ", "$foreground-muted"),
+                (f" as of {arranged.as_of.text} · time travel ", "bold reverse"),
+            ]
+        else:
+            pieces.append((size + "  · each actor's current stance", "$foreground-muted"))
+        if arranged.since is not None:
+            pieces.append((f"  · moves since {arranged.since.text}", "bold"))
+        pieces.append((f" · {order}", "$foreground-muted"))
+        return Content.assemble(*pieces)
 
     def on_mount(self) -> None:
         self.matrix.focus()
@@ -424,6 +442,7 @@ class MatrixScreen(Screen[Ref | None]):
         """A new dossier is shown (the app calls this): the matrix and detail follow it."""
         self.arranged = arranged
         self.matrix.update(arranged)
+        self.query_one("#matrix-legend", Static).update(self._legend())
         self._describe(force=True)
         if self.by_camps:
             self._order_by_camps(self.matrix.columns)

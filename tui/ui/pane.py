@@ -21,6 +21,8 @@ class EntityPane(RowList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(empty_text=f"No {self.noun}", id=id, classes=classes)
         self.arranged: Arranged | None = None
+        # The dashboard's focus: a pane may show rows in its light (an actor's stance).
+        self.focus_ref: Ref | None = None
         self.shown = 0
         self.total = 0
         self.note = ""  # after the counts in the title: the timeline's date range

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rich.cells import cell_len
 
 from ..core.browse import TimelineRows
-from ..core.model import Kind
+from ..core.model import Event, Kind
 from .changes import marked
 from .legend import EVENT_MARK
 from .pane import EntityPane
@@ -41,6 +41,16 @@ class TimelinePane(EntityPane):
             head = f"── {label} "
             return [(fit(head + "─" * max(0, width - cell_len(head)), width), "header")]
         event = arranged.events[value]
+        pieces = self._event_pieces(event, width)
+        if arranged.is_later(event):
+            # Time travel: what came later is dimmed, not hidden, and marked "later"
+            # (read without colour: the mark replaces the event's own).
+            pieces = [("›", "dim"), *((text, "dim") for text, _ in pieces[1:])]
+        return pieces
+
+    def _event_pieces(self, event: Event, width: int) -> list[Piece]:
+        assert self.arranged is not None
+        arranged = self.arranged
         state = event.state
         date_w = min(arranged.date_width, max(4, width // 3))
         pieces: list[Piece] = [
