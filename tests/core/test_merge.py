@@ -248,8 +248,10 @@ def test_every_kind_of_dangling_reference_is_reported_after_resolved_entities(
         ),
         (
             "disagreement 'union' sources[1]",
-            "unresolved reference: no source 'ghost-report' is defined in any layer"
-            '; a citation names a [[sources]] table: add one with id = "ghost-report"',
+            (
+                "unresolved reference: no source 'ghost-report' is defined in any layer"
+                '; a citation names a [[sources]] table: add one with id = "ghost-report"'
+            ),
         ),
         (
             "disagreement 'union' positions[0].actor",
@@ -257,8 +259,10 @@ def test_every_kind_of_dangling_reference_is_reported_after_resolved_entities(
         ),
         (
             "disagreement 'union' positions[0].sources[0]",
-            "unresolved reference: no source 'ghost-interview' is defined in any layer"
-            '; a citation names a [[sources]] table: add one with id = "ghost-interview"',
+            (
+                "unresolved reference: no source 'ghost-interview' is defined in any layer"
+                '; a citation names a [[sources]] table: add one with id = "ghost-interview"'
+            ),
         ),
         (
             "event 'talks' actors[1]",
@@ -274,8 +278,10 @@ def test_every_kind_of_dangling_reference_is_reported_after_resolved_entities(
         ),
         (
             "event 'talks' sources[0]",
-            "unresolved reference: no source 'ghost-wire' is defined in any layer"
-            '; a citation names a [[sources]] table: add one with id = "ghost-wire"',
+            (
+                "unresolved reference: no source 'ghost-wire' is defined in any layer"
+                '; a citation names a [[sources]] table: add one with id = "ghost-wire"'
+            ),
         ),
     ]
     assert all(p.warning and p.document == str(path) for p in dataset.unresolved)
