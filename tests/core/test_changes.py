@@ -340,3 +340,48 @@ def test_seeing_an_unmarked_entity_is_harmless() -> None:
     marks.seen(Kind.ACTOR, "kz")
     marks.seen(Kind.ACTOR, "kz")
     assert marks.mark(Kind.ACTOR, "kz") is None and marks.mark(Kind.ACTOR, "by") == "new"
+
+
+def test_a_refresh_that_changes_half_of_a_feed_reports_every_change() -> None:
+    """Merged views share the entities nothing replaced: those are skipped, not the rest."""
+
+    def actors(names: dict[str, str]) -> bytes:
+        return (
+            b'format = "faultline/1"\n'
+            + "".join(
+                f'[[actors]]\nid = "{ident}"\nname = "{name}"\nkind = "state"\n'
+                for ident, name in names.items()
+            ).encode()
+        )
+
+    local = layer(actors({f"a{i:02}": f"Actor {i}" for i in range(20)}), "local.toml")
+    feed_v1 = layer(actors({f"a{i:02}": f"Actor {i}" for i in range(0, 20, 2)}), "feed")
+    feed_v2 = layer(actors({f"a{i:02}": f"Renamed {i}" for i in range(0, 20, 2)}), "feed")
+    changes = compare(merge([local, feed_v1]), merge([local, feed_v2]))
+    assert [(c.id, c.fields) for c in changes] == [(f"a{i:02}", ("name",)) for i in range(0, 20, 2)]
+
+
+def test_a_position_changed_in_several_fields_names_each_and_each_position() -> None:
+    def union(position: str) -> bytes:
+        return (
+            b'format = "faultline/1"\n[[actors]]\nid = "kz"\nname = "Kazakhstan"\nkind = "state"\n'
+            b'[[disagreements]]\nid = "union"\ntitle = "Political union?"\n' + position.encode()
+        )
+
+    old = '[[disagreements.positions]]\nactor = "kz"\nstance = "oppose"\nas_of = "2012"\n'
+    new = old + 'summary = "Wary."\nquote = "no union"\n'
+    (change,) = compare(layer(union(old), "a"), layer(union(new), "b"))
+    assert change.positions == ("* kz as_of 2012 (summary, quote)",)
+    turned = new.replace("oppose", "support")
+    (change,) = compare(layer(union(old), "a"), layer(union(turned), "b"))
+    assert change.positions == (
+        (
+            "* kz as_of 2012 (stance oppose → support in place, summary, quote: a change of "
+            "stance is a new position with a later as_of)"
+        ),
+    )
+    later = '[[disagreements.positions]]\nactor = "kz"\nstance = "support"\nas_of = "2014"\n'
+    (change,) = compare(layer(union(old), "a"), layer(union(later), "b"))
+    assert str(change) == (
+        "* disagreement union: Political union? (positions): + kz as_of 2014; - kz as_of 2012"
+    )

@@ -411,6 +411,12 @@ def test_local_time_is_short_only_on_the_same_day() -> None:
     assert local_time(None) == "never"
 
 
+def test_local_time_is_short_today_by_the_clock_and_long_unless_asked() -> None:
+    moment = datetime.datetime.now().replace(hour=12, minute=34)  # today, far from midnight
+    assert local_time(moment.timestamp()) == moment.strftime("%Y-%m-%d 12:34")
+    assert local_time(moment.timestamp(), short=True) == "12:34"
+
+
 _FORMS = (
     "expected YYYY, YYYY-MM, YYYY-MM-DD, an optional ?, ~ or % suffix, or an interval A/B "
     "with .. for an open end"

@@ -155,3 +155,36 @@ def test_a_citation_of_no_source_suggests_the_closest_id_or_says_how_to_define_o
             'a [[sources]] table: add one with id = "interfax"'
         ),
     ]
+
+
+def test_an_unquoted_partial_date_on_the_first_line_says_to_quote_it(tmp_path: Path) -> None:
+    assert problems(tmp_path, "x_since = 2013-01\n") == [
+        ':1: TOML syntax error: dates that are not a whole day are quoted: x_since = "2013-01"'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("again", "key"),
+    [("as_of = 2013-01-19", "as_of"), ('"stance" = "support"', '"stance"')],
+)
+def test_a_position_key_set_twice_is_a_change_of_stance_even_when_a_date_or_quoted(
+    tmp_path: Path, again: str, key: str
+) -> None:
+    text = (
+        '[[positions]]\ndisagreement = "d"\nactor = "kz"\nstance = "oppose"\n'
+        f"as_of = 2013-01-18\n{again}\n"
+    )
+    assert problems(tmp_path, text) == [
+        (
+            f":6: TOML syntax error: {key} is set twice in one table; a change of stance is a new "
+            "position with a later as_of, not a new value over the old one: keep the old position "
+            "and add one ([[positions]] with disagreement, actor, stance, as_of; or faultline add "
+            "position)"
+        )
+    ]
+
+
+def test_a_key_that_only_resembles_a_position_key_gets_no_stance_advice(tmp_path: Path) -> None:
+    assert problems(tmp_path, 'Xsummary = "a"\nXsummary = "b"\n') == [
+        ":2: TOML syntax error: Xsummary is set twice in one table"
+    ]

@@ -12,6 +12,8 @@ import pytest
 from tui.core.changes import compare
 from tui.core.export import export, to_json, to_markdown, to_toml
 from tui.core.loading import load, read_file
+from tui.core.merge import Layer, check_layer, merge
+from tui.core.model import Document, Position
 from tui.core.parsecache import decode_document, encode_document
 from tui.core.problems import DocumentError
 from tui.core.search import disagreement_key, event_key
@@ -159,6 +161,10 @@ def test_a_replaced_disagreement_brings_its_positions_and_top_level_ones_still_j
     assert [(p.stance, p.as_of and p.as_of.text) for p in union.positions] == [
         ("support", "2013-01-18")
     ]
+    # the top-level position it outranks is named as the one it replaced (detail pane)
+    (position,) = union.positions
+    assert position.replaced is not None
+    assert (position.replaced.document, position.replaced.line) == (str(base), BASE.count("\n") + 2)
     other = write(tmp_path, "other.toml", APPENDED.replace("2013-01-18", '"2013-06"'))
     union = load([base, later, other]).disagreements["union"]
     assert [p.as_of and p.as_of.text for p in union.history("kz")] == ["2013-01-18", "2013-06"]
@@ -267,3 +273,117 @@ def test_export_command_default_is_nested(tmp_path: Path) -> None:
     document = json.loads(export(dataset, "json"))
     assert "positions" not in document
     assert len(document["disagreements"][0]["positions"]) == 2
+
+
+def test_a_clash_of_undated_positions_in_the_middle_document_rejects_only_that_one(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    undated = APPENDED.replace("as_of = 2013-01-18\n", "")
+    write(folder, "a.toml", BASE + undated)
+    middle = write(folder, "b.toml", undated.replace("oppose", "mixed"))
+    write(folder, "c.toml", APPENDED.replace('"union"', '"oil"'))
+    dataset = load([folder])
+    (problem,) = dataset.problems
+    assert str(problem) == (
+        f"{middle}:2: duplicate position of actor 'kz' on 'union' with no as_of in layer "
+        f"{folder}: also at {folder / 'a.toml'}:{BASE.count(chr(10)) + 2}"
+    )
+    # the documents after the clash are still read
+    assert [p.stance for p in dataset.disagreements["oil"].positions] == ["oppose"]
+
+
+def test_a_joined_position_with_a_dangling_reference_is_reported_where_it_was_written(
+    tmp_path: Path,
+) -> None:
+    dangling = APPENDED.replace('actor = "kz"', 'actor = "kzz"').replace(
+        "quote =", 'sources = [{ id = "osw" }]\nquote ='
+    )
+    path = write(tmp_path, "a.toml", BASE + dangling)
+    line = BASE.count("\n") + 2
+    assert [str(w) for w in load([path]).unresolved] == [
+        (
+            f"warning: {path}:{line}: position of 'kzz' on 'union' actor: unresolved reference: "
+            "no actor 'kzz' is defined in any layer; did you mean 'kz'?"
+        ),
+        (
+            f"warning: {path}:{line}: position of 'kzz' on 'union' sources[0]: unresolved "
+            "reference: no source 'osw' is defined in any layer; a citation names a [[sources]] "
+            'table: add one with id = "osw"'
+        ),
+    ]
+
+
+def test_a_position_on_an_unknown_disagreement_reports_its_other_dangling_references(
+    tmp_path: Path,
+) -> None:
+    stray = APPENDED.replace('"union"', '"unoin"').replace('actor = "kz"', 'actor = "kzz"')
+    stray = stray.replace("quote =", 'sources = [{ id = "osw" }]\nquote =')
+    path = write(tmp_path, "a.toml", BASE + stray)
+    where = f"warning: {path}:{BASE.count(chr(10)) + 2}: position of 'kzz' on 'unoin'"
+    assert [str(w) for w in load([path]).unresolved] == [
+        (
+            f"{where} disagreement: unresolved reference: no disagreement 'unoin' is defined in "
+            "any layer; did you mean 'union'?"
+        ),
+        (
+            f"{where} actor: unresolved reference: no actor 'kzz' is defined in any layer; did you "
+            "mean 'kz'?"
+        ),
+        (
+            f"{where} sources[0]: unresolved reference: no source 'osw' is defined in any layer; "
+            'a citation names a [[sources]] table: add one with id = "osw"'
+        ),
+    ]
+
+
+def test_content_is_equal_for_stray_positions_read_in_another_order(tmp_path: Path) -> None:
+    """Positions on an unknown disagreement, undated beside dated, in either order."""
+    dated = APPENDED.replace('"union"', '"unoin"')
+    undated = dated.replace("as_of = 2013-01-18\n", "").replace("oppose", "mixed")
+    later = dated.replace('"unoin"', '"elsewhere"')
+    first = load([write(tmp_path, "1.toml", BASE + dated + undated + later)])
+    second = load([write(tmp_path, "2.toml", BASE + later + undated + dated)])
+    assert first.content() == second.content()
+    assert [identity for identity, _ in first.content()[-1]] == [
+        ("elsewhere", "kz", "2013-01-18"),
+        ("unoin", "kz", "2013-01-18"),
+        ("unoin", "kz", None),
+    ]
+
+
+def test_positions_made_in_code_without_an_origin_are_reported_without_a_place() -> None:
+    """An import script's positions carry no origin: clashes and warnings say "?"."""
+    position = Position(actor="kz", stance="oppose", disagreement="union")
+    layer = check_layer(
+        "made", [Document("a", positions=(position,)), Document("b", positions=(position,))], []
+    )
+    assert [(p.document, p.line, p.message) for p in layer.problems] == [
+        ("b", None, ("duplicate position of actor 'kz' on 'union' with no as_of in layer made: "
+         "also at a")),
+    ]  # fmt: skip
+    warnings = merge([Layer("made", (Document("a", positions=(position,)),))]).unresolved
+    assert [(w.document, w.line, w.path) for w in warnings] == [
+        ("?", None, "position of 'kz' on 'union' disagreement"),
+        ("?", None, "position of 'kz' on 'union' actor"),
+    ]
+
+
+def test_the_closest_id_is_suggested_within_limits_that_keep_start_up_fast(
+    tmp_path: Path,
+) -> None:
+    """Close ids are looked for among at most 5,000 ids, for at most 5,000 missing ones."""
+
+    def hints(actors: int, groups: int) -> list[bool]:
+        text = "".join(
+            f'[[actors]]\nid = "actor-{i:05}"\nname = "A"\nkind = "state"\n' for i in range(actors)
+        )
+        member_of = ", ".join(f'"actor-{i:05}x"' for i in range(groups))
+        text = text.replace('kind = "state"\n', f'kind = "state"\nmember_of = [{member_of}]\n', 1)
+        dataset = load([write(tmp_path, f"{actors}-{groups}.toml", text)])
+        return ["did you mean" in w.message for w in dataset.unresolved]
+
+    assert hints(5_000, 1) == [True]
+    assert hints(5_001, 1) == [False]
+    assert hints(1, 5_001) == [True] * 5_000 + [False]

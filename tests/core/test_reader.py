@@ -574,12 +574,12 @@ def test_json_problems_name_the_item_without_toml_line_notes() -> None:
 
 
 def test_more_entities_than_the_limit_are_refused_before_any_is_read() -> None:
-    # 250,001 of each kind: over the limit only when all four kinds are counted.
-    quarter = ",".join(["{}"] * 250_001)
-    kinds = ("sources", "actors", "disagreements", "events")
-    body = ("{" + ",".join(f'"{k}": [{quarter}]' for k in kinds) + "}").encode()
+    # 200,001 of each kind: over the limit only when all five kinds are counted.
+    fifth = ",".join(["{}"] * 200_001)
+    kinds = ("sources", "actors", "disagreements", "positions", "events")
+    body = ("{" + ",".join(f'"{k}": [{fifth}]' for k in kinds) + "}").encode()
     assert [str(p) for p in read_problems(body, "big.json")] == [
-        "big.json: holds 1,000,004 entities; the limit is 1,000,000 per document"
+        "big.json: holds 1,000,005 entities; the limit is 1,000,000 per document"
     ]
     at_limit = ("{" + f'"events": [{",".join(["{}"] * 1_000_000)}]' + "}").encode()
     problems = read_problems(at_limit, "big.json")  # read, so each {} is a problem
@@ -591,3 +591,51 @@ def read_problems(data: bytes, name: str, fmt: str | None = None) -> list[Proble
     with pytest.raises(DocumentError) as caught:
         read_bytes(data, name, fmt)
     return list(caught.value.problems)
+
+
+def test_a_json_schema_reference_is_allowed_and_must_be_a_string() -> None:
+    good = {"$schema": "https://example.org/faultline.schema.json", "actors": []}
+    assert read_bytes(json.dumps(good).encode(), "d.json", "json").actors == ()
+    bad = {"$schema": 5, "bogus": 1}
+    assert [str(p) for p in read_problems(json.dumps(bad).encode(), "d.json")] == [
+        "d.json: $schema: expected a string, got integer",
+        (
+            "d.json:1: bogus: unknown key (allowed: format, meta, sources, actors, disagreements, "
+            "positions, events; extensions start with x_)"
+        ),
+    ]
+
+
+def test_top_level_positions_that_are_not_an_array_of_tables_are_refused() -> None:
+    assert problems_of('positions = "kz opposes"\n') == [
+        "doc.toml:1: positions: expected an array of tables, got string"
+    ]
+    assert problems_of(
+        'disagreements = 5\n[[positions]]\ndisagreement = "d"\nactor = "kz"\nstance = "oppose"\n'
+    ) == ["doc.toml:1: disagreements: expected an array of tables, got integer"]
+
+
+def test_every_bad_top_level_position_is_reported_not_only_the_first() -> None:
+    position = '[[positions]]\ndisagreement = "d"\nactor = "kz"\nstance = "{}"\n'
+    text = position.format("up") + position.format("oppose") + position.format("support")
+    assert problems_of(text) == [
+        (
+            "doc.toml:4: positions[0].stance: 'up' is not one of: support, oppose, mixed, neutral, "
+            "unknown"
+        ),
+        (
+            "doc.toml:9: positions[2]: actor 'kz' already has a position on 'd' with no as_of at "
+            "positions[1] (line 5); a change of stance is a new position with a later as_of"
+        ),
+    ]
+
+
+def test_a_duplicate_top_level_position_in_json_names_the_other_without_a_line() -> None:
+    position = {"disagreement": "d", "actor": "kz", "stance": "oppose", "as_of": "2012"}
+    body = json.dumps({"positions": [position, position]}, indent=1).encode()
+    assert [str(p) for p in read_problems(body, "d.json")] == [
+        (
+            "d.json:9: positions[1]: actor 'kz' already has a position on 'd' with as_of 2012 at "
+            "positions[0]; a change of stance is a new position with a later as_of"
+        )
+    ]

@@ -63,7 +63,7 @@ def test_every_character_of_an_explicit_bidi_class_is_removed() -> None:
     assert [c for c in found if sanitise(chr(c))[0]] == []
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)  # no timing assertion: runs slowly under load
 @given(
     st.text(
         alphabet=st.sampled_from(

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tui.core.loading import read_bytes
-from tui.core.text import find_unsafe, invisible_codes, is_blank, sanitise
+from tui.core.text import counted, find_unsafe, invisible_codes, is_blank, sanitise
 
 # Spec, "Text safety and limits": C0 controls other than newline and tab, DEL, C1
 # controls, every bidi control; and lone surrogates (text.py's compatible addition).
@@ -92,3 +92,20 @@ def test_invisible_codes_name_what_to_look_for() -> None:
     many = "".join(map(chr, range(0x2060, 0x2066)))
     assert invisible_codes(many) == "U+2060, U+2061, U+2062, U+2063, U+2064, …"
     assert invisible_codes(many, limit=6) == "U+2060, U+2061, U+2062, U+2063, U+2064, U+2065"
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "plural", "expected"),
+    [
+        (1, "actor", None, "1 actor"),
+        (0, "feed", None, "0 feeds"),
+        (2, "actor", None, "2 actors"),
+        (12_345, "event", None, "12,345 events"),
+        (1, "body", "bodies", "1 body"),
+        (3, "body", "bodies", "3 bodies"),
+    ],
+)
+def test_counts_read_with_their_noun(
+    count: int, noun: str, plural: str | None, expected: str
+) -> None:
+    assert counted(count, noun, plural) == expected
