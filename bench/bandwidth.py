@@ -277,7 +277,8 @@ def figure(entry: dict[str, Any]) -> str:
     if "per_move" in entry:
         return kb(entry["per_move"])
     if "median" in entry:
-        return f"{kb(entry['median'])} ({entry['sgr_median']:.0f} SGR, {entry['rows_median']:.0f} rows)"
+        sgr, rows = entry["sgr_median"], entry["rows_median"]
+        return f"{kb(entry['median'])} ({sgr:.0f} SGR, {rows:.0f} rows)"
     return f"{kb(entry['bytes'])} ({entry['sgr']} SGR, {len(entry['rows'])} rows)"
 
 

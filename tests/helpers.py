@@ -109,3 +109,54 @@ def import_rows(source: str, *inputs: object, **options: Any) -> tuple[Any, Any,
         timeout=10.0,
     )  # fmt: skip
     return dossier, tally, reported
+
+
+class TerminalModel:
+    """A terminal as far as the dashboard's output needs one: the cursor addressed with
+    ``ESC[row;colH``, styles set with ``ESC[...m`` (``0`` resets), text written at the
+    cursor. Each cell holds its character and the style in force; ``rows_written`` says
+    which rows (0-based) any text went to. Other sequences (synchronised output, cursor
+    shape) are skipped. For checking what a stream of terminal output leaves on screen."""
+
+    SEQUENCE = re.compile(r"\x1b\[([0-9;:?<=>$]*)([ -/]*[@-~])|\x1b\]8;[^\x1b]*\x1b\\|\x1b")
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.cells = [[(" ", "")] * width for _ in range(height)]
+        self.x = self.y = 0
+        self.style = ""
+        self.rows_written: set[int] = set()
+
+    def feed(self, data: str) -> None:
+        from rich.cells import get_character_cell_size
+
+        at = 0
+        for match in [*self.SEQUENCE.finditer(data), None]:
+            end = match.start() if match else len(data)
+            for char in data[at:end]:
+                if char in "\r\n":
+                    continue  # the dashboard addresses every line itself
+                width = get_character_cell_size(char)
+                if width == 0:
+                    if self.x > 0 and self.y < self.height:
+                        cell = self.cells[self.y][self.x - 1]
+                        self.cells[self.y][self.x - 1] = (cell[0] + char, cell[1])
+                    continue
+                if self.x < self.width and self.y < self.height:
+                    self.cells[self.y][self.x] = (char, self.style)
+                    if width == 2 and self.x + 1 < self.width:
+                        self.cells[self.y][self.x + 1] = ("", self.style)
+                    self.rows_written.add(self.y)
+                self.x += width
+            if match is None:
+                break
+            at = match.end()
+            params, final = match.group(1), match.group(2)
+            if final == "H":
+                row, _, col = (params or "1;1").partition(";")
+                self.y, self.x = int(row or 1) - 1, int(col or 1) - 1
+            elif final == "m":
+                self.style = "" if params in ("", "0") else f"{self.style};{params}".strip(";")
+
+    def text(self) -> list[str]:
+        return ["".join(cell[0] for cell in row) for row in self.cells]

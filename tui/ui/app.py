@@ -23,7 +23,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from textual import events, work
+from textual._compositor import CompositorUpdate
 from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
@@ -49,6 +51,7 @@ from .glyphs import cells
 from .matrix import MatrixScreen
 from .merger import MergeFinished, Merger
 from .reload import DataFilesChanged, DataFilesRead, DataReloader
+from .wire import Wire, Written
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
     from ..core.feeds import FeedClient
@@ -153,6 +156,8 @@ class FaultlineApp(App[int]):
         self.load_error: str | None = None
         # Full garbage collections wait for a quiet moment (see collector.py).
         self.collector = QuietCollector(self.set_timer, busy=self._busy)
+        # The screen as the terminal shows it: each frame writes only what changed (wire.py).
+        self.wire = Wire()
         if not self.config.ui.animations:
             self.animation_level = "none"
 
@@ -176,7 +181,35 @@ class FaultlineApp(App[int]):
         # waits while the dossier is being read (``_busy``), so none walks it unfrozen.
         self.collector.start()
 
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        # Textual writes every cell of every region it repainted; the wire writes only
+        # the cells that changed on the terminal (wire.py). Headless runs (tests,
+        # screenshots) and a held-back (batched) frame go through untouched.
+        driver = self._driver
+        if (
+            isinstance(renderable, CompositorUpdate)
+            and self._running
+            and not self._closed
+            and not self._batch_count
+            and not self.is_headless
+            and driver is not None
+            and not driver.is_inline
+        ):
+            text = self.wire.update(renderable, self.size, self.console)
+            if text == "":
+                return  # nothing on the terminal changes: not one byte
+            if text is not None:
+                renderable = Written(text)
+        super()._display(screen, renderable)
+
+    def action_redraw(self) -> None:
+        """Ctrl+L: write the whole screen again (a terminal garbled by line noise)."""
+        self.wire.forget()
+        self.screen.refresh()
+
     def on_mount(self) -> None:
+        # Back from a suspended session (the editor): the terminal shows something else.
+        self.app_resume_signal.subscribe(self, lambda _app: self.wire.forget())
         for warning in self.config.warnings:  # keys of ./config.toml that were not honoured
             self.notify(warning, severity="warning", markup=False, timeout=15)
         theme = self.config.ui.theme

@@ -39,6 +39,13 @@ APP: list[BindingType] = [
         show=False,
         tooltip="Rejected documents, unresolved references, removed characters",
     ),
+    Binding(
+        "ctrl+l",
+        "redraw",
+        "Redraw",
+        show=False,
+        tooltip="Write the whole screen again (after line noise garbled the terminal)",
+    ),
     Binding("q", "quit", "Quit", tooltip="Quit Faultline"),
 ]
 
