@@ -405,7 +405,9 @@ class RowList(ScrollView, can_focus=True):
                 at = end
             if at < len(text):
                 segments.append(Segment(text[at:], style))
-        return Strip(segments).crop_extend(0, width, base)
+        # One run per look: neighbouring pieces styled alike (a gap, the padding) are
+        # joined, so the terminal gets one style sequence where one will do.
+        return Strip(segments).crop_extend(0, width, base).simplify()
 
 
 def _position(rows: Sequence[int], value: int) -> int:
