@@ -44,7 +44,9 @@ class EntityPane(RowList):
         self, arranged: Arranged, rows: Sequence[int], keep: Ref | None, changed: bool
     ) -> None:
         self.shown = self.count(rows)
-        self.border_title = f"{self.label} {self.shown}/{arranged.total(self.pane)}"
+        title = f"{self.label} {self.shown}/{arranged.total(self.pane)}"
+        if self.border_title != title:  # setting it redraws the whole pane, even unchanged
+            self.border_title = title
         keep_value = self.value_of(keep) if keep is not None else None
         if changed:
             self.redraw()
