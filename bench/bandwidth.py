@@ -19,26 +19,21 @@ Results are printed as a table and written to ``bench/results/bandwidth-latest.j
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
-import os
 import re
 import statistics
-import struct
-import subprocess
 import sys
-import tempfile
-import termios
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "results"
+
+# The pseudo-terminal the tests drive the app in (tests/helpers.py), shared with them.
+sys.path.insert(0, str(REPO / "tests"))
+from helpers import PtyTerminal, pty_terminal  # noqa: E402
 
 CSI = re.compile(rb"\x1b\[[0-9;:?<=>$]*[ -/]*[@-~]")
 SGR = re.compile(rb"\x1b\[[0-9;:]*m")
@@ -89,117 +84,26 @@ def parse(data: bytes) -> dict[str, Any]:
     }
 
 
-class Terminal:
-    """A program in a pseudo-terminal of a given size; everything it writes is kept."""
-
-    def __init__(self, command: list[str], cols: int, rows: int, cwd: Path, env: dict[str, str]):
-        self.master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        self.process = subprocess.Popen(
-            command,
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            cwd=cwd,
-            env=env,
-            start_new_session=True,
-            close_fds=True,
-        )
-        os.close(slave)
-        self.output = bytearray()
-        self.last = time.monotonic()
-        self.lock = threading.Lock()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            with self.lock:
-                self.output += chunk
-                self.last = time.monotonic()
-
-    def send(self, data: bytes) -> None:
-        os.write(self.master, data)
-
-    def quiet(self, seconds: float, timeout: float = 30.0) -> None:
-        """Wait until the program has written nothing for ``seconds``."""
-        start = time.monotonic()
-        while time.monotonic() - start < timeout:
-            with self.lock:
-                since = time.monotonic() - self.last
-            if since >= seconds:
-                return
-            time.sleep(min(0.05, seconds - since))
-
-    def wait_for(self, text: bytes, timeout: float = 60.0) -> None:
-        start = time.monotonic()
-        while text not in self.output:
-            if time.monotonic() - start > timeout or self.process.poll() is not None:
-                tail = bytes(self.output[-2000:])
-                raise RuntimeError(f"{text!r} never appeared; the terminal ended with {tail!r}")
-            time.sleep(0.05)
-
-    def measure(self, keys: list[bytes], quiet: float, gap: float = 0.0) -> dict[str, Any]:
-        """The output caused by ``keys`` (``gap`` seconds apart), until quiet."""
-        with self.lock:
-            mark = len(self.output)
-        for n, key in enumerate(keys):
-            if n and gap:
-                time.sleep(gap)
-            self.send(key)
-        # Wait for the first byte (the app may be slow to answer), then for quiet.
-        start = time.monotonic()
-        while len(self.output) == mark and time.monotonic() - start < quiet:
-            time.sleep(0.01)
-        self.quiet(quiet)
-        with self.lock:
-            return parse(bytes(self.output[mark:]))
-
-    def idle(self, seconds: float) -> dict[str, Any]:
-        with self.lock:
-            mark = len(self.output)
-        time.sleep(seconds)
-        with self.lock:
-            return parse(bytes(self.output[mark:]))
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        os.close(self.master)
+def measure(term: PtyTerminal, keys: list[bytes], quiet: float, gap: float = 0.0) -> dict[str, Any]:
+    """The output caused by ``keys`` (``gap`` seconds apart), until ``quiet`` seconds
+    pass with none."""
+    mark = len(term.output)
+    for n, key in enumerate(keys):
+        if n and gap:
+            time.sleep(gap)
+        term.send(key)
+    # The first byte may take a moment (the app is busy): wait for it, then for quiet.
+    start = time.monotonic()
+    while len(term.output) == mark and time.monotonic() - start < quiet:
+        time.sleep(0.01)
+    term.quiet(quiet)
+    return parse(term.output[mark:])
 
 
-@contextmanager
-def terminal(command: list[str], cols: int, rows: int) -> Iterator[Terminal]:
-    with tempfile.TemporaryDirectory(prefix="faultline-bandwidth-") as tmp:
-        home = Path(tmp)
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_CACHE_HOME": str(home / "cache"),
-            "XDG_DATA_HOME": str(home / "share"),
-            "FAULTLINE_CACHE_DIR": str(home / "faultline-cache"),
-            "TERM": "xterm-256color",
-            "COLORTERM": "truecolor",
-            "LANG": "C.UTF-8",
-            "PYTHONPATH": str(REPO),
-        }
-        term = Terminal(command, cols, rows, home, env)
-        try:
-            yield term
-        finally:
-            term.close()
+def idle(term: PtyTerminal, seconds: float) -> dict[str, Any]:
+    mark = len(term.output)
+    time.sleep(seconds)
+    return parse(term.output[mark:])
 
 
 def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -214,43 +118,43 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def faultline(cols: int, rows: int, mode: str, quiet: float, idle: float) -> dict[str, Any]:
+def faultline(cols: int, rows: int, mode: str, quiet: float, idle_s: float) -> dict[str, Any]:
     command = [sys.executable, "-m", "tui", "--data", "@default", "--offline", "--no-watch"]
     if mode == "low":
         command.append("--low-bandwidth")
     out: dict[str, Any] = {}
-    with terminal(command, cols, rows) as term:
-        term.wait_for(b"Actors")
+    with pty_terminal(command, cols, rows) as term:
+        term.until(lambda: b"Actors" in term.output, "the dashboard")
         term.quiet(1.5)
-        out["start"] = parse(bytes(term.output))
-        out["idle"] = term.idle(idle)
-        out["cursor_move"] = summary([term.measure([b"j"], quiet) for _ in range(8)])
-        out["cursor_move_up"] = summary([term.measure([b"k"], quiet) for _ in range(4)])
+        out["start"] = parse(term.output)
+        out["idle"] = idle(term, idle_s)
+        out["cursor_move"] = summary([measure(term, [b"j"], quiet) for _ in range(8)])
+        out["cursor_move_up"] = summary([measure(term, [b"k"], quiet) for _ in range(4)])
         # A held key: ten moves 30 ms apart (a key's auto-repeat), bytes per move.
-        held = term.measure([b"j"] * 10, quiet, gap=0.03)
+        held = measure(term, [b"j"] * 10, quiet, gap=0.03)
         out["held_move"] = {**held, "per_move": held["bytes"] / 10}
-        out["pane_switch"] = summary([term.measure([key], quiet) for key in (b"2", b"3", b"1")])
-        out["detail_focus"] = term.measure([b"4"], quiet)
-        out["detail_link_move"] = summary([term.measure([KEYS["down"]], quiet) for _ in range(4)])
-        term.measure([b"1"], quiet)
-        out["filter_open"] = term.measure([b"/"], quiet)
-        out["filter_keystroke"] = summary([term.measure([bytes([c])], quiet) for c in b"kazak"])
-        out["filter_erase"] = summary([term.measure([KEYS["backspace"]], quiet) for _ in range(5)])
-        out["filter_close"] = term.measure([KEYS["escape"]], quiet)
-        out["focus"] = term.measure([KEYS["enter"]], quiet)
-        out["focus_back"] = term.measure([KEYS["backspace"]], quiet)
-        out["screen_switch"] = term.measure([b"m"], quiet)
-        out["screen_back"] = term.measure([KEYS["escape"]], quiet)
-        out["idle_after"] = term.idle(idle)
+        out["pane_switch"] = summary([measure(term, [key], quiet) for key in (b"2", b"3", b"1")])
+        out["detail_focus"] = measure(term, [b"4"], quiet)
+        out["detail_link_move"] = summary([measure(term, [KEYS["down"]], quiet) for _ in range(4)])
+        measure(term, [b"1"], quiet)
+        out["filter_open"] = measure(term, [b"/"], quiet)
+        out["filter_keystroke"] = summary([measure(term, [bytes([c])], quiet) for c in b"kazak"])
+        out["filter_erase"] = summary([measure(term, [KEYS["backspace"]], quiet) for _ in range(5)])
+        out["filter_close"] = measure(term, [KEYS["escape"]], quiet)
+        out["focus"] = measure(term, [KEYS["enter"]], quiet)
+        out["focus_back"] = measure(term, [KEYS["backspace"]], quiet)
+        out["screen_switch"] = measure(term, [b"m"], quiet)
+        out["screen_back"] = measure(term, [KEYS["escape"]], quiet)
+        out["idle_after"] = idle(term, idle_s)
     return out
 
 
 def datatable(cols: int, rows: int, quiet: float) -> dict[str, Any]:
     command = [sys.executable, "-c", DATATABLE_APP]
-    with terminal(command, cols, rows) as term:
-        term.wait_for(b"Event number")
+    with pty_terminal(command, cols, rows) as term:
+        term.until(lambda: b"Event number" in term.output, "the table")
         term.quiet(1.0)
-        return {"cursor_move": summary([term.measure([KEYS["down"]], quiet) for _ in range(8)])}
+        return {"cursor_move": summary([measure(term, [KEYS["down"]], quiet) for _ in range(8)])}
 
 
 def kb(n: float) -> str:

@@ -158,13 +158,22 @@ class FaultlineApp(App[int]):
         self.collector = QuietCollector(self.set_timer, busy=self._busy)
         # The screen as the terminal shows it: each frame writes only what changed (wire.py).
         self.wire = Wire()
-        if not self.config.ui.animations:
+        if not self.config.ui.animations or self.low_bandwidth:
             self.animation_level = "none"
 
     # -- start-up -------------------------------------------------------------------------------
 
+    @property
+    def low_bandwidth(self) -> bool:
+        """``ui.bandwidth = "low"`` or ``--low-bandwidth``: the slowest links."""
+        return self.config.ui.bandwidth == "low"
+
     def get_default_screen(self) -> Screen[None]:
-        return DashboardScreen(config_label=config_label(self.config), unseen=self.unseen)
+        return DashboardScreen(
+            config_label=config_label(self.config),
+            unseen=self.unseen,
+            low_bandwidth=self.low_bandwidth,
+        )
 
     @property
     def dashboard(self) -> DashboardScreen:
