@@ -160,7 +160,35 @@ class TerminalModel:
                 row, _, col = (params or "1;1").partition(";")
                 self.y, self.x = int(row or 1) - 1, int(col or 1) - 1
             elif final == "m":
-                self.style = "" if params in ("", "0") else f"{self.style};{params}".strip(";")
+                self.style = self._sgr(self.style, params)
+
+    @staticmethod
+    def _sgr(style: Any, params: str) -> Any:
+        """The style after ``ESC[params m``: attributes, foreground, background."""
+        attributes, fg, bg = style or (frozenset(), None, None)
+        numbers = [int(p) if p else 0 for p in params.replace(":", ";").split(";")]
+        i = 0
+        while i < len(numbers):
+            n = numbers[i]
+            if n == 0:
+                attributes, fg, bg = frozenset(), None, None
+            elif n in (38, 48):
+                size = 3 if numbers[i + 1] == 2 else 1
+                colour = tuple(numbers[i + 2 : i + 2 + size])
+                fg, bg = (colour, bg) if n == 38 else (fg, colour)
+                i += 1 + size
+            elif n == 39:
+                fg = None
+            elif n == 49:
+                bg = None
+            elif 30 <= n <= 37 or 90 <= n <= 97:
+                fg = (n,)
+            elif 40 <= n <= 47 or 100 <= n <= 107:
+                bg = (n,)
+            else:
+                attributes = attributes | {n}
+            i += 1
+        return (attributes, fg, bg) if attributes or fg or bg else ""
 
     def text(self) -> list[str]:
         return ["".join(cell[0] for cell in row) for row in self.cells]

@@ -97,11 +97,15 @@ class Wire:
         color_system = console._color_system or ColorSystem.TRUECOLOR
         out: list[str] = []
         cursor: tuple[int, int] | None = None
+        sgr = ""  # the style in force: none between frames
         for x, y, strip in pieces:
             if not 0 <= y < size.height or x < 0:
                 continue
             new = _cells(strip, color_system)
             if new is None:  # control codes: write through, and forget what the row showed
+                if sgr:
+                    out.append("\x1b[0m")
+                    sgr = ""
                 out.append(Control.move_to(x, y).segment.text)
                 out.append(strip.render(console))
                 self.screen[y] = [UNKNOWN] * size.width
@@ -112,10 +116,13 @@ class Wire:
             for start, end in _changed_runs(row, x, new):
                 if cursor != (start, y):
                     out.append(Control.move_to(start, y).segment.text)
-                out.append(_render(new[start - x : end - x], color_system))
+                text, sgr = _render(new[start - x : end - x], color_system, sgr)
+                out.append(text)
                 row[start:end] = new[start - x : end - x]
                 # At the last column the terminal's cursor waits to wrap: move explicitly.
                 cursor = (end, y) if end < size.width else None
+        if sgr:
+            out.append("\x1b[0m")
         return "".join(out)
 
     @staticmethod
@@ -165,10 +172,12 @@ def _whole(new: list[Cell], x: int, start: int, end: int) -> Iterable[tuple[int,
     yield x + start, x + end
 
 
-def _render(run: list[Cell], color_system: ColorSystem) -> str:
-    """Cells as text, one style sequence per run of cells styled alike."""
+def _render(run: list[Cell], color_system: ColorSystem, sgr: str) -> tuple[str, str]:
+    """Cells as text, with a style sequence only where the look changes: ``sgr`` is the
+    style in force before (``""``: none), and the one in force after is returned. Each
+    sequence starts from a reset (``ESC[0;…m``), so no attribute leaks from a run to the
+    next, and runs are not each followed by a reset of their own."""
     out: list[str] = []
-    render_style = Strip.render_style
     i, n = 0, len(run)
     while i < n:
         _, key, link, style = run[i]
@@ -176,12 +185,19 @@ def _render(run: list[Cell], color_system: ColorSystem) -> str:
         while j < n and run[j][1] == key and run[j][2] == link:
             j += 1
         chunk = "".join(cell[0] for cell in run[i:j])
-        if style is None or (not key and link is None):
-            out.append(chunk)
+        if link is not None and style is not None:
+            # A hyperlink: written whole, as Textual writes it, ending reset.
+            if sgr:
+                out.append("\x1b[0m")
+            out.append(Strip.render_style(style, chunk, color_system))
+            sgr = ""
         else:
-            out.append(render_style(style, chunk, color_system))
+            if key != sgr:
+                out.append(f"\x1b[0;{key}m" if key else "\x1b[0m")
+                sgr = key
+            out.append(chunk)
         i = j
-    return "".join(out)
+    return "".join(out), sgr
 
 
 class Written(CompositorUpdate):
