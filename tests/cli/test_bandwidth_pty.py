@@ -99,3 +99,26 @@ def test_a_cursor_move_rewrites_only_the_rows_it_changed(flags: list[str]) -> No
             # not the other panes, their titles or borders.
             lists = {y for y, x in after.cells_written if x < detail_x - 4}
             assert len(lists) == 2, sorted(lists)
+
+
+def test_ctrl_l_writes_the_whole_screen_again() -> None:
+    # After line noise the terminal may show anything: Ctrl+L sends every row, as in
+    # curses programs, so that what the dashboard keeps of the screen is true again.
+    first = actor_names()[0]
+    command = [sys.executable, "-m", "tui", "--data", "@default", "--offline", "--no-watch"]
+    with pty_terminal(command, WIDTH, HEIGHT) as term:
+        term.until(lambda: title_at(term, first) is not None, "the first actor in the detail")
+        mark = len(term.output)
+        term.send(b"\x0c")
+        everything = set(range(HEIGHT))
+
+        def rewritten() -> bool:
+            screen = model(term.output[:mark])
+            screen.rows_written.clear()
+            try:
+                screen.feed(term.output[mark:].decode("utf-8"))
+            except UnicodeDecodeError:
+                return False
+            return screen.rows_written == everything
+
+        term.until(rewritten, "every row written again")
