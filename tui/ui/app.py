@@ -197,6 +197,7 @@ class FaultlineApp(App[int]):
         driver = self._driver
         if (
             isinstance(renderable, CompositorUpdate)
+            and self.wire.working
             and self._running
             and not self._closed
             and not self._batch_count
@@ -204,7 +205,14 @@ class FaultlineApp(App[int]):
             and driver is not None
             and not driver.is_inline
         ):
-            text = self.wire.update(renderable, self.size, self.console)
+            try:
+                text = self.wire.update(renderable, self.size, self.console)
+            except Exception:  # noqa: BLE001 - see below: frames are never lost to the wire
+                # The wire reads the frames' parts (textual._compositor); were a Textual
+                # release to change them, frames go out whole, as Textual writes them,
+                # rather than the dashboard failing. tests/ui/test_wire.py would say so.
+                self.wire.working = False
+                text = None
             if text == "":
                 return  # nothing on the terminal changes: not one byte
             if text is not None:

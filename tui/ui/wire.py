@@ -75,6 +75,7 @@ class Wire:
     def __init__(self) -> None:
         self.size = Size(0, 0)
         self.screen: list[list[Cell]] = []
+        self.working = True  # False: frames go out as Textual writes them (app._display)
 
     def forget(self) -> None:
         """The terminal may show anything: write the next frame in full."""
