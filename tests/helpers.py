@@ -53,6 +53,17 @@ async def until(pilot: Any, condition: Any, what: str, timeout: float = 10.0) ->
         await (pilot.pause(0.02) if pilot is not None else asyncio.sleep(0.005))
 
 
+async def move_to(pilot: Any, app: Any, pane: Any, ident: str) -> None:
+    """Press j until the cursor of the dashboard's pane ``pane`` (a ``Kind``) is on
+    ``ident``, as a person would."""
+    rows = app.dashboard.pane(pane)
+    for _ in range(50):
+        if rows.ref is not None and rows.ref.id == ident:
+            return
+        await pilot.press("j")
+    raise AssertionError(f"{ident} not reachable in {pane}")
+
+
 async def settle(app: Any, pilot: Any) -> None:
     """Wait for the app's workers (the dossier, a search), then for the screen to catch up."""
     await app.workers.wait_for_complete()

@@ -132,6 +132,11 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "or as top-level [[positions]]; both read back the same",
     )  # fmt: skip
     exporter.add_argument(
+        "--alignment", action="store_true",
+        help="md: add who sides with whom (each actor's closest ally and furthest opponent "
+        "by the agreement index)",
+    )  # fmt: skip
+    exporter.add_argument(
         "--allow-partial", action="store_true",
         help="export even when a file or feed cannot be read; meta.x_missing_layers names it",
     )  # fmt: skip
@@ -427,6 +432,10 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     if args.output == "":  # -o "$UNSET": not standard output by accident
         say("faultline: export: -o needs a file name (leave it out for standard output)", err=True)
         return EXIT_USAGE
+    if args.alignment and args.format != "md":
+        say(f"faultline: export: --alignment adds a table to the md brief; --format "
+            f"{args.format} has no place for it", err=True)  # fmt: skip
+        return EXIT_USAGE
     dataset, missing_feeds = load_dataset(args, config)
     for problem in dataset.problems:
         say(str(problem), err=True)
@@ -451,7 +460,9 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     if acled_derived(dataset.sources.values()):
         say(f"faultline: warning: this dossier holds {ACLED_WARNING}; keep this export "
             "local, do not publish it as a feed", err=True)  # fmt: skip
-    return _write(args.output, export(dataset, args.format, args.positions))
+    return _write(
+        args.output, export(dataset, args.format, args.positions, alignment=args.alignment)
+    )
 
 
 def cmd_new(args: argparse.Namespace, config: Config) -> int:

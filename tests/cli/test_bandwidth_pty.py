@@ -59,6 +59,13 @@ def title_at(term: PtyTerminal, name: str) -> tuple[int, int] | None:
     return None
 
 
+def started(term: PtyTerminal, first: str) -> bool:
+    """The dashboard is up, the first actor in the detail, and the work that follows the
+    first frame (the activity counts) is on screen: what a key writes is the key's."""
+    text = screen_text(term) or []
+    return title_at(term, first) is not None and not any("counting…" in line for line in text)
+
+
 def written_by(
     term: PtyTerminal, keys: bytes, shown: Callable[[], bool], what: str
 ) -> tuple[TerminalModel, TerminalModel]:
@@ -80,7 +87,7 @@ def test_a_cursor_move_rewrites_only_the_rows_it_changed(flags: list[str]) -> No
     first, *others = actor_names()
     command = [sys.executable, "-m", "tui", "--data", "@default", "--offline", "--no-watch"]
     with pty_terminal([*command, *flags], WIDTH, HEIGHT) as term:
-        term.until(lambda: title_at(term, first) is not None, "the first actor in the detail")
+        term.until(lambda: started(term, first), "the dashboard, the first actor in detail")
         title_y, detail_x = title_at(term, first) or (0, 0)
         text = screen_text(term) or []
         header = next(y for y, line in enumerate(text) if line.lstrip().startswith("Faultline"))
@@ -107,7 +114,7 @@ def test_ctrl_l_writes_the_whole_screen_again() -> None:
     first = actor_names()[0]
     command = [sys.executable, "-m", "tui", "--data", "@default", "--offline", "--no-watch"]
     with pty_terminal(command, WIDTH, HEIGHT) as term:
-        term.until(lambda: title_at(term, first) is not None, "the first actor in the detail")
+        term.until(lambda: started(term, first), "the dashboard, the first actor in detail")
         mark = len(term.output)
         term.send(b"\x0c")
         everything = set(range(HEIGHT))

@@ -245,3 +245,13 @@ def test_export_positions_at_the_top_level_reads_back_the_same(
     assert document["positions"] == [{"disagreement": "oil", "actor": "kz", "stance": "mixed"}]
     assert not any("positions" in d for d in document["disagreements"])
     assert load([out]).content() == load([path]).content()
+
+
+def test_export_alignment_is_for_the_md_brief(tmp_path: Path, capsys) -> None:
+    assert main(["export", "-f", "md", "--alignment", "--data", str(default_dossier())]) == 0
+    assert "## Who sides with whom" in capsys.readouterr().out
+    assert main(["export", "-f", "json", "--alignment", "--data", str(default_dossier())]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "faultline: export: --alignment adds a table to the md brief; --format json has no "
+        "place for it"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -187,3 +188,155 @@ def test_compare_matches_a_plain_dict_diff(old: dict[str, str], new: dict[str, s
     }
     assert all(c.fields == ("name",) for c in changes.changed)
     assert not compare(layer(doc(new), "y"), layer(doc(new), "z"))
+
+
+def test_only_changed_or_only_removed_or_only_the_header_is_a_change() -> None:
+    renamed = layer(BEFORE.replace(b'name = "Belarus"', b'name = "Belarus (RB)"'), "b")
+    only_changed = compare(layer(BEFORE, "a"), renamed)
+    assert only_changed and only_changed.summary() == "0 added, 1 changed, 0 removed"
+    without_summit = BEFORE.split(b"[[events]]")[0]
+    only_removed = compare(layer(BEFORE, "a"), layer(without_summit, "b"))
+    assert only_removed and only_removed.summary() == "0 added, 0 changed, 1 removed"
+    retitled = layer(BEFORE.replace(b'title = "Dossier"', b'title = "Dossier 2"'), "b")
+    only_header = compare(layer(BEFORE, "a"), retitled)
+    assert only_header and len(only_header) == 0
+    assert only_header.summary() == "0 added, 0 changed, 0 removed; header changed (title)"
+    only_added = compare(layer(without_summit, "a"), layer(BEFORE, "b"))
+    assert only_added and only_added.summary() == "1 added, 0 changed, 0 removed"
+
+
+X_VALUES = b"""
+format = "faultline/1"
+x_edition = 1
+[meta]
+title = "Dossier"
+x_desk = "east"
+[[sources]]
+id = "osw"
+title = "OSW"
+x_paywall = false
+[[actors]]
+id = "kz"
+name = "Kazakhstan"
+kind = "state"
+x_note = "first note"
+[[disagreements]]
+id = "union"
+title = "Political union?"
+sources = [{ id = "osw", x_page = 3 }]
+[[disagreements.positions]]
+actor = "kz"
+stance = "oppose"
+x_why = "sovereignty"
+[[events]]
+id = "summit"
+title = "Summit"
+date = "2013-01"
+sources = [{ id = "osw", x_page = 1 }]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (b'x_note = "first note"', b'x_note = "second note"', [("kz", ("extra",))]),
+        (b'x_note = "first note"', b"", [("kz", ("extra",))]),  # the key removed
+        (b'x_why = "sovereignty"', b'x_why = "trade"', [("union", ("positions",))]),
+        (b"x_page = 3", b"x_page = 4", [("union", ("sources",))]),
+        (b"x_page = 1", b"x_page = 2", [("summit", ("sources",))]),
+        (b"x_paywall = false", b"x_paywall = true", [("osw", ("extra",))]),
+    ],
+)
+def test_a_changed_x_value_is_a_change(old: bytes, new: bytes, expected: list) -> None:
+    # The value of an extension key changes, the key stays: the analyst is told which entity.
+    changes = compare(layer(X_VALUES, "a"), layer(X_VALUES.replace(old, new), "b"))
+    assert [(c.id, c.fields) for c in changes] == expected
+    assert changes.summary() == "0 added, 1 changed, 0 removed"
+
+
+def test_a_changed_x_value_in_the_header_is_a_header_change() -> None:
+    changes = compare(
+        layer(X_VALUES, "a"), layer(X_VALUES.replace(b'"east"', b'"central asia"'), "b")
+    )
+    assert changes.meta == ("extra",) and len(changes) == 0
+    assert changes.summary() == "0 added, 0 changed, 0 removed; header changed (extra)"
+    same = compare(layer(X_VALUES, "a"), layer(X_VALUES, "b"))
+    assert not same and same.summary() == "no changes"
+
+
+HEADER = b"""
+format = "faultline/1"
+[meta]
+title = "Dossier"
+summary = "Who disagrees"
+as_of = "2013-01"
+x_desk = "east"
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (b'title = "Dossier"', b'title = "Dossier 2"', "title"),
+        (b'summary = "Who disagrees"', b'summary = "Who agrees"', "summary"),
+        (b'as_of = "2013-01"', b'as_of = "2013-02"', "as_of"),
+        (b'x_desk = "east"', b'x_desk = "west"', "extra"),
+    ],
+)
+def test_a_feed_whose_header_changed_says_which_field(old: bytes, new: bytes, field: str) -> None:
+    changes = compare(layer(HEADER, "team"), layer(HEADER.replace(old, new), "team"))
+    assert changes.meta == (field,) and changes
+    # A header the new copy no longer gives is a change too.
+    dropped = compare(layer(HEADER, "team"), layer(HEADER.replace(old, b""), "team"))
+    assert dropped.meta == (field,)
+
+
+def test_the_header_of_several_layers_takes_each_field_from_the_last_that_gives_it() -> None:
+    first = layer(HEADER, "a")
+    only_title = layer(b'format = "faultline/1"\n[meta]\ntitle = "Later title"\n', "b")
+    other = layer(b'format = "faultline/1"\n[meta]\nx_team = "b"\n', "c")
+    # Against the first layer alone, adding layers changes only what they give.
+    assert compare([first], [first, only_title]).meta == ("title",)
+    assert compare([first], [first, other]).meta == ("extra",)
+    west = layer(b'format = "faultline/1"\n[meta]\nx_desk = "west"\n', "d")
+    assert compare([first], [first, west]).meta == ("extra",)  # the later x_ value wins
+    assert not compare([first, only_title], [first, only_title])
+    assert compare([first, only_title], [only_title, first]).meta == ("title",)
+
+
+def test_what_fetch_prints_counts_names_and_limits_the_changes() -> None:
+    changes = compare(layer(BEFORE, "a.toml"), layer(AFTER, "b.toml"))
+    assert len(changes) == 4  # 1 added, 2 changed, 1 removed
+    assert changes.lines(limit=4) == changes.lines()  # exactly at the limit: no "0 more"
+    assert changes.lines(limit=3)[-1] == "… and 1 more"
+    assert changes.get(Kind.ACTOR, "nobody") is None
+    two = compare(
+        layer(BEFORE, "a"),
+        layer(BEFORE.replace(b'title = "Dossier"', b'title = "D"\nsummary = "S"'), "b"),
+    )
+    assert two.summary() == "0 added, 0 changed, 0 removed; header changed (title, summary)"
+
+
+def test_a_changed_entity_keeps_both_versions_and_reads_as_it_is_now() -> None:
+    renamed = BEFORE.replace(b'name = "Belarus"', b'name = "Republic of Belarus"')
+    (change,) = compare(layer(BEFORE, "a"), layer(renamed, "b"))
+    assert change.before.name == "Belarus"  # type: ignore[union-attr]
+    assert change.after.name == "Republic of Belarus"  # type: ignore[union-attr]
+    assert str(change) == "* actor by: Republic of Belarus (name)"
+
+
+def test_x_values_that_swap_between_keys_are_a_change() -> None:
+    before = BEFORE.replace(b'name = "Belarus"', b'name = "Belarus"\nx_a = 1\nx_b = 2')
+    after = BEFORE.replace(b'name = "Belarus"', b'name = "Belarus"\nx_a = 2\nx_b = 1')
+    assert [(c.id, c.fields) for c in compare(layer(before, "a"), layer(after, "b"))] == [
+        ("by", ("extra",))
+    ]
+
+
+def test_seeing_an_unmarked_entity_is_harmless() -> None:
+    marks = UnseenChanges()
+    marks.seen(Kind.ACTOR, "kz")
+    marks.add(compare(None, layer(BEFORE, "a")))
+    marks.seen(Kind.ACTOR, "kz")
+    marks.seen(Kind.ACTOR, "kz")
+    assert marks.mark(Kind.ACTOR, "kz") is None and marks.mark(Kind.ACTOR, "by") == "new"

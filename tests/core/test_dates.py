@@ -409,3 +409,83 @@ def test_local_time_is_short_only_on_the_same_day() -> None:
     # Ten minutes later is tomorrow: "00:00" alone would read as this morning.
     assert local_time(evening + 600, short=True, now=evening) == "2026-11-27 00:00"
     assert local_time(None) == "never"
+
+
+_FORMS = (
+    "expected YYYY, YYYY-MM, YYYY-MM-DD, an optional ?, ~ or % suffix, or an interval A/B "
+    "with .. for an open end"
+)
+
+
+def test_a_long_bad_date_shows_its_first_sixty_characters_then_an_ellipsis():
+    assert _message("x" * 10_000) == f"'{'x' * 60}'… is not a date ({_FORMS})"
+    assert _message("2013-01-18" + " " * 70) == f"'2013-01-18{' ' * 50}'… is not a date ({_FORMS})"
+    assert _message("x" * 20) == f"'{'x' * 20}' is not a date ({_FORMS})"
+    # Exactly at the limit: shown whole, not cut inside its quotes.
+    assert _message("x" * 60) == f"'{'x' * 60}' is not a date ({_FORMS})"
+    assert _message("x" * 61) == f"'{'x' * 60}'… is not a date ({_FORMS})"
+
+
+def test_a_long_array_or_table_is_cut_in_the_message():
+    assert _message(list(range(100))) == (
+        "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 1… is not a date "
+        "(expected a date string, got array)"
+    )
+    short = [2013, 1, 18]
+    assert _message(short) == "[2013, 1, 18] is not a date (expected a date string, got array)"
+
+
+def test_a_value_whose_repr_fails_is_named_by_its_type():
+    class Odd:
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+    assert _message(Odd()) == "<Odd> is not a date (expected a date string, got Odd)"
+
+
+def test_a_value_whose_repr_is_exactly_at_the_limit_is_shown_whole():
+    value = b"x" * 57  # b'...' is 60 characters
+    assert _message(value) == f"{value!r} is not a date (expected a date string, got bytes)"
+    longer = b"x" * 58
+    assert (
+        _message(longer)
+        == f"{longer!r}"[:60] + "… is not a date (expected a date string, got bytes)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("0000", "years run from 0001 to 9999"),
+        ("2013-02-29", "Feb 2013 has 28 days, not 29"),
+        ("2013-04-31", "Apr 2013 has 30 days, not 31"),
+        ("2013-12-32", "Dec 2013 has 31 days, not 32"),
+        ("2013-01-32", "Jan 2013 has 31 days, not 32"),
+    ],
+)
+def test_the_reason_names_the_month_and_its_days(text, reason):
+    assert _message(text) == f"{text!r} is not a date ({reason})"
+
+
+def test_a_string_subclass_parses_like_a_string():
+    class Text(str):
+        pass
+
+    assert EDate.parse(Text("2013-01-18")) == EDate.parse("2013-01-18")
+    assert str(EDate.parse(Text("2013-01-18"))) == "2013-01-18"
+
+
+def test_every_comparison_orders_dates_and_refuses_other_values():
+    early, late = EDate.parse("2012"), EDate.parse("2013-05")
+    assert early < late and early <= late and late > early and late >= early
+    assert not (late < early or late <= early or early > late or early >= late)
+    same = EDate.parse("2012")
+    assert early <= same and early >= same and not early < same and not early > same
+    for compare in (
+        lambda: early < 2013,
+        lambda: early <= 2013,
+        lambda: early > 2013,
+        lambda: early >= 2013,
+    ):
+        with pytest.raises(TypeError):
+            compare()

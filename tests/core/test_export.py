@@ -171,3 +171,36 @@ def test_the_brief_shows_only_the_grade_that_was_given(tmp_path: Path) -> None:
     brief = to_markdown(load([doc]))
     assert "Bare. Source: [1] (B).\n" in brief
     assert "Six. Source: [1] (B6).\n" in brief
+
+
+def test_the_brief_gains_an_alignment_table_when_asked() -> None:
+    dataset = load([default_dossier()])
+    brief = to_markdown(dataset, alignment=True)
+    plain = to_markdown(dataset)
+    assert "Who sides with whom" not in plain
+    section = brief[brief.index("## Who sides with whom") : brief.index("## Timeline")]
+    assert "S = 1 − Σ\\|xa − xb\\| / (2n)" in section  # how it is computed, escaped
+    assert "| Actor | Closest ally | S | n | Furthest opponent | S | n |" in section
+    assert "| Kazakhstan | Nursultan Nazarbayev | 1.00 | 2 | Russia | 0.00 | 2 |" in section
+    assert "| Russia | none | |  | Kazakhstan | 0.00 | 2 |" in section
+    assert "No pair scored (too few shared known stances): Belarus," in section
+    # Everything else is the brief as it was.
+    assert brief.replace(section, "") == plain
+
+
+def test_a_name_in_the_alignment_table_cannot_break_it(tmp_path: Path) -> None:
+    doc = tmp_path / "d.toml"
+    positions = "\n".join(
+        f'[[positions]]\ndisagreement = "q{j}"\nactor = "{a}"\nstance = "{s}"\n'
+        for j in range(2)
+        for a, s in (("a", "support"), ("b", "oppose"))
+    )
+    doc.write_text(
+        '[[actors]]\nid = "a"\nname = "A | B"\nkind = "other"\n'
+        '[[actors]]\nid = "b"\nname = "C"\nkind = "other"\n'
+        + "".join(f'[[disagreements]]\nid = "q{j}"\ntitle = "Q{j}"\n' for j in range(2))
+        + positions
+    )
+    brief = to_markdown(load([doc]), alignment=True)
+    row = next(line for line in brief.splitlines() if line.startswith("| A "))
+    assert row == "| A \\| B | none | |  | C | 0.00 | 2 |"

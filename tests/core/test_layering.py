@@ -113,3 +113,17 @@ def test_a_cycle_hidden_in_a_function_is_found(tmp_path: Path) -> None:
     (core / "b.py").write_text("def f():\n    from ..core.a import y\n")
     (core / "c.py").write_text("from .a import x\n")
     assert _cycle(_import_graph(core)) == ["tui.core.a", "tui.core.b", "tui.core.a"]
+
+
+def test_numpy_is_imported_only_where_it_is_used() -> None:
+    """numpy (75 ms to import) serves the alignment view and the activity counts, which
+    are computed after the first frame: the command and the dashboard start without it."""
+    code = (
+        "import sys\n"
+        "import tui.cli, tui.ui.app, tui.core.export, tui.core.browse\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == "False", result.stderr

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.core.loading import read_bytes, read_file
-from tui.core.model import Kind
-from tui.core.problems import DocumentError
+from tui.core.model import Kind, Origin
+from tui.core.problems import DocumentError, Problem
+from tui.core.reader import read_json, read_toml
 
 GOOD = """\
 format = "faultline/1"
@@ -451,3 +452,142 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     with pytest.raises(DocumentError) as caught:
         read_file(fifo)
     assert str(caught.value) == f"{fifo}: is not a regular file"
+
+
+# -- what the mutation run of reader.py found untested (tests/MUTATION.md) --------------------
+
+ACTOR = '[[actors]]\nid = "kz"\nname = "Kazakhstan"\nkind = "state"\n'
+
+
+def test_every_record_says_which_layer_and_document_it_came_from() -> None:
+    doc = read_bytes(GOOD.encode(), "dossier/a.toml", "toml", layer="dossier")
+    assert doc.name == "dossier/a.toml"
+    assert doc.actors[0].origin == Origin("dossier", "dossier/a.toml", 13)
+    body = json.dumps({"actors": [{"id": "kz", "name": "K", "kind": "state"}]}).encode()
+    assert read_bytes(body, "feed", "json", layer="team").actors[0].origin.layer == "team"  # type: ignore[union-attr]
+
+
+def test_the_readers_take_a_document_without_format_unless_told_to_require_it() -> None:
+    assert read_toml(ACTOR, "a.toml", layer="a").actors[0].id == "kz"
+    body = json.dumps({"actors": [{"id": "kz", "name": "K", "kind": "state"}]}).encode()
+    assert read_json([body], "a.json", layer="a").actors[0].id == "kz"
+    with pytest.raises(DocumentError) as caught:
+        read_toml(ACTOR, "feed", layer="feed", require_format=True)
+    assert [str(p) for p in caught.value.problems] == [
+        'feed: format: missing; a feed must say format = "faultline/1"'
+    ]
+
+
+def test_a_part_of_a_document_gives_its_entities_the_whole_documents_lines() -> None:
+    # splitparse reads a large document in parts; the entities of a part starting after
+    # 100 lines carry the whole document's lines. (A part with a problem is not used:
+    # the document is then read whole, and its problems located in it.)
+    doc = read_toml(ACTOR + "\n" + ACTOR.replace("kz", "ru"), "big.toml", layer="big", offset=100)
+    assert [a.origin.line for a in doc.actors] == [101, 106]  # type: ignore[union-attr]
+
+
+def test_invalid_utf8_names_its_line_and_column() -> None:
+    text = b'format = "faultline/1"\n\n[meta]\ntitle = "ab\xff"\n'
+    (problem,) = read_problems(text, "d.toml")
+    assert (str(problem), problem.line, problem.column) == (
+        "d.toml:4:12: is not valid UTF-8 text",
+        4,
+        12,
+    )
+    (first_line,) = read_problems(b"\xfe = 1\n", "d.toml")
+    assert (first_line.line, first_line.column) == (1, 1)
+    (after_blank,) = read_problems(b"\n\xfe = 1\n", "d.toml")
+    assert (after_blank.line, after_blank.column) == (2, 1)
+
+
+def test_toml_syntax_errors_name_line_column_and_what_tomli_said() -> None:
+    (problem,) = read_problems(b'format = "faultline/1"\na = \n', "d.toml")
+    assert (str(problem), problem.line, problem.column) == (
+        "d.toml:2:5: TOML syntax error: Invalid value",
+        2,
+        5,
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "expected"),
+    [
+        (
+            b"a = " + b"[" * 5000 + b"]" * 5000,
+            "d.toml",
+            "d.toml: TOML is nested too deeply to read",
+        ),
+        (b"[" * 100_000 + b"]" * 100_000, "d.json", "d.json: JSON is nested too deeply to read"),
+        (
+            b'{"a": ' + b"1" * 5000 + b"}",
+            "d.json",
+            "d.json: JSON syntax error: a number has too many digits",
+        ),
+        (b'{"a": NaN}', "d.json", "d.json: JSON syntax error: NaN is not allowed in JSON"),
+    ],
+    ids=["deep-toml", "deep-json", "long-number", "nan"],
+)
+def test_unreadable_documents_say_why_in_one_line(body: bytes, name: str, expected: str) -> None:
+    assert [str(p) for p in read_problems(body, name)] == [expected]
+
+
+def test_a_hopeless_document_stops_after_fifty_problems() -> None:
+    actors = "".join(f'[[actors]]\nid = "a{i}"\nname = "A"\nkind = "planet"\n' for i in range(60))
+    for text, name, fmt in (
+        (actors, "d.toml", "toml"),
+        (json.dumps({"actors": [{"id": f"a{i}"} for i in range(60)]}), "d.json", "json"),
+    ):
+        problems = read_problems(text.encode(), name, fmt)
+        assert len(problems) == 51
+        assert str(problems[-1]) == f"{name}: stopped after 50 problems"
+
+
+def test_every_bad_item_and_table_is_reported_not_only_the_first() -> None:
+    top = "x_note = 1\nbogus = 2\nworse = 3\n"  # unknown keys after an extension key
+    assert [str(p).split(": unknown")[0] for p in read_problems(top.encode(), "d.toml")] == [
+        "d.toml:2: bogus",
+        "d.toml:3: worse",
+    ]
+    text = (
+        "actors = 5\n"  # not an array, and the kinds after it are still checked
+        '[[events]]\nid = "e"\ntitle = "E"\ndate = "2013"\n'
+        '[[events]]\nid = "e"\ntitle = "Again"\ndate = "2013"\n'  # a duplicate id...
+        '[[events]]\nid = "f"\ntitle = "F"\ndate = "never"\n'  # ...then a bad item
+        '[[events]]\nid = "g"\ntitle = "G"\ndate = "nor this"\n'  # and another
+    )
+    messages = [str(p) for p in read_problems(text.encode(), "d.toml")]
+    assert messages[:2] == [
+        "d.toml:1: actors: expected an array of tables, got integer",
+        "d.toml:7: events[1].id: duplicate event id 'e': also at events[0] (line 2)",
+    ]
+    assert [m.split(":")[2] for m in messages[2:]] == [" events[2].date", " events[3].date"]
+
+
+def test_json_problems_name_the_item_without_toml_line_notes() -> None:
+    kz = {"id": "kz", "name": "K", "kind": "state"}
+    assert [str(p) for p in read_problems(json.dumps({"actors": [kz, kz]}).encode(), "d.json")] == [
+        "d.json:1: actors[1].id: duplicate actor id 'kz': also at actors[0]"
+    ]
+    assert [str(p) for p in read_problems(b'{"actors": [5]}', "d.json")] == [
+        "d.json:1: actors[0]: expected a table, got integer"
+    ]
+
+
+def test_more_entities_than_the_limit_are_refused_before_any_is_read() -> None:
+    # 250,001 of each kind: over the limit only when all four kinds are counted.
+    quarter = ",".join(["{}"] * 250_001)
+    kinds = ("sources", "actors", "disagreements", "events")
+    body = ("{" + ",".join(f'"{k}": [{quarter}]' for k in kinds) + "}").encode()
+    assert [str(p) for p in read_problems(body, "big.json")] == [
+        "big.json: holds 1,000,004 entities; the limit is 1,000,000 per document"
+    ]
+    at_limit = ("{" + f'"events": [{",".join(["{}"] * 1_000_000)}]' + "}").encode()
+    problems = read_problems(at_limit, "big.json")  # read, so each {} is a problem
+    assert str(problems[-1]) == "big.json: stopped after 50 problems"
+
+
+def read_problems(data: bytes, name: str, fmt: str | None = None) -> list[Problem]:
+    fmt = fmt or ("json" if name.endswith(".json") else "toml")
+    with pytest.raises(DocumentError) as caught:
+        read_bytes(data, name, fmt)
+    return list(caught.value.problems)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.dates import parse_date
-from tui.core.model import Actor, Disagreement, Event
+from tui.core.model import Actor, Disagreement, Event, Source
 from tui.core.search import (
+    CHUNK,
     SearchIndex,
     SearchStopped,
     actor_key,
     disagreement_key,
     event_key,
     normalise,
+    source_key,
     terms,
 )
 
@@ -137,3 +141,151 @@ def test_a_stopped_search_gives_up_and_remembers_nothing() -> None:
     with contextlib.suppress(SearchStopped):
         index.search("place 1", stop)
     assert index.search("place 1") == naive(keys, "place 1")
+
+
+def test_twenty_different_queries_each_get_their_own_answer_and_again_later() -> None:
+    # More queries than the index remembers: old answers give way, none is ever wrong,
+    # and a query asked again (after its answer was forgotten) is answered afresh.
+    keys = [normalise(f"actor{i} region{i % 5} bloc{i % 3}") for i in range(300)]
+    index = SearchIndex(keys)
+    queries = [f"region{i % 5} bloc{i % 3}" for i in range(15)] + [
+        f"actor{i}" for i in range(100, 105)
+    ]
+    assert len(set(queries)) == 20
+    for query in queries + queries[::-1] + queries:
+        assert index.search(query) == naive(keys, query), query
+
+
+def test_a_match_in_the_last_row_is_found() -> None:
+    # Rare (only the last row) and common (every other row, the last among them) words.
+    keys = [normalise(f"event {i} {'summit' if i % 2 else 'talks'}") for i in range(401)]
+    keys[-1] += " astana"
+    keys[-2] += " almaty"
+    keys[-1] += " almaty"
+    index = SearchIndex(keys)
+    assert index.search("astana") == [400]
+    assert index.search("almaty") == [399, 400]
+    assert index.search("talks")[-1] == 400  # type: ignore[index]
+    assert index.search("talks") == naive(keys, "talks")
+    assert index.search("event 400") == [400]
+    assert SearchIndex(["kazakhstan", "russia"]).search("russia") == [1]
+    assert SearchIndex(["russia"]).search("russia") == [0]
+
+
+CYRILLIC = Actor(id="lukashenko", name="Аляксандр Лукашэнка", kind="person",
+                 aliases=("Александр ЛУКАШЕНКО",))  # fmt: skip
+KAZAKH = Actor(id="tokayev", name="Қасым-Жомарт Тоқаев", kind="person",
+               role="Қазақстан Президенті")  # fmt: skip
+AMHARIC = Actor(id="abiy", name="ዐቢይ አሕመድ", kind="person", country="ኢትዮጵያ")
+ACCENTED = Actor(id="lukasenka-latin", name="Aliaksandr Lukašenka", kind="person")
+
+
+def test_names_in_cyrillic_kazakh_and_amharic_are_found_in_any_case() -> None:
+    actors = [CYRILLIC, KAZAKH, AMHARIC, ACCENTED]
+    index = SearchIndex([actor_key(a) for a in actors])
+    assert index.search("лукашенко") == [0]
+    assert index.search("ЛУКАШЭНКА") == [0]
+    assert index.search("  аляксандр\u00a0 ") == [0]
+    assert index.search("тоқаев") == [1]
+    assert index.search("ҚАСЫМ-ЖОМАРТ президенті") == [1]
+    assert index.search("ዐቢይ") == [2] and index.search("ኢትዮጵያ") == [2]
+    assert index.search("LUKASENKA") == [3] and index.search("lukašenka") == [3]
+    assert index.search("tokayev") == [1]  # the id is searchable too
+    # Keys are normalised like queries: one line, lower case, accents gone.
+    assert actor_key(CYRILLIC) == "аляксандр лукашэнка александр лукашенко lukashenko person"
+    assert actor_key(ACCENTED) == "aliaksandr lukasenka lukasenka-latin person"
+
+
+def test_open_and_reported_find_entities_that_give_no_status() -> None:
+    # A disagreement without a status is open, an event without one is reported: the
+    # pane shows them so, and typing the word finds them.
+    disagreements = [
+        Disagreement(id="union", title="Union"),
+        Disagreement(id="oil", title="Oil", status="resolved"),
+    ]
+    events = [
+        Event(id="summit", title="Summit", date=parse_date("2013")),
+        Event(id="vote", title="Vote", date=parse_date("2030"), status="planned"),
+    ]
+    assert SearchIndex([disagreement_key(d) for d in disagreements]).search("open") == [0]
+    assert SearchIndex([disagreement_key(d) for d in disagreements]).search("resolved") == [1]
+    assert SearchIndex([event_key(e) for e in events]).search("reported") == [0]
+    assert SearchIndex([event_key(e) for e in events]).search("planned") == [1]
+    # The state is in the key as the pane shows it, nothing more.
+    assert disagreement_key(disagreements[0]) == "union union open"
+    assert event_key(events[0]) == "summit summit 2013 reported"
+
+
+def test_sources_are_found_by_title_id_publisher_and_address() -> None:
+    source = Source(
+        id="osw-2013",
+        title="Kazakhstan's Eurasian doubts",
+        publisher="Centre for Eastern Studies",
+        url="https://www.osw.waw.pl/en/x",
+    )
+    assert source_key(source) == (
+        "kazakhstan's eurasian doubts osw-2013 centre for eastern studies https://www.osw.waw.pl/en/x"
+    )
+
+
+def test_a_callers_key_holding_a_line_break_stays_one_row() -> None:
+    # Keys from elsewhere than the *_key functions may hold a newline: it becomes a space,
+    # so the rows and their numbers stay as given.
+    for keys in (["kazakh\nstan"], ["russia", "kazakh\nstan", "belarus"]):
+        index = SearchIndex(keys)
+        row = keys.index("kazakh\nstan")
+        assert index.key(row) == "kazakh stan"
+        assert index.search("stan kazakh") == [row]
+        assert index.search("belarus") == ([2] if len(keys) == 3 else [])
+
+
+@functools.cache
+def halves() -> list[str]:
+    """100,000 keys, "place0" in the even rows and "place1" in the odd ones; "late" only
+    in the last 40,000 rows (so a sample of the first rows misjudges it as rare)."""
+    return [f"event {i} place{i % 2}" + (" late" if i >= 60_000 else "") for i in range(100_000)]
+
+
+def test_words_matching_many_rows_combine_without_losing_the_first_row() -> None:
+    keys = halves()
+    index = SearchIndex(keys)
+    assert index.search("place0 event") == list(range(0, 100_000, 2))
+    assert index.search("place0 event 1") == naive(keys, "place0 event 1")
+    assert index.search("place1") == list(range(1, 100_000, 2))
+    assert index.search("place1 event") == list(range(1, 100_000, 2))  # narrowed
+    late = index.search("late")
+    assert late == list(range(60_000, 100_000))
+
+
+def test_a_search_stops_when_asked_at_every_stage_of_a_long_scan() -> None:
+    keys = halves()
+    first_pass = -(-len(keys) // CHUNK)  # the chunks of the scan for the first word
+
+    def stop_after(asks: int):
+        asked: list[int] = []
+
+        def stop() -> bool:
+            asked.append(1)
+            return len(asked) > asks
+
+        return stop
+
+    # Stopped while checking the second word on the first word's 50,000 rows.
+    with pytest.raises(SearchStopped):
+        SearchIndex(keys).search("place0 event", stop_after(first_pass))
+    # Stopped while narrowing the previous answer (50,000 rows) by a new word.
+    index = SearchIndex(keys)
+    assert index.search("place1") is not None
+    with pytest.raises(SearchStopped):
+        index.search("place1 event", stop_after(0))
+    # Stopped among the many hits of a word the sample took for rare.
+    with pytest.raises(SearchStopped):
+        SearchIndex(keys).search("late", stop_after(0))
+    assert SearchIndex(keys).search("late", stop_after(10**6)) == list(range(60_000, 100_000))
+
+
+def test_the_same_words_in_another_order_get_the_same_answer() -> None:
+    index = SearchIndex(["kazakhstan state astana", "russia state moscow", "nur otan astana"])
+    assert index.search("state astana") == [0]
+    assert index.search("astana state") == [0]
+    assert index.search("astana") == [0, 2]

@@ -195,6 +195,43 @@ async def test_changed_feed_reports_what_changed(server: FeedServer, cache: Feed
     await client.aclose()
 
 
+ONLY_CHANGED = {**GOOD, "actors": [{"id": "kz", "name": "Qazaqstan", "kind": "state"}]}
+ONLY_REMOVED = {**GOOD, "events": []}
+ONLY_X_VALUE = {**GOOD, "actors": [{**GOOD["actors"][0], "x_note": "revised"}]}
+ONLY_X_VALUE_BEFORE = {**GOOD, "actors": [{**GOOD["actors"][0], "x_note": "first"}]}
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "summary", "line"),
+    [
+        (GOOD, ONLY_CHANGED, "0 added, 1 changed, 0 removed", "* actor kz: Qazaqstan (name)"),
+        (GOOD, ONLY_REMOVED, "0 added, 0 changed, 1 removed", "- event summit: Summit"),
+        (
+            ONLY_X_VALUE_BEFORE,
+            ONLY_X_VALUE,
+            "0 added, 1 changed, 0 removed",
+            "* actor kz: Kazakhstan (extra)",
+        ),
+    ],
+    ids=["only-changed", "only-removed", "only-an-x_-value"],
+)
+async def test_a_refresh_that_only_changes_or_only_removes_is_an_update(
+    server: FeedServer, cache: FeedCache, before: dict, after: dict, summary: str, line: str
+) -> None:
+    # Nothing added: the analyst must still see "updated" and get the marks, never
+    # "unchanged (the server sent the same content)".
+    server.route("/feed.json", json_reply(before, etag='"v1"'), json_reply(after, etag='"v2"'))
+    feed = feed_for(server.url("/feed.json"))
+    async with FeedClient([feed], cache) as client:
+        client.load_cached()
+        assert (await client.refresh(feed)).status is FeedStatus.FRESH
+        outcome = await client.refresh(feed)
+        assert outcome.status is FeedStatus.FRESH, outcome.describe()
+        text = outcome.describe(details=True)
+        assert f"updated: {summary}" in text and line in text
+        assert client.state(feed).changes is outcome.changes
+
+
 async def test_control_characters_are_removed_and_counted(
     server: FeedServer, cache: FeedCache
 ) -> None:

@@ -8,6 +8,7 @@ import gzip
 import json
 import re
 import socket
+import tracemalloc
 import zlib
 from pathlib import Path
 
@@ -123,6 +124,82 @@ def test_unknown_codings_refused(header) -> None:
     with pytest.raises(FetchError, match="does not read") as info:
         content_coding(header)
     assert "\x1b" not in info.value.reason
+
+
+def test_refusals_say_what_the_server_did_and_why_it_is_refused() -> None:
+    with pytest.raises(FetchError) as stacked:
+        content_coding("gzip, gzip")
+    assert stacked.value.reason == (
+        "the server compressed the body more than once (gzip, gzip); "
+        "refused, as a stacked compression is how small downloads become huge"
+    )
+    with pytest.raises(FetchError) as long_stack:
+        content_coding("gzip, " + "x" * 100)
+    assert f"(gzip, {'x' * 74}); refused" in long_stack.value.reason  # 80 characters shown
+    with pytest.raises(FetchError) as unknown:
+        content_coding("y" * 100)
+    assert unknown.value.reason == (
+        f"the server used a compression Faultline does not read ('{'y' * 40}'; "
+        "it asked for gzip or deflate)"
+    )
+    with pytest.raises(FetchError) as after:
+        BoundedDecoder("gzip", 100).write(gzip.compress(b"hello") + b"trailing")
+    assert after.value.reason == "the compressed body has data after its end"
+    short = BoundedDecoder("deflate", 100)
+    short.write(b"x")  # one byte: not even enough to tell the kind of deflate
+    with pytest.raises(FetchError) as early:
+        short.finish()
+    assert early.value.reason == "the compressed body (deflate) ends too early"
+    cut = BoundedDecoder("gzip", 100)
+    cut.write(gzip.compress(b"hello")[:-4])
+    with pytest.raises(FetchError) as cut_off:
+        cut.finish()
+    assert cut_off.value.reason == "the compressed body (gzip) ends too early: it was cut off"
+
+
+def test_a_body_labelled_gzip_must_be_gzip() -> None:
+    with pytest.raises(FetchError, match=r"the compressed body \(gzip\) is damaged"):
+        BoundedDecoder("gzip", 100).write(zlib.compress(b"hello"))
+
+
+def test_raw_deflate_of_nothing_and_one_that_looks_like_a_zlib_header() -> None:
+    empty = BoundedDecoder("deflate", 10)
+    empty.write(b"\x03\x00")  # raw deflate of b"": two bytes
+    assert empty.finish() == b""
+    # 0x8bdd is a multiple of 31, like a zlib header, but 0x8b is not the deflate method.
+    odd = BoundedDecoder("deflate", 10)
+    odd.write(b"\x8b\xdd\x0e\x00")
+    assert odd.finish() == b"]\xb7"
+
+
+def test_a_deflate_body_that_arrives_a_byte_at_a_time() -> None:
+    for body in (zlib.compress(b"hello"), encode("raw-deflate", b"hello")):
+        decoder = BoundedDecoder("deflate", 100)
+        for byte in body:
+            decoder.write(bytes((byte,)))
+        assert decoder.finish() == b"hello"
+
+
+def test_a_gzip_member_split_across_writes_after_another_member() -> None:
+    second = gzip.compress(b"world")
+    decoder = BoundedDecoder("gzip", 100)
+    decoder.write(gzip.compress(b"hello ") + second[:6])
+    decoder.write(second[6:])
+    assert decoder.finish() == b"hello world"
+
+
+def test_a_bomb_is_refused_without_inflating_past_the_limit() -> None:
+    bomb = gzip.compress(b"\0" * (64 << 20), 9)  # 64 MiB from about 64 KB
+    decoder = BoundedDecoder("gzip", 1 << 20)
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLarge):
+            decoder.write(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20  # the limit and one step of zlib output, not the 64 MiB
+    assert len(decoder.out) <= 1 << 20
 
 
 # -- URLs, names, Retry-After ---------------------------------------------------------------

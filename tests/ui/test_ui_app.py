@@ -10,7 +10,7 @@ import re
 import threading
 
 import pytest
-from helpers import toasts, until
+from helpers import move_to, toasts, until
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -49,15 +49,6 @@ async def look(pilot, app: FaultlineApp) -> str:
 def selected(app: FaultlineApp, name: Kind) -> str | None:
     ref = pane(app, name).ref
     return ref.id if ref else None
-
-
-async def move_to(pilot, app: FaultlineApp, name: Kind, ident: str) -> None:
-    """Press j until the cursor of pane ``name`` is on ``ident`` (as a person would)."""
-    for _ in range(50):
-        if selected(app, name) == ident:
-            return
-        await pilot.press("j")
-    raise AssertionError(f"{ident} not reachable in {name}")
 
 
 # -- start-up and layout ----------------------------------------------------------------------
@@ -112,7 +103,8 @@ async def test_a_dossier_that_cannot_be_loaded_says_what_failed_and_stays_usable
         assert "w" in text and "q quits" in text
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, ProblemsScreen), "the warnings")
-        assert "Input/output error" in screen(app)
+        # The warnings screen lists it (once it has drawn: wait for the frame, not a time).
+        await until(pilot, lambda: "Input/output error" in screen(app), "the error listed")
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ProblemsScreen), "the dashboard")
         await pilot.press("q")

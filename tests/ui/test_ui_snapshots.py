@@ -53,3 +53,44 @@ def test_feeds_screen_without_feeds_80x24(snap_compare, make_app) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_feeds)
+
+
+def _alignment_of_kazakhstan(pilot_keys: tuple[str, ...]):
+    async def run(pilot) -> None:
+        await _loaded(pilot)
+        await pilot.press(*pilot_keys, "a")
+        await _loaded(pilot)  # the alignment's worker, then its rows
+
+    return run
+
+
+def test_alignment_view_120x40_no_color(snap_compare, make_app, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    keys = ("j",) * 9  # the cursor on Kazakhstan
+    run = _alignment_of_kazakhstan(keys)
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run)
+
+
+def test_alignment_view_80x24_no_color(snap_compare, make_app, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    keys = ("j",) * 9
+    run = _alignment_of_kazakhstan(keys)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
+
+
+def test_timeline_activity_and_date_range_80x24_no_color(
+    snap_compare, make_app, monkeypatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def timeline_from_december(pilot) -> None:
+        await _loaded(pilot)
+        await pilot.press("3", "left_square_bracket", *"2012-12", "enter")
+        await _loaded(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=timeline_from_december)
+
+
+def test_timeline_activity_120x40_no_color(snap_compare, make_app, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_loaded)

@@ -21,6 +21,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import overload
 
+from .activity import MonthIndex
 from .changes import (
     ADDED,
     CHANGED,
@@ -37,6 +38,7 @@ from .loading import read_layer
 from .merge import Dataset, Layer, merge
 from .model import Actor, Citation, Disagreement, Event, Kind, Position, Source
 from .parsecache import ParsedCache
+from .period import Period, Spans
 from .schema import MAX_DOCUMENT_SIZE
 from .search import (
     SearchIndex,
@@ -129,6 +131,7 @@ class Arranged:
             dataset.positions_by_actor, dataset.events_by_actor  # noqa: B018
             dataset.events_by_disagreement, dataset.members  # noqa: B018
             self._cited_by = _citing(dataset)
+            self.months, self.spans  # noqa: B018 - the timeline's activity and date range
             self._index = {
                 Kind.ACTOR: SearchIndex([actor_key(a) for a in self.actors]),
                 Kind.DISAGREEMENT: SearchIndex([disagreement_key(d) for d in self.disagreements]),
@@ -146,6 +149,16 @@ class Arranged:
                 Kind.EVENT: _row_of(self.events),
             }
         return row
+
+    @cached_property
+    def months(self) -> MonthIndex:
+        """Each event's month and cooperation/conflict half, for activity sparklines."""
+        return MonthIndex(self.events)
+
+    @cached_property
+    def spans(self) -> Spans:
+        """Each event's first and last possible day, for the timeline's date range."""
+        return Spans(self.events)
 
     @property
     def completed(self) -> bool:
@@ -321,6 +334,13 @@ class Arranged:
             return matched
         return [i for i in matched if i in allowed]
 
+    def in_period(self, events: Sequence[int], period: Period) -> Sequence[int]:
+        """Of ascending event rows, those in the timeline's date range ``period``."""
+        if period.is_open:
+            return events
+        whole = isinstance(events, range) and len(events) == len(self.events)
+        return self.spans.within(period, None if whole else events)
+
     def best_row(self, pane: Kind, rows: Sequence[int], query: str, limit: int = 500) -> int | None:
         """The first of ``rows`` whose name (or alias, title or id) matches every word of
         ``query``; None when none of the first ``limit`` does.
@@ -411,6 +431,11 @@ class TimelineRows(Sequence[int]):
 
     def __len__(self) -> int:
         return self._len
+
+    @property
+    def events(self) -> Sequence[int]:
+        """The event rows alone, ascending."""
+        return self._events
 
     @property
     def event_count(self) -> int:

@@ -190,8 +190,9 @@ def _shown(value: object) -> str:
     if isinstance(value, (datetime.datetime, datetime.time)):
         # As the analyst wrote it in TOML, not as Python's constructor call.
         return value.isoformat()
-    if isinstance(value, str) and len(value) > _MAX_SHOWN:
-        return repr(value[:_MAX_SHOWN]) + "…"
+    if isinstance(value, str):
+        # Cut the value, not its repr: up to the limit it shows whole, quotes and all.
+        return repr(value[:_MAX_SHOWN]) + ("…" if len(value) > _MAX_SHOWN else "")
     try:
         shown = repr(value)
     except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import tomli_w
 
+from .alignment import EXPLANATION, Agreement, Alignment, current_stances
 from .dates import EDate
 from .merge import Dataset
 from .model import (
@@ -205,10 +206,11 @@ class _Brief:
         "neutral": "is neutral",
     }
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, *, alignment: bool = False) -> None:
         self.data = dataset
         self.number = {ident: n for n, ident in enumerate(dataset.sources, 1)}
         self.lines: list[str] = []
+        self.with_alignment = alignment
 
     def block(self, *lines: str) -> None:
         """Lines that stand apart: one blank line before them (none at the very start)."""
@@ -240,6 +242,8 @@ class _Brief:
     def write(self) -> str:
         self.header()
         self.disagreements()
+        if self.with_alignment:
+            self.alignment()
         self.timeline()
         self.actors()
         self.sources()
@@ -286,6 +290,39 @@ class _Brief:
                         self.lines.append("  - " + self.position(actor, earlier, earlier=True))
             if disagreement.sources:
                 self.block(self.cite(disagreement.sources, " on the question as a whole")[1:])
+
+    def alignment(self) -> None:
+        """Who sides with whom: each actor's closest ally and furthest opponent by the
+        agreement index, actors in camp order (``core.alignment``)."""
+        aligned = Alignment(current_stances(self.data.disagreements.values()))
+        self.block("## Who sides with whom")
+        self.block(
+            f"Agreement over current stances: {md(EXPLANATION)}. Actors are listed with "
+            "camps together (average-linkage clustering on 1 − S)."
+        )
+        rows, unscored = [], []
+        for actor in aligned.order():
+            allies, opponents = aligned.ranked(actor)
+            if not allies and not opponents:
+                unscored.append(self.name(actor))
+                continue
+            ally = self._pair_cells(allies[0] if allies else None)
+            opponent = self._pair_cells(opponents[0] if opponents else None)
+            rows.append(f"| {self.name(actor)} | {ally} | {opponent} |")
+        if rows:
+            self.block(
+                "| Actor | Closest ally | S | n | Furthest opponent | S | n |",
+                "|---|---|---:|---:|---|---:|---:|",
+                *rows,
+            )
+        if unscored:
+            self.block(f"No pair scored (too few shared known stances): {', '.join(unscored)}.")
+
+    def _pair_cells(self, pair: Agreement | None) -> str:
+        """``Russia | 0.00 | 2``: the other actor, S and n; ``none | | `` without one."""
+        if pair is None:
+            return "none | | "
+        return f"{self.name(pair.other)} | {pair.score:.2f} | {pair.shared}"
 
     def position(self, actor: str, position: Position, *, earlier: bool = False) -> str:
         stance = position.stance
@@ -375,10 +412,11 @@ class _Brief:
 STANCE_GLYPH = {"support": "▲", "oppose": "▼", "mixed": "◆", "neutral": "●", "unknown": "?"}
 
 
-def to_markdown(dataset: Dataset) -> str:
+def to_markdown(dataset: Dataset, *, alignment: bool = False) -> str:
     """The brief: title and summary, each disagreement with every actor's position (and
-    what it was before), the timeline with who acted, who is who, and the sources."""
-    return _Brief(dataset).write()
+    what it was before), with ``alignment`` who sides with whom, the timeline with who
+    acted, who is who, and the sources."""
+    return _Brief(dataset, alignment=alignment).write()
 
 
 # -- CSV --------------------------------------------------------------------------------------
@@ -426,8 +464,13 @@ EXPORTERS: dict[str, Callable[[Dataset], str]] = {
 }
 
 
-def export(dataset: Dataset, fmt: str, positions: str = "nested") -> str:
-    """``dataset`` as ``fmt``; ``positions`` (json and toml): nested or at the top level."""
+def export(
+    dataset: Dataset, fmt: str, positions: str = "nested", *, alignment: bool = False
+) -> str:
+    """``dataset`` as ``fmt``; ``positions`` (json and toml): nested or at the top level;
+    ``alignment`` (md): the brief gains the table of who sides with whom."""
+    if fmt == "md":
+        return to_markdown(dataset, alignment=alignment)
     if fmt == "json":
         return to_json(dataset, positions)
     if fmt == "toml":

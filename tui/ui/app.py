@@ -42,6 +42,7 @@ from ..core.parsecache import ParsedCache
 from ..core.problems import shorten
 from ..core.text import counted, sanitise
 from . import keys
+from .alignment import AlignmentScreen
 from .capture import EventForm, RecordEvent, RecordStance, StanceForm
 from .changes import ChangesScreen
 from .collector import QuietCollector
@@ -402,6 +403,8 @@ class FaultlineApp(App[int]):
 
     def on_indexes_ready(self) -> None:
         self._announce_cache()  # the parsed-data cache was written just now
+        if self.screen_stack:  # not when the app is already closing
+            self.dashboard.show_activity()  # the months are counted now
 
     def on_dataset_arranged(self, message: DatasetArranged) -> None:
         first = self.arranged is None
@@ -489,7 +492,7 @@ class FaultlineApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, ChangesScreen):
                 screen.reload()
-            elif isinstance(screen, MatrixScreen):
+            elif isinstance(screen, (MatrixScreen, AlignmentScreen)):
                 screen.show_arranged(arranged)
         if not changes:
             return
@@ -722,6 +725,21 @@ class FaultlineApp(App[int]):
         )
         yield SystemCommand(
             "Stance matrix", "Actors × disagreements, current stances (m)", dashboard.action_matrix
+        )
+        yield SystemCommand(
+            "Alignment",
+            "Who sides with whom: allies, opponents, camps (a)",
+            dashboard.action_alignment,
+        )
+        yield SystemCommand(
+            "Timeline from a date",
+            "Show events from a date on ([)",
+            partial(dashboard.action_date_range, "start"),
+        )
+        yield SystemCommand(
+            "Timeline until a date",
+            "Show events up to a date (])",
+            partial(dashboard.action_date_range, "end"),
         )
         yield SystemCommand("Filter", "Filter every pane as you type (/)", dashboard.action_filter)
         yield SystemCommand(

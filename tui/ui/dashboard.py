@@ -12,6 +12,7 @@ from functools import partial
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -21,13 +22,16 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..core.browse import PANES, Arranged, Ref
+from ..core.activity import Activity
+from ..core.browse import PANES, Arranged, Ref, TimelineRows
 from ..core.changes import CHANGED_MARK, NEW_MARK, UnseenChanges
 from ..core.model import Kind
+from ..core.period import Period
 from ..core.search import SearchStopped, terms
 from ..core.text import counted
 from ..core.watch import kept_text
 from . import keys
+from .activity import ActivityStrip, DateRangeForm
 from .actors import ActorsPane
 from .capture import RecordEvent, RecordStance
 from .detail import DetailPane
@@ -148,6 +152,11 @@ class DashboardScreen(Screen[None]):
         # (it was how the analyst found the entity), Backspace brings it back.
         self.trail_filters: list[str] = []
         self._detail_due = False  # a detail redraw waits for the next frame
+        # The timeline's date range ([ and ]), and the activity sparklines counted for
+        # (focus, filter, range) in the arranged view they were counted in.
+        self.period = Period()
+        self._activity: LRUCache[tuple[Ref | None, str, Period], Activity] = LRUCache(32)
+        self._activity_of: Arranged | None = None
 
     # -- building -----------------------------------------------------------------------------
 
@@ -163,6 +172,7 @@ class DashboardScreen(Screen[None]):
             with Vertical(id="lists"):
                 yield ActorsPane(id=Kind.ACTOR)
                 yield DisagreementsPane(id=Kind.DISAGREEMENT)
+                yield ActivityStrip(id="activity")
                 yield TimelinePane(id=Kind.EVENT)
             yield DetailPane(id=DETAIL)
         yield FilterInput(
@@ -295,14 +305,69 @@ class DashboardScreen(Screen[None]):
             if rows is not None:
                 pane.show_rows(arranged, rows[name], keep=keep.get(name))
             else:
-                pane.show(
-                    arranged, arranged.visible(name, focus, self.filter_text), keep=keep.get(name)
-                )
+                shown = arranged.visible(name, focus, self.filter_text)
+                if name is Kind.EVENT:
+                    shown = arranged.in_period(shown, self.period)
+                pane.show(arranged, shown, keep=keep.get(name))
             pane.set_words(words)
             marked = pane.value_of(focus) if focus is not None else None
             pane.set_marked(marked)
             pane.empty_text = self._empty_text(pane)
         self._render_tabs()  # the counts in the tabs
+        self.show_activity()
+
+    def show_activity(self) -> None:
+        """The sparkline over the timeline, for the events it shows (counted once per
+        arranged view, focus, filter and range; not before the view's indexes exist,
+        which at 100,000 events are built after the first frame)."""
+        arranged = self.arranged
+        strip = self.query_one(ActivityStrip)
+        timeline = self.pane(Kind.EVENT)
+        if arranged is None:
+            return
+        if arranged is not self._activity_of:
+            self._activity.clear()
+            self._activity_of = arranged
+        focus = self.focus_ref
+        scope = [arranged.label(focus)] if focus is not None else []
+        if self.filter_text:
+            scope.append(f"filter “{self.filter_text}”")
+        if not self.period.is_open:
+            scope.append(self.period.label())
+        timeline.note = "" if self.period.is_open else self.period.label()
+        timeline.border_title = timeline.title_text()
+        if not arranged.completed:
+            strip.show(None, "")
+            return
+        key = (focus, self.filter_text, self.period)
+        activity = self._activity.get(key)
+        if activity is None:
+            rows = timeline.rows
+            events = rows.events if isinstance(rows, TimelineRows) else None
+            whole = events is not None and len(events) == len(arranged.events)
+            activity = arranged.months.activity(None if whole else events)
+            self._activity[key] = activity
+        strip.show(activity, " · ".join(scope) or "whole dossier")
+
+    def action_date_range(self, end: str) -> None:
+        """``[`` / ``]``: a form for the start or end of the timeline's date range."""
+        if self.arranged is None:
+            return
+
+        def chosen(period: Period | None) -> None:
+            if period is None or period == self.period:
+                return
+            self.period = period
+            keep = {name: self.pane(name).ref for name in PANES}
+            self._refresh_panes(keep)
+            self._show_detail_soon()
+            what = "all dates" if period.is_open else period.label()
+            shown = self.pane(Kind.EVENT).shown
+            self.notify(
+                f"Timeline: {what} · {counted(shown, 'event')} shown", markup=False, timeout=4
+            )
+
+        self.app.push_screen(DateRangeForm(self.period, end), chosen)
 
     def _empty_text(self, pane: EntityPane) -> str:
         if self.filter_text and self.focus_ref:
@@ -602,6 +667,7 @@ class DashboardScreen(Screen[None]):
         stop = lambda: worker.is_cancelled  # noqa: E731
         try:
             rows = {name: arranged.visible(name, focus, query, stop) for name in PANES}
+            rows[Kind.EVENT] = arranged.in_period(rows[Kind.EVENT], self.period)
             rows[Kind.EVENT] = arranged.timeline_rows(rows[Kind.EVENT])
         except SearchStopped:
             return
@@ -665,6 +731,37 @@ class DashboardScreen(Screen[None]):
 
         self.app.push_screen(MatrixScreen(self.arranged, actors, disagreements), opened)
 
+    def action_alignment(self) -> None:
+        """``a``: who sides with whom over the disagreements shown, ranked for the actor
+        selected (the actors pane's row, else the focus, else the detail's actor)."""
+        if self.arranged is None:
+            return
+        from .alignment import AlignmentScreen
+
+        disagreements = self.arranged.visible(Kind.DISAGREEMENT, self.focus_ref, self.filter_text)
+        columns = [self.arranged.disagreements[i] for i in disagreements]
+
+        def opened(ref: Ref | None) -> None:
+            if ref is not None:
+                self.call_after_refresh(self.go_to, ref)
+
+        self.app.push_screen(
+            AlignmentScreen(self.arranged, columns, self._selected_actor()), opened
+        )
+
+    def _selected_actor(self) -> str | None:
+        current = self._current()
+        if current == Kind.ACTOR:
+            ref = self.pane(Kind.ACTOR).ref
+            if ref is not None:
+                return ref.id
+        for ref in (self.focus_ref, self.detail.ref):
+            if ref is not None and ref.is_position:
+                return ref.actor
+            if ref is not None and ref.kind is Kind.ACTOR:
+                return ref.id
+        return None
+
     def _open_position(self, ref: Ref) -> None:
         self.push_focus(ref)
         self.action_pane(DETAIL, show_detail=False)
@@ -692,6 +789,9 @@ class DashboardScreen(Screen[None]):
         mode = self.layout_mode
         for name in PANES:
             self.pane(name).set_class(mode != "wide" and name != self.active, "-hidden")
+        self.query_one(ActivityStrip).set_class(
+            mode != "wide" and self.active != Kind.EVENT, "-hidden"
+        )
         zoomed = self.zoomed
         self.detail.set_class(mode == "tiny" and self.active != DETAIL and not zoomed, "-hidden")
         lists_hidden = zoomed or (mode == "tiny" and self.active == DETAIL)

@@ -19,11 +19,13 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from ..core.activity import MonthIndex
 from ..core.browse import Arranged, Ref
 from ..core.changes import ADDED, CHANGED_MARK, NEW_MARK
 from ..core.dates import local_time
 from ..core.model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
 from . import keys
+from .activity import DETAIL_BARS, spark_lines, spark_note
 from .glyphs import drawn_content
 from .legend import (
     EVENT_MARK,
@@ -412,6 +414,7 @@ class DetailBuilder:
         blocks.append(_heading("Events", len(acting)))
         if not acting:
             blocks.append(_none())
+        blocks += self.activity(acting)
         blocks += self.capped(acting, self.event_link, "events")
         if actor.extra:
             blocks.append(_heading("Extension fields"))
@@ -450,6 +453,7 @@ class DetailBuilder:
         blocks.append(_heading("Events", len(related)))
         if not related:
             blocks.append(_none())
+        blocks += self.activity(related)
         blocks += self.capped(related, self.event_link, "events")
         if disagreement.sources:
             blocks.append(_heading("Sources", len(disagreement.sources)))
@@ -458,6 +462,19 @@ class DetailBuilder:
             blocks.append(_heading("Extension fields"))
             blocks += self.extension(disagreement.extra)
         return blocks + self.origin(disagreement)
+
+    def activity(self, events: Sequence[Event]) -> list[Block]:
+        """The sparkline of these events' activity per month (see ``ui.activity``)."""
+        if not events:
+            return []
+        # The actor's or disagreement's own events only: cheap, and no index needed.
+        activity = MonthIndex(events).activity()
+        note = activity.label() + spark_note(activity, DETAIL_BARS)
+        head = _c(("Activity  ", LABEL), (note, MUTED))
+        return [
+            Plain(head, "spark", indent=1),
+            *(Plain(line, "spark", indent=1) for line in spark_lines(activity, DETAIL_BARS)),
+        ]
 
     def event(self, event: Event) -> list[Block]:
         date = event.date

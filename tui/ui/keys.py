@@ -88,6 +88,28 @@ DASHBOARD: list[BindingType] = [
     ),
     Binding("m", "matrix", "Matrix", tooltip="Stance matrix: actors × disagreements"),
     Binding(
+        "a",
+        "alignment",
+        "Alignment",
+        show=False,
+        tooltip="Who sides with whom: the selected actor's allies and opponents, and every "
+        "actor with camps together",
+    ),
+    Binding(
+        "left_square_bracket",
+        "date_range('start')",
+        "From",
+        show=False,
+        tooltip="Timeline from a date (any EDTF form; empty for no limit)",
+    ),
+    Binding(
+        "right_square_bracket",
+        "date_range('end')",
+        "Until",
+        show=False,
+        tooltip="Timeline until a date (any EDTF form; empty for no limit)",
+    ),
+    Binding(
         "z", "zoom", "Zoom", show=False, tooltip="Zoom the detail pane to the full width, and back"
     ),
     Binding(
@@ -194,6 +216,32 @@ MATRIX_SCREEN: list[BindingType] = [
         show=False,
         tooltip="Record a stance of this actor on this disagreement (a form)",
     ),
+    Binding(
+        "o",
+        "order",
+        "Order",
+        tooltip="Order the actors by name, or with camps together (as the alignment view)",
+    ),
+]
+
+
+# The alignment view's list (a).
+ALIGNMENT_LIST: list[BindingType] = [
+    *ROW_LIST[:-1],
+    Binding("enter", "choose", "Rank", tooltip="Rank the allies and opponents of this actor"),
+]
+
+
+# The alignment view (a).
+ALIGNMENT_SCREEN: list[BindingType] = [
+    Binding("escape,backspace,a", "close", "Back", tooltip="Back to the dashboard"),
+    Binding("o", "open", "Open", tooltip="Back to the dashboard, focused on this actor"),
+]
+
+
+# The date range form ([ and ]).
+DATE_RANGE_FORM: list[BindingType] = [
+    Binding("escape", "cancel", "Cancel", tooltip="Close the form; the range stays as it was"),
 ]
 
 
@@ -244,6 +292,7 @@ _KEY_NAMES = {
     "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End",
     "enter": "Enter", "escape": "Esc", "backspace": "Backspace", "tab": "Tab",
     "shift+tab": "Shift+Tab", "question_mark": "?", "slash": "/", "space": "Space",
+    "left_square_bracket": "[", "right_square_bracket": "]",
 }  # fmt: skip
 
 
@@ -287,6 +336,15 @@ def key_groups() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Stance matrix (m)", [
             *_rows(MATRIX, MATRIX_SCREEN),
             ("Tab", "Between the matrix and the detail of the position under the cursor"),
+        ]),
+        ("Alignment view (a)", [
+            *_rows(ALIGNMENT_SCREEN),
+            ("↑ ↓ PgUp PgDn", "Move through the allies, opponents and actors"),
+            *_rows(ALIGNMENT_LIST[-1:]),
+        ]),
+        ("Date range form ([ ])", [
+            ("Enter", "Set the date (empty: no limit at that end); a bad date is explained"),
+            *_rows(DATE_RANGE_FORM),
         ]),
         ("Feeds screen (f)", [
             *_rows(FEEDS_SCREEN),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.cache import LRUCache
 from textual.content import Content
@@ -21,7 +21,9 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
+from ..core.alignment import alignment_of
 from ..core.browse import Arranged, Ref
 from ..core.model import STANCES, Disagreement, Kind, Position
 from . import keys
@@ -185,6 +187,16 @@ class StanceMatrix(ScrollView, can_focus=True):
         self.row = min(self.row, max(len(self.actor_ids) - 1, 0))
         self.col = min(self.col, max(len(self.columns) - 1, 0))
         self._cache.clear()
+        self.refresh()
+
+    def reorder(self, actors: Sequence[str]) -> None:
+        """Show the same actors in another order, the cursor kept on its actor."""
+        current = self.actor_ids[self.row] if self.actor_ids else None
+        self.actor_ids = list(actors)
+        if current in self.actor_ids:
+            self.row = self.actor_ids.index(current)
+        self._cache.clear()
+        self._follow()
         self.refresh()
 
     def _set(self, row: int, col: int) -> None:
@@ -351,6 +363,14 @@ class StanceMatrix(ScrollView, can_focus=True):
         return segments
 
 
+class CampOrder(Message):
+    """The matrix's actors with camps together (a worker's answer)."""
+
+    def __init__(self, order: list[str]) -> None:
+        super().__init__()
+        self.order = order
+
+
 class MatrixScreen(Screen[Ref | None]):
     """The matrix above the detail of the position under the cursor; Enter opens it."""
 
@@ -365,24 +385,13 @@ class MatrixScreen(Screen[Ref | None]):
         holders = {p.actor for d in columns for p in d.positions}
         actors = [arranged.actors[i].id for i in actor_rows if arranged.actors[i].id in holders]
         self.matrix = StanceMatrix(arranged, actors, columns, id="matrix")
+        self.by_camps = False  # o: actors ordered with camps together instead of by name
 
     def compose(self) -> ComposeResult:
         from .detail import DetailPane
 
         matrix = self.matrix
-        yield Static(
-            Content.assemble(
-                ("Stance matrix", "bold $text-accent"),
-                (
-                    (
-                        f"  {len(matrix.actor_ids)} actors × {len(matrix.columns)} disagreements"
-                        "  · each actor's current stance"
-                    ),
-                    "$foreground-muted",
-                ),
-            ),
-            id="matrix-title",
-        )
+        yield Static(self._title(), id="matrix-title")
         yield matrix
         yield DetailPane(id="matrix-detail")
         legend = [("Legend  ", "bold")]
@@ -391,6 +400,17 @@ class MatrixScreen(Screen[Ref | None]):
         legend.append((f"{NO_POSITION} no position", "$foreground-muted"))
         yield Static(Content.assemble(*legend), id="matrix-legend")
         yield Footer(compact=True)
+
+    def _title(self) -> Content:
+        matrix = self.matrix
+        order = (
+            "camps together (o: by name)" if self.by_camps else "actors by name (o: camps together)"
+        )
+        shape = f"  {len(matrix.actor_ids)} actors × {len(matrix.columns)} disagreements"
+        return Content.assemble(
+            ("Stance matrix", "bold $text-accent"),
+            (f"{shape}  · each actor's current stance · {order}", "$foreground-muted"),
+        )
 
     def on_mount(self) -> None:
         self.matrix.focus()
@@ -401,6 +421,41 @@ class MatrixScreen(Screen[Ref | None]):
         self.arranged = arranged
         self.matrix.update(arranged)
         self._describe(force=True)
+        if self.by_camps:
+            self._order_by_camps(self.matrix.columns)
+        else:
+            self.matrix.reorder(self._by_name())
+        self.query_one("#matrix-title", Static).update(self._title())
+
+    def _by_name(self) -> list[str]:
+        """The matrix's actors in the actors pane's order (by name)."""
+        row = self.arranged.row[Kind.ACTOR]
+        return sorted(self.matrix.actor_ids, key=lambda a: row.get(a, len(row)))
+
+    def action_order(self) -> None:
+        """``o``: the actors with camps together (as the alignment view), or by name."""
+        self.by_camps = not self.by_camps
+        if self.by_camps:
+            self._order_by_camps(self.matrix.columns)
+        else:
+            self.workers.cancel_group(self, "matrix-order")
+            self.matrix.reorder(self._by_name())
+        self.query_one("#matrix-title", Static).update(self._title())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="matrix-order")
+    def _order_by_camps(self, columns: list[Disagreement]) -> None:
+        order = alignment_of(columns).order()
+        if not get_current_worker().is_cancelled:
+            self.post_message(CampOrder(order))
+
+    def on_camp_order(self, message: CampOrder) -> None:
+        if not self.by_camps:
+            return
+        shown = set(self.matrix.actor_ids)
+        ordered = [a for a in message.order if a in shown]
+        taken = set(ordered)
+        # Actors with only unknown stances are in no camp: last, by name.
+        self.matrix.reorder(ordered + [a for a in self._by_name() if a not in taken])
 
     def on_stance_matrix_moved(self, message: StanceMatrix.Moved) -> None:
         self._describe()

@@ -22,6 +22,8 @@ class EntityPane(RowList):
         super().__init__(empty_text=f"No {self.noun}", id=id, classes=classes)
         self.arranged: Arranged | None = None
         self.shown = 0
+        self.total = 0
+        self.note = ""  # after the counts in the title: the timeline's date range
         self.border_title = self.label
 
     def show(
@@ -40,13 +42,19 @@ class EntityPane(RowList):
 
     def _show(self, arranged: Arranged, rows: Sequence[int], keep: Ref | None) -> None:
         self.shown = self.count(rows)
-        title = f"{self.label} {self.shown}/{arranged.total(self.pane)}"
+        self.total = arranged.total(self.pane)
+        title = self.title_text()
         if self.border_title != title:  # setting it redraws the whole pane, even unchanged
             self.border_title = title
         keep_value = self.value_of(keep) if keep is not None else None
         # Every row is drawn again from the new arranged view (set_rows empties the row
         # cache) and the lines whose drawing changed are refreshed.
         self.set_rows(rows, keep=keep_value)
+
+    def title_text(self) -> str:
+        """``Timeline 3/7``, and the note (``2013 → 2014``) when there is one."""
+        counts = f"{self.label} {self.shown}/{self.total}"
+        return f"{counts} · {self.note}" if self.note else counts
 
     def count(self, rows: Sequence[int]) -> int:
         """How many entities ``rows`` shows (headings are not entities)."""
