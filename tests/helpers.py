@@ -226,6 +226,8 @@ class PtyTerminal:
         os.close(slave)
         self._output = bytearray()
         self.last = time.monotonic()  # when the program last wrote
+        self.writes: list[tuple[float, int]] = []  # (when, output length after) per read
+        self.last_sent = 0.0  # when a key was last sent
         self.lock = threading.Lock()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -240,6 +242,7 @@ class PtyTerminal:
             with self.lock:
                 self._output += chunk
                 self.last = time.monotonic()
+                self.writes.append((self.last, len(self._output)))
 
     @property
     def output(self) -> bytes:
@@ -248,6 +251,7 @@ class PtyTerminal:
 
     def send(self, data: bytes) -> None:
         os.write(self.master, data)
+        self.last_sent = time.monotonic()
 
     def until(self, condition: Any, what: str, timeout: float = 30.0) -> None:
         """Bounded polling until ``condition()`` holds; fail naming ``what``."""
