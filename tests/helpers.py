@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +165,191 @@ def import_rows(source: str, *inputs: object, **options: Any) -> tuple[Any, Any,
         timeout=10.0,
     )  # fmt: skip
     return imported, tally, reported
+
+
+class TerminalModel:
+    """A terminal as far as the dashboard's output needs one: the cursor addressed with
+    ``ESC[row;colH``, styles set with ``ESC[...m`` (``0`` resets), text written at the
+    cursor. Each cell holds its character and the style in force; ``rows_written`` and
+    ``cells_written`` say where (0-based) any text went. Other sequences (synchronised
+    output, cursor shape) are skipped. For checking what terminal output leaves on screen."""
+
+    SEQUENCE = re.compile(r"\x1b\[([0-9;:?<=>$]*)([ -/]*[@-~])|\x1b\]8;[^\x1b]*\x1b\\|\x1b")
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.cells = [[(" ", "")] * width for _ in range(height)]
+        self.x = self.y = 0
+        self.style = ""
+        self.rows_written: set[int] = set()
+        self.cells_written: set[tuple[int, int]] = set()  # (row, column)
+
+    def feed(self, data: str) -> None:
+        from rich.cells import get_character_cell_size
+
+        at = 0
+        for match in [*self.SEQUENCE.finditer(data), None]:
+            end = match.start() if match else len(data)
+            for char in data[at:end]:
+                if char in "\r\n":
+                    continue  # the dashboard addresses every line itself
+                width = get_character_cell_size(char)
+                if width == 0:
+                    if self.x > 0 and self.y < self.height:
+                        cell = self.cells[self.y][self.x - 1]
+                        self.cells[self.y][self.x - 1] = (cell[0] + char, cell[1])
+                    continue
+                if self.x < self.width and self.y < self.height:
+                    self.cells[self.y][self.x] = (char, self.style)
+                    if width == 2 and self.x + 1 < self.width:
+                        self.cells[self.y][self.x + 1] = ("", self.style)
+                    self.rows_written.add(self.y)
+                    self.cells_written.add((self.y, self.x))
+                self.x += width
+            if match is None:
+                break
+            at = match.end()
+            params, final = match.group(1), match.group(2)
+            if final == "H":
+                row, _, col = (params or "1;1").partition(";")
+                self.y, self.x = int(row or 1) - 1, int(col or 1) - 1
+            elif final == "m":
+                self.style = self._sgr(self.style, params)
+
+    @staticmethod
+    def _sgr(style: Any, params: str) -> Any:
+        """The style after ``ESC[params m``: attributes, foreground, background."""
+        attributes, fg, bg = style or (frozenset(), None, None)
+        numbers = [int(p) if p else 0 for p in params.replace(":", ";").split(";")]
+        i = 0
+        while i < len(numbers):
+            n = numbers[i]
+            if n == 0:
+                attributes, fg, bg = frozenset(), None, None
+            elif n in (38, 48):
+                size = 3 if numbers[i + 1] == 2 else 1
+                colour = tuple(numbers[i + 2 : i + 2 + size])
+                fg, bg = (colour, bg) if n == 38 else (fg, colour)
+                i += 1 + size
+            elif n == 39:
+                fg = None
+            elif n == 49:
+                bg = None
+            elif 30 <= n <= 37 or 90 <= n <= 97:
+                fg = (n,)
+            elif 40 <= n <= 47 or 100 <= n <= 107:
+                bg = (n,)
+            else:
+                attributes = attributes | {n}
+            i += 1
+        return (attributes, fg, bg) if attributes or fg or bg else ""
+
+    def text(self) -> list[str]:
+        return ["".join(cell[0] for cell in row) for row in self.cells]
+
+
+class PtyTerminal:
+    """A program in a real pseudo-terminal of a given size (not Textual's headless
+    driver): keys go in as bytes, and every byte it writes to the terminal is kept."""
+
+    def __init__(
+        self, command: list[str], cols: int, rows: int, cwd: Path, env: dict[str, str]
+    ) -> None:
+        import fcntl
+        import struct
+        import termios
+        import threading
+
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.process = subprocess.Popen(
+            command, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env,
+            start_new_session=True, close_fds=True,
+        )  # fmt: skip
+        os.close(slave)
+        self._output = bytearray()
+        self.last = time.monotonic()  # when the program last wrote
+        self.writes: list[tuple[float, int]] = []  # (when, output length after) per read
+        self.last_sent = 0.0  # when a key was last sent
+        self.lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:  # the program ended and the terminal closed
+                return
+            if not chunk:
+                return
+            with self.lock:
+                self._output += chunk
+                self.last = time.monotonic()
+                self.writes.append((self.last, len(self._output)))
+
+    @property
+    def output(self) -> bytes:
+        with self.lock:
+            return bytes(self._output)
+
+    def send(self, data: bytes) -> None:
+        os.write(self.master, data)
+        self.last_sent = time.monotonic()
+
+    def until(self, condition: Any, what: str, timeout: float = 30.0) -> None:
+        """Bounded polling until ``condition()`` holds; fail naming ``what``."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                tail = self.output[-1500:]
+                raise AssertionError(f"timed out waiting for {what}; the terminal ended {tail!r}")
+            time.sleep(0.02)
+
+    def quiet(self, seconds: float, timeout: float = 30.0) -> None:
+        """For the benchmark, which measures everything a key costs: wait until the
+        program has written nothing for ``seconds``. (Tests wait for what they expect.)"""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            with self.lock:
+                since = time.monotonic() - self.last
+            if since >= seconds:
+                return
+            time.sleep(min(0.05, seconds - since))
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        os.close(self.master)
+
+
+@contextlib.contextmanager
+def pty_terminal(command: list[str], cols: int, rows: int) -> Iterator[PtyTerminal]:
+    """``command`` in a ``cols`` x ``rows`` pseudo-terminal, from an empty directory with
+    an empty home (no config of this machine's is read), ``TERM=xterm-256color``."""
+    import tempfile
+
+    repo = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory(prefix="faultline-pty-") as tmp:
+        home = Path(tmp)
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_DATA_HOME": str(home / "share"),
+            "FAULTLINE_CACHE_DIR": str(home / "faultline-cache"),
+            "TERM": "xterm-256color",
+            "COLORTERM": "truecolor",
+            "LANG": "C.UTF-8",
+            "PYTHONPATH": str(repo),
+        }
+        terminal = PtyTerminal(command, cols, rows, home, env)
+        try:
+            yield terminal
+        finally:
+            terminal.close()

@@ -13,6 +13,7 @@ import os
 import shlex
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -117,6 +118,11 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--fresh", action="store_true",
         help="start afresh instead of where the last session left off (focus, filter, pane)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--low-bandwidth", action="store_true",
+        help="for the slowest links: no animation, the detail follows the cursor once it "
+        "rests, no list scrollbars (as [ui] bandwidth = \"low\")",
     )  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -750,6 +756,8 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
 def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
     from .ui.app import run_dashboard  # only the dashboard needs Textual
 
+    if getattr(args, "low_bandwidth", False):
+        config = replace(config, ui=replace(config.ui, bandwidth="low"))
     return run_dashboard(
         config,
         data_paths=data_paths(args, config),

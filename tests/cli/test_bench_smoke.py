@@ -55,3 +55,23 @@ def test_the_import_bench_runs_on_a_few_rows_and_reports_the_ratio() -> None:
     result = json.loads(done.stdout.splitlines()[-1])
     assert result["rows"] == 300 and result["events"] > 250
     assert result["ratio"] > 0 and result["import_peak_rss_mb"] > 0
+
+
+def test_bandwidth_bench_runs_and_reports_every_figure(tmp_path: Path) -> None:
+    command = [
+        sys.executable, str(REPO / "bench" / "bandwidth.py"),
+        "--sizes", "80x24", "--modes", "low", "--quiet", "0.3", "--idle", "0.2",
+        "--results", str(tmp_path),
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=REPO, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    size = json.loads((tmp_path / "bandwidth-latest.json").read_text())["sizes"]["80x24"]
+    assert size["datatable"]["cursor_move"]["median"] > 0  # the baseline, same terminal
+    low = size["low"]
+    for figure in ("cursor_move", "filter_keystroke", "pane_switch", "detail_link_move"):
+        assert low[figure]["median"] > 0, figure
+    for figure in ("focus", "screen_switch", "held_move"):
+        assert low[figure]["bytes"] > 0, figure
+    assert "stock DataTable cursor move" in done.stdout

@@ -86,7 +86,7 @@ def test_bad_config_is_a_message_naming_file_and_key(tmp_path: Path, capsys) -> 
     config.write_text('[ui]\ntheme = "nord"\nanimation = true\n')
     assert main(["--config", str(config), "validate"]) == 2
     assert capsys.readouterr().err.strip() == (
-        f"faultline: {config}: ui.animation: unknown key (allowed: theme, animations)"
+        f"faultline: {config}: ui.animation: unknown key (allowed: theme, animations, bandwidth)"
     )
 
 

@@ -382,6 +382,8 @@ def test_a_position_changed_in_several_fields_names_each_and_each_position() -> 
     )
     later = '[[disagreements.positions]]\nactor = "kz"\nstance = "support"\nas_of = "2014"\n'
     (change,) = compare(layer(union(old), "a"), layer(union(later), "b"))
+    # A change of stance recorded as a new position reads as the move, old -> new.
     assert str(change) == (
-        "* disagreement union: Political union? (positions): + kz as_of 2014; - kz as_of 2012"
+        "* disagreement union: Political union? (positions): "
+        "Kazakhstan: stance ▼ oppose → ▲ support (as of 2014)"
     )

@@ -62,6 +62,13 @@ def test_example_config_is_valid_and_points_at_the_dossier() -> None:
     assert config.data_paths == (ROOT / "data",)
     assert config.feeds == ()  # the example contacts no server
     assert config.ui.animations is False
+    assert config.ui.bandwidth == "normal"
+
+
+def test_low_bandwidth_is_a_ui_setting(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[ui]\nbandwidth = "low"\n')
+    assert load_config(path).ui.bandwidth == "low"
 
 
 def test_feeds_are_read_with_defaults(tmp_path: Path) -> None:
@@ -100,6 +107,10 @@ def test_feeds_are_read_with_defaults(tmp_path: Path) -> None:
         (
             "[colours]\n",
             "c.toml: colours: unknown key (allowed: data, feeds, ui, cache, watch, alerts)",
+        ),
+        (
+            '[ui]\nbandwidth = "slow"\n',
+            'c.toml: ui.bandwidth: expected "normal" or "low", got \'slow\'',
         ),
     ],
 )

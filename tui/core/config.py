@@ -65,10 +65,16 @@ class FeedConfig:
     token_env: str | None = None  # name of an env var holding a bearer token
 
 
+BANDWIDTHS = ("normal", "low")
+
+
 @dataclass(frozen=True)
 class UIConfig:
     theme: str = "textual-dark"
     animations: bool = False
+    # "low" for the slowest links (--low-bandwidth): no animation, the detail pane follows
+    # the cursor once it rests, no scrollbars on the lists. "normal" otherwise.
+    bandwidth: str = "normal"
 
 
 @dataclass(frozen=True)
@@ -339,12 +345,15 @@ def parse_config(raw: dict[str, Any], path: Path, source: Source = "explicit") -
 
     ui = UIConfig()
     if "ui" in raw:
-        table = r.table(raw["ui"], "ui", ("theme", "animations"))
+        table = r.table(raw["ui"], "ui", ("theme", "animations", "bandwidth"))
         theme = r.string(table.get("theme", ui.theme), "ui.theme")
         animations = table.get("animations", ui.animations)
         if not isinstance(animations, bool):
             raise r.error("ui.animations", f"expected true or false, got {type_name(animations)}")
-        ui = UIConfig(theme=theme, animations=animations)
+        bandwidth = r.string(table.get("bandwidth", ui.bandwidth), "ui.bandwidth")
+        if bandwidth not in BANDWIDTHS:
+            raise r.error("ui.bandwidth", f'expected "normal" or "low", got {shorten(bandwidth)}')
+        ui = UIConfig(theme=theme, animations=animations, bandwidth=bandwidth)
 
     watched: list[tuple[str, tuple[str, ...]]] = []
     if "watch" in raw:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from textual import events, work
+from textual._compositor import CompositorUpdate
 from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
@@ -67,6 +68,7 @@ from .watching import (
     WatchScreen,
     WriteNote,
 )
+from .wire import Wire, Written
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
     from ..core.feeds import FeedClient
@@ -186,16 +188,24 @@ class FaultlineApp(App[int]):
         self.load_error: str | None = None
         # Full garbage collections wait for a quiet moment (see collector.py).
         self.collector = QuietCollector(self.set_timer, busy=self._busy)
-        if not self.config.ui.animations:
+        # The screen as the terminal shows it: each frame writes only what changed (wire.py).
+        self.wire = Wire()
+        if not self.config.ui.animations or self.low_bandwidth:
             self.animation_level = "none"
 
     # -- start-up -------------------------------------------------------------------------------
+
+    @property
+    def low_bandwidth(self) -> bool:
+        """``ui.bandwidth = "low"`` or ``--low-bandwidth``: the slowest links."""
+        return self.config.ui.bandwidth == "low"
 
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen(
             config_label=config_label(self.config),
             unseen=self.unseen,
             alerts=lambda: self.watchlist.unseen_alerts,
+            low_bandwidth=self.low_bandwidth,
         )
 
     @property
@@ -213,9 +223,45 @@ class FaultlineApp(App[int]):
         # waits while the dossier is being read (``_busy``), so none walks it unfrozen.
         self.collector.start()
 
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        # Textual writes every cell of every region it repainted; the wire writes only
+        # the cells that changed on the terminal (wire.py). Headless runs (tests,
+        # screenshots) and a held-back (batched) frame go through untouched.
+        driver = self._driver
+        if (
+            isinstance(renderable, CompositorUpdate)
+            and self.wire.working
+            and self._running
+            and not self._closed
+            and not self._batch_count
+            and not self.is_headless
+            and driver is not None
+            and not driver.is_inline
+        ):
+            try:
+                text = self.wire.update(renderable, self.size, self.console)
+            except Exception:  # noqa: BLE001 - see below: frames are never lost to the wire
+                # The wire reads the frames' parts (textual._compositor); were a Textual
+                # release to change them, frames go out whole, as Textual writes them,
+                # rather than the dashboard failing. tests/ui/test_wire.py would say so.
+                self.wire.working = False
+                text = None
+            if text == "":
+                return  # nothing on the terminal changes: not one byte
+            if text is not None:
+                renderable = Written(text)
+        super()._display(screen, renderable)
+
+    def action_redraw(self) -> None:
+        """Ctrl+L: write the whole screen again (a terminal garbled by line noise)."""
+        self.wire.forget()
+        self.screen.refresh()
+
     def on_mount(self) -> None:
         if self._since_warning:
             self.notify(self._since_warning, severity="warning", markup=False, timeout=15)
+        # Back from a suspended session (the editor): the terminal shows something else.
+        self.app_resume_signal.subscribe(self, lambda _app: self.wire.forget())
         for warning in self.config.warnings:  # keys of ./config.toml that were not honoured
             self.notify(warning, severity="warning", markup=False, timeout=15)
         self._announce_state()

@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -66,6 +67,9 @@ MUTED = "$foreground-muted"
 # that typing never waits for a search; below it a search is a few milliseconds and
 # the panes change in the key's own frame.
 BACKGROUND_FILTER_SIZE = 250_000
+
+# With ``ui.bandwidth = "low"``, how long the cursor must rest before the detail follows it.
+DETAIL_REST = 0.15
 
 
 class ReturnToNow(Message):
@@ -138,10 +142,16 @@ class DashboardScreen(Screen[None]):
         config_label: str = "",
         unseen: UnseenChanges | None = None,
         alerts: Callable[[], int] | None = None,
+        *,
+        low_bandwidth: bool = False,
     ) -> None:
-        super().__init__(id="dashboard")
+        super().__init__(id="dashboard", classes="-low-bandwidth" if low_bandwidth else None)
         # How many alerts wait unseen (the app's alerts log), first on the status line.
         self.alerts = alerts
+        # The slowest links (``ui.bandwidth = "low"``): the detail follows the cursor only
+        # once it rests (DETAIL_REST), and the lists have no scrollbars (app.tcss).
+        self.low_bandwidth = low_bandwidth
+        self._detail_timer: Timer | None = None
         # Which config file is in use (``config: ./config.toml``), last on the status line.
         self.config_label = config_label
         # The session's unseen changes (the app's), and the feeds' part of the status line.
@@ -500,6 +510,15 @@ class DashboardScreen(Screen[None]):
         the frame that shows the key's own effect (the moved cursor, the filtered rows).
         Several requests before that frame make one rebuild, for the row current then.
         """
+        if self.low_bandwidth:
+            # A held key or a quick run of moves sends the cursor's rows only; the detail
+            # is drawn once, for the row the cursor rests on. A timer, restarted by each
+            # move: nothing sleeps, and nothing runs once the detail is shown.
+            self._detail_due = True
+            if self._detail_timer is not None:
+                self._detail_timer.stop()
+            self._detail_timer = self.set_timer(DETAIL_REST, self._show_detail_due)
+            return
         if not self._detail_due:
             self._detail_due = True
             self.call_after_refresh(self._show_detail_due)

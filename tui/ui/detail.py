@@ -617,6 +617,20 @@ class DetailLine(Static):
     def __init__(self, content: Content, ref: Ref | None, classes: str = "") -> None:
         super().__init__(content, classes=classes, markup=False)
         self.ref = ref
+        self.shown = (content, classes)  # what the line shows: left alone when unchanged
+
+    def show(self, content: Content, ref: Ref | None, classes: str) -> None:
+        """Show this block; a line already showing the same is not drawn again (moving
+        between two entities leaves their shared lines, headings and blanks untouched)."""
+        self.ref = ref
+        if self.shown == (content, classes):
+            return
+        if self.shown[1] != classes:
+            # The active link's mark goes with the block it was on.
+            self.set_classes(classes)
+        if self.shown[0] != content:
+            self.update(content)
+        self.shown = (content, classes)
 
     def on_click(self, event: events.Click) -> None:
         if self.ref is None:
@@ -659,7 +673,12 @@ class DetailPane(VerticalScroll, can_focus=True):
     def show_message(self, text: str) -> None:
         self.ref = None
         self._replace([Plain(Content.styled(text, MUTED))])
-        self.border_title = "Detail"
+        self._title("Detail")
+
+    def _title(self, title: str) -> None:
+        # Setting the border title redraws the whole pane, even to the same title.
+        if self.border_title != title:
+            self.border_title = title
 
     def show(self, arranged: Arranged, ref: Ref | None, *, force: bool = False) -> None:
         if ref is None:
@@ -668,7 +687,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         if ref == self.ref and not force:
             return
         self.ref = ref
-        self.border_title = f"Detail · {ref.noun}"
+        self._title(f"Detail · {ref.noun}")
         self._replace(DetailBuilder(arranged).build(ref))
 
     def _replace(self, blocks: list[Block]) -> None:
@@ -681,6 +700,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         fresh: list[DetailLine] = []
         links: list[DetailLine] = []
         with self.app.batch_update():
+            self.activate(None)  # no link is active on a new page
             for number, block in enumerate(blocks):
                 indent = f"indent-{min(block.indent, 4)}"
                 if isinstance(block, Link):
@@ -694,9 +714,7 @@ class DetailPane(VerticalScroll, can_focus=True):
                 content = drawn_content(block.content)
                 if number < len(lines):
                     line = lines[number]
-                    line.ref = ref
-                    line.set_classes(classes)
-                    line.update(content)
+                    line.show(content, ref, classes)
                 else:
                     line = DetailLine(content, ref, classes)
                     fresh.append(line)

@@ -54,6 +54,13 @@ APP: list[BindingType] = [
         show=False,
         tooltip="What is watched (pinned or configured): latest change and activity of each",
     ),
+    Binding(
+        "ctrl+l",
+        "redraw",
+        "Redraw",
+        show=False,
+        tooltip="Write the whole screen again (after line noise garbled the terminal)",
+    ),
     Binding("q", "quit", "Quit", tooltip="Quit Faultline"),
     Binding(
         "t",

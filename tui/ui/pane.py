@@ -32,27 +32,25 @@ class EntityPane(RowList):
         self, arranged: Arranged, entity_rows: Sequence[int], *, keep: Ref | None = None
     ) -> None:
         """Show these entity rows (indices into the arranged view's list for this pane)."""
-        changed = arranged is not self.arranged
         self.arranged = arranged
-        self._show(arranged, self.rows_for(entity_rows), keep, changed)
+        self._show(arranged, self.rows_for(entity_rows), keep)
 
     def show_rows(
         self, arranged: Arranged, rows: Sequence[int], *, keep: Ref | None = None
     ) -> None:
         """Show rows already arranged for this pane (``rows_for`` applied)."""
-        changed = arranged is not self.arranged
         self.arranged = arranged
-        self._show(arranged, rows, keep, changed)
+        self._show(arranged, rows, keep)
 
-    def _show(
-        self, arranged: Arranged, rows: Sequence[int], keep: Ref | None, changed: bool
-    ) -> None:
+    def _show(self, arranged: Arranged, rows: Sequence[int], keep: Ref | None) -> None:
         self.shown = self.count(rows)
         self.total = arranged.total(self.pane)
-        self.border_title = self.title_text()
+        title = self.title_text()
+        if self.border_title != title:  # setting it redraws the whole pane, even unchanged
+            self.border_title = title
         keep_value = self.value_of(keep) if keep is not None else None
-        if changed:
-            self.redraw()
+        # Every row is drawn again from the new arranged view (set_rows empties the row
+        # cache) and the lines whose drawing changed are refreshed.
         self.set_rows(rows, keep=keep_value)
 
     def title_text(self) -> str:

@@ -144,7 +144,7 @@ class RowList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         # A pane may pass its renderer or be one (subclasses define the two methods).
         self.renderer: RowRenderer = renderer if renderer is not None else self
-        self.empty_text = empty_text
+        self._empty_text = empty_text
         self._rows: Sequence[int] = ()
         self._cursor = -1
         self._marked: int | None = None
@@ -153,6 +153,11 @@ class RowList(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(256)
         self._styles: dict[str, Style] = {}
         self._frame: tuple[Style, int, int] | None = None  # while render_lines runs
+        # What each line on screen shows (screen line -> strip), and the scroll position
+        # and width it was drawn at: a change of rows, words or mark refreshes only the
+        # lines whose drawing changed (``_repaint``), not the whole list.
+        self._drawn: dict[int, Strip] = {}
+        self._drawn_at: tuple[int, int] = (-1, -1)
 
     def render_row(self, value: int, width: int) -> list[Piece]:
         return [(str(value), "")]
@@ -161,6 +166,18 @@ class RowList(ScrollView, can_focus=True):
         return True
 
     # -- what is shown --------------------------------------------------------------------
+
+    @property
+    def empty_text(self) -> str:
+        """What the list says when it has no rows."""
+        return self._empty_text
+
+    @empty_text.setter
+    def empty_text(self, text: str) -> None:
+        if text != self._empty_text:
+            self._empty_text = text
+            if not self._rows:
+                self._repaint()
 
     @property
     def rows(self) -> Sequence[int]:
@@ -194,7 +211,7 @@ class RowList(ScrollView, can_focus=True):
             cursor = self._selectable_from(min(max(self._cursor, 0), len(rows) - 1), 1)
         self._cursor = cursor
         self.virtual_size = Size(0, len(rows))
-        self.refresh()
+        self._repaint()
         self._scroll_to_cursor()
 
     def set_words(self, words: Sequence[str]) -> None:
@@ -203,14 +220,14 @@ class RowList(ScrollView, can_focus=True):
         if words != self._words:
             self._words = words
             self._cache.clear()
-            self.refresh()
+            self._repaint()
 
     def set_marked(self, value: int | None) -> None:
         """Mark one row as the dashboard's focus (a ● in the gutter)."""
         if value != self._marked:
             self._marked = value
             self._cache.clear()
-            self.refresh()
+            self._repaint()
 
     def move_to_value(self, value: int) -> bool:
         """Put the cursor on ``value`` if it is shown; True when it is."""
@@ -223,7 +240,24 @@ class RowList(ScrollView, can_focus=True):
     def redraw(self) -> None:
         """Draw every row again (after the renderer's data changed)."""
         self._cache.clear()
-        self.refresh()
+        self._repaint()
+
+    def _repaint(self) -> None:
+        """Refresh the lines on screen whose drawing changed: a filter that keeps most
+        rows in place, or a new focus mark, rewrites those lines and no others."""
+        width = self.scrollable_content_region.width
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if not self._drawn or self._drawn_at != (top, width) or height <= 0:
+            self.refresh()
+            return
+        self._frame = (self.rich_style, width, top)
+        try:
+            for y in range(height):
+                if self._drawn.get(y) != self.render_line(y):
+                    self.refresh_line(top + y)
+        finally:
+            self._frame = None
 
     # -- moving ---------------------------------------------------------------------------
 
@@ -356,6 +390,14 @@ class RowList(ScrollView, can_focus=True):
         else:
             base, width = self.rich_style, self.scrollable_content_region.width
             top = round(self.scroll_y)
+        if self._drawn_at != (top, width):
+            self._drawn.clear()
+            self._drawn_at = (top, width)
+        strip = self._line(y, base, width, top)
+        self._drawn[y] = strip
+        return strip
+
+    def _line(self, y: int, base: Style, width: int, top: int) -> Strip:
         position = top + y
         if not self._rows:
             if y == 0 and width > 1:
@@ -405,7 +447,9 @@ class RowList(ScrollView, can_focus=True):
                 at = end
             if at < len(text):
                 segments.append(Segment(text[at:], style))
-        return Strip(segments).crop_extend(0, width, base)
+        # One run per look: neighbouring pieces styled alike (a gap, the padding) are
+        # joined, so the terminal gets one style sequence where one will do.
+        return Strip(segments).crop_extend(0, width, base).simplify()
 
 
 def _position(rows: Sequence[int], value: int) -> int:
