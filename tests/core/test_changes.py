@@ -387,3 +387,72 @@ def test_a_position_changed_in_several_fields_names_each_and_each_position() -> 
         "* disagreement union: Political union? (positions): "
         "Kazakhstan: stance ▼ oppose → ▲ support (as of 2014)"
     )
+
+
+@pytest.mark.parametrize(
+    ("old_actor", "new_actor", "named"),
+    [
+        ('name = "Kazakhstan"', 'name = "Qazaqstan"', "Qazaqstan"),  # as it reads now
+        ('name = "Kazakhstan"', None, "Kazakhstan"),  # removed: as it last read
+        (None, None, "kz"),  # defined nowhere: its id
+    ],
+)
+def test_a_moved_stance_names_the_actor_as_it_reads_now_or_last_read(
+    old_actor: str | None, new_actor: str | None, named: str
+) -> None:
+    def version(actor: str | None, stance: str, as_of: str) -> bytes:
+        head = b'format = "faultline/1"\n'
+        if actor is not None:
+            head += f'[[actors]]\nid = "kz"\n{actor}\nkind = "state"\n'.encode()
+        return (
+            head
+            + (
+                '[[disagreements]]\nid = "union"\ntitle = "Political union?"\n'
+                '[[disagreements.positions]]\nactor = "kz"\n'
+                f'stance = "{stance}"\nas_of = "{as_of}"\n'
+            ).encode()
+        )
+
+    changes = compare(
+        layer(version(old_actor, "oppose", "2012"), "a"),
+        layer(version(new_actor, "support", "2014"), "b"),
+    )
+    (union,) = [c for c in changes if c.kind is Kind.DISAGREEMENT]
+    assert f"{named}: stance ▼ oppose → ▲ support (as of 2014)" in str(union)
+
+
+def test_marks_kept_from_an_earlier_session_come_back_as_they_were() -> None:
+    unseen = UnseenChanges()
+    unseen.restore(Kind.ACTOR, "kz", "new")
+    unseen.restore(Kind.EVENT, "talks", "changed")
+    unseen.restore(Kind.DISAGREEMENT, "union", "anything else")  # read from an old file
+    assert unseen.mark(Kind.ACTOR, "kz") == "new"
+    assert unseen.mark(Kind.EVENT, "talks") == "changed"
+    assert unseen.mark(Kind.DISAGREEMENT, "union") == "changed"
+
+
+def test_positions_changed_in_place_are_listed_one_after_another() -> None:
+    def version(summary: str) -> bytes:
+        return (
+            'format = "faultline/1"\n[[disagreements]]\nid = "union"\ntitle = "Union?"\n'
+            '[[disagreements.positions]]\nactor = "kz"\nstance = "oppose"\nas_of = "2012"\n'
+            f"{summary}\n"
+            '[[disagreements.positions]]\nactor = "ru"\nstance = "support"\nas_of = "2012"\n'
+            f"{summary}\n"
+        ).encode()
+
+    (change,) = compare(layer(version(""), "a"), layer(version('summary = "Firm."'), "b"))
+    assert str(change) == (
+        "* disagreement union: Union? (positions): "
+        "kz on Union?: summary none → Firm.; ru on Union?: summary none → Firm."
+    )
+    assert change.positions == ("* kz as_of 2012 (summary)", "* ru as_of 2012 (summary)")
+
+
+def test_a_changed_actor_has_no_position_lines() -> None:
+    def version(name: str) -> bytes:
+        actor = f'[[actors]]\nid = "kz"\nname = "{name}"\nkind = "state"\n'
+        return ('format = "faultline/1"\n' + actor).encode()
+
+    (change,) = compare(layer(version("Kazakhstan"), "a"), layer(version("Qazaqstan"), "b"))
+    assert (change.fields, change.positions, change.moves) == (("name",), (), ())
