@@ -111,6 +111,30 @@ async def run_command(pilot: Any, app: Any, query: str, title: str) -> None:
     await pilot.pause()
 
 
+async def set_range(pilot: Any, app: Any, key: str, text: str) -> None:
+    """``[`` or ``]`` (``key``), then ``text`` (empty: no limit) in the date range form."""
+    from textual.widgets import Input
+
+    from tui.ui.activity import DateRangeForm
+
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(app.screen, DateRangeForm), "the date range form")
+    app.screen.query_one("#date-range", Input).value = ""
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+
+
+async def travel(pilot: Any, app: Any, date: str) -> None:
+    """``t``, then ``date`` (empty: back to now) in the time-travel form."""
+    from tui.ui.movement import DateForm
+
+    await pilot.press("t")
+    await pilot.pause()
+    assert isinstance(app.screen, DateForm)
+    await pilot.press("ctrl+u", *date, "enter")
+    await pilot.pause()
+
+
 def toasts(app: Any) -> str:
     """Every notification on screen, each message whole (the screen wraps them)."""
     return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))

@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tui.core.dates import EDate
+from tui.core.notes import View, read_views, save_view
+from tui.core.period import Period
 from tui.core.userstate import StateStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -96,3 +99,29 @@ def test_remembering_the_since_date_keeps_what_else_is_in_the_state(tmp_path) ->
     save_since(None, again)
     assert load_since(StateStore(tmp_path / "state")) == (None, None)
     assert StateStore(tmp_path / "state").read()["watch"] == {"actors": ["kz"]}
+
+
+def test_a_view_keeps_its_date_range_and_time_travel_and_an_older_view_still_reads(
+    tmp_path: Path,
+) -> None:
+    view = View(
+        trail=(("actors", "ru", None),),
+        filter="grain",
+        pane="events",
+        cursors=(("events", "e1"),),
+        period=Period(EDate.parse("2013-01"), None),
+        as_of=EDate.parse("2020~"),
+    )
+    StateStore(tmp_path / "s").update(lambda s: save_view(s, "then", view))
+    # Saved before views held dates: no "range", no "as_of".
+    older = {"trail": [["actors", "kz", None]], "filter": "", "pane": "actors", "cursors": {}}
+    StateStore(tmp_path / "s").update(lambda s: s["views"].update(older=older))
+
+    store = StateStore(tmp_path / "s")
+    views = read_views(store.read())
+    assert store.warning is None  # the file was not set aside
+    assert views["then"] == view
+    assert views["then"].period.label() == "from 2013-01" and views["then"].as_of is not None
+    assert views["then"].as_of.text == "2020~"
+    assert views["older"].trail == (("actors", "kz", None),)
+    assert views["older"].period.is_open and views["older"].as_of is None

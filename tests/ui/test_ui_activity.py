@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import move_to, until
-from textual.widgets import Input
+from helpers import move_to, set_range, until
 
 from tests.conftest import screen_text
 from tui.core.model import Kind
@@ -32,15 +31,6 @@ def timeline_ids(app: FaultlineApp) -> list[str]:
     pane = app.dashboard.pane(Kind.EVENT)
     assert pane.arranged is not None
     return [pane.arranged.events[v].id for v in pane.rows if v >= 0]
-
-
-async def set_range(pilot, app: FaultlineApp, key: str, text: str) -> None:
-    await pilot.press(key)
-    await until(pilot, lambda: isinstance(app.screen, DateRangeForm), "the date range form")
-    field = app.screen.query_one("#date-range", Input)
-    field.value = ""
-    await pilot.press(*text, "enter")
-    await pilot.pause()
 
 
 async def test_the_timeline_sparkline_follows_what_is_shown(make_app, ready) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import toasts
+from helpers import toasts, travel
 
 from tests.conftest import screen_text
 from tui.core.browse import Ref
@@ -26,14 +26,6 @@ SMALL = (80, 24)
 @pytest.fixture
 def app(make_app, movement_dataset) -> FaultlineApp:
     return make_app(dataset=movement_dataset)
-
-
-async def travel(pilot, app: FaultlineApp, date: str) -> None:
-    await pilot.press("t")
-    await pilot.pause()
-    assert isinstance(app.screen, DateForm)
-    await pilot.press("ctrl+u", *date, "enter")
-    await pilot.pause()
 
 
 async def since(pilot, app: FaultlineApp, date: str) -> None:

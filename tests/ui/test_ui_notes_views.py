@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import select_actor, shown, toasts, until
+from helpers import run_command, select_actor, set_range, shown, toasts, travel, until
 
+from tests.conftest import screen_text
 from tui.core.browse import Ref
 from tui.core.config import Config
 from tui.core.model import Kind
@@ -44,6 +45,14 @@ def data(tmp_path: Path) -> Path:
 
 def build(tmp_path: Path, data: Path, **kwargs) -> FaultlineApp:
     return FaultlineApp(Config(cache_dir=tmp_path / "cache", data_paths=(data,)), **kwargs)
+
+
+async def save_view(pilot, app: FaultlineApp, name: str) -> None:
+    """``v``, then ``name``: the view saved."""
+    await pilot.press("v")
+    await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the name prompt")
+    await pilot.press(*name, "enter")
+    await until(pilot, lambda: f"Saved view “{name}”" in toasts(app), "the save")
 
 
 def detail_text(app: FaultlineApp) -> str:
@@ -88,10 +97,7 @@ async def test_a_saved_view_opens_with_view_and_the_last_state_unless_fresh(
         await select_actor(pilot, app, "ru")
         await pilot.press("enter")  # focus on Russia
         await until(pilot, lambda: app.dashboard.trail == [Ref(Kind.ACTOR, "ru")], "the focus")
-        await pilot.press("v")
-        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the name prompt")
-        await pilot.press(*"morning", "enter")
-        await until(pilot, lambda: "Saved view “morning”" in toasts(app), "the save")
+        await save_view(pilot, app, "morning")
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "View: morning" in titles  # the palette lists it
         await pilot.press("v")
@@ -142,3 +148,54 @@ async def test_an_unknown_view_is_said_and_a_missing_focus_named(
         await shown(pilot, old)
         await until(pilot, lambda: "no longer in the data: actor zz" in toasts(old), "zz")
         assert old.dashboard.trail == [Ref(Kind.ACTOR, "ru")]
+
+
+def timeline_title(app: FaultlineApp) -> str:
+    return next(line for line in screen_text(app).splitlines() if "Timeline" in line)
+
+
+def header(app: FaultlineApp) -> str:
+    return screen_text(app).splitlines()[0]
+
+
+async def test_a_view_keeps_the_date_range_and_the_time_travel_date(
+    tmp_path, data, private_state
+) -> None:
+    app = build(tmp_path, data)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        await set_range(pilot, app, "[", "2013-01")
+        await set_range(pilot, app, "]", "2014")
+        await travel(pilot, app, "2020")
+        await until(pilot, lambda: "2013-01 → 2014" in timeline_title(app), "the range")
+        await until(pilot, lambda: "as of 2020 · time travel" in header(app), "time travel")
+        await save_view(pilot, app, "then")
+        # Both cleared: all dates, now.
+        await set_range(pilot, app, "[", "")
+        await set_range(pilot, app, "]", "")
+        await travel(pilot, app, "")
+        await until(pilot, lambda: "→" not in timeline_title(app), "the range cleared")
+        await until(pilot, lambda: "time travel" not in header(app), "back to now")
+        await run_command(pilot, app, "View: then", "View: then")
+        await until(pilot, lambda: "2013-01 → 2014" in timeline_title(app), "the range back")
+        await until(pilot, lambda: "as of 2020 · time travel" in header(app), "travel back")
+        assert app.as_of is not None and app.as_of.text == "2020"  # every view follows
+
+
+async def test_a_start_comes_back_to_the_date_range_but_in_the_present(
+    tmp_path, data, private_state
+) -> None:
+    """The last state comes back on the next start, its date range too; time travel
+    does not: a start always shows the present, as an analyst expects of a dashboard."""
+    app = build(tmp_path, data)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        await set_range(pilot, app, "[", "2013-01")
+        await travel(pilot, app, "2020")
+        await until(pilot, lambda: "as of 2020 · time travel" in header(app), "time travel")
+        await pilot.press("q")
+    again = build(tmp_path, data)
+    async with again.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, again)
+        await until(pilot, lambda: "2013-01" in timeline_title(again), "the range back")
+        assert "time travel" not in header(again) and again.as_of is None

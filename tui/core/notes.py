@@ -7,7 +7,9 @@ finds them, and the Markdown brief includes them only when asked (``--notes``).
 ``faultline notes export`` writes them all as JSON, for a backup.
 
 A view is what the dashboard was showing, under a name (``v``): the focus (the
-breadcrumb), the filter, the active pane and the selected row of each pane. The last one
+breadcrumb), the filter, the timeline's date range (``[``/``]``), the time-travel date
+(``t``), the active pane and the selected row of each pane; both dates are kept as their
+EDTF texts, and a view saved before they were kept reads as "all dates, now". The last one
 is kept as the view ``LAST`` when the dashboard closes, and shown again at the next start
 unless ``--fresh``.
 """
@@ -18,11 +20,12 @@ import json
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .dates import local_time
+from .dates import EDate, local_time
 from .model import Kind
+from .period import Period
 from .search import normalise, terms
 from .text import sanitise
 
@@ -102,12 +105,15 @@ def export_notes(state: Mapping[str, Any]) -> str:
 @dataclass(frozen=True)
 class View:
     """What the dashboard shows: the focus trail as (kind, id, actor) triples, the filter,
-    the active pane and the selected row's id in each pane."""
+    the active pane, the selected row's id in each pane, the timeline's date range and
+    the time-travel date (None: now)."""
 
     trail: tuple[tuple[str, str, str | None], ...] = ()
     filter: str = ""
     pane: str = Kind.ACTOR.value
     cursors: tuple[tuple[str, str], ...] = ()
+    period: Period = field(default_factory=Period)
+    as_of: EDate | None = None
 
     def record(self) -> dict[str, Any]:
         return {
@@ -115,6 +121,8 @@ class View:
             "filter": self.filter,
             "pane": self.pane,
             "cursors": dict(self.cursors),
+            "range": [_text(self.period.start), _text(self.period.end)],
+            "as_of": _text(self.as_of),
         }
 
     @classmethod
@@ -126,9 +134,21 @@ class View:
                 for kind, ident, actor in raw.get("trail", ())
             )
             cursors = tuple((str(k), str(v)) for k, v in dict(raw.get("cursors", {})).items())
-            return cls(trail, str(raw.get("filter", "")), str(raw.get("pane", "")), cursors)
-        except (TypeError, ValueError, AttributeError):
+            start, end = raw.get("range", (None, None))
+            period = Period(_date(start), _date(end))
+            as_of = _date(raw.get("as_of"))
+            filter_, pane = str(raw.get("filter", "")), str(raw.get("pane", ""))
+            return cls(trail, filter_, pane, cursors, period, as_of)
+        except (TypeError, ValueError, AttributeError):  # DateError is a ValueError
             return None
+
+
+def _text(date: EDate | None) -> str | None:
+    return None if date is None else date.text
+
+
+def _date(text: object) -> EDate | None:
+    return None if text is None else EDate.parse(text)  # a bad text raises DateError
 
 
 def save_view(state: dict[str, Any], name: str, view: View) -> None:

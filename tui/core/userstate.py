@@ -242,9 +242,20 @@ def _notes(value: object) -> bool:
     )
 
 
+def _date_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
 def _view(value: object) -> bool:
+    """A saved view's shape; ``range`` and ``as_of`` (EDTF texts or None) came later, so
+    a view without them is still one."""
+    date_range = value.get("range", [None, None]) if isinstance(value, dict) else None
     return (
         isinstance(value, dict)
+        and isinstance(date_range, list)
+        and len(date_range) == 2
+        and all(_date_text(d) for d in date_range)
+        and _date_text(value.get("as_of"))
         and isinstance(value.get("filter", ""), str)
         and isinstance(value.get("pane", ""), str)
         and isinstance(value.get("cursors", {}), dict)

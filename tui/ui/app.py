@@ -686,7 +686,8 @@ class FaultlineApp(App[int]):
         self.push_screen(TextPrompt("Save this view as", "a name"), named)
 
     def open_view(self, name: str, *, quiet: bool = False) -> None:
-        """Show the saved view ``name`` (focus, filter, pane, rows)."""
+        """Show the saved view ``name`` (focus, filter, date range, time travel, pane,
+        rows): time travel first, so the focus is looked for in the data as of then."""
         view = self.watchlist.views.get(name)
         if view is None:
             if not quiet:
@@ -694,6 +695,10 @@ class FaultlineApp(App[int]):
                 self.notify(f"No view called “{name}” (saved: {known}).", severity="warning",
                             markup=False)  # fmt: skip
             return
+        # A start opens in the present: the last session's time travel is not resumed
+        # (the past must not pass for the present); a view opened by name travels.
+        if name != LAST:
+            self.travel(view.as_of)
         missing = self.dashboard.restore(view)
         if missing and not quiet:
             self.notify(f"View “{name}”: no longer in the data: {', '.join(missing)}.",

@@ -611,7 +611,7 @@ class DashboardScreen(Screen[None]):
         self.app.post_message(WriteNote(Ref(ref.kind, ref.id)))
 
     def action_save_view(self) -> None:
-        """``v``: save what is shown (focus, filter, pane, rows) under a name."""
+        """``v``: save what is shown (focus, filter, dates, pane, rows) under a name."""
         if self.arranged is not None:
             self.app.post_message(SaveView(self.snapshot()))
 
@@ -627,11 +627,14 @@ class DashboardScreen(Screen[None]):
             self.filter_text,
             str(self.active),
             tuple(cursors),
+            self.period,
+            self.arranged.as_of if self.arranged is not None else None,
         )
 
     def restore(self, view: View) -> list[str]:
-        """Show ``view``: its focus, filter, pane and rows, as far as the data shown still
-        holds them; what could not be found, in words."""
+        """Show ``view``: its focus, filter, date range, pane and rows, as far as the data
+        shown still holds them; what could not be found, in words. (Its time-travel date
+        is the app's to restore: every view follows it.)"""
         arranged = self.arranged
         if arranged is None:
             return []
@@ -646,6 +649,7 @@ class DashboardScreen(Screen[None]):
         self.trail_filters = [""] * len(trail)
         self.trail = trail
         self._quietly_set_filter(view.filter)
+        self.period = view.period
         keep: dict[Kind, Ref | None] = {
             Kind(name): Ref(Kind(name), ident) for name, ident in view.cursors if name in PANES
         }
