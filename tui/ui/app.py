@@ -346,6 +346,16 @@ class FaultlineApp(App[int]):
         if client is not None:
             await client.aclose()
 
+    def prepare(self, dataset: Dataset | None = None, *, first: bool = False) -> Worker[None]:
+        """Read (unless given) and arrange the dataset, off the UI thread, with the cyclic
+        collector paused: arranging builds hundreds of thousands of objects.
+
+        The dataset is handed over in a list the worker empties, and the worker returns
+        nothing (``DatasetArranged`` carries the result): a finished worker lingers until
+        a full collection, and the first one for good, since it is frozen (below), so it
+        must hold no dossier. See ``_prepare``."""
+        return self._prepare([dataset], first=first)
+
     # A description, or Textual describes the worker by repr() of its arguments: for a
     # 100,000-event dataset that took a second on the UI thread.
     @work(
@@ -355,9 +365,8 @@ class FaultlineApp(App[int]):
         group="load",
         description="read the data and arrange it",
     )
-    def prepare(self, dataset: Dataset | None = None, *, first: bool = False) -> Arranged | None:
-        """Read (unless given) and arrange the dataset, off the UI thread, with the cyclic
-        collector paused: arranging builds hundreds of thousands of objects.
+    def _prepare(self, box: list[Dataset | None], *, first: bool = False) -> None:
+        """``prepare``'s worker: ``box`` holds the dataset to arrange (None: read it).
 
         The first time, what was built is frozen (``gc.freeze``) before the collector
         resumes: a large dossier is hundreds of thousands of long-lived objects, and
@@ -367,17 +376,16 @@ class FaultlineApp(App[int]):
         widgets replaced meanwhile, whose cycles the collector could then never free. A
         refresh reuses the unchanged entities, which stay frozen. The search and
         relation indexes are left for after the first frame (``_complete``). Posts
-        ``DatasetArranged`` (or ``LoadFailed``); returns the same for a caller to wait on.
+        ``DatasetArranged`` (or ``LoadFailed``).
         """
         try:
-            arranged = self._arrange(dataset, first)
+            arranged = self._arrange(box.pop(), first)
         except Exception as error:  # noqa: BLE001 - shown to the user as LoadFailed
             if not get_current_worker().is_cancelled:
                 self.post_message(LoadFailed(error))
-            return None
+            return
         if not get_current_worker().is_cancelled:  # a newer one replaced it (exclusive)
             self.post_message(DatasetArranged(arranged))
-        return arranged
 
     def _arrange(self, dataset: Dataset | None, first: bool) -> Arranged:
         with gc_paused():
@@ -401,9 +409,11 @@ class FaultlineApp(App[int]):
             return arranged
 
     @work(thread=True, exit_on_error=False, group="index", description="index the arranged view")
-    def _complete(self, arranged: Arranged) -> None:
+    def _complete(self, box: list[Arranged]) -> None:
         """Build what the first frame did not need: search and relation indexes; then
-        write the parsed-data cache for documents that were parsed afresh."""
+        write the parsed-data cache for documents that were parsed afresh. The arranged
+        view comes in a list emptied here (see ``prepare``)."""
+        arranged = box.pop()
         with gc_paused():
             arranged.complete()
         if self.parsed_cache is not None:
@@ -444,7 +454,7 @@ class FaultlineApp(App[int]):
         if self.arranged is None and self.load_error is None and self._progress_text:
             self.dashboard.show_loading(f"Loading… {self._progress_text}")
 
-    def show_dataset(self, dataset: Dataset) -> Worker[Arranged | None]:
+    def show_dataset(self, dataset: Dataset) -> Worker[None]:
         """Show a new merged dataset (e.g. after a feed refresh), keeping where the analyst is."""
         return self.prepare(dataset)
 
@@ -503,7 +513,7 @@ class FaultlineApp(App[int]):
         if not arranged.completed:
             # Once the frame showing it is drawn: started now, the indexing thread would
             # hold the interpreter while that frame is composed (50-100 ms at 100k).
-            self.call_after_refresh(self._complete, arranged)
+            self.call_after_refresh(self._complete, [arranged])
 
     # -- feeds ----------------------------------------------------------------------------------
 
