@@ -37,7 +37,7 @@ from ..core.capture import capture_file, covering
 from ..core.changes import CHANGED_MARK, NEW_MARK, Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.dates import EDate
-from ..core.gcpause import gc_paused
+from ..core.gcpause import gc_paused, release_free_memory
 from ..core.merge import Dataset, Layer
 from ..core.model import Kind
 from ..core.notes import LAST, VIEW_NAME, clean_note
@@ -418,6 +418,9 @@ class FaultlineApp(App[int]):
             arranged.complete()
         if self.parsed_cache is not None:
             self.parsed_cache.flush()
+        # What reading and parsing left behind (the parsed tables of a large document are
+        # hundreds of megabytes, freed by now) goes back to the system.
+        release_free_memory()
         self.post_message(IndexesReady())
 
     def extra_layers(self) -> list[Layer]:
