@@ -351,9 +351,10 @@ class FaultlineApp(App[int]):
         collector paused: arranging builds hundreds of thousands of objects.
 
         The dataset is handed over in a list the worker empties, and the worker returns
-        nothing (``DatasetArranged`` carries the result): a finished worker lingers until
-        a full collection, and the first one for good, since it is frozen (below), so it
-        must hold no dossier. See ``_prepare``."""
+        nothing (``DatasetArranged`` carries the result): a finished worker outlives its
+        work (until a full collection frees it and its task; while the thread that ran it
+        keeps it as its current worker; and the first one for good, frozen below), so it
+        must hold no dossier. Every thread worker given a dossier does the same."""
         return self._prepare([dataset], first=first)
 
     # A description, or Textual describes the worker by repr() of its arguments: for a
@@ -1020,12 +1021,14 @@ class FaultlineApp(App[int]):
                 from ..core.export import as_of_export
 
                 dataset = as_of_export(dataset, self.as_of)
-            self._export(dataset, fmt)
+            self._export([dataset], fmt)
 
     @work(thread=True, exit_on_error=False, group="export", description="export the dossier")
-    def _export(self, dataset: Dataset, fmt: str) -> None:
+    def _export(self, box: list[Dataset], fmt: str) -> None:
+        """Write ``box``'s dataset (handed over in a list emptied here: see ``prepare``)."""
         from ..core.export import write_new_export
 
+        dataset = box.pop()
         missing = list(dict.fromkeys(p.document for p in dataset.problems))
         if self.feed_client is not None:
             missing += [s.name for s in self.feed_client.states.values() if s.layer is None]
