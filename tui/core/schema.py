@@ -346,6 +346,13 @@ def matching(regex: re.Pattern[str], what: str) -> Converter:
     return _shaped(convert, type="string", pattern=regex)
 
 
+def _plain_citation(c: Checker, ident: str) -> Citation:
+    citation = c.citations.get(ident)
+    if citation is None:
+        citation = c.citations[ident] = Citation(ident)
+    return citation
+
+
 def check_citations(c: Checker, value: object, parent: str, key: str) -> tuple[Citation, ...]:
     if type(value) is not list:
         raise Invalid(f"{parent}.{key}", f"expected an array, got {type_name(value)}")
@@ -355,15 +362,14 @@ def check_citations(c: Checker, value: object, parent: str, key: str) -> tuple[C
         if type(item) is str:
             # A plain citation is immutable and says only its source: one object per
             # source serves every mention (a dossier may cite one source 100,000 times).
-            ident = check_id(c, item, parent, f"{key}[{i}]")
-            citation = c.citations.get(ident)
-            if citation is None:
-                citation = c.citations[ident] = Citation(ident)
-            out.append(citation)
+            out.append(_plain_citation(c, check_id(c, item, parent, f"{key}[{i}]")))
         elif type(item) is dict:
             fields = c.record(item, f"{parent}.{key}[{i}]", CITATION_FIELDS, required=("id",))
             if fields is None:
                 failed = True
+                continue
+            if len(fields) == 1:  # {id = "..."} alone: a plain citation, written as a table
+                out.append(_plain_citation(c, fields["id"]))
                 continue
             fields["source"] = fields.pop("id")
             out.append(BUILD[Citation](fields))
