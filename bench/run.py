@@ -5,6 +5,7 @@ that every figure is also a ratio.
     python bench/run.py                  # 1k, 10k and 100k events
     python bench/run.py --million        # and 1M (a directory of ten documents; slow)
     python bench/run.py --sizes 100k --quick
+    python bench/run.py --sizes 100k --memory   # only RSS across refreshes and reloads
 
 Every start is measured in a fresh subprocess, from the moment the process is launched
 to the first frame whose panes hold rows: cold with an empty parsed-data cache
@@ -109,6 +110,30 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mb() -> float:
+    """This process's resident set now (not its peak): /proc/self/statm, Linux only."""
+    try:
+        resident = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+    return resident * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def settled_rss(app: Any) -> dict[str, float]:
+    """RSS now and at peak, after the full collection the app owes after a new dossier
+    (tui/ui/collector.py), run at once instead of when the analyst is quiet."""
+    import gc
+
+    collector = getattr(app, "collector", None)
+    if collector is not None:
+        collector.collect()
+    else:
+        gc.collect()
+    # Live objects' blocks: flat while RSS grows means the allocator keeps freed memory,
+    # not that anything is retained.
+    return {"rss_mb": rss_mb(), "peak_rss_mb": peak_rss_mb(), "blocks": sys.getallocatedblocks()}
+
+
 def children_peak_rss_mb() -> float:
     """The largest peak of this process's finished children (the process that reads the
     second part of a large document, tui/core/splitparse.py); 0 when there were none."""
@@ -172,6 +197,15 @@ def child_parse(args: argparse.Namespace) -> dict[str, Any]:
         "bytes": sum(f.stat().st_size for f in files),
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def child_cache(args: argparse.Namespace) -> dict[str, Any]:
+    """Write the parsed-data cache of the given paths, as a first start would."""
+    from tui.core.loading import load
+    from tui.core.parsecache import ParsedCache
+
+    load(args.paths, cache=ParsedCache(Path(os.environ["FAULTLINE_CACHE_DIR"])))
+    return {"peak_rss_mb": peak_rss_mb()}
 
 
 def child_start(args: argparse.Namespace) -> dict[str, Any]:
@@ -268,7 +302,7 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
 
     server = None
     feeds: tuple = ()
-    if args.interact and args.feed:
+    if (args.interact or args.memory) and args.feed:
         from tui.core.config import FeedConfig
 
         server = feed_server([Path(f) for f in args.feed.split(",")])
@@ -309,7 +343,13 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
                 constructed_mono + (time.perf_counter() - constructed) - args.launched
             )
             app.pilot = pilot
-            if args.reloads:
+            if args.memory:
+                try:
+                    result["memory"] = await memory(app, args, gc_pauses)
+                finally:
+                    if app.bench_server is not None:
+                        app.bench_server.stop()
+            elif args.reloads:
                 result["reload"] = await reload_saves(app, args, gc_pauses)
             if args.interact:
                 try:
@@ -322,6 +362,18 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
 
     asyncio.run(run())
     return result
+
+
+async def memory(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> dict[str, Any]:
+    """RSS after each of ``--refreshes`` feed refreshes, then after each of ``--reloads``
+    saves of the data file reloaded live (``refresh`` and ``reload_saves`` with
+    ``--memory``: each run records RSS after a full collection)."""
+    out: dict[str, Any] = {"start": settled_rss(app)}
+    out["refresh"] = await refresh(app, args, gc_pauses)
+    out["reload"] = await reload_saves(app, args, gc_pauses)
+    runs = [out["start"], *out["refresh"]["runs"], *out["reload"]["runs"]]
+    out["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    return out
 
 
 async def interact(
@@ -531,6 +583,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
 
                 app.run_worker(job, thread=True, group="bench-refresh")
             shown = await app.wait(shown_future, 600)
+            old = shown_future = None  # not kept alive here while RSS is measured
             if real:
                 timing["merge"] = sum(app.bench_load_times[mark:])
             await asyncio.sleep(0.2)
@@ -542,6 +595,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
                     **timing,
                     "longest_stall": max(gaps, default=0.0) - 0.01,
                     "longest_gc_pause": gc_pauses.longest(started, shown),
+                    **(settled_rss(app) if args.memory else {}),
                 }
             )
         calm_gaps = [b - a for a, b in itertools.pairwise(calm)]
@@ -601,6 +655,7 @@ async def reload_saves(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) 
                     "write": saved - started,
                     "longest_stall": max(gaps, default=0.0) - 0.01,
                     "longest_gc_pause": gc_pauses.longest(saved, shown),
+                    **(settled_rss(app) if args.memory else {}),
                 }
             )
     finally:
@@ -782,6 +837,7 @@ def bench_size(size: str, args: argparse.Namespace, results: dict[str, Any]) -> 
         out["interactive"] = run_child("start", extra, cache=cache)
         save(results)
         reload_size(size, args, out, cache)
+        memory_size(size, args, out, cache)
         if events <= BASELINE_LIMIT and not args.no_baseline:
             print(f"{size}: Faultline from a dataset in memory…", flush=True)
             out["faultline_panes"] = run_child("baseline", [*paths, "--faultline"], cache=cache)
@@ -807,6 +863,27 @@ def reload_size(size: str, args: argparse.Namespace, out: dict[str, Any], cache:
         reloads = "2" if args.quick else str(args.reload_saves)
         out["reload"] = run_child("start", [str(copy), "--mode", "warm", "--reloads", reloads],
                                   cache=cache)["reload"]  # fmt: skip
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def memory_size(size: str, args: argparse.Namespace, out: dict[str, Any], cache: Path) -> None:
+    """RSS across ten 10k-event feed refreshes and ten live reloads of a saved data file
+    (``--memory-runs`` of each), in one dashboard on a copy of the dossier."""
+    paths = data_paths(size)
+    if len(paths) != 1 or not paths[0].is_file():
+        return  # 1M events are a directory of parts: the reloads are not measured there
+    scratch = Path(tempfile.mkdtemp(prefix="faultline-bench-memory-"))
+    try:
+        copy = scratch / paths[0].name
+        shutil.copyfile(paths[0], copy)
+        # The copy's parsed-data cache written first: the dashboard starts warm.
+        run_child("cache", [str(copy)], cache=cache)
+        runs = str(2 if args.quick and not args.memory else args.memory_runs)
+        print(f"{size}: memory across {runs} refreshes and {runs} reloads…", flush=True)
+        extra = [str(copy), "--mode", "warm", "--memory", "--refreshes", runs, "--reloads", runs]
+        extra += ["--feed", ",".join(map(str, feed_documents()))]
+        out["memory"] = run_child("start", extra, cache=cache)["memory"]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -957,6 +1034,18 @@ def table(results: dict[str, Any]) -> str:
     add("data file saved → frame (live reload)", lambda s: fmt_s(s["reload"]["total"]))
     add("  longest UI stall (≤ 100 ms)", lambda s: fmt_s(s["reload"]["longest_stall"]))
 
+    def grown(s: dict, path: str) -> str:
+        runs = s["memory"][path]["runs"]
+        first, last = runs[0]["rss_mb"], runs[-1]["rss_mb"]
+        return f"{first:.0f} / {last:.0f} MB ({100 * (last - first) / first:+.0f}%)"
+
+    add(
+        "peak RSS, refreshes + reloads (≤ 300 MB)", lambda s: f"{s['memory']['peak_rss_mb']:.0f} MB"
+    )
+    add("  RSS before them", lambda s: f"{s['memory']['start']['rss_mb']:.0f} MB")
+    add("  after the 1st / last refresh (≤ +10%)", lambda s: grown(s, "refresh"))
+    add("  after the 1st / last reload (≤ +10%)", lambda s: grown(s, "reload"))
+
     width = max(len(label) for label, _ in rows)
     cols = [max(len(size), *(len(v[i]) for _, v in rows)) for i, size in enumerate(sizes)]
 
@@ -980,7 +1069,7 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the DataTable baseline")
     parser.add_argument("--table", type=Path, help="only print the table of a results JSON file")
     # Internal: the measuring children.
-    parser.add_argument("--child", choices=("parse", "start", "baseline"))
+    parser.add_argument("--child", choices=("parse", "start", "baseline", "cache"))
     parser.add_argument("paths", nargs="*")
     parser.add_argument("--launched", type=float, default=0.0)
     parser.add_argument("--mode", default="cold")
@@ -993,6 +1082,10 @@ def main() -> None:
     parser.add_argument(
         "--reload-only", action="store_true", help="only the live reload of a saved data file"
     )
+    parser.add_argument(
+        "--memory", action="store_true", help="only RSS across refreshes and live reloads"
+    )
+    parser.add_argument("--memory-runs", type=int, default=10, help="refreshes, and reloads")
     parser.add_argument("--queries", type=int, default=len(QUERIES))
     parser.add_argument("--focus-repeats", type=int, default=6)
     parser.add_argument("--faultline", action="store_true")
@@ -1002,7 +1095,8 @@ def main() -> None:
     RESULTS, DATA, FEED_EVENTS = args.results, args.results / "data", args.feed_events
 
     if args.child:
-        child = {"parse": child_parse, "start": child_start, "baseline": child_baseline}[args.child]
+        children = {"parse": child_parse, "start": child_start, "baseline": child_baseline}
+        child = {**children, "cache": child_cache}[args.child]
         print("RESULT " + json.dumps(child(args)), flush=True)
         return
     if args.table:
@@ -1022,12 +1116,16 @@ def main() -> None:
         "sizes": {},
     }
     for size in sizes:
-        if args.reload_only:
+        if args.reload_only or args.memory:
             out: dict[str, Any] = {"events": SIZES[size]}
             results["sizes"][size] = out
             cache_root = Path(tempfile.mkdtemp(prefix="faultline-bench-"))
+            only = memory_size if args.memory else reload_size
             try:
-                reload_size(size, args, out, cache_root / "cache")
+                if args.memory:  # the bare baseline, to say how fast the host was
+                    paths = [str(p) for p in data_paths(size)]
+                    out["parse"] = run_child("parse", [*paths, "--repeats", "1"])
+                only(size, args, out, cache_root / "cache")
             finally:
                 shutil.rmtree(cache_root, ignore_errors=True)
             save(results)

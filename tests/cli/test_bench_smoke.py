@@ -34,6 +34,9 @@ def test_bench_runs_at_1k_events_and_writes_every_figure(tmp_path: Path) -> None
     assert interactive["refresh"]["runs"] and "idle_cpu_percent" in interactive
     assert size["datatable"]["data_to_frame"] > 0 and size["faultline_panes"]["data_to_frame"] > 0
     assert size["reload"]["runs"] and size["reload"]["total"] > 0  # saves reloaded live
+    memory = size["memory"]  # RSS after each refresh and each reload
+    assert all(run["rss_mb"] > 0 for run in (*memory["refresh"]["runs"], *memory["reload"]["runs"]))
+    assert len(memory["refresh"]["runs"]) == len(memory["reload"]["runs"]) == 2
     table = done.stdout
     assert "cold start → first frame" in table and "stock DataTable" in table
     assert "–" not in table.split("cold start")[1].split("\n")[0]  # the cold figure is filled in

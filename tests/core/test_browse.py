@@ -227,3 +227,50 @@ def test_a_stance_written_at_the_top_level_is_logged_from_the_file_saved(tmp_pat
     assert logged is not None and logged.change.action == CHANGED
     # The analyst saved captured.toml: the change is said to come from there, not x.toml.
     assert (logged.layer, logged.document) == (str(captured), str(captured))
+
+
+def test_a_remerged_or_relayered_dossier_keeps_nothing_of_the_one_before(tmp_path) -> None:
+    """What a refresh (remerge) or a reload (relayer) builds holds no reference to the
+    dossier it replaces: once the caller lets go of it, it is freed (with its indexes)."""
+    import gc
+    import json
+    import re
+    import weakref
+
+    from tui.core.browse import read_arranged, relayer, remerge
+    from tui.core.loading import read_bytes, read_layer
+    from tui.core.merge import Layer
+
+    data = tmp_path / "x.toml"
+    data.write_text(
+        'format = "faultline/1"\n\n[[actors]]\nid = "kz"\nname = "Kazakhstan"\nkind = "state"\n'
+        '\n[[events]]\nid = "summit"\ntitle = "Summit"\ndate = "2013-01"\nactors = ["kz"]\n',
+        encoding="utf-8",
+    )
+    arranged = read_arranged([data])
+    for n in range(2):
+        refs = [weakref.ref(arranged), weakref.ref(arranged.dataset)]
+        actor = {"id": f"ru{n}", "name": "Russia", "kind": "state"}
+        body = json.dumps({"format": "faultline/1", "actors": [actor]})
+        feed = Layer(
+            "feed",
+            (read_bytes(body.encode(), "feed.json", "json", layer="feed"),),
+            (),
+            is_feed=True,
+        )
+        arranged, changes = remerge(arranged.dataset, [feed])
+        arranged.complete()
+        assert changes  # something to show, built without the dossier before
+        gc.collect()
+        assert [ref() for ref in refs] == [None, None]
+        # A data file saved again and read afresh, merged with the feed copy in use.
+        refs = [weakref.ref(arranged), weakref.ref(arranged.dataset)]
+        text = data.read_text(encoding="utf-8")
+        data.write_text(re.sub(r'title = "Summit[^"]*"', f'title = "Summit {n}"', text))
+        arranged, changes = relayer(arranged.dataset, [read_layer(data), feed])
+        arranged.complete()
+        assert changes
+        del feed
+        gc.collect()
+        assert [ref() for ref in refs] == [None, None]
+    assert arranged.dataset.events["summit"].title == "Summit 1"

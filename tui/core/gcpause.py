@@ -7,8 +7,9 @@ collector would walk them again and again, for nothing.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 
 
 @contextmanager
@@ -26,3 +27,34 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def release_free_memory() -> None:
+    """Give the C allocator's free pages back to the system, after a full collection.
+
+    A refresh frees a whole dossier's worth of objects, but glibc keeps the freed pages
+    (in every thread's arena) for reuse, so the resident size only ever grows: by 60 MB
+    and more per refresh at 100,000 events, much of it never reused. ``malloc_trim``
+    returns them (measured: bench/README.md, "Issue 15: memory"). Elsewhere than glibc
+    (macOS, musl, Windows) nothing is done. ctypes drops the GIL for the call, so only
+    the calling thread waits for it."""
+    _trim()(0)
+
+
+@cache
+def _trim() -> Callable[[int], int]:
+    """glibc's ``malloc_trim``, or a stand-in that does nothing."""
+    import ctypes
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            # The C library the interpreter runs on, as loaded: nothing searched for.
+            trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+            pass
+        else:
+            trim.argtypes = [ctypes.c_size_t]  # type: ignore[attr-defined]
+            trim.restype = ctypes.c_int  # type: ignore[attr-defined]
+            return trim
+    return lambda pad: 0

@@ -65,11 +65,12 @@ def _schema() -> str:
 
     The number is raised by hand when the reader's rules change (5: every bidi control
     removed, duplicate keys and invisible names refused; 6: top-level positions, quote,
-    actor kind company), since an entry holds a document as those rules read it."""
+    actor kind company; 7: repeated values stored once, as the reader now shares them),
+    since an entry holds a document as those rules read it."""
     shapes = ";".join(f"{cls.__name__}:{','.join(cls.__dataclass_fields__)}" for cls in RECORDS)
     digest = hashlib.sha256(shapes.encode()).hexdigest()[:16]
     python = f"py{sys.version_info[0]}.{sys.version_info[1]}"
-    return f"faultline-parsed/6 {__version__} {python} {digest}"
+    return f"faultline-parsed/7 {__version__} {python} {digest}"
 
 
 SCHEMA = _schema()

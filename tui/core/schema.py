@@ -93,6 +93,9 @@ class Checker:
     known_ids: dict[str, str] = field(default_factory=dict)
     # plain citations made so far, by source id, shared (see check_citations)
     citations: dict[str, Citation] = field(default_factory=dict)
+    # id tuples and repeated short texts (a location) made so far, each kept once: a large
+    # document repeats them thousands of times (see check_ids, shared_text)
+    shared: dict[object, Any] = field(default_factory=dict)
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(self.document, message, path))
@@ -232,6 +235,17 @@ check_text = text_check(TEXT_LIMIT)
 check_name = text_check(NAME_LIMIT, nonempty=True)
 
 
+def shared_text(c: Checker, value: object, parent: str, key: str) -> str:
+    """``check_text``, the same text kept once per document: for values that repeat (a
+    location, a country)."""
+    text: str = check_text(c, value, parent, key)
+    return c.shared.setdefault(text, text) if len(text) <= SHARED_TEXT_LIMIT else text
+
+
+SHARED_TEXT_LIMIT = 200  # longer texts rarely repeat
+_shaped(shared_text, **SHAPES[check_text])
+
+
 def _checked_id(c: Checker, value: object, path: Callable[[], str]) -> str:
     if type(value) is str:
         known = c.known_ids.get(value)
@@ -269,7 +283,8 @@ def check_ids(c: Checker, value: object, parent: str, key: str) -> tuple[str, ..
             if hit is not None
             else _checked_id(c, item, partial("{}.{}[{}]".format, parent, key, i))
         )
-    return tuple(out)
+    ids = tuple(out)
+    return c.shared.setdefault(ids, ids) if ids else ()
 
 
 def check_strings(c: Checker, value: object, parent: str, key: str) -> tuple[str, ...]:
@@ -279,11 +294,12 @@ def check_strings(c: Checker, value: object, parent: str, key: str) -> tuple[str
 
 
 def one_of(choices: tuple[str, ...]) -> Converter:
-    allowed = frozenset(choices)
+    # Each choice's one (interned) string, returned for every value equal to it.
+    allowed = {sys.intern(choice): sys.intern(choice) for choice in choices}
 
     def convert(c: Checker, value: object, parent: str, key: str) -> str:
-        if type(value) is str and value in allowed:
-            return value
+        if type(value) is str and (choice := allowed.get(value)) is not None:
+            return choice
         if not isinstance(value, str):
             raise Invalid(f"{parent}.{key}", f"expected a string, got {type_name(value)}")
         raise Invalid(f"{parent}.{key}", f"{shorten(value)} is not one of: {', '.join(choices)}")
@@ -330,27 +346,34 @@ def matching(regex: re.Pattern[str], what: str) -> Converter:
     return _shaped(convert, type="string", pattern=regex)
 
 
+def _plain_citation(c: Checker, ident: str) -> Citation:
+    citation = c.citations.get(ident)
+    if citation is None:
+        citation = c.citations[ident] = Citation(ident)
+    return citation
+
+
 def check_citations(c: Checker, value: object, parent: str, key: str) -> tuple[Citation, ...]:
     if type(value) is not list:
         raise Invalid(f"{parent}.{key}", f"expected an array, got {type_name(value)}")
     out = []
-    failed = False
+    failed = inline = False
     for i, item in enumerate(value):
         if type(item) is str:
             # A plain citation is immutable and says only its source: one object per
             # source serves every mention (a dossier may cite one source 100,000 times).
-            ident = check_id(c, item, parent, f"{key}[{i}]")
-            citation = c.citations.get(ident)
-            if citation is None:
-                citation = c.citations[ident] = Citation(ident)
-            out.append(citation)
+            out.append(_plain_citation(c, check_id(c, item, parent, f"{key}[{i}]")))
         elif type(item) is dict:
             fields = c.record(item, f"{parent}.{key}[{i}]", CITATION_FIELDS, required=("id",))
             if fields is None:
                 failed = True
                 continue
+            if len(fields) == 1:  # {id = "..."} alone: a plain citation, written as a table
+                out.append(_plain_citation(c, fields["id"]))
+                continue
             fields["source"] = fields.pop("id")
             out.append(BUILD[Citation](fields))
+            inline = True
         else:
             raise Invalid(
                 f"{parent}.{key}[{i}]",
@@ -358,7 +381,12 @@ def check_citations(c: Checker, value: object, parent: str, key: str) -> tuple[C
             )
     if failed:
         raise Invalid(f"{parent}.{key}", "")
-    return tuple(out)
+    citations = tuple(out)
+    if inline or not citations:
+        return citations
+    # Plain citations only (an inline one equals a plain one of its source): kept once.
+    shared: tuple[Citation, ...] = c.shared.setdefault(citations, citations)
+    return shared
 
 
 # The module's own converters; a ``pattern`` is the compiled regex the reader uses (the
@@ -472,7 +500,7 @@ EVENT_FIELDS: dict[str, Converter] = {
     "type": one_of(EVENT_TYPES),
     "status": one_of(EVENT_STATUSES),
     "likelihood": one_of(LIKELIHOOD),
-    "location": check_text,
+    "location": shared_text,
     "quote": check_text,
     "sources": check_citations,
 }

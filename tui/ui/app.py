@@ -37,7 +37,7 @@ from ..core.capture import capture_file, covering
 from ..core.changes import CHANGED_MARK, NEW_MARK, Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.dates import EDate
-from ..core.gcpause import gc_paused
+from ..core.gcpause import gc_paused, release_free_memory
 from ..core.merge import Dataset, Layer
 from ..core.model import Kind
 from ..core.notes import LAST, VIEW_NAME, clean_note
@@ -346,6 +346,17 @@ class FaultlineApp(App[int]):
         if client is not None:
             await client.aclose()
 
+    def prepare(self, dataset: Dataset | None = None, *, first: bool = False) -> Worker[None]:
+        """Read (unless given) and arrange the dataset, off the UI thread, with the cyclic
+        collector paused: arranging builds hundreds of thousands of objects.
+
+        The dataset is handed over in a list the worker empties, and the worker returns
+        nothing (``DatasetArranged`` carries the result): a finished worker outlives its
+        work (until a full collection frees it and its task; while the thread that ran it
+        keeps it as its current worker; and the first one for good, frozen below), so it
+        must hold no dossier. Every thread worker given a dossier does the same."""
+        return self._prepare([dataset], first=first)
+
     # A description, or Textual describes the worker by repr() of its arguments: for a
     # 100,000-event dataset that took a second on the UI thread.
     @work(
@@ -355,9 +366,8 @@ class FaultlineApp(App[int]):
         group="load",
         description="read the data and arrange it",
     )
-    def prepare(self, dataset: Dataset | None = None, *, first: bool = False) -> Arranged | None:
-        """Read (unless given) and arrange the dataset, off the UI thread, with the cyclic
-        collector paused: arranging builds hundreds of thousands of objects.
+    def _prepare(self, box: list[Dataset | None], *, first: bool = False) -> None:
+        """``prepare``'s worker: ``box`` holds the dataset to arrange (None: read it).
 
         The first time, what was built is frozen (``gc.freeze``) before the collector
         resumes: a large dossier is hundreds of thousands of long-lived objects, and
@@ -367,17 +377,16 @@ class FaultlineApp(App[int]):
         widgets replaced meanwhile, whose cycles the collector could then never free. A
         refresh reuses the unchanged entities, which stay frozen. The search and
         relation indexes are left for after the first frame (``_complete``). Posts
-        ``DatasetArranged`` (or ``LoadFailed``); returns the same for a caller to wait on.
+        ``DatasetArranged`` (or ``LoadFailed``).
         """
         try:
-            arranged = self._arrange(dataset, first)
+            arranged = self._arrange(box.pop(), first)
         except Exception as error:  # noqa: BLE001 - shown to the user as LoadFailed
             if not get_current_worker().is_cancelled:
                 self.post_message(LoadFailed(error))
-            return None
+            return
         if not get_current_worker().is_cancelled:  # a newer one replaced it (exclusive)
             self.post_message(DatasetArranged(arranged))
-        return arranged
 
     def _arrange(self, dataset: Dataset | None, first: bool) -> Arranged:
         with gc_paused():
@@ -401,13 +410,18 @@ class FaultlineApp(App[int]):
             return arranged
 
     @work(thread=True, exit_on_error=False, group="index", description="index the arranged view")
-    def _complete(self, arranged: Arranged) -> None:
+    def _complete(self, box: list[Arranged]) -> None:
         """Build what the first frame did not need: search and relation indexes; then
-        write the parsed-data cache for documents that were parsed afresh."""
+        write the parsed-data cache for documents that were parsed afresh. The arranged
+        view comes in a list emptied here (see ``prepare``)."""
+        arranged = box.pop()
         with gc_paused():
             arranged.complete()
         if self.parsed_cache is not None:
             self.parsed_cache.flush()
+        # What reading and parsing left behind (the parsed tables of a large document are
+        # hundreds of megabytes, freed by now) goes back to the system.
+        release_free_memory()
         self.post_message(IndexesReady())
 
     def extra_layers(self) -> list[Layer]:
@@ -444,7 +458,7 @@ class FaultlineApp(App[int]):
         if self.arranged is None and self.load_error is None and self._progress_text:
             self.dashboard.show_loading(f"Loading… {self._progress_text}")
 
-    def show_dataset(self, dataset: Dataset) -> Worker[Arranged | None]:
+    def show_dataset(self, dataset: Dataset) -> Worker[None]:
         """Show a new merged dataset (e.g. after a feed refresh), keeping where the analyst is."""
         return self.prepare(dataset)
 
@@ -503,7 +517,7 @@ class FaultlineApp(App[int]):
         if not arranged.completed:
             # Once the frame showing it is drawn: started now, the indexing thread would
             # hold the interpreter while that frame is composed (50-100 ms at 100k).
-            self.call_after_refresh(self._complete, arranged)
+            self.call_after_refresh(self._complete, [arranged])
 
     # -- feeds ----------------------------------------------------------------------------------
 
@@ -1007,12 +1021,14 @@ class FaultlineApp(App[int]):
                 from ..core.export import as_of_export
 
                 dataset = as_of_export(dataset, self.as_of)
-            self._export(dataset, fmt)
+            self._export([dataset], fmt)
 
     @work(thread=True, exit_on_error=False, group="export", description="export the dossier")
-    def _export(self, dataset: Dataset, fmt: str) -> None:
+    def _export(self, box: list[Dataset], fmt: str) -> None:
+        """Write ``box``'s dataset (handed over in a list emptied here: see ``prepare``)."""
         from ..core.export import write_new_export
 
+        dataset = box.pop()
         missing = list(dict.fromkeys(p.document for p in dataset.problems))
         if self.feed_client is not None:
             missing += [s.name for s in self.feed_client.states.values() if s.layer is None]

@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+from ..core.gcpause import release_free_memory
+
 # A third threshold this high means CPython never starts a full collection by itself.
 NEVER = 1 << 30
 # The second generation is collected once per this many young collections (CPython: 10),
@@ -131,9 +133,11 @@ class QuietCollector:
         self.collect()
 
     def collect(self) -> None:
-        """Run the owed full collection now."""
+        """Run the owed full collection now, then hand the freed memory back to the
+        system (``gcpause.release_free_memory``: the interpreter is not held for that)."""
         self._owed_since = None
         start = time.perf_counter()
         gc.collect()
         self.last_pause = time.perf_counter() - start
         self.collections += 1
+        release_free_memory()

@@ -757,8 +757,10 @@ class DashboardScreen(Screen[None]):
         arranged, focus, query = self.arranged, self.focus_ref, self.filter_text
         assert arranged is not None
         self.searching = query
+        # The arranged view in a list the worker empties: a finished worker can outlive the
+        # view (the thread that ran it keeps it as its current worker).
         self.run_worker(
-            partial(self._filter_rows, arranged, focus, query),
+            partial(self._filter_rows, [arranged], focus, query),
             thread=True,
             exclusive=True,
             group="filter",
@@ -766,8 +768,9 @@ class DashboardScreen(Screen[None]):
             exit_on_error=False,
         )
 
-    def _filter_rows(self, arranged: Arranged, focus: Ref | None, query: str) -> None:
+    def _filter_rows(self, box: list[Arranged], focus: Ref | None, query: str) -> None:
         """In a worker: each pane's rows for this filter, handed to the UI thread."""
+        arranged = box.pop()
         worker = get_current_worker()
         stop = lambda: worker.is_cancelled  # noqa: E731
         try:

@@ -94,9 +94,11 @@ class DataReloader:
         paths = list(self.pending)
         self.pending.clear()
         self.reading = True
-        jobs = [(path, self.merger.layer(str(path))) for path in paths]
+        # Handed over in a list the worker empties: a finished worker can outlive it (its
+        # context is kept by what it set off), and must not keep the layers read before.
+        box = [[(path, self.merger.layer(str(path))) for path in paths]]
         self.app.run_worker(
-            lambda: self._read(jobs),
+            lambda: self._read(box.pop()),
             thread=True,
             exit_on_error=False,
             group="reload",
