@@ -87,6 +87,26 @@ class MonthIndex:
             (half(e) for e in events), dtype=np.int8, count=len(events)
         )
 
+    def spliced(self, pieces: Sequence[range | Sequence[Event]]) -> MonthIndex:
+        """The index of a timeline made of these pieces: runs of this one's rows, and
+        events new to it (see ``browse.Arranged`` after a refresh), in C but for those."""
+        import numpy as np
+
+        index = MonthIndex(())
+        months = [index.month]
+        halves = [index.half]
+        for piece in pieces:
+            if isinstance(piece, range):
+                months.append(self.month[piece.start : piece.stop])
+                halves.append(self.half[piece.start : piece.stop])
+            else:
+                other = MonthIndex(piece)
+                months.append(other.month)
+                halves.append(other.half)
+        index.month = np.concatenate(months)
+        index.half = np.concatenate(halves)
+        return index
+
     def activity(self, rows: Sequence[int] | None = None) -> Activity:
         """The activity of the events at ``rows`` (every event when None)."""
         import numpy as np
