@@ -134,8 +134,12 @@ def test_a_refresh_arranged_from_the_previous_one_equals_arranging_afresh(
         "replace": [local, saved, one_again, two],
         "vanish": [local, saved, two],
         "add": [local, saved, one, two, one_again],
-        "middle": [local, layer("saved", document(rng, "saved v2", range(110, 135)), feed=False),
-                   one, two],  # fmt: skip
+        "middle": [
+            local,
+            layer("saved", document(rng, "saved v2", range(110, 135)), feed=False),
+            one,
+            two,
+        ],  # fmt: skip
     }[how]
     before = merge(before_layers)
     previous = Arranged(before)

@@ -92,13 +92,19 @@ class Arranged:
     """One dataset arranged for browsing, as the dashboard shows it."""
 
     def __init__(
-        self, dataset: Dataset, *, defer: bool = False, measure: Callable[[str], int] = len
+        self,
+        dataset: Dataset,
+        *,
+        defer: bool = False,
+        measure: Callable[[str], int] = len,
+        date_width: int | None = None,
     ) -> None:
         """Arrange ``dataset``. With ``defer``, only what the first frame needs (order,
         rows, headings); the search and relation indexes wait for ``complete()``, which
         the app runs in a worker once that frame is drawn, and which anything needing
         them calls (and waits for) first. ``measure``: the cells a name takes on screen
-        (the dashboard's, ``glyphs.cells``), for the width of the actors' name column."""
+        (the dashboard's, ``glyphs.cells``), for the width of the actors' name column.
+        ``date_width``: that of the date column, when known (``after``)."""
         self.dataset = dataset
         self.actors: list[Actor] = sorted(
             dataset.actors.values(), key=lambda a: (normalise(a.name), a.id)
@@ -110,7 +116,7 @@ class Arranged:
         self.groups, self.group_start = _year_groups(self.events)
         # As drawn (measure): "👨‍👩‍👧" is 2 cells to Rich, 6 on screen.
         self.name_width = min(40, max(map(measure, (a.name for a in self.actors)), default=8))
-        self.date_width = min(23, _widest_date(self.events))
+        self.date_width = min(23, _widest_date(self.events)) if date_width is None else date_width
         self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
         self.marks: dict[Kind, dict[int, str]] = {pane: {} for pane in PANES}
@@ -161,7 +167,13 @@ class Arranged:
         fresh = sorted((dataset.events[i] for i in ids if i in dataset.events), key=_timeline_key)
         pieces = _pieces(previous.events, previous.row[Kind.EVENT], gone, fresh)
         vars(dataset)["timeline"] = _spliced(previous.events, pieces, list)
-        arranged = cls(dataset, defer=True, measure=measure)
+        # The date column's width, unless a removed event was among the widest.
+        width: int | None = previous.date_width
+        if previous.events and all(len(e.date.text) < previous.date_width for e in gone):
+            width = min(23, max([previous.date_width, *(len(e.date.text) for e in fresh)]))
+        else:
+            width = None
+        arranged = cls(dataset, defer=True, measure=measure, date_width=width)
         row = arranged.row[Kind.EVENT]
         cached = vars(dataset)
         cached["events_by_actor"] = _patched(old.events_by_actor, gone, fresh, ids, _actors_of, row)

@@ -377,8 +377,8 @@ def merge_onto(
         dataset.notes = tuple(n for layer in layers for d in layer.documents for n in d.notes)
         touched: dict[Kind, set[str]] = {}
         for kind in Kind:
-            table = dataset.table(kind)
-            table.update(before.table(kind))
+            table = before.table(kind).copy()  # a copy in C: a few ms at a million
+            setattr(dataset, kind.value, table)
             gone = _ids(old_tail, kind)
             if gone:
                 kept = _merged(prefix, kind, gone)
