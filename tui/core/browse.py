@@ -110,7 +110,10 @@ class Arranged:
             dataset.actors.values(), key=lambda a: (normalise(a.name), a.id)
         )
         self.disagreements: list[Disagreement] = list(dataset.disagreements.values())
-        self.events: list[Event] = list(dataset.timeline)
+        # The dataset's own timeline, not a copy: neither changes once built, and at a
+        # million events every list of them is a million references more for each pass
+        # of the cyclic collector.
+        self.events: list[Event] = dataset.timeline
         # Timeline headings: the groups' labels, and where each group's run of events
         # starts: group g holds the events from group_start[g] up to group_start[g + 1].
         self.groups, self.group_start = _year_groups(self.events)
@@ -957,7 +960,6 @@ def _patched(
     touched = set(added)
     for event in gone:
         touched.update(keys_of(event))
-    rank: Callable[[Any], int] = row.__getitem__ if as_ids else lambda e: row[e.id]
     for key in touched:
         items = patched.get(key, ())
         out: list[Any] = []
@@ -967,9 +969,13 @@ def _patched(
             out.extend(compress(part, map(not_, map(ids.__contains__, named))))
         new = added.get(key)
         if new:  # the fresh ones, where their rows say, then joined in C-level slices
+            ranks: list[int] = []
+            for start in range(0, len(out), STEP):
+                part = out[start : start + STEP]
+                ranks += map(row.__getitem__, part if as_ids else map(_get_id, part))
             kept, out, at = out, [], 0
             for event in new:
-                place = bisect_left(kept, row[event.id], at, key=rank)
+                place = bisect_left(ranks, row[event.id], at)
                 out += kept[at:place]
                 out.append(event.id if as_ids else event)
                 at = place
