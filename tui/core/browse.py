@@ -14,7 +14,7 @@ import datetime
 import heapq
 import threading
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
@@ -97,14 +97,14 @@ class Arranged:
         *,
         defer: bool = False,
         measure: Callable[[str], int] = len,
-        date_width: int | None = None,
+        date_widths: Counter[int] | None = None,
     ) -> None:
         """Arrange ``dataset``. With ``defer``, only what the first frame needs (order,
         rows, headings); the search and relation indexes wait for ``complete()``, which
         the app runs in a worker once that frame is drawn, and which anything needing
         them calls (and waits for) first. ``measure``: the cells a name takes on screen
         (the dashboard's, ``glyphs.cells``), for the width of the actors' name column.
-        ``date_width``: that of the date column, when known (``after``)."""
+        ``date_widths``: how many events' dates take each width, when known (``after``)."""
         self.dataset = dataset
         self.actors: list[Actor] = sorted(
             dataset.actors.values(), key=lambda a: (normalise(a.name), a.id)
@@ -119,7 +119,9 @@ class Arranged:
         self.groups, self.group_start = _year_groups(self.events)
         # As drawn (measure): "👨‍👩‍👧" is 2 cells to Rich, 6 on screen.
         self.name_width = min(40, max(map(measure, (a.name for a in self.actors)), default=8))
-        self.date_width = min(23, _widest_date(self.events)) if date_width is None else date_width
+        # How many dates take each width (so that a refresh can update it: ``after``).
+        self.date_widths = _date_widths(self.events) if date_widths is None else date_widths
+        self.date_width = min(23, max(self.date_widths, default=10))
         self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
         self.marks: dict[Kind, dict[int, str]] = {pane: {} for pane in PANES}
@@ -170,14 +172,26 @@ class Arranged:
         fresh = sorted((dataset.events[i] for i in ids if i in dataset.events), key=_timeline_key)
         pieces = _pieces(previous.events, previous.row[Kind.EVENT], gone, fresh)
         vars(dataset)["timeline"] = _spliced(previous.events, pieces, list)
-        # The date column's width, unless a removed event was among the widest.
-        width: int | None = previous.date_width
-        if previous.events and all(len(e.date.text) < previous.date_width for e in gone):
-            width = min(23, max([previous.date_width, *(len(e.date.text) for e in fresh)]))
-        else:
-            width = None
-        arranged = cls(dataset, defer=True, measure=measure, date_width=width)
-        row = arranged.row[Kind.EVENT]
+        widths = previous.date_widths.copy()
+        widths.subtract(len(e.date.text) for e in gone)
+        widths.update(len(e.date.text) for e in fresh)
+        arranged = cls(dataset, defer=True, measure=measure, date_widths=+widths)
+        # The rows: the previous ones, copied in C (no dict to grow), the gone removed
+        # and every row from the first that moved set again, in steps.
+        row = previous.row[Kind.EVENT].copy()
+        for event in gone:
+            del row[event.id]
+        events = arranged.events
+        head = pieces[0] if pieces else None  # old rows that kept their places
+        first = head.stop if isinstance(head, range) and head.start == 0 else 0
+        for start in range(first, len(events), STEP):
+            part = events[start : start + STEP]
+            row.update(zip(map(_get_id, part), range(start, start + len(part)), strict=True))
+        arranged._row = {
+            Kind.ACTOR: _row_of(arranged.actors),
+            Kind.DISAGREEMENT: _row_of(arranged.disagreements),
+            Kind.EVENT: row,
+        }
         cached = vars(dataset)
         cached["events_by_actor"] = _patched(old.events_by_actor, gone, fresh, ids, _actors_of, row)
         cached["events_by_disagreement"] = _patched(
@@ -651,15 +665,13 @@ def _row_of(entities: Sequence[Actor | Disagreement | Event]) -> dict[str, int]:
     return row
 
 
-def _widest_date(events: Sequence[Event]) -> int:
-    """The longest date text of ``events`` (10 when there are none), ``STEP`` at a time."""
-    return max(
-        (
-            max(map(len, map(_get_date_text, events[i : i + STEP])))
-            for i in range(0, len(events), STEP)
-        ),
-        default=10,
-    )
+def _date_widths(events: Sequence[Event]) -> Counter[int]:
+    """How many of ``events`` have a date text of each length, counted in C, ``STEP`` at
+    a time."""
+    widths: Counter[int] = Counter()
+    for start in range(0, len(events), STEP):
+        widths.update(map(len, map(_get_date_text, events[start : start + STEP])))
+    return widths
 
 
 def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
