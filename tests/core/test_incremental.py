@@ -174,6 +174,9 @@ def test_what_no_replaced_layer_defines_is_kept_not_rebuilt() -> None:
     rows, old_rows = arranged.row[Kind.EVENT], previous.row[Kind.EVENT]
     keys, old_keys = arranged.index[Kind.EVENT], previous.index[Kind.EVENT]
     assert all(keys.key(rows[i]) is old_keys.key(old_rows[i]) for i in kept)
+    # Row numbers too are shared objects, not a new int per row for each arrangement.
+    numbers = {number: number for number in old_rows.values()}
+    assert all(rows[i] is numbers[rows[i]] for i in rows if rows[i] in numbers)
     assert_same(arranged, Arranged(merge([local, new])))
 
 

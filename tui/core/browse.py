@@ -186,7 +186,7 @@ class Arranged:
         first = head.stop if isinstance(head, range) and head.start == 0 else 0
         for start in range(first, len(events), STEP):
             part = events[start : start + STEP]
-            row.update(zip(map(_get_id, part), range(start, start + len(part)), strict=True))
+            row.update(zip(map(_get_id, part), _numbers(start, start + len(part)), strict=True))
         arranged._row = {
             Kind.ACTOR: _row_of(arranged.actors),
             Kind.DISAGREEMENT: _row_of(arranged.disagreements),
@@ -656,12 +656,32 @@ _get_earliest_day = attrgetter("date.earliest")
 STEP = 10_000
 
 
+# Row numbers as int objects shared by every row index (see _numbers): a tuple of ints,
+# which the collector stops tracking after one look, replaced whole when it grows.
+_NUMBERS: list[tuple[int, ...]] = [()]
+_NUMBERS_GROWING = threading.Lock()
+
+
+def _numbers(start: int, stop: int) -> tuple[int, ...]:
+    """The ints ``start`` up to ``stop``, as the same objects every time: each row index
+    of a million events would otherwise hold a million ints of its own, all freed at
+    once (tens of ms holding the interpreter) when a refresh replaces it."""
+    numbers = _NUMBERS[0]
+    if stop > len(numbers):
+        with _NUMBERS_GROWING:
+            grown = list(_NUMBERS[0])
+            while len(grown) < max(stop, 2 * len(numbers)):  # in steps
+                grown.extend(range(len(grown), len(grown) + STEP))
+            numbers = _NUMBERS[0] = tuple(grown)
+    return numbers[start:stop]
+
+
 def _row_of(entities: Sequence[Actor | Disagreement | Event]) -> dict[str, int]:
     """Entity id -> its row, built in C, ``STEP`` rows at a time."""
     row: dict[str, int] = {}
     for start in range(0, len(entities), STEP):
         part = entities[start : start + STEP]
-        row.update(zip(map(_get_id, part), range(start, start + len(part)), strict=True))
+        row.update(zip(map(_get_id, part), _numbers(start, start + len(part)), strict=True))
     return row
 
 
