@@ -37,6 +37,7 @@ from .changes import (
     differing_fields,
 )
 from .dates import EDate
+from .gcpause import collect_young
 from .loading import read_layer
 from .merge import Dataset, Layer, merge, merge_onto
 from .model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
@@ -172,6 +173,7 @@ class Arranged:
         fresh = sorted((dataset.events[i] for i in ids if i in dataset.events), key=_timeline_key)
         pieces = _pieces(previous.events, previous.row[Kind.EVENT], gone, fresh)
         vars(dataset)["timeline"] = _spliced(previous.events, pieces, list)
+        collect_young()  # each big container on its own (see collect_young)
         widths = previous.date_widths.copy()
         widths.subtract(len(e.date.text) for e in gone)
         widths.update(len(e.date.text) for e in fresh)
@@ -201,6 +203,7 @@ class Arranged:
         cites = {source: cited[1] for source, cited in previous.cited_by.items() if cited[1]}
         patched = _patched(cites, gone, fresh, ids, _sources_of, row, as_ids=True)
         arranged._cited_by = _citing_with(dataset, patched)
+        collect_young()
         mine = vars(arranged)
         mine["months"] = previous.months.spliced(pieces)
         mine["spans"] = previous.spans.spliced(pieces)
@@ -212,6 +215,7 @@ class Arranged:
                 _spliced(range(len(previous.events)), pieces, partial(map, keys), event_key)
             ),
         }
+        collect_young()
         return arranged
 
     def arranges(self, dataset: Dataset) -> bool:

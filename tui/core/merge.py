@@ -18,7 +18,7 @@ from functools import cached_property
 from itertools import chain, compress
 from operator import attrgetter, not_
 
-from .gcpause import gc_paused
+from .gcpause import collect_young, gc_paused
 from .model import (
     Actor,
     Citation,
@@ -392,6 +392,7 @@ def merge_onto(
                 for document in layer.documents:
                     _lay(table, document.entities(kind))
             touched[kind] = gone | _ids(new_tail, kind)
+        collect_young()  # the copied tables, on their own (see collect_young)
         dataset.unresolved = _resolve_after(before, dataset, touched)
     return dataset, touched
 
