@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.browse import PANES, Arranged, relayer, remerge
+from tui.core.changes import compare
 from tui.core.loading import read_bytes
 from tui.core.merge import Dataset, Layer, check_layer, merge, merge_onto
 from tui.core.model import Kind
@@ -139,7 +140,7 @@ def test_a_refresh_arranged_from_the_previous_one_equals_arranging_afresh(
             layer("saved", document(rng, "saved v2", range(110, 135)), feed=False),
             one,
             two,
-        ],  # fmt: skip
+        ],
     }[how]
     before = merge(before_layers)
     previous = Arranged(before)
@@ -148,6 +149,8 @@ def test_a_refresh_arranged_from_the_previous_one_equals_arranging_afresh(
     arranged, changes = relayer(before, after_layers, previous=previous)
     full = Arranged(merge(after_layers))
     assert_same(arranged, full)
+    expected = compare(before, full.dataset)
+    assert changes.lines() == expected.lines() and changes.meta == expected.meta
     # And again, from the arrangement just made.
     again, _ = relayer(arranged.dataset, before_layers, previous=arranged)
     assert_same(again, Arranged(merge(before_layers)))

@@ -841,6 +841,9 @@ def relayer(
     onto = merge_onto(before, layers)
     dataset = merge(layers) if onto is None else onto[0]
     keys = _ids_in([*dropped, *fresh])
+    # Every actor, too: a stance change names its actor, touched or not (the untouched
+    # are the same objects, or equal, and cost a comparison each).
+    keys[Kind.ACTOR].update(before.actors.keys() | dataset.actors.keys())
     changes = compare(_only(before, keys), _only(dataset, keys))
     if onto is not None and previous is not None and previous.arranges(before):
         return Arranged.after(previous, dataset, onto[1], measure), changes
