@@ -87,6 +87,28 @@ class MonthIndex:
             (half(e) for e in events), dtype=np.int8, count=len(events)
         )
 
+    def spliced(self, pieces: Sequence[range | Sequence[Event]]) -> MonthIndex:
+        """The index of a timeline made of these pieces: runs of this one's rows, and
+        events new to it (see ``browse.Arranged.after``), all in C but for the new events."""
+        import numpy as np
+
+        new = MonthIndex([e for piece in pieces if not isinstance(piece, range) for e in piece])
+        months = []
+        halfs = []
+        at = 0
+        for piece in pieces:
+            if isinstance(piece, range):
+                months.append(self.month[piece.start : piece.stop])
+                halfs.append(self.half[piece.start : piece.stop])
+            else:
+                months.append(new.month[at : at + len(piece)])
+                halfs.append(new.half[at : at + len(piece)])
+                at += len(piece)
+        if months:
+            new.month = np.concatenate(months)
+            new.half = np.concatenate(halfs)
+        return new
+
     def activity(self, rows: Sequence[int] | None = None) -> Activity:
         """The activity of the events at ``rows`` (every event when None)."""
         import numpy as np

@@ -14,13 +14,14 @@ import datetime
 import heapq
 import threading
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
-from operator import attrgetter
+from functools import cached_property, partial
+from itertools import compress
+from operator import attrgetter, not_
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 from .activity import MonthIndex
 from .changes import (
@@ -36,8 +37,9 @@ from .changes import (
     differing_fields,
 )
 from .dates import EDate
+from .gcpause import collect_young
 from .loading import read_layer
-from .merge import Dataset, Layer, merge
+from .merge import Dataset, Layer, merge, merge_onto
 from .model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
 from .movement import Move, as_of_day, dataset_as_of, moves
 from .notes import Notes, matching
@@ -91,25 +93,36 @@ class Arranged:
     """One dataset arranged for browsing, as the dashboard shows it."""
 
     def __init__(
-        self, dataset: Dataset, *, defer: bool = False, measure: Callable[[str], int] = len
+        self,
+        dataset: Dataset,
+        *,
+        defer: bool = False,
+        measure: Callable[[str], int] = len,
+        date_widths: Counter[int] | None = None,
     ) -> None:
         """Arrange ``dataset``. With ``defer``, only what the first frame needs (order,
         rows, headings); the search and relation indexes wait for ``complete()``, which
         the app runs in a worker once that frame is drawn, and which anything needing
         them calls (and waits for) first. ``measure``: the cells a name takes on screen
-        (the dashboard's, ``glyphs.cells``), for the width of the actors' name column."""
+        (the dashboard's, ``glyphs.cells``), for the width of the actors' name column.
+        ``date_widths``: how many events' dates take each width, when known (``after``)."""
         self.dataset = dataset
         self.actors: list[Actor] = sorted(
             dataset.actors.values(), key=lambda a: (normalise(a.name), a.id)
         )
         self.disagreements: list[Disagreement] = list(dataset.disagreements.values())
-        self.events: list[Event] = list(dataset.timeline)
+        # The dataset's own timeline, not a copy: neither changes once built, and at a
+        # million events every list of them is a million references more for each pass
+        # of the cyclic collector.
+        self.events: list[Event] = dataset.timeline
         # Timeline headings: the groups' labels, and where each group's run of events
         # starts: group g holds the events from group_start[g] up to group_start[g + 1].
         self.groups, self.group_start = _year_groups(self.events)
         # As drawn (measure): "👨‍👩‍👧" is 2 cells to Rich, 6 on screen.
         self.name_width = min(40, max(map(measure, (a.name for a in self.actors)), default=8))
-        self.date_width = min(23, _widest_date(self.events))
+        # How many dates take each width (so that a refresh can update it: ``after``).
+        self.date_widths = _date_widths(self.events) if date_widths is None else date_widths
+        self.date_width = min(23, max(self.date_widths, default=10))
         self._timeline_all = TimelineRows(range(len(self.events)), self.group_start)
         # Unseen changes, per pane: entity row -> NEW_MARK or CHANGED_MARK (see set_marks).
         self.marks: dict[Kind, dict[int, str]] = {pane: {} for pane in PANES}
@@ -133,6 +146,82 @@ class Arranged:
         self.moved: dict[tuple[str, str], Move] = {}
         if not defer:
             self.complete()
+
+    @classmethod
+    def after(
+        cls,
+        previous: Arranged,
+        dataset: Dataset,
+        touched: Mapping[Kind, set[str]],
+        measure: Callable[[str], int] = len,
+    ) -> Arranged:
+        """``Arranged(dataset)``, built from ``previous`` (completed, as of now) for a
+        dataset that holds ``previous.dataset``'s very entity objects but for the
+        ``touched`` ids (``merge.merge_onto``). Equal to arranging afresh, at a cost in
+        Python proportional to the touched events and to the events of the actors,
+        disagreements and sources they name; the rest is copied in C, in steps.
+
+        The timeline is the previous one with the touched events taken out and their new
+        versions put in where they sort: runs of previous rows and new events (the
+        ``pieces``). Every per-row index (search keys, months, date spans) is spliced
+        from the same pieces, the relation indexes are patched for the actors,
+        disagreements and sources the touched events name, and the small panes (actors,
+        disagreements) are arranged afresh."""
+        ids = touched.get(Kind.EVENT, set())
+        old = previous.dataset
+        gone = [old.events[i] for i in ids if i in old.events]
+        fresh = sorted((dataset.events[i] for i in ids if i in dataset.events), key=_timeline_key)
+        pieces = _pieces(previous.events, previous.row[Kind.EVENT], gone, fresh)
+        vars(dataset)["timeline"] = _spliced(previous.events, pieces, list)
+        collect_young()  # each big container on its own (see collect_young)
+        widths = previous.date_widths.copy()
+        widths.subtract(len(e.date.text) for e in gone)
+        widths.update(len(e.date.text) for e in fresh)
+        arranged = cls(dataset, defer=True, measure=measure, date_widths=+widths)
+        # The rows: the previous ones, copied in C (no dict to grow), the gone removed
+        # and every row from the first that moved set again, in steps.
+        row = previous.row[Kind.EVENT].copy()
+        for event in gone:
+            del row[event.id]
+        events = arranged.events
+        head = pieces[0] if pieces else None  # old rows that kept their places
+        first = head.stop if isinstance(head, range) and head.start == 0 else 0
+        for start in range(first, len(events), STEP):
+            part = events[start : start + STEP]
+            row.update(zip(map(_get_id, part), _numbers(start, start + len(part)), strict=True))
+        arranged._row = {
+            Kind.ACTOR: _row_of(arranged.actors),
+            Kind.DISAGREEMENT: _row_of(arranged.disagreements),
+            Kind.EVENT: row,
+        }
+        cached = vars(dataset)
+        cached["events_by_actor"] = _patched(old.events_by_actor, gone, fresh, ids, _actors_of, row)
+        cached["events_by_disagreement"] = _patched(
+            old.events_by_disagreement, gone, fresh, ids, _disagreements_of, row
+        )
+        dataset.positions_by_actor, dataset.members  # noqa: B018 - few: afresh
+        cites = {source: cited[1] for source, cited in previous.cited_by.items() if cited[1]}
+        patched = _patched(cites, gone, fresh, ids, _sources_of, row, as_ids=True)
+        arranged._cited_by = _citing_with(dataset, patched)
+        collect_young()
+        mine = vars(arranged)
+        mine["months"] = previous.months.spliced(pieces)
+        mine["spans"] = previous.spans.spliced(pieces)
+        keys = previous.index[Kind.EVENT].key
+        arranged._index = {
+            Kind.ACTOR: SearchIndex([actor_key(a) for a in arranged.actors]),
+            Kind.DISAGREEMENT: SearchIndex([disagreement_key(d) for d in arranged.disagreements]),
+            Kind.EVENT: SearchIndex(
+                _spliced(range(len(previous.events)), pieces, partial(map, keys), event_key)
+            ),
+        }
+        collect_young()
+        return arranged
+
+    def arranges(self, dataset: Dataset) -> bool:
+        """Whether this is ``dataset`` arranged as of now, every index built: what
+        ``after`` can arrange a newer dataset from."""
+        return self.dataset is dataset and self.completed and self.as_of is None
 
     def viewed(self, as_of: EDate | None, since: EDate | None) -> Arranged:
         """This view as of ``as_of`` (None: now), with the moves since ``since`` (until
@@ -174,7 +263,7 @@ class Arranged:
             self.row  # noqa: B018
             dataset.positions_by_actor, dataset.events_by_actor  # noqa: B018
             dataset.events_by_disagreement, dataset.members  # noqa: B018
-            self._cited_by = _citing(dataset)
+            self._cited_by = _citing(dataset, self.events)
             self.months, self.spans  # noqa: B018 - the timeline's activity and date range
             self._index = {
                 Kind.ACTOR: SearchIndex([actor_key(a) for a in self.actors]),
@@ -571,24 +660,42 @@ _get_earliest_day = attrgetter("date.earliest")
 STEP = 10_000
 
 
+# Row numbers as int objects shared by every row index (see _numbers): a tuple of ints,
+# which the collector stops tracking after one look, replaced whole when it grows.
+_NUMBERS: list[tuple[int, ...]] = [()]
+_NUMBERS_GROWING = threading.Lock()
+
+
+def _numbers(start: int, stop: int) -> tuple[int, ...]:
+    """The ints ``start`` up to ``stop``, as the same objects every time: each row index
+    of a million events would otherwise hold a million ints of its own, all freed at
+    once (tens of ms holding the interpreter) when a refresh replaces it."""
+    numbers = _NUMBERS[0]
+    if stop > len(numbers):
+        with _NUMBERS_GROWING:
+            grown = list(_NUMBERS[0])
+            while len(grown) < max(stop, 2 * len(numbers)):  # in steps
+                grown.extend(range(len(grown), len(grown) + STEP))
+            numbers = _NUMBERS[0] = tuple(grown)
+    return numbers[start:stop]
+
+
 def _row_of(entities: Sequence[Actor | Disagreement | Event]) -> dict[str, int]:
     """Entity id -> its row, built in C, ``STEP`` rows at a time."""
     row: dict[str, int] = {}
     for start in range(0, len(entities), STEP):
         part = entities[start : start + STEP]
-        row.update(zip(map(_get_id, part), range(start, start + len(part)), strict=True))
+        row.update(zip(map(_get_id, part), _numbers(start, start + len(part)), strict=True))
     return row
 
 
-def _widest_date(events: Sequence[Event]) -> int:
-    """The longest date text of ``events`` (10 when there are none), ``STEP`` at a time."""
-    return max(
-        (
-            max(map(len, map(_get_date_text, events[i : i + STEP])))
-            for i in range(0, len(events), STEP)
-        ),
-        default=10,
-    )
+def _date_widths(events: Sequence[Event]) -> Counter[int]:
+    """How many of ``events`` have a date text of each length, counted in C, ``STEP`` at
+    a time."""
+    widths: Counter[int] = Counter()
+    for start in range(0, len(events), STEP):
+        widths.update(map(len, map(_get_date_text, events[start : start + STEP])))
+    return widths
 
 
 def _year_groups(events: Sequence[Event]) -> tuple[list[str], list[int]]:
@@ -633,10 +740,19 @@ def _cited_sources(citations: tuple[Citation, ...]) -> set[str]:
     return {c.source for c in citations}
 
 
-def _citing(dataset: Dataset) -> Citing:
-    """For each source id: the disagreements, events and position holders citing it."""
-    disagreements: dict[str, list[str]] = defaultdict(list)
+def _citing(dataset: Dataset, timeline: Sequence[Event]) -> Citing:
+    """For each source id: the disagreements, events (in timeline order) and position
+    holders citing it."""
     events: dict[str, list[str]] = defaultdict(list)
+    for event in timeline:
+        for source in _cited_sources(event.sources):
+            events[source].append(event.id)
+    return _citing_with(dataset, events)
+
+
+def _citing_with(dataset: Dataset, events: Mapping[str, Sequence[str]]) -> Citing:
+    """``_citing``, given the events citing each source (the disagreements are few)."""
+    disagreements: dict[str, list[str]] = defaultdict(list)
     actors: dict[str, list[str]] = defaultdict(list)
     for disagreement in dataset.disagreements.values():
         cited = _cited_sources(disagreement.sources)
@@ -646,12 +762,9 @@ def _citing(dataset: Dataset) -> Citing:
                 actors[source].append(position.actor)
         for source in cited:
             disagreements[source].append(disagreement.id)
-    for event in dataset.events.values():
-        for source in _cited_sources(event.sources):
-            events[source].append(event.id)
     keys = set(disagreements) | set(events) | set(actors)
     return {
-        k: (tuple(disagreements[k]), tuple(events[k]), tuple(dict.fromkeys(actors[k])))
+        k: (tuple(disagreements[k]), tuple(events.get(k, ())), tuple(dict.fromkeys(actors[k])))
         for k in keys
     }
 
@@ -687,16 +800,22 @@ def read_arranged(
 
 
 def remerge(
-    before: Dataset, feed_layers: Sequence[Layer], measure: Callable[[str], int] = len
+    before: Dataset,
+    feed_layers: Sequence[Layer],
+    measure: Callable[[str], int] = len,
+    previous: Arranged | None = None,
 ) -> tuple[Arranged, Changes]:
     """The local layers already read, with new feed layers, merged and arranged; and what
     differs from ``before`` (``relayer`` with the local layers of ``before``)."""
     local = [layer for layer in before.layers if not layer.is_feed]
-    return relayer(before, [*local, *feed_layers], measure)
+    return relayer(before, [*local, *feed_layers], measure, previous)
 
 
 def relayer(
-    before: Dataset, layers: Sequence[Layer], measure: Callable[[str], int] = len
+    before: Dataset,
+    layers: Sequence[Layer],
+    measure: Callable[[str], int] = len,
+    previous: Arranged | None = None,
 ) -> tuple[Arranged, Changes]:
     """``layers`` (those of ``before``, some replaced: a feed's new copy, a data file read
     again after a save) merged and arranged; and what differs from ``before``. Slow for a
@@ -708,14 +827,26 @@ def relayer(
     keep the work in Python-level loops proportional to what was replaced, rather than
     C-level sorts of the whole dossier that hold the GIL (and so the UI thread) for
     hundreds of ms.
+
+    With ``previous``, the arranged ``before`` as shown (its indexes built), a small
+    tail of replaced layers (a feed's new copy) is merged onto ``before`` rather than
+    afresh (``merge_onto``) and arranged from ``previous`` (``Arranged.after``): at a
+    million events, a 10,000-event feed costs a fraction of a second rather than ten.
+    Either way the result is exactly what merging and arranging ``layers`` gives.
     """
     old_ids = {id(layer) for layer in before.layers}
     new_ids = {id(layer) for layer in layers}
     dropped = [layer for layer in before.layers if id(layer) not in new_ids]
     fresh = [layer for layer in layers if id(layer) not in old_ids]
-    dataset = merge(layers)
+    onto = merge_onto(before, layers)
+    dataset = merge(layers) if onto is None else onto[0]
     keys = _ids_in([*dropped, *fresh])
+    # Every actor, too: a stance change names its actor, touched or not (the untouched
+    # are the same objects, or equal, and cost a comparison each).
+    keys[Kind.ACTOR].update(before.actors.keys() | dataset.actors.keys())
     changes = compare(_only(before, keys), _only(dataset, keys))
+    if onto is not None and previous is not None and previous.arranges(before):
+        return Arranged.after(previous, dataset, onto[1], measure), changes
     if _TIMELINE_IS_CACHED and "timeline" not in vars(dataset):
         vars(dataset)["timeline"] = _timeline_after(before, dataset)
     return Arranged(dataset, measure=measure), changes
@@ -771,6 +902,128 @@ def _timeline_after(before: Dataset, after: Dataset) -> list[Event]:
         (event for event in events.values() if event.id not in placed), key=_timeline_key
     )
     return list(heapq.merge(kept, fresh, key=_timeline_key))
+
+
+# A timeline as pieces of another: runs of its rows, and events new to it, in order.
+Pieces = list[range | list[Event]]
+
+
+def _pieces(
+    events: Sequence[Event], row: Mapping[str, int], gone: Iterable[Event], fresh: list[Event]
+) -> Pieces:
+    """``events`` (a timeline) without ``gone`` and with ``fresh`` (sorted) where they
+    sort, as runs of its rows and lists of fresh events. Each fresh event's place is
+    found by binary search over the old timeline (whose keys are still in order, gone
+    events included): no Python step per kept event."""
+    cuts = sorted(
+        [
+            *(
+                (bisect_left(events, e.timeline_key, key=_timeline_key), 0, k)
+                for k, e in enumerate(fresh)
+            ),
+            *((row[e.id], 1, -1) for e in gone),
+        ]
+    )
+    pieces: Pieces = []
+    pending: list[Event] = []
+    lo = 0
+    for at, skip, k in cuts:
+        if at > lo:
+            if pending:
+                pieces.append(pending)
+                pending = []
+            pieces.append(range(lo, at))
+            lo = at
+        if skip:
+            lo = at + 1
+        else:
+            pending.append(fresh[k])
+    if pending:
+        pieces.append(pending)
+    if lo < len(events):
+        pieces.append(range(lo, len(events)))
+    return pieces
+
+
+def _spliced(
+    old: Sequence[Any],
+    pieces: Pieces,
+    runs: Callable[[Sequence[Any]], Iterable[Any]],
+    new: Callable[[Event], Any] | None = None,
+) -> list[Any]:
+    """The list the ``pieces`` make: ``runs`` of each run of ``old`` (C-level copies, no
+    longer than ``STEP``), ``new`` of each fresh event (the event itself by default)."""
+    out: list[Any] = []
+    for piece in pieces:
+        if isinstance(piece, range):
+            for start in range(piece.start, piece.stop, STEP):
+                out.extend(runs(old[start : min(start + STEP, piece.stop)]))
+        else:
+            out.extend(map(new, piece) if new is not None else piece)
+    return out
+
+
+def _actors_of(event: Event) -> Iterable[str]:
+    """The actors under which ``Dataset.events_by_actor`` lists ``event``."""
+    ids = event.actors + event.targets if event.targets else event.actors
+    return dict.fromkeys(ids) if len(ids) > 1 else ids
+
+
+def _disagreements_of(event: Event) -> Iterable[str]:
+    return event.disagreements
+
+
+def _sources_of(event: Event) -> Iterable[str]:
+    return _cited_sources(event.sources)
+
+
+def _patched(
+    index: Mapping[str, Sequence[Any]],
+    gone: Sequence[Event],
+    fresh: Sequence[Event],
+    ids: set[str],
+    keys_of: Callable[[Event], Iterable[str]],
+    row: Mapping[str, int],
+    *,
+    as_ids: bool = False,
+) -> dict[str, list[Any]]:
+    """An index of key -> its events (``as_ids``: their ids) in timeline order, with the
+    events whose ids are ``ids`` (old versions: ``gone``) replaced by ``fresh`` (in
+    timeline order). Only the keys these events name are touched: their kept events are
+    filtered in C and the fresh ones put in by binary search on their rows (``row``)."""
+    patched: dict[str, list[Any]] = dict(index)  # type: ignore[arg-type]
+    added: dict[str, list[Event]] = defaultdict(list)
+    for event in fresh:
+        for key in keys_of(event):
+            added[key].append(event)
+    touched = set(added)
+    for event in gone:
+        touched.update(keys_of(event))
+    for key in touched:
+        items = patched.get(key, ())
+        out: list[Any] = []
+        for start in range(0, len(items), STEP):  # the kept ones, in C
+            part = items[start : start + STEP]
+            named = part if as_ids else map(_get_id, part)
+            out.extend(compress(part, map(not_, map(ids.__contains__, named))))
+        new = added.get(key)
+        if new:  # the fresh ones, where their rows say, then joined in C-level slices
+            ranks: list[int] = []
+            for start in range(0, len(out), STEP):
+                part = out[start : start + STEP]
+                ranks += map(row.__getitem__, part if as_ids else map(_get_id, part))
+            kept, out, at = out, [], 0
+            for event in new:
+                place = bisect_left(ranks, row[event.id], at)
+                out += kept[at:place]
+                out.append(event.id if as_ids else event)
+                at = place
+            out += kept[at:]
+        if out:
+            patched[key] = out
+        else:
+            patched.pop(key, None)
+    return patched
 
 
 # -- what this session's refreshes changed ------------------------------------------------------

@@ -12,13 +12,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, compress
 from operator import attrgetter, not_
 
-from .gcpause import gc_paused
+from .gcpause import collect_young, gc_paused
 from .model import (
     Actor,
     Citation,
@@ -306,24 +306,159 @@ def _merge(layers: tuple[Layer, ...]) -> Dataset:
                         else dataclasses.replace(position, replaced=earlier[1].origin),
                     )
             for kind in Kind:
-                table = dataset.table(kind)
-                entities = document.entities(kind)
-                ids = list(map(_get_id, entities))
-                if table.keys().isdisjoint(ids) and len(set(ids)) == len(ids):
-                    table.update(zip(ids, entities, strict=True))  # nothing replaced: in one C call
-                    continue
-                for entity in entities:
-                    previous = table.get(entity.id)
-                    if previous is None:
-                        table[entity.id] = entity
-                    else:
-                        table[entity.id] = dataclasses.replace(entity, replaced=previous.origin)
+                _lay(dataset.table(kind), document.entities(kind))
     dataset.meta = meta
     dataset.notes = tuple(n for layer in layers for d in layer.documents for n in d.notes)
     if top:
         _join_positions(dataset, top, disagreement_layer)
     dataset.unresolved = tuple(resolve(dataset))
     return dataset
+
+
+def _lay(table: dict[str, Entity], entities: Sequence[Entity]) -> None:
+    """Lay one document's entities of a kind over ``table``: each replaces the one of its
+    id, remembering where that came from; a new id goes at the end."""
+    ids = list(map(_get_id, entities))
+    if table.keys().isdisjoint(ids) and len(set(ids)) == len(ids):
+        table.update(zip(ids, entities, strict=True))  # nothing replaced: in one C call
+        return
+    for entity in entities:
+        previous = table.get(entity.id)
+        if previous is None:
+            table[entity.id] = entity
+        else:
+            table[entity.id] = dataclasses.replace(entity, replaced=previous.origin)
+
+
+# A tail of replaced layers at most this share of the entities of the layers kept before
+# it is merged onto the previous dataset (``merge_onto``); a larger one, afresh.
+INCREMENTAL_SHARE = 0.25
+
+
+def merge_onto(
+    before: Dataset, layers: Sequence[Layer]
+) -> tuple[Dataset, dict[Kind, set[str]]] | None:
+    """``merge(layers)``, built from ``before`` (``merge(before.layers)``) when ``layers``
+    replace only a small tail of its layers (a feed's new copy, say): equal to the full
+    merge, in value and in the order of every table, at a cost proportional to the tail.
+    With it, the ids (by kind) of the entities that may differ from ``before``'s; None
+    when the merge is better done in full (``merge``).
+
+    The layers both share, up to the first that differs (the prefix), merge to the same
+    tables: ``before``'s, less what its old tail laid over them. So the tables are copied
+    (one C call each), each id the old tail defined is put back as the prefix left it
+    (found by one C-level scan of the prefix for those ids) or dropped, and the new tail
+    is laid over them as ``merge`` would. Ids first defined in the prefix keep their
+    places, the others come after them in the order read: the order of a full merge.
+    Entities no replaced layer defines are the very objects ``before`` holds.
+
+    Not for a merge with top-level positions (which join their disagreements across
+    layers), or whose tail is large."""
+    layers = tuple(layers)
+    old = before.layers
+    k = 0
+    while k < min(len(old), len(layers)) and old[k] is layers[k]:
+        k += 1
+    prefix, old_tail, new_tail = layers[:k], old[k:], layers[k:]
+    tail = _size(old_tail) + _size(new_tail)
+    if (
+        tail > INCREMENTAL_SHARE * _size(prefix)
+        or before.stray_positions
+        or any(document.positions for layer in (*old, *layers) for document in layer.documents)
+    ):
+        return None
+    with gc_paused():
+        dataset = Dataset(layers=layers)
+        meta = Meta()
+        for layer in layers:
+            for document in layer.documents:
+                meta = merge_meta(meta, document.meta)
+        dataset.meta = meta
+        dataset.notes = tuple(n for layer in layers for d in layer.documents for n in d.notes)
+        touched: dict[Kind, set[str]] = {}
+        for kind in Kind:
+            table = before.table(kind).copy()  # a copy in C: a few ms at a million
+            setattr(dataset, kind.value, table)
+            gone = _ids(old_tail, kind)
+            if gone:
+                kept = _merged(prefix, kind, gone)
+                for ident in gone:
+                    entity = kept.get(ident)
+                    if entity is None:
+                        del table[ident]
+                    else:
+                        table[ident] = entity
+            for layer in new_tail:
+                for document in layer.documents:
+                    _lay(table, document.entities(kind))
+            touched[kind] = gone | _ids(new_tail, kind)
+        collect_young()  # the copied tables, on their own (see collect_young)
+        dataset.unresolved = _resolve_after(before, dataset, touched)
+    return dataset, touched
+
+
+def _ids(layers: Iterable[Layer], kind: Kind) -> set[str]:
+    """The ids of ``kind`` these layers define."""
+    ids: set[str] = set()
+    for layer in layers:
+        for document in layer.documents:
+            ids.update(map(_get_id, document.entities(kind)))
+    return ids
+
+
+def _size(layers: Iterable[Layer]) -> int:
+    return sum(document.size for layer in layers for document in layer.documents)
+
+
+def _merged(layers: Sequence[Layer], kind: Kind, ids: set[str]) -> dict[str, Entity]:
+    """The entities of ``kind`` with these ids as merging ``layers`` leaves them: each
+    document scanned for them in C, only the ones found laid in Python."""
+    table: dict[str, Entity] = {}
+    for layer in layers:
+        for document in layer.documents:
+            entities = document.entities(kind)
+            found = list(compress(entities, map(ids.__contains__, map(_get_id, entities))))
+            if found:
+                _lay(table, found)
+    return table
+
+
+def _resolve_after(
+    before: Dataset, dataset: Dataset, touched: dict[Kind, set[str]]
+) -> tuple[Problem, ...]:
+    """``tuple(resolve(dataset))``, for a dataset that differs from ``before`` only in the
+    ``touched`` ids. When no id that can be referred to appeared or disappeared, and
+    ``before`` had no unresolved reference, only the touched entities can have one, so
+    only they are looked at; otherwise every entity is (``resolve``)."""
+    if before.unresolved or any(
+        (ident in before.table(kind)) != (ident in dataset.table(kind))
+        for kind in (Kind.ACTOR, Kind.DISAGREEMENT, Kind.SOURCE)
+        for ident in touched[kind]
+    ):
+        return tuple(resolve(dataset))
+    actors = [dataset.actors[i] for i in touched[Kind.ACTOR] if i in dataset.actors]
+    disagreements = [
+        dataset.disagreements[i] for i in touched[Kind.DISAGREEMENT] if i in dataset.disagreements
+    ]
+    events = [dataset.events[i] for i in touched[Kind.EVENT] if i in dataset.events]
+    missing = _missing_in(actors, disagreements, events, {}, dataset)
+    if not any(missing.values()):
+        return ()
+    hint = _Hints(dataset)
+    problems: list[Problem] = []
+    found: tuple[tuple[Kind, Sequence[Entity]], ...] = (
+        (Kind.ACTOR, actors),
+        (Kind.DISAGREEMENT, disagreements),
+        (Kind.EVENT, events),
+    )
+    for kind, entities in found:
+        failing = {e.id for e in entities if _may_miss(e, missing)}
+        if failing:
+            table = dataset.table(kind)
+            # In the table's order, as ``resolve`` walks it: the ids picked out in C.
+            for ident in filter(failing.__contains__, table):
+                problems.extend(_problems_of(dataset, kind, table[ident], hint))
+    return tuple(problems)
 
 
 def _join_positions(
@@ -388,25 +523,50 @@ def references(entity: Entity) -> Iterator[tuple[str, Kind, str]]:
 
 def _missing(dataset: Dataset) -> dict[Kind, set[str]]:
     """The ids referred to but defined by no layer, per kind, gathered in C."""
-    events = dataset.events.values()
-    disagreements = dataset.disagreements.values()
-    positions = list(chain.from_iterable(map(_get_positions, disagreements)))
-    positions += dataset.stray_positions.values()
-    actors = set(chain.from_iterable(map(_get_actors, events)))
-    actors.update(chain.from_iterable(map(_get_targets, events)))
-    actors.update(chain.from_iterable(map(_get_member_of, dataset.actors.values())))
-    actors.update(map(_get_actor, positions))
-    cited = chain.from_iterable(
-        chain.from_iterable(map(_get_sources, group))
-        for group in (events, disagreements, positions)
+    return _missing_in(
+        dataset.actors.values(),
+        dataset.disagreements.values(),
+        dataset.events.values(),
+        dataset.stray_positions,
+        dataset,
     )
+
+
+def _missing_in(
+    actors: Collection[Actor],
+    disagreements: Collection[Disagreement],
+    events: Collection[Event],
+    stray: dict[tuple[str, str, str | None], Position],
+    dataset: Dataset,
+) -> dict[Kind, set[str]]:
+    """The ids these entities refer to that ``dataset`` does not define, per kind,
+    gathered in C, ``STEP`` events at a time (one C call over a million events would
+    hold the interpreter for a quarter of a second)."""
+    positions = list(chain.from_iterable(map(_get_positions, disagreements)))
+    positions += stray.values()
+    referred = set(chain.from_iterable(map(_get_member_of, actors)))
+    referred.update(map(_get_actor, positions))
+    named: set[str] = {d for d, _, _ in stray}
+    sources: set[str] = set()
+    for group in (disagreements, positions):
+        sources.update(map(_get_source, chain.from_iterable(map(_get_sources, group))))
+    listed = list(events)
+    for start in range(0, len(listed), STEP):
+        part = listed[start : start + STEP]
+        referred.update(chain.from_iterable(map(_get_actors, part)))
+        referred.update(chain.from_iterable(map(_get_targets, part)))
+        named.update(chain.from_iterable(map(_get_disagreements, part)))
+        sources.update(map(_get_source, chain.from_iterable(map(_get_sources, part))))
     return {
-        Kind.ACTOR: actors.difference(dataset.actors),
-        Kind.DISAGREEMENT: set(chain.from_iterable(map(_get_disagreements, events)))
-        .union(d for d, _, _ in dataset.stray_positions)
-        .difference(dataset.disagreements),
-        Kind.SOURCE: set(map(_get_source, cited)).difference(dataset.sources),
+        Kind.ACTOR: referred.difference(dataset.actors),
+        Kind.DISAGREEMENT: named.difference(dataset.disagreements),
+        Kind.SOURCE: sources.difference(dataset.sources),
     }
+
+
+# Entities per C call where one call over a whole dossier would hold the interpreter
+# too long (browse.STEP is the same for the arranging).
+STEP = 10_000
 
 
 def _may_miss(entity: Entity, missing: dict[Kind, set[str]]) -> bool:
@@ -441,21 +601,8 @@ def resolve(dataset: Dataset) -> Iterator[Problem]:
     hint = _Hints(dataset)
     for kind in (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT):
         for entity in dataset.table(kind).values():
-            if not _may_miss(entity, missing):
-                continue
-            for path, target, ident in references(entity):
-                if ident not in dataset.table(target):
-                    document, line = _locate(entity)
-                    where = f"{kind.singular} '{entity.id}' {path}"
-                    if isinstance(entity, Disagreement) and path.startswith("positions["):
-                        # a top-level position that joined it is found where it was written
-                        j = int(path[len("positions[") : path.index("]")])
-                        position = entity.positions[j]
-                        if position.origin is not None:
-                            document, line = position.origin.document, position.origin.line
-                            rest = path[path.index("]") + 2 :]
-                            where = f"position of '{position.actor}' on '{entity.id}' {rest}"
-                    yield _unresolved(document, line, where, target, ident, hint(target, ident))
+            if _may_miss(entity, missing):
+                yield from _problems_of(dataset, kind, entity, hint)
     for (disagreement, actor, _), position in dataset.stray_positions.items():
         document, line = _locate_position(position)
         where = f"position of '{actor}' on '{disagreement}'"
@@ -464,6 +611,23 @@ def resolve(dataset: Dataset) -> Iterator[Problem]:
                 yield _unresolved(
                     document, line, f"{where} {path}", target, ident, hint(target, ident)
                 )
+
+
+def _problems_of(dataset: Dataset, kind: Kind, entity: Entity, hint: _Hints) -> Iterator[Problem]:
+    """A warning for each reference of ``entity`` to an id ``dataset`` does not define."""
+    for path, target, ident in references(entity):
+        if ident not in dataset.table(target):
+            document, line = _locate(entity)
+            where = f"{kind.singular} '{entity.id}' {path}"
+            if isinstance(entity, Disagreement) and path.startswith("positions["):
+                # a top-level position that joined it is found where it was written
+                j = int(path[len("positions[") : path.index("]")])
+                position = entity.positions[j]
+                if position.origin is not None:
+                    document, line = position.origin.document, position.origin.line
+                    rest = path[path.index("]") + 2 :]
+                    where = f"position of '{position.actor}' on '{entity.id}' {rest}"
+            yield _unresolved(document, line, where, target, ident, hint(target, ident))
 
 
 def _locate_position(position: Position) -> tuple[str, int | None]:
@@ -520,4 +684,4 @@ def position_references(disagreement: str, position: Position) -> Iterator[tuple
     yield from _citations(position.sources, "sources")
 
 
-__all__ = ["Dataset", "Layer", "check_layer", "merge", "references"]
+__all__ = ["Dataset", "Layer", "check_layer", "merge", "merge_onto", "references"]

@@ -108,17 +108,22 @@ class SearchIndex:
         # Keys come from the *_key functions, already normalised and on one line; a key
         # holding the separator (a caller's own) has it replaced, so no match spans rows.
         keys = list(keys)
-        blob = _SEP.join(keys)
-        if blob.count(_SEP) != max(len(keys) - 1, 0):
+        blob = _joined(keys)
+        if blob is None:
             keys = [k if _SEP not in k else k.replace(_SEP, " ") for k in keys]
-            blob = _SEP.join(keys)
+            blob = _joined(keys)
+            assert blob is not None
         # Tuples, not lists: holding only strings and ints, the collector stops tracking
         # them after one pass, so a full collection no longer walks 100,000 references.
         self._keys: tuple[str, ...] = tuple(keys)
         self._blob = blob
-        # Where each key starts in the blob: lengths plus separators, summed in C.
-        starts = tuple(accumulate(map(_PLUS_ONE, map(len, keys)), initial=0))
-        self._starts = starts[:-1]
+        # Where each key starts in the blob: lengths plus separators, summed in C, in
+        # steps (see CHUNK).
+        starts = [0]
+        for lo in range(0, len(keys), CHUNK):
+            lengths = map(_PLUS_ONE, map(len, keys[lo : lo + CHUNK]))
+            starts += accumulate(lengths, initial=starts.pop())
+        self._starts = tuple(starts[:-1])
         self._last: tuple[tuple[str, ...], list[int]] | None = None
         # Recent answers, packed (4 bytes a row), so that erasing what was typed costs no
         # scan: each shorter query was answered a moment ago.
@@ -209,6 +214,15 @@ _ROW = "i" if array("i").itemsize >= 4 else "l"
 # Rows scanned per C call. Between calls another thread (the UI) can take the
 # interpreter, so a search run in a worker never holds it for more than a few ms.
 CHUNK = 32_768
+
+
+def _joined(keys: list[str]) -> str | None:
+    """The keys joined by the separator, ``CHUNK`` at a time (joining a million at once
+    holds the interpreter for a tenth of a second); None if a key holds the separator."""
+    parts = [_SEP.join(keys[lo : lo + CHUNK]) for lo in range(0, len(keys), CHUNK)]
+    if sum(part.count(_SEP) for part in parts) != len(keys) - len(parts):
+        return None
+    return _SEP.join(parts)
 
 
 class SearchStopped(Exception):

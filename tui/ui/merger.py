@@ -115,7 +115,7 @@ class Merger:
             # The collector paused: it would otherwise run collections again and again
             # while the new dossier is built, each holding the interpreter (and the UI).
             with gc_paused():
-                arranged, changes = relayer(before.dataset, layers, cells)
+                arranged, changes = relayer(before.dataset, layers, cells, previous=before)
                 log = self.change_log.updated(changes, time.time())
         except Exception as error:  # noqa: BLE001 - reported to the user by MergeFinished
             self.app.post_message(MergeFinished(before, error=error, replaced=replaced))
