@@ -46,14 +46,9 @@ from ..core.problems import shorten
 from ..core.text import counted, sanitise
 from ..core.userstate import load_since, save_since
 from . import keys
-from .alignment import AlignmentScreen
-from .capture import EventForm, RecordEvent, RecordStance, StanceForm
-from .changes import ChangesScreen
 from .collector import QuietCollector
-from .commands import GoTo, GoToProvider
 from .dashboard import ORDER, TAB_LABELS, DashboardScreen, ReturnToNow
 from .glyphs import cells
-from .matrix import MatrixScreen
 from .merger import MergeFinished, Merger
 from .movement import DateForm, MovedScreen, travel_refusal
 from .reload import DataFilesChanged, DataFilesRead, DataReloader
@@ -71,7 +66,11 @@ from .watching import (
 from .wire import Wire, Written
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
+    from textual.command import Provider
+
     from ..core.feeds import FeedClient
+    from .capture import RecordEvent, RecordStance
+    from .commands import GoTo
     from .refresh import CacheChecked, FeedRefresher, FeedsChanged
 
 # A load quicker than this (a cached dossier) shows no progress lines: each one costs
@@ -107,12 +106,20 @@ class IndexesReady(Message):
     """The search and relation indexes are built and the parsed-data cache written."""
 
 
+def go_to_provider() -> type[Provider]:
+    """The palette's go-to commands, imported when the palette first opens: the first
+    frame does not need them (tests/ui/test_startup_imports.py)."""
+    from .commands import GoToProvider
+
+    return GoToProvider
+
+
 class FaultlineApp(App[int]):
     """Who disagrees with whom, about what, and since when."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Faultline"
-    COMMANDS = App.COMMANDS | {GoToProvider}
+    COMMANDS = App.COMMANDS | {go_to_provider}
     BINDINGS = keys.APP
     # Seconds between looks at the state file for what another dashboard or a cron
     # `faultline fetch` changed (a stat; the file is read only when it changed).
@@ -465,7 +472,11 @@ class FaultlineApp(App[int]):
         self._announce_cache()
         if first:
             if self.reloader is not None:
-                self.reloader.start()
+                # Once the frame showing the dossier is drawn: the watcher's threads import
+                # watchfiles (and set their watches) while that frame is composed
+                # otherwise. Nothing saved meanwhile is missed: each file's state was
+                # noted before it was read, and a starting watcher checks against it.
+                self.call_after_refresh(self.reloader.start)
             if self.refresher is not None:
                 self.refresher.changed()
                 self.refresher.start()
@@ -546,6 +557,10 @@ class FaultlineApp(App[int]):
         self.change_log.adopt(log)
         self._present(arranged)
         self.collector.owe()  # the replaced dossier's objects, once the analyst is quiet
+        from .alignment import AlignmentScreen
+        from .changes import ChangesScreen
+        from .matrix import MatrixScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, ChangesScreen):
                 screen.reload()
@@ -800,6 +815,8 @@ class FaultlineApp(App[int]):
     def on_record_stance(self, message: RecordStance) -> None:
         if self._travelling("stances are recorded"):
             return
+        from .capture import StanceForm
+
         if self.arranged is not None:
             form = StanceForm(
                 self.arranged, message.disagreement, message.actor, self.record, self._target()
@@ -809,6 +826,8 @@ class FaultlineApp(App[int]):
     def on_record_event(self, message: RecordEvent) -> None:
         if self._travelling("events are recorded"):
             return
+        from .capture import EventForm
+
         if self.arranged is not None:
             form = EventForm(
                 self.arranged, message.actors, message.disagreements, self.record, self._target()
@@ -834,6 +853,8 @@ class FaultlineApp(App[int]):
         """The time-travel or since date changed: every view follows."""
         if self.arranged is None:
             return
+        from .matrix import MatrixScreen
+
         view = self._view(self.arranged)
         self.dashboard.show_arranged(view)
         for screen in self.screen_stack:
@@ -948,6 +969,8 @@ class FaultlineApp(App[int]):
         self.push_screen(FeedsScreen(states, offline=self.offline, config_path=self.config.path))
 
     def action_changes(self) -> None:
+        from .changes import ChangesScreen
+
         if isinstance(self.screen, ChangesScreen) or self.arranged is None:
             return
         watched = self.reloader is not None and self.reloader.watcher is not None

@@ -34,7 +34,6 @@ from ..core.watch import kept_text
 from . import keys
 from .activity import ActivityStrip, DateRangeForm
 from .actors import ActorsPane
-from .capture import RecordEvent, RecordStance
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
 from .glyphs import drawn
@@ -562,6 +561,8 @@ class DashboardScreen(Screen[None]):
                 markup=False,
             )
             return
+        from .capture import RecordStance  # the forms load when first asked for
+
         self.app.post_message(RecordStance(ref.id, ref.actor))
 
     def action_record_event(self) -> None:
@@ -575,6 +576,8 @@ class DashboardScreen(Screen[None]):
         focus = self.focus_ref
         actors = [focus.id] if focus is not None and focus.kind is Kind.ACTOR else []
         disagreements = [focus.id] if focus is not None and focus.kind is Kind.DISAGREEMENT else []
+        from .capture import RecordEvent
+
         self.app.post_message(RecordEvent(actors, disagreements))
 
     def action_edit(self) -> None:
