@@ -17,7 +17,7 @@ def test_bench_runs_at_1k_events_and_writes_every_figure(tmp_path: Path) -> None
     command = [
         sys.executable, str(REPO / "bench" / "run.py"),
         "--sizes", "1k", "--quick", "--idle", "0.2", "--feed-events", "200",
-        "--results", str(tmp_path),
+        "--results", str(tmp_path), "--startup-repeats", "1",
     ]  # fmt: skip
     done = subprocess.run(
         command, cwd=REPO, capture_output=True, text=True, timeout=600, check=False
@@ -34,7 +34,12 @@ def test_bench_runs_at_1k_events_and_writes_every_figure(tmp_path: Path) -> None
     assert interactive["refresh"]["runs"] and "idle_cpu_percent" in interactive
     assert size["datatable"]["data_to_frame"] > 0 and size["faultline_panes"]["data_to_frame"] > 0
     assert size["reload"]["runs"] and size["reload"]["total"] > 0  # saves reloaded live
+    startup = results["startup"]  # launch → first frame, small dossier (issue 15)
+    for name in ("minimal", "cold", "warm"):
+        assert startup[name]["best"] > 0, name
+    assert startup["cold_ratio"]["best"] > 0 and startup["warm_ratio"]["median"] > 0
     table = done.stdout
+    assert "minimal Textual app (one Static)" in table
     assert "cold start → first frame" in table and "stock DataTable" in table
     assert "–" not in table.split("cold start")[1].split("\n")[0]  # the cold figure is filled in
 
