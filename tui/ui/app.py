@@ -549,6 +549,20 @@ class FaultlineApp(App[int]):
         if self.reloader is not None:
             self.reloader.read(message)
 
+    def _follow(self, screens: Sequence[Screen[Any]], arranged: Arranged) -> None:
+        """The screens open over the dashboard show the new dossier."""
+        from .alignment import AlignmentScreen
+        from .changes import ChangesScreen
+        from .matrix import MatrixScreen
+
+        for screen in screens:
+            if isinstance(screen, ChangesScreen):
+                screen.reload()
+            elif isinstance(screen, (MatrixScreen, AlignmentScreen)):
+                screen.show_arranged(self.dashboard.arranged or arranged)
+            elif isinstance(screen, AlertsScreen):
+                screen.reload()
+
     def _apply(
         self, arranged: Arranged, changes: Changes, log: LogState, replaced: Sequence[Layer] = ()
     ) -> None:
@@ -557,17 +571,9 @@ class FaultlineApp(App[int]):
         self.change_log.adopt(log)
         self._present(arranged)
         self.collector.owe()  # the replaced dossier's objects, once the analyst is quiet
-        from .alignment import AlignmentScreen
-        from .changes import ChangesScreen
-        from .matrix import MatrixScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, ChangesScreen):
-                screen.reload()
-            elif isinstance(screen, (MatrixScreen, AlignmentScreen)):
-                screen.show_arranged(self.dashboard.arranged or arranged)
-            elif isinstance(screen, AlertsScreen):
-                screen.reload()
+        opened = self.screen_stack[1:]  # over the dashboard; none most of the time
+        if opened:  # (so a refresh does not import the screens' modules for nothing)
+            self._follow(opened, arranged)
         if not changes:
             return
         if raised:
@@ -853,13 +859,14 @@ class FaultlineApp(App[int]):
         """The time-travel or since date changed: every view follows."""
         if self.arranged is None:
             return
-        from .matrix import MatrixScreen
-
         view = self._view(self.arranged)
         self.dashboard.show_arranged(view)
-        for screen in self.screen_stack:
-            if isinstance(screen, MatrixScreen):
-                screen.show_arranged(view)
+        if len(self.screen_stack) > 1:
+            from .matrix import MatrixScreen
+
+            for screen in self.screen_stack[1:]:
+                if isinstance(screen, MatrixScreen):
+                    screen.show_arranged(view)
 
     def action_time_travel(self) -> None:
         """``t``: ask for the date every view should stand at (empty: now)."""
