@@ -6,6 +6,7 @@ that every figure is also a ratio.
     python bench/run.py --million        # and 1M (a directory of ten documents; slow)
     python bench/run.py --sizes 100k --quick
     python bench/run.py --sizes 100k --memory   # only RSS across refreshes and reloads
+    python bench/run.py --startup        # only: launch → first frame, small dossier
 
 Every start is measured in a fresh subprocess, from the moment the process is launched
 to the first frame whose panes hold rows: cold with an empty parsed-data cache
@@ -910,6 +911,85 @@ def memory_size(size: str, args: argparse.Namespace, out: dict[str, Any], cache:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def first_frame_child(which: str, env: dict[str, str], modules: bool = False) -> dict[str, Any]:
+    """One launch of bench/firstframe.py in the repository (``faultline`` there reads the
+    example config.toml: the default dossier, data/), to its first frame."""
+    command = [sys.executable, str(HERE / "firstframe.py"), which]
+    launched = time.monotonic()
+    done = subprocess.run(
+        [*command, repr(launched), *(["--modules"] if modules else [])],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    found: dict[str, Any] = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            found.update(json.loads(line[len("RESULT ") :]))
+        elif line.startswith("MODULES "):
+            found["modules"] = json.loads(line[len("MODULES ") :])
+    if "launch_to_frame" not in found:
+        raise RuntimeError(f"{which} child failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return found
+
+
+def bench_startup(args: argparse.Namespace, results: dict[str, Any]) -> dict[str, Any]:
+    """Issue 15's small dossier: launch → first frame of a minimal Textual app (one
+    ``Static``) and of ``faultline`` on the default dossier, cold (an empty parsed-data
+    cache) and warm, in fresh processes, interleaved so that all three share the
+    machine's mood. Compiled bytecode is cached (in bench/results/pycache) as an
+    installed package's is, and a first untimed launch of each writes it."""
+    scratch = Path(tempfile.mkdtemp(prefix="faultline-bench-startup-"))
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(RESULTS / "pycache")
+    env["FAULTLINE_STATE_DIR"] = str(scratch / "state")  # no analyst's state file is read
+    env.pop("FAULTLINE_CONFIG", None)
+    env.setdefault("PYTHONHASHSEED", "0")
+    runs: dict[str, list[dict[str, Any]]] = {"minimal": [], "cold": [], "warm": []}
+    try:
+        env["FAULTLINE_CACHE_DIR"] = str(scratch / "warmup")
+        first_frame_child("minimal", env)
+        first_frame_child("faultline", env)
+        repeats = args.startup_repeats
+        for i in range(repeats):
+            print(f"start-up: minimal Textual app, Faultline cold, warm {i + 1}/{repeats}…",
+                  flush=True)  # fmt: skip
+            runs["minimal"].append(first_frame_child("minimal", env))
+            env["FAULTLINE_CACHE_DIR"] = str(scratch / f"cache-{i}")
+            runs["cold"].append(first_frame_child("faultline", env))
+            runs["warm"].append(first_frame_child("faultline", env))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    out: dict[str, Any] = {"runs": runs}
+    for name, found in runs.items():
+        times = [r["launch_to_frame"] for r in found]
+        out[name] = {"best": min(times), "median": statistics.median(times)}
+    for name in ("cold", "warm"):
+        out[f"{name}_ratio"] = {
+            stat: out[name][stat] / out["minimal"][stat] for stat in ("best", "median")
+        }
+    results["startup"] = out
+    save(results)
+    return out
+
+
+def startup_table(out: dict[str, Any]) -> str:
+    """The start-up figures as a Markdown table (target: cold ≤ 1.3× the minimal app)."""
+    lines = ["| launch → first frame | best | median | ÷ minimal app (best / median) |",
+             "|---|---:|---:|---:|"]  # fmt: skip
+    labels = {
+        "minimal": "minimal Textual app (one Static)",
+        "cold": "faultline, default dossier, cold (target ≤ 1.3×)",
+        "warm": "faultline, default dossier, warm",
+    }
+    for name, label in labels.items():
+        ratio = out.get(f"{name}_ratio")
+        against = f"{ratio['best']:.2f}× / {ratio['median']:.2f}×" if ratio else "1×"
+        figures = out[name]
+        lines.append(f"| {label} | {fmt_s(figures['best'])} | {fmt_s(figures['median'])} "
+                     f"| {against} |")  # fmt: skip
+    return "\n".join(lines)
+
+
 def save(results: dict[str, Any]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, indent=1, default=str)
@@ -1090,6 +1170,10 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle to time")
     parser.add_argument("--no-baseline", action="store_true", help="skip the DataTable baseline")
     parser.add_argument("--table", type=Path, help="only print the table of a results JSON file")
+    parser.add_argument(
+        "--startup", action="store_true", help="only launch → first frame on the default dossier"
+    )
+    parser.add_argument("--startup-repeats", type=int, default=5, help="launches of each app")
     # Internal: the measuring children.
     parser.add_argument("--child", choices=("parse", "start", "baseline", "cache"))
     parser.add_argument("paths", nargs="*")
@@ -1127,7 +1211,11 @@ def main() -> None:
         print("RESULT " + json.dumps(child(args)), flush=True)
         return
     if args.table:
-        print(table(json.loads(args.table.read_text())))
+        shown = json.loads(args.table.read_text())
+        print(table(shown))
+        if "startup" in shown:
+            print()
+            print(startup_table(shown["startup"]))
         return
 
     sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
@@ -1142,6 +1230,10 @@ def main() -> None:
         "feed_events": FEED_EVENTS,
         "sizes": {},
     }
+    if args.startup or not args.reload_only:
+        print(startup_table(bench_startup(args, results)), flush=True)
+    if args.startup:
+        sizes = []
     for size in sizes:
         if args.refresh_only:
             results["sizes"][size] = refresh_size(size, args)
@@ -1169,7 +1261,11 @@ def main() -> None:
     save(results)
     print()
     print(json.dumps(results["machine"]))
-    print(table(results))
+    if results["sizes"]:
+        print(table(results))
+    if "startup" in results:
+        print()
+        print(startup_table(results["startup"]))
 
 
 if __name__ == "__main__":

@@ -14,12 +14,10 @@ from pathlib import Path
 from typing import Any
 
 
-def run_faultline(
-    workdir: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m tui`` in ``workdir`` as a person would, isolated from this machine:
-    no proxy, no FAULTLINE_* or certificate variables from outside, the cache and the user
-    config dir inside ``workdir``; ``env`` adds variables (a token, say)."""
+def isolated_env(workdir: Path) -> dict[str, str]:
+    """The environment of a child process that runs Faultline as a person would, isolated
+    from this machine: no proxy, no FAULTLINE_* or certificate variables from outside, the
+    cache, state and user config dirs inside ``workdir``."""
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -27,15 +25,22 @@ def run_faultline(
         and not k.startswith("FAULTLINE_")
         and k not in ("SSL_CERT_FILE", "SSL_CERT_DIR")
     }
-    clean |= {
+    return clean | {
         "FAULTLINE_CACHE_DIR": str(workdir / "cache"),
         "FAULTLINE_STATE_DIR": str(workdir / "state"),
         "XDG_CONFIG_HOME": str(workdir / "xdg"),  # no user config leaks in
     }
+
+
+def run_faultline(
+    workdir: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tui`` in ``workdir`` as a person would (``isolated_env``); ``env``
+    adds variables (a token, say)."""
     return subprocess.run(
         [sys.executable, "-m", "tui", *args],
         cwd=workdir,
-        env=clean | (env or {}),
+        env=isolated_env(workdir) | (env or {}),
         capture_output=True,
         text=True,
         timeout=60,

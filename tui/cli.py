@@ -28,17 +28,7 @@ from .core.config import (
     locate_config,
 )
 from .core.dates import DateError, EDate
-from .core.export import (
-    DIFF_FORMATS,
-    FORMATS,
-    POSITION_FORMS,
-    Moved,
-    as_of_export,
-    export,
-    mark_missing,
-    moved_report,
-    to_markdown,
-)
+from .core.formats import DIFF_FORMATS, FORMATS, POSITION_FORMS
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
 from .core.problems import FaultlineError, Problem
@@ -505,6 +495,8 @@ def load_dataset(args: argparse.Namespace, config: Config) -> tuple[Dataset, lis
 
 
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    from .core.export import Moved, as_of_export, export, mark_missing, to_markdown
+
     if args.output == "":  # -o "$UNSET": not standard output by accident
         say("faultline: export: -o needs a file name (leave it out for standard output)", err=True)
         return EXIT_USAGE
@@ -582,6 +574,8 @@ def cmd_notes(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_diff(args: argparse.Namespace, config: Config) -> int:
+    from .core.export import Moved, moved_report
+
     dataset, missing_feeds = load_dataset(args, config)
     for problem in dataset.problems:
         say(str(problem), err=True)

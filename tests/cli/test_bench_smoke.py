@@ -17,7 +17,7 @@ def test_bench_runs_at_1k_events_and_writes_every_figure(tmp_path: Path) -> None
     command = [
         sys.executable, str(REPO / "bench" / "run.py"),
         "--sizes", "1k", "--quick", "--idle", "0.2", "--feed-events", "200",
-        "--results", str(tmp_path),
+        "--results", str(tmp_path), "--startup-repeats", "1",
     ]  # fmt: skip
     done = subprocess.run(
         command, cwd=REPO, capture_output=True, text=True, timeout=600, check=False
@@ -37,7 +37,12 @@ def test_bench_runs_at_1k_events_and_writes_every_figure(tmp_path: Path) -> None
     memory = size["memory"]  # RSS after each refresh and each reload
     assert all(run["rss_mb"] > 0 for run in (*memory["refresh"]["runs"], *memory["reload"]["runs"]))
     assert len(memory["refresh"]["runs"]) == len(memory["reload"]["runs"]) == 2
+    startup = results["startup"]  # launch → first frame, small dossier (issue 15)
+    for name in ("minimal", "cold", "warm"):
+        assert startup[name]["best"] > 0, name
+    assert startup["cold_ratio"]["best"] > 0 and startup["warm_ratio"]["median"] > 0
     table = done.stdout
+    assert "minimal Textual app (one Static)" in table
     assert "cold start → first frame" in table and "stock DataTable" in table
     assert "–" not in table.split("cold start")[1].split("\n")[0]  # the cold figure is filled in
 

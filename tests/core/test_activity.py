@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tui.core.activity import NO_MONTH, MonthIndex, half, month_of
+from tui.core.activity import NO_MONTH, MonthIndex, activity_of, half, month_of
 from tui.core.dates import EDate
 from tui.core.model import Event
 from tui.core.period import Period, Spans
@@ -64,6 +66,24 @@ def test_counts_per_month_split_by_half() -> None:
     assert activity.label() == "2012-11 – 2013-02 · peak 3 (2013-01) · 2 not in a month"
     # Only the rows asked for.
     assert MonthIndex(events).activity([0, 4]).counts == ((1,), (0,), (0,))
+
+
+DATES = st.sampled_from(
+    ["2012-11", "2013-01-05", "2013-01~", "2013-02-28?", "2014-12", "2013", "../2013-01",
+     "2013-01/2013-03", "1999-06-01"]
+)  # fmt: skip
+TYPES = st.sampled_from([None, "AGREE", "RETREAT", "REQUEST", "ASSAULT", "ACCUSE"])
+STATUSES = st.sampled_from(["reported", "planned", "expected"])
+
+
+@given(st.lists(st.tuples(DATES, TYPES, STATUSES), max_size=40))
+def test_a_few_events_counted_without_numpy_as_the_index_counts_them(
+    drawn: list[tuple[str, str | None, str]],
+) -> None:
+    # The detail pane counts an actor's own events in Python (no numpy before the first
+    # frame): the same activity as the timeline's index gives.
+    events = [event(date, type, status=status) for date, type, status in drawn]
+    assert activity_of(events) == MonthIndex(events).activity()
 
 
 def test_sparkline_rows_share_one_scale_and_read_without_colour() -> None:

@@ -160,3 +160,17 @@ async def test_the_range_composes_with_the_filter(
         # Both: "eurasian" also matches the speech of 18 January 2013, after the range.
         assert timeline_ids(app) == ["eurasian-parliament-criticism"]
         assert "filter “eurasian”" in strip_text(app) and "until 2012" in strip_text(app)
+
+
+async def test_indexes_ready_while_the_app_closes_is_not_a_crash(make_app, ready) -> None:
+    """The indexing worker's message can arrive while the app is closing, when the
+    dashboard is still on the screen stack but its widgets are gone: quitting then must
+    not end in a NoMatches traceback (the bench's smoke run failed so)."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await app.dashboard.query_one(ActivityStrip).remove()  # as at shutdown
+        app.on_indexes_ready()
+        await pilot.pause()
+        assert app.is_running
+    assert app.return_code in (0, None)

@@ -21,7 +21,8 @@ and filter: drawing a frame never walks the events.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -128,6 +129,26 @@ class MonthIndex:
         counts = np.bincount((month - first) * 3 + halves, minlength=span * 3).reshape(span, 3)
         rows_out = tuple(tuple(int(v) for v in counts[:, h]) for h in range(3))
         return Activity(first, (rows_out[0], rows_out[1], rows_out[2]), unplaced)
+
+
+def activity_of(events: Iterable[Event]) -> Activity:
+    """The activity of a few events (an actor's or a disagreement's own, for the detail
+    pane), counted in plain Python: what ``MonthIndex(events).activity()`` returns, without
+    numpy, which the first frame would otherwise wait 75 ms to import."""
+    counts: Counter[tuple[int, int]] = Counter()
+    unplaced = 0
+    for event in events:
+        month = month_of(event)
+        if month == NO_MONTH:
+            unplaced += 1
+        else:
+            counts[month, half(event)] += 1
+    if not counts:
+        return Activity(0, ((), (), ()), unplaced)
+    first = min(month for month, _ in counts)
+    months = range(first, max(month for month, _ in counts) + 1)
+    cooperation, conflict, untyped = (tuple(counts[m, h] for m in months) for h in range(3))
+    return Activity(first, (cooperation, conflict, untyped), unplaced)
 
 
 @dataclass(frozen=True, slots=True)

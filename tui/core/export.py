@@ -18,6 +18,7 @@ import tomli_w
 
 from .alignment import EXPLANATION, Agreement, Alignment, current_stances
 from .dates import EDate
+from .formats import FORMATS, POSITION_FORMS
 from .merge import Dataset
 from .model import (
     FORMAT,
@@ -34,8 +35,6 @@ from .model import (
 from .movement import STANCE_GLYPH, Move, dataset_as_of, moves
 from .notes import NOTE_KINDS, Notes
 from .text import counted
-
-FORMATS = ("json", "toml", "md", "csv")
 
 # In the meta of an export made with --allow-partial: the files and feeds asked for that
 # could not be read, so whoever reads the export knows it is not the whole dossier.
@@ -99,9 +98,6 @@ def _record(entity: Any) -> dict[str, Any]:
 
 def _top_position(disagreement: str, position: Position) -> dict[str, Any]:
     return {"disagreement": disagreement, **_record(position)}
-
-
-POSITION_FORMS = ("nested", "top")
 
 
 def to_document(dataset: Dataset, positions: str = "nested") -> dict[str, Any]:
@@ -474,8 +470,6 @@ def notes_markdown(dataset: Dataset, notes: Notes) -> str:
 
 
 # -- Moves (faultline diff) -------------------------------------------------------------------
-
-DIFF_FORMATS = ("text", "json", "md")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -5,10 +5,9 @@ first."""
 from __future__ import annotations
 
 from ..core.model import Actor, Kind
-from .changes import marked
 from .legend import NO_POSITION
 from .movement import stance_pieces
-from .pane import EntityPane
+from .pane import EntityPane, marked
 from .rowlist import Piece, fit, one_line
 
 

@@ -46,14 +46,9 @@ from ..core.problems import shorten
 from ..core.text import counted, sanitise
 from ..core.userstate import load_since, save_since
 from . import keys
-from .alignment import AlignmentScreen
-from .capture import EventForm, RecordEvent, RecordStance, StanceForm
-from .changes import ChangesScreen
 from .collector import QuietCollector
-from .commands import GoTo, GoToProvider
 from .dashboard import ORDER, TAB_LABELS, DashboardScreen, ReturnToNow
 from .glyphs import cells
-from .matrix import MatrixScreen
 from .merger import MergeFinished, Merger
 from .movement import DateForm, MovedScreen, travel_refusal
 from .reload import DataFilesChanged, DataFilesRead, DataReloader
@@ -71,7 +66,11 @@ from .watching import (
 from .wire import Wire, Written
 
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
+    from textual.command import Provider
+
     from ..core.feeds import FeedClient
+    from .capture import RecordEvent, RecordStance
+    from .commands import GoTo
     from .refresh import CacheChecked, FeedRefresher, FeedsChanged
 
 # A load quicker than this (a cached dossier) shows no progress lines: each one costs
@@ -107,12 +106,20 @@ class IndexesReady(Message):
     """The search and relation indexes are built and the parsed-data cache written."""
 
 
+def go_to_provider() -> type[Provider]:
+    """The palette's go-to commands, imported when the palette first opens: the first
+    frame does not need them (tests/ui/test_startup_imports.py)."""
+    from .commands import GoToProvider
+
+    return GoToProvider
+
+
 class FaultlineApp(App[int]):
     """Who disagrees with whom, about what, and since when."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Faultline"
-    COMMANDS = App.COMMANDS | {GoToProvider}
+    COMMANDS = App.COMMANDS | {go_to_provider}
     BINDINGS = keys.APP
     # Seconds between looks at the state file for what another dashboard or a cron
     # `faultline fetch` changed (a stat; the file is read only when it changed).
@@ -479,7 +486,11 @@ class FaultlineApp(App[int]):
         self._announce_cache()
         if first:
             if self.reloader is not None:
-                self.reloader.start()
+                # Once the frame showing the dossier is drawn: the watcher's threads import
+                # watchfiles (and set their watches) while that frame is composed
+                # otherwise. Nothing saved meanwhile is missed: each file's state was
+                # noted before it was read, and a starting watcher checks against it.
+                self.call_after_refresh(self.reloader.start)
             if self.refresher is not None:
                 self.refresher.changed()
                 self.refresher.start()
@@ -552,6 +563,20 @@ class FaultlineApp(App[int]):
         if self.reloader is not None:
             self.reloader.read(message)
 
+    def _follow(self, screens: Sequence[Screen[Any]], arranged: Arranged) -> None:
+        """The screens open over the dashboard show the new dossier."""
+        from .alignment import AlignmentScreen
+        from .changes import ChangesScreen
+        from .matrix import MatrixScreen
+
+        for screen in screens:
+            if isinstance(screen, ChangesScreen):
+                screen.reload()
+            elif isinstance(screen, (MatrixScreen, AlignmentScreen)):
+                screen.show_arranged(self.dashboard.arranged or arranged)
+            elif isinstance(screen, AlertsScreen):
+                screen.reload()
+
     def _apply(
         self, arranged: Arranged, changes: Changes, log: LogState, replaced: Sequence[Layer] = ()
     ) -> None:
@@ -560,13 +585,9 @@ class FaultlineApp(App[int]):
         self.change_log.adopt(log)
         self._present(arranged)
         self.collector.owe()  # the replaced dossier's objects, once the analyst is quiet
-        for screen in self.screen_stack:
-            if isinstance(screen, ChangesScreen):
-                screen.reload()
-            elif isinstance(screen, (MatrixScreen, AlignmentScreen)):
-                screen.show_arranged(self.dashboard.arranged or arranged)
-            elif isinstance(screen, AlertsScreen):
-                screen.reload()
+        opened = self.screen_stack[1:]  # over the dashboard; none most of the time
+        if opened:  # (so a refresh does not import the screens' modules for nothing)
+            self._follow(opened, arranged)
         if not changes:
             return
         if raised:
@@ -814,6 +835,8 @@ class FaultlineApp(App[int]):
     def on_record_stance(self, message: RecordStance) -> None:
         if self._travelling("stances are recorded"):
             return
+        from .capture import StanceForm
+
         if self.arranged is not None:
             form = StanceForm(
                 self.arranged, message.disagreement, message.actor, self.record, self._target()
@@ -823,6 +846,8 @@ class FaultlineApp(App[int]):
     def on_record_event(self, message: RecordEvent) -> None:
         if self._travelling("events are recorded"):
             return
+        from .capture import EventForm
+
         if self.arranged is not None:
             form = EventForm(
                 self.arranged, message.actors, message.disagreements, self.record, self._target()
@@ -850,9 +875,12 @@ class FaultlineApp(App[int]):
             return
         view = self._view(self.arranged)
         self.dashboard.show_arranged(view)
-        for screen in self.screen_stack:
-            if isinstance(screen, MatrixScreen):
-                screen.show_arranged(view)
+        if len(self.screen_stack) > 1:
+            from .matrix import MatrixScreen
+
+            for screen in self.screen_stack[1:]:
+                if isinstance(screen, MatrixScreen):
+                    screen.show_arranged(view)
 
     def action_time_travel(self) -> None:
         """``t``: ask for the date every view should stand at (empty: now)."""
@@ -962,6 +990,8 @@ class FaultlineApp(App[int]):
         self.push_screen(FeedsScreen(states, offline=self.offline, config_path=self.config.path))
 
     def action_changes(self) -> None:
+        from .changes import ChangesScreen
+
         if isinstance(self.screen, ChangesScreen) or self.arranged is None:
             return
         watched = self.reloader is not None and self.reloader.watcher is not None

@@ -1,15 +1,11 @@
-"""What feed refreshes changed: the ``+``/``*`` marks in the panes, and the changes view
-(``c``), which lists this session's additions, changes (with their fields) and removals
-per feed; Enter goes to the entity.
-
-The marks live on the arranged dataset (``core.browse.Arranged``: row -> glyph, per
-pane) and are drawn here, in front of each row, only while a pane has any: a dossier
-with nothing new looks exactly as before.
+"""What feed refreshes changed: the changes view (``c``), which lists this session's
+additions, changes (with their fields) and removals per feed; Enter goes to the entity.
+The ``+``/``*`` marks in front of the panes' rows are drawn by ``pane.marked``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -18,8 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..core.alerts import PIN_MARK
-from ..core.browse import Arranged, ChangeLog, Logged, Ref
+from ..core.browse import ChangeLog, Logged, Ref
 from ..core.changes import ACTION_MARK, ADDED, CHANGED, REMOVED, UnseenChanges
 from ..core.dates import local_time
 from ..core.model import Kind
@@ -31,21 +26,6 @@ _ACTION_ORDER = {ADDED: 0, CHANGED: 1, REMOVED: 2}
 _KIND_ORDER = {
     kind: i for i, kind in enumerate((Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT, Kind.SOURCE))
 }
-
-
-def marked(
-    arranged: Arranged, pane: Kind, value: int, width: int, draw: Callable[[int, int], list[Piece]]
-) -> list[Piece]:
-    """A pane row with its change mark in front (``+`` new, ``*`` changed, blank when seen)
-    and its pin (``PIN_MARK``: watched) whenever the pane has any marks or pins; headings
-    (negative values) are left as they are."""
-    marks, pins = arranged.marks[pane], arranged.pins[pane]
-    if not (marks or pins) or value < 0 or width < 6:
-        return draw(value, width)
-    glyph = marks.get(value)
-    lead: list[Piece] = [(glyph, "mark") if glyph else (" ", "")]
-    lead.append((PIN_MARK, "info") if value in pins else (" ", ""))
-    return [*lead, *draw(value, width - 2)]
 
 
 class ChangeList(RowList):

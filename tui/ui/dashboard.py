@@ -34,7 +34,6 @@ from ..core.watch import kept_text
 from . import keys
 from .activity import ActivityStrip, DateRangeForm
 from .actors import ActorsPane
-from .capture import RecordEvent, RecordStance
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
 from .glyphs import drawn
@@ -348,10 +347,13 @@ class DashboardScreen(Screen[None]):
         arranged view, focus, filter and range; not before the view's indexes exist,
         which at 100,000 events are built after the first frame)."""
         arranged = self.arranged
-        strip = self.query_one(ActivityStrip)
-        timeline = self.pane(Kind.EVENT)
-        if arranged is None:
+        strips = self.query(ActivityStrip)
+        if arranged is None or not strips:
+            # No strip: the app is closing, its widgets already gone, when the indexing
+            # worker's message comes in (seen in the bench: a crash on quit).
             return
+        strip = strips.first()
+        timeline = self.pane(Kind.EVENT)
         if arranged is not self._activity_of:
             self._activity.clear()
             self._activity_of = arranged
@@ -562,6 +564,8 @@ class DashboardScreen(Screen[None]):
                 markup=False,
             )
             return
+        from .capture import RecordStance  # the forms load when first asked for
+
         self.app.post_message(RecordStance(ref.id, ref.actor))
 
     def action_record_event(self) -> None:
@@ -575,6 +579,8 @@ class DashboardScreen(Screen[None]):
         focus = self.focus_ref
         actors = [focus.id] if focus is not None and focus.kind is Kind.ACTOR else []
         disagreements = [focus.id] if focus is not None and focus.kind is Kind.DISAGREEMENT else []
+        from .capture import RecordEvent
+
         self.app.post_message(RecordEvent(actors, disagreements))
 
     def action_edit(self) -> None:

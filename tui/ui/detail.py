@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from ..core.activity import MonthIndex
+from ..core.activity import activity_of
 from ..core.browse import Arranged, Ref
 from ..core.changes import ADDED, CHANGED_MARK, NEW_MARK
 from ..core.dates import local_time
@@ -484,7 +484,7 @@ class DetailBuilder:
         if not events:
             return []
         # The actor's or disagreement's own events only: cheap, and no index needed.
-        activity = MonthIndex(events).activity()
+        activity = activity_of(events)
         note = activity.label() + spark_note(activity, DETAIL_BARS)
         head = _c(("Activity  ", LABEL), (note, MUTED))
         return [

@@ -6,10 +6,9 @@ from __future__ import annotations
 from rich.cells import cell_len
 
 from ..core.model import Kind
-from .changes import marked
 from .legend import STATUS_ROLE, tally_pieces
 from .movement import held_pieces
-from .pane import EntityPane
+from .pane import EntityPane, marked
 from .rowlist import Piece, fit, one_line
 
 # Narrow panes: four letters, the arrow showing which way it is going.

@@ -1,14 +1,35 @@
 """What the actors, disagreements and timeline panes share: an arranged view, a title with
-counts, and the reference under the cursor."""
+counts, the reference under the cursor, and the marks in front of each row.
+
+The change marks (``+`` new, ``*`` changed) live on the arranged dataset
+(``core.browse.Arranged``: row -> glyph, per pane) with the pins, and are drawn in front
+of each row only while a pane has any: a dossier with nothing new looks exactly as
+before."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
+from ..core.alerts import PIN_MARK
 from ..core.browse import Arranged, Ref
 from ..core.model import Kind
-from .rowlist import RowList
+from .rowlist import Piece, RowList
+
+
+def marked(
+    arranged: Arranged, pane: Kind, value: int, width: int, draw: Callable[[int, int], list[Piece]]
+) -> list[Piece]:
+    """A pane row with its change mark in front (``+`` new, ``*`` changed, blank when seen)
+    and its pin (``PIN_MARK``: watched) whenever the pane has any marks or pins; headings
+    (negative values) are left as they are."""
+    marks, pins = arranged.marks[pane], arranged.pins[pane]
+    if not (marks or pins) or value < 0 or width < 6:
+        return draw(value, width)
+    glyph = marks.get(value)
+    lead: list[Piece] = [(glyph, "mark") if glyph else (" ", "")]
+    lead.append((PIN_MARK, "info") if value in pins else (" ", ""))
+    return [*lead, *draw(value, width - 2)]
 
 
 class EntityPane(RowList):

@@ -9,9 +9,8 @@ from rich.cells import cell_len
 
 from ..core.browse import TimelineRows
 from ..core.model import Event, Kind
-from .changes import marked
 from .legend import EVENT_MARK
-from .pane import EntityPane
+from .pane import EntityPane, marked
 from .rowlist import Piece, fit, one_line
 
 

@@ -1,0 +1,72 @@
+"""Start-up imports only what the first frame draws (issue 15): the palette, the other
+screens, the forms, the exporters, the feed client (httpx), numpy and the file watcher
+load when first used, so an analyst opening a small dossier does not wait for them.
+
+Structural, not timed: the real start path (``tui.cli`` reads the arguments and the
+configuration, the app draws the dashboard on the shipped dossier) runs headless in a
+fresh interpreter (bench/firstframe.py, the bench's start-up child), which lists the
+modules loaded when the first frame with rows is written.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import isolated_env
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Modules (and their submodules) the first frame of the dashboard does not need.
+NOT_FOR_THE_FIRST_FRAME = (
+    "httpx",  # the feed client, only with feeds
+    "tomli_w",  # writing TOML: export, the capture forms
+    "numpy",  # the timeline's activity index (after the first frame), alignment
+    "csv",  # the timeline's CSV export
+    "watchfiles",  # live reload: the watcher starts once the dossier is shown
+    "tui.core.export",
+    "tui.core.feeds",
+    "tui.core.importers",
+    "tui.core.alignment",
+    "tui.ui.commands",  # the palette's go-to commands
+    "tui.ui.feeds",
+    "tui.ui.changes",
+    "tui.ui.refresh",
+    "tui.ui.capture",
+    "tui.ui.editing",
+    "tui.ui.alignment",
+    "tui.ui.matrix",
+    "tui.ui.help",
+    "tui.ui.screenshot",
+)
+
+
+def first_frame_modules(workdir: Path, *args: str) -> list[str]:
+    """The modules loaded when ``faultline ARGS`` in ``workdir`` wrote its first frame
+    with rows."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "firstframe.py"), "faultline", "0", "--modules",
+         *args],
+        cwd=workdir, env=isolated_env(workdir), capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.startswith("MODULES ")]
+    assert lines, done.stderr[-3000:]
+    modules: list[str] = json.loads(lines[0][len("MODULES ") :])
+    return modules
+
+
+def test_the_first_frame_of_the_shipped_dossier_loads_only_what_it_draws(
+    tmp_path: Path,
+) -> None:
+    modules = first_frame_modules(tmp_path)  # no data named: the shipped dossier
+    assert "tui.ui.dashboard" in modules and "tui.cli" in modules  # the real start path
+    loaded = [
+        module
+        for module in modules
+        for unneeded in NOT_FOR_THE_FIRST_FRAME
+        if module == unneeded or module.startswith(unneeded + ".")
+    ]
+    assert loaded == []
