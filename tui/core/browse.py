@@ -387,14 +387,13 @@ class Arranged:
         budget: int,
     ) -> tuple[Sequence[int], bool]:
         """The first rows of ``visible(pane, focus, query)`` (in the timeline's ``period``,
-        for events), and whether
-        they are all of them: at least ``want`` unless the search, looking at about
-        ``budget`` rows, found fewer. What a keystroke shows at once on a large dossier,
-        before the whole answer (the counts, the scrollbar) is worked out."""
+        for events), and whether they are all of them: the search looks at ``budget``
+        rows, and at ``budget`` more (twice at most) while fewer than ``want`` are shown.
+        What a keystroke shows at once on a large dossier, before the whole answer (the
+        counts, the scrollbar) is worked out."""
         index = self.index[pane]
-        asked = want
-        for _ in range(3):  # asking for more when the focus or date range keep few rows
-            start = index.search_start(query, asked, budget)
+        for _ in range(3):
+            start = index.search_start(query, len(index), budget)
             if start is None:
                 shown = self.visible(pane, focus, query)
                 return (shown if period is None else self.in_period(shown, period)), True
@@ -406,7 +405,6 @@ class Arranged:
                 shown = self.in_period(shown, period)
             if complete or len(shown) >= want:
                 break
-            asked = asked * 4 + want
         return shown, complete
 
     def _allowed(
