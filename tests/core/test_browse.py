@@ -122,9 +122,15 @@ def test_first_rows_are_the_start_of_what_the_whole_filter_shows(default_dataset
                     whole = list(reference.visible(pane, focus, query))
                     if within is not None:
                         whole = list(reference.in_period(whole, within))
-                    for want, budget in ((1, 1), (2, 3), (500, 2), (500, 10_000)):
+                    for want, budget, fill in (
+                        (1, 1, None),
+                        (2, 3, None),
+                        (500, 2, None),
+                        (500, 10_000, None),
+                        (1_000, 1, 2),
+                    ):
                         rows, complete = arranged.visible_start(
-                            pane, focus, query, within, want, budget
+                            pane, focus, query, within, want, budget, fill
                         )
                         assert list(rows) == whole[: len(rows)], (query, focus, pane, budget)
                         assert not complete or list(rows) == whole

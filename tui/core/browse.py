@@ -385,15 +385,18 @@ class Arranged:
         period: Period | None,
         want: int,
         budget: int,
+        fill: int | None = None,
     ) -> tuple[Sequence[int], bool]:
         """The first rows of ``visible(pane, focus, query)`` (in the timeline's ``period``,
-        for events), and whether they are all of them: the search looks at ``budget``
-        rows, and at ``budget`` more (twice at most) while fewer than ``want`` are shown.
-        What a keystroke shows at once on a large dossier, before the whole answer (the
-        counts, the scrollbar) is worked out."""
+        for events), and whether they are all of them: the search stops at ``want``
+        matches or after looking at ``budget`` rows, and looks at ``budget`` more (twice
+        at most) while fewer than ``fill`` (default ``want``) are shown. What a keystroke
+        shows at once on a large dossier, before the whole answer (the counts, the
+        scrollbar) is worked out."""
         index = self.index[pane]
+        fill = want if fill is None else fill
         for _ in range(3):
-            start = index.search_start(query, len(index), budget)
+            start = index.search_start(query, want, budget)
             if start is None:
                 shown = self.visible(pane, focus, query)
                 return (shown if period is None else self.in_period(shown, period)), True
@@ -403,8 +406,9 @@ class Arranged:
             shown = self._allowed(pane, focus, query, matched, decided)
             if period is not None:
                 shown = self.in_period(shown, period)
-            if complete or len(shown) >= want:
+            if complete or len(shown) >= fill:
                 break
+            want = len(matched) + want  # as many more
         return shown, complete
 
     def _allowed(

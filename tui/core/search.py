@@ -185,6 +185,7 @@ class SearchIndex:
         """Go on deciding rows for ``words`` until ``want`` match, ``budget`` rows were
         looked at, or every row is decided; remember how far it got."""
         n = len(self._keys)
+        last = self._last
         progress = self._progress_for(words)
         rows, scanned, source = progress.rows, progress.scanned, progress.source
         found: list[list[int]] = [rows]
@@ -199,7 +200,11 @@ class SearchIndex:
                     step = min(step, budget - looked)
                 # A broader query's answer so far, itself perhaps narrowed from an older,
                 # still broader one that got further: the first that covers this row.
-                while source is not None and scanned >= source.scanned:
+                # (One that matched over half its rows is no help: scanning the keys
+                # afresh is cheaper than picking them out one by one.)
+                while source is not None and (
+                    scanned >= source.scanned or len(source.rows) * 2 > source.scanned
+                ):
                     source = source.source
                 if source is not None:
                     # Rows the broader query decided: only its matches can match here.
@@ -225,11 +230,10 @@ class SearchIndex:
                 rows = list(chain.from_iterable(found))
                 while source is not None and scanned >= source.scanned:
                     source = source.source  # past what it decided: no longer needed
-                before, progress = progress, _Progress(words, rows, scanned, source)
-                # Unless another thread has moved on to a query this one does not lead
-                # to (its progress is worth more to the next keystroke than this).
-                last = self._last
-                if last is None or last is before or last is before.source or last.words == words:
+                progress = _Progress(words, rows, scanned, source)
+                # Unless another thread has moved on meanwhile (a newer query's progress
+                # is worth more to the next keystroke than this).
+                if self._last is last:
                     self._last = progress
                 if scanned >= n:
                     self._remember(words, rows)

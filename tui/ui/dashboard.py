@@ -71,8 +71,9 @@ PROGRESSIVE_FILTER_SIZE = 20_000
 # From this many the whole answer is worked out in a worker thread, so that typing never
 # waits for a search of every row.
 BACKGROUND_FILTER_SIZE = 250_000
-# How many rows a key looks at (about 5 ms): the whole answer when that is enough, else
-# its first rows, and up to twice as many more while fewer than FIRST_ROWS are found.
+# How many rows a key looks at (about 5 ms): below BACKGROUND_FILTER_SIZE, the whole
+# answer when that is enough; else (and from that size on) its first rows, and up to
+# twice as many more while fewer than FIRST_ROWS are found.
 FIRST_BUDGET = 50_000
 # More than a screen, and all that ``Arranged.best_row`` looks at, so the cursor lands
 # where the whole answer would put it.
@@ -794,10 +795,12 @@ class DashboardScreen(Screen[None]):
             self._filter_keep = {name: self.pane(name).ref for name in PANES}
         rows: dict[Kind, Sequence[int]] = {}
         complete = True
+        # The whole answer if the budget allows, unless a worker is to find it anyway.
+        want = FIRST_ROWS if arranged.size >= BACKGROUND_FILTER_SIZE else arranged.size
         for name in PANES:
             period = self.period if name is Kind.EVENT else None
             shown, done = arranged.visible_start(
-                name, focus, query, period, FIRST_ROWS, FIRST_BUDGET
+                name, focus, query, period, want, FIRST_BUDGET, FIRST_ROWS
             )
             rows[name] = arranged.timeline_rows(shown) if name is Kind.EVENT else shown
             complete = complete and done
