@@ -149,11 +149,6 @@ class SearchIndex:
         words = terms(query)
         if not words:
             return None
-        recent = self._recent.get(words)
-        if recent is not None:
-            result = recent.tolist()
-            self._last = _Progress(words, result, len(self._keys), None)
-            return result
         return self._advance(words, len(self._keys), None, stop).rows
 
     def search_start(self, query: str, want: int, budget: int) -> tuple[list[int], bool] | None:
@@ -167,11 +162,6 @@ class SearchIndex:
         words = terms(query)
         if not words:
             return None
-        recent = self._recent.get(words)
-        if recent is not None:
-            result = recent.tolist()
-            self._last = _Progress(words, result, len(self._keys), None)
-            return result, True
         progress = self._advance(words, want, budget)
         return progress.rows, progress.scanned >= len(self._keys)
 
@@ -185,6 +175,10 @@ class SearchIndex:
         """Go on deciding rows for ``words`` until ``want`` match, ``budget`` rows were
         looked at, or every row is decided; remember how far it got."""
         n = len(self._keys)
+        recent = self._recent.get(words)
+        if recent is not None:  # answered a moment ago: no scan
+            self._last = _Progress(words, recent.tolist(), n, None)
+            return self._last
         last = self._last
         progress = self._progress_for(words)
         rows, scanned, source = progress.rows, progress.scanned, progress.source
