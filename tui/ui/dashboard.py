@@ -176,6 +176,7 @@ class DashboardScreen(Screen[None]):
         # (it was how the analyst found the entity), Backspace brings it back.
         self.trail_filters: list[str] = []
         self._detail_due = False  # a detail redraw waits for the next frame
+        self._focus_given = False  # the next focus is the app's, not the analyst's
         # The timeline's date range ([ and ]), and the activity sparklines counted for
         # (focus, filter, range) in the arranged view they were counted in.
         self.period = Period()
@@ -214,6 +215,7 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#body").display = False
         self.query_one("#filter").display = False
+        self._focus_given = True  # Textual's first focus comes after this
         self._apply_layout(self.size.width, self.size.height)
         self._render_crumbs()
         if self.ready is not None:
@@ -280,7 +282,8 @@ class DashboardScreen(Screen[None]):
         if self.app.focused is None or not isinstance(
             self.app.focused, (RowList, DetailPane, Input)
         ):
-            self.action_pane(self.active)
+            self._focus_given = True  # see on_descendant_focus
+            self.action_pane(self.active, show_detail=False)
         # The detail keeps what the analyst was reading (redrawn: it may have changed) and
         # where; a swap selects nothing, so nothing is "seen" by it.
         reading = self.detail.ref
@@ -535,9 +538,12 @@ class DashboardScreen(Screen[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         widget = event.widget
+        # Focus the analyst did not move (Textual's first, which comes after a small
+        # dossier is shown, or the app's) selects nothing: nothing is seen by it.
+        given, self._focus_given = self._focus_given, False
         if isinstance(widget, EntityPane):
             self.active = widget.pane
-            self._show_detail_for_active()
+            self._show_detail_for_active(see=not given)
         elif isinstance(widget, DetailPane) and self.layout_mode == "tiny":
             self.active = DETAIL
 
