@@ -24,6 +24,7 @@ ENTERED = time.monotonic()
 
 import asyncio  # noqa: E402 - after the clock: both apps import it (Textual does)
 import json  # noqa: E402
+import resource  # noqa: E402
 import sys  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -70,6 +71,7 @@ def main() -> None:
     app, shows_content = minimal() if which == "minimal" else faultline(argv)
     built = time.monotonic()
     first: list[float] = []
+    cpu: list[float] = []  # the process's CPU time (user + system) at the first frame
     modules: list[str] = []
     display = app._display
 
@@ -79,6 +81,8 @@ def main() -> None:
         display(screen, renderable)
         if not first and shows_content():
             first.append(time.monotonic())
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            cpu.append(usage.ru_utime + usage.ru_stime)
             modules.extend(sorted(sys.modules))  # as the first frame is written
 
     app._display = timed_display
@@ -99,6 +103,7 @@ def main() -> None:
         "python_start": ENTERED - float(launched),
         "imports_and_build": built - ENTERED,
         "built_to_frame": first[0] - built,
+        "cpu_to_frame": cpu[0],
     }
     print("RESULT " + json.dumps(result), flush=True)
 

@@ -155,6 +155,8 @@ async def test_the_app_holds_full_collections_from_its_start_until_it_ends(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(app_module, "read_arranged", held_read)
+    # Read in the worker, as a dossier over READ_AT_ONCE bytes is (this one is small).
+    monkeypatch.setattr(FaultlineApp, "READ_AT_ONCE", 0)
     before = gc.get_threshold()
     app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
     async with app.run_test() as pilot:

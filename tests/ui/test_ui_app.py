@@ -67,6 +67,8 @@ async def test_says_loading_until_the_dossier_is_read_then_shows_the_panes(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(app_module, "read_arranged", slow_read)
+    # Read in the worker, as a dossier over READ_AT_ONCE bytes is (this one is small).
+    monkeypatch.setattr(FaultlineApp, "READ_AT_ONCE", 0)
     from tests.conftest import DOSSIER
 
     app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])

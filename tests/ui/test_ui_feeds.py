@@ -197,6 +197,8 @@ async def test_loading_view_says_what_is_being_read(
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(browse_module, "read_layer", slow_layer)
+    # Read in the worker, as a dossier over READ_AT_ONCE bytes is (this one is small).
+    monkeypatch.setattr(FaultlineApp, "READ_AT_ONCE", 0)
     app = FaultlineApp(Config(cache_dir=tmp_path / "cache"), data_paths=[local, second])
     async with app.run_test(size=SIZE) as pilot:
         await until(

@@ -182,6 +182,24 @@ def document_files(path: Path) -> list[Path]:
     return [path]
 
 
+def size_within(paths: Iterable[Path], limit: int) -> bool:
+    """Whether the documents of ``paths`` (``document_files``) total at most ``limit``
+    bytes. Stops counting once over; a path that cannot be listed or measured counts as
+    over (reading it will say what is wrong); a missing one as empty."""
+    total = 0
+    for path in paths:
+        try:
+            if not path.exists():
+                continue
+            for file in document_files(path):
+                total += file.stat().st_size
+                if total > limit:
+                    return False
+        except (OSError, ValueError):
+            return False
+    return True
+
+
 def read_layer(
     path: Path | str,
     cache: ParsedCache | None = None,

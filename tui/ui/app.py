@@ -1,7 +1,8 @@
 """The Faultline dashboard application and ``run_dashboard``, which the CLI calls.
 
-The app reads the dossier in a worker thread (the screen says "Loading… reading …"
-meanwhile), local data paths first and then the cached copy of every feed, and hands
+The app reads the dossier, local data paths first and then the cached copy of every
+feed, in a worker thread (the screen says "Loading… reading …" meanwhile), or a small
+one at once, before the first frame (``READ_AT_ONCE``), and hands
 the arranged dataset (``core.browse.Arranged``) to the dashboard screen. Then it
 refreshes the feeds in the background through one ``FeedClient`` that lives as long as
 the app, driven by a ``FeedRefresher`` (refresh.py); each new dossier is swapped in
@@ -38,6 +39,7 @@ from ..core.changes import CHANGED_MARK, NEW_MARK, Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.dates import EDate
 from ..core.gcpause import gc_paused, release_free_memory
+from ..core.loading import size_within
 from ..core.merge import Dataset, Layer
 from ..core.model import Kind
 from ..core.notes import LAST, VIEW_NAME, clean_note
@@ -140,6 +142,11 @@ class FaultlineApp(App[int]):
     # Seconds between looks at the state file for what another dashboard or a cron
     # `faultline fetch` changed (a stat; the file is read only when it changed).
     STATE_SYNC = 20.0
+    # A dossier whose files total at most this many bytes is read before the first frame,
+    # which shows it (about 15 ms to parse 256 KiB of TOML, less from the parsed-data
+    # cache): no "Loading…" frame, no worker round trip. A larger one, or one with feeds,
+    # is read in a worker while the dashboard says what it reads.
+    READ_AT_ONCE = 256 * 1024
 
     def __init__(
         self,
@@ -229,6 +236,7 @@ class FaultlineApp(App[int]):
             unseen=self.unseen,
             alerts=lambda: self.watchlist.unseen_alerts,
             low_bandwidth=self.low_bandwidth,
+            ready=self._dashboard_ready,
         )
 
     @property
@@ -301,8 +309,10 @@ class FaultlineApp(App[int]):
                 markup=False,
             )
 
-    def on_dashboard_screen_ready(self) -> None:
-        """The dashboard screen is mounted and says "Loading…": read the dossier now."""
+    def _dashboard_ready(self) -> None:
+        """The dashboard screen is mounted, its first frame not yet drawn: read the dossier
+        now, a small one at once (``READ_AT_ONCE``), any other in a worker while the
+        dashboard says "Loading…"."""
         if self.feeds and self.feed_client is None:
             # One client for the app's life. Constructing it touches neither disk nor network.
             from ..core.feeds import FeedCache, FeedClient
@@ -325,7 +335,34 @@ class FaultlineApp(App[int]):
                 watch=self.watching,
             )
         self._load_started = time.monotonic()
-        self.prepare(self.initial_dataset, first=True)
+        if self._small():
+            self._read_at_once()
+        else:
+            self.prepare(self.initial_dataset, first=True)
+
+    def _small(self) -> bool:
+        """Local data files only (no feed copies, no dataset handed in), of at most
+        ``READ_AT_ONCE`` bytes in all."""
+        return (
+            self.feed_client is None
+            and self.initial_dataset is None
+            and size_within(self.data_paths, self.READ_AT_ONCE)
+        )
+
+    def _read_at_once(self) -> None:
+        """Read and arrange a small dossier on the UI thread, before the first frame, which
+        then shows it: a few milliseconds, where the worker would cost a "Loading…" frame
+        and a round trip. The indexes are still built after that frame (``_complete``)."""
+
+        def progress(text: str) -> None:
+            self._progress_text = text  # where it failed, if it does
+
+        try:
+            arranged = self._arrange(None, True, progress)
+        except Exception as error:  # noqa: BLE001 - shown to the user, as the worker's are
+            self._failed(error)
+            return
+        self._arranged(arranged)
 
     def _busy(self) -> bool:
         """A refresh is being fetched or merged, or a dossier read."""
@@ -411,7 +448,12 @@ class FaultlineApp(App[int]):
         if not get_current_worker().is_cancelled:  # a newer one replaced it (exclusive)
             self.post_message(DatasetArranged(arranged))
 
-    def _arrange(self, dataset: Dataset | None, first: bool) -> Arranged:
+    def _arrange(
+        self,
+        dataset: Dataset | None,
+        first: bool,
+        progress: Callable[[str], None] | None = None,
+    ) -> Arranged:
         with gc_paused():
             if dataset is None:
                 # The first time, parsed documents are written to the cache after the
@@ -421,7 +463,7 @@ class FaultlineApp(App[int]):
                     self.data_paths,
                     self.extra_layers,
                     cache,
-                    progress=self._progress,
+                    progress=progress or self._progress,
                     defer=first,
                     max_size=self.config.data_max_size,
                     measure=cells,
@@ -489,7 +531,7 @@ class FaultlineApp(App[int]):
     @while_open
     def on_indexes_ready(self) -> None:
         self._announce_cache()  # the parsed-data cache was written just now
-        self.dashboard.show_activity()  # the months are counted now
+        self.dashboard.indexes_ready()  # the months are counted, relations indexed
         if self.as_of is not None:
             # A time-travel view copied before the indexes were built: copy them now, or
             # it would build its own on the UI thread when first filtered.
@@ -497,10 +539,13 @@ class FaultlineApp(App[int]):
 
     @while_open
     def on_dataset_arranged(self, message: DatasetArranged) -> None:
+        self._arranged(message.arranged)
+
+    def _arranged(self, arranged: Arranged) -> None:
         first = self.arranged is None
         self.merger.forget_local()  # every data path was read just now
-        self._present(message.arranged)
-        self._announce_problems(message.arranged)
+        self._present(arranged)
+        self._announce_problems(arranged)
         self._announce_cache()
         if first:
             if self.reloader is not None:
@@ -515,13 +560,16 @@ class FaultlineApp(App[int]):
 
     @while_open
     def on_load_failed(self, message: LoadFailed) -> None:
+        self._failed(message.error)
+
+    def _failed(self, error: BaseException) -> None:
         """Say what failed and where. A dossier already shown stays (a reload or refresh
         failed); with none, the dashboard shows the error instead of "Loading…", and w
         and q still work."""
         where, _ = sanitise(
             self._progress_text or "reading " + ", ".join(map(str, self.data_paths))
         )
-        reason, _ = sanitise(describe(message.error))
+        reason, _ = sanitise(describe(error))
         text = f"Could not load the dossier while {where}: {reason}"
         if self.arranged is not None:
             self.notify(f"{text}. The dossier shown is kept.", severity="error", markup=False)

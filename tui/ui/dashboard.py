@@ -82,6 +82,15 @@ FIRST_ROWS = 500
 DETAIL_REST = 0.15
 
 
+def layout_for(width: int, height: int) -> str:
+    """The layout for a terminal of this size: "tiny", "narrow" or "wide"."""
+    if width < TINY_WIDTH or height < TINY_HEIGHT:
+        return "tiny"
+    if width < NARROW_WIDTH:
+        return "narrow"
+    return "wide"
+
+
 class ReturnToNow(Message):
     """Esc with no focus or filter left to clear while travelling in time: back to now."""
 
@@ -105,9 +114,11 @@ class DashboardScreen(Screen[None]):
     """Three linked lists, a detail pane, a breadcrumb, a filter and a status line."""
 
     BINDINGS = keys.DASHBOARD
-
-    class Ready(Message):
-        """The dashboard is mounted and says "Loading…": the app may read the dossier."""
+    # Above this many events the detail waits for the arranged view's indexes (built by
+    # the app's indexing worker after the first frame) rather than build the relation
+    # indexes over the whole timeline on the UI thread: 60 ms at 100,000 events, up to
+    # 390 ms with the worker running. Below, they take a few milliseconds.
+    DETAIL_WAITS_FOR_INDEXES = 10_000
 
     # Browsing state. Each is drawn by its watcher, whoever changes it: the breadcrumb
     # shows the trail, the filter and a background search; the tabs and which panes
@@ -154,8 +165,12 @@ class DashboardScreen(Screen[None]):
         alerts: Callable[[], int] | None = None,
         *,
         low_bandwidth: bool = False,
+        ready: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(id="dashboard", classes="-low-bandwidth" if low_bandwidth else None)
+        # Called once the screen is mounted, before its first frame: the app reads the
+        # dossier then (a small one at once, so that the first frame shows it).
+        self.ready = ready
         # How many alerts wait unseen (the app's alerts log), first on the status line.
         self.alerts = alerts
         # The slowest links (``ui.bandwidth = "low"``): the detail follows the cursor only
@@ -177,6 +192,7 @@ class DashboardScreen(Screen[None]):
         self.rows_filter = ""
         self._filter_keep: dict[Kind, Ref | None] | None = None
         self._detail_due = False  # a detail redraw waits for the next frame
+        self._focus_given = False  # the next focus is the app's, not the analyst's
         # The timeline's date range ([ and ]), and the activity sparklines counted for
         # (focus, filter, range) in the arranged view they were counted in.
         self.period = Period()
@@ -186,6 +202,10 @@ class DashboardScreen(Screen[None]):
     # -- building -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The layout's class before the widgets mount, so that they are styled once: set
+        # by on_mount's _apply_layout, it would restyle every one of them before the
+        # first frame.
+        self.add_class(f"-{layout_for(*self.app.size)}")
         with Horizontal(id="header"):
             yield Static("Faultline", id="brand", markup=False)
             yield Static(id="dossier-title", markup=False)
@@ -211,9 +231,11 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#body").display = False
         self.query_one("#filter").display = False
+        self._focus_given = True  # Textual's first focus comes after this
         self._apply_layout(self.size.width, self.size.height)
         self._render_crumbs()
-        self.post_message(self.Ready())
+        if self.ready is not None:
+            self.ready()
 
     def pane(self, name: str) -> EntityPane:
         return self.query_one(f"#{name}", EntityPane)
@@ -276,7 +298,8 @@ class DashboardScreen(Screen[None]):
         if self.app.focused is None or not isinstance(
             self.app.focused, (RowList, DetailPane, Input)
         ):
-            self.action_pane(self.active)
+            self._focus_given = True  # see on_descendant_focus
+            self.action_pane(self.active, show_detail=False)
         # The detail keeps what the analyst was reading (redrawn: it may have changed) and
         # where; a swap selects nothing, so nothing is "seen" by it.
         reading = self.detail.ref
@@ -363,6 +386,22 @@ class DashboardScreen(Screen[None]):
             pane.empty_text = self._empty_text(pane)
         self._render_tabs()  # the counts in the tabs
         self.show_activity()
+
+    def _indexes_awaited(self) -> bool:
+        """Whether the detail waits for the indexes (``DETAIL_WAITS_FOR_INDEXES``)."""
+        arranged = self.arranged
+        return (
+            arranged is not None
+            and not arranged.completed
+            and len(arranged.events) > self.DETAIL_WAITS_FOR_INDEXES
+        )
+
+    def indexes_ready(self) -> None:
+        """The arranged view's indexes are built: the activity strip, and the detail if it
+        waited for them."""
+        self.show_activity()
+        if self.detail.ref is None and self.arranged is not None:
+            self._show_detail_for_active(force=True, see=False)
 
     def show_activity(self) -> None:
         """The sparkline over the timeline, for the events it shows (counted once per
@@ -523,9 +562,12 @@ class DashboardScreen(Screen[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         widget = event.widget
+        # Focus the analyst did not move (Textual's first, which comes after a small
+        # dossier is shown, or the app's) selects nothing: nothing is seen by it.
+        given, self._focus_given = self._focus_given, False
         if isinstance(widget, EntityPane):
             self.active = widget.pane
-            self._show_detail_for_active()
+            self._show_detail_for_active(see=not given)
         elif isinstance(widget, DetailPane) and self.layout_mode == "tiny":
             self.active = DETAIL
 
@@ -557,6 +599,9 @@ class DashboardScreen(Screen[None]):
     def _show_detail_for_active(self, *, force: bool = False, see: bool = True) -> None:
         self._detail_due = False
         if self.arranged is None:
+            return
+        if self._indexes_awaited():
+            self.detail.show_message("Indexing the dossier…")
             return
         ref = self.pane(self.active).ref if self.active in PANES else self.detail.ref
         if ref is None:
@@ -979,13 +1024,7 @@ class DashboardScreen(Screen[None]):
         # (one by width, one by height) to recombine, and the layout is state the screen
         # reads (what Tab and 4 reach, the tabs' labels, whether the detail is a tab), not
         # only a class for the stylesheet. So the mode is worked out here, and set.
-        if width < TINY_WIDTH or height < TINY_HEIGHT:
-            mode = "tiny"
-        elif width < NARROW_WIDTH:
-            mode = "narrow"
-        else:
-            mode = "wide"
-        self.layout_mode = mode  # its watcher sets the classes and draws
+        self.layout_mode = layout_for(width, height)  # its watcher sets the classes, draws
 
     def _apply_visibility(self) -> None:
         mode = self.layout_mode

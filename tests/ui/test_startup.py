@@ -1,0 +1,101 @@
+"""Start-up of the dashboard (issue 15): a small dossier is in the very first frame, with
+no "Loading…" frame before it; the detail shown just after that frame does not build the
+whole timeline's relation indexes on the UI thread, where a large dossier's first frames
+would wait for them.
+
+Structural, not timed: the frames the app writes are recorded (each one's "Loading…"
+line and the rows of the panes), and which indexes exist when the detail is drawn.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from helpers import until
+
+from tests.conftest import DOSSIER, screen_text
+from tui.core import browse
+from tui.core.config import Config
+from tui.core.model import Kind
+from tui.ui.app import FaultlineApp
+from tui.ui.dashboard import DashboardScreen
+from tui.ui.detail import DetailPane
+
+WIDE = (120, 40)
+
+
+def recording_frames(app: FaultlineApp) -> list[tuple[bool, int]]:
+    """For every frame ``app`` writes from now on: whether it says "Loading…", and how
+    many events its timeline shows."""
+    frames: list[tuple[bool, int]] = []
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        if app.screen_stack and isinstance(app.screen_stack[0], DashboardScreen):
+            dashboard = app.screen_stack[0]
+            loading = dashboard.query_one("#loading").display
+            frames.append((loading, dashboard.pane(Kind.EVENT).shown))
+        display(screen, renderable)
+
+    app._display = recorded  # type: ignore[method-assign]
+    return frames
+
+
+def detail_text(app: FaultlineApp) -> str:
+    return "\n".join(str(block.content) for block in app.query_one(DetailPane).blocks)
+
+
+async def test_a_small_dossier_is_in_the_first_frame_with_no_loading_frame(tmp_path) -> None:
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    frames = recording_frames(app)
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: frames, "the first frame")
+        assert frames[0] == (False, 7)  # the timeline's 7 events, no "Loading…"
+        await until(pilot, lambda: app.arranged is not None and app.arranged.completed, "indexes")
+        await pilot.pause()
+        assert not any(loading for loading, _ in frames)
+        text = screen_text(app)
+        assert "Actors 16/16" in text and "Timeline 7/7" in text and "Loading…" not in text
+
+
+async def test_a_dossier_over_the_limit_is_read_in_the_worker_behind_loading(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setattr(FaultlineApp, "READ_AT_ONCE", DOSSIER.stat().st_size - 1)
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    frames = recording_frames(app)
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: app.arranged is not None, "the dossier")
+        await pilot.pause()
+        assert frames[0] == (True, 0)  # "Loading…" first, then the panes
+        assert frames[-1] == (False, 7)
+
+
+async def test_the_detail_after_the_first_frame_waits_for_the_indexing_worker(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """As at 100,000 events (the limit lowered to this dossier's 7): the first actor's
+    detail does not build ``events_by_actor`` over the whole timeline on the UI thread;
+    the indexing worker builds it, and the detail is drawn once it has."""
+    monkeypatch.setattr(DashboardScreen, "DETAIL_WAITS_FOR_INDEXES", 0)
+    release = threading.Event()
+    real = browse.Arranged.complete
+
+    def held_complete(self: browse.Arranged) -> None:
+        release.wait(10)
+        real(self)
+
+    monkeypatch.setattr(browse.Arranged, "complete", held_complete)
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: "Indexing the dossier" in detail_text(app), "the detail")
+        await pilot.pause()
+        assert app.arranged is not None and not app.arranged.completed
+        built = vars(app.arranged.dataset)
+        assert "events_by_actor" not in built and "events_by_disagreement" not in built
+        release.set()
+        await until(pilot, lambda: "Events" in detail_text(app), "the actor's detail")
+        assert app.arranged.completed
+        assert app.query_one(DetailPane).ref == app.dashboard.pane(Kind.ACTOR).ref
