@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property, partial
+from functools import cached_property
 from itertools import compress
 from operator import attrgetter, not_
 from pathlib import Path
@@ -207,12 +207,12 @@ class Arranged:
         mine = vars(arranged)
         mine["months"] = previous.months.spliced(pieces)
         mine["spans"] = previous.spans.spliced(pieces)
-        keys = previous.index[Kind.EVENT].key
+        keys = previous.index[Kind.EVENT].keys
         arranged._index = {
             Kind.ACTOR: SearchIndex([actor_key(a) for a in arranged.actors]),
             Kind.DISAGREEMENT: SearchIndex([disagreement_key(d) for d in arranged.disagreements]),
             Kind.EVENT: SearchIndex(
-                _spliced(range(len(previous.events)), pieces, partial(map, keys), event_key)
+                _spliced(keys, pieces, tuple, event_key)  # tuple(a slice) is that slice
             ),
         }
         collect_young()
@@ -992,6 +992,7 @@ def _patched(
     timeline order). Only the keys these events name are touched: their kept events are
     filtered in C and the fresh ones put in by binary search on their rows (``row``)."""
     patched: dict[str, list[Any]] = dict(index)  # type: ignore[arg-type]
+    rank: Callable[[Any], int] = row.__getitem__ if as_ids else (lambda e: row[e.id])
     added: dict[str, list[Event]] = defaultdict(list)
     for event in fresh:
         for key in keys_of(event):
@@ -1008,13 +1009,10 @@ def _patched(
             out.extend(compress(part, map(not_, map(ids.__contains__, named))))
         new = added.get(key)
         if new:  # the fresh ones, where their rows say, then joined in C-level slices
-            ranks: list[int] = []
-            for start in range(0, len(out), STEP):
-                part = out[start : start + STEP]
-                ranks += map(row.__getitem__, part if as_ids else map(_get_id, part))
+            # (a binary search looks up the rows of a few kept ones only)
             kept, out, at = out, [], 0
             for event in new:
-                place = bisect_left(ranks, row[event.id], at)
+                place = bisect_left(kept, row[event.id], at, key=rank)
                 out += kept[at:place]
                 out.append(event.id if as_ids else event)
                 at = place

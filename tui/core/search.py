@@ -135,6 +135,11 @@ class SearchIndex:
     def key(self, row: int) -> str:
         return self._keys[row]
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every row's key, in row order."""
+        return self._keys
+
     def search(self, query: str, stop: Callable[[], bool] | None = None) -> list[int] | None:
         """The rows whose key holds every word of ``query``, ascending; None for no words.
 
