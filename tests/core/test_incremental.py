@@ -103,6 +103,7 @@ def assert_same(incremental: Arranged, full: Arranged) -> None:
     assert (incremental.groups, incremental.group_start) == (full.groups, full.group_start)
     assert (incremental.name_width, incremental.date_width) == (full.name_width, full.date_width)
     assert incremental.row == full.row
+    assert incremental.event_ids == full.event_ids == [e.id for e in full.events]
     assert incremental.cited_by == full.cited_by
     for pane in PANES:
         ours, theirs = incremental.index[pane], full.index[pane]

@@ -136,6 +136,7 @@ class Arranged:
         self._row: dict[Kind, dict[str, int]] | None = None
         self._index: dict[Kind, SearchIndex] | None = None
         self._cited_by: Citing | None = None
+        self._event_ids: list[str] | None = None  # see event_ids
         self._completing = threading.Lock()
         # Time travel and movement (movement.py): the date the view stands at (None: now)
         # and the last day it covers, and the stances that moved since ``since``, by
@@ -178,17 +179,24 @@ class Arranged:
         widths.subtract(len(e.date.text) for e in gone)
         widths.update(len(e.date.text) for e in fresh)
         arranged = cls(dataset, defer=True, measure=measure, date_widths=+widths)
-        # The rows: the previous ones, copied in C (no dict to grow), the gone removed
-        # and every row from the first that moved set again, in steps.
-        row = previous.row[Kind.EVENT].copy()
-        for event in gone:
-            del row[event.id]
+        # The rows: every row from the first that moved is set again, in steps, from
+        # the ids in timeline order (spliced in C from the previous ones: no event is
+        # looked at, which at a million events is most of the cost). When that is past
+        # the middle, the previous rows are copied (C) and updated; else the dict is
+        # built afresh (a copy and an update each touch every id and row number).
         events = arranged.events
+        order = arranged._event_ids = _spliced(previous.event_ids, pieces, _itself, _get_id)
         head = pieces[0] if pieces else None  # old rows that kept their places
         first = head.stop if isinstance(head, range) and head.start == 0 else 0
-        for start in range(first, len(events), STEP):
-            part = events[start : start + STEP]
-            row.update(zip(map(_get_id, part), _numbers(start, start + len(part)), strict=True))
+        if 2 * first >= len(events):
+            row = previous.row[Kind.EVENT].copy()
+            for event in gone:
+                del row[event.id]
+        else:
+            row, first = {}, 0
+        for start in range(first, len(order), STEP):
+            part = order[start : start + STEP]
+            row.update(zip(part, _numbers(start, start + len(part)), strict=True))
         arranged._row = {
             Kind.ACTOR: _row_of(arranged.actors),
             Kind.DISAGREEMENT: _row_of(arranged.disagreements),
@@ -282,6 +290,18 @@ class Arranged:
                 Kind.EVENT: _row_of(self.events),
             }
         return row
+
+    @property
+    def event_ids(self) -> list[str]:
+        """The events' ids in timeline order (built on first use, in steps; ``after``
+        splices them)."""
+        ids = self._event_ids
+        if ids is None:
+            ids = []
+            for start in range(0, len(self.events), STEP):
+                ids += map(_get_id, self.events[start : start + STEP])
+            self._event_ids = ids
+        return ids
 
     @cached_property
     def months(self) -> MonthIndex:
@@ -961,6 +981,10 @@ def _spliced(
         else:
             out.extend(map(new, piece) if new is not None else piece)
     return out
+
+
+def _itself(items: Sequence[Any]) -> Sequence[Any]:
+    return items
 
 
 def _actors_of(event: Event) -> Iterable[str]:
