@@ -215,13 +215,13 @@ class Arranged:
         mine = vars(arranged)
         mine["months"] = previous.months.spliced(pieces)
         mine["spans"] = previous.spans.spliced(pieces)
-        keys = previous.index[Kind.EVENT].keys
+        # The event keys: the previous index's joined text cut into runs, the fresh
+        # events' keys joined in (SearchIndex.spliced).
+        runs = [p if isinstance(p, range) else list(map(event_key, p)) for p in pieces]
         arranged._index = {
             Kind.ACTOR: SearchIndex([actor_key(a) for a in arranged.actors]),
             Kind.DISAGREEMENT: SearchIndex([disagreement_key(d) for d in arranged.disagreements]),
-            Kind.EVENT: SearchIndex(
-                _spliced(keys, pieces, tuple, event_key)  # tuple(a slice) is that slice
-            ),
+            Kind.EVENT: SearchIndex.spliced(previous.index[Kind.EVENT], runs),
         }
         collect_young()
         return arranged
