@@ -179,21 +179,17 @@ class Arranged:
         widths.subtract(len(e.date.text) for e in gone)
         widths.update(len(e.date.text) for e in fresh)
         arranged = cls(dataset, defer=True, measure=measure, date_widths=+widths)
-        # The rows: every row from the first that moved is set again, in steps, from
-        # the ids in timeline order (spliced in C from the previous ones: no event is
-        # looked at, which at a million events is most of the cost). When that is past
-        # the middle, the previous rows are copied (C) and updated; else the dict is
-        # built afresh (a copy and an update each touch every id and row number).
-        events = arranged.events
+        # The rows: the previous ones, copied in C (no dict to grow: a growing dict's
+        # last resize rehashes it all in one call), the gone removed and every row from
+        # the first that moved set again, in steps, from the ids in timeline order
+        # (spliced in C from the previous ones: no event is looked at, which at a
+        # million events was most of the cost).
         order = arranged._event_ids = _spliced(previous.event_ids, pieces, _itself, _get_id)
+        row = previous.row[Kind.EVENT].copy()
+        for event in gone:
+            del row[event.id]
         head = pieces[0] if pieces else None  # old rows that kept their places
         first = head.stop if isinstance(head, range) and head.start == 0 else 0
-        if 2 * first >= len(events):
-            row = previous.row[Kind.EVENT].copy()
-            for event in gone:
-                del row[event.id]
-        else:
-            row, first = {}, 0
         for start in range(first, len(order), STEP):
             part = order[start : start + STEP]
             row.update(zip(part, _numbers(start, start + len(part)), strict=True))
