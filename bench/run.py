@@ -650,7 +650,7 @@ async def reload_saves(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) 
 
     from tui.core.atomic import write_atomic
 
-    path = Path(args.paths[0])
+    path = saved_file(Path(args.paths[0]))
     original = path.read_bytes()
     while app.reloader is None or not app.reloader.watcher.ready.is_set():
         await asyncio.sleep(0.01)
@@ -943,16 +943,27 @@ def reload_size(size: str, args: argparse.Namespace, out: dict[str, Any], cache:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def saved_file(path: Path) -> Path:
+    """The data file the reloads save: the dossier, or its first part (1M events)."""
+    return min(path.glob("*.toml")) if path.is_dir() else path
+
+
 def memory_size(size: str, args: argparse.Namespace, out: dict[str, Any], cache: Path) -> None:
     """RSS across ten 10k-event feed refreshes and ten live reloads of a saved data file
-    (``--memory-runs`` of each), in one dashboard on a copy of the dossier."""
+    (``--memory-runs`` of each), in one dashboard on a copy of the dossier. At 1M events
+    (a directory of parts) the copy is of hard links, and the reloads save its first part
+    (100,000 events): a save replaces the file, so the original is never written."""
     paths = data_paths(size)
-    if len(paths) != 1 or not paths[0].is_file():
-        return  # 1M events are a directory of parts: the reloads are not measured there
-    scratch = Path(tempfile.mkdtemp(prefix="faultline-bench-memory-"))
+    if len(paths) != 1:
+        return
+    # Beside the data (hard links need the same file system).
+    scratch = Path(tempfile.mkdtemp(prefix="memory-", dir=RESULTS))
     try:
         copy = scratch / paths[0].name
-        shutil.copyfile(paths[0], copy)
+        if paths[0].is_dir():
+            shutil.copytree(paths[0], copy, copy_function=os.link)
+        else:
+            shutil.copyfile(paths[0], copy)
         # The copy's parsed-data cache written first: the dashboard starts warm.
         run_child("cache", [str(copy)], cache=cache)
         runs = str(2 if args.quick and not args.memory else args.memory_runs)

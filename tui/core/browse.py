@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property, partial
+from functools import cached_property
 from itertools import compress
 from operator import attrgetter, not_
 from pathlib import Path
@@ -136,6 +136,7 @@ class Arranged:
         self._row: dict[Kind, dict[str, int]] | None = None
         self._index: dict[Kind, SearchIndex] | None = None
         self._cited_by: Citing | None = None
+        self._event_ids: list[str] | None = None  # see event_ids
         self._completing = threading.Lock()
         # Time travel and movement (movement.py): the date the view stands at (None: now)
         # and the last day it covers, and the stances that moved since ``since``, by
@@ -178,17 +179,20 @@ class Arranged:
         widths.subtract(len(e.date.text) for e in gone)
         widths.update(len(e.date.text) for e in fresh)
         arranged = cls(dataset, defer=True, measure=measure, date_widths=+widths)
-        # The rows: the previous ones, copied in C (no dict to grow), the gone removed
-        # and every row from the first that moved set again, in steps.
+        # The rows: the previous ones, copied in C (no dict to grow: a growing dict's
+        # last resize rehashes it all in one call), the gone removed and every row from
+        # the first that moved set again, in steps, from the ids in timeline order
+        # (spliced in C from the previous ones: no event is looked at, which at a
+        # million events was most of the cost).
+        order = arranged._event_ids = _spliced(previous.event_ids, pieces, _itself, _get_id)
         row = previous.row[Kind.EVENT].copy()
         for event in gone:
             del row[event.id]
-        events = arranged.events
         head = pieces[0] if pieces else None  # old rows that kept their places
         first = head.stop if isinstance(head, range) and head.start == 0 else 0
-        for start in range(first, len(events), STEP):
-            part = events[start : start + STEP]
-            row.update(zip(map(_get_id, part), _numbers(start, start + len(part)), strict=True))
+        for start in range(first, len(order), STEP):
+            part = order[start : start + STEP]
+            row.update(zip(part, _numbers(start, start + len(part)), strict=True))
         arranged._row = {
             Kind.ACTOR: _row_of(arranged.actors),
             Kind.DISAGREEMENT: _row_of(arranged.disagreements),
@@ -207,13 +211,13 @@ class Arranged:
         mine = vars(arranged)
         mine["months"] = previous.months.spliced(pieces)
         mine["spans"] = previous.spans.spliced(pieces)
-        keys = previous.index[Kind.EVENT].key
+        # The event keys: the previous index's joined text cut into runs, the fresh
+        # events' keys joined in (SearchIndex.spliced).
+        runs = [p if isinstance(p, range) else list(map(event_key, p)) for p in pieces]
         arranged._index = {
             Kind.ACTOR: SearchIndex([actor_key(a) for a in arranged.actors]),
             Kind.DISAGREEMENT: SearchIndex([disagreement_key(d) for d in arranged.disagreements]),
-            Kind.EVENT: SearchIndex(
-                _spliced(range(len(previous.events)), pieces, partial(map, keys), event_key)
-            ),
+            Kind.EVENT: SearchIndex.spliced(previous.index[Kind.EVENT], runs),
         }
         collect_young()
         return arranged
@@ -282,6 +286,18 @@ class Arranged:
                 Kind.EVENT: _row_of(self.events),
             }
         return row
+
+    @property
+    def event_ids(self) -> list[str]:
+        """The events' ids in timeline order (built on first use, in steps; ``after``
+        splices them)."""
+        ids = self._event_ids
+        if ids is None:
+            ids = []
+            for start in range(0, len(self.events), STEP):
+                ids += map(_get_id, self.events[start : start + STEP])
+            self._event_ids = ids
+        return ids
 
     @cached_property
     def months(self) -> MonthIndex:
@@ -1005,6 +1021,10 @@ def _spliced(
     return out
 
 
+def _itself(items: Sequence[Any]) -> Sequence[Any]:
+    return items
+
+
 def _actors_of(event: Event) -> Iterable[str]:
     """The actors under which ``Dataset.events_by_actor`` lists ``event``."""
     ids = event.actors + event.targets if event.targets else event.actors
@@ -1034,6 +1054,7 @@ def _patched(
     timeline order). Only the keys these events name are touched: their kept events are
     filtered in C and the fresh ones put in by binary search on their rows (``row``)."""
     patched: dict[str, list[Any]] = dict(index)  # type: ignore[arg-type]
+    rank: Callable[[Any], int] = row.__getitem__ if as_ids else (lambda e: row[e.id])
     added: dict[str, list[Event]] = defaultdict(list)
     for event in fresh:
         for key in keys_of(event):
@@ -1050,13 +1071,10 @@ def _patched(
             out.extend(compress(part, map(not_, map(ids.__contains__, named))))
         new = added.get(key)
         if new:  # the fresh ones, where their rows say, then joined in C-level slices
-            ranks: list[int] = []
-            for start in range(0, len(out), STEP):
-                part = out[start : start + STEP]
-                ranks += map(row.__getitem__, part if as_ids else map(_get_id, part))
+            # (a binary search looks up the rows of a few kept ones only)
             kept, out, at = out, [], 0
             for event in new:
-                place = bisect_left(ranks, row[event.id], at)
+                place = bisect_left(kept, row[event.id], at, key=rank)
                 out += kept[at:place]
                 out.append(event.id if as_ids else event)
                 at = place

@@ -9,6 +9,7 @@ file or feed to another without saying anything new has not changed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
@@ -185,12 +186,21 @@ def differing_fields(a: DataclassInstance, b: DataclassInstance) -> tuple[str, .
     if a == b and not _extras(a) and not _extras(b):
         return ()  # the fast path: dataclass equality ignores only origin and extras
     out = []
-    for f in dataclasses.fields(a):
-        if f.name in _BOOKKEEPING:
-            continue
-        if _norm(getattr(a, f.name)) != _norm(getattr(b, f.name)):
-            out.append(f.name)
+    for name in _content_fields(type(a)):
+        x, y = getattr(a, name), getattr(b, name)
+        # Plain values (most fields) are their own comparable form: no ``_norm`` call.
+        if type(x) in _PLAIN and type(y) in _PLAIN:
+            if x != y:
+                out.append(name)
+        elif x is not y and _norm(x) != _norm(y):
+            out.append(name)
     return tuple(out)
+
+
+@functools.cache
+def _content_fields(cls: type) -> tuple[str, ...]:
+    """The names of a record type's fields that ``differing_fields`` compares."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in _BOOKKEEPING)
 
 
 def position_changes(before: Entity, after: Entity) -> tuple[str, ...]:
@@ -234,8 +244,14 @@ def _extras(record: object) -> bool:
     return False
 
 
+# Types whose values ``_norm`` returns as they are.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _norm(value: object) -> object:
     """A comparable form of a field value that, unlike ==, includes extension values."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, EDate):
         return value.text
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -247,6 +263,8 @@ def _norm(value: object) -> object:
     if isinstance(value, Mapping):
         return tuple(sorted((str(k), _norm(v)) for k, v in value.items()))
     if isinstance(value, (list, tuple)):
+        if all(type(v) in _PLAIN for v in value):  # ids, tags: no call per item
+            return tuple(value)
         return tuple(_norm(v) for v in value)
     return value
 

@@ -138,6 +138,45 @@ class SearchIndex:
         # scan: each shorter query was answered a moment ago.
         self._recent: dict[tuple[str, ...], array[int]] = {}
 
+    @classmethod
+    def spliced(cls, previous: SearchIndex, runs: Iterable[range | Sequence[str]]) -> SearchIndex:
+        """``SearchIndex`` of the keys ``runs`` make: ranges of ``previous``'s rows and
+        lists of new keys, in order. Equal to building it from those keys, but the
+        joined text is cut from ``previous``'s (a slice for each run, no step per key)
+        and each run's starts are ``previous``'s shifted, in C: only the new keys are
+        joined, measured and checked for the separator."""
+        old_keys, old_blob, old_starts = previous._keys, previous._blob, previous._starts
+        end = len(old_blob) + 1  # where a key after the last would start
+        keys: list[str] = []
+        texts: list[str] = []
+        starts: list[int] = []
+        at = 0  # where the next run starts in the new text
+        for run in runs:
+            if isinstance(run, range):
+                if not run:
+                    continue
+                lo = old_starts[run.start]
+                hi = old_starts[run.stop] if run.stop < len(old_starts) else end
+                keys += old_keys[run.start : run.stop]
+                texts.append(old_blob[lo : hi - 1])
+                for part in range(run.start, run.stop, CHUNK):
+                    piece = old_starts[part : min(part + CHUNK, run.stop)]
+                    starts += map((at - lo).__add__, piece)
+                at += hi - lo
+            elif run:
+                new = [k if _SEP not in k else k.replace(_SEP, " ") for k in run]
+                keys += new
+                texts.append(_SEP.join(new))
+                starts += accumulate(map(_PLUS_ONE, map(len, new[:-1])), initial=at)
+                at += sum(map(len, new)) + len(new)
+        index = cls.__new__(cls)
+        index._keys = tuple(keys)
+        index._blob = _SEP.join(texts)
+        index._starts = tuple(starts)
+        index._last = None
+        index._recent = {}
+        return index
+
     def __len__(self) -> int:
         return len(self._keys)
 
