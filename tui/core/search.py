@@ -146,7 +146,6 @@ class SearchIndex:
         and each run's starts are ``previous``'s shifted, in C: only the new keys are
         joined, measured and checked for the separator."""
         old_keys, old_blob, old_starts = previous._keys, previous._blob, previous._starts
-        end = len(old_blob) + 1  # where a key after the last would start
         keys: list[str] = []
         texts: list[str] = []
         starts: list[int] = []
@@ -156,7 +155,7 @@ class SearchIndex:
                 if not run:
                     continue
                 lo = old_starts[run.start]
-                hi = old_starts[run.stop] if run.stop < len(old_starts) else end
+                hi = old_starts[run.stop]  # the starts end with the text's end
                 keys += old_keys[run.start : run.stop]
                 texts.append(old_blob[lo : hi - 1])
                 for part in range(run.start, run.stop, CHUNK):
@@ -169,6 +168,7 @@ class SearchIndex:
                 texts.append(_SEP.join(new))
                 starts += accumulate(map(_PLUS_ONE, map(len, new[:-1])), initial=at)
                 at += sum(map(len, new)) + len(new)
+        starts.append(at)  # where the text ends (as a key after the last would start)
         index = cls.__new__(cls)
         index._keys = tuple(keys)
         index._blob = _SEP.join(texts)
