@@ -12,13 +12,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from stat import S_ISREG
 
 from . import splitparse
 from .gcpause import gc_paused
 from .merge import Dataset, Layer, check_layer, merge
-from .model import Document
+from .model import Citation, Disagreement, Document, Entity, Kind, Position
 from .parsecache import ParsedCache
 from .problems import DocumentError, Problem
 from .reader import decode_utf8, read_json, read_toml
@@ -70,25 +71,30 @@ def _read_bytes(
     layer: str | None,
     require_format: bool,
     isolate: bool = False,
+    keep: Unchanged | None = None,
 ) -> Document:
     """Read the bytes in ``box`` (taken out, so that a caller holding no other reference
     lets them go once decoded); the parsed tables are consumed as records are built.
-    ``isolate``: parse a TOML document of ``ISOLATE_MIN_SIZE`` or more in a child
-    process, so that this one's other threads (the dashboard's) keep running."""
+    ``isolate``: parse a TOML document of ``ISOLATE_MIN_SIZE`` bytes or more in a child
+    process, so that this one's other threads (the dashboard's) keep running. ``keep``:
+    the entities it leaves unchanged are its objects (for a child's answer, part by part
+    as they are decoded)."""
     if fmt == "toml":
-        text = decode_utf8(box, name)
-        if isolate and len(text) >= ISOLATE_MIN_SIZE:
-            document = splitparse.read_in_child(text, name, layer or name)
+        if isolate and len(box[0]) >= ISOLATE_MIN_SIZE:
+            document = splitparse.read_in_child(box, name, layer or name, keep)
             if document is not None:
                 return document
+        text = decode_utf8(box, name)
         if len(text) >= splitparse.SPLIT_MIN_SIZE:
             # A large document is read in two parts at once, when it can be cut cleanly.
             document = splitparse.read_split(text, name, layer or name, require_format)
             if document is not None:
-                return document
-        return read_toml(text, name, layer=layer or name, require_format=require_format)
+                return keep(document) if keep else document
+        document = read_toml(text, name, layer=layer or name, require_format=require_format)
+        return keep(document) if keep else document
     if fmt == "json":
-        return read_json(box, name, layer=layer or name, require_format=require_format)
+        document = read_json(box, name, layer=layer or name, require_format=require_format)
+        return keep(document) if keep else document
     raise DocumentError([Problem(name, f"unknown document format {fmt!r} (toml or json)")])
 
 
@@ -99,10 +105,12 @@ def read_file(
     cache: ParsedCache | None = None,
     max_size: int = MAX_DOCUMENT_SIZE,
     isolate: bool = False,
+    previous: Document | None = None,
 ) -> Document:
     """Read one document file, through the parsed-data cache when one is given; a file
     of more than ``max_size`` bytes is refused before it is opened. ``isolate``: as for
-    ``_read_bytes``."""
+    ``_read_bytes``. ``previous``: the file's document as read before a save, whose
+    objects are kept for every entity the save left unchanged (``Unchanged``)."""
     name = str(path)
     layer = layer or name
     fmt = guess_format(name)
@@ -114,8 +122,9 @@ def read_file(
             raise DocumentError([Problem(name, "is not a regular file")])
         if stat.st_size > max_size:
             raise DocumentError([Problem(name, _too_large(f"is {_bytes(stat.st_size)}", max_size))])
+        keep = Unchanged(previous) if previous is not None else None
         if cache is not None and (cached := cache.get(path, layer, stat)) is not None:
-            return cached
+            return keep(cached) if keep else cached
         box = [_read_at_most(path, name, stat.st_size, max_size)]
     except OSError as error:
         raise DocumentError([Problem(name, f"cannot be read: {error.strerror or error}")]) from None
@@ -124,7 +133,9 @@ def read_file(
     # 100,000 events). Isolated reads run beside a UI: collected as they go, they cost
     # more in all but never hold it long.
     with gc_paused() if not isolate else contextlib.nullcontext():
-        document = _read_bytes(box, name, fmt, layer=layer, require_format=False, isolate=isolate)
+        document = _read_bytes(
+            box, name, fmt, layer=layer, require_format=False, isolate=isolate, keep=keep
+        )
     if cache is not None:
         cache.put(path, layer, stat, document)
     return document
@@ -174,6 +185,54 @@ def _bytes(size: int) -> str:
     return f"{size:,} bytes ({value:.{1 if value < 10 else 0}f} {unit})"
 
 
+class Unchanged:
+    """A document read again after a save, with every entity the save left as it was
+    (equal in every field, extension values and origin included) replaced by the very
+    object read before (``previous``). A save usually changes a few entities of many:
+    the dossier shown then keeps its long-lived objects and the copies just read are
+    freed at once, instead of a whole second dossier taking their place (which the
+    allocator could not give back: at 100,000 events, 35 MB more resident after each
+    save). Comparing takes 0.2 s per 100,000 events, in the reading worker. Called on
+    a whole document, or on each part of one as it is decoded."""
+
+    def __init__(self, previous: Document) -> None:
+        self.previous = {
+            kind: {entity.id: entity for entity in previous.entities(kind)} for kind in Kind
+        }
+
+    def __call__(self, fresh: Document) -> Document:
+        kinds: dict[str, tuple[Entity, ...]] = {}
+        for kind in Kind:
+            old = self.previous[kind]
+            kinds[kind.value] = tuple(
+                kept if (kept := old.get(e.id)) is not None and _same(kept, e) else e
+                for e in fresh.entities(kind)
+            )
+        return replace(fresh, **kinds)  # type: ignore[arg-type]
+
+
+def _same(a: Entity, b: Entity) -> bool:
+    """Equal, and in what equality leaves out too (origins, extension values)."""
+    return a == b and _unequalled(a) == _unequalled(b)
+
+
+def _unequalled(entity: Entity | Position | Citation) -> tuple[object, ...]:
+    """The fields equality leaves out, down through positions and citations; extension
+    values by ``repr`` (``1 == True``, but a save that changes one to the other is news)."""
+    extra = entity.extra
+    out: list[object] = [repr(extra) if extra else None]
+    if not isinstance(entity, Citation):
+        out += (entity.origin, entity.replaced)
+    if isinstance(entity, Position):
+        out.append(entity.disagreement)
+    for n, citation in enumerate(getattr(entity, "sources", ())):
+        if citation.extra:
+            out.append((n, _unequalled(citation)))
+    if isinstance(entity, Disagreement):
+        out += map(_unequalled, entity.positions)
+    return tuple(out)
+
+
 def document_files(path: Path) -> list[Path]:
     """The documents of a data path: the file itself, or every *.toml under a directory
     in sorted path order (spec: "A data directory")."""
@@ -188,10 +247,13 @@ def read_layer(
     max_size: int = MAX_DOCUMENT_SIZE,
     *,
     isolate: bool = False,
+    previous: Layer | None = None,
 ) -> Layer:
     """Read a local data path: one document, or every *.toml under a directory (each
     refused unread if over ``max_size`` bytes). ``isolate``: large documents are parsed
-    in a child process (``_read_bytes``), for a reader sharing the interpreter with a UI."""
+    in a child process (``_read_bytes``), for a reader sharing the interpreter with a UI.
+    ``previous``: the layer as read before, whose objects are kept for what a save left
+    unchanged (``read_file``)."""
     path = Path(path)
     name = str(path)
     try:
@@ -209,10 +271,18 @@ def read_layer(
         return Layer(
             name, problems=(Problem(name, f"cannot be listed: {error.strerror or error}"),)
         )
+    before = {d.name: d for d in previous.documents} if previous is not None else {}
     for file in files:
         try:
             documents.append(
-                read_file(file, layer=name, cache=cache, max_size=max_size, isolate=isolate)
+                read_file(
+                    file,
+                    layer=name,
+                    cache=cache,
+                    max_size=max_size,
+                    isolate=isolate,
+                    previous=before.get(str(file)),
+                )
             )
         except DocumentError as error:
             problems.extend(error.problems)

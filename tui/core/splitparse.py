@@ -28,7 +28,7 @@ import struct
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
@@ -37,7 +37,7 @@ from .gcpause import gc_paused
 from .model import Document
 from .parsecache import Rows, decode_document, encode_document, pack_rows, unpack_rows
 from .problems import DocumentError, Problem
-from .reader import read_toml
+from .reader import decode_utf8, read_toml
 from .schema import ENTITY_LIMIT
 
 # Below this a document parses in well under a second: not worth a second process.
@@ -129,16 +129,31 @@ def read_split(text: str, name: str, layer: str, require_format: bool = False) -
     )
 
 
-def read_in_child(text: str, name: str, layer: str) -> Document | None:
-    """Read the whole of ``text`` in a child process, leaving this one's interpreter to
-    others: the dashboard reads a saved data file again while it runs, and tomli,
-    compiled, holds the interpreter for the whole parse (2 s at 100,000 events), which
-    would freeze the screen. A document with problems raises them (DocumentError, the
-    located messages the child found), so nothing is parsed here then either. None when
-    the child failed: the caller reads it here."""
-    child = _Child(text.encode("utf-8"), name, layer, 0, chunk=CHUNK_EVENTS)
+def read_in_child(
+    box: list[bytes],
+    name: str,
+    layer: str,
+    keep: Callable[[Document], Document] | None = None,
+) -> Document | None:
+    """Read the document whose bytes are in ``box`` in a child process, leaving this
+    one's interpreter to others: the dashboard reads a saved data file again while it
+    runs, and tomli, compiled, holds the interpreter for the whole parse (2 s at 100,000
+    events), which would freeze the screen. A document with problems raises them
+    (DocumentError, the located messages the child found), so nothing is parsed here
+    then either. None when the child failed: the bytes are back in ``box`` and the
+    caller reads them here.
+
+    The bytes are taken out of ``box`` once the child has them (it decodes them), and
+    the answer is read part by part (``CHUNK_EVENTS`` events each), each part decoded
+    and given to ``keep`` (``loading.Unchanged``: the objects shown for what a save left
+    unchanged) before the next is read: a file read again never exists here as a
+    second whole copy of its dossier, nor as text."""
+    child = _Child(box.pop(), name, layer, 0, chunk=CHUNK_EVENTS)
     try:
-        return child.result()
+        document = child.result(keep)
+        if document is None:
+            box.append(child.data())
+        return document
     finally:
         child.abandon()
 
@@ -155,7 +170,8 @@ class _Child:
 
     Its input and output are unnamed temporary files, not pipes: feeding or draining a
     pipe needs this process's interpreter, which the first part's parse holds (tomli is
-    compiled and does not let go of it), and the child would wait for it.
+    compiled and does not let go of it), and the child would wait for it. Once written
+    to its input, ``data`` is let go (``data()`` reads it back if need be).
     """
 
     def __init__(
@@ -165,6 +181,7 @@ class _Child:
         self._chunked = chunk is not None
         self._process: subprocess.Popen[bytes] | None = None
         self._files: list[IO[bytes]] = []
+        self._data: bytes | None = data
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
@@ -175,6 +192,7 @@ class _Child:
             self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
             self._files.append(self._output)
             self._input.write(data)
+            self._input.flush()
             self._input.seek(0)
             self._process = subprocess.Popen(
                 [*command(), name, layer, str(offset), *([str(chunk)] if chunk else [])],
@@ -185,6 +203,15 @@ class _Child:
             )
         except (OSError, ValueError, subprocess.SubprocessError):
             self._process = None
+        else:
+            self._data = None
+
+    def data(self) -> bytes:
+        """The bytes given to the child (read back from its input)."""
+        if self._data is not None:
+            return self._data
+        self._input.seek(0)
+        return self._input.read()
 
     def _close(self) -> None:
         for file in self._files:
@@ -199,23 +226,20 @@ class _Child:
             process.wait()
         self._close()
 
-    def result(self) -> Document | None:
+    def result(self, keep: Callable[[Document], Document] | None = None) -> Document | None:
         """The child's records; None when it could not give them. A whole document read
         (``read_in_child``) with problems raises them as DocumentError, as reading it
-        here would."""
+        here would; its parts are decoded one at a time, each given to ``keep``."""
         process = self._process
         try:
             status = None if process is None else process.wait(timeout=CHILD_TIMEOUT)
             if status not in (0, PROBLEMS) or (status == PROBLEMS and not self._chunked):
                 return None
             self._output.seek(0)
-            output = self._output.read()
+            if status == PROBLEMS or not self._chunked:
+                output = self._output.read()
         except (OSError, subprocess.TimeoutExpired):
             return None  # the caller abandons the child and reads the document whole
-        finally:
-            if process is not None and process.poll() is not None:
-                self._process = None
-                self._close()
         if status == PROBLEMS:
             problems = _problems_from_json(output)
             if problems is None:
@@ -223,7 +247,8 @@ class _Child:
             raise DocumentError(problems)
         try:
             if self._chunked:
-                return _joined([decode_document(rows, self._layer) for rows in _parts(output)])
+                parts = (decode_document(rows, self._layer) for rows in _parts(self._output))
+                return _joined([keep(part) if keep else part for part in parts])
             return decode_document(unpack_rows(output[0], output[1:]), self._layer)
         except Exception:  # noqa: BLE001 - output that does not decode: parse in-process
             return None
@@ -259,14 +284,15 @@ def _problems_from_json(output: bytes) -> list[Problem] | None:
     return problems
 
 
-def _parts(output: bytes) -> Iterator[Rows]:
-    """The rows of each part of a chunked answer, one part at a time."""
-    at = 0
-    while at < len(output):
-        how, size = _CHUNK_HEAD.unpack_from(output, at)
-        at += _CHUNK_HEAD.size
-        yield unpack_rows(how, output[at : at + size])
-        at += size
+def _parts(output: IO[bytes]) -> Iterator[Rows]:
+    """The rows of each part of a chunked answer, read from ``output`` one at a time."""
+    while head := output.read(_CHUNK_HEAD.size):
+        how, size = _CHUNK_HEAD.unpack(head)
+        payload = output.read(size)
+        if len(payload) != size:
+            raise ValueError("the answer ends inside a part")
+        yield unpack_rows(how, payload)
+        del payload
 
 
 def _joined(parts: list[Document]) -> Document:
@@ -288,8 +314,9 @@ def _child_main(argv: list[str]) -> int:
     """In the child: read a part from stdin, write its records to stdout."""
     name, layer, offset = argv[0], argv[1], int(argv[2])
     chunk = int(argv[3]) if len(argv) > 3 else None  # read_in_child: the answer in parts
-    text = sys.stdin.buffer.read().decode("utf-8")
+    box = [sys.stdin.buffer.read()]
     try:
+        text = decode_utf8(box, name)  # a byte order mark dropped, as a read here does
         with gc_paused():
             document = read_toml(text, name, layer=layer, offset=offset)
     except DocumentError as error:
