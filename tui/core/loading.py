@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from stat import S_ISREG
+from typing import BinaryIO
 
 from . import splitparse
 from .gcpause import gc_paused
@@ -70,20 +71,12 @@ def _read_bytes(
     *,
     layer: str | None,
     require_format: bool,
-    isolate: bool = False,
     keep: Unchanged | None = None,
 ) -> Document:
     """Read the bytes in ``box`` (taken out, so that a caller holding no other reference
     lets them go once decoded); the parsed tables are consumed as records are built.
-    ``isolate``: parse a TOML document of ``ISOLATE_MIN_SIZE`` bytes or more in a child
-    process, so that this one's other threads (the dashboard's) keep running. ``keep``:
-    the entities it leaves unchanged are its objects (for a child's answer, part by part
-    as they are decoded)."""
+    ``keep``: the entities the document left unchanged are the objects read before."""
     if fmt == "toml":
-        if isolate and len(box[0]) >= ISOLATE_MIN_SIZE:
-            document = splitparse.read_in_child(box, name, layer or name, keep)
-            if document is not None:
-                return document
         text = decode_utf8(box, name)
         if len(text) >= splitparse.SPLIT_MIN_SIZE:
             # A large document is read in two parts at once, when it can be cut cleanly.
@@ -108,8 +101,10 @@ def read_file(
     previous: Document | None = None,
 ) -> Document:
     """Read one document file, through the parsed-data cache when one is given; a file
-    of more than ``max_size`` bytes is refused before it is opened. ``isolate``: as for
-    ``_read_bytes``. ``previous``: the file's document as read before a save, whose
+    of more than ``max_size`` bytes is refused before it is opened. ``isolate``: parse
+    a TOML document of ``ISOLATE_MIN_SIZE`` bytes or more in a child process (which
+    reads the file itself), so that this one's other threads (the dashboard's) keep
+    running. ``previous``: the file's document as read before a save, whose
     objects are kept for every entity the save left unchanged (``Unchanged``)."""
     name = str(path)
     layer = layer or name
@@ -125,6 +120,13 @@ def read_file(
         keep = Unchanged(previous) if previous is not None else None
         if cache is not None and (cached := cache.get(path, layer, stat)) is not None:
             return keep(cached) if keep else cached
+        if isolate and fmt == "toml" and stat.st_size >= ISOLATE_MIN_SIZE:
+            with _open_regular(path, name) as file:
+                isolated = splitparse.read_in_child(file, name, layer, max_size, keep)
+            if isolated is not None:
+                if cache is not None:
+                    cache.put(path, layer, stat, isolated)
+                return isolated
         box = [_read_at_most(path, name, stat.st_size, max_size)]
     except OSError as error:
         raise DocumentError([Problem(name, f"cannot be read: {error.strerror or error}")]) from None
@@ -133,9 +135,7 @@ def read_file(
     # 100,000 events). Isolated reads run beside a UI: collected as they go, they cost
     # more in all but never hold it long.
     with gc_paused() if not isolate else contextlib.nullcontext():
-        document = _read_bytes(
-            box, name, fmt, layer=layer, require_format=False, isolate=isolate, keep=keep
-        )
+        document = _read_bytes(box, name, fmt, layer=layer, require_format=False, keep=keep)
     if cache is not None:
         cache.put(path, layer, stat, document)
     return document
@@ -145,9 +145,7 @@ def _read_at_most(path: Path, name: str, size: int, limit: int) -> bytes:
     """The bytes of the regular file at ``path``, which stat said holds ``size`` bytes;
     refused if it holds more than ``limit``, even when it grew since stat. Opened without
     blocking: a FIFO swapped in after stat would otherwise wait for a writer."""
-    with open(path, "rb", buffering=0, opener=_open_nonblocking) as file:
-        if not S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise DocumentError([Problem(name, "is not a regular file")])
+    with _open_regular(path, name) as file:
         chunks: list[bytes] = []
         total = 0
         want = size + 1  # one read of the expected size (and one more to see the end)
@@ -160,6 +158,16 @@ def _read_at_most(path: Path, name: str, size: int, limit: int) -> bytes:
             want = min(1 << 20, limit + 1 - total)
     grew = f"grew past {_bytes(limit)} while being read"
     raise DocumentError([Problem(name, _too_large(grew, limit))])
+
+
+def _open_regular(path: Path, name: str) -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file. Opened without blocking: a
+    FIFO swapped in after stat would otherwise wait for a writer."""
+    file = open(path, "rb", buffering=0, opener=_open_nonblocking)  # noqa: SIM115 - returned
+    if not S_ISREG(os.fstat(file.fileno()).st_mode):
+        file.close()
+        raise DocumentError([Problem(name, "is not a regular file")])
+    return file
 
 
 def _open_nonblocking(path: str, flags: int) -> int:

@@ -130,30 +130,28 @@ def read_split(text: str, name: str, layer: str, require_format: bool = False) -
 
 
 def read_in_child(
-    box: list[bytes],
+    file: IO[bytes],
     name: str,
     layer: str,
+    limit: int,
     keep: Callable[[Document], Document] | None = None,
 ) -> Document | None:
-    """Read the document whose bytes are in ``box`` in a child process, leaving this
-    one's interpreter to others: the dashboard reads a saved data file again while it
-    runs, and tomli, compiled, holds the interpreter for the whole parse (2 s at 100,000
-    events), which would freeze the screen. A document with problems raises them
-    (DocumentError, the located messages the child found), so nothing is parsed here
-    then either. None when the child failed: the bytes are back in ``box`` and the
-    caller reads them here.
+    """Read the document open in ``file`` (a regular file, at most ``limit`` bytes) in a
+    child process, leaving this one's interpreter to others: the dashboard reads a saved
+    data file again while it runs, and tomli, compiled, holds the interpreter for the
+    whole parse (2 s at 100,000 events), which would freeze the screen. A document with
+    problems raises them (DocumentError, the located messages the child found), so
+    nothing is parsed here then either. None when the child failed (or found more than
+    ``limit`` bytes): the caller reads the file here.
 
-    The bytes are taken out of ``box`` once the child has them (it decodes them), and
-    the answer is read part by part (``CHUNK_EVENTS`` events each), each part decoded
-    and given to ``keep`` (``loading.Unchanged``: the objects shown for what a save left
-    unchanged) before the next is read: a file read again never exists here as a
-    second whole copy of its dossier, nor as text."""
-    child = _Child(box.pop(), name, layer, 0, chunk=CHUNK_EVENTS)
+    The child reads the file itself, and its answer is read part by part
+    (``CHUNK_EVENTS`` events each), each part decoded and given to ``keep``
+    (``loading.Unchanged``: the objects shown for what a save left unchanged) before the
+    next is read: a file read again never exists here as a second whole copy of its
+    dossier, nor as bytes or text."""
+    child = _Child(file, name, layer, 0, chunk=CHUNK_EVENTS, limit=limit)
     try:
-        document = child.result(keep)
-        if document is None:
-            box.append(child.data())
-        return document
+        return child.result(keep)
     finally:
         child.abandon()
 
@@ -168,50 +166,51 @@ _CHUNK_HEAD = struct.Struct("<BQ")  # how the part is packed, and its length
 class _Child:
     """The child process reading the second part while this process reads the first.
 
-    Its input and output are unnamed temporary files, not pipes: feeding or draining a
-    pipe needs this process's interpreter, which the first part's parse holds (tomli is
-    compiled and does not let go of it), and the child would wait for it. Once written
-    to its input, ``data`` is let go (``data()`` reads it back if need be).
+    Its input (``data`` written to one, or the caller's open file) and output are
+    unnamed temporary files, not pipes: feeding or draining a pipe needs this process's
+    interpreter, which the first part's parse holds (tomli is compiled and does not let
+    go of it), and the child would wait for it.
     """
 
     def __init__(
-        self, data: bytes, name: str, layer: str, offset: int, chunk: int | None = None
+        self,
+        data: bytes | IO[bytes],
+        name: str,
+        layer: str,
+        offset: int,
+        chunk: int | None = None,
+        limit: int | None = None,
     ) -> None:
         self._layer = layer
         self._chunked = chunk is not None
         self._process: subprocess.Popen[bytes] | None = None
         self._files: list[IO[bytes]] = []
-        self._data: bytes | None = data
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
         )
+        arguments = [name, layer, str(offset)]
+        if chunk is not None:
+            arguments += [str(chunk), str(limit if limit is not None else -1)]
         try:
-            self._input = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-            self._files.append(self._input)
+            if isinstance(data, bytes):
+                source: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+                self._files.append(source)
+                source.write(data)
+                source.seek(0)
+            else:  # a file the caller opened (and closes): the child reads it itself
+                source = data
             self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
             self._files.append(self._output)
-            self._input.write(data)
-            self._input.flush()
-            self._input.seek(0)
             self._process = subprocess.Popen(
-                [*command(), name, layer, str(offset), *([str(chunk)] if chunk else [])],
-                stdin=self._input,
+                [*command(), *arguments],
+                stdin=source,
                 stdout=self._output,
                 stderr=subprocess.DEVNULL,
                 env=env,
             )
         except (OSError, ValueError, subprocess.SubprocessError):
             self._process = None
-        else:
-            self._data = None
-
-    def data(self) -> bytes:
-        """The bytes given to the child (read back from its input)."""
-        if self._data is not None:
-            return self._data
-        self._input.seek(0)
-        return self._input.read()
 
     def _close(self) -> None:
         for file in self._files:
@@ -314,7 +313,10 @@ def _child_main(argv: list[str]) -> int:
     """In the child: read a part from stdin, write its records to stdout."""
     name, layer, offset = argv[0], argv[1], int(argv[2])
     chunk = int(argv[3]) if len(argv) > 3 else None  # read_in_child: the answer in parts
-    box = [sys.stdin.buffer.read()]
+    limit = int(argv[4]) if len(argv) > 4 else -1  # read_in_child: the largest file read
+    box = [sys.stdin.buffer.read(limit + 1 if limit >= 0 else -1)]
+    if 0 <= limit < len(box[0]):
+        return 1  # grown past the limit: the parent reads it, and says so
     try:
         text = decode_utf8(box, name)  # a byte order mark dropped, as a read here does
         with gc_paused():
