@@ -95,6 +95,47 @@ def test_filter_and_focus_combine(default_dataset) -> None:
     assert "kz-opposition" in shown and "kz-public" not in shown  # the public is no party here
 
 
+def test_first_rows_are_the_start_of_what_the_whole_filter_shows(default_dataset) -> None:
+    """Under any focus, date range and note, with any budget: the first rows a key shows
+    at once are the start of the rows the whole search shows, and all of them when it
+    says so."""
+    from tui.core.dates import parse_date
+    from tui.core.notes import Note
+    from tui.core.period import Period
+
+    def arranged_with_a_note() -> Arranged:
+        arranged = Arranged(default_dataset)
+        # A note finds an event in the middle of the timeline that its own text does not.
+        note = (Note(0.0, "kazakh follow-up"),)
+        arranged.notes = {Kind.EVENT: {arranged.events[4].id: note}}
+        return arranged
+
+    reference = arranged_with_a_note()
+    periods = [None, Period(start=parse_date("2013-01-01"), end=parse_date("2013-12-31"))]
+    focuses = [None, Ref(Kind.ACTOR, "nazarbayev"), Ref(Kind.DISAGREEMENT, "political-integration")]
+    for query in ("kazakh", "a", "union", "follow-up", "kaz talks", "zzz"):
+        for focus in focuses:
+            for period in periods:
+                arranged = arranged_with_a_note()  # nothing searched yet
+                for pane in (Kind.ACTOR, Kind.DISAGREEMENT, Kind.EVENT):
+                    within = period if pane is Kind.EVENT else None
+                    whole = list(reference.visible(pane, focus, query))
+                    if within is not None:
+                        whole = list(reference.in_period(whole, within))
+                    for want, budget, fill in (
+                        (1, 1, None),
+                        (2, 3, None),
+                        (500, 2, None),
+                        (500, 10_000, None),
+                        (1_000, 1, 2),
+                    ):
+                        rows, complete = arranged.visible_start(
+                            pane, focus, query, within, want, budget, fill
+                        )
+                        assert list(rows) == whole[: len(rows)], (query, focus, pane, budget)
+                        assert not complete or list(rows) == whole
+
+
 def test_timeline_has_year_headings_and_puts_planned_events_last(default_dataset) -> None:
     arranged = Arranged(default_dataset)
     rows = arranged.timeline_rows(arranged.visible(Kind.EVENT, None, ""))

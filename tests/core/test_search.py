@@ -257,9 +257,12 @@ def test_words_matching_many_rows_combine_without_losing_the_first_row() -> None
     assert late == list(range(60_000, 100_000))
 
 
-def test_a_search_stops_when_asked_at_every_stage_of_a_long_scan() -> None:
+def test_a_search_stops_when_asked_between_chunks_and_goes_on_later() -> None:
+    """Asked between every chunk of rows, whatever stage the search is at (a common
+    word scanned key by key, a rare-looking one found hit by hit, a narrowed answer):
+    a stopped search raises, and the next search of the same words is still whole."""
     keys = halves()
-    first_pass = -(-len(keys) // CHUNK)  # the chunks of the scan for the first word
+    chunks = -(-len(keys) // CHUNK)
 
     def stop_after(asks: int):
         asked: list[int] = []
@@ -270,18 +273,17 @@ def test_a_search_stops_when_asked_at_every_stage_of_a_long_scan() -> None:
 
         return stop
 
-    # Stopped while checking the second word on the first word's 50,000 rows.
-    with pytest.raises(SearchStopped):
-        SearchIndex(keys).search("place0 event", stop_after(first_pass))
-    # Stopped while narrowing the previous answer (50,000 rows) by a new word.
+    for query in ("place0 event", "late"):
+        for asks in range(chunks):
+            index = SearchIndex(keys)
+            with pytest.raises(SearchStopped):
+                index.search(query, stop_after(asks))
+            assert index.search(query, stop_after(10**6)) == naive(keys, query)
     index = SearchIndex(keys)
     assert index.search("place1") is not None
     with pytest.raises(SearchStopped):
         index.search("place1 event", stop_after(0))
-    # Stopped among the many hits of a word the sample took for rare.
-    with pytest.raises(SearchStopped):
-        SearchIndex(keys).search("late", stop_after(0))
-    assert SearchIndex(keys).search("late", stop_after(10**6)) == list(range(60_000, 100_000))
+    assert index.search("place1 event") == list(range(1, 100_000, 2))
 
 
 def test_the_same_words_in_another_order_get_the_same_answer() -> None:
@@ -289,3 +291,61 @@ def test_the_same_words_in_another_order_get_the_same_answer() -> None:
     assert index.search("state astana") == [0]
     assert index.search("astana state") == [0]
     assert index.search("astana") == [0, 2]
+
+
+# -- the first rows of an answer (search_start) ----------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    keys=st.lists(st.text(alphabet="abcd \n", max_size=10), max_size=60),
+    steps=st.lists(
+        st.tuples(
+            st.text(alphabet="abcd ", max_size=4),
+            st.integers(min_value=0, max_value=8),  # want (0: the whole answer)
+            st.integers(min_value=1, max_value=20),  # budget
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+)
+def test_first_rows_are_the_start_of_a_plain_scan_whatever_came_before(
+    keys: list[str], steps: list[tuple[str, int, int]]
+) -> None:
+    """Typing, erasing, asking for a few first rows or the whole answer, in any order:
+    the first rows are always the start of the plain scan's answer (whole when it says
+    so), and a whole search after them is the plain scan's."""
+    normalised = [normalise(k) for k in keys]
+    index = SearchIndex(normalised)
+    for query, want, budget in steps:
+        expected = naive(normalised, query)
+        if want == 0:
+            assert index.search(query) == expected
+            continue
+        start = index.search_start(query, want, budget)
+        if expected is None:
+            assert start is None
+            continue
+        assert start is not None
+        rows, complete = start
+        assert rows == expected[: len(rows)]
+        if complete:
+            assert rows == expected
+
+
+def test_first_rows_of_a_common_word_need_not_wait_for_the_last_row() -> None:
+    keys = halves()
+    index = SearchIndex(keys)
+    start = index.search_start("place1", 500, 5_000)
+    assert start is not None
+    rows, complete = start
+    assert not complete and 500 <= len(rows) < 50_000
+    assert rows == list(range(1, 2 * len(rows), 2))
+    # Typing on narrows what was found; the whole answer goes on from there.
+    start = index.search_start("place1 event 9", 10, 5_000)
+    assert start is not None and start[0][:4] == [9, 19, 29, 39]
+    assert index.search("place1 event 9") == naive(keys, "place1 event 9")
+    # A word with no match, looked for with a small budget, comes back empty and not
+    # whole: nothing is claimed about the rows not looked at.
+    assert SearchIndex(keys).search_start("nowhere", 500, 1_000) == ([], False)
+    assert SearchIndex(keys).search_start("nowhere", 500, 10**6) == ([], True)

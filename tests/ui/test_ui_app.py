@@ -906,3 +906,21 @@ async def test_breadcrumb_and_tabs_say_what_was_clicked_in_messages() -> None:
         await pilot.click(tabs, offset=(str(tabs.render()).index("2 Timeline") + 1, 0))
         await pilot.pause()
     assert heard == [("crumb", 0), ("crumb", -1), ("tab", "timeline")]
+
+
+async def test_messages_arriving_after_quit_are_not_a_crash(make_app, ready) -> None:
+    """Workers, the feed client and timers post messages that can arrive while the app
+    closes, after its screens are gone (a feed's state change came in so during the
+    suite, under load, and the session ended in a traceback). Handled then, they do
+    nothing."""
+    from tui.ui.app import LoadProgress
+    from tui.ui.refresh import FeedsChanged
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+    assert not app.screen_stack  # closed: what a late message finds
+    app.on_feeds_changed(FeedsChanged("1 feed: 1 unchanged", {}))
+    app.on_indexes_ready()
+    app.on_load_progress(LoadProgress("reading data/x.toml (1 of 1)"))
+    app.on_pins_changed()

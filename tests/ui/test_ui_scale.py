@@ -14,7 +14,7 @@ import pytest
 from helpers import settle, toasts, until
 
 from tests.conftest import screen_text
-from tui.core.browse import Arranged, Ref
+from tui.core.browse import PANES, Arranged, Ref
 from tui.core.model import Kind
 from tui.ui import dashboard as dashboard_module
 
@@ -201,3 +201,82 @@ async def test_the_detail_reuses_its_lines_and_shows_exactly_the_new_entity(
             assert not any(line.has_class("-active") for line in lines)
             assert all(line.has_class("link") == (line.ref is not None) for line in lines)
         assert len(seen) == 15
+
+
+# -- progressive filtering: the first rows at once, the whole answer after ---------------------
+
+
+@pytest.fixture
+def progressive(monkeypatch):
+    """The large-dossier path on 16 actors: a key looks at one row (three at most) and
+    shows what it found; the whole answer follows right after the frame."""
+    monkeypatch.setattr(dashboard_module, "PROGRESSIVE_FILTER_SIZE", 0)
+    monkeypatch.setattr(dashboard_module, "FIRST_BUDGET", 1)
+    monkeypatch.setattr(dashboard_module, "FIRST_ROWS", 1)
+
+
+def panes_whole(app) -> bool:
+    return not any(app.dashboard.pane(kind).partial for kind in PANES)
+
+
+async def test_a_key_shows_the_first_rows_at_once_and_the_counts_follow(
+    make_app, ready, progressive, background_filter, monkeypatch
+) -> None:
+    """While the whole answer is searched (held at a gate), the panes already show its
+    first rows, and the counts say there are more to come; then the whole answer."""
+    gate, _ = hold_search(monkeypatch, "a")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", "a")
+        await pilot.pause()
+        dashboard = app.dashboard
+        expected = REAL_VISIBLE(dashboard.arranged, Kind.ACTOR, None, "a")
+        actors = dashboard.pane(Kind.ACTOR)
+        assert 0 < len(actors.rows) < len(expected)
+        assert list(actors.rows) == list(expected[: len(actors.rows)])
+        text = screen_text(app)
+        assert f"Actors {len(actors.rows)}+/16" in text and "“a”  searching…" in text
+        gate.set()
+        await settle(app, pilot)
+        await until(pilot, lambda: panes_whole(app), "the whole answer")
+        text = screen_text(app)
+        assert f"Actors {len(expected)}/16" in text and "searching" not in text
+        assert list(actors.rows) == list(expected)
+
+
+async def screen_after_typing(app, pilot, keys: list[str]) -> tuple[str, dict]:
+    await pilot.press("slash", *keys)
+    await settle(app, pilot)
+    await until(pilot, lambda: panes_whole(app), "the whole answer")
+    await settle(app, pilot)
+    dashboard = app.dashboard
+    panes = {kind: (list(dashboard.pane(kind).rows), dashboard.pane(kind).ref) for kind in PANES}
+    return screen_text(app), {**panes, "detail": dashboard.detail.ref}
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        list("kazakh"),
+        [*"union", "backspace", "backspace", *"kraine"],
+        [*"nazar", "space", "b"],
+        list("zzz"),
+    ],
+)
+async def test_a_progressive_filter_ends_as_the_filter_done_at_once(
+    make_app, ready, monkeypatch, keys
+) -> None:
+    """Typed the same, the progressive filter leaves the same screen as the filter that
+    searches every row at once: rows, counts, cursors, detail and activity."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        at_once = await screen_after_typing(app, pilot, keys)
+    monkeypatch.setattr(dashboard_module, "PROGRESSIVE_FILTER_SIZE", 0)
+    monkeypatch.setattr(dashboard_module, "FIRST_BUDGET", 1)
+    monkeypatch.setattr(dashboard_module, "FIRST_ROWS", 1)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        assert await screen_after_typing(app, pilot, keys) == at_once

@@ -463,11 +463,53 @@ class Arranged:
         stop: Callable[[], bool] | None = None,
     ) -> Sequence[int]:
         """The entity rows of ``pane`` shown under this focus and filter, in pane order."""
-        allowed = self.related(focus)[pane] if focus is not None else None
         matched = self.index[pane].search(query, stop) if query else None
+        return self._allowed(pane, focus, query, matched, self.total(pane))
+
+    def visible_start(
+        self,
+        pane: Kind,
+        focus: Ref | None,
+        query: str,
+        period: Period | None,
+        want: int,
+        budget: int,
+        fill: int | None = None,
+    ) -> tuple[Sequence[int], bool]:
+        """The first rows of ``visible(pane, focus, query)`` (in the timeline's ``period``,
+        for events), and whether they are all of them: the search stops at ``want``
+        matches or after looking at ``budget`` rows, and looks at ``budget`` more (twice
+        at most) while fewer than ``fill`` (default ``want``) are shown. What a keystroke
+        shows at once on a large dossier, before the whole answer (the counts, the
+        scrollbar) is worked out."""
+        index = self.index[pane]
+        fill = want if fill is None else fill
+        for _ in range(3):
+            start = index.search_start(query, want, budget)
+            if start is None:
+                shown = self.visible(pane, focus, query)
+                return (shown if period is None else self.in_period(shown, period)), True
+            matched, complete = start
+            # Rows up to the last match are decided; what the notes add past it is not yet.
+            decided = self.total(pane) if complete else (matched[-1] + 1 if matched else 0)
+            shown = self._allowed(pane, focus, query, matched, decided)
+            if period is not None:
+                shown = self.in_period(shown, period)
+            if complete or len(shown) >= fill:
+                break
+            want = len(matched) + want  # as many more
+        return shown, complete
+
+    def _allowed(
+        self, pane: Kind, focus: Ref | None, query: str, matched: list[int] | None, decided: int
+    ) -> Sequence[int]:
+        """``matched`` (None: every row) with what the analyst's notes match (below row
+        ``decided``), narrowed to the rows related to the focus."""
+        allowed = self.related(focus)[pane] if focus is not None else None
         noted = self.notes.get(pane) if matched is not None else None
         if noted:  # and what the analyst's notes say
             extra = _rows(self.row[pane], matching(noted, query)).difference(matched or ())
+            extra = {row for row in extra if row < decided}
             if extra:
                 matched = sorted([*(matched or ()), *extra])
         if allowed is None and matched is None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import unicodedata
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import contains
+from typing import NamedTuple
 
 from .model import Actor, Disagreement, Event, Source
 
@@ -92,14 +93,22 @@ class SearchIndex:
     """The search keys of one ordered list of entities, and fast substring filtering.
 
     ``search(query)`` returns the ascending row numbers whose key contains every term
-    of the query, or ``None`` when the query is empty (every row matches). The previous
-    answer is remembered: when the new query only adds characters to it (the usual case
-    while typing), only the rows that matched before are checked again, and only for
-    the words that changed.
+    of the query, or ``None`` when the query is empty (every row matches).
+    ``search_start(query, want, budget)`` returns only the start of that answer: enough
+    rows to fill a screen, found by looking at no more than ``budget`` rows, so that a
+    keystroke costs what the screen shows, not what the dossier holds. ``search`` then
+    goes on from where ``search_start`` stopped.
+
+    The progress of the last query is remembered: when the new query only adds
+    characters to it (the usual case while typing), only the rows that matched before
+    are checked again, and only for the words that changed; rows the last query had not
+    reached yet are scanned afresh. Whole answers are also remembered, so that erasing
+    what was typed costs no scan.
 
     Every scan runs in C (``map``/``compress`` over the keys, or ``str.find`` through
-    the joined keys for a rare word): no Python step per row. The remembered answer is
-    one reference, replaced whole, so searches from two threads never mix answers.
+    the joined keys for a rare word): no Python step per row. What is remembered is
+    replaced whole, never changed in place, so searches from two threads (the screen's
+    first rows, a worker's whole answer) never mix answers.
     """
 
     __slots__ = ("_blob", "_keys", "_last", "_recent", "_starts")
@@ -117,14 +126,14 @@ class SearchIndex:
         # them after one pass, so a full collection no longer walks 100,000 references.
         self._keys: tuple[str, ...] = tuple(keys)
         self._blob = blob
-        # Where each key starts in the blob: lengths plus separators, summed in C, in
-        # steps (see CHUNK).
+        # Where each key starts in the blob (and where the blob ends): lengths plus
+        # separators, summed in C, in steps (see CHUNK).
         starts = [0]
         for lo in range(0, len(keys), CHUNK):
             lengths = map(_PLUS_ONE, map(len, keys[lo : lo + CHUNK]))
             starts += accumulate(lengths, initial=starts.pop())
-        self._starts = tuple(starts[:-1])
-        self._last: tuple[tuple[str, ...], list[int]] | None = None
+        self._starts = tuple(starts)
+        self._last: _Progress | None = None
         # Recent answers, packed (4 bytes a row), so that erasing what was typed costs no
         # scan: each shorter query was answered a moment ago.
         self._recent: dict[tuple[str, ...], array[int]] = {}
@@ -139,28 +148,105 @@ class SearchIndex:
         """The rows whose key holds every word of ``query``, ascending; None for no words.
 
         ``stop`` is asked between chunks of rows; when it answers True the search gives
-        up with ``SearchStopped`` (a newer query made this one moot) and remembers nothing.
+        up with ``SearchStopped`` (a newer query made this one moot); the rows decided
+        so far are kept for the next search of the same or a longer query.
         """
         words = terms(query)
         if not words:
             return None
-        last = self._last
+        return self._advance(words, len(self._keys), None, stop).rows
+
+    def search_start(self, query: str, want: int, budget: int) -> tuple[list[int], bool] | None:
+        """The first rows of ``search(query)``, and whether they are all of them.
+
+        Rows are checked in order until ``want`` match or ``budget`` rows have been
+        looked at (from the last query's answer when this one narrows it, else from the
+        keys), so fewer than ``want`` may come back before the answer is complete. What
+        comes back is always the start of the whole answer, in order. None for no words.
+        """
+        words = terms(query)
+        if not words:
+            return None
+        progress = self._advance(words, want, budget)
+        return progress.rows, progress.scanned >= len(self._keys)
+
+    def _advance(
+        self,
+        words: tuple[str, ...],
+        want: int,
+        budget: int | None,
+        stop: Callable[[], bool] | None = None,
+    ) -> _Progress:
+        """Go on deciding rows for ``words`` until ``want`` match, ``budget`` rows were
+        looked at, or every row is decided; remember how far it got."""
+        n = len(self._keys)
         recent = self._recent.get(words)
-        if recent is not None:
-            result = recent.tolist()
-        elif last is not None and len(last[1]) <= len(self._keys) // 2 and _narrows(last[0], words):
-            # Rows that matched before hold every previous word; check only the new ones.
-            # (When over half the rows matched, scanning the keys afresh is cheaper.)
-            previous, rows = last
-            for word in sorted((w for w in words if w not in previous), key=len, reverse=True):
-                rows = _with(self._keys, rows, word, stop)
-            result = rows if rows is not last[1] else list(rows)
-        else:
-            result = self._scan(words, stop)
-        self._last = (words, result)
-        if recent is None:
-            self._remember(words, result)
-        return result
+        if recent is not None:  # answered a moment ago: no scan
+            self._last = _Progress(words, recent.tolist(), n, None)
+            return self._last
+        last = self._last
+        progress = self._progress_for(words)
+        rows, scanned, source = progress.rows, progress.scanned, progress.source
+        found: list[list[int]] = [rows]
+        count = len(rows)
+        looked = 0
+        step = _FIRST_STEP if budget is not None else CHUNK
+        try:
+            while scanned < n and count < want and (budget is None or looked < budget):
+                if stop is not None and stop():
+                    raise SearchStopped
+                if budget is not None:
+                    step = min(step, budget - looked)
+                # A broader query's answer so far, itself perhaps narrowed from an older,
+                # still broader one that got further: the first that covers this row.
+                # (One that matched over half its rows is no help: scanning the keys
+                # afresh is cheaper than picking them out one by one.)
+                while source is not None and (
+                    scanned >= source.scanned or len(source.rows) * 2 > source.scanned
+                ):
+                    source = source.source
+                if source is not None:
+                    # Rows the broader query decided: only its matches can match here.
+                    lo = bisect_left(source.rows, scanned)
+                    hi = lo + step
+                    bound = source.rows[hi] if hi < len(source.rows) else source.scanned
+                    new = [w for w in words if w not in source.words]
+                    part = source.rows[lo:hi]
+                    looked += len(part)
+                    for word in sorted(new, key=len, reverse=True):
+                        part = _with(self._keys, part, word)
+                else:
+                    bound = min(n, scanned + step)
+                    looked += bound - scanned
+                    part = self._scan(words, scanned, bound)
+                found.append(part)
+                count += len(part)
+                scanned = bound
+                if budget is not None:
+                    step *= 2  # a rare word: look further at each step
+        finally:
+            if len(found) > 1:
+                rows = list(chain.from_iterable(found))
+                while source is not None and scanned >= source.scanned:
+                    source = source.source  # past what it decided: no longer needed
+                progress = _Progress(words, rows, scanned, source)
+                # Unless another thread has moved on meanwhile (a newer query's progress
+                # is worth more to the next keystroke than this).
+                if self._last is last:
+                    self._last = progress
+                if scanned >= n:
+                    self._remember(words, rows)
+        return progress
+
+    def _progress_for(self, words: tuple[str, ...]) -> _Progress:
+        """Where deciding rows for ``words`` starts: the last query's progress if it is the
+        same query; when this one narrows it, from its answer so far; else from scratch."""
+        last = self._last
+        if last is not None and last.words == words:
+            return last
+        if last is not None and _narrows(last.words, words):
+            return _Progress(words, [], 0, last)
+        return _Progress(words, [], 0, None)
 
     def _remember(self, words: tuple[str, ...], rows: list[int]) -> None:
         recent = dict(self._recent)  # replaced whole: another thread may be reading it
@@ -170,42 +256,48 @@ class SearchIndex:
             del recent[next(iter(recent))]
         self._recent = recent
 
-    def _scan(self, words: tuple[str, ...], stop: Callable[[], bool] | None = None) -> list[int]:
+    def _scan(self, words: tuple[str, ...], lo: int, hi: int) -> list[int]:
+        """The rows from ``lo`` up to ``hi`` whose key holds every word."""
         # The longest word is usually the rarest: find its rows, then check the other
         # words on those rows only.
         first, *rest = sorted(words, key=len, reverse=True)
-        rows = self._rows_containing(first, stop)
+        rows = self._rows_containing(first, lo, hi)
         for word in rest:
-            rows = _with(self._keys, rows, word, stop)
+            rows = _with(self._keys, rows, word)
         return rows
 
-    def _rows_containing(self, word: str, stop: Callable[[], bool] | None = None) -> list[int]:
+    def _rows_containing(self, word: str, lo: int, hi: int) -> list[int]:
         blob = self._blob
-        keys = self._keys
-        n = len(keys)
+        starts = self._starts
+        begin, end = starts[lo], starts[hi]
         # Many hits: test every key (one C pass). Few: jump from hit to hit through the
         # joined keys, a Python step per hit but none per row.
-        sample = min(len(blob), 200_000)
-        if blob.count(word, 0, sample) * max(1, len(blob) // max(sample, 1)) > n // 16:
-            out: list[int] = []
-            for lo in range(0, n, CHUNK):
-                if stop is not None and stop():
-                    raise SearchStopped
-                hits = map(contains, keys[lo : lo + CHUNK], repeat(word))
-                out += compress(range(lo, min(lo + CHUNK, n)), hits)
-            return out
-        starts = self._starts
+        sample = min(end - begin, 200_000)
+        hits = blob.count(word, begin, begin + sample)
+        if hits * max(1, (end - begin) // max(sample, 1)) > (hi - lo) // 16:
+            return list(compress(range(lo, hi), map(contains, self._keys[lo:hi], repeat(word))))
         found: list[int] = []
-        at = blob.find(word)
+        at = blob.find(word, begin, end)
         while at != -1:
             row = bisect_right(starts, at) - 1
             found.append(row)
-            if stop is not None and not len(found) % CHUNK and stop():
-                raise SearchStopped
-            if row + 1 >= n:
+            if row + 1 >= hi:
                 break
-            at = blob.find(word, starts[row + 1])
+            at = blob.find(word, starts[row + 1], end)
         return found
+
+
+class _Progress(NamedTuple):
+    """How far a query got: its matches among the rows below ``scanned``, ascending.
+
+    ``source`` is a broader query's progress (one this query narrows) that had decided
+    more rows than this one: below ``source.scanned``, only its matches need checking.
+    """
+
+    words: tuple[str, ...]
+    rows: list[int]
+    scanned: int
+    source: _Progress | None
 
 
 _PLUS_ONE = (1).__add__
@@ -214,6 +306,9 @@ _ROW = "i" if array("i").itemsize >= 4 else "l"
 # Rows scanned per C call. Between calls another thread (the UI) can take the
 # interpreter, so a search run in a worker never holds it for more than a few ms.
 CHUNK = 32_768
+# The first step of ``search_start``: small, since a common word fills a screen within
+# a few hundred rows; each further step doubles.
+_FIRST_STEP = 1_024
 
 
 def _joined(keys: list[str]) -> str | None:
@@ -229,22 +324,9 @@ class SearchStopped(Exception):
     """A search gave up because its caller's ``stop`` said so."""
 
 
-def _with(
-    keys: tuple[str, ...],
-    rows: Sequence[int],
-    word: str,
-    stop: Callable[[], bool] | None = None,
-) -> list[int]:
+def _with(keys: tuple[str, ...], rows: Sequence[int], word: str) -> list[int]:
     """The rows among ``rows`` whose key contains ``word``, selected in C."""
-    if len(rows) <= CHUNK:
-        return list(compress(rows, map(contains, map(keys.__getitem__, rows), repeat(word))))
-    out: list[int] = []
-    for lo in range(0, len(rows), CHUNK):
-        if stop is not None and stop():
-            raise SearchStopped
-        part = rows[lo : lo + CHUNK]
-        out += compress(part, map(contains, map(keys.__getitem__, part), repeat(word)))
-    return out
+    return list(compress(rows, map(contains, map(keys.__getitem__, rows), repeat(word))))
 
 
 def _narrows(previous: tuple[str, ...], words: tuple[str, ...]) -> bool:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable, Sequence
-from functools import partial
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial, wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rich.console import RenderableType
 from textual import events, work
@@ -112,6 +112,22 @@ def go_to_provider() -> type[Provider]:
     from .commands import GoToProvider
 
     return GoToProvider
+
+
+_Handler = TypeVar("_Handler", bound=Callable[..., None])
+
+
+def while_open(handler: _Handler) -> _Handler:
+    """For a message a worker, a thread or a timer posts: skipped once the app is closing.
+    Such a message can still arrive after the screens are gone (the dashboard's widgets
+    removed), and would end the session in a traceback on quit."""
+
+    @wraps(handler)
+    def guarded(app: FaultlineApp, *args: Any) -> None:
+        if app.screen_stack:
+            handler(app, *args)
+
+    return cast(_Handler, guarded)
 
 
 class FaultlineApp(App[int]):
@@ -447,6 +463,7 @@ class FaultlineApp(App[int]):
         # Called from the loading thread; post_message is safe from any thread.
         self.post_message(LoadProgress(text))
 
+    @while_open
     def on_load_progress(self, message: LoadProgress) -> None:
         # Each new line redraws the screen, on the UI thread, while the loading thread
         # needs the interpreter: a quick (cached) load says nothing until it has taken
@@ -469,15 +486,16 @@ class FaultlineApp(App[int]):
         """Show a new merged dataset (e.g. after a feed refresh), keeping where the analyst is."""
         return self.prepare(dataset)
 
+    @while_open
     def on_indexes_ready(self) -> None:
         self._announce_cache()  # the parsed-data cache was written just now
-        if self.screen_stack:  # not when the app is already closing
-            self.dashboard.show_activity()  # the months are counted now
+        self.dashboard.show_activity()  # the months are counted now
         if self.as_of is not None:
             # A time-travel view copied before the indexes were built: copy them now, or
             # it would build its own on the UI thread when first filtered.
             self._show_view()
 
+    @while_open
     def on_dataset_arranged(self, message: DatasetArranged) -> None:
         first = self.arranged is None
         self.merger.forget_local()  # every data path was read just now
@@ -495,6 +513,7 @@ class FaultlineApp(App[int]):
                 self.refresher.changed()
                 self.refresher.start()
 
+    @while_open
     def on_load_failed(self, message: LoadFailed) -> None:
         """Say what failed and where. A dossier already shown stays (a reload or refresh
         failed); with none, the dashboard shows the error instead of "Loading…", and w
@@ -543,9 +562,11 @@ class FaultlineApp(App[int]):
                     warning, title="Cache not used", severity="warning", timeout=20, markup=False
                 )
 
+    @while_open
     def on_cache_checked(self, message: CacheChecked) -> None:
         self._announce_cache()
 
+    @while_open
     def on_merge_finished(self, message: MergeFinished) -> None:
         merger = self.merger
         if merger.merged(message):
@@ -555,10 +576,12 @@ class FaultlineApp(App[int]):
             )
         merger.merge_if_owed()
 
+    @while_open
     def on_data_files_changed(self, message: DataFilesChanged) -> None:
         if self.reloader is not None:
             self.reloader.changed(message.paths)
 
+    @while_open
     def on_data_files_read(self, message: DataFilesRead) -> None:
         if self.reloader is not None:
             self.reloader.read(message)
@@ -612,6 +635,7 @@ class FaultlineApp(App[int]):
             markup=False,
         )
 
+    @while_open
     def on_feeds_changed(self, message: FeedsChanged) -> None:
         """Feed states moved: redraw the status line and an open feeds screen."""
         from .feeds import FeedsScreen
@@ -657,17 +681,20 @@ class FaultlineApp(App[int]):
         self._announce_state()
         self.on_pins_changed()
 
+    @while_open
     def on_pins_changed(self, message: PinsChanged | None = None) -> None:
         if self.arranged is not None:
             self.arranged.set_pins(self.watchlist.pins())
             self.dashboard.redraw_panes()
 
+    @while_open
     def on_alerts_seen(self, message: AlertsSeen) -> None:
         if self.arranged is not None:
             self.arranged.set_marks(self.unseen)
             self.dashboard.redraw_panes()
         self.dashboard.render_status()
 
+    @while_open
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != "alert-command" or not worker.is_finished:

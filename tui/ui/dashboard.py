@@ -62,10 +62,21 @@ TINY_HEIGHT = 14
 
 MUTED = "$foreground-muted"
 
-# From this many entities (all panes together) the filter runs in a worker thread, so
-# that typing never waits for a search; below it a search is a few milliseconds and
-# the panes change in the key's own frame.
+# From this many entities (all panes together) a filter key shows only the first rows
+# of each pane in its own frame, and the whole answer (the counts, the scrollbar, the
+# timeline's activity) follows in the next frame; below it a search is a few
+# milliseconds and the panes change in the key's own frame.
+PROGRESSIVE_FILTER_SIZE = 20_000
+# From this many the whole answer is worked out in a worker thread, so that typing never
+# waits for a search of every row.
 BACKGROUND_FILTER_SIZE = 250_000
+# How many rows a key looks at (about 5 ms): below BACKGROUND_FILTER_SIZE, the whole
+# answer when that is enough; else (and from that size on) its first rows, and up to
+# twice as many more while fewer than FIRST_ROWS are found.
+FIRST_BUDGET = 50_000
+# More than a screen, and all that ``Arranged.best_row`` looks at, so the cursor lands
+# where the whole answer would put it.
+FIRST_ROWS = 500
 
 # With ``ui.bandwidth = "low"``, how long the cursor must rest before the detail follows it.
 DETAIL_REST = 0.15
@@ -160,6 +171,11 @@ class DashboardScreen(Screen[None]):
         # The filter in force when each trail entry was pushed: focusing clears the filter
         # (it was how the analyst found the entity), Backspace brings it back.
         self.trail_filters: list[str] = []
+        # The filter the panes' rows are for (while a background search runs, the one
+        # before), and where the cursors were when filtering progressively began: the
+        # whole answer keeps them there, as a search done at once would have.
+        self.rows_filter = ""
+        self._filter_keep: dict[Kind, Ref | None] | None = None
         self._detail_due = False  # a detail redraw waits for the next frame
         # The timeline's date range ([ and ]), and the activity sparklines counted for
         # (focus, filter, range) in the arranged view they were counted in.
@@ -313,8 +329,10 @@ class DashboardScreen(Screen[None]):
         keep: dict[Kind, Ref | None] | None = None,
         *,
         rows: dict[Kind, Sequence[int]] | None = None,
+        partial: bool = False,
     ) -> None:
-        """Show each pane's rows under the focus and filter (``rows``: worked out already)."""
+        """Show each pane's rows under the focus and filter (``rows``: worked out already;
+        ``partial``: only their first rows, the whole answer is being worked out)."""
         arranged = self.arranged
         if arranged is None:
             return
@@ -322,20 +340,24 @@ class DashboardScreen(Screen[None]):
             # Drawn now, for the state as it is: a background filter still running is moot.
             self.searching = None
             self.workers.cancel_group(self, "filter")
+            self._filter_keep = None
         keep = keep or {}
         focus = self.focus_ref
         words = terms(self.filter_text)
+        self.rows_filter = self.filter_text
         for name in PANES:
             pane = self.pane(name)
             pane.focus_ref = focus
+            # (The rows are drawn once, with the filter's words highlighted.)
             if rows is not None:
-                pane.show_rows(arranged, rows[name], keep=keep.get(name))
+                pane.show_rows(
+                    arranged, rows[name], keep=keep.get(name), words=words, partial=partial
+                )
             else:
                 shown = arranged.visible(name, focus, self.filter_text)
                 if name is Kind.EVENT:
                     shown = arranged.in_period(shown, self.period)
-                pane.show(arranged, shown, keep=keep.get(name))
-            pane.set_words(words)
+                pane.show(arranged, shown, keep=keep.get(name), words=words)
             marked = pane.value_of(focus) if focus is not None else None
             pane.set_marked(marked)
             pane.empty_text = self._empty_text(pane)
@@ -368,6 +390,8 @@ class DashboardScreen(Screen[None]):
         if not arranged.completed:
             strip.show(None, "")
             return
+        if timeline.partial:
+            return  # counted when the whole answer is in; till then the strip stays
         key = (focus, self.filter_text, self.period)
         activity = self._activity.get(key)
         if activity is None:
@@ -745,12 +769,64 @@ class DashboardScreen(Screen[None]):
         self.filter_text = query
         if self.filter_input.value != query:
             self.filter_input.value = query
-        if self.arranged is not None and self.arranged.size >= BACKGROUND_FILTER_SIZE:
+        arranged = self.arranged
+        if arranged is not None and arranged.size >= PROGRESSIVE_FILTER_SIZE and arranged.completed:
+            self._filter_progressively()
+            return
+        # (While the search indexes are still being built, in a worker, wait there.)
+        if arranged is not None and arranged.size >= BACKGROUND_FILTER_SIZE:
             self._filter_in_background()
             return
         self._refresh_panes()
         self._cursor_to_best_matches()
         self._show_detail_soon()
+
+    def _filter_progressively(self) -> None:
+        """Show each pane's first rows for the filter now, the whole answer when a worker
+        has it.
+
+        A key looks at ``FIRST_BUDGET`` rows, which is the whole answer when it narrows
+        a small one; else a screenful of matches for a common word is found in the first
+        few hundred rows, so the key's own frame shows the top of every pane, as the
+        whole answer will. The counts (``500+``), the
+        scrollbar and the timeline's activity follow once the search has gone on from
+        where it stopped to the last row: right after this frame is drawn, or in a
+        worker for a dossier of ``BACKGROUND_FILTER_SIZE`` or more. The detail follows
+        the cursor then (the first rows put it where the whole answer does), rebuilt
+        once rather than twice.
+        """
+        arranged, focus, query = self.arranged, self.focus_ref, self.filter_text
+        assert arranged is not None
+        if self._filter_keep is None:  # where the cursors were before this filtering
+            self._filter_keep = {name: self.pane(name).ref for name in PANES}
+        rows: dict[Kind, Sequence[int]] = {}
+        complete = True
+        # The whole answer if the budget allows, unless a worker is to find it anyway.
+        want = FIRST_ROWS if arranged.size >= BACKGROUND_FILTER_SIZE else arranged.size
+        for name in PANES:
+            period = self.period if name is Kind.EVENT else None
+            shown, done = arranged.visible_start(
+                name, focus, query, period, want, FIRST_BUDGET, FIRST_ROWS
+            )
+            rows[name] = arranged.timeline_rows(shown) if name is Kind.EVENT else shown
+            complete = complete and done
+        self.workers.cancel_group(self, "filter")  # an older query's whole answer is moot
+        self.searching = None
+        keep = self._filter_keep
+        self._refresh_panes(keep, rows=rows, partial=not complete)
+        self._cursor_to_best_matches()
+        if complete:
+            self._filter_keep = None
+            self._show_detail_soon()
+        elif arranged.size >= BACKGROUND_FILTER_SIZE:
+            self._filter_in_background()
+        else:  # (the counts' "+" says the answer is not whole; no "searching…" flicker)
+            self.call_after_refresh(self._filter_now, arranged, focus, query)
+
+    def _filter_now(self, arranged: Arranged, focus: Ref | None, query: str) -> None:
+        """The whole answer for the first rows shown, unless the analyst has moved on."""
+        if arranged is self.arranged and focus == self.focus_ref and query == self.filter_text:
+            self._filtered(arranged, focus, query, self._whole_answer(arranged, focus, query))
 
     def _filter_in_background(self) -> None:
         """Filter in a worker thread; the newest query wins.
@@ -780,13 +856,24 @@ class DashboardScreen(Screen[None]):
         worker = get_current_worker()
         stop = lambda: worker.is_cancelled  # noqa: E731
         try:
-            rows = {name: arranged.visible(name, focus, query, stop) for name in PANES}
-            rows[Kind.EVENT] = arranged.in_period(rows[Kind.EVENT], self.period)
-            rows[Kind.EVENT] = arranged.timeline_rows(rows[Kind.EVENT])
+            rows = self._whole_answer(arranged, focus, query, stop)
         except SearchStopped:
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._filtered, arranged, focus, query, rows)
+
+    def _whole_answer(
+        self,
+        arranged: Arranged,
+        focus: Ref | None,
+        query: str,
+        stop: Callable[[], bool] | None = None,
+    ) -> dict[Kind, Sequence[int]]:
+        """Each pane's rows for this filter, the timeline's in its date range and with
+        its headings."""
+        rows = {name: arranged.visible(name, focus, query, stop) for name in PANES}
+        rows[Kind.EVENT] = arranged.timeline_rows(arranged.in_period(rows[Kind.EVENT], self.period))
+        return rows
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -805,7 +892,8 @@ class DashboardScreen(Screen[None]):
         if arranged is not self.arranged or focus != self.focus_ref or query != self.filter_text:
             return  # the analyst has moved on; a newer answer is coming or was drawn
         self.searching = None
-        self._refresh_panes(rows=rows)
+        keep, self._filter_keep = self._filter_keep, None
+        self._refresh_panes(keep, rows=rows)
         self._cursor_to_best_matches()
         self._show_detail_soon()
 
@@ -919,7 +1007,7 @@ class DashboardScreen(Screen[None]):
             if tiny:  # room for four tabs: the pane's own title has the counts
                 label = label if len(label) < 10 else label[:6] + "."
             elif isinstance(name, Kind) and self.arranged is not None:
-                label += f" {self.pane(name).shown}/{self.arranged.total(name)}"
+                label += f" {self.pane(name).counts}"
             tabs.append((name, label))
         self.query_one("#tabs", Tabs).show_tabs(tabs, self.active)
 

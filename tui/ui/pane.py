@@ -46,24 +46,47 @@ class EntityPane(RowList):
         self.focus_ref: Ref | None = None
         self.shown = 0
         self.total = 0
+        # The rows are the start of the filter's answer; the rest (and the count) follow.
+        self.partial = False
         self.note = ""  # after the counts in the title: the timeline's date range
         self.border_title = self.label
 
     def show(
-        self, arranged: Arranged, entity_rows: Sequence[int], *, keep: Ref | None = None
+        self,
+        arranged: Arranged,
+        entity_rows: Sequence[int],
+        *,
+        keep: Ref | None = None,
+        words: Sequence[str] | None = None,
     ) -> None:
-        """Show these entity rows (indices into the arranged view's list for this pane)."""
+        """Show these entity rows (indices into the arranged view's list for this pane);
+        ``words``: the filter's, highlighted."""
         self.arranged = arranged
-        self._show(arranged, self.rows_for(entity_rows), keep)
+        self.partial = False
+        self._show(arranged, self.rows_for(entity_rows), keep, words)
 
     def show_rows(
-        self, arranged: Arranged, rows: Sequence[int], *, keep: Ref | None = None
+        self,
+        arranged: Arranged,
+        rows: Sequence[int],
+        *,
+        keep: Ref | None = None,
+        words: Sequence[str] | None = None,
+        partial: bool = False,
     ) -> None:
-        """Show rows already arranged for this pane (``rows_for`` applied)."""
+        """Show rows already arranged for this pane (``rows_for`` applied); ``partial``:
+        only the first rows of the answer, the count shown as ``500+``."""
         self.arranged = arranged
-        self._show(arranged, rows, keep)
+        self.partial = partial
+        self._show(arranged, rows, keep, words)
 
-    def _show(self, arranged: Arranged, rows: Sequence[int], keep: Ref | None) -> None:
+    def _show(
+        self,
+        arranged: Arranged,
+        rows: Sequence[int],
+        keep: Ref | None,
+        words: Sequence[str] | None = None,
+    ) -> None:
         self.shown = self.count(rows)
         self.total = arranged.total(self.pane)
         title = self.title_text()
@@ -72,12 +95,17 @@ class EntityPane(RowList):
         keep_value = self.value_of(keep) if keep is not None else None
         # Every row is drawn again from the new arranged view (set_rows empties the row
         # cache) and the lines whose drawing changed are refreshed.
-        self.set_rows(rows, keep=keep_value)
+        self.set_rows(rows, keep=keep_value, words=words)
 
     def title_text(self) -> str:
         """``Timeline 3/7``, and the note (``2013 → 2014``) when there is one."""
-        counts = f"{self.label} {self.shown}/{self.total}"
+        counts = f"{self.label} {self.counts}"
         return f"{counts} · {self.note}" if self.note else counts
+
+    @property
+    def counts(self) -> str:
+        """``3/7``; ``500+/100000`` while only the first rows of the answer are known."""
+        return f"{self.shown}{'+' if self.partial else ''}/{self.total}"
 
     def count(self, rows: Sequence[int]) -> int:
         """How many entities ``rows`` shows (headings are not entities)."""

@@ -195,13 +195,18 @@ class RowList(ScrollView, can_focus=True):
             return self._rows[self._cursor]
         return None
 
-    def set_rows(self, rows: Sequence[int], *, keep: int | None = None) -> None:
-        """Show ``rows``; keep the cursor on ``keep`` (or the current value) if still shown.
+    def set_rows(
+        self, rows: Sequence[int], *, keep: int | None = None, words: Sequence[str] | None = None
+    ) -> None:
+        """Show ``rows``; keep the cursor on ``keep`` (or the current value) if still shown;
+        ``words``: from now on, highlight these (lower-case) words where they appear.
 
         Posts no ``Highlighted``: whoever changes the rows knows they changed.
         """
         before = self.value
         wanted = before if keep is None else keep
+        if words is not None:
+            self._words = tuple(w for w in words if w)
         self._rows = rows
         self._cache.clear()
         cursor = -1
@@ -213,14 +218,6 @@ class RowList(ScrollView, can_focus=True):
         self.virtual_size = Size(0, len(rows))
         self._repaint()
         self._scroll_to_cursor()
-
-    def set_words(self, words: Sequence[str]) -> None:
-        """Highlight these (lower-case) words where they appear in the rows."""
-        words = tuple(w for w in words if w)
-        if words != self._words:
-            self._words = words
-            self._cache.clear()
-            self._repaint()
 
     def set_marked(self, value: int | None) -> None:
         """Mark one row as the dashboard's focus (a ● in the gutter)."""
