@@ -119,3 +119,53 @@ def test_a_large_document_read_again_is_parsed_in_a_child_process_with_the_same_
 
 def _not_here(*args: object, **kwargs: object) -> None:
     raise AssertionError("a document read in isolation was parsed in this process too")
+
+
+def test_a_large_file_read_again_keeps_what_a_save_left_part_by_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large data file saved with one event more is read again in a child process,
+    whose answer comes in parts: each part's unchanged entities are replaced by the
+    objects shown as soon as it is decoded, before the next part is, so the file read
+    again never exists as a second whole copy of the dossier. The result is the very
+    objects read before, and the new event, as a fresh read gives them. The file's
+    bytes are read by the child alone."""
+    from tui.core import loading, splitparse
+
+    events = "".join(
+        f'[[events]]\nid = "e{i}"\ntitle = "Event number {i} of a long dossier"\n'
+        f'date = "20{10 + i % 9}-0{1 + i % 9}"\nactors = ["kz"]\n\n'
+        for i in range(loading.ISOLATE_MIN_SIZE // 90)
+    )
+    path = tmp_path / "big.toml"
+    text = GOOD.format(id="kz", name="Kazakhstan") + "\n" + events
+    path.write_text(text, encoding="utf-8")
+    before = read_layer(path)
+    path.write_text(text + '[[events]]\nid = "saved"\ntitle = "Saved"\ndate = "2020"\n')
+    expected = read_layer(path).documents[0]
+
+    steps: list[str] = []
+    decode, keep = splitparse.decode_document, loading.Unchanged.__call__
+
+    def decoding(*args: object) -> object:
+        steps.append("decoded")
+        return decode(*args)  # type: ignore[arg-type]
+
+    def keeping(self: loading.Unchanged, fresh: object) -> object:
+        steps.append("kept")
+        return keep(self, fresh)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(splitparse, "CHUNK_EVENTS", 4000)
+    monkeypatch.setattr(splitparse, "decode_document", decoding)
+    monkeypatch.setattr(loading.Unchanged, "__call__", keeping)
+    # The child reads the file itself: its bytes are never read into this process.
+    monkeypatch.setattr(loading, "_read_at_most", _not_here)
+    again, gone = reread(path, before)
+
+    parts = -(-(len(before.documents[0].events) + 1) // 4000)
+    assert parts > 1 and steps == ["decoded", "kept"] * parts
+    assert not gone and again.ok
+    ((old,), (new,)) = (before.documents, again.documents)
+    assert new == expected
+    assert all(a is b for a, b in zip(old.events, new.events[:-1], strict=True))
+    assert old.actors[0] is new.actors[0] and new.events[-1].id == "saved"

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import compress
-from operator import attrgetter, not_
+from operator import attrgetter, is_not, not_
 from pathlib import Path
 from typing import Any, overload
 
@@ -39,7 +39,7 @@ from .changes import (
 from .dates import EDate
 from .gcpause import collect_young
 from .loading import read_layer
-from .merge import Dataset, Layer, merge, merge_onto
+from .merge import INCREMENTAL_SHARE, Dataset, Layer, merge, merge_onto
 from .model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
 from .movement import Move, as_of_day, dataset_as_of, moves
 from .notes import Notes, matching
@@ -890,6 +890,10 @@ def relayer(
     tail of replaced layers (a feed's new copy) is merged onto ``before`` rather than
     afresh (``merge_onto``) and arranged from ``previous`` (``Arranged.after``): at a
     million events, a 10,000-event feed costs a fraction of a second rather than ten.
+    A large layer replaced (a data file read again after a save) is merged afresh, but
+    when the merge holds mostly the very objects ``before`` does (``loading.Unchanged``
+    keeps them), only the others are compared and it too is arranged from ``previous``:
+    no second arrangement of the whole dossier is built beside the one shown.
     Either way the result is exactly what merging and arranging ``layers`` gives.
     """
     old_ids = {id(layer) for layer in before.layers}
@@ -897,17 +901,45 @@ def relayer(
     dropped = [layer for layer in before.layers if id(layer) not in new_ids]
     fresh = [layer for layer in layers if id(layer) not in old_ids]
     onto = merge_onto(before, layers)
-    dataset = merge(layers) if onto is None else onto[0]
-    keys = _ids_in([*dropped, *fresh])
+    arrangeable = previous is not None and previous.arranges(before)
+    if onto is None:
+        dataset = merge(layers)
+        # A large layer replaced by a version holding mostly the same objects (a data file
+        # read again after a save: ``loading.Unchanged``) still touches few entities.
+        touched = _not_the_same(before, dataset) if arrangeable else None
+    else:
+        dataset, touched = onto
+    if onto is None and touched is not None:  # the rest are the very objects shown
+        keys = {kind: set(ids) for kind, ids in touched.items()}
+    else:
+        keys = _ids_in([*dropped, *fresh])
     # Every actor, too: a stance change names its actor, touched or not (the untouched
     # are the same objects, or equal, and cost a comparison each).
     keys[Kind.ACTOR].update(before.actors.keys() | dataset.actors.keys())
     changes = compare(_only(before, keys), _only(dataset, keys))
-    if onto is not None and previous is not None and previous.arranges(before):
-        return Arranged.after(previous, dataset, onto[1], measure), changes
+    if touched is not None and previous is not None and arrangeable:
+        return Arranged.after(previous, dataset, touched, measure), changes
     if _TIMELINE_IS_CACHED and "timeline" not in vars(dataset):
         vars(dataset)["timeline"] = _timeline_after(before, dataset)
     return Arranged(dataset, measure=measure), changes
+
+
+def _not_the_same(before: Dataset, dataset: Dataset) -> dict[Kind, set[str]] | None:
+    """The ids (by kind) whose entity in ``dataset`` is not the very object ``before``
+    holds (changed, added or gone), which ``Arranged.after`` needs; None when they are
+    more than ``INCREMENTAL_SHARE`` of the entities (arranging afresh is then cheaper).
+    For a merged afresh ``dataset``: a data file read again keeps its unchanged objects,
+    and so does ``merge`` for an id defined once (one C-level scan of each table)."""
+    touched: dict[Kind, set[str]] = {}
+    for kind in Kind:
+        old, new = before.table(kind), dataset.table(kind)
+        ids = set(compress(new, map(is_not, map(old.get, new), new.values())))
+        ids.update(old.keys() - new.keys())
+        touched[kind] = ids
+    size = sum(len(dataset.table(kind)) for kind in Kind)
+    if sum(map(len, touched.values())) > INCREMENTAL_SHARE * size:
+        return None
+    return touched
 
 
 # Dataset.timeline is a cached_property: remerge may fill it in from the previous one.

@@ -12,13 +12,15 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from stat import S_ISREG
+from typing import BinaryIO
 
 from . import splitparse
 from .gcpause import gc_paused
 from .merge import Dataset, Layer, check_layer, merge
-from .model import Document
+from .model import Citation, Disagreement, Document, Entity, Kind, Position
 from .parsecache import ParsedCache
 from .problems import DocumentError, Problem
 from .reader import decode_utf8, read_json, read_toml
@@ -69,26 +71,23 @@ def _read_bytes(
     *,
     layer: str | None,
     require_format: bool,
-    isolate: bool = False,
+    keep: Unchanged | None = None,
 ) -> Document:
     """Read the bytes in ``box`` (taken out, so that a caller holding no other reference
     lets them go once decoded); the parsed tables are consumed as records are built.
-    ``isolate``: parse a TOML document of ``ISOLATE_MIN_SIZE`` or more in a child
-    process, so that this one's other threads (the dashboard's) keep running."""
+    ``keep``: the entities the document left unchanged are the objects read before."""
     if fmt == "toml":
         text = decode_utf8(box, name)
-        if isolate and len(text) >= ISOLATE_MIN_SIZE:
-            document = splitparse.read_in_child(text, name, layer or name)
-            if document is not None:
-                return document
         if len(text) >= splitparse.SPLIT_MIN_SIZE:
             # A large document is read in two parts at once, when it can be cut cleanly.
             document = splitparse.read_split(text, name, layer or name, require_format)
             if document is not None:
-                return document
-        return read_toml(text, name, layer=layer or name, require_format=require_format)
+                return keep(document) if keep else document
+        document = read_toml(text, name, layer=layer or name, require_format=require_format)
+        return keep(document) if keep else document
     if fmt == "json":
-        return read_json(box, name, layer=layer or name, require_format=require_format)
+        document = read_json(box, name, layer=layer or name, require_format=require_format)
+        return keep(document) if keep else document
     raise DocumentError([Problem(name, f"unknown document format {fmt!r} (toml or json)")])
 
 
@@ -99,10 +98,14 @@ def read_file(
     cache: ParsedCache | None = None,
     max_size: int = MAX_DOCUMENT_SIZE,
     isolate: bool = False,
+    previous: Document | None = None,
 ) -> Document:
     """Read one document file, through the parsed-data cache when one is given; a file
-    of more than ``max_size`` bytes is refused before it is opened. ``isolate``: as for
-    ``_read_bytes``."""
+    of more than ``max_size`` bytes is refused before it is opened. ``isolate``: parse
+    a TOML document of ``ISOLATE_MIN_SIZE`` bytes or more in a child process (which
+    reads the file itself), so that this one's other threads (the dashboard's) keep
+    running. ``previous``: the file's document as read before a save, whose
+    objects are kept for every entity the save left unchanged (``Unchanged``)."""
     name = str(path)
     layer = layer or name
     fmt = guess_format(name)
@@ -114,8 +117,16 @@ def read_file(
             raise DocumentError([Problem(name, "is not a regular file")])
         if stat.st_size > max_size:
             raise DocumentError([Problem(name, _too_large(f"is {_bytes(stat.st_size)}", max_size))])
+        keep = Unchanged(previous) if previous is not None else None
         if cache is not None and (cached := cache.get(path, layer, stat)) is not None:
-            return cached
+            return keep(cached) if keep else cached
+        if isolate and fmt == "toml" and stat.st_size >= ISOLATE_MIN_SIZE:
+            with _open_regular(path, name) as file:
+                isolated = splitparse.read_in_child(file, name, layer, max_size, keep)
+            if isolated is not None:
+                if cache is not None:
+                    cache.put(path, layer, stat, isolated)
+                return isolated
         box = [_read_at_most(path, name, stat.st_size, max_size)]
     except OSError as error:
         raise DocumentError([Problem(name, f"cannot be read: {error.strerror or error}")]) from None
@@ -124,7 +135,7 @@ def read_file(
     # 100,000 events). Isolated reads run beside a UI: collected as they go, they cost
     # more in all but never hold it long.
     with gc_paused() if not isolate else contextlib.nullcontext():
-        document = _read_bytes(box, name, fmt, layer=layer, require_format=False, isolate=isolate)
+        document = _read_bytes(box, name, fmt, layer=layer, require_format=False, keep=keep)
     if cache is not None:
         cache.put(path, layer, stat, document)
     return document
@@ -134,9 +145,7 @@ def _read_at_most(path: Path, name: str, size: int, limit: int) -> bytes:
     """The bytes of the regular file at ``path``, which stat said holds ``size`` bytes;
     refused if it holds more than ``limit``, even when it grew since stat. Opened without
     blocking: a FIFO swapped in after stat would otherwise wait for a writer."""
-    with open(path, "rb", buffering=0, opener=_open_nonblocking) as file:
-        if not S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise DocumentError([Problem(name, "is not a regular file")])
+    with _open_regular(path, name) as file:
         chunks: list[bytes] = []
         total = 0
         want = size + 1  # one read of the expected size (and one more to see the end)
@@ -149,6 +158,16 @@ def _read_at_most(path: Path, name: str, size: int, limit: int) -> bytes:
             want = min(1 << 20, limit + 1 - total)
     grew = f"grew past {_bytes(limit)} while being read"
     raise DocumentError([Problem(name, _too_large(grew, limit))])
+
+
+def _open_regular(path: Path, name: str) -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file. Opened without blocking: a
+    FIFO swapped in after stat would otherwise wait for a writer."""
+    file = open(path, "rb", buffering=0, opener=_open_nonblocking)  # noqa: SIM115 - returned
+    if not S_ISREG(os.fstat(file.fileno()).st_mode):
+        file.close()
+        raise DocumentError([Problem(name, "is not a regular file")])
+    return file
 
 
 def _open_nonblocking(path: str, flags: int) -> int:
@@ -172,6 +191,54 @@ def _bytes(size: int) -> str:
         if value < 1024:
             break
     return f"{size:,} bytes ({value:.{1 if value < 10 else 0}f} {unit})"
+
+
+class Unchanged:
+    """A document read again after a save, with every entity the save left as it was
+    (equal in every field, extension values and origin included) replaced by the very
+    object read before (``previous``). A save usually changes a few entities of many:
+    the dossier shown then keeps its long-lived objects and the copies just read are
+    freed at once, instead of a whole second dossier taking their place (which the
+    allocator could not give back: at 100,000 events, 35 MB more resident after each
+    save). Comparing takes 0.2 s per 100,000 events, in the reading worker. Called on
+    a whole document, or on each part of one as it is decoded."""
+
+    def __init__(self, previous: Document) -> None:
+        self.previous = {
+            kind: {entity.id: entity for entity in previous.entities(kind)} for kind in Kind
+        }
+
+    def __call__(self, fresh: Document) -> Document:
+        kinds: dict[str, tuple[Entity, ...]] = {}
+        for kind in Kind:
+            old = self.previous[kind]
+            kinds[kind.value] = tuple(
+                kept if (kept := old.get(e.id)) is not None and _same(kept, e) else e
+                for e in fresh.entities(kind)
+            )
+        return replace(fresh, **kinds)  # type: ignore[arg-type]
+
+
+def _same(a: Entity, b: Entity) -> bool:
+    """Equal, and in what equality leaves out too (origins, extension values)."""
+    return a == b and _unequalled(a) == _unequalled(b)
+
+
+def _unequalled(entity: Entity | Position | Citation) -> tuple[object, ...]:
+    """The fields equality leaves out, down through positions and citations; extension
+    values by ``repr`` (``1 == True``, but a save that changes one to the other is news)."""
+    extra = entity.extra
+    out: list[object] = [repr(extra) if extra else None]
+    if not isinstance(entity, Citation):
+        out += (entity.origin, entity.replaced)
+    if isinstance(entity, Position):
+        out.append(entity.disagreement)
+    for n, citation in enumerate(getattr(entity, "sources", ())):
+        if citation.extra:
+            out.append((n, _unequalled(citation)))
+    if isinstance(entity, Disagreement):
+        out += map(_unequalled, entity.positions)
+    return tuple(out)
 
 
 def document_files(path: Path) -> list[Path]:
@@ -206,10 +273,13 @@ def read_layer(
     max_size: int = MAX_DOCUMENT_SIZE,
     *,
     isolate: bool = False,
+    previous: Layer | None = None,
 ) -> Layer:
     """Read a local data path: one document, or every *.toml under a directory (each
     refused unread if over ``max_size`` bytes). ``isolate``: large documents are parsed
-    in a child process (``_read_bytes``), for a reader sharing the interpreter with a UI."""
+    in a child process (``_read_bytes``), for a reader sharing the interpreter with a UI.
+    ``previous``: the layer as read before, whose objects are kept for what a save left
+    unchanged (``read_file``)."""
     path = Path(path)
     name = str(path)
     try:
@@ -227,10 +297,18 @@ def read_layer(
         return Layer(
             name, problems=(Problem(name, f"cannot be listed: {error.strerror or error}"),)
         )
+    before = {d.name: d for d in previous.documents} if previous is not None else {}
     for file in files:
         try:
             documents.append(
-                read_file(file, layer=name, cache=cache, max_size=max_size, isolate=isolate)
+                read_file(
+                    file,
+                    layer=name,
+                    cache=cache,
+                    max_size=max_size,
+                    isolate=isolate,
+                    previous=before.get(str(file)),
+                )
             )
         except DocumentError as error:
             problems.extend(error.problems)

@@ -28,7 +28,7 @@ import struct
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
@@ -37,7 +37,7 @@ from .gcpause import gc_paused
 from .model import Document
 from .parsecache import Rows, decode_document, encode_document, pack_rows, unpack_rows
 from .problems import DocumentError, Problem
-from .reader import read_toml
+from .reader import decode_utf8, read_toml
 from .schema import ENTITY_LIMIT
 
 # Below this a document parses in well under a second: not worth a second process.
@@ -129,16 +129,29 @@ def read_split(text: str, name: str, layer: str, require_format: bool = False) -
     )
 
 
-def read_in_child(text: str, name: str, layer: str) -> Document | None:
-    """Read the whole of ``text`` in a child process, leaving this one's interpreter to
-    others: the dashboard reads a saved data file again while it runs, and tomli,
-    compiled, holds the interpreter for the whole parse (2 s at 100,000 events), which
-    would freeze the screen. A document with problems raises them (DocumentError, the
-    located messages the child found), so nothing is parsed here then either. None when
-    the child failed: the caller reads it here."""
-    child = _Child(text.encode("utf-8"), name, layer, 0, chunk=CHUNK_EVENTS)
+def read_in_child(
+    file: IO[bytes],
+    name: str,
+    layer: str,
+    limit: int,
+    keep: Callable[[Document], Document] | None = None,
+) -> Document | None:
+    """Read the document open in ``file`` (a regular file, at most ``limit`` bytes) in a
+    child process, leaving this one's interpreter to others: the dashboard reads a saved
+    data file again while it runs, and tomli, compiled, holds the interpreter for the
+    whole parse (2 s at 100,000 events), which would freeze the screen. A document with
+    problems raises them (DocumentError, the located messages the child found), so
+    nothing is parsed here then either. None when the child failed (or found more than
+    ``limit`` bytes): the caller reads the file here.
+
+    The child reads the file itself, and its answer is read part by part
+    (``CHUNK_EVENTS`` events each), each part decoded and given to ``keep``
+    (``loading.Unchanged``: the objects shown for what a save left unchanged) before the
+    next is read: a file read again never exists here as a second whole copy of its
+    dossier, nor as bytes or text."""
+    child = _Child(file, name, layer, 0, chunk=CHUNK_EVENTS, limit=limit)
     try:
-        return child.result()
+        return child.result(keep)
     finally:
         child.abandon()
 
@@ -153,13 +166,20 @@ _CHUNK_HEAD = struct.Struct("<BQ")  # how the part is packed, and its length
 class _Child:
     """The child process reading the second part while this process reads the first.
 
-    Its input and output are unnamed temporary files, not pipes: feeding or draining a
-    pipe needs this process's interpreter, which the first part's parse holds (tomli is
-    compiled and does not let go of it), and the child would wait for it.
+    Its input (``data`` written to one, or the caller's open file) and output are
+    unnamed temporary files, not pipes: feeding or draining a pipe needs this process's
+    interpreter, which the first part's parse holds (tomli is compiled and does not let
+    go of it), and the child would wait for it.
     """
 
     def __init__(
-        self, data: bytes, name: str, layer: str, offset: int, chunk: int | None = None
+        self,
+        data: bytes | IO[bytes],
+        name: str,
+        layer: str,
+        offset: int,
+        chunk: int | None = None,
+        limit: int | None = None,
     ) -> None:
         self._layer = layer
         self._chunked = chunk is not None
@@ -169,16 +189,22 @@ class _Child:
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
         )
+        arguments = [name, layer, str(offset)]
+        if chunk is not None:
+            arguments += [str(chunk), str(limit if limit is not None else -1)]
         try:
-            self._input = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-            self._files.append(self._input)
+            if isinstance(data, bytes):
+                source: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+                self._files.append(source)
+                source.write(data)
+                source.seek(0)
+            else:  # a file the caller opened (and closes): the child reads it itself
+                source = data
             self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
             self._files.append(self._output)
-            self._input.write(data)
-            self._input.seek(0)
             self._process = subprocess.Popen(
-                [*command(), name, layer, str(offset), *([str(chunk)] if chunk else [])],
-                stdin=self._input,
+                [*command(), *arguments],
+                stdin=source,
                 stdout=self._output,
                 stderr=subprocess.DEVNULL,
                 env=env,
@@ -199,23 +225,20 @@ class _Child:
             process.wait()
         self._close()
 
-    def result(self) -> Document | None:
+    def result(self, keep: Callable[[Document], Document] | None = None) -> Document | None:
         """The child's records; None when it could not give them. A whole document read
         (``read_in_child``) with problems raises them as DocumentError, as reading it
-        here would."""
+        here would; its parts are decoded one at a time, each given to ``keep``."""
         process = self._process
         try:
             status = None if process is None else process.wait(timeout=CHILD_TIMEOUT)
             if status not in (0, PROBLEMS) or (status == PROBLEMS and not self._chunked):
                 return None
             self._output.seek(0)
-            output = self._output.read()
+            if status == PROBLEMS or not self._chunked:
+                output = self._output.read()
         except (OSError, subprocess.TimeoutExpired):
             return None  # the caller abandons the child and reads the document whole
-        finally:
-            if process is not None and process.poll() is not None:
-                self._process = None
-                self._close()
         if status == PROBLEMS:
             problems = _problems_from_json(output)
             if problems is None:
@@ -223,7 +246,8 @@ class _Child:
             raise DocumentError(problems)
         try:
             if self._chunked:
-                return _joined([decode_document(rows, self._layer) for rows in _parts(output)])
+                parts = (decode_document(rows, self._layer) for rows in _parts(self._output))
+                return _joined([keep(part) if keep else part for part in parts])
             return decode_document(unpack_rows(output[0], output[1:]), self._layer)
         except Exception:  # noqa: BLE001 - output that does not decode: parse in-process
             return None
@@ -259,14 +283,15 @@ def _problems_from_json(output: bytes) -> list[Problem] | None:
     return problems
 
 
-def _parts(output: bytes) -> Iterator[Rows]:
-    """The rows of each part of a chunked answer, one part at a time."""
-    at = 0
-    while at < len(output):
-        how, size = _CHUNK_HEAD.unpack_from(output, at)
-        at += _CHUNK_HEAD.size
-        yield unpack_rows(how, output[at : at + size])
-        at += size
+def _parts(output: IO[bytes]) -> Iterator[Rows]:
+    """The rows of each part of a chunked answer, read from ``output`` one at a time."""
+    while head := output.read(_CHUNK_HEAD.size):
+        how, size = _CHUNK_HEAD.unpack(head)
+        payload = output.read(size)
+        if len(payload) != size:
+            raise ValueError("the answer ends inside a part")
+        yield unpack_rows(how, payload)
+        del payload
 
 
 def _joined(parts: list[Document]) -> Document:
@@ -288,8 +313,12 @@ def _child_main(argv: list[str]) -> int:
     """In the child: read a part from stdin, write its records to stdout."""
     name, layer, offset = argv[0], argv[1], int(argv[2])
     chunk = int(argv[3]) if len(argv) > 3 else None  # read_in_child: the answer in parts
-    text = sys.stdin.buffer.read().decode("utf-8")
+    limit = int(argv[4]) if len(argv) > 4 else -1  # read_in_child: the largest file read
+    box = [sys.stdin.buffer.read(limit + 1 if limit >= 0 else -1)]
+    if 0 <= limit < len(box[0]):
+        return 1  # grown past the limit: the parent reads it, and says so
     try:
+        text = decode_utf8(box, name)  # a byte order mark dropped, as a read here does
         with gc_paused():
             document = read_toml(text, name, layer=layer, offset=offset)
     except DocumentError as error:

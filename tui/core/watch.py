@@ -27,7 +27,6 @@ from pathlib import Path
 
 from .loading import document_files, read_layer
 from .merge import Layer, check_layer
-from .model import Citation, Disagreement, Document, Entity, Kind, Position
 from .schema import MAX_DOCUMENT_SIZE
 from .text import sanitise
 
@@ -311,7 +310,8 @@ def reread(
     problems stay in ``Layer.problems`` to be shown). Returns the layer and the
     documents that are gone (deleted files, whose entities are no longer shown)."""
     # Large documents are parsed in a child process: the dashboard runs meanwhile.
-    fresh = _unchanged_kept(read_layer(path, max_size=max_size, isolate=True), previous)
+    # The objects read before are kept for what the save left unchanged (``Unchanged``).
+    fresh = read_layer(path, max_size=max_size, isolate=True, previous=previous)
     name = fresh.name if previous is None else previous.name
     if not path.exists():  # deleted: the layer goes, with what it held
         return Layer(name), [d.name for d in previous.documents] if previous else []
@@ -327,56 +327,6 @@ def reread(
     documents = sorted([*fresh.documents, *kept], key=lambda d: d.name)
     layer = check_layer(name, documents, list(fresh.problems))
     return replace(layer, kept=tuple(d.name for d in kept)), gone
-
-
-def _unchanged_kept(fresh: Layer, previous: Layer | None) -> Layer:
-    """``fresh`` with every entity a save left as it was (equal in every field, extension
-    values and origin included) replaced by the very object read before. A save usually
-    changes a few entities of many: the dossier shown then keeps its long-lived objects
-    and the copies just read are freed at once, instead of a whole second dossier taking
-    their place (which the allocator could not give back: at 100,000 events, 35 MB more
-    resident after each save). Comparing takes 0.2 s per 100,000 events, in the reading
-    worker."""
-    if previous is None or not fresh.documents:
-        return fresh
-    before = {document.name: document for document in previous.documents}
-    documents = tuple(_unchanged_in(d, before.get(d.name)) for d in fresh.documents)
-    return replace(fresh, documents=documents)
-
-
-def _unchanged_in(fresh: Document, before: Document | None) -> Document:
-    if before is None:
-        return fresh
-    kinds: dict[str, tuple[Entity, ...]] = {}
-    for kind in Kind:
-        old = {entity.id: entity for entity in before.entities(kind)}
-        kinds[kind.value] = tuple(
-            kept if (kept := old.get(e.id)) is not None and _same(kept, e) else e
-            for e in fresh.entities(kind)
-        )
-    return replace(fresh, **kinds)  # type: ignore[arg-type]
-
-
-def _same(a: Entity, b: Entity) -> bool:
-    """Equal, and in what equality leaves out too (origins, extension values)."""
-    return a == b and _unequalled(a) == _unequalled(b)
-
-
-def _unequalled(entity: Entity | Position | Citation) -> tuple[object, ...]:
-    """The fields equality leaves out, down through positions and citations; extension
-    values by ``repr`` (``1 == True``, but a save that changes one to the other is news)."""
-    extra = entity.extra
-    out: list[object] = [repr(extra) if extra else None]
-    if not isinstance(entity, Citation):
-        out += (entity.origin, entity.replaced)
-    if isinstance(entity, Position):
-        out.append(entity.disagreement)
-    for n, citation in enumerate(getattr(entity, "sources", ())):
-        if citation.extra:
-            out.append((n, _unequalled(citation)))
-    if isinstance(entity, Disagreement):
-        out += map(_unequalled, entity.positions)
-    return tuple(out)
 
 
 def kept_text(document: str, problems: int) -> str:
