@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # numpy is imported where it is used: not at start (75 ms)
     import numpy as np
@@ -91,23 +91,10 @@ class MonthIndex:
     def spliced(self, pieces: Sequence[range | Sequence[Event]]) -> MonthIndex:
         """The index of a timeline made of these pieces: runs of this one's rows, and
         events new to it (see ``browse.Arranged.after``), all in C but for the new events."""
-        import numpy as np
-
         new = MonthIndex([e for piece in pieces if not isinstance(piece, range) for e in piece])
-        months = []
-        halfs = []
-        at = 0
-        for piece in pieces:
-            if isinstance(piece, range):
-                months.append(self.month[piece.start : piece.stop])
-                halfs.append(self.half[piece.start : piece.stop])
-            else:
-                months.append(new.month[at : at + len(piece)])
-                halfs.append(new.half[at : at + len(piece)])
-                at += len(piece)
-        if months:
-            new.month = np.concatenate(months)
-            new.half = np.concatenate(halfs)
+        new.month, new.half = spliced_columns(
+            (self.month, self.half), (new.month, new.half), pieces
+        )
         return new
 
     def activity(self, rows: Sequence[int] | None = None) -> Activity:
@@ -220,3 +207,28 @@ def _bars(values: Sequence[int], peak: int) -> str:
     return "".join(
         BLOCKS[min(top, max(1, math.ceil(v * top / peak))) - 1] if v > 0 else " " for v in values
     )
+
+
+def spliced_columns(
+    kept: Sequence[npt.NDArray[Any]],
+    fresh: Sequence[npt.NDArray[Any]],
+    pieces: Sequence[range | Sequence[Event]],
+) -> list[npt.NDArray[Any]]:
+    """Per-row columns (month and half, or first and last day) of a timeline made of
+    ``pieces``: a range takes its rows from the ``kept`` columns, a list of new events
+    the next rows of the ``fresh`` columns (computed for those events alone)."""
+    import numpy as np
+
+    if not pieces:
+        return list(fresh)
+    parts: list[list[npt.NDArray[Any]]] = [[] for _ in kept]
+    at = 0
+    for piece in pieces:
+        for column, old, new in zip(parts, kept, fresh, strict=True):
+            if isinstance(piece, range):
+                column.append(old[piece.start : piece.stop])
+            else:
+                column.append(new[at : at + len(piece)])
+        if not isinstance(piece, range):
+            at += len(piece)
+    return [np.concatenate(column) for column in parts]

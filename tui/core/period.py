@@ -90,23 +90,12 @@ class Spans:
     def spliced(self, pieces: Sequence[range | Sequence[Event]]) -> Spans:
         """The spans of a timeline made of these pieces: runs of this one's rows, and
         events new to it (see ``browse.Arranged.after``), all in C but for the new events."""
-        import numpy as np
+        from .activity import spliced_columns
 
         new = Spans([e for piece in pieces if not isinstance(piece, range) for e in piece])
-        firsts = []
-        lasts = []
-        at = 0
-        for piece in pieces:
-            if isinstance(piece, range):
-                firsts.append(self.first[piece.start : piece.stop])
-                lasts.append(self.last[piece.start : piece.stop])
-            else:
-                firsts.append(new.first[at : at + len(piece)])
-                lasts.append(new.last[at : at + len(piece)])
-                at += len(piece)
-        if firsts:
-            new.first = np.concatenate(firsts)
-            new.last = np.concatenate(lasts)
+        new.first, new.last = spliced_columns(
+            (self.first, self.last), (new.first, new.last), pieces
+        )
         return new
 
     def within(self, period: Period, rows: Sequence[int] | None = None) -> list[int]:
