@@ -21,6 +21,8 @@ not tests: nothing here asserts a timing.
 from __future__ import annotations
 
 import argparse
+import atexit
+import functools
 import itertools
 import json
 import math
@@ -819,6 +821,14 @@ def summary(values: list[float]) -> dict[str, float]:
 # -- the parent: orchestration and the table -----------------------------------------------------
 
 
+@functools.cache
+def private_state_dir() -> str:
+    """A state directory for this run's children, removed when the run ends."""
+    path = tempfile.mkdtemp(prefix="faultline-bench-state-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 def run_child(
     kind: str, extra: list[str], *, cache: Path | None = None, timeout: float = 1800
 ) -> dict[str, Any]:
@@ -826,6 +836,8 @@ def run_child(
     if cache is not None:
         env["FAULTLINE_CACHE_DIR"] = str(cache)
     env.setdefault("PYTHONHASHSEED", "0")
+    # The children's saved views, pins and marks: this run's own, never the analyst's.
+    env.setdefault("FAULTLINE_STATE_DIR", private_state_dir())
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, *extra]
     launched = time.monotonic()
     done = subprocess.run(
@@ -1242,6 +1254,24 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _dump_tasks_on_signal() -> None:
+    """``kill -USR1`` a measuring child that seems stuck: it writes where each of its
+    asyncio tasks waits to stderr (which the parent prints when the child fails)."""
+    import asyncio
+    import signal
+
+    def dump(*_: Any) -> None:
+        try:
+            tasks = asyncio.all_tasks(asyncio.get_event_loop())
+        except RuntimeError:
+            return
+        for task in tasks:
+            task.print_stack(file=sys.stderr)
+        sys.stderr.flush()
+
+    signal.signal(signal.SIGUSR1, dump)
+
+
 def main() -> None:
     global RESULTS, DATA, FEED_EVENTS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -1292,6 +1322,7 @@ def main() -> None:
     RESULTS, DATA, FEED_EVENTS = args.results, args.results / "data", args.feed_events
 
     if args.child:
+        _dump_tasks_on_signal()
         children = {"parse": child_parse, "start": child_start, "baseline": child_baseline}
         child = {**children, "cache": child_cache}[args.child]
         print("RESULT " + json.dumps(child(args)), flush=True)

@@ -126,7 +126,9 @@ def while_open(handler: _Handler) -> _Handler:
 
     @wraps(handler)
     def guarded(app: FaultlineApp, *args: Any) -> None:
-        if app.screen_stack:
+        # Not running: shutting down (Textual's _shutdown clears it first, then removes
+        # the screens' widgets, while queued messages are still handled).
+        if app.is_running and app.screen_stack:
             handler(app, *args)
 
     return cast(_Handler, guarded)
