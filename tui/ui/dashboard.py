@@ -64,9 +64,11 @@ MUTED = "$foreground-muted"
 
 # From this many entities (all panes together) a filter key shows only the first rows
 # of each pane in its own frame, and the whole answer (the counts, the scrollbar, the
-# timeline's activity) follows in the next frame; below it a search is a few
-# milliseconds and the panes change in the key's own frame.
-PROGRESSIVE_FILTER_SIZE = 20_000
+# timeline's activity) follows in the next frame; below it the panes change in the key's
+# own frame. Measured at 100,000 events (bench/README.md, "Issue 15: filter"): one frame
+# shows the whole answer at p95 28 ms, while first rows then the rest took 25 ms and 66 ms,
+# so only the largest dossiers below BACKGROUND_FILTER_SIZE show the first rows first.
+PROGRESSIVE_FILTER_SIZE = 200_000
 # From this many the whole answer is worked out in a worker thread, so that typing never
 # waits for a search of every row.
 BACKGROUND_FILTER_SIZE = 250_000
