@@ -169,6 +169,17 @@ class GCPauses:
             self._start = now
         else:
             self.pauses.append((self._start, now - self._start, info.get("generation", -1)))
+            if os.environ.get("BENCH_GC_TRACE") and now - self._start > 0.05:
+                # Which collection held the interpreter, in which thread, doing what.
+                import threading
+                import traceback
+
+                print(
+                    f"GC gen {info.get('generation')} {1000 * (now - self._start):.0f} ms"
+                    f" in {threading.current_thread().name}",
+                    file=sys.stderr,
+                )
+                print("".join(traceback.format_stack()[-9:-1]), file=sys.stderr)
 
     def longest(self, since: float = 0.0, until: float = float("inf")) -> float:
         return max((s for t, s, _ in self.pauses if since <= t <= until), default=0.0)
