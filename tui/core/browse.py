@@ -37,9 +37,9 @@ from .changes import (
     differing_fields,
 )
 from .dates import EDate
-from .gcpause import collect_young
+from .gcpause import STEP, collect_young
 from .loading import read_layer
-from .merge import INCREMENTAL_SHARE, Dataset, Layer, merge, merge_onto
+from .merge import INCREMENTAL_SHARE, Dataset, Layer, actors_of, merge, merge_onto
 from .model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
 from .movement import Move, as_of_day, dataset_as_of, moves
 from .notes import Notes, matching
@@ -173,7 +173,7 @@ class Arranged:
         gone = [old.events[i] for i in ids if i in old.events]
         fresh = sorted((dataset.events[i] for i in ids if i in dataset.events), key=_timeline_key)
         pieces = _pieces(previous.events, previous.row[Kind.EVENT], gone, fresh)
-        vars(dataset)["timeline"] = _spliced(previous.events, pieces, list)
+        vars(dataset)["timeline"] = _spliced(previous.events, pieces)
         collect_young()  # each big container on its own (see collect_young)
         widths = previous.date_widths.copy()
         widths.subtract(len(e.date.text) for e in gone)
@@ -184,7 +184,7 @@ class Arranged:
         # the first that moved set again, in steps, from the ids in timeline order
         # (spliced in C from the previous ones: no event is looked at, which at a
         # million events was most of the cost).
-        order = arranged._event_ids = _spliced(previous.event_ids, pieces, _itself, _get_id)
+        order = arranged._event_ids = _spliced(previous.event_ids, pieces, _get_id)
         row = previous.row[Kind.EVENT].copy()
         for event in gone:
             del row[event.id]
@@ -202,7 +202,7 @@ class Arranged:
         # held the interpreter 93-115 ms at a million events (bench/run.py, BENCH_GC_TRACE).
         collect_young()
         cached = vars(dataset)
-        cached["events_by_actor"] = _patched(old.events_by_actor, gone, fresh, ids, _actors_of, row)
+        cached["events_by_actor"] = _patched(old.events_by_actor, gone, fresh, ids, actors_of, row)
         collect_young()
         cached["events_by_disagreement"] = _patched(
             old.events_by_disagreement, gone, fresh, ids, _disagreements_of, row
@@ -717,12 +717,6 @@ _get_date_text = attrgetter("date.text")
 _get_earliest_day = attrgetter("date.earliest")
 
 
-# Work done in one C call holds the interpreter throughout: over 100,000 entities that
-# is 30-80 ms, which a dashboard thread waits for when a worker arranges a new dossier
-# beside it. Such loops go in steps of this many entities, still in C.
-STEP = 10_000
-
-
 # Row numbers as int objects shared by every row index (see _numbers): a tuple of ints,
 # which the collector stops tracking after one look, replaced whole when it grows.
 _NUMBERS: list[tuple[int, ...]] = [()]
@@ -1041,31 +1035,18 @@ def _pieces(
 
 
 def _spliced(
-    old: Sequence[Any],
-    pieces: Pieces,
-    runs: Callable[[Sequence[Any]], Iterable[Any]],
-    new: Callable[[Event], Any] | None = None,
+    old: Sequence[Any], pieces: Pieces, new: Callable[[Event], Any] | None = None
 ) -> list[Any]:
-    """The list the ``pieces`` make: ``runs`` of each run of ``old`` (C-level copies, no
-    longer than ``STEP``), ``new`` of each fresh event (the event itself by default)."""
+    """The list the ``pieces`` make: each run of ``old`` (C-level copies, no longer than
+    ``STEP``), ``new`` of each fresh event (the event itself by default)."""
     out: list[Any] = []
     for piece in pieces:
         if isinstance(piece, range):
             for start in range(piece.start, piece.stop, STEP):
-                out.extend(runs(old[start : min(start + STEP, piece.stop)]))
+                out.extend(old[start : min(start + STEP, piece.stop)])
         else:
             out.extend(map(new, piece) if new is not None else piece)
     return out
-
-
-def _itself(items: Sequence[Any]) -> Sequence[Any]:
-    return items
-
-
-def _actors_of(event: Event) -> Iterable[str]:
-    """The actors under which ``Dataset.events_by_actor`` lists ``event``."""
-    ids = event.actors + event.targets if event.targets else event.actors
-    return dict.fromkeys(ids) if len(ids) > 1 else ids
 
 
 def _disagreements_of(event: Event) -> Iterable[str]:

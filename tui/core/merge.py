@@ -18,7 +18,7 @@ from functools import cached_property
 from itertools import chain, compress
 from operator import attrgetter, not_
 
-from .gcpause import collect_young, gc_paused
+from .gcpause import STEP, collect_young, gc_paused
 from .model import (
     Actor,
     Citation,
@@ -245,8 +245,7 @@ class Dataset:
     def events_by_actor(self) -> dict[str, list[Event]]:
         index: dict[str, list[Event]] = defaultdict(list)
         for event in self.timeline:
-            ids = event.actors + event.targets if event.targets else event.actors
-            for actor in dict.fromkeys(ids) if len(ids) > 1 else ids:
+            for actor in actors_of(event):
                 index[actor].append(event)
         return dict(index)
 
@@ -267,6 +266,13 @@ class Dataset:
         return dict(index)
 
 
+def actors_of(event: Event) -> Iterable[str]:
+    """The actors under which ``Dataset.events_by_actor`` lists ``event``: its actors and
+    targets, each once."""
+    ids = event.actors + event.targets if event.targets else event.actors
+    return dict.fromkeys(ids) if len(ids) > 1 else ids
+
+
 def merge_meta(old: Meta, new: Meta) -> Meta:
     """A later document's header over an earlier one's: each field it gives wins."""
     return Meta(
@@ -284,7 +290,7 @@ def merge(layers: Iterable[Layer]) -> Dataset:
 
 def _merge(layers: tuple[Layer, ...]) -> Dataset:
     dataset = Dataset(layers=layers)
-    meta = Meta()
+    _head(dataset, layers)
     # Top-level positions by identity, each with the number of its layer; a later
     # layer's replaces an earlier one's. And the layer of each disagreement kept.
     top: dict[tuple[str, str, str | None], tuple[int, Position]] = {}
@@ -292,7 +298,6 @@ def _merge(layers: tuple[Layer, ...]) -> Dataset:
     has_top = any(document.positions for layer in layers for document in layer.documents)
     for number, layer in enumerate(layers):
         for document in layer.documents:
-            meta = merge_meta(meta, document.meta)
             if has_top:
                 disagreement_layer.update((d.id, number) for d in document.disagreements)
                 for position in document.positions:
@@ -307,12 +312,20 @@ def _merge(layers: tuple[Layer, ...]) -> Dataset:
                     )
             for kind in Kind:
                 _lay(dataset.table(kind), document.entities(kind))
-    dataset.meta = meta
-    dataset.notes = tuple(n for layer in layers for d in layer.documents for n in d.notes)
     if top:
         _join_positions(dataset, top, disagreement_layer)
     dataset.unresolved = tuple(resolve(dataset))
     return dataset
+
+
+def _head(dataset: Dataset, layers: Sequence[Layer]) -> None:
+    """The merged header (each later document's fields win) and the reader's notes."""
+    meta = Meta()
+    for layer in layers:
+        for document in layer.documents:
+            meta = merge_meta(meta, document.meta)
+    dataset.meta = meta
+    dataset.notes = tuple(n for layer in layers for d in layer.documents for n in d.notes)
 
 
 def _lay(table: dict[str, Entity], entities: Sequence[Entity]) -> None:
@@ -369,12 +382,7 @@ def merge_onto(
         return None
     with gc_paused():
         dataset = Dataset(layers=layers)
-        meta = Meta()
-        for layer in layers:
-            for document in layer.documents:
-                meta = merge_meta(meta, document.meta)
-        dataset.meta = meta
-        dataset.notes = tuple(n for layer in layers for d in layer.documents for n in d.notes)
+        _head(dataset, layers)
         touched: dict[Kind, set[str]] = {}
         for kind in Kind:
             table = before.table(kind).copy()  # a copy in C: a few ms at a million
@@ -562,11 +570,6 @@ def _missing_in(
         Kind.DISAGREEMENT: named.difference(dataset.disagreements),
         Kind.SOURCE: sources.difference(dataset.sources),
     }
-
-
-# Entities per C call where one call over a whole dossier would hold the interpreter
-# too long (browse.STEP is the same for the arranging).
-STEP = 10_000
 
 
 def _may_miss(entity: Entity, missing: dict[Kind, set[str]]) -> bool:

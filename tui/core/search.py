@@ -119,7 +119,7 @@ class SearchIndex:
         keys = list(keys)
         blob = _joined(keys)
         if blob is None:
-            keys = [k if _SEP not in k else k.replace(_SEP, " ") for k in keys]
+            keys = _apart(keys)
             blob = _joined(keys)
             assert blob is not None
         # Tuples, not lists: holding only strings and ints, the collector stops tracking
@@ -163,7 +163,7 @@ class SearchIndex:
                     starts += map((at - lo).__add__, piece)
                 at += hi - lo
             elif run:
-                new = [k if _SEP not in k else k.replace(_SEP, " ") for k in run]
+                new = _apart(run)
                 keys += new
                 texts.append(_SEP.join(new))
                 starts += accumulate(map(_PLUS_ONE, map(len, new[:-1])), initial=at)
@@ -348,6 +348,11 @@ CHUNK = 32_768
 # The first step of ``search_start``: small, since a common word fills a screen within
 # a few hundred rows; each further step doubles.
 _FIRST_STEP = 1_024
+
+
+def _apart(keys: Iterable[str]) -> list[str]:
+    """The keys with any separator in them made a space, so that no match spans rows."""
+    return [k if _SEP not in k else k.replace(_SEP, " ") for k in keys]
 
 
 def _joined(keys: list[str]) -> str | None:
