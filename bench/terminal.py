@@ -93,7 +93,7 @@ class Terminal:
             if found:
                 return now - started
             time.sleep(0.01)
-        raise RuntimeError(f"nothing showed {shown!r} within {DEADLINE:.0f} s; the screen:\n{screen}")
+        raise RuntimeError(f"nothing showed {shown!r} in {DEADLINE:.0f} s; the screen:\n{screen}")
 
     def stop(self) -> None:
         socket = self.tmux("display-message", "-p", "#{socket_path}").stdout.strip()
@@ -117,7 +117,8 @@ def environment(home: Path, cache: Path) -> str:
     }
     # Bytecode is written and reused as an installed package's is (this machine's shells
     # may set PYTHONDONTWRITEBYTECODE, under which every start compiles all of tui/ again).
-    return "env -u COLORTERM -u NO_COLOR -u PYTHONDONTWRITEBYTECODE " + " ".join(f"{k}={quote(v)}" for k, v in values.items())
+    unset = "-u COLORTERM -u NO_COLOR -u PYTHONDONTWRITEBYTECODE"
+    return f"env {unset} " + " ".join(f"{k}={quote(v)}" for k, v in values.items())
 
 
 def faultline_command() -> str:
@@ -142,7 +143,9 @@ def cache_written(cache: Path) -> None:
     raise RuntimeError(f"the parsed-data cache in {cache} was never written")
 
 
-def launch(geometry: tuple[int, int], shell: str, shown: re.Pattern[str] | str) -> tuple[Terminal, float]:
+def launch(
+    geometry: tuple[int, int], shell: str, shown: re.Pattern[str] | str
+) -> tuple[Terminal, float]:
     terminal = Terminal(geometry)
     try:
         seconds = terminal.wait(shown, terminal.start(shell))
@@ -156,7 +159,8 @@ def one_round(args: argparse.Namespace, data: list[Path], scratch: Path) -> dict
     found: dict[str, float] = {}
     command = faultline_command()
     home = Path(tempfile.mkdtemp(prefix="home-", dir=scratch))
-    minimal = f"cd {quote(str(home))} && exec {environment(home, home / 'unused')} {quote(sys.executable)} -c {quote(MINIMAL_APP)}"
+    python = f"{quote(sys.executable)} -c {quote(MINIMAL_APP)}"
+    minimal = f"cd {quote(str(home))} && exec {environment(home, home / 'unused')} {python}"
     terminal, found["minimal"] = launch(args.geometry, minimal, MINIMAL_TEXT)
     terminal.stop()
     # The default dossier is too small for a parsed-data cache (parsecache.MIN_SIZE): one
@@ -165,7 +169,8 @@ def one_round(args: argparse.Namespace, data: list[Path], scratch: Path) -> dict
         home = Path(tempfile.mkdtemp(prefix="home-", dir=scratch))
         cache = home / "cache"
         argv = [command, "--offline", "--no-watch", *[a for p in paths for a in ("--data", p)]]
-        shell = f"cd {quote(str(home))} && exec {environment(home, cache)} " + " ".join(map(quote, argv))
+        shell = f"cd {quote(str(home))} && exec {environment(home, cache)} "
+        shell += " ".join(map(quote, argv))
         for mode in ("cold", "warm") if label == "dossier" else ("",):
             key = f"{label}_{mode}" if mode else label
             terminal, found[key] = launch(args.geometry, shell, TIMELINE_SHOWN)
@@ -212,19 +217,18 @@ def main() -> None:
     }  # fmt: skip
     out = run.RESULTS / f"terminal-{time.strftime('%Y-%m-%dT%H%M%S')}.json"
     out.write_text(json.dumps(result, indent=1), encoding="utf-8")
-    print(f"\n{args.size} in a real terminal (tmux {width}×{height}), {args.rounds} rounds, best / median:")
-    print(f"  bare tomli parse (best of 3)        {tomli:.2f} s")
-    print(f"  minimal Textual app → drawn        {best['minimal'] * 1000:.0f} / {median['minimal'] * 1000:.0f} ms")
-    print(
-        f"  default dossier → rows (≤ 1.3×)      {best['default'] * 1000:.0f} / {median['default'] * 1000:.0f} ms"
-        f"  = {best['default'] / best['minimal']:.2f}× / {median['default'] / median['minimal']:.2f}× the minimal app"
-    )
+    print(f"\n{args.size}, tmux {width}×{height}, {args.rounds} rounds: best / median")
+    print(f"  bare tomli parse (best of 3)       {tomli:.2f} s")
+    ms = {key: f"{best[key] * 1000:.0f} / {median[key] * 1000:.0f} ms" for key in best}
+    print(f"  minimal Textual app → drawn        {ms['minimal']}")
+    ratio = f"{best['default'] / best['minimal']:.2f}×"
+    ratio += f" / {median['default'] / median['minimal']:.2f}×"
+    print(f"  default dossier → rows (≤ 1.3×)    {ms['default']} = {ratio} the minimal app")
     for mode, target in (("cold", 1.5), ("warm", 0.4)):
         key = f"dossier_{mode}"
-        print(
-            f"  {args.size}, {mode} → rows ({'≤'} {target}× tomli)   {best[key]:.2f} / {median[key]:.2f} s"
-            f"  = {best[key] / tomli:.2f}× / {median[key] / tomli:.2f}× tomli"
-        )
+        times = f"{best[key]:.2f} / {median[key]:.2f} s"
+        ratio = f"{best[key] / tomli:.2f}× / {median[key] / tomli:.2f}×"
+        print(f"  {args.size} {mode} → rows (≤ {target}×)     {times} = {ratio} tomli")
     print(f"saved {out.relative_to(run.REPO)}")
 
 

@@ -703,6 +703,9 @@ class FaultlineApp(App[int]):
         if warning:
             self.notify(warning, title="State not kept", severity="warning", markup=False,
                         timeout=20)  # fmt: skip
+        views = self.watchlist.view_problems()
+        if views:
+            self.notify(views, title="Saved views", severity="warning", markup=False, timeout=20)
 
     def _sync_state(self) -> None:
         """Show what another dashboard or a cron fetch changed in the shared state."""

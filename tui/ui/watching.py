@@ -119,6 +119,8 @@ class Watching:
         self.alerts: list[Alert] = []
         self.notes: Notes = {}
         self.views: dict[str, View] = {}
+        self._said: set[str] = set()  # the saved views' problems already told
+        self._view_problems: list[str] = []
         # The marks read from the state file; every read sets the watchlist and the log.
         self.marks = SharedMarks(self.store, on_load=self._loaded)
         self._warned = False
@@ -127,7 +129,9 @@ class Watching:
         self.watch = Watchlist.from_state(state, self.configured)
         self.alerts = read_alerts(state)
         self.notes = read_notes(state)
-        self.views = read_views(state)
+        problems: list[str] = []
+        self.views = read_views(state, problems)
+        self._view_problems = [p for p in problems if p not in self._said]
 
     # -- notes and views ------------------------------------------------------------------
 
@@ -159,6 +163,14 @@ class Watching:
             self._warned = True
             return self.store.warning
         return None
+
+    def view_problems(self) -> str | None:
+        """What of the saved views could not be read and was left out (each thing once),
+        for a notification naming the state file."""
+        new = [p for p in self._view_problems if p not in self._said]
+        self._said.update(new)
+        self._view_problems = []
+        return f"{self.store.path}: " + "; ".join(new) if new else None
 
     def pins(self) -> dict[Kind, frozenset[str]]:
         return {kind: self.watch.ids(kind) for kind in WATCHED_KINDS}
