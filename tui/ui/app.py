@@ -886,14 +886,18 @@ class FaultlineApp(App[int]):
             self.pop_screen()
         self.dashboard.go_to(ref)
 
-    def record(self, kind: str, values: dict[str, Any]) -> None:
+    def record(self, kind: str, values: dict[str, Any]) -> Callable[[], None]:
         """Append one entity to the capture file (raises ``AppendRefused``, nothing
-        written, when it would not validate), then read that file again: the fact
-        appears at once, marked new, as any save does."""
+        written, when it would not validate). Runs in the form's thread: it touches
+        nothing of the app's. What it gives back runs on the UI thread after: it reads
+        the file again, and the fact appears at once, marked new, as any save does."""
         from ..core.authoring import append_entity
 
         path = self.capture_path
         append_entity(path, kind, values)
+        return lambda: self._reread_capture(path)
+
+    def _reread_capture(self, path: Path) -> None:
         reloader = self.reloader
         if reloader is None:
             return
