@@ -235,14 +235,17 @@ def test_saves_from_another_pane_show_in_the_running_dashboard(tmp_path: Path) -
         assert "+ • 2014-05" in screen and "Filter “union”" in screen
         assert "Timeline 2/2" in screen
 
-        # A change of stance recorded with `faultline add` from another shell.
+        # A change of stance recorded with `faultline add` from another shell, the
+        # disagreements pane shown first: its row is marked once the save is read (had the
+        # save been read first, moving onto the row would have cleared the mark as seen).
+        terminal.keys("2")
+        terminal.wait_for("Detail · disagreement")
         added = subprocess.run(
             [faultline_command(), "add", "position", "x.toml", "--disagreement", "union",
              "--actor", "kz", "--stance", "support", "--as-of", "2013-02"],
             cwd=tmp_path, capture_output=True, text=True, timeout=30, check=False,
         )  # fmt: skip
         assert added.returncode == 0, added.stderr
-        terminal.keys("2")
         screen = terminal.wait_for("1▲")
         assert "* open" in screen and "Filter “union”" in screen
 

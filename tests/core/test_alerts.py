@@ -7,6 +7,8 @@ import json
 import os
 import stat
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,36 @@ def test_an_alert_waiting_unseen_is_not_added_or_sent_twice() -> None:
     alerts_seen(state, Kind.ACTOR, "kz")
     assert add_alerts(state, [alert]) == [alert]  # seen, then moved the same way again
     assert [a.seen for a in read_alerts(state)] == [False, True]
+
+
+def test_shared_marks_written_behind_in_order_and_taken_back_with_another_process_s() -> None:
+    """The state writer writes each change in order; what it wrote comes back through
+    ``post`` and is taken, with marks another process wrote meanwhile, unless more was
+    changed here since (then the newer marks here stand until the next batch)."""
+    from tui.core.alerts import SharedMarks
+    from tui.core.changes import ADDED, Change, Changes
+    from tui.core.userstate import StateStore
+
+    with tempfile.TemporaryDirectory() as directory:
+        posted: list[Callable[[], None]] = []
+        adopted: list[bool] = []
+        marks = SharedMarks(StateStore(directory), post=posted.append)
+        marks.on_adopt = adopted.append
+        added = Changes(added=tuple(Change(Kind.EVENT, f"e{n}", ADDED) for n in range(3)))
+        marks.add(added)
+        marks.seen(Kind.EVENT, "e1")
+        assert marks.unseen() == [(Kind.EVENT, "e0"), (Kind.EVENT, "e2")]  # at once, here
+        marks.flush()
+        on_disk = StateStore(directory).read()["unseen"]
+        assert on_disk == {"events": {"e0": "new", "e2": "new"}}
+        # Another dashboard sees e0; then a change here before the writer's answer lands.
+        StateStore(directory).update(lambda s: s["unseen"]["events"].pop("e0"))
+        marks.add(Changes(added=(Change(Kind.ACTOR, "a", ADDED),)))
+        marks.flush()
+        for call in posted:
+            call()
+        # Only the last batch's state was taken: e0 seen elsewhere, a added here.
+        assert marks.unseen() == [(Kind.ACTOR, "a"), (Kind.EVENT, "e2")]
+        assert adopted == [True] and len(posted) >= 2
+        marks.close()
+        assert not marks.writing

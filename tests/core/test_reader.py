@@ -418,7 +418,7 @@ def test_extension_keys_are_cleaned_and_extension_values_obey_the_limits() -> No
 def test_a_hostile_key_cannot_forge_a_second_output_line() -> None:
     (problem,) = problems_of('"x\\nforged.toml: 0 error(s)" = 1\n')
     assert "\n" not in problem
-    assert problem.startswith("doc.toml: 'x\\nforged.toml: 0 error(s)': unknown key")
+    assert problem.startswith("doc.toml:1: 'x\\nforged.toml: 0 error(s)': unknown key")
 
 
 @pytest.mark.parametrize(
@@ -597,12 +597,16 @@ def test_a_json_schema_reference_is_allowed_and_must_be_a_string() -> None:
     good = {"$schema": "https://example.org/faultline.schema.json", "actors": []}
     assert read_bytes(json.dumps(good).encode(), "d.json", "json").actors == ()
     bad = {"$schema": 5, "bogus": 1}
-    assert [str(p) for p in read_problems(json.dumps(bad).encode(), "d.json")] == [
-        "d.json: $schema: expected a string, got integer",
+    assert [str(p) for p in read_problems(json.dumps(bad, indent=1).encode(), "d.json")] == [
+        "d.json:2: '$schema': expected a string, got integer",
         (
-            "d.json:1: bogus: unknown key (allowed: format, meta, sources, actors, disagreements, "
+            "d.json:3: bogus: unknown key (allowed: format, meta, sources, actors, disagreements, "
             "positions, events; extensions start with x_)"
         ),
+    ]
+    # In TOML too the line is found (the key is quoted there as in the message).
+    assert problems_of('format = "faultline/1"\n\n"$schema" = 5\n') == [
+        "doc.toml:3: '$schema': expected a string, got integer"
     ]
 
 

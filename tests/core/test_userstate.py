@@ -125,3 +125,22 @@ def test_a_view_keeps_its_date_range_and_time_travel_and_an_older_view_still_rea
     assert views["then"].as_of.text == "2020~"
     assert views["older"].trail == (("actors", "kz", None),)
     assert views["older"].period.is_open and views["older"].as_of is None
+
+
+def test_what_of_a_saved_view_does_not_read_is_left_out_and_said() -> None:
+    """A date that does not read is dropped from its view, which is kept; a view that is
+    not one at all is left out; each is said with its view's name, control codes removed."""
+    state = {
+        "views": {
+            "then": {"trail": [["actors", "ru", None]], "as_of": "2020-02-30"},
+            "bad\x1b[2Jname": {"trail": [["actors"]]},  # a trail entry of one item
+        }
+    }
+    problems: list[str] = []
+    views = read_views(state, problems)
+    assert list(views) == ["then"] and views["then"].as_of is None
+    assert views["then"].trail == (("actors", "ru", None),)
+    assert problems == [
+        "views.then: as_of left out: '2020-02-30' is not a date (Feb 2020 has 29 days, not 30)",
+        "views.bad[2Jname: not a view; left out",
+    ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -397,6 +398,42 @@ async def test_s_records_a_stance_and_explains_a_bad_date_in_place(tmp_path) -> 
         assert '[[positions]]\ndisagreement = "union"\nactor = "ru"\nstance = "support"\n' in text
         await until(pilot, lambda: shows(app, r"\* open +Eurasian union +1▲ 1▼"), "the stance")
         assert str(captured) in [layer.name for layer in app.arranged.dataset.layers]
+
+
+async def test_a_fact_is_written_off_the_ui_thread_while_the_form_says_saving(tmp_path) -> None:
+    """Appending reads and checks the capture file whole, which for a large one takes
+    seconds: it runs in a thread, the form says "Saving to …" with its fields read-only
+    and Esc waits, and the dashboard keeps drawing. (The append is held at a gate so the
+    test can look at the form meanwhile.)"""
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    captured = tmp_path / "captured.toml"
+    app = build(tmp_path, [data])
+    gate, threads = threading.Event(), []
+    append = app.record
+
+    def held(kind, values):
+        threads.append(threading.current_thread())
+        gate.wait(timeout=10)
+        return append(kind, values)
+
+    app.record = held  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("2", "s")
+        await until(pilot, lambda: isinstance(app.screen, StanceForm), "the form")
+        form = app.screen
+        await pilot.press(*"ru", "tab", *"support", "enter")
+        await until(pilot, lambda: "Saving to " in screen_text(app), "the form saying so")
+        assert form.query_one("#field-actor", Input).disabled
+        await pilot.press("escape")  # waits: the fact is being written
+        await until(pilot, lambda: "Saving to " in screen_text(app), "still saving")
+        assert app.screen is form and not captured.exists()
+        gate.set()
+        await until(pilot, lambda: app.screen is not form, "the form to close")
+        assert threads and threads[0] is not threading.main_thread()
+        assert 'actor = "ru"\nstance = "support"' in captured.read_text(encoding="utf-8")
+        await until(pilot, lambda: shows(app, r"\* open +Eurasian union +1▲ 1▼"), "the stance")
 
 
 async def test_s_says_when_the_stance_replaces_one_of_the_same_date(tmp_path) -> None:

@@ -199,3 +199,26 @@ async def test_a_start_comes_back_to_the_date_range_but_in_the_present(
         await shown(pilot, again)
         await until(pilot, lambda: "2013-01" in timeline_title(again), "the range back")
         assert "time travel" not in header(again) and again.as_of is None
+
+
+async def test_a_view_whose_date_no_longer_reads_opens_without_it_and_says_so(
+    tmp_path, data, private_state
+) -> None:
+    """A hand-edited state file: the view's range start is no date. The view is kept (its
+    focus and filter open) and a warning names the state file, the view and the date."""
+    from tui.core.notes import View, save_view
+
+    def edit(state: dict) -> None:
+        save_view(state, "march", View((("actors", "kz", None),), "kaz", "actors"))
+        state["views"]["march"]["range"] = ["2025-13", None]
+
+    StateStore(private_state).update(edit)
+    app = build(tmp_path, data, view="march")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        said = "views.march: range start left out: '2025-13' is not a date (there is no month 13)"
+        await until(pilot, lambda: said in toasts(app), "the warning")
+        assert str(StateStore(private_state).path) in toasts(app)
+        await until(pilot, lambda: app.dashboard.trail == [Ref(Kind.ACTOR, "kz")], "the focus")
+        assert app.dashboard.filter_text == "kaz"
+        assert "→" not in timeline_title(app)  # no range: all dates

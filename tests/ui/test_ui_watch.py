@@ -6,9 +6,14 @@ Against a real HTTP server on 127.0.0.1; every wait is bounded polling (``until`
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import stat
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +26,7 @@ from tui.core.browse import Ref
 from tui.core.config import AlertsConfig, Config, FeedConfig
 from tui.core.feeds import FeedCache, FeedClient, FeedStatus
 from tui.core.model import Kind
-from tui.core.userstate import StateStore
+from tui.core.userstate import LOCK_FILE, StateStore
 from tui.ui.app import FaultlineApp
 from tui.ui.watching import AlertsScreen, WatchScreen
 
@@ -274,3 +279,51 @@ async def test_a_running_dashboard_picks_up_what_a_cron_fetch_found(
         assert cron.returncode == 3, cron.stderr
         await until(pilot, lambda: "! 1 alert (!)" in status_line(app), "cron's alert")
         assert row_text(app, Kind.ACTOR, "ru").startswith("* Russia")  # and its mark
+
+
+@contextlib.contextmanager
+def state_locked(directory: Path, release_after: float = 15.0) -> Iterator[threading.Event]:
+    """The state file's lock held, as another dashboard or a cron fetch holds it while it
+    writes, until the block ends; released by a timer after ``release_after`` seconds in
+    any case (the event is set then), so that a dashboard that waits for it on the UI
+    thread, as it once did, fails the test instead of hanging it."""
+    fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    timed_out = threading.Event()
+
+    def release() -> None:
+        timed_out.set()
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+    timer = threading.Timer(release_after, release)
+    timer.start()
+    try:
+        yield timed_out
+    finally:
+        timer.cancel()
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+async def test_marks_are_written_behind_the_keyboard_which_never_waits_for_the_state_file(
+    tmp_path, local, server, private_state
+) -> None:
+    """Rewriting a state file of many marks takes a tenth of a second and more, and the
+    file may be locked by another dashboard meanwhile: a refresh's marks and the marks
+    seen as the cursor moves show at once and are written by the state writer behind."""
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    StateStore(private_state).update(lambda s: None)  # the state dir and its lock file
+    app = await build(tmp_path, local, server)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        with state_locked(private_state) as timed_out:
+            server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
+            await pilot.press("r")  # ru's name changed: marked *
+            await until(pilot, lambda: row_text(app, Kind.ACTOR, "ru").startswith("*"), "mark")
+            await select_actor(pilot, app, "ru")  # seen: the mark goes at once
+            await until(pilot, lambda: not row_text(app, Kind.ACTOR, "ru").startswith("*"), "seen")
+            assert not timed_out.is_set()  # all of it while the lock was held
+            assert "unseen" not in StateStore(private_state).read()  # nothing written yet
+        app.watchlist.marks.flush()
+        state = StateStore(private_state).read()
+    assert state["unseen"] == {}  # marked changed, then seen: both written, in order

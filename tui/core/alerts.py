@@ -11,10 +11,13 @@ and tab as well) before it reaches an OSC sequence, an argv or the screen.
 
 from __future__ import annotations
 
+import queue
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from .changes import ACTION_MARK, CHANGED, REMOVED, Change, Changes, UnseenChanges
@@ -254,17 +257,40 @@ def mark_seen(state: dict[str, Any], kind: Kind | None, ident: str | None = None
         alerts_seen(state, kind, ident)
 
 
+# Runs a function on the thread that owns the marks (the dashboard's: a message it
+# handles), without waiting for it.
+Post = Callable[[Callable[[], None]], None]
+
+
 class SharedMarks(UnseenChanges):
     """The unseen marks, kept in the state file as well, so they survive a restart and
     are shared with other dashboards and ``faultline fetch``: what one marks seen, the
-    others find seen at their next change. ``on_load`` hears of every state read."""
+    others find seen at their next change. ``on_load`` hears of every state read.
+
+    With ``post`` (the dashboard's), the two changes that come often and touch many marks
+    (``seen`` as the cursor moves, ``later`` for a refresh's changes) are made here at once
+    and written to the file behind, in order, by one writer thread: rewriting a state file
+    of 100,000 marks takes a tenth of a second or more, which the keyboard must not wait
+    for. The state the writer wrote is taken back through ``post`` (marks another process
+    changed come in with it) unless more was changed here meanwhile; every other change
+    (``update``) first waits for the writer, then is made as before."""
 
     def __init__(
-        self, store: StateStore, on_load: Callable[[Mapping[str, Any]], None] | None = None
+        self,
+        store: StateStore,
+        on_load: Callable[[Mapping[str, Any]], None] | None = None,
+        post: Post | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.on_load = on_load
+        self.post = post
+        # A written state was taken: whether its marks differ from those here (another
+        # process changed them), to draw them again; its alerts may be new either way.
+        self.on_adopt: Callable[[bool], None] | None = None
+        self._queue: queue.Queue[_Write | None] = queue.Queue()
+        self._writer: threading.Thread | None = None
+        self._changes = 0  # changes made here: a written state older than the last is not taken
         self.load(store.read())
 
     def load(self, state: Mapping[str, Any]) -> None:
@@ -281,18 +307,123 @@ class SharedMarks(UnseenChanges):
             change(state)
             return state
 
+        self.flush()
+        self._changes += 1
         state = self.store.update(changed)
         self.load(state)
         return state
 
+    @property
+    def writing(self) -> bool:
+        """Whether changes made here are still to be written."""
+        return self._queue.unfinished_tasks > 0
+
+    def later(
+        self,
+        change: Callable[[dict[str, Any]], object],
+        here: Callable[[], None],
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Make a change here at once (``here``, on these marks) and write it to the file
+        (``change``, on the state) behind; ``then`` runs on the owner's thread once it is
+        written. Without ``post``, all of it at once."""
+        if self.post is None:
+            self.update(change)
+            if then is not None:
+                then()
+            return
+        here()
+        self._changes += 1
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write, name="state-writer", daemon=True)
+            self._writer.start()
+        self._queue.put(_Write(change, then, self._changes))
+
     def add(self, changes: Changes) -> None:
-        self.update(lambda state: mark_changes(state, changes))
+        self.later(
+            lambda state: mark_changes(state, changes), lambda: UnseenChanges.add(self, changes)
+        )
 
     def seen(self, kind: Kind, ident: str) -> None:
-        self.update(lambda state: mark_seen(state, kind, ident))
+        self.later(
+            lambda state: mark_seen(state, kind, ident),
+            lambda: UnseenChanges.seen(self, kind, ident),
+        )
 
     def seen_all(self, kind: Kind | None = None) -> None:
         self.update(lambda state: mark_seen(state, kind))
+
+    def flush(self) -> None:
+        """Wait until every change made here is in the file."""
+        if self._writer is not None:
+            self._queue.join()
+
+    def close(self) -> None:
+        """Write what is left, and stop the writer (the app is quitting)."""
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
+
+    def _write(self) -> None:
+        """The writer thread: each waiting change, in order, in one locked rewrite of the
+        file per batch; the state written and its marks handed to the owner."""
+        while True:
+            batch = [self._queue.get()]
+            while batch[-1] is not None and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                self._write_batch([w for w in batch if w is not None])
+            except Exception as error:  # noqa: BLE001 - said in the app, never a traceback
+                self.store.warning = f"{self.store.path}: the marks were not written ({error})"
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+            if batch[-1] is None:
+                return
+
+    def _write_batch(self, writes: list[_Write]) -> None:
+        """One locked rewrite of the file for ``writes``, in order; what it wrote goes to
+        the owner (``_written``)."""
+        if not writes:
+            return
+
+        def changed(state: dict[str, Any]) -> dict[str, Any]:
+            for write in writes:
+                write.change(state)
+            return state
+
+        state = self.store.update(changed)
+        marks = read_marks(state)
+        thens = [w.then for w in writes if w.then is not None]
+        assert self.post is not None
+        self.post(partial(self._written, state, marks, writes[-1].number, thens))
+
+    def _written(
+        self,
+        state: dict[str, Any],
+        marks: UnseenChanges,
+        number: int,
+        thens: Sequence[Callable[[], None]],
+    ) -> None:
+        """On the owner's thread: the state a batch wrote is taken (unless more was
+        changed here since), then each change's ``then`` runs."""
+        if number == self._changes and not self.writing:
+            differ = marks._marks != self._marks
+            self._marks = marks._marks
+            if self.on_load is not None:
+                self.on_load(state)
+            if self.on_adopt is not None:
+                self.on_adopt(differ)
+        for then in thens:
+            then()
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    change: Callable[[dict[str, Any]], object]
+    then: Callable[[], None] | None
+    number: int
 
 
 # -- channels -------------------------------------------------------------------------------

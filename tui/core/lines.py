@@ -197,7 +197,11 @@ class TomlLines:
         return name, is_array
 
     def locate(self, path: str) -> int | None:
-        steps = re.findall(r"([A-Za-z0-9_\-]+)(?:\[(\d+)\])?", path)
+        # A step is a bare key or one quoted as schema.key_path quotes it ('$schema').
+        steps = [
+            (name.strip("'"), index)
+            for name, index in re.findall(r"('[^']*'|[A-Za-z0-9_\-]+)(?:\[(\d+)\])?", path)
+        ]
         if not steps:
             return None
         start: int | None = None

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dates import EDate, local_time
+from .dates import DateError, EDate, local_time
 from .model import Kind
 from .period import Period
 from .search import normalise, terms
@@ -126,8 +126,10 @@ class View:
         }
 
     @classmethod
-    def from_record(cls, raw: Mapping[str, Any]) -> View | None:
-        """A view read back, or None when it is not of the expected shape."""
+    def from_record(cls, raw: Mapping[str, Any], problems: list[str] | None = None) -> View | None:
+        """A view read back, or None when it is not of the expected shape. A date that no
+        longer reads (a hand-edited state file) is left out of the view, which is kept; what
+        was left out, and why, goes to ``problems``."""
         try:
             trail = tuple(
                 (str(kind), str(ident), None if actor is None else str(actor))
@@ -135,11 +137,12 @@ class View:
             )
             cursors = tuple((str(k), str(v)) for k, v in dict(raw.get("cursors", {})).items())
             start, end = raw.get("range", (None, None))
-            period = Period(_date(start), _date(end))
-            as_of = _date(raw.get("as_of"))
+            said = [] if problems is None else problems
+            period = Period(_date(start, "range start", said), _date(end, "range end", said))
+            as_of = _date(raw.get("as_of"), "as_of", said)
             filter_, pane = str(raw.get("filter", "")), str(raw.get("pane", ""))
             return cls(trail, filter_, pane, cursors, period, as_of)
-        except (TypeError, ValueError, AttributeError):  # DateError is a ValueError
+        except (TypeError, ValueError, AttributeError):
             return None
 
 
@@ -147,8 +150,14 @@ def _text(date: EDate | None) -> str | None:
     return None if date is None else date.text
 
 
-def _date(text: object) -> EDate | None:
-    return None if text is None else EDate.parse(text)  # a bad text raises DateError
+def _date(text: object, where: str, problems: list[str]) -> EDate | None:
+    if text is None:
+        return None
+    try:
+        return EDate.parse(text)
+    except DateError as error:
+        problems.append(f"{where} left out: {sanitise(str(error))[0]}")
+        return None
 
 
 def save_view(state: dict[str, Any], name: str, view: View) -> None:
@@ -159,12 +168,20 @@ def save_view(state: dict[str, Any], name: str, view: View) -> None:
         views.pop(next(iter(views)))
 
 
-def read_views(state: Mapping[str, Any]) -> dict[str, View]:
+def read_views(state: Mapping[str, Any], problems: list[str] | None = None) -> dict[str, View]:
+    """The saved views of ``state``; what could not be read of them goes to ``problems``
+    (``views.<name>: ...``)."""
     out = {}
     for name, raw in state.get("views", {}).items():
-        view = View.from_record(raw) if isinstance(raw, Mapping) else None
-        if view is not None:
+        said: list[str] = []
+        view = View.from_record(raw, said) if isinstance(raw, Mapping) else None
+        shown, _ = sanitise(str(name)[:40])
+        if view is None:
+            said.append("not a view; left out")
+        else:
             out[str(name)] = view
+        if problems is not None:
+            problems.extend(f"views.{shown}: {why}" for why in said)
     return out
 
 

@@ -287,7 +287,7 @@ def _build(
     for key in raw:
         if key == "$schema":  # which JSON Schema an editor checks the document with
             if not isinstance(raw[key], str):
-                checker.fail("$schema", f"expected a string, got {type_name(raw[key])}")
+                checker.fail(key_path("", key), f"expected a string, got {type_name(raw[key])}")
             continue
         if key.startswith("x_"):  # checked like any extension value, then not kept
             try:

@@ -26,6 +26,7 @@ import copy
 import fcntl
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -63,10 +64,17 @@ class StateStore:
         self._memory: State | None = None  # when the dir cannot be used
         # The signature of the copy last read or written here (see ``signature``).
         self.seen: tuple[int, int, int] | None = None
+        # A dashboard writes from a thread of its own as well (alerts.SharedMarks): one
+        # reader or writer at a time in this process (the file lock is for the others).
+        self._guard = threading.RLock()
 
     # -- reading --------------------------------------------------------------------------
 
     def read(self) -> State:
+        with self._guard:
+            return self._read()
+
+    def _read(self) -> State:
         if self._memory is not None:
             return copy.deepcopy(self._memory)
         try:
@@ -153,6 +161,10 @@ class StateStore:
 
     def update(self, change: Callable[[State], T]) -> T:
         """Apply ``change`` to the current state and save it, under the lock."""
+        with self._guard:
+            return self._update(change)
+
+    def _update(self, change: Callable[[State], T]) -> T:
         if self._memory is None:
             try:
                 private_dir(self.directory, what="state directory")

@@ -57,6 +57,7 @@ from .reload import DataFilesChanged, DataFilesRead, DataReloader
 from .watching import (
     AlertsScreen,
     AlertsSeen,
+    MarksWritten,
     PinsChanged,
     SaveView,
     TextPrompt,
@@ -70,6 +71,7 @@ from .wire import Wire, Written
 if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and httpx)
     from textual.command import Provider
 
+    from ..core.alerts import Alert
     from ..core.feeds import FeedClient
     from .capture import RecordEvent, RecordStance
     from .commands import GoTo
@@ -185,6 +187,7 @@ class FaultlineApp(App[int]):
         # with other dashboards and `faultline fetch`, kept across restarts.
         self.watchlist = Watching(self, self.config)
         self.unseen: UnseenChanges = self.watchlist.marks
+        self.watchlist.marks.on_adopt = self._marks_adopted
         # The view shown once the first dossier is: one named (--view), else the last
         # state (unless --fresh); None once done.
         self.opening: str | None = view if view is not None else (None if fresh else LAST)
@@ -399,6 +402,7 @@ class FaultlineApp(App[int]):
         super().exit(result, return_code, message)
 
     async def on_unmount(self) -> None:
+        self.watchlist.marks.close()  # what is left of the marks, written
         self.collector.stop()
         if self.reloader is not None:
             self.reloader.stop()
@@ -653,7 +657,8 @@ class FaultlineApp(App[int]):
     def _apply(
         self, arranged: Arranged, changes: Changes, log: LogState, replaced: Sequence[Layer] = ()
     ) -> None:
-        raised = self.watchlist.changed(changes) if changes else []
+        if changes:
+            self.watchlist.changed(changes, self._alerted)
         self._announce_state()
         self.change_log.adopt(log)
         self._present(arranged)
@@ -663,15 +668,6 @@ class FaultlineApp(App[int]):
             self._follow(opened, arranged)
         if not changes:
             return
-        if raised:
-            first = raised[0].text + (f" (and {len(raised) - 1} more)" if len(raised) > 1 else "")
-            self.notify(
-                f"{first}. ! lists the alerts.",
-                title=counted(len(raised), "alert"),
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
         files = [sanitise(layer.name)[0] for layer in replaced if not layer.is_feed]
         if files and len(files) == len(replaced):
             what, title = f"{', '.join(files)}: {changes.summary()}", "Data file saved"
@@ -684,6 +680,32 @@ class FaultlineApp(App[int]):
             timeout=8,
             markup=False,
         )
+
+    def _alerted(self, raised: Sequence[Alert]) -> None:
+        """Changes raised alerts for what is watched (once the state writer has them)."""
+        first = raised[0].text + (f" (and {len(raised) - 1} more)" if len(raised) > 1 else "")
+        self.notify(
+            f"{first}. ! lists the alerts.",
+            title=counted(len(raised), "alert"),
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+        for screen in self.screen_stack:
+            if isinstance(screen, AlertsScreen):
+                screen.reload()
+
+    @while_open
+    def on_marks_written(self, message: MarksWritten) -> None:
+        message.call()
+
+    def _marks_adopted(self, differ: bool) -> None:
+        """The state writer's state was taken: the status line's alerts again, and the
+        marks when another dashboard or a cron fetch changed them."""
+        if differ and self.arranged is not None:
+            self.arranged.set_marks(self.unseen)
+            self.dashboard.redraw_panes()
+        self.dashboard.render_status()
 
     @while_open
     def on_feeds_changed(self, message: FeedsChanged) -> None:
@@ -703,6 +725,9 @@ class FaultlineApp(App[int]):
         if warning:
             self.notify(warning, title="State not kept", severity="warning", markup=False,
                         timeout=20)  # fmt: skip
+        views = self.watchlist.view_problems()
+        if views:
+            self.notify(views, title="Saved views", severity="warning", markup=False, timeout=20)
 
     def _sync_state(self) -> None:
         """Show what another dashboard or a cron fetch changed in the shared state."""
@@ -883,14 +908,18 @@ class FaultlineApp(App[int]):
             self.pop_screen()
         self.dashboard.go_to(ref)
 
-    def record(self, kind: str, values: dict[str, Any]) -> None:
+    def record(self, kind: str, values: dict[str, Any]) -> Callable[[], None]:
         """Append one entity to the capture file (raises ``AppendRefused``, nothing
-        written, when it would not validate), then read that file again: the fact
-        appears at once, marked new, as any save does."""
+        written, when it would not validate). Runs in the form's thread: it touches
+        nothing of the app's. What it gives back runs on the UI thread after: it reads
+        the file again, and the fact appears at once, marked new, as any save does."""
         from ..core.authoring import append_entity
 
         path = self.capture_path
         append_entity(path, kind, values)
+        return lambda: self._reread_capture(path)
+
+    def _reread_capture(self, path: Path) -> None:
         reloader = self.reloader
         if reloader is None:
             return

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from ..core.authoring import AppendRefused
 from ..core.browse import Arranged
@@ -57,8 +58,10 @@ class RecordEvent(Message):
         self.disagreements = list(disagreements)
 
 
-# Record a fact: (kind, values) -> nothing, or raises AppendRefused.
-Record = Callable[[str, dict[str, Any]], None]
+# Record a fact: (kind, values) -> what to do next on the UI thread (read the file
+# again), or raises AppendRefused. Called in a thread: a capture file may be large, and
+# appending reads and checks it whole.
+Record = Callable[[str, dict[str, Any]], Callable[[], None]]
 
 
 class CaptureForm(ModalScreen[bool]):
@@ -73,6 +76,7 @@ class CaptureForm(ModalScreen[bool]):
         self.fields = list(fields)
         self.record = record
         self.target = target  # the capture file, for the hint line
+        self.saving = False  # the fact is being written: Enter and Esc wait
 
     def compose(self) -> ComposeResult:
         with Vertical(id="capture-body") as body:
@@ -92,9 +96,7 @@ class CaptureForm(ModalScreen[bool]):
                     )
                 yield Static("", id=f"error-{field.key}", classes="capture-error", markup=False)
             yield Static("", id="capture-error", classes="capture-error", markup=False)
-            yield Static(
-                Content.styled(f"Saved to {sanitise(self.target)[0]}", MUTED), id="capture-hint"
-            )
+            yield Static(self._hint(), id="capture-hint")
 
     def on_mount(self) -> None:
         for widget in self.query(".capture-error"):
@@ -134,33 +136,68 @@ class CaptureForm(ModalScreen[bool]):
         return dict(values)
 
     def action_save(self) -> None:
+        if self.saving:
+            return
         values = self.values()
         errors = self.check(values)
         if errors:
             self.show_errors(errors)
             return
-        try:
-            self.record(self.kind, self.entity(values))
-        except AppendRefused as refused:
-            # The reader's words, under the field they are about ("sources" is the
-            # stance form's one source); anything else under the form.
-            keys = {f.key for f in self.fields}
-            placed = {("source" if k == "sources" else k): m for k, m in refused.fields.items()}
-            placed = {k: m for k, m in placed.items() if k in keys}
-            general = "" if placed else "; ".join(str(p) for p in refused.problems[:3])
-            self.show_errors(placed, general)
+        entity = self.entity(values)
+        self.show_saving(True)
+        self.run_worker(
+            lambda: self.record(self.kind, entity),
+            name="capture", group="capture", thread=True, exit_on_error=False,
+        )  # fmt: skip
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "capture" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
-        replaced = self.replaced(values)
-        if replaced:
-            self.app.notify(sanitise(replaced)[0], severity="warning", timeout=12, markup=False)
-        self.dismiss(True)
+        self.show_saving(False)
+        if event.state is WorkerState.SUCCESS:
+            then = worker.result
+            if callable(then):
+                then()  # the capture file read again: the fact shows at once
+            replaced = self.replaced(self.values())
+            if replaced:
+                self.app.notify(sanitise(replaced)[0], severity="warning", timeout=12, markup=False)
+            self.dismiss(True)
+            return
+        refused = worker.error
+        if not isinstance(refused, AppendRefused):
+            self.show_errors({}, f"not saved: {refused}")
+            return
+        # The reader's words, under the field they are about ("sources" is the stance
+        # form's one source); anything else under the form.
+        keys = {f.key for f in self.fields}
+        placed = {("source" if k == "sources" else k): m for k, m in refused.fields.items()}
+        placed = {k: m for k, m in placed.items() if k in keys}
+        general = "" if placed else "; ".join(str(p) for p in refused.problems[:3])
+        self.show_errors(placed, general)
+
+    def show_saving(self, saving: bool) -> None:
+        """While the fact is written the fields are read-only and the hint says so."""
+        self.saving = saving
+        for field in self.fields:
+            self.query_one(f"#field-{field.key}", Input).disabled = saving
+        hint = f"Saving to {sanitise(self.target)[0]}…" if saving else self._hint()
+        self.query_one("#capture-hint", Static).update(hint)
+        if not saving:
+            first = next((f for f in self.fields), None)
+            if first is not None and self.focused is None:
+                self.query_one(f"#field-{first.key}", Input).focus()
+
+    def _hint(self) -> Content:
+        return Content.styled(f"Saved to {sanitise(self.target)[0]}", MUTED)
 
     def replaced(self, values: dict[str, str]) -> str:
         """What the recorded fact replaces elsewhere (same identity), to say so; "" none."""
         return ""
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if not self.saving:  # a fact half written is not abandoned: it is checked, then saved
+            self.dismiss(False)
 
 
 class StanceForm(CaptureForm):

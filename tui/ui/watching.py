@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ from ..core.alerts import (
     toggle_pin,
 )
 from ..core.browse import Arranged, Ref
-from ..core.changes import Changes
+from ..core.changes import Changes, UnseenChanges
 from ..core.config import Config
 from ..core.dates import local_time
 from ..core.model import Actor, Disagreement, Event, Kind
@@ -72,6 +72,15 @@ class WriteNote(Message):
     def __init__(self, ref: Ref) -> None:
         super().__init__()
         self.ref = ref
+
+
+class MarksWritten(Message):
+    """The state writer (alerts.SharedMarks) wrote the marks: ``call`` takes the result
+    on the UI thread."""
+
+    def __init__(self, call: Callable[[], None]) -> None:
+        super().__init__()
+        self.call = call
 
 
 class SaveView(Message):
@@ -119,15 +128,23 @@ class Watching:
         self.alerts: list[Alert] = []
         self.notes: Notes = {}
         self.views: dict[str, View] = {}
+        self._said: set[str] = set()  # the saved views' problems already told
+        self._view_problems: list[str] = []
+
         # The marks read from the state file; every read sets the watchlist and the log.
-        self.marks = SharedMarks(self.store, on_load=self._loaded)
+        def post(call: Callable[[], None]) -> None:  # from the writer thread
+            app.post_message(MarksWritten(call))
+
+        self.marks = SharedMarks(self.store, on_load=self._loaded, post=post)
         self._warned = False
 
     def _loaded(self, state: Mapping[str, Any]) -> None:
         self.watch = Watchlist.from_state(state, self.configured)
         self.alerts = read_alerts(state)
         self.notes = read_notes(state)
-        self.views = read_views(state)
+        problems: list[str] = []
+        self.views = read_views(state, problems)
+        self._view_problems = [p for p in problems if p not in self._said]
 
     # -- notes and views ------------------------------------------------------------------
 
@@ -143,8 +160,8 @@ class Watching:
 
     def sync(self) -> bool:
         """Read the state again if another dashboard or a cron ``fetch`` changed it since;
-        whether it was."""
-        if self.store.signature() == self.store.seen:
+        whether it was. (Not while the writer is writing: what it wrote comes back.)"""
+        if self.marks.writing or self.store.signature() == self.store.seen:
             return False
         self.marks.load(self.store.read())
         return True
@@ -159,6 +176,14 @@ class Watching:
             self._warned = True
             return self.store.warning
         return None
+
+    def view_problems(self) -> str | None:
+        """What of the saved views could not be read and was left out (each thing once),
+        for a notification naming the state file."""
+        new = [p for p in self._view_problems if p not in self._said]
+        self._said.update(new)
+        self._view_problems = []
+        return f"{self.store.path}: " + "; ".join(new) if new else None
 
     def pins(self) -> dict[Kind, frozenset[str]]:
         return {kind: self.watch.ids(kind) for kind in WATCHED_KINDS}
@@ -183,20 +208,25 @@ class Watching:
 
     # -- alerts ---------------------------------------------------------------------------
 
-    def changed(self, changes: Changes) -> list[Alert]:
+    def changed(self, changes: Changes, alerted: Callable[[list[Alert]], None]) -> None:
         """A refresh, a saved file or an import changed the data shown: mark what changed
-        (shared) and raise the alerts for what is watched; the new alerts."""
+        (here at once; in the shared state behind, by the writer thread) and raise the
+        alerts for what is watched; ``alerted`` hears of the new ones once written."""
         raised: list[Alert] = []
+        configured = self.configured
 
-        def change(state: dict[str, Any]) -> None:
+        def change(state: dict[str, Any]) -> None:  # in the writer thread
             mark_changes(state, changes)
-            found = alerts_for(changes, Watchlist.from_state(state, self.configured))
+            found = alerts_for(changes, Watchlist.from_state(state, configured))
             raised.extend(add_alerts(state, found))
 
-        self.marks.update(change)
-        if raised:
-            self.deliver(raised)
-        return raised
+        def then() -> None:
+            if raised:
+                self.deliver(raised)
+                alerted(raised)
+
+        marks = self.marks
+        marks.later(change, lambda: UnseenChanges.add(marks, changes), then)
 
     def seen(self, alert: Alert | None = None) -> None:
         """Mark one alert's entity seen (its alerts, its mark), or every alert."""
