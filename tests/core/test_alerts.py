@@ -168,3 +168,65 @@ def test_shared_marks_written_behind_in_order_and_taken_back_with_another_proces
         assert adopted == [True] and len(posted) >= 2
         marks.close()
         assert not marks.writing
+
+
+def test_a_written_state_is_taken_even_when_its_message_is_handled_before_task_done() -> None:
+    """The owner may handle the writer's message before the writer has marked its batch
+    done (post returns at once; the writer thread may wait for a core): the state written,
+    with another process's change in it, is taken all the same."""
+    import queue
+    import threading
+
+    from tui.core.alerts import SharedMarks
+    from tui.core.changes import ADDED, Change, Changes
+    from tui.core.userstate import StateStore
+
+    with tempfile.TemporaryDirectory() as directory:
+        calls: queue.Queue[Callable[[], None]] = queue.Queue()
+        handled = threading.Event()
+
+        def post(call: Callable[[], None]) -> None:  # the owner handles it before we go on
+            calls.put(call)
+            handled.wait(5)
+
+        marks = SharedMarks(StateStore(directory), post=post)
+        marks.add(Changes(added=(Change(Kind.EVENT, "e0", ADDED),)))
+        calls.get(timeout=5)()
+        handled.set()
+        marks.flush()
+        handled.clear()
+        StateStore(directory).update(lambda s: s["unseen"]["events"].pop("e0"))  # elsewhere
+        marks.add(Changes(added=(Change(Kind.ACTOR, "a", ADDED),)))
+        calls.get(timeout=5)()  # before the writer's task_done
+        handled.set()
+        marks.close()
+        assert marks.unseen() == [(Kind.ACTOR, "a")]  # e0 seen elsewhere: taken
+
+
+def test_a_written_state_older_than_one_read_since_is_not_taken() -> None:
+    """The 20 s sync reads the file a cron fetch just changed while the writer's message
+    for an earlier batch is still queued: that older state must not replace the newer."""
+    from tui.core.alerts import SharedMarks, read_alerts
+    from tui.core.changes import ADDED, Change, Changes
+    from tui.core.userstate import StateStore
+
+    with tempfile.TemporaryDirectory() as directory:
+        posted: list[Callable[[], None]] = []
+        loaded: list[dict] = []
+        store = StateStore(directory)
+        marks = SharedMarks(store, on_load=loaded.append, post=posted.append)
+        marks.add(Changes(added=(Change(Kind.EVENT, "e0", ADDED),)))
+        marks.flush()  # written; its message still queued
+
+        def cron(state: dict) -> None:
+            state["unseen"].setdefault("actors", {})["ru"] = "changed"
+            alert = {"at": 1.0, "kind": "actors", "id": "ru", "text": "ru moved"}
+            state.setdefault("alerts", []).append(alert)
+
+        StateStore(directory).update(cron)
+        marks.load(store.read())  # Watching.sync, before the queued message
+        for call in posted:
+            call()
+        assert (Kind.ACTOR, "ru") in marks.unseen() and (Kind.EVENT, "e0") in marks.unseen()
+        assert [a.id for a in read_alerts(loaded[-1])] == ["ru"]
+        marks.close()

@@ -436,6 +436,41 @@ async def test_a_fact_is_written_off_the_ui_thread_while_the_form_says_saving(tm
         await until(pilot, lambda: shows(app, r"\* open +Eurasian union +1▲ 1▼"), "the stance")
 
 
+async def test_a_fact_saved_while_the_palette_leaves_the_form_still_shows(tmp_path) -> None:
+    """Ctrl+P opens the palette over a form that is saving, and its go-to takes every
+    screen away, the form too: the fact is written and shown all the same."""
+    from tui.core.browse import Ref
+    from tui.core.model import Kind
+    from tui.ui.commands import GoTo
+
+    data = tmp_path / "x.toml"
+    data.write_text(DOSSIER, encoding="utf-8")
+    captured = tmp_path / "captured.toml"
+    app = build(tmp_path, [data])
+    gate = threading.Event()
+    append = app.record
+
+    def held(kind, values):
+        gate.wait(timeout=10)
+        return append(kind, values)
+
+    app.record = held  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("2", "s")
+        await until(pilot, lambda: isinstance(app.screen, StanceForm), "the form")
+        await pilot.press(*"ru", "tab", *"support", "enter")
+        await until(pilot, lambda: "Saving to " in screen_text(app), "saving")
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: type(app.screen).__name__ == "CommandPalette", "palette")
+        app.post_message(GoTo(Ref(Kind.ACTOR, "ru")))  # the palette's go-to, chosen
+        await until(pilot, lambda: len(app.screen_stack) == 1, "the dashboard alone")
+        gate.set()
+        await until(pilot, captured.exists, "the fact written")
+        await until(pilot, lambda: shows(app, r"\* open +Eurasian union"), "the stance, marked")
+        assert str(captured) in [layer.name for layer in app.arranged.dataset.layers]
+
+
 async def test_s_says_when_the_stance_replaces_one_of_the_same_date(tmp_path) -> None:
     data = tmp_path / "x.toml"
     data.write_text(DOSSIER, encoding="utf-8")

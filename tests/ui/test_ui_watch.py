@@ -327,3 +327,60 @@ async def test_marks_are_written_behind_the_keyboard_which_never_waits_for_the_s
         app.watchlist.marks.flush()
         state = StateStore(private_state).read()
     assert state["unseen"] == {}  # marked changed, then seen: both written, in order
+
+
+async def test_a_refresh_s_alert_reaches_the_status_line_when_the_writer_is_slow_to_finish(
+    tmp_path, local, server, private_state
+) -> None:
+    """The writer thread may be held right after it posts its answer, until the UI thread
+    has handled it (post_message returns at once): the alert reaches the status line."""
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    StateStore(private_state).update(lambda s: s.update(watch={"actors": ["ru"]}))
+    app = await build(tmp_path, local, server)
+    marks = app.watchlist.marks
+    post = marks.post
+    assert post is not None
+
+    def held(call) -> None:
+        done = threading.Event()
+
+        def handled() -> None:
+            try:
+                call()
+            finally:
+                done.set()
+
+        post(handled)
+        done.wait(5)
+
+    marks.post = held
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
+        await pilot.press("r")
+        await until(pilot, lambda: "! lists the alerts" in toasts(app), "the toast")
+        await until(pilot, lambda: "! 1 alert (!)" in status_line(app), "the alert")
+
+
+async def test_an_alert_raised_just_before_quitting_is_still_delivered(
+    tmp_path, local, server, private_state
+) -> None:
+    """q pressed while the writer waits for the state's lock (another dashboard holds it
+    for a second): the alert is logged in the file, so it is never sent again; its
+    command must run before the dashboard is gone."""
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    StateStore(private_state).update(lambda s: s.update(watch={"actors": ["ru"]}))
+    settings = AlertsConfig(command=(str(recorder(tmp_path)), "Faultline"))
+    app = await build(tmp_path, local, server, settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        with state_locked(private_state, release_after=1.0):
+            server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
+            await pilot.press("r")
+            await until(pilot, lambda: row_text(app, Kind.ACTOR, "ru").startswith("*"), "mark")
+            await pilot.press("q")
+    [alert] = read_alerts(StateStore(private_state).read())
+    assert not alert.seen  # logged: a later refresh will not send it again
+    record = tmp_path / "argv.json"
+    await until(None, record.exists, "the alert command")
+    assert json.loads(record.read_text()) == ["Faultline", f"Faultline: {ALERT}"]

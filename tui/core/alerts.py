@@ -291,10 +291,15 @@ class SharedMarks(UnseenChanges):
         self._queue: queue.Queue[_Write | None] = queue.Queue()
         self._writer: threading.Thread | None = None
         self._changes = 0  # changes made here: a written state older than the last is not taken
+        # What to run once each change is written (by its number), in order: run by
+        # ``_written``, or by ``settle`` when the app quits before that.
+        self._thens: list[tuple[int, Callable[[], None]]] = []
         self.load(store.read())
 
     def load(self, state: Mapping[str, Any]) -> None:
-        """Take the marks of ``state`` (read from, or just written to, the file)."""
+        """Take the marks of ``state`` (read from, or just written to, the file). A state
+        the writer wrote before this one was read is older: it is not taken after it."""
+        self._changes += 1
         UnseenChanges.seen_all(self)
         read_marks(state, self)
         if self.on_load is not None:
@@ -308,7 +313,6 @@ class SharedMarks(UnseenChanges):
             return state
 
         self.flush()
-        self._changes += 1
         state = self.store.update(changed)
         self.load(state)
         return state
@@ -334,10 +338,12 @@ class SharedMarks(UnseenChanges):
             return
         here()
         self._changes += 1
+        if then is not None:
+            self._thens.append((self._changes, then))
         if self._writer is None:
             self._writer = threading.Thread(target=self._write, name="state-writer", daemon=True)
             self._writer.start()
-        self._queue.put(_Write(change, then, self._changes))
+        self._queue.put(_Write(change, self._changes))
 
     def add(self, changes: Changes) -> None:
         self.later(
@@ -358,6 +364,18 @@ class SharedMarks(UnseenChanges):
         if self._writer is not None:
             self._queue.join()
 
+    def settle(self) -> None:
+        """Wait for the writer, then run what waits for it (a refresh's alerts, to be
+        delivered) now: the app is quitting, and the writer's answer would come too late."""
+        self.flush()
+        self._run_thens(self._changes)
+
+    def _run_thens(self, number: int) -> None:
+        """Run, in order, what waits for the changes up to ``number``."""
+        while self._thens and self._thens[0][0] <= number:
+            _, then = self._thens.pop(0)
+            then()
+
     def close(self) -> None:
         """Write what is left, and stop the writer (the app is quitting)."""
         if self._writer is not None:
@@ -372,10 +390,12 @@ class SharedMarks(UnseenChanges):
             batch = [self._queue.get()]
             while batch[-1] is not None and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            writes = [w for w in batch if w is not None]
             try:
-                self._write_batch([w for w in batch if w is not None])
+                self._write_batch(writes)
             except Exception as error:  # noqa: BLE001 - said in the app, never a traceback
                 self.store.warning = f"{self.store.path}: the marks were not written ({error})"
+                self._post(partial(self._written, None, None, writes[-1].number))
             finally:
                 for _ in batch:
                     self._queue.task_done()
@@ -395,34 +415,36 @@ class SharedMarks(UnseenChanges):
 
         state = self.store.update(changed)
         marks = read_marks(state)
-        thens = [w.then for w in writes if w.then is not None]
+        self._post(partial(self._written, state, marks, writes[-1].number))
+
+    def _post(self, call: Callable[[], None]) -> None:
         assert self.post is not None
-        self.post(partial(self._written, state, marks, writes[-1].number, thens))
+        try:
+            self.post(call)
+        except Exception:  # noqa: BLE001 - the owner is gone (quitting): nothing to tell
+            return
 
     def _written(
-        self,
-        state: dict[str, Any],
-        marks: UnseenChanges,
-        number: int,
-        thens: Sequence[Callable[[], None]],
+        self, state: dict[str, Any] | None, marks: UnseenChanges | None, number: int
     ) -> None:
-        """On the owner's thread: the state a batch wrote is taken (unless more was
-        changed here since), then each change's ``then`` runs."""
-        if number == self._changes and not self.writing:
+        """On the owner's thread: the state a batch wrote (None: it could not be written)
+        is taken unless more was changed or read here since; then what waited for the
+        batch runs."""
+        if state is not None and marks is not None and number == self._changes:
             differ = marks._marks != self._marks
             self._marks = marks._marks
             if self.on_load is not None:
                 self.on_load(state)
             if self.on_adopt is not None:
                 self.on_adopt(differ)
-        for then in thens:
-            then()
+        elif state is None and self.on_adopt is not None:
+            self.on_adopt(False)  # a warning to show (store.warning)
+        self._run_thens(number)
 
 
 @dataclass(frozen=True, slots=True)
 class _Write:
     change: Callable[[dict[str, Any]], object]
-    then: Callable[[], None] | None
     number: int
 
 

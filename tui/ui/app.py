@@ -73,7 +73,7 @@ if TYPE_CHECKING:  # imported where used: only an app with feeds needs them (and
 
     from ..core.alerts import Alert
     from ..core.feeds import FeedClient
-    from .capture import RecordEvent, RecordStance
+    from .capture import CaptureWritten, RecordEvent, RecordStance
     from .commands import GoTo
     from .refresh import CacheChecked, FeedRefresher, FeedsChanged
 
@@ -397,6 +397,9 @@ class FaultlineApp(App[int]):
         message: RenderableType | None = None,
     ) -> None:
         """Quit (q, Ctrl+Q), keeping what was shown for the next start (unless --fresh)."""
+        # The marks written, and the alerts a last refresh raised delivered (the state
+        # writer's answer would come after the app has stopped handling messages).
+        self.watchlist.settle()
         if self.arranged is not None and self.screen_stack:
             self.watchlist.save_view(LAST, self.dashboard.snapshot())
         super().exit(result, return_code, message)
@@ -700,12 +703,17 @@ class FaultlineApp(App[int]):
         message.call()
 
     def _marks_adopted(self, differ: bool) -> None:
-        """The state writer's state was taken: the status line's alerts again, and the
-        marks when another dashboard or a cron fetch changed them."""
+        """The state writer's state was taken: the status line's alerts again, an open
+        alerts log, and the marks when another dashboard or a cron fetch changed them;
+        or the writer could not write, which is said."""
+        self._announce_state()
         if differ and self.arranged is not None:
             self.arranged.set_marks(self.unseen)
             self.dashboard.redraw_panes()
         self.dashboard.render_status()
+        for screen in self.screen_stack:
+            if isinstance(screen, AlertsScreen):
+                screen.reload()
 
     @while_open
     def on_feeds_changed(self, message: FeedsChanged) -> None:
@@ -908,18 +916,23 @@ class FaultlineApp(App[int]):
             self.pop_screen()
         self.dashboard.go_to(ref)
 
-    def record(self, kind: str, values: dict[str, Any]) -> Callable[[], None]:
+    def record(self, kind: str, values: dict[str, Any]) -> None:
         """Append one entity to the capture file (raises ``AppendRefused``, nothing
         written, when it would not validate). Runs in the form's thread: it touches
-        nothing of the app's. What it gives back runs on the UI thread after: it reads
-        the file again, and the fact appears at once, marked new, as any save does."""
+        nothing of the app's, and has the UI thread read the file again after
+        (``CaptureWritten``): the fact appears at once, marked new, as any save does."""
         from ..core.authoring import append_entity
+        from .capture import CaptureWritten
 
         path = self.capture_path
         append_entity(path, kind, values)
-        return lambda: self._reread_capture(path)
+        # Read again by a message, not by the form: the palette's go-to can take the form
+        # away while it saves, and the fact must show all the same.
+        self.post_message(CaptureWritten(path))
 
-    def _reread_capture(self, path: Path) -> None:
+    @while_open
+    def on_capture_written(self, message: CaptureWritten) -> None:
+        path = message.path
         reloader = self.reloader
         if reloader is None:
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -58,10 +59,17 @@ class RecordEvent(Message):
         self.disagreements = list(disagreements)
 
 
-# Record a fact: (kind, values) -> what to do next on the UI thread (read the file
-# again), or raises AppendRefused. Called in a thread: a capture file may be large, and
-# appending reads and checks it whole.
-Record = Callable[[str, dict[str, Any]], Callable[[], None]]
+# Record a fact: (kind, values) -> nothing, or raises AppendRefused. Called in a thread:
+# a capture file may be large, and appending reads and checks it whole.
+Record = Callable[[str, dict[str, Any]], None]
+
+
+class CaptureWritten(Message):
+    """A fact was appended to the capture file (``path``): the app reads it again."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
 
 
 class CaptureForm(ModalScreen[bool]):
@@ -155,10 +163,7 @@ class CaptureForm(ModalScreen[bool]):
         if worker.group != "capture" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self.show_saving(False)
-        if event.state is WorkerState.SUCCESS:
-            then = worker.result
-            if callable(then):
-                then()  # the capture file read again: the fact shows at once
+        if event.state is WorkerState.SUCCESS:  # the app reads the file again
             replaced = self.replaced(self.values())
             if replaced:
                 self.app.notify(sanitise(replaced)[0], severity="warning", timeout=12, markup=False)

@@ -10,6 +10,7 @@ or an import changes a watched entity. The text of every alert is cleaned
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -137,6 +138,7 @@ class Watching:
 
         self.marks = SharedMarks(self.store, on_load=self._loaded, post=post)
         self._warned = False
+        self.quitting = False
 
     def _loaded(self, state: Mapping[str, Any]) -> None:
         self.watch = Watchlist.from_state(state, self.configured)
@@ -228,6 +230,13 @@ class Watching:
         marks = self.marks
         marks.later(change, lambda: UnseenChanges.add(marks, changes), then)
 
+    def settle(self) -> None:
+        """The app is quitting: the marks written, and the alerts a last refresh raised
+        delivered now (the state writer's answer would come after the app has stopped
+        handling messages)."""
+        self.quitting = True
+        self.marks.settle()
+
     def seen(self, alert: Alert | None = None) -> None:
         """Mark one alert's entity seen (its alerts, its mark), or every alert."""
         if alert is None:
@@ -246,7 +255,12 @@ class Watching:
             self.app.emit("\a")
         if settings.osc:
             self.app.emit(osc_sequence(text, settings.osc, tmux=bool(os.environ.get("TMUX"))))
-        if settings.command:
+        if settings.command and self.quitting:
+            # No worker can start now: a thread of its own, which the process waits for
+            # (at most the command's timeout) once the terminal is given back.
+            command = partial(run_command, settings.command, text, settings.timeout)
+            threading.Thread(target=command, name="alert-command").start()
+        elif settings.command:
             first = alerts[0]
             self.app.run_worker(
                 partial(run_command, settings.command, text, settings.timeout),
