@@ -6,6 +6,7 @@ that every figure is also a ratio.
     python bench/run.py --million        # and 1M (a directory of ten documents; slow)
     python bench/run.py --sizes 100k --quick
     python bench/run.py --sizes 100k --memory   # only RSS across refreshes and reloads
+    BENCH_STAGE_PEAKS=1 python bench/run.py --sizes 100k --memory   # and each stage's peak
     python bench/run.py --startup        # only: launch → first frame, small dossier
 
 Every start is measured in a fresh subprocess, from the moment the process is launched
@@ -234,7 +235,7 @@ class StagePeaks:
         setattr(owner, attribute, traced)
 
     def install(self) -> None:
-        from tui.core import browse, changes, loading, merge
+        from tui.core import browse
         from tui.core.feeds import client
         from tui.ui import app, collector, merger, reload
 
@@ -254,7 +255,6 @@ class StagePeaks:
         self.wrap(browse.ChangeLog, "updated", "change log updated")
         self.wrap(app.FaultlineApp, "_apply", "UI: apply new dossier")
         self.wrap(collector.QuietCollector, "collect", "quiet full collection")
-        del changes, loading, merge
 
     def wrap_classmethod(self, owner: Any, function: Any) -> None:
         def traced(cls: Any, *a: Any, **k: Any) -> Any:
