@@ -6,6 +6,7 @@ that every figure is also a ratio.
     python bench/run.py --million        # and 1M (a directory of ten documents; slow)
     python bench/run.py --sizes 100k --quick
     python bench/run.py --sizes 100k --memory   # only RSS across refreshes and reloads
+    BENCH_STAGE_PEAKS=1 python bench/run.py --sizes 100k --memory   # and each stage's peak
     python bench/run.py --startup        # only: launch → first frame, small dossier
 
 Every start is measured in a fresh subprocess, from the moment the process is launched
@@ -137,12 +138,133 @@ def settled_rss(app: Any) -> dict[str, float]:
     return {"rss_mb": rss_mb(), "peak_rss_mb": peak_rss_mb(), "blocks": sys.getallocatedblocks()}
 
 
+def run_peak(app: Any) -> dict[str, float]:
+    """``settled_rss`` and this run's own peak (``VmHWM`` since ``vm_peak_mb(reset=True)``
+    before the run); the peak starts again from here for the next."""
+    settled = settled_rss(app)
+    peak = max(vm_peak_mb(reset=True), _PEAK_FOLDED[0])
+    _PEAK_FOLDED[0] = 0.0
+    return {**settled, "run_peak_mb": peak}
+
+
 def children_peak_rss_mb() -> float:
     """The largest peak of this process's finished children (the process that reads the
     second part of a large document, tui/core/splitparse.py); 0 when there were none."""
     import resource
 
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+# The largest VmHWM read at a reset since the last ``run_peak`` (StagePeaks resets too).
+_PEAK_FOLDED = [0.0]
+
+
+def vm_peak_mb(reset: bool = False) -> float:
+    """The kernel's peak RSS of this process (``VmHWM``) in MB; with ``reset``, the peak
+    starts again from now (``/proc/self/clear_refs``), so that each run has its own
+    (``getrusage``'s peak is for the whole process, and counts exited threads')."""
+    try:
+        with open("/proc/self/status") as file:
+            peak = next(int(line.split()[1]) for line in file if line.startswith("VmHWM")) / 1024
+        if reset:
+            _PEAK_FOLDED[0] = max(_PEAK_FOLDED[0], peak)
+            Path("/proc/self/clear_refs").write_text("5")
+    except (OSError, StopIteration, ValueError):
+        return float("nan")
+    return peak
+
+
+class StagePeaks:
+    """Which stage of a refresh or reload makes the peak (``BENCH_STAGE_PEAKS=1``): the
+    app's merge worker, feed fetch, UI swap and quiet collection are wrapped; each stage
+    resets the kernel's peak RSS when it starts and reads it when it ends (stages that
+    are open meanwhile take the larger of theirs and what a nested one saw). Printed
+    to stderr as they end; ``done`` holds (stage, RSS before, peak) in MB."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.open: dict[int, list[Any]] = {}
+        self.done: list[tuple[str, float, float]] = []
+        self._serial = itertools.count()
+
+    def _seen(self) -> None:
+        peak = vm_peak_mb(reset=True)
+        for entry in self.open.values():
+            entry[2] = max(entry[2], peak)
+
+    def start(self, name: str) -> int:
+        with self.lock:
+            self._seen()
+            key = next(self._serial)
+            self.open[key] = [name, rss_mb(), 0.0]
+            return key
+
+    def end(self, key: int) -> None:
+        with self.lock:
+            self._seen()
+            name, before, peak = self.open.pop(key)
+            self.done.append((name, before, peak))
+            print(f"STAGE {name:28} RSS {before:6.0f} MB  peak {peak:6.0f} MB "
+                  f"(+{peak - before:.0f})", file=sys.stderr, flush=True)  # fmt: skip
+
+    def wrap(self, owner: Any, attribute: str, name: str) -> None:
+        import inspect
+
+        real = getattr(owner, attribute)
+        if inspect.iscoroutinefunction(real):
+
+            async def traced_async(*a: Any, **k: Any) -> Any:
+                key = self.start(name)
+                try:
+                    return await real(*a, **k)
+                finally:
+                    self.end(key)
+
+            setattr(owner, attribute, traced_async)
+            return
+
+        def traced(*a: Any, **k: Any) -> Any:
+            key = self.start(name)
+            try:
+                return real(*a, **k)
+            finally:
+                self.end(key)
+
+        setattr(owner, attribute, traced)
+
+    def install(self) -> None:
+        from tui.core import browse
+        from tui.core.feeds import client
+        from tui.ui import app, collector, merger, reload
+
+        self.wrap(client.FeedClient, "refresh", "fetch+parse feed")
+        self.wrap(client, "parse_body", "  parse feed body")
+        self.wrap(client, "compare", "  compare feed copies")
+        self.wrap(reload, "reread", "reload: read again")
+        self.wrap(merger, "relayer", "merge worker: relayer")
+        self.wrap(browse, "merge_onto", "  merge_onto")
+        self.wrap(browse, "merge", "  merge (full)")
+        self.wrap(browse, "compare", "  compare")
+        self.wrap(browse, "_not_the_same", "  _not_the_same")
+        arranged = browse.Arranged
+        after = arranged.__dict__["after"].__func__
+        self.wrap_classmethod(arranged, after)
+        self.wrap(browse.Arranged, "__init__", "  Arranged()")
+        self.wrap(browse.ChangeLog, "updated", "change log updated")
+        self.wrap(app.FaultlineApp, "_apply", "UI: apply new dossier")
+        self.wrap(collector.QuietCollector, "collect", "quiet full collection")
+
+    def wrap_classmethod(self, owner: Any, function: Any) -> None:
+        def traced(cls: Any, *a: Any, **k: Any) -> Any:
+            key = self.start("  Arranged.after")
+            try:
+                return function(cls, *a, **k)
+            finally:
+                self.end(key)
+
+        owner.after = classmethod(traced)
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -252,6 +374,8 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
     for name in ("load", "read_layer", "merge"):
         if hasattr(browse_module, name):
             setattr(browse_module, name, timed(getattr(browse_module, name)))
+    if os.environ.get("BENCH_STAGE_PEAKS"):
+        StagePeaks().install()
 
     class BenchApp(FaultlineApp):
         """The real app; frames are also rendered to escape codes and time-stamped."""
@@ -382,11 +506,13 @@ async def memory(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> dic
     """RSS after each of ``--refreshes`` feed refreshes, then after each of ``--reloads``
     saves of the data file reloaded live (``refresh`` and ``reload_saves`` with
     ``--memory``: each run records RSS after a full collection)."""
-    out: dict[str, Any] = {"start": settled_rss(app)}
+    out: dict[str, Any] = {"start": run_peak(app)}  # the start's peak; then each run's
     out["refresh"] = await refresh(app, args, gc_pauses)
     out["reload"] = await reload_saves(app, args, gc_pauses)
     runs = [out["start"], *out["refresh"]["runs"], *out["reload"]["runs"]]
-    out["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    out["peak_rss_mb"] = max(r["run_peak_mb"] for r in runs)
+    for part in ("refresh", "reload"):
+        out[part]["peak_rss_mb"] = max(r["run_peak_mb"] for r in out[part]["runs"])
     return out
 
 
@@ -636,7 +762,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
                     **timing,
                     "longest_stall": max(gaps, default=0.0) - 0.01,
                     "longest_gc_pause": gc_pauses.longest(started, shown),
-                    **(settled_rss(app) if args.memory else {}),
+                    **(run_peak(app) if args.memory else {}),
                 }
             )
         calm_gaps = [b - a for a, b in itertools.pairwise(calm)]
@@ -696,7 +822,7 @@ async def reload_saves(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) 
                     "write": saved - started,
                     "longest_stall": max(gaps, default=0.0) - 0.01,
                     "longest_gc_pause": gc_pauses.longest(saved, shown),
-                    **(settled_rss(app) if args.memory else {}),
+                    **(run_peak(app) if args.memory else {}),
                 }
             )
     finally:
@@ -860,6 +986,8 @@ def run_child(
         timeout=timeout,
         check=False,
     )
+    if os.environ.get("BENCH_STAGE_PEAKS") or os.environ.get("BENCH_GC_TRACE"):
+        sys.stderr.write(done.stderr)  # the traces asked for
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[len("RESULT ") :])
@@ -1018,6 +1146,8 @@ def first_frame_child(which: str, env: dict[str, str], modules: bool = False) ->
         env=env, cwd=REPO, capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
     found: dict[str, Any] = {}
+    if os.environ.get("BENCH_STAGE_PEAKS") or os.environ.get("BENCH_GC_TRACE"):
+        sys.stderr.write(done.stderr)  # the traces asked for
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
             found.update(json.loads(line[len("RESULT ") :]))

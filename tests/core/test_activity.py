@@ -137,3 +137,33 @@ def test_spans_filter_rows_as_holds_does() -> None:
     assert spans.within(Period(EDate.parse("2014"), None)) == [2, 4]
     assert spans.within(period, [0, 2, 3]) == [2]
     assert spans.within(Period()) == [0, 1, 2, 3, 4]
+
+
+def test_splicing_the_columns_of_a_refresh_holds_no_piece_apart() -> None:
+    """A refresh splices the month and day columns from the previous ones, piece by piece
+    (a run of kept rows, then a new event, and so on: 20,000 pieces for a 10,000-event
+    feed): each is copied into its place, so the splice holds the new columns and
+    little else, not an object per piece until all are joined."""
+    import tracemalloc
+
+    import numpy as np
+
+    from tui.core.activity import spliced_columns
+
+    size = 200_000
+    kept = [np.arange(size, dtype=np.int32), np.arange(size, dtype=np.int8)]
+    fresh = [np.zeros(10_000, dtype=np.int32), np.zeros(10_000, dtype=np.int8)]
+    pieces: list[Any] = []
+    for n in range(10_000):
+        pieces += [range(20 * n, 20 * n + 19), [None]]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        columns = spliced_columns(kept, fresh, pieces)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert [len(c) for c in columns] == [200_000, 200_000]
+    assert columns[0][:21].tolist() == [*range(19), 0, 20]
+    new = sum(column.nbytes for column in columns)  # 1,000,000 bytes
+    assert peak < new + 200_000

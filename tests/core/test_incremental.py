@@ -193,6 +193,28 @@ def test_what_no_replaced_layer_defines_is_kept_not_rebuilt() -> None:
     assert_same(arranged, Arranged(merge([local, new])))
 
 
+def test_a_refresh_before_the_indexes_are_built_is_arranged_from_the_dossier_shown() -> None:
+    """The app draws a dossier before building its indexes, and a feed's first copy
+    often arrives meanwhile: that refresh too is arranged from the dossier shown (its
+    indexes built first), not arranged afresh beside it, which would hold a second whole
+    arrangement at once (the first refresh's memory peak)."""
+    rng = random.Random(5)
+    local = layer("local", document(rng, "local", range(1000)), feed=False)
+    old = layer("feed", document(rng, "feed", range(280, 320)), feed=True)
+    new = layer("feed", document(rng, "feed v2", range(290, 330)), feed=True)
+    before = merge([local, old])
+    shown = Arranged(before, defer=True)  # as first drawn: no indexes yet
+    assert not shown.completed
+
+    arranged, _ = remerge(before, [new], previous=shown)
+    rows, old_rows = arranged.row[Kind.EVENT], shown.row[Kind.EVENT]
+    keys, old_keys = arranged.index[Kind.EVENT], shown.index[Kind.EVENT]
+    kept = [i for i in before.events if arranged.dataset.events.get(i) is before.events[i]]
+    assert len(kept) > 800
+    assert all(keys.key(rows[i]) is old_keys.key(old_rows[i]) for i in kept)
+    assert_same(arranged, Arranged(merge([local, new])))
+
+
 def test_a_large_replacement_is_merged_afresh() -> None:
     """A replaced layer as large as the rest (a data file rewritten whole) is merged in
     full: patching would cost more than it saves."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.loading import read_layer
-from tui.core.watch import file_system_type, needs_polling, reread
+from tui.core.watch import file_system_type, needs_polling, reread, signature
 
 GOOD = '[[actors]]\nid = "{id}"\nname = "{name}"\nkind = "state"\n'
 
@@ -39,6 +39,42 @@ def test_a_bad_save_keeps_that_documents_last_good_version_and_its_problems(
     smaller, gone = reread(folder, fixed)
     assert gone == [str(folder / "b.toml")]
     assert [a.id for d in smaller.documents for a in d.actors] == ["kz"]
+
+
+def test_a_save_of_one_part_of_a_data_directory_reads_that_part_alone(tmp_path: Path) -> None:
+    """A dossier kept in parts (a million events in ten files): a save of one part reads
+    that part again and keeps the others' documents as read before, unread, unless one
+    had problems then (read again, so that they are still shown); the result is what
+    reading the whole directory afresh gives."""
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    for part, (ident, name) in enumerate((("kz", "Kazakhstan"), ("ru", "Russia"), ("cn", "China"))):
+        (folder / f"part-{part}.toml").write_text(GOOD.format(id=ident, name=name), "utf-8")
+    read_as = signature(folder)  # taken before reading, as the dashboard's reloader does
+    before = read_layer(folder)
+
+    (folder / "part-1.toml").write_text(GOOD.format(id="ru", name="Rossiya"), encoding="utf-8")
+    layer, gone = reread(folder, before, read_as=read_as)
+    assert [d.name for d in layer.documents] == [d.name for d in before.documents]
+    assert layer.documents[0] is before.documents[0]
+    assert layer.documents[2] is before.documents[2]
+    assert layer.documents[1] is not before.documents[1]
+    assert layer.documents == read_layer(folder).documents and gone == []
+
+    # A part saved with a mistake keeps its last good version and its problems; read
+    # again while unchanged, it still does (its problems are not forgotten).
+    read_as = signature(folder)
+    (folder / "part-2.toml").write_text('[[actors]]\nid = "cn"\nname = ', encoding="utf-8")
+    troubled, _ = reread(folder, layer, read_as=read_as)
+    assert troubled.kept == (str(folder / "part-2.toml"),)
+    read_as = signature(folder)
+    (folder / "part-0.toml").write_text(GOOD.format(id="kz", name="Qazaqstan"), "utf-8")
+    again, _ = reread(folder, troubled, read_as=read_as)
+    assert again.kept == (str(folder / "part-2.toml"),)
+    assert [p.document for p in again.problems] == [str(folder / "part-2.toml")]
+    assert again.documents[1] is troubled.documents[1]
+    names = {a.id: a.name for d in again.documents for a in d.actors}
+    assert names == {"kz": "Qazaqstan", "ru": "Rossiya", "cn": "China"}
 
 
 def test_a_deleted_data_file_leaves_an_empty_layer_and_names_what_went(tmp_path: Path) -> None:

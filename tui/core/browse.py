@@ -900,6 +900,13 @@ def relayer(
     dropped = [layer for layer in before.layers if id(layer) not in new_ids]
     fresh = [layer for layer in layers if id(layer) not in old_ids]
     onto = merge_onto(before, layers)
+    if previous is not None and previous.dataset is before and previous.as_of is None:
+        # Shown before its indexes were built (a feed's first copy arrives while the app
+        # indexes the dossier it has just drawn): wait for them, or build them here, and
+        # arrange from it. Arranging afresh instead would build a second whole
+        # arrangement beside the one shown (+94 MB at 100,000 events, in the first
+        # refresh of every session: bench/README.md, "Issue 15: memory peaks").
+        previous.complete()
     arrangeable = previous is not None and previous.arranges(before)
     if onto is None:
         dataset = merge(layers)

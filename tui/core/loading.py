@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 from stat import S_ISREG
@@ -274,12 +274,15 @@ def read_layer(
     *,
     isolate: bool = False,
     previous: Layer | None = None,
+    unchanged: Collection[str] = (),
 ) -> Layer:
     """Read a local data path: one document, or every *.toml under a directory (each
     refused unread if over ``max_size`` bytes). ``isolate``: large documents are parsed
     in a child process (``_read_bytes``), for a reader sharing the interpreter with a UI.
     ``previous``: the layer as read before, whose objects are kept for what a save left
-    unchanged (``read_file``)."""
+    unchanged (``read_file``). ``unchanged``: files known not to have changed since
+    ``previous`` was read, whose documents in it are taken as they are, unread (one
+    saved part of a data directory of ten is read again, not all ten)."""
     path = Path(path)
     name = str(path)
     try:
@@ -299,6 +302,10 @@ def read_layer(
         )
     before = {d.name: d for d in previous.documents} if previous is not None else {}
     for file in files:
+        kept = before.get(str(file)) if str(file) in unchanged else None
+        if kept is not None:
+            documents.append(kept)
+            continue
         try:
             documents.append(
                 read_file(

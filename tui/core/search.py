@@ -117,22 +117,22 @@ class SearchIndex:
         # Keys come from the *_key functions, already normalised and on one line; a key
         # holding the separator (a caller's own) has it replaced, so no match spans rows.
         keys = list(keys)
-        blob = _joined(keys)
-        if blob is None:
-            keys = _apart(keys)
-            blob = _joined(keys)
-            assert blob is not None
-        # Tuples, not lists: holding only strings and ints, the collector stops tracking
-        # them after one pass, so a full collection no longer walks 100,000 references.
+        blob = bytearray()
+        starts = array(_OFFSET, [0])
+        for lo in range(0, len(keys), CHUNK):  # in steps (see CHUNK)
+            chunk = keys[lo : lo + CHUNK]
+            text = _SEP.join(chunk)
+            if text.count(_SEP) != len(chunk) - 1:
+                chunk = keys[lo : lo + CHUNK] = _apart(chunk)
+                text = _SEP.join(chunk)
+            if lo:
+                blob += _SEP_BYTES
+            _append(blob, starts, chunk, text)
+        # A tuple, not a list: holding only strings, the collector stops tracking it after
+        # one pass, so a full collection no longer walks 100,000 references.
         self._keys: tuple[str, ...] = tuple(keys)
         self._blob = blob
-        # Where each key starts in the blob (and where the blob ends): lengths plus
-        # separators, summed in C, in steps (see CHUNK).
-        starts = [0]
-        for lo in range(0, len(keys), CHUNK):
-            lengths = map(_PLUS_ONE, map(len, keys[lo : lo + CHUNK]))
-            starts += accumulate(lengths, initial=starts.pop())
-        self._starts = tuple(starts)
+        self._starts = starts
         self._last: _Progress | None = None
         # Recent answers, packed (4 bytes a row), so that erasing what was typed costs no
         # scan: each shorter query was answered a moment ago.
@@ -142,37 +142,37 @@ class SearchIndex:
     def spliced(cls, previous: SearchIndex, runs: Iterable[range | Sequence[str]]) -> SearchIndex:
         """``SearchIndex`` of the keys ``runs`` make: ranges of ``previous``'s rows and
         lists of new keys, in order. Equal to building it from those keys, but the
-        joined text is cut from ``previous``'s (a slice for each run, no step per key)
-        and each run's starts are ``previous``'s shifted, in C: only the new keys are
-        joined, measured and checked for the separator."""
-        old_keys, old_blob, old_starts = previous._keys, previous._blob, previous._starts
+        joined text is copied from ``previous``'s (``CHUNK`` rows of a run at a time,
+        straight into the new text: no slice of it is made) and each run's offsets are
+        ``previous``'s shifted, in C: only the new keys are joined, measured and checked
+        for the separator. So a refresh holds the new text beside the old one, never a
+        third copy in pieces (100 MB at a million events)."""
+        old_keys, old_starts = previous._keys, previous._starts
         keys: list[str] = []
-        texts: list[str] = []
-        starts: list[int] = []
-        at = 0  # where the next run starts in the new text
-        for run in runs:
-            if isinstance(run, range):
-                if not run:
-                    continue
-                lo = old_starts[run.start]
-                hi = old_starts[run.stop]  # the starts end with the text's end
-                keys += old_keys[run.start : run.stop]
-                texts.append(old_blob[lo : hi - 1])
-                for part in range(run.start, run.stop, CHUNK):
-                    piece = old_starts[part : min(part + CHUNK, run.stop)]
-                    starts += map((at - lo).__add__, piece)
-                at += hi - lo
-            elif run:
-                new = _apart(run)
-                keys += new
-                texts.append(_SEP.join(new))
-                starts += accumulate(map(_PLUS_ONE, map(len, new[:-1])), initial=at)
-                at += sum(map(len, new)) + len(new)
-        starts.append(at)  # where the text ends (as a key after the last would start)
+        blob = bytearray()
+        starts = array(_OFFSET, [0])
+        with memoryview(previous._blob) as old_blob:
+            for run in runs:
+                if isinstance(run, range):
+                    for lo in range(run.start, run.stop, CHUNK):
+                        hi = min(lo + CHUNK, run.stop)
+                        begin, end = old_starts[lo], old_starts[hi]
+                        if keys:
+                            blob += _SEP_BYTES
+                        blob += old_blob[begin : end - 1]
+                        keys += old_keys[lo:hi]
+                        at = starts.pop()
+                        starts.extend(map((at - begin).__add__, old_starts[lo : hi + 1]))
+                elif run:
+                    new = _apart(run)
+                    if keys:
+                        blob += _SEP_BYTES
+                    _append(blob, starts, new, _SEP.join(new))
+                    keys += new
         index = cls.__new__(cls)
         index._keys = tuple(keys)
-        index._blob = _SEP.join(texts)
-        index._starts = tuple(starts)
+        index._blob = blob
+        index._starts = starts
         index._last = None
         index._recent = {}
         return index
@@ -309,20 +309,22 @@ class SearchIndex:
         blob = self._blob
         starts = self._starts
         begin, end = starts[lo], starts[hi]
+        # The text is UTF-8, in which a word's bytes occur only where the word does.
+        encoded = word.encode(_UTF8, _SURROGATES)
         # Many hits: test every key (one C pass). Few: jump from hit to hit through the
         # joined keys, a Python step per hit but none per row.
         sample = min(end - begin, 200_000)
-        hits = blob.count(word, begin, begin + sample)
+        hits = blob.count(encoded, begin, begin + sample)
         if hits * max(1, (end - begin) // max(sample, 1)) > (hi - lo) // 16:
             return list(compress(range(lo, hi), map(contains, self._keys[lo:hi], repeat(word))))
         found: list[int] = []
-        at = blob.find(word, begin, end)
+        at = blob.find(encoded, begin, end)
         while at != -1:
             row = bisect_right(starts, at) - 1
             found.append(row)
             if row + 1 >= hi:
                 break
-            at = blob.find(word, starts[row + 1], end)
+            at = blob.find(encoded, starts[row + 1], end)
         return found
 
 
@@ -340,6 +342,13 @@ class _Progress(NamedTuple):
 
 
 _PLUS_ONE = (1).__add__
+# The joined keys are kept in UTF-8 (a lone surrogate, which a document cannot hold but
+# a caller's key might, passes through): a ``bytearray`` can be built piece by piece
+# without a copy of every piece (``spliced``), and is a byte a character for the Latin
+# text most keys are, where a ``str`` holding one Cyrillic letter takes two for all.
+_UTF8, _SURROGATES = "utf-8", "surrogatepass"
+_SEP_BYTES = _SEP.encode()
+_OFFSET = "q"  # the keys' offsets in the text: 8 bytes each, not an int object
 _RECENT = 16  # answers kept; at 1,000,000 keys, at most 64 MB
 _ROW = "i" if array("i").itemsize >= 4 else "l"
 # Rows scanned per C call. Between calls another thread (the UI) can take the
@@ -355,13 +364,19 @@ def _apart(keys: Iterable[str]) -> list[str]:
     return [k if _SEP not in k else k.replace(_SEP, " ") for k in keys]
 
 
-def _joined(keys: list[str]) -> str | None:
-    """The keys joined by the separator, ``CHUNK`` at a time (joining a million at once
-    holds the interpreter for a tenth of a second); None if a key holds the separator."""
-    parts = [_SEP.join(keys[lo : lo + CHUNK]) for lo in range(0, len(keys), CHUNK)]
-    if sum(part.count(_SEP) for part in parts) != len(keys) - len(parts):
-        return None
-    return _SEP.join(parts)
+def _append(blob: bytearray, starts: array[int], keys: Sequence[str], text: str) -> None:
+    """Add ``text`` (``keys`` joined by the separator) to ``blob`` in UTF-8, and the
+    offsets of the keys after the first to ``starts``, whose last is where the first
+    key starts; it then ends with where a key after these would start."""
+    encoded = text.encode(_UTF8, _SURROGATES)
+    # Only ASCII takes one byte a character: else each key is measured in bytes.
+    lengths = map(len, keys) if len(encoded) == len(text) else map(len, map(_utf8, keys))
+    blob += encoded
+    starts.extend(accumulate(map(_PLUS_ONE, lengths), initial=starts.pop()))
+
+
+def _utf8(key: str) -> bytes:
+    return key.encode(_UTF8, _SURROGATES)
 
 
 class SearchStopped(Exception):

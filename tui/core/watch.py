@@ -303,15 +303,29 @@ def _linked_elsewhere(folders: Sequence[Path]) -> frozenset[str]:
 
 
 def reread(
-    path: Path, previous: Layer | None, max_size: int = MAX_DOCUMENT_SIZE
+    path: Path,
+    previous: Layer | None,
+    max_size: int = MAX_DOCUMENT_SIZE,
+    read_as: Signature = (),
 ) -> tuple[Layer, list[str]]:
     """Read data path ``path`` again after a change. A document whose new version has
     problems keeps its last good version from ``previous`` (named in ``Layer.kept``; its
     problems stay in ``Layer.problems`` to be shown). Returns the layer and the
-    documents that are gone (deleted files, whose entities are no longer shown)."""
+    documents that are gone (deleted files, whose entities are no longer shown).
+
+    ``read_as``: the path's signature taken before ``previous`` was read. A file of a
+    data directory whose mtime, size and inode are still those keeps its document from
+    ``previous`` unread (unless it had problems then): a save of one part of a dossier
+    in ten parts reads that part, not the million events of all ten."""
+    unchanged: set[str] = set()
+    if previous is not None and read_as:
+        troubled = {p.document for p in previous.problems}.union(previous.kept)
+        unchanged = {entry[0] for entry in set(read_as) & set(signature(path))} - troubled
     # Large documents are parsed in a child process: the dashboard runs meanwhile.
     # The objects read before are kept for what the save left unchanged (``Unchanged``).
-    fresh = read_layer(path, max_size=max_size, isolate=True, previous=previous)
+    fresh = read_layer(
+        path, max_size=max_size, isolate=True, previous=previous, unchanged=unchanged
+    )
     name = fresh.name if previous is None else previous.name
     if not path.exists():  # deleted: the layer goes, with what it held
         return Layer(name), [d.name for d in previous.documents] if previous else []

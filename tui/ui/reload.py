@@ -19,7 +19,7 @@ from textual.message import Message
 from ..core.merge import Layer
 from ..core.schema import MAX_DOCUMENT_SIZE
 from ..core.text import sanitise
-from ..core.watch import DataWatcher, kept_text, reread
+from ..core.watch import DataWatcher, Signature, kept_text, reread, signature
 from .merger import Merger
 
 
@@ -59,6 +59,11 @@ class DataReloader:
         self.merger = merger
         self.max_size = max_size
         self.watcher = DataWatcher(paths, self._changed, mode) if watch else None
+        # Each data path's signature when the version in use was read (taken before it
+        # was read): ``reread`` reads again only the files of a directory changed since.
+        self.read_as: dict[Path, Signature] = (
+            dict(self.watcher.known) if self.watcher is not None else {}
+        )
         self.pending: dict[Path, None] = {}
         self.reading = False
 
@@ -109,7 +114,9 @@ class DataReloader:
         results = []
         for path, previous in jobs:
             try:
-                results.append(reread(path, previous, self.max_size))
+                now = signature(path)  # before reading: a save meanwhile is read again
+                results.append(reread(path, previous, self.max_size, self.read_as.get(path, ())))
+                self.read_as[path] = now
             except Exception as error:  # noqa: BLE001 - a bug; the dossier shown stays as it is
                 self.app.call_from_thread(
                     self.app.notify,
