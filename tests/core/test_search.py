@@ -351,7 +351,7 @@ def test_first_rows_of_a_common_word_need_not_wait_for_the_last_row() -> None:
     assert SearchIndex(keys).search_start("nowhere", 500, 10**6) == ([], True)
 
 
-# -- typing and erasing on a dossier large enough for the byte scans ---------------------------
+# -- typing and erasing on keys large enough for the byte scans (over 1 MiB) -------------------
 
 # Words that share prefixes and letters (as the bench's do), a rare number, and letters
 # of two UTF-8 bytes (one character that is a two-byte needle, and a two-character one).
@@ -376,10 +376,11 @@ def test_typing_and_erasing_on_a_large_dossier_agrees_with_a_plain_scan(
 ) -> None:
     """Each character typed, then some erased, query after query (each narrowing the
     last answer, or recalling a remembered one): every answer is the plain scan's, on
-    keys long enough together (over 64 KiB) that words are looked for through the bytes
+    keys long enough together (over 1 MiB) that words are looked for through the bytes
     as on a large dossier."""
-    keys = [normalise(f"{' '.join(rows[i % len(rows)])} row{i} ----------") for i in range(4000)]
-    assert sum(len(key.encode()) for key in keys) > 1 << 16
+    filler = "-" * 256
+    keys = [normalise(f"{' '.join(rows[i % len(rows)])} row{i} {filler}") for i in range(4000)]
+    assert sum(len(key.encode()) for key in keys) > 1 << 20
     index = SearchIndex(keys)
     query = ""
     for text, erased in typed:
@@ -394,8 +395,9 @@ def test_typing_and_erasing_on_a_large_dossier_agrees_with_a_plain_scan(
 def test_letters_of_two_bytes_are_found_where_they_are_and_only_there() -> None:
     """On a large dossier (searched through its UTF-8 bytes), "ж" (d0 b6) and "жд" are
     found in the rows holding them, not in those holding "з" (d0 b7) or "д" alone."""
-    keys = [f"event {i} " + ("жд" if i % 3 == 0 else "ж" if i % 3 == 1 else "зд")
+    keys = [f"event {i} {'-' * 32} " + ("жд" if i % 3 == 0 else "ж" if i % 3 == 1 else "зд")
             for i in range(30_000)]  # fmt: skip
+    assert sum(len(key.encode()) for key in keys) > 1 << 20
     keys[-1] = "last row ø"
     index = SearchIndex(keys)
     assert index.search("Ж") == [i for i in range(29_999) if i % 3 != 2]

@@ -282,14 +282,14 @@ async def test_a_progressive_filter_ends_as_the_filter_done_at_once(
         assert await screen_after_typing(app, pilot, keys) == at_once
 
 
-# -- typing and erasing on a dossier searched through its bytes --------------------------------
+# -- typing and erasing on a dossier searched through its bytes (over 1 MiB) -------------------
 
 WORDS = ("dam", "talks", "pipeline", "sanctions", "veto", "border", "tariff", "summit",
          "жаңа", "øresund", "round")  # fmt: skip
 
 
-def wordy_dossier(path, events: int = 1500):
-    """A dossier whose events' search text is over 64 KiB (so words are looked for
+def wordy_dossier(path, events: int = 2500):
+    """A dossier whose events' search text is over 1 MiB (so words are looked for
     through the bytes, as on a large dossier), with words sharing letters and prefixes."""
     import random
 
@@ -301,7 +301,7 @@ def wordy_dossier(path, events: int = 1500):
             "id": f"event-{i}",
             "title": f"{rng.choice(WORDS)} {rng.choice(WORDS)}, round {i}",
             "date": f"{rng.randrange(1990, 2026)}-{rng.randrange(1, 13):02d}",
-            "summary": " ".join(rng.choice(WORDS) for _ in range(8)),
+            "summary": " ".join(rng.choice(WORDS) for _ in range(64)),
         }
         for i in range(events)
     ]
@@ -336,7 +336,7 @@ async def test_typing_and_erasing_shows_what_the_final_query_typed_at_once_shows
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         index = app.dashboard.arranged.index[Kind.EVENT]
-        assert sum(len(index.key(row).encode()) for row in range(len(index))) > 1 << 16
+        assert sum(len(index.key(row).encode()) for row in range(len(index))) > 1 << 20
         await pilot.press("slash")
         for key in keys:
             await pilot.press(key)
@@ -347,7 +347,7 @@ async def test_typing_and_erasing_shows_what_the_final_query_typed_at_once_shows
         assert query == final
         await settle(app, pilot)
         typed = (screen_text(app), shown_events(app))
-        assert 0 < len(typed[1]) < 1500
+        assert 0 < len(typed[1]) < 2500
     app = make_app(data_paths=[path])
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)

@@ -16,13 +16,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate, chain, compress, repeat
 from operator import contains
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from .model import Actor, Disagreement, Event, Source
-
-if TYPE_CHECKING:  # numpy is imported where it is used: not at start (75 ms)
-    import numpy as np
-    import numpy.typing as npt
 
 __all__ = [
     "SearchIndex",
@@ -121,7 +117,7 @@ class SearchIndex:
     first rows, a worker's whole answer) never mix answers.
     """
 
-    __slots__ = ("_blob", "_keys", "_last", "_recent", "_starts", "_vector_starts")
+    __slots__ = ("_blob", "_keys", "_last", "_recent", "_starts")
 
     def __init__(self, keys: Sequence[str]) -> None:
         # Keys come from the *_key functions, already normalised and on one line; a key
@@ -143,7 +139,6 @@ class SearchIndex:
             lengths = map(_PLUS_ONE, _sizes(keys[lo : lo + CHUNK]))
             starts += accumulate(lengths, initial=starts.pop())
         self._starts = tuple(starts)
-        self._vector_starts: npt.NDArray[np.int64] | None = None  # made when first needed
         self._last: _Progress | None = None
         # Recent answers, packed (4 bytes a row), so that erasing what was typed costs no
         # scan: each shorter query was answered a moment ago.
@@ -185,7 +180,6 @@ class SearchIndex:
         index._keys = tuple(keys)
         index._blob = _BSEP.join(texts)
         index._starts = tuple(starts)
-        index._vector_starts = None
         index._last = None
         index._recent = {}
         return index
@@ -355,9 +349,10 @@ class SearchIndex:
         import numpy as np  # here, not at start: 75 ms the first frame does not need
 
         blob = self._blob
-        starts = self._vector_starts
-        if starts is None:
-            starts = self._vector_starts = np.array(self._starts, dtype=np.int64)
+        # Where the range's rows start (a copy of a slice, well under a millisecond for
+        # 32,768 rows: kept for the whole index it would cost memory, and its first
+        # making a stall on whichever thread searched first).
+        starts = np.array(self._starts[lo : hi + 1], dtype=np.int64)
         pair = int.from_bytes(needle[:2], "little")
         data = np.frombuffer(blob, dtype=np.uint8)
         hit = np.zeros(hi - lo, dtype=np.bool_)
@@ -371,7 +366,7 @@ class SearchIndex:
                 places = places[places + len(needle) <= end]
                 for k in range(2, len(needle)):
                     places = places[data[places + k] == needle[k]]
-            hit[np.searchsorted(starts, places, side="right") - 1 - lo] = True
+            hit[np.searchsorted(starts, places, side="right") - 1] = True
         return (np.flatnonzero(hit) + lo).tolist()
 
 
@@ -395,11 +390,12 @@ _PLUS_ONE = (1).__add__
 # a word of two characters or more; else key by key above ``_FEW``, hit by hit below.
 # Measured on the bench's 100,000 events (155 characters a key): a two-letter word in
 # half the rows takes 15 ms key by key, 6 ms by numpy; "round", in every row near the
-# start of each key, 5 ms key by key, 12 ms by numpy.
+# start of each key, 5 ms key by key, 12 ms by numpy. (numpy is imported on the first
+# such scan, if the activity strip has not imported it already.)
 _SAMPLE = 512
 _NEARLY_ALL = 0.9
 _FEW = 1 / 16
-_VECTOR_FROM = 1 << 16
+_VECTOR_FROM = 1 << 20  # below, a scan takes about a millisecond whichever way
 _RECENT = 16  # answers kept; at 1,000,000 keys, at most 64 MB
 _ROW = "i" if array("i").itemsize >= 4 else "l"
 # Rows scanned per C call. Between calls another thread (the UI) can take the
