@@ -405,3 +405,17 @@ def test_letters_of_two_bytes_are_found_where_they_are_and_only_there() -> None:
     assert index.search("ø") == [29_999]
     assert index.search("d e") == naive(keys, "d e")
     assert index.search("0 event") == naive(keys, "0 event")
+
+
+def test_a_word_typed_on_is_checked_where_its_start_was_found() -> None:
+    """Typing on from a word found through the bytes (in two rows of three, so no
+    narrowing helps; over 1 MiB of keys in each chunk of rows) checks the new letters
+    where the word was found, chunk by chunk; whatever is typed or erased after, the
+    answers are the plain scan's."""
+    keys = [f"event {i} " + ("pump" if i % 3 == 0 else "pipeline") + f" {'-' * 40}"
+            for i in range(100_000)]  # fmt: skip
+    assert sum(map(len, keys[:CHUNK])) > 1 << 20 and len(keys) > 3 * CHUNK
+    index = SearchIndex(keys)
+    for query in ("p", "pi", "pip", "pipe", "pipel", "pipeline", "pipelinex", "pipe", "pu",
+                  "pum", "pip", "pipe 7", "pipe 77", "pipeline 77", "pump 7"):  # fmt: skip
+        assert index.search(query) == naive(keys, query), query

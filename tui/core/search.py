@@ -16,9 +16,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate, chain, compress, repeat
 from operator import contains
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .model import Actor, Disagreement, Event, Source
+
+if TYPE_CHECKING:  # numpy is imported where it is used: not at start (75 ms)
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = [
     "SearchIndex",
@@ -117,7 +121,7 @@ class SearchIndex:
     first rows, a worker's whole answer) never mix answers.
     """
 
-    __slots__ = ("_blob", "_keys", "_last", "_recent", "_starts")
+    __slots__ = ("_blob", "_hits", "_keys", "_last", "_recent", "_starts")
 
     def __init__(self, keys: Sequence[str]) -> None:
         # Keys come from the *_key functions, already normalised and on one line; a key
@@ -143,6 +147,9 @@ class SearchIndex:
         # Recent answers, packed (4 bytes a row), so that erasing what was typed costs no
         # scan: each shorter query was answered a moment ago.
         self._recent: dict[tuple[str, ...], array[int]] = {}
+        # Where the last word looked for through the bytes was found, by range of rows:
+        # a word typed on from it is checked at those places only.
+        self._hits: dict[tuple[int, int], _Hits] = {}
 
     @classmethod
     def spliced(cls, previous: SearchIndex, runs: Iterable[range | Sequence[str]]) -> SearchIndex:
@@ -182,6 +189,7 @@ class SearchIndex:
         index._starts = tuple(starts)
         index._last = None
         index._recent = {}
+        index._hits = {}
         return index
 
     def __len__(self) -> int:
@@ -251,7 +259,9 @@ class SearchIndex:
                     scanned >= source.scanned or len(source.rows) * 2 > source.scanned
                 ):
                     source = source.source
-                if source is not None:
+                # (Nor is one when a word typed on from another was found in these rows
+                # through the bytes: checking the new letters at its places is cheaper.)
+                if source is not None and not self._typed_on(words, scanned, scanned + step):
                     # Rows the broader query decided: only its matches can match here.
                     lo = bisect_left(source.rows, scanned)
                     hi = lo + step
@@ -302,12 +312,22 @@ class SearchIndex:
             del recent[next(iter(recent))]
         self._recent = recent
 
+    def _typed_on(self, words: tuple[str, ...], lo: int, hi: int) -> str | None:
+        """The word of ``words`` that extends (or is) the last word found through the
+        bytes of rows ``lo`` up to ``hi`` (``_hits``), if one does."""
+        hits = self._hits.get((lo, min(hi, len(self._keys))))
+        if hits is None:
+            return None
+        return next((w for w in words if w.encode().startswith(hits.needle)), None)
+
     def _scan(self, words: tuple[str, ...], lo: int, hi: int) -> list[int]:
         """The rows from ``lo`` up to ``hi`` whose key holds every word."""
-        # The rarest word first (judged on the first rows; the longest among equals):
-        # find its rows, then check the other words on those rows only.
-        shares = {word: self._share(word, lo, hi) for word in words}
-        first, *rest = sorted(words, key=lambda word: (shares[word], -len(word)))
+        # The rarest word first (judged on the first rows; the longest among equals),
+        # or one typed on from a word found in these rows: find its rows, then check
+        # the other words on those rows only.
+        typed_on = self._typed_on(words, lo, hi)
+        shares = {word: 0.0 if word == typed_on else self._share(word, lo, hi) for word in words}
+        first, *rest = sorted(words, key=lambda word: (word != typed_on, shares[word], -len(word)))
         rows = self._rows_containing(first, lo, hi, shares[first])
         for word in rest:
             rows = _with(self._keys, rows, word)
@@ -326,6 +346,9 @@ class SearchIndex:
         # A word in nearly every row: test every key (one C pass, each test ending at
         # the first match). A longer word in a large range: numpy through the bytes.
         # Else few hits: jump from hit to hit, a Python step per hit but none per row.
+        hits = self._hits.get((lo, hi))
+        if hits is not None and needle.startswith(hits.needle):
+            return self._vector_rows(needle, lo, hi, begin, end, hits)
         vector = len(needle) >= 2 and end - begin >= _VECTOR_FROM
         if share > _NEARLY_ALL or (share > _FEW and not vector):
             return list(compress(range(lo, hi), map(contains, self._keys[lo:hi], repeat(word))))
@@ -341,33 +364,57 @@ class SearchIndex:
             at = blob.find(needle, starts[row + 1], end)
         return found
 
-    def _vector_rows(self, needle: bytes, lo: int, hi: int, begin: int, end: int) -> list[int]:
+    def _vector_rows(
+        self, needle: bytes, lo: int, hi: int, begin: int, end: int, known: _Hits | None = None
+    ) -> list[int]:
         """The rows from ``lo`` up to ``hi`` (bytes ``begin`` to ``end``) holding ``needle``
         (two bytes or more), found by numpy: the bytes read two at a time, at even and odd
         offsets, against the needle's first two (a pass of compares in C that releases
-        the interpreter), then the rest of the needle checked at those places only."""
+        the interpreter), then the rest of the needle checked at those places only. With
+        ``known`` (where a word the needle begins with was found in these rows), only
+        the needle's further bytes are checked, at those places."""
         import numpy as np  # here, not at start: 75 ms the first frame does not need
 
         blob = self._blob
+        data = np.frombuffer(blob, dtype=np.uint8)
+        if known is not None:
+            places = known.places + begin
+            checked = len(known.needle)
+        else:
+            pair = int.from_bytes(needle[:2], "little")
+            found = []
+            for offset in (0, 1):
+                at = begin + offset
+                count = (end - at) // 2
+                if count > 0:
+                    pairs = np.frombuffer(blob, "<u2", count, at)
+                    found.append(np.flatnonzero(pairs == pair) * 2 + at)
+            places = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+            checked = 2
+        if len(needle) > checked:
+            places = places[places + len(needle) <= end]
+            for k in range(checked, len(needle)):
+                places = places[data[places + k] == needle[k]]
         # Where the range's rows start (a copy of a slice, well under a millisecond for
         # 32,768 rows: kept for the whole index it would cost memory, and its first
         # making a stall on whichever thread searched first).
         starts = np.array(self._starts[lo : hi + 1], dtype=np.int64)
-        pair = int.from_bytes(needle[:2], "little")
-        data = np.frombuffer(blob, dtype=np.uint8)
         hit = np.zeros(hi - lo, dtype=np.bool_)
-        for offset in (0, 1):
-            at = begin + offset
-            count = (end - at) // 2
-            if count <= 0:
-                continue
-            places = np.flatnonzero(np.frombuffer(blob, "<u2", count, at) == pair) * 2 + at
-            if len(needle) > 2:
-                places = places[places + len(needle) <= end]
-                for k in range(2, len(needle)):
-                    places = places[data[places + k] == needle[k]]
-            hit[np.searchsorted(starts, places, side="right") - 1] = True
+        hit[np.searchsorted(starts, places, side="right") - 1] = True
+        if len(places) <= hi - lo:  # kept (4 bytes a place) unless the word is common
+            kept = dict(self._hits)  # replaced whole: another thread may be reading it
+            kept[(lo, hi)] = _Hits(needle, (places - begin).astype(np.int32))
+            while len(kept) > _HIT_RANGES:
+                del kept[next(iter(kept))]
+            self._hits = kept
         return (np.flatnonzero(hit) + lo).tolist()
+
+
+class _Hits(NamedTuple):
+    """Where ``needle`` was found in a range of rows: byte offsets from the range's start."""
+
+    needle: bytes
+    places: npt.NDArray[np.int32]
 
 
 class _Progress(NamedTuple):
@@ -396,6 +443,9 @@ _SAMPLE = 512
 _NEARLY_ALL = 0.9
 _FEW = 1 / 16
 _VECTOR_FROM = 1 << 20  # below, a scan takes about a millisecond whichever way
+# Ranges of rows whose last word's places are kept (at most one place a row, 4 bytes a
+# place: 4 MB at 1,000,000 rows).
+_HIT_RANGES = 64
 _RECENT = 16  # answers kept; at 1,000,000 keys, at most 64 MB
 _ROW = "i" if array("i").itemsize >= 4 else "l"
 # Rows scanned per C call. Between calls another thread (the UI) can take the
