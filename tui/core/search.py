@@ -259,14 +259,14 @@ class SearchIndex:
                     scanned >= source.scanned or len(source.rows) * 2 > source.scanned
                 ):
                     source = source.source
-                # (Nor is one when a word typed on from another was found in these rows
-                # through the bytes: checking the new letters at its places is cheaper.)
-                if source is not None and not self._typed_on(words, scanned, scanned + step):
+                new = [w for w in words if source is not None and w not in source.words]
+                # (Nor is one when the new word is typed on from one found in these rows
+                # through the bytes: checking its new letters at those places is cheaper.)
+                if source is not None and not self._typed_on(new, scanned, scanned + step):
                     # Rows the broader query decided: only its matches can match here.
                     lo = bisect_left(source.rows, scanned)
                     hi = lo + step
                     bound = source.rows[hi] if hi < len(source.rows) else source.scanned
-                    new = [w for w in words if w not in source.words]
                     part = source.rows[lo:hi]
                     looked += len(part)
                     for word in sorted(new, key=len, reverse=True):
@@ -312,7 +312,7 @@ class SearchIndex:
             del recent[next(iter(recent))]
         self._recent = recent
 
-    def _typed_on(self, words: tuple[str, ...], lo: int, hi: int) -> str | None:
+    def _typed_on(self, words: Sequence[str], lo: int, hi: int) -> str | None:
         """The word of ``words`` that extends (or is) the last word found through the
         bytes of rows ``lo`` up to ``hi`` (``_hits``), if one does."""
         hits = self._hits.get((lo, min(hi, len(self._keys))))
