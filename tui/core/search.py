@@ -110,13 +110,15 @@ class SearchIndex:
     The progress of the last query is remembered: when the new query only adds
     characters to it (the usual case while typing), only the rows that matched before
     are checked again, and only for the words that changed; rows the last query had not
-    reached yet are scanned afresh. Whole answers are also remembered, so that erasing
-    what was typed costs no scan.
+    reached yet are scanned afresh. Where a word was found through the joined keys is
+    remembered too, so that the word typed on is checked at those places only. Whole
+    answers are also remembered, so that erasing what was typed costs no scan.
 
-    Every scan runs in C: numpy through the joined keys for a word of two characters or
-    more (two bytes compared at a time, 2–3× faster than ``str.find`` on the same text),
-    ``map``/``compress`` over the keys for a word in nearly every row, or ``bytes.find``
-    for a rare single character: no Python step per row. What is remembered is
+    Every scan runs in C: from 1 MiB of keys, numpy through the joined keys (UTF-8) for
+    a word of two bytes or more (two bytes compared at a time, 2–3× faster than
+    ``str.find`` on the same text); ``map``/``compress`` over the keys for a word in
+    nearly every row (or any, below 1 MiB), or ``bytes.find`` hit by hit for a rare
+    one: no Python step per row. What is remembered is
     replaced whole, never changed in place, so searches from two threads (the screen's
     first rows, a worker's whole answer) never mix answers.
     """
