@@ -417,3 +417,73 @@ def test_splicing_holds_the_new_text_once_not_twice() -> None:
     # The new text, and its keys and offsets (8 bytes a row each for the tuple, the
     # list it is made from and the offsets), with room for the text's growth: not twice.
     assert peak < 1.25 * text + 3 * 8 * len(keys) + 100_000
+
+
+# -- typing and erasing on keys large enough for the byte scans (over 1 MiB) -------------------
+
+# Words that share prefixes and letters (as the bench's do), a rare number, and letters
+# of two UTF-8 bytes (one character that is a two-byte needle, and a two-character one).
+TYPED_WORDS = ("dam", "talks", "pipe", "pipeline", "sanctions", "veto", "ab", "ba", "a",
+               "row12", "47", "4711", "λд", "жа", "ø", "ž")  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(st.lists(st.sampled_from(TYPED_WORDS), max_size=8), min_size=1, max_size=30),
+    typed=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(TYPED_WORDS), min_size=1, max_size=3).map(" ".join),
+            st.integers(min_value=0, max_value=12),  # characters erased after typing it
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_typing_and_erasing_on_a_large_dossier_agrees_with_a_plain_scan(
+    rows: list[list[str]], typed: list[tuple[str, int]]
+) -> None:
+    """Each character typed, then some erased, query after query (each narrowing the
+    last answer, or recalling a remembered one): every answer is the plain scan's, on
+    keys long enough together (over 1 MiB) that words are looked for through the bytes
+    as on a large dossier."""
+    filler = "-" * 256
+    keys = [normalise(f"{' '.join(rows[i % len(rows)])} row{i} {filler}") for i in range(4000)]
+    assert sum(len(key.encode()) for key in keys) > 1 << 20
+    index = SearchIndex(keys)
+    query = ""
+    for text, erased in typed:
+        for character in text:
+            query += character
+            assert index.search(query) == naive(keys, query), query
+        for _ in range(min(erased, len(query))):
+            query = query[:-1]
+            assert index.search(query) == naive(keys, query), query
+
+
+def test_letters_of_two_bytes_are_found_where_they_are_and_only_there() -> None:
+    """On a large dossier (searched through its UTF-8 bytes), "ж" (d0 b6) and "жд" are
+    found in the rows holding them, not in those holding "з" (d0 b7) or "д" alone."""
+    keys = [f"event {i} {'-' * 32} " + ("жд" if i % 3 == 0 else "ж" if i % 3 == 1 else "зд")
+            for i in range(30_000)]  # fmt: skip
+    assert sum(len(key.encode()) for key in keys) > 1 << 20
+    keys[-1] = "last row ø"
+    index = SearchIndex(keys)
+    assert index.search("Ж") == [i for i in range(29_999) if i % 3 != 2]
+    assert index.search("жд") == list(range(0, 29_999, 3))
+    assert index.search("ø") == [29_999]
+    assert index.search("d e") == naive(keys, "d e")
+    assert index.search("0 event") == naive(keys, "0 event")
+
+
+def test_a_word_typed_on_is_checked_where_its_start_was_found() -> None:
+    """Typing on from a word found through the bytes (in two rows of three, so no
+    narrowing helps; over 1 MiB of keys in each chunk of rows) checks the new letters
+    where the word was found, chunk by chunk; whatever is typed or erased after, the
+    answers are the plain scan's."""
+    keys = [f"event {i} " + ("pump" if i % 3 == 0 else "pipeline") + f" {'-' * 40}"
+            for i in range(100_000)]  # fmt: skip
+    assert sum(map(len, keys[:CHUNK])) > 1 << 20 and len(keys) > 3 * CHUNK
+    index = SearchIndex(keys)
+    for query in ("p", "pi", "pip", "pipe", "pipel", "pipeline", "pipelinex", "pipe", "pu",
+                  "pum", "pip", "pipe 7", "pipe 77", "pipeline 77", "pump 7"):  # fmt: skip
+        assert index.search(query) == naive(keys, query), query

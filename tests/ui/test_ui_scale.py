@@ -280,3 +280,108 @@ async def test_a_progressive_filter_ends_as_the_filter_done_at_once(
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         assert await screen_after_typing(app, pilot, keys) == at_once
+
+
+# -- typing and erasing on a dossier searched through its bytes (over 1 MiB) -------------------
+
+WORDS = ("dam", "talks", "pipeline", "sanctions", "veto", "border", "tariff", "summit",
+         "жаңа", "øresund", "round")  # fmt: skip
+
+
+def wordy_dossier(path, events: int = 2500):
+    """A dossier whose events' search text is over 1 MiB (so words are looked for
+    through the bytes, as on a large dossier), with words sharing letters and prefixes."""
+    import random
+
+    import tomli_w
+
+    rng = random.Random(15)
+    timeline = [
+        {
+            "id": f"event-{i}",
+            "title": f"{rng.choice(WORDS)} {rng.choice(WORDS)}, round {i}",
+            "date": f"{rng.randrange(1990, 2026)}-{rng.randrange(1, 13):02d}",
+            "summary": " ".join(rng.choice(WORDS) for _ in range(64)),
+        }
+        for i in range(events)
+    ]
+    path.write_text(tomli_w.dumps({"format": "faultline/1", "events": timeline}), "utf-8")
+    return path
+
+
+def shown_events(app) -> list[int]:
+    return [row for row in app.dashboard.pane(Kind.EVENT).rows if row >= 0]
+
+
+def plain_scan(app, query: str) -> list[int]:
+    """The events whose search text holds every word, looked at one by one."""
+    from tui.core.search import terms
+
+    index = app.dashboard.arranged.index[Kind.EVENT]
+    words = terms(query)
+    return [row for row in range(len(index)) if all(word in index.key(row) for word in words)]
+
+
+async def test_typing_and_erasing_shows_what_the_final_query_typed_at_once_shows(
+    make_app, ready, tmp_path
+) -> None:
+    """Each key typed or erased shows the events a plain scan finds for what the prompt
+    holds (answers narrowed from the last one, or remembered, are never stale); and the
+    screen it ends on is the one the final query, pasted at once, gives a fresh app."""
+    path = wordy_dossier(tmp_path / "wordy.toml")
+    keys = [*"dam talks", *["backspace"] * 5, *"pi", "backspace", "backspace", *"жа"]
+    keys += [*["backspace"] * 2, *"sanctions veto", *["backspace"] * 4, *"round 1"]
+    final = "dam sanctions round 1"
+    app = make_app(data_paths=[path])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        index = app.dashboard.arranged.index[Kind.EVENT]
+        assert sum(len(index.key(row).encode()) for row in range(len(index))) > 1 << 20
+        await pilot.press("slash")
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            query = app.dashboard.filter_input.value
+            assert app.dashboard.filter_text == query
+            assert shown_events(app) == plain_scan(app, query), query
+        assert query == final
+        await settle(app, pilot)
+        typed = (screen_text(app), shown_events(app))
+        assert 0 < len(typed[1]) < 2500
+    app = make_app(data_paths=[path])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash")
+        app.dashboard.filter_input.value = final  # as a paste: one change, one search
+        await settle(app, pilot)
+        assert (screen_text(app), shown_events(app)) == typed
+
+
+async def test_a_filter_key_redraws_what_it_changes_not_the_whole_screen(
+    make_app, ready, monkeypatch
+) -> None:
+    """The title bar does not change as the analyst types, and the keys do not redraw it:
+    each key used to repaint the whole screen, every widget on it, the detail included.
+    (Once is allowed: the prompt's opening may leave a frame that redraws it.)"""
+    from textual.widgets import Static
+
+    drawn: list[int] = []
+    real = Static.render_lines
+
+    def render_lines(self, crop):
+        if self.id == "brand":
+            drawn.append(1)
+        return real(self, crop)
+
+    monkeypatch.setattr(Static, "render_lines", render_lines)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash")
+        await settle(app, pilot)
+        drawn.clear()
+        for key in [*"astana", "backspace", "backspace"]:
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert "Timeline" in screen_text(app) and app.dashboard.filter_text == "asta"
+        assert len(drawn) <= 1

@@ -125,10 +125,12 @@ class DashboardScreen(Screen[None]):
     # Browsing state. Each is drawn by its watcher, whoever changes it: the breadcrumb
     # shows the trail, the filter and a background search; the tabs and which panes
     # show follow the active pane, the layout and the zoom. A new list is assigned to
-    # ``trail`` (never changed in place), so that its watcher runs.
-    trail: reactive[list[Ref]] = reactive(list, init=False)  # focused refs, outermost first
-    filter_text: reactive[str] = reactive("", init=False)
-    searching: reactive[str | None] = reactive(None, init=False)  # a background filter's query
+    # ``trail`` (never changed in place), so that its watcher runs. The screen itself
+    # draws nothing, so these never repaint it (a repaint of the screen is a repaint of
+    # every widget on it: at 100,000 events, several milliseconds of each filter key).
+    trail: reactive[list[Ref]] = reactive(list, init=False, repaint=False)  # outermost first
+    filter_text: reactive[str] = reactive("", init=False, repaint=False)
+    searching: reactive[str | None] = reactive(None, init=False, repaint=False)  # in a worker
     # The pane shown in narrow layouts and that feeds the detail; and the layout, which
     # follows the terminal's size. Drawn at every assignment, as focus and resizes come.
     active: reactive[str] = reactive(Kind.ACTOR, init=False, always_update=True)
@@ -410,12 +412,13 @@ class DashboardScreen(Screen[None]):
         arranged view, focus, filter and range; not before the view's indexes exist,
         which at 100,000 events are built after the first frame)."""
         arranged = self.arranged
-        strips = self.query(ActivityStrip)
-        if arranged is None or not strips:
+        # By id: Textual remembers the answer while no widget is added or removed (a
+        # query by type walks every widget, a millisecond of each filter key).
+        strip = self.query_one_optional("#activity", ActivityStrip)
+        if arranged is None or strip is None:
             # No strip: the app is closing, its widgets already gone, when the indexing
             # worker's message comes in (seen in the bench: a crash on quit).
             return
-        strip = strips.first()
         timeline = self.pane(Kind.EVENT)
         if arranged is not self._activity_of:
             self._activity.clear()
