@@ -46,7 +46,9 @@ def minimal() -> tuple[Any, Any]:
 def faultline(argv: list[str]) -> tuple[Any, Any]:
     """The app as ``faultline ARGV`` builds it, and whether its panes show rows."""
     from tui import cli
+    from tui.core.gcpause import pause_start
 
+    pause_start()  # as cli.main does first
     args = cli.build_parser(cli.config_in_use(argv)).parse_args(argv)
     config = cli.load_config(getattr(args, "config", None))
 

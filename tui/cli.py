@@ -29,6 +29,7 @@ from .core.config import (
 )
 from .core.dates import DateError, EDate
 from .core.formats import DIFF_FORMATS, FORMATS, POSITION_FORMS
+from .core.gcpause import end_start_pause, pause_start
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
 from .core.problems import FaultlineError, Problem
@@ -764,6 +765,16 @@ def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # No cyclic collections while the dashboard starts (gcpause.pause_start): it ends
+    # once the dashboard has drawn the dossier, or as soon as another command is chosen.
+    pause_start()
+    try:
+        return _main(argv)
+    finally:
+        end_start_pause()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(config_in_use(arguments))
     args = parser.parse_args(arguments)
@@ -783,6 +794,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "notes": cmd_notes,
         }
         command = commands.get(args.command, cmd_dashboard)
+        if command is not cmd_dashboard:
+            end_start_pause()
         return command(args, config)
     except (ConfigError, FaultlineError) as error:
         say(f"faultline: {error}", err=True)

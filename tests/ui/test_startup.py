@@ -4,12 +4,15 @@ whole timeline's relation indexes on the UI thread, where a large dossier's firs
 would wait for them.
 
 Structural, not timed: the frames the app writes are recorded (each one's "Loading…"
-line and the rows of the panes), and which indexes exist when the detail is drawn.
+line and the rows of the panes, whether the cyclic collector runs), and which indexes
+exist when the detail is drawn.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +21,7 @@ from helpers import until
 from tests.conftest import DOSSIER, screen_text
 from tui.core import browse
 from tui.core.config import Config
+from tui.core.gcpause import end_start_pause, pause_start
 from tui.core.model import Kind
 from tui.ui.app import FaultlineApp
 from tui.ui.dashboard import DashboardScreen
@@ -99,3 +103,66 @@ async def test_the_detail_after_the_first_frame_waits_for_the_indexing_worker(
         await until(pilot, lambda: "Events" in detail_text(app), "the actor's detail")
         assert app.arranged.completed
         assert app.query_one(DetailPane).ref == app.dashboard.pane(Kind.ACTOR).ref
+
+
+def recording_collector(app: FaultlineApp) -> list[tuple[int, bool]]:
+    """For every frame ``app`` writes from now on: how many events its timeline shows,
+    and whether the cyclic garbage collector is enabled."""
+    frames: list[tuple[int, bool]] = []
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        if app.screen_stack and isinstance(app.screen_stack[0], DashboardScreen):
+            frames.append((app.dashboard.pane(Kind.EVENT).shown, gc.isenabled()))
+        display(screen, renderable)
+
+    app._display = recorded  # type: ignore[method-assign]
+    return frames
+
+
+@pytest.mark.parametrize("small", [True, False], ids=["read at once", "read in the worker"])
+async def test_the_collector_paused_for_the_start_resumes_once_the_dossier_is_drawn(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, small: bool
+) -> None:
+    """As ``faultline`` starts (cli.main pauses the collector first): no collections
+    until the frame with the dossier, the collector running again after it."""
+    if not small:
+        monkeypatch.setattr(FaultlineApp, "READ_AT_ONCE", 0)
+    assert gc.isenabled()
+    pause_start()
+    try:
+        app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+        frames = recording_collector(app)
+        async with app.run_test(size=WIDE) as pilot:
+            await until(
+                pilot, lambda: app.arranged is not None and app.arranged.completed, "indexes"
+            )
+            await pilot.pause()
+            shown = [enabled for events, enabled in frames if events == 7]
+            assert shown[0] is False  # the first frame with the dossier: still paused
+            assert gc.isenabled()  # and running again just after it
+            assert all(not enabled for events, enabled in frames if events != 7)
+    finally:
+        end_start_pause()
+        gc.enable()
+
+
+async def test_the_collector_paused_for_the_start_resumes_when_the_dossier_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tui.ui import app as app_module
+
+    def failing_read(paths: list[Path], *args: Any, progress: Any, **kwargs: Any) -> None:
+        raise OSError(5, "Input/output error")  # as a disk failing under the reader would
+
+    monkeypatch.setattr(app_module, "read_arranged", failing_read)
+    pause_start()
+    try:
+        app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+        async with app.run_test(size=WIDE) as pilot:
+            await until(pilot, lambda: app.load_error is not None, "the error")
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        end_start_pause()
+        gc.enable()
