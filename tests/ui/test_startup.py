@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,43 @@ async def test_the_collector_paused_for_the_start_resumes_when_the_dossier_fails
     finally:
         end_start_pause()
         gc.enable()
+
+
+async def test_each_widget_of_the_dashboard_is_styled_once_before_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    """Textual styles each widget as it mounts, and restyles a screen with all its widgets
+    when it is shown: the first time, at start-up, that second pass is skipped (it would
+    change nothing). The first frame looks as it did (tests/ui/test_ui_snapshots.py)."""
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    styled: Counter[object] = Counter()
+    at_first_frame: list[Counter[object]] = []
+    apply = app.stylesheet.apply
+
+    def counted(node: Any, *args: Any, **kwargs: Any) -> None:
+        styled[node] += 1
+        apply(node, *args, **kwargs)
+
+    app.stylesheet.apply = counted  # type: ignore[method-assign]
+    frames = recording_frames(app)
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if frames and not at_first_frame:
+            dashboard = app.dashboard
+            at_first_frame.append(
+                Counter({w: styled[w] for w in [dashboard, *dashboard.walk_children()]})
+            )
+
+    app._display = recorded  # type: ignore[method-assign]
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: at_first_frame, "the first frame")
+        assert frames[0] == (False, 7)
+        counts = at_first_frame[0]
+        assert len(counts) > 10
+        # Once each; twice only the screen (its layout class, set in compose) and the
+        # focused pane (:focus), whose styles did change.
+        again = {widget for widget, times in counts.items() if times > 1}
+        assert again <= {app.dashboard, app.focused}
+        assert max(counts.values()) == 2

@@ -200,6 +200,7 @@ class DashboardScreen(Screen[None]):
         self.period = Period()
         self._activity: LRUCache[tuple[Ref | None, str, Period], Activity] = LRUCache(32)
         self._activity_of: Arranged | None = None
+        self._resumed = False  # shown at least once (_on_screen_resume)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -229,6 +230,16 @@ class DashboardScreen(Screen[None]):
         )
         yield Static(id="status", markup=False)
         yield Footer(compact=True)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler, which restyles the screen and every widget
+        # whenever it is shown again (something may have changed meanwhile). The first
+        # time, at start-up, each widget was styled as it mounted, moments before and
+        # with the same stylesheet: a second pass over them all before the first frame
+        # (3-5 ms) would change nothing. A theme set since restyles them all anyway.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self.query_one("#body").display = False
