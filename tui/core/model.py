@@ -827,5 +827,6 @@ class Document(_Record):
         )
 
 
-for _cls in (Origin, Citation, Source, Actor, Position, Disagreement, Event, Meta, Document):
-    _cls._shown = tuple(f.name for f in fields(_cls) if f.repr)
+for _record in (Origin, Citation, Source, Actor, Position, Disagreement, Event, Meta, Document):
+    _record._shown = tuple(f.name for f in fields(_record) if f.repr)
+del _record
