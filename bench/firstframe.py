@@ -49,7 +49,7 @@ def faultline(argv: list[str]) -> tuple[Any, Any]:
     from tui.core.gcpause import pause_start
 
     pause_start()  # as cli.main does first
-    args = cli.build_parser(cli.config_in_use(argv)).parse_args(argv)
+    args = cli.build_parser(cli.config_in_use(argv), argv).parse_args(argv)
     config = cli.load_config(getattr(args, "config", None))
 
     from tui.ui.app import FaultlineApp, check_theme

@@ -86,7 +86,11 @@ def _common(parser: argparse.ArgumentParser, *, data: bool = True, feeds: bool =
         )  # fmt: skip
 
 
-def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
+def build_parser(
+    config_in_use: str | None = None, argv: Sequence[str] | None = None
+) -> argparse.ArgumentParser:
+    """The command line's parser; given the ``argv`` it is for, the commands' own parsers
+    only when ``argv`` may need them (``_may_name_a_command``)."""
     epilog = "With no command, opens the dashboard."
     if config_in_use:
         epilog += f"\nConfiguration: {config_in_use}."
@@ -116,7 +120,23 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "rests, no list scrollbars (as [ui] bandwidth = \"low\")",
     )  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if argv is None or _may_name_a_command(argv):
+        _add_commands(commands)
+    return parser
 
+
+def _may_name_a_command(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` could name a command or ask for help: unless every argument is a
+    long option other than ``--help`` (or an abbreviation of it), as when the dashboard
+    starts (``faultline``, ``faultline --fresh``). Otherwise the commands' parsers are not
+    needed, and building them (and importing what ``add`` offers) takes 2-3 ms of the
+    dashboard's start."""
+    return not all(
+        arg.startswith("--") and not "--help".startswith(arg.split("=", 1)[0]) for arg in argv
+    )
+
+
+def _add_commands(commands: argparse._SubParsersAction[Parser]) -> None:
     validate = commands.add_parser(
         "validate", help="check documents against the faultline/1 format"
     )
@@ -216,7 +236,6 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     new.add_argument("--title", default="New dossier", help="the dossier's title")
     _common(new, data=False, feeds=False)
     _import_parser(commands)
-    return parser
 
 
 # ``add``'s options are the format's keys (``as_of`` as ``--as-of``); an array's key also
@@ -776,7 +795,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(config_in_use(arguments))
+    parser = build_parser(config_in_use(arguments), arguments)
     args = parser.parse_args(arguments)
     try:
         config = load_config(getattr(args, "config", None))
