@@ -25,7 +25,7 @@ from tui.core.config import Config
 from tui.core.gcpause import end_start_pause, pause_start
 from tui.core.model import Kind
 from tui.ui.app import FaultlineApp
-from tui.ui.dashboard import DashboardScreen
+from tui.ui.dashboard import DashboardScreen, FilterInput
 from tui.ui.detail import DetailPane
 
 WIDE = (120, 40)
@@ -207,3 +207,29 @@ async def test_each_widget_of_the_dashboard_is_styled_once_before_the_first_fram
         again = {widget for widget, times in counts.items() if times > 1}
         assert again <= {app.dashboard, app.focused}
         assert max(counts.values()) == 2
+
+
+async def test_the_hidden_filter_prompt_is_mounted_just_after_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    """The first frame does not show the ``/`` prompt, so it is mounted just after that
+    frame; ``/`` then filters as ever."""
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    prompts: list[int] = []  # at each frame with the dossier, how many filter prompts
+    frames = recording_frames(app)
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if frames and frames[-1][1] == 7:
+            prompts.append(len(app.dashboard.query(FilterInput)))
+
+    app._display = recorded  # type: ignore[method-assign]
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: prompts, "the first frame")
+        assert prompts[0] == 0
+        await pilot.pause()
+        assert len(app.dashboard.query(FilterInput)) == 1
+        await pilot.press("/", *"nazarbayev")
+        await until(pilot, lambda: "Timeline 1/7" in screen_text(app), "the filtered panes")
+        assert app.focused is app.dashboard.filter_input
