@@ -44,10 +44,10 @@ def pause_start() -> None:
     the dashboard has drawn the dossier (or failed to), or the command is chosen when it
     is not the dashboard (``end_start_pause``).
 
-    Starting the dashboard creates a few hundred thousand objects that live as long as it
-    does (Textual's and Faultline's classes and functions, the stylesheet, the widgets)
-    and very little cyclic garbage: the hundred-odd young collections they would trigger
-    walk them all again and again, about 8 ms of a 200 ms start on a small dossier
+    Starting the dashboard creates some 60,000 objects the collector tracks that live as
+    long as it does (Textual's and Faultline's classes and functions, the stylesheet, the
+    widgets) and very little cyclic garbage: the 130-odd young collections they would
+    trigger walk them again and again, 11-14 ms of a 200 ms start on a small dossier
     (bench/README.md, "Issue 15: start-up, third round")."""
     if gc.isenabled():
         gc.disable()

@@ -256,7 +256,7 @@ class DashboardScreen(Screen[None]):
 
     @property
     def filter_input(self) -> FilterInput:
-        return self._filter or self._mount_filter()
+        return self._mount_filter()
 
     def _mount_filter(self) -> FilterInput:
         """The filter prompt, hidden until ``/``: mounted just after the first frame, which
