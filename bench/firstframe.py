@@ -13,7 +13,9 @@ rows) ends the measure. Faultline is started the way the ``faultline`` command s
 
 This file imports only the standard library at the top, so that neither app pays for the
 bench's own imports. Prints ``RESULT {json}`` and, with ``--modules``, the modules loaded
-when the first frame was written (tests/ui/test_startup_imports.py asks for them).
+when the first frame was written (tests/ui/test_startup_imports.py asks for them). With
+``--exit``, the process ends as that frame is written (``os._exit``), for a count of the
+instructions to it (``run.py --startup --instructions`` runs it under callgrind).
 """
 
 from __future__ import annotations
@@ -46,8 +48,10 @@ def minimal() -> tuple[Any, Any]:
 def faultline(argv: list[str]) -> tuple[Any, Any]:
     """The app as ``faultline ARGV`` builds it, and whether its panes show rows."""
     from tui import cli
+    from tui.core.gcpause import pause_start
 
-    args = cli.build_parser(cli.config_in_use(argv)).parse_args(argv)
+    pause_start()  # as cli.main does first
+    args = cli.build_parser(cli.config_in_use(argv), argv).parse_args(argv)
     config = cli.load_config(getattr(args, "config", None))
 
     from tui.ui.app import FaultlineApp, check_theme
@@ -67,7 +71,8 @@ def faultline(argv: list[str]) -> tuple[Any, Any]:
 def main() -> None:
     which, launched, *rest = sys.argv[1:]
     list_modules = "--modules" in rest
-    argv = [a for a in rest if a != "--modules"]
+    exit_at_frame = "--exit" in rest
+    argv = [a for a in rest if a not in ("--modules", "--exit")]
     app, shows_content = minimal() if which == "minimal" else faultline(argv)
     built = time.monotonic()
     first: list[float] = []
@@ -84,6 +89,10 @@ def main() -> None:
             usage = resource.getrusage(resource.RUSAGE_SELF)
             cpu.append(usage.ru_utime + usage.ru_stime)
             modules.extend(sorted(sys.modules))  # as the first frame is written
+            if exit_at_frame:
+                import os
+
+                os._exit(0)  # nothing after the frame is counted
 
     app._display = timed_display
 

@@ -29,6 +29,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -1209,6 +1210,8 @@ def bench_startup(args: argparse.Namespace, results: dict[str, Any]) -> dict[str
             env["FAULTLINE_CACHE_DIR"] = str(scratch / f"cache-{i}")
             runs["cold"].append(first_frame_child("faultline", env))
             runs["warm"].append(first_frame_child("faultline", env))
+        # A count, not a time: where the host's load does not reach (needs valgrind).
+        instructions = startup_instructions(env, scratch) if args.instructions else {}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     out: dict[str, Any] = {"runs": runs}
@@ -1224,9 +1227,35 @@ def bench_startup(args: argparse.Namespace, results: dict[str, Any]) -> dict[str
         out[f"{name}_ratio"] = {
             stat: out[name][stat] / out["minimal"][stat] for stat in ("best", "median")
         }
+    if instructions:
+        out["instructions"] = instructions
     results["startup"] = out
     save(results)
     return out
+
+
+def startup_instructions(env: dict[str, str], scratch: Path) -> dict[str, float]:
+    """Instructions from launch to the first frame (callgrind's count, the process ending as
+    that frame is written: ``firstframe.py --exit``) of the minimal app and of Faultline
+    cold. Unlike a clock it does not depend on what else the host runs: a count taken on
+    a busy host is the count of a quiet one, to a few hundredths of a percent."""
+    if shutil.which("valgrind") is None:
+        return {}
+    counts: dict[str, float] = {}
+    for which in ("minimal", "faultline"):
+        env = dict(env, FAULTLINE_CACHE_DIR=str(scratch / f"instructions-{which}"))
+        print(f"start-up: instructions of the {which} app to its first frame…", flush=True)
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+             str(HERE / "firstframe.py"), which, "0", "--exit"],
+            env=env, cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if found is None:
+            raise RuntimeError(f"callgrind gave no count for {which}:\n{done.stderr[-3000:]}")
+        counts[which] = float(found.group(1))
+    counts["ratio"] = counts["faultline"] / counts["minimal"]
+    return counts
 
 
 def startup_table(out: dict[str, Any]) -> str:
@@ -1245,6 +1274,13 @@ def startup_table(out: dict[str, Any]) -> str:
         cpu = fmt_s(figures["cpu_median"]) if "cpu_median" in figures else "–"
         lines.append(f"| {label} | {fmt_s(figures['best'])} | {fmt_s(figures['median'])} "
                      f"| {against} | {cpu} |")  # fmt: skip
+    counts = out.get("instructions")
+    if counts:
+        lines.append(
+            f"\nInstructions to the first frame (callgrind): minimal app "
+            f"{counts['minimal'] / 1e6:,.0f} M, Faultline cold {counts['faultline'] / 1e6:,.0f} M "
+            f"({counts['ratio']:.2f}×)"
+        )
     return "\n".join(lines)
 
 
@@ -1451,6 +1487,10 @@ def main() -> None:
         "--startup", action="store_true", help="only launch → first frame on the default dossier"
     )
     parser.add_argument("--startup-repeats", type=int, default=5, help="launches of each app")
+    parser.add_argument(
+        "--instructions", action="store_true",
+        help="with the start-up figures: instructions to the first frame (needs valgrind)",
+    )  # fmt: skip
     # Internal: the measuring children.
     parser.add_argument("--child", choices=("parse", "start", "baseline", "cache"))
     parser.add_argument("paths", nargs="*")

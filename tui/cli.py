@@ -29,6 +29,7 @@ from .core.config import (
 )
 from .core.dates import DateError, EDate
 from .core.formats import DIFF_FORMATS, FORMATS, POSITION_FORMS
+from .core.gcpause import end_start_pause, pause_start
 from .core.loading import load, read_layer
 from .core.merge import Dataset, Layer, merge
 from .core.problems import FaultlineError, Problem
@@ -85,7 +86,11 @@ def _common(parser: argparse.ArgumentParser, *, data: bool = True, feeds: bool =
         )  # fmt: skip
 
 
-def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
+def build_parser(
+    config_in_use: str | None = None, argv: Sequence[str] | None = None
+) -> argparse.ArgumentParser:
+    """The command line's parser; given the ``argv`` it is for, the commands' own parsers
+    only when ``argv`` may need them (``_may_name_a_command``)."""
     epilog = "With no command, opens the dashboard."
     if config_in_use:
         epilog += f"\nConfiguration: {config_in_use}."
@@ -115,7 +120,23 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
         "rests, no list scrollbars (as [ui] bandwidth = \"low\")",
     )  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if argv is None or _may_name_a_command(argv):
+        _add_commands(commands)
+    return parser
 
+
+def _may_name_a_command(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` could name a command or ask for help: unless every argument is a
+    long option other than ``--help`` (or an abbreviation of it), as when the dashboard
+    starts (``faultline``, ``faultline --fresh``). Otherwise the commands' parsers are not
+    needed, and building them (and importing what ``add`` offers) takes 2-3 ms of the
+    dashboard's start."""
+    return not all(
+        arg.startswith("--") and not "--help".startswith(arg.split("=", 1)[0]) for arg in argv
+    )
+
+
+def _add_commands(commands: argparse._SubParsersAction[Parser]) -> None:
     validate = commands.add_parser(
         "validate", help="check documents against the faultline/1 format"
     )
@@ -215,7 +236,6 @@ def build_parser(config_in_use: str | None = None) -> argparse.ArgumentParser:
     new.add_argument("--title", default="New dossier", help="the dossier's title")
     _common(new, data=False, feeds=False)
     _import_parser(commands)
-    return parser
 
 
 # ``add``'s options are the format's keys (``as_of`` as ``--as-of``); an array's key also
@@ -764,8 +784,18 @@ def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # No cyclic collections while the dashboard starts (gcpause.pause_start): it ends
+    # once the dashboard has drawn the dossier, or as soon as another command is chosen.
+    pause_start()
+    try:
+        return _main(argv)
+    finally:
+        end_start_pause()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(config_in_use(arguments))
+    parser = build_parser(config_in_use(arguments), arguments)
     args = parser.parse_args(arguments)
     try:
         config = load_config(getattr(args, "config", None))
@@ -783,6 +813,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "notes": cmd_notes,
         }
         command = commands.get(args.command, cmd_dashboard)
+        if command is not cmd_dashboard:
+            end_start_pause()
         return command(args, config)
     except (ConfigError, FaultlineError) as error:
         say(f"faultline: {error}", err=True)

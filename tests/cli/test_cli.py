@@ -24,6 +24,31 @@ def test_validate_default_dossier_exits_zero(capsys: pytest.CaptureFixture[str])
     assert "1 document(s) valid, 0 error(s), 0 warning(s)" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["--he"], ["-h"], ["--fresh", "--help"]])
+def test_help_lists_the_commands_however_it_is_asked_for(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The dashboard's start builds no command parser (cli._may_name_a_command); help does.
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert all(command in out for command in ("validate", "export", "add", "import"))
+
+
+def test_the_collector_runs_again_after_any_command_even_a_refused_one() -> None:
+    """``faultline`` pauses the cyclic collector while the dashboard starts
+    (gcpause.pause_start); every other command, and whatever runs after ``main``, has it
+    running, also when the arguments are refused."""
+    import gc
+
+    assert main(["validate", str(default_dossier())]) == 0
+    assert gc.isenabled()
+    with pytest.raises(SystemExit):
+        main(["--no-such-option"])
+    assert gc.isenabled()
+
+
 def test_validate_without_paths_uses_the_configured_ones(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -4,12 +4,16 @@ whole timeline's relation indexes on the UI thread, where a large dossier's firs
 would wait for them.
 
 Structural, not timed: the frames the app writes are recorded (each one's "Loading…"
-line and the rows of the panes), and which indexes exist when the detail is drawn.
+line and the rows of the panes, whether the cyclic collector runs), and which indexes
+exist when the detail is drawn.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +22,10 @@ from helpers import until
 from tests.conftest import DOSSIER, screen_text
 from tui.core import browse
 from tui.core.config import Config
+from tui.core.gcpause import end_start_pause, pause_start
 from tui.core.model import Kind
 from tui.ui.app import FaultlineApp
-from tui.ui.dashboard import DashboardScreen
+from tui.ui.dashboard import DashboardScreen, FilterInput
 from tui.ui.detail import DetailPane
 
 WIDE = (120, 40)
@@ -99,3 +104,132 @@ async def test_the_detail_after_the_first_frame_waits_for_the_indexing_worker(
         await until(pilot, lambda: "Events" in detail_text(app), "the actor's detail")
         assert app.arranged.completed
         assert app.query_one(DetailPane).ref == app.dashboard.pane(Kind.ACTOR).ref
+
+
+def recording_collector(app: FaultlineApp) -> list[tuple[int, bool]]:
+    """For every frame ``app`` writes from now on: how many events its timeline shows,
+    and whether the cyclic garbage collector is enabled."""
+    frames: list[tuple[int, bool]] = []
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        if app.screen_stack and isinstance(app.screen_stack[0], DashboardScreen):
+            frames.append((app.dashboard.pane(Kind.EVENT).shown, gc.isenabled()))
+        display(screen, renderable)
+
+    app._display = recorded  # type: ignore[method-assign]
+    return frames
+
+
+@pytest.mark.parametrize("small", [True, False], ids=["read at once", "read in the worker"])
+async def test_the_collector_paused_for_the_start_resumes_once_the_dossier_is_drawn(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, small: bool
+) -> None:
+    """As ``faultline`` starts (cli.main pauses the collector first): no collections
+    until the frame with the dossier, the collector running again after it."""
+    if not small:
+        monkeypatch.setattr(FaultlineApp, "READ_AT_ONCE", 0)
+    assert gc.isenabled()
+    pause_start()
+    try:
+        app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+        frames = recording_collector(app)
+        async with app.run_test(size=WIDE) as pilot:
+            await until(
+                pilot, lambda: app.arranged is not None and app.arranged.completed, "indexes"
+            )
+            await pilot.pause()
+            shown = [enabled for events, enabled in frames if events == 7]
+            assert shown[0] is False  # the first frame with the dossier: still paused
+            assert gc.isenabled()  # and running again just after it
+            assert all(not enabled for events, enabled in frames if events != 7)
+    finally:
+        end_start_pause()
+        gc.enable()
+
+
+async def test_the_collector_paused_for_the_start_resumes_when_the_dossier_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tui.ui import app as app_module
+
+    def failing_read(paths: list[Path], *args: Any, progress: Any, **kwargs: Any) -> None:
+        raise OSError(5, "Input/output error")  # as a disk failing under the reader would
+
+    monkeypatch.setattr(app_module, "read_arranged", failing_read)
+    pause_start()
+    try:
+        app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+        async with app.run_test(size=WIDE) as pilot:
+            await until(pilot, lambda: app.load_error is not None, "the error")
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        end_start_pause()
+        gc.enable()
+
+
+async def test_each_widget_of_the_dashboard_is_styled_once_before_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    """Textual styles each widget as it mounts, and restyles a screen with all its widgets
+    when it is shown: the first time, at start-up, that second pass is skipped (it would
+    change nothing). The first frame looks as it did (tests/ui/test_ui_snapshots.py)."""
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    styled: Counter[object] = Counter()
+    at_first_frame: list[Counter[object]] = []
+    apply = app.stylesheet.apply
+
+    def counted(node: Any, *args: Any, **kwargs: Any) -> None:
+        styled[node] += 1
+        apply(node, *args, **kwargs)
+
+    app.stylesheet.apply = counted  # type: ignore[method-assign]
+    frames = recording_frames(app)
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if frames and not at_first_frame:
+            dashboard = app.dashboard
+            at_first_frame.append(
+                Counter({w: styled[w] for w in [dashboard, *dashboard.walk_children()]})
+            )
+
+    app._display = recorded  # type: ignore[method-assign]
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: at_first_frame, "the first frame")
+        assert frames[0] == (False, 7)
+        counts = at_first_frame[0]
+        assert len(counts) > 10
+        # Once each; twice only the screen (its layout class, set in compose) and the
+        # focused pane (:focus), whose styles did change.
+        again = {widget for widget, times in counts.items() if times > 1}
+        assert again <= {app.dashboard, app.focused}
+        assert max(counts.values()) == 2
+
+
+async def test_the_hidden_filter_prompt_is_mounted_just_after_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    """The first frame does not show the ``/`` prompt, so it is mounted just after that
+    frame; ``/`` then filters as ever."""
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    prompts: list[int] = []  # at each frame with the dossier, how many filter prompts
+    frames = recording_frames(app)
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if frames and frames[-1][1] == 7:
+            prompts.append(len(app.dashboard.query(FilterInput)))
+
+    app._display = recorded  # type: ignore[method-assign]
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: prompts, "the first frame")
+        assert prompts[0] == 0
+        await pilot.pause()
+        assert len(app.dashboard.query(FilterInput)) == 1
+        await pilot.press("/", *"nazarbayev")
+        await until(pilot, lambda: "Timeline 1/7" in screen_text(app), "the filtered panes")
+        assert app.focused is app.dashboard.filter_input

@@ -27,6 +27,7 @@ NOT_FOR_THE_FIRST_FRAME = (
     "csv",  # the timeline's CSV export
     "watchfiles",  # live reload: the watcher starts once the dossier is shown
     "tui.core.export",
+    "tui.core.authoring",  # what `faultline add` offers: the commands' parsers are not built
     "tui.core.feeds",
     "tui.core.importers",
     "tui.core.alignment",

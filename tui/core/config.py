@@ -57,6 +57,8 @@ class ConfigError(FaultlineError):
 
 @dataclass(frozen=True)
 class FeedConfig:
+    """One ``[[feeds]]`` entry: a URL read as a layer on top of the local data."""
+
     name: str
     url: str
     interval: float = DEFAULT_INTERVAL  # seconds between automatic refreshes
@@ -70,6 +72,8 @@ BANDWIDTHS = ("normal", "low")
 
 @dataclass(frozen=True)
 class UIConfig:
+    """``[ui]``: the dashboard's theme, animations and bandwidth."""
+
     theme: str = "textual-dark"
     animations: bool = False
     # "low" for the slowest links (--low-bandwidth): no animation, the detail pane follows
@@ -89,6 +93,9 @@ class AlertsConfig:
 
 @dataclass(frozen=True)
 class Config:
+    """The configuration in use: the file it came from (``path``, ``source``) and every
+    setting, defaults filled in."""
+
     path: Path | None = None
     # None: no data paths configured (see local_paths); "@default" is already resolved.
     data_paths: tuple[Path, ...] | None = None

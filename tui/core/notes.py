@@ -40,6 +40,8 @@ VIEW_NAME = re.compile(r"[^\W_][\w .-]{0,39}\Z")
 
 @dataclass(frozen=True)
 class Note:
+    """One private note: when it was written (``at``, seconds since the epoch) and what."""
+
     at: float
     text: str
 

@@ -38,7 +38,7 @@ from ..core.capture import capture_file, covering
 from ..core.changes import CHANGED_MARK, NEW_MARK, Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.dates import EDate
-from ..core.gcpause import gc_paused, release_free_memory
+from ..core.gcpause import end_start_pause, gc_paused, release_free_memory
 from ..core.loading import size_within
 from ..core.merge import Dataset, Layer
 from ..core.model import Kind
@@ -552,6 +552,10 @@ class FaultlineApp(App[int]):
 
     def _arranged(self, arranged: Arranged) -> None:
         first = self.arranged is None
+        if first:
+            # The start-up is over once the frame showing the dossier is drawn
+            # (gcpause.pause_start); before the indexes are built, which pause it anyway.
+            self.call_after_refresh(end_start_pause)
         self.merger.forget_local()  # every data path was read just now
         self._present(arranged)
         self._announce_problems(arranged)
@@ -584,6 +588,7 @@ class FaultlineApp(App[int]):
             self.notify(f"{text}. The dossier shown is kept.", severity="error", markup=False)
             return
         self.load_error = text
+        self.call_after_refresh(end_start_pause)  # as when the dossier is shown
         if self._progress_timer is not None:
             self._progress_timer.stop()
             self._progress_timer = None

@@ -202,6 +202,8 @@ class DashboardScreen(Screen[None]):
         self.period = Period()
         self._activity: LRUCache[tuple[Ref | None, str, Period], Activity] = LRUCache(32)
         self._activity_of: Arranged | None = None
+        self._resumed = False  # shown at least once (_on_screen_resume)
+        self._filter: FilterInput | None = None  # mounted after the first frame
 
     # -- building -----------------------------------------------------------------------------
 
@@ -224,17 +226,23 @@ class DashboardScreen(Screen[None]):
                 yield ActivityStrip(id="activity")
                 yield TimelinePane(id=Kind.EVENT)
             yield DetailPane(id=DETAIL)
-        yield FilterInput(
-            placeholder="filter: names, aliases, titles, summaries, ids",
-            select_on_focus=False,
-            id="filter",
-        )
+        # The filter prompt (hidden until /) is mounted just after the first frame.
         yield Static(id="status", markup=False)
         yield Footer(compact=True)
 
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler, which restyles the screen and every widget
+        # whenever it is shown again (something may have changed meanwhile). The first
+        # time, at start-up, each widget was styled as it mounted, moments before and
+        # with the same stylesheet: a second pass over them all before the first frame
+        # (3-5 ms) would change nothing. A theme set since restyles them all anyway.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
     def on_mount(self) -> None:
         self.query_one("#body").display = False
-        self.query_one("#filter").display = False
+        self.call_after_refresh(self._mount_filter)
         self._focus_given = True  # Textual's first focus comes after this
         self._apply_layout(self.size.width, self.size.height)
         self._render_crumbs()
@@ -250,7 +258,21 @@ class DashboardScreen(Screen[None]):
 
     @property
     def filter_input(self) -> FilterInput:
-        return self.query_one(FilterInput)
+        return self._mount_filter()
+
+    def _mount_filter(self) -> FilterInput:
+        """The filter prompt, hidden until ``/``: mounted just after the first frame, which
+        does not show it (an Input and its styles, 2 ms of the start), or as soon as it
+        is asked for, if that is sooner."""
+        if self._filter is None:
+            self._filter = FilterInput(
+                placeholder="filter: names, aliases, titles, summaries, ids",
+                select_on_focus=False,
+                id="filter",
+            )
+            self._filter.display = False
+            self.mount(self._filter, before="#status")
+        return self._filter
 
     @property
     def focus_ref(self) -> Ref | None:

@@ -51,6 +51,8 @@ STANCE_STYLE = {stance: f"bold {ROLE_STYLE[role]}" for stance, role in STANCE_RO
 
 @dataclass(frozen=True, slots=True)
 class Plain:
+    """A line or paragraph of the detail pane that links nowhere."""
+
     content: Content
     classes: str = ""
     indent: int = 0
@@ -58,6 +60,8 @@ class Plain:
 
 @dataclass(frozen=True, slots=True)
 class Link:
+    """A line of the detail pane that focuses ``ref`` when chosen."""
+
     content: Content
     ref: Ref
     indent: int = 1
