@@ -216,8 +216,8 @@ class Arranged:
         mine = vars(arranged)
         mine["months"] = previous.months.spliced(pieces)
         mine["spans"] = previous.spans.spliced(pieces)
-        # The event keys: the previous index's joined text cut into runs, the fresh
-        # events' keys joined in (SearchIndex.spliced).
+        # The event keys: the previous index's very strings in runs, the fresh events'
+        # keys made (SearchIndex.spliced).
         runs = [p if isinstance(p, range) else list(map(event_key, p)) for p in pieces]
         arranged._index = {
             Kind.ACTOR: SearchIndex([actor_key(a) for a in arranged.actors]),

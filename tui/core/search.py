@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import unicodedata
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from itertools import accumulate, chain, compress, repeat
+from itertools import chain, compress, repeat
 from operator import contains
 from typing import NamedTuple
 
@@ -29,11 +29,6 @@ __all__ = [
     "source_key",
     "terms",
 ]
-
-# Rows are joined with this separator into one string to scan; it cannot occur in a
-# normalised key or query, so no match spans two rows.
-_SEP = "\n"
-
 
 def normalise(text: str) -> str:
     """Case-folded, without combining accents, whitespace collapsed to single spaces.
@@ -105,34 +100,18 @@ class SearchIndex:
     reached yet are scanned afresh. Whole answers are also remembered, so that erasing
     what was typed costs no scan.
 
-    Every scan runs in C (``map``/``compress`` over the keys, or ``str.find`` through
-    the joined keys for a rare word): no Python step per row. What is remembered is
+    Every scan runs in C (``map``/``compress`` over the keys): no Python step per row. What is remembered is
     replaced whole, never changed in place, so searches from two threads (the screen's
     first rows, a worker's whole answer) never mix answers.
     """
 
-    __slots__ = ("_blob", "_keys", "_last", "_recent", "_starts")
+    __slots__ = ("_keys", "_last", "_recent")
 
     def __init__(self, keys: Sequence[str]) -> None:
-        # Keys come from the *_key functions, already normalised and on one line; a key
-        # holding the separator (a caller's own) has it replaced, so no match spans rows.
-        keys = list(keys)
-        blob = _joined(keys)
-        if blob is None:
-            keys = _apart(keys)
-            blob = _joined(keys)
-            assert blob is not None
-        # Tuples, not lists: holding only strings and ints, the collector stops tracking
-        # them after one pass, so a full collection no longer walks 100,000 references.
+        # Tuples, not lists: holding only strings, the collector stops tracking them after
+        # one pass, so a full collection no longer walks 100,000 references. The keys are
+        # the only copy of the text (no joined copy besides: see ``_rows_containing``).
         self._keys: tuple[str, ...] = tuple(keys)
-        self._blob = blob
-        # Where each key starts in the blob (and where the blob ends): lengths plus
-        # separators, summed in C, in steps (see CHUNK).
-        starts = [0]
-        for lo in range(0, len(keys), CHUNK):
-            lengths = map(_PLUS_ONE, map(len, keys[lo : lo + CHUNK]))
-            starts += accumulate(lengths, initial=starts.pop())
-        self._starts = tuple(starts)
         self._last: _Progress | None = None
         # Recent answers, packed (4 bytes a row), so that erasing what was typed costs no
         # scan: each shorter query was answered a moment ago.
@@ -141,41 +120,13 @@ class SearchIndex:
     @classmethod
     def spliced(cls, previous: SearchIndex, runs: Iterable[range | Sequence[str]]) -> SearchIndex:
         """``SearchIndex`` of the keys ``runs`` make: ranges of ``previous``'s rows and
-        lists of new keys, in order. Equal to building it from those keys, but the
-        joined text is cut from ``previous``'s (a slice for each run, no step per key)
-        and each run's starts are ``previous``'s shifted, in C: only the new keys are
-        joined, measured and checked for the separator."""
-        old_keys, old_blob, old_starts = previous._keys, previous._blob, previous._starts
+        lists of new keys, in order. Equal to building it from those keys; the kept keys
+        are ``previous``'s very strings, sliced out in C (no step per key)."""
+        old_keys = previous._keys
         keys: list[str] = []
-        texts: list[str] = []
-        starts: list[int] = []
-        at = 0  # where the next run starts in the new text
         for run in runs:
-            if isinstance(run, range):
-                if not run:
-                    continue
-                lo = old_starts[run.start]
-                hi = old_starts[run.stop]  # the starts end with the text's end
-                keys += old_keys[run.start : run.stop]
-                texts.append(old_blob[lo : hi - 1])
-                for part in range(run.start, run.stop, CHUNK):
-                    piece = old_starts[part : min(part + CHUNK, run.stop)]
-                    starts += map((at - lo).__add__, piece)
-                at += hi - lo
-            elif run:
-                new = _apart(run)
-                keys += new
-                texts.append(_SEP.join(new))
-                starts += accumulate(map(_PLUS_ONE, map(len, new[:-1])), initial=at)
-                at += sum(map(len, new)) + len(new)
-        starts.append(at)  # where the text ends (as a key after the last would start)
-        index = cls.__new__(cls)
-        index._keys = tuple(keys)
-        index._blob = _SEP.join(texts)
-        index._starts = tuple(starts)
-        index._last = None
-        index._recent = {}
-        return index
+            keys += old_keys[run.start : run.stop] if isinstance(run, range) else run
+        return cls(keys)
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -306,24 +257,10 @@ class SearchIndex:
         return rows
 
     def _rows_containing(self, word: str, lo: int, hi: int) -> list[int]:
-        blob = self._blob
-        starts = self._starts
-        begin, end = starts[lo], starts[hi]
-        # Many hits: test every key (one C pass). Few: jump from hit to hit through the
-        # joined keys, a Python step per hit but none per row.
-        sample = min(end - begin, 200_000)
-        hits = blob.count(word, begin, begin + sample)
-        if hits * max(1, (end - begin) // max(sample, 1)) > (hi - lo) // 16:
-            return list(compress(range(lo, hi), map(contains, self._keys[lo:hi], repeat(word))))
-        found: list[int] = []
-        at = blob.find(word, begin, end)
-        while at != -1:
-            row = bisect_right(starts, at) - 1
-            found.append(row)
-            if row + 1 >= hi:
-                break
-            at = blob.find(word, starts[row + 1], end)
-        return found
+        # One C pass over the keys. (A joined copy of every key, searched with
+        # ``str.find`` from hit to hit, was faster only for a word in almost no row, and
+        # held the text twice: 15 MB more at 100,000 events, rebuilt on every refresh.)
+        return list(compress(range(lo, hi), map(contains, self._keys[lo:hi], repeat(word))))
 
 
 class _Progress(NamedTuple):
@@ -339,7 +276,6 @@ class _Progress(NamedTuple):
     source: _Progress | None
 
 
-_PLUS_ONE = (1).__add__
 _RECENT = 16  # answers kept; at 1,000,000 keys, at most 64 MB
 _ROW = "i" if array("i").itemsize >= 4 else "l"
 # Rows scanned per C call. Between calls another thread (the UI) can take the
@@ -348,20 +284,6 @@ CHUNK = 32_768
 # The first step of ``search_start``: small, since a common word fills a screen within
 # a few hundred rows; each further step doubles.
 _FIRST_STEP = 1_024
-
-
-def _apart(keys: Iterable[str]) -> list[str]:
-    """The keys with any separator in them made a space, so that no match spans rows."""
-    return [k if _SEP not in k else k.replace(_SEP, " ") for k in keys]
-
-
-def _joined(keys: list[str]) -> str | None:
-    """The keys joined by the separator, ``CHUNK`` at a time (joining a million at once
-    holds the interpreter for a tenth of a second); None if a key holds the separator."""
-    parts = [_SEP.join(keys[lo : lo + CHUNK]) for lo in range(0, len(keys), CHUNK)]
-    if sum(part.count(_SEP) for part in parts) != len(keys) - len(parts):
-        return None
-    return _SEP.join(parts)
 
 
 class SearchStopped(Exception):
