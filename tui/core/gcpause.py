@@ -1,7 +1,8 @@
 """Pausing the cyclic garbage collector while many objects that form no cycles are made.
 
 Reading, caching and merging a large dossier allocate millions of small objects; the
-collector would walk them again and again, for nothing.
+collector would walk them again and again, for nothing. And what a refresh frees goes
+back to the system (``release_free_memory``, ``return_large_blocks``).
 """
 
 from __future__ import annotations
