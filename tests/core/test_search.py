@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import functools
+import gc
 
 import pytest
 from hypothesis import given, settings
@@ -120,7 +120,7 @@ def test_an_index_holds_its_keys_text_once() -> None:
     keys = [normalise(f"event number {i} in the region of place{i % 1000}") for i in range(5000)]
     index = SearchIndex(keys)
     index.search("place12")
-    spliced = SearchIndex.spliced(index, [range(0, 2000), ["a new key"], range(2000, 5000)])
+    spliced = SearchIndex.spliced(index, [range(2000), ["a new key"], range(2000, 5000)])
     for held, expected in ((index, keys), (spliced, [*keys[:2000], "a new key", *keys[2000:]])):
         reachable: list[object] = []
         todo: list[object] = [held]

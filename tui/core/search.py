@@ -30,6 +30,7 @@ __all__ = [
     "terms",
 ]
 
+
 def normalise(text: str) -> str:
     """Case-folded, without combining accents, whitespace collapsed to single spaces.
 
@@ -100,9 +101,9 @@ class SearchIndex:
     reached yet are scanned afresh. Whole answers are also remembered, so that erasing
     what was typed costs no scan.
 
-    Every scan runs in C (``map``/``compress`` over the keys): no Python step per row. What is remembered is
-    replaced whole, never changed in place, so searches from two threads (the screen's
-    first rows, a worker's whole answer) never mix answers.
+    Every scan runs in C (``map``/``compress`` over the keys): no Python step per row.
+    What is remembered is replaced whole, never changed in place, so searches from two
+    threads (the screen's first rows, a worker's whole answer) never mix answers.
     """
 
     __slots__ = ("_keys", "_last", "_recent")
