@@ -105,6 +105,39 @@ def test_search_agrees_with_a_plain_scan(keys: list[str], queries: list[str]) ->
         assert index.search(query) == naive(normalised, query)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=st.lists(st.text(alphabet="abc ", max_size=8), max_size=30),
+    cuts=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=4),
+    fresh=st.lists(st.lists(st.text(alphabet="abc ", max_size=8), max_size=5), max_size=4),
+    queries=st.lists(st.text(alphabet="abc ", max_size=3), min_size=1, max_size=5),
+)
+def test_a_spliced_index_is_the_index_of_its_keys(
+    keys: list[str],
+    cuts: list[tuple[int, int]],
+    fresh: list[list[str]],
+    queries: list[str],
+) -> None:
+    """What a refresh does: runs of the shown index's rows and new keys, in order, give
+    the keys and the answers an index built from them all gives."""
+    keys = [normalise(k) for k in keys]
+    previous = SearchIndex(keys)
+    previous.search(queries[0])  # what it remembers is not carried over
+    runs: list[range | list[str]] = []
+    for (a, b), new in zip(cuts, [*fresh, *[[]] * len(cuts)], strict=False):
+        runs += [
+            range(min(a, b, len(keys)), min(max(a, b), len(keys))),
+            [normalise(k) for k in new],
+        ]
+    spliced = SearchIndex.spliced(previous, runs)
+    expected = [
+        k for run in runs for k in (keys[run.start : run.stop] if isinstance(run, range) else run)
+    ]
+    assert [spliced.key(i) for i in range(len(spliced))] == expected
+    for query in queries:
+        assert spliced.search(query) == naive(expected, query)
+
+
 def test_a_hundred_thousand_keys_index_and_filter() -> None:
     keys = [normalise(f"event number {i} in the region of place{i % 1000}") for i in range(100_000)]
     index = SearchIndex(keys)
