@@ -1,7 +1,8 @@
 """Pausing the cyclic garbage collector while many objects that form no cycles are made.
 
 Reading, caching and merging a large dossier allocate millions of small objects; the
-collector would walk them again and again, for nothing.
+collector would walk them again and again, for nothing. And what a refresh frees goes
+back to the system (``release_free_memory``, ``return_large_blocks``).
 """
 
 from __future__ import annotations
@@ -71,6 +72,43 @@ def release_free_memory() -> None:
     (macOS, musl, Windows) nothing is done. ctypes drops the GIL for the call, so only
     the calling thread waits for it."""
     _trim()(0)
+
+
+def return_large_blocks() -> None:
+    """Have glibc map every block of 128 KiB or more on its own and unmap it when freed.
+
+    A large dossier's containers (a tuple of 100,000 events, a row dict, a timeline)
+    are large blocks, and a refresh or a reload frees a set of them for every set it
+    makes. By default glibc raises the size it maps on its own each time such a block is
+    freed, so after the first refresh they come from the heap instead, between small
+    blocks that outlive them: freed, they stay resident until a trim, and the heap only
+    grows (measured: bench/README.md, "Issue 15: compact storage"). A fixed threshold
+    stops that. Process-wide; the dashboard sets it at start. Elsewhere than glibc,
+    nothing is done."""
+    _mallopt()(_M_MMAP_THRESHOLD, _LARGE)
+
+
+# glibc's malloc.h: M_MMAP_THRESHOLD; its default (and lowest dynamic) value.
+_M_MMAP_THRESHOLD = -3
+_LARGE = 128 * 1024
+
+
+@cache
+def _mallopt() -> Callable[[int, int], int]:
+    """glibc's ``mallopt``, or a stand-in that does nothing."""
+    import ctypes
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            mallopt: Callable[[int, int], int] = ctypes.CDLL(None).mallopt
+        except (OSError, AttributeError):  # not glibc
+            pass
+        else:
+            mallopt.argtypes = [ctypes.c_int, ctypes.c_int]  # type: ignore[attr-defined]
+            mallopt.restype = ctypes.c_int  # type: ignore[attr-defined]
+            return mallopt
+    return lambda option, value: 0
 
 
 @cache

@@ -38,7 +38,7 @@ from ..core.capture import capture_file, covering
 from ..core.changes import CHANGED_MARK, NEW_MARK, Changes, UnseenChanges
 from ..core.config import Config, ConfigError, FeedConfig
 from ..core.dates import EDate
-from ..core.gcpause import end_start_pause, gc_paused, release_free_memory
+from ..core.gcpause import end_start_pause, gc_paused, release_free_memory, return_large_blocks
 from ..core.loading import size_within
 from ..core.merge import Dataset, Layer
 from ..core.model import Kind
@@ -258,6 +258,8 @@ class FaultlineApp(App[int]):
         # Nothing is owed until input comes or a refresh lands, and an owed collection
         # waits while the dossier is being read (``_busy``), so none walks it unfrozen.
         self.collector.start()
+        # Before the dossier is read: its large blocks are then unmapped when freed.
+        return_large_blocks()
 
     def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
         # Textual writes every cell of every region it repainted; the wire writes only
