@@ -75,22 +75,25 @@ def release_free_memory() -> None:
 
 
 def return_large_blocks() -> None:
-    """Have glibc map every block of 128 KiB or more on its own and unmap it when freed.
+    """Have glibc map every block of 4 MiB or more on its own and unmap it when freed.
 
-    A large dossier's containers (a tuple of 100,000 events, a row dict, a timeline)
-    are large blocks, and a refresh or a reload frees a set of them for every set it
-    makes. By default glibc raises the size it maps on its own each time such a block is
-    freed, so after the first refresh they come from the heap instead, between small
-    blocks that outlive them: freed, they stay resident until a trim, and the heap only
-    grows (measured: bench/README.md, "Issue 15: compact storage"). A fixed threshold
-    stops that. Process-wide; the dashboard sets it at start. Elsewhere than glibc,
-    nothing is done."""
+    A large dossier's containers (a tuple of 100,000 events, a row dict, a timeline,
+    the search text) are large blocks, and a refresh or a reload frees a set of them
+    for every set it makes. By default glibc raises the size it maps on its own each
+    time such a block is freed, so after the first refresh they come from the heap
+    instead, between small blocks that outlive them: freed, they stay resident until a
+    trim, and the heap only grows (measured: bench/README.md, "Issue 15: compact
+    storage"). A fixed threshold stops that. Not lower: at 128 KiB every piece a
+    refresh builds in steps (CHUNK rows) was mapped and unmapped too, and a 1M refresh
+    took 15% longer, its young collections and UI stalls longer with it
+    (bench/README.md, "End of the evening session"). Process-wide; the dashboard sets
+    it at start. Elsewhere than glibc, nothing is done."""
     _mallopt()(_M_MMAP_THRESHOLD, _LARGE)
 
 
-# glibc's malloc.h: M_MMAP_THRESHOLD; its default (and lowest dynamic) value.
+# glibc's malloc.h: M_MMAP_THRESHOLD.
 _M_MMAP_THRESHOLD = -3
-_LARGE = 128 * 1024
+_LARGE = 4 * 1024 * 1024
 
 
 @cache
