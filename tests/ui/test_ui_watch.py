@@ -185,6 +185,39 @@ async def test_alerts_and_marks_wait_unseen_across_a_restart(
         assert row_text(again, Kind.ACTOR, "ru").startswith(f"*{PIN_MARK}Russia")
 
 
+async def test_the_last_state_restored_at_a_start_does_not_see_the_alert_it_brings_back(
+    tmp_path, local, server, private_state
+) -> None:
+    """The cursor was on the pinned actor when a refresh raised its alert, and the
+    analyst quit. The next start restores that state, cursor and all: the row is shown,
+    not seen, so its mark and the alert wait for the analyst to move onto it."""
+    server.route(PATH, conditional(json.dumps(V1).encode(), etag='"v1"'))
+    StateStore(private_state).update(lambda s: s.update(watch={"actors": ["ru"]}))
+    app = await build(tmp_path, local, server)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, app)
+        await select_actor(pilot, app, "ru")
+        server.route(PATH, conditional(json.dumps(V2).encode(), etag='"v2"'))
+        await pilot.press("r")
+        await until(pilot, lambda: "! 1 alert (!)" in status_line(app), "the alert")
+        await pilot.press("q")  # the last state kept: the cursor on Russia
+
+    again = FaultlineApp(app.config)
+    async with again.run_test(size=SIZE, notifications=True) as pilot:
+        await shown(pilot, again)
+        await until(pilot, lambda: again.opening is None, "the last state restored")
+        await until(
+            pilot, lambda: again.dashboard.pane(Kind.ACTOR).ref == Ref(Kind.ACTOR, "ru"), "ru"
+        )
+        await pilot.pause()
+        again.watchlist.marks.flush()
+        await pilot.pause()
+        assert row_text(again, Kind.ACTOR, "ru").startswith(f"*{PIN_MARK}Russia")
+        assert "! 1 alert (!)" in status_line(again)
+        await pilot.press("k", "j")  # moved off and back onto it: now it is seen
+        await until(pilot, lambda: "alert" not in status_line(again), "seen")
+
+
 async def test_a_failing_command_is_said_in_the_alerts_log(
     tmp_path, local, server, private_state
 ) -> None:

@@ -757,7 +757,12 @@ class DashboardScreen(Screen[None]):
         }
         self._refresh_panes(keep)
         pane = view.pane if view.pane in (*PANES, DETAIL) else Kind.ACTOR
-        self.action_pane(pane)
+        # The rows a view selects are shown, not seen: their marks and alerts stay until
+        # the analyst moves onto them (the last state restored at a start must not clear
+        # the alert that brought them back).
+        self.action_pane(pane, show_detail=False)
+        if pane in PANES:
+            self._show_detail_for_active(see=False)
         return missing
 
     def action_zoom(self) -> None:
