@@ -420,14 +420,14 @@ async def test_s_records_a_stance_and_explains_a_bad_date_in_place(tmp_path) -> 
         assert str(captured) in [layer.name for layer in app.arranged.dataset.layers]
 
 
-async def test_a_fact_is_written_off_the_ui_thread_while_the_form_says_saving(tmp_path) -> None:
-    """Appending reads and checks the capture file whole, which for a large one takes
-    seconds: it runs in a thread, the form says "Saving to …" with its fields read-only
-    and Esc waits, and the dashboard keeps drawing. (The append is held at a gate so the
-    test can look at the form meanwhile.)"""
+def held_capture(
+    tmp_path: Path,
+) -> tuple[FaultlineApp, Path, threading.Event, list[threading.Thread]]:
+    """The app on x.toml whose capture appends wait at a gate until the test opens it
+    (``gate.set()``), so that the form can be looked at while it saves; the threads the
+    appends ran in; the capture file."""
     data = tmp_path / "x.toml"
     data.write_text(DOSSIER, encoding="utf-8")
-    captured = tmp_path / "captured.toml"
     app = build(tmp_path, [data])
     gate, threads = threading.Event(), []
     append = app.record
@@ -438,6 +438,15 @@ async def test_a_fact_is_written_off_the_ui_thread_while_the_form_says_saving(tm
         return append(kind, values)
 
     app.record = held  # type: ignore[method-assign]
+    return app, tmp_path / "captured.toml", gate, threads
+
+
+async def test_a_fact_is_written_off_the_ui_thread_while_the_form_says_saving(tmp_path) -> None:
+    """Appending reads and checks the capture file whole, which for a large one takes
+    seconds: it runs in a thread, the form says "Saving to …" with its fields read-only
+    and Esc waits, and the dashboard keeps drawing. (The append is held at a gate so the
+    test can look at the form meanwhile.)"""
+    app, captured, gate, threads = held_capture(tmp_path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot, app)
         await pilot.press("2", "s")
@@ -463,18 +472,7 @@ async def test_a_fact_saved_while_the_palette_leaves_the_form_still_shows(tmp_pa
     from tui.core.model import Kind
     from tui.ui.commands import GoTo
 
-    data = tmp_path / "x.toml"
-    data.write_text(DOSSIER, encoding="utf-8")
-    captured = tmp_path / "captured.toml"
-    app = build(tmp_path, [data])
-    gate = threading.Event()
-    append = app.record
-
-    def held(kind, values):
-        gate.wait(timeout=10)
-        return append(kind, values)
-
-    app.record = held  # type: ignore[method-assign]
+    app, captured, gate, _ = held_capture(tmp_path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot, app)
         await pilot.press("2", "s")
