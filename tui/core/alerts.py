@@ -288,7 +288,10 @@ class SharedMarks(UnseenChanges):
         # A written state was taken: whether its marks differ from those here (another
         # process changed them), to draw them again; its alerts may be new either way.
         self.on_adopt: Callable[[bool], None] | None = None
-        self._queue: queue.Queue[_Write | None] = queue.Queue()
+        # (number, change) for each change to write, None to stop the writer.
+        self._queue: queue.Queue[tuple[int, Callable[[dict[str, Any]], object]] | None] = (
+            queue.Queue()
+        )
         self._writer: threading.Thread | None = None
         self._changes = 0  # changes made here: a written state older than the last is not taken
         # What to run once each change is written (by its number), in order: run by
@@ -343,7 +346,7 @@ class SharedMarks(UnseenChanges):
         if self._writer is None:
             self._writer = threading.Thread(target=self._write, name="state-writer", daemon=True)
             self._writer.start()
-        self._queue.put(_Write(change, self._changes))
+        self._queue.put((self._changes, change))
 
     def add(self, changes: Changes) -> None:
         self.later(
@@ -395,27 +398,27 @@ class SharedMarks(UnseenChanges):
                 self._write_batch(writes)
             except Exception as error:  # noqa: BLE001 - said in the app, never a traceback
                 self.store.warning = f"{self.store.path}: the marks were not written ({error})"
-                self._post(partial(self._written, None, None, writes[-1].number))
+                self._post(partial(self._written, None, None, writes[-1][0]))
             finally:
                 for _ in batch:
                     self._queue.task_done()
             if batch[-1] is None:
                 return
 
-    def _write_batch(self, writes: list[_Write]) -> None:
+    def _write_batch(self, writes: list[tuple[int, Callable[[dict[str, Any]], object]]]) -> None:
         """One locked rewrite of the file for ``writes``, in order; what it wrote goes to
         the owner (``_written``)."""
         if not writes:
             return
 
         def changed(state: dict[str, Any]) -> dict[str, Any]:
-            for write in writes:
-                write.change(state)
+            for _, change in writes:
+                change(state)
             return state
 
         state = self.store.update(changed)
         marks = read_marks(state)
-        self._post(partial(self._written, state, marks, writes[-1].number))
+        self._post(partial(self._written, state, marks, writes[-1][0]))
 
     def _post(self, call: Callable[[], None]) -> None:
         assert self.post is not None
@@ -440,12 +443,6 @@ class SharedMarks(UnseenChanges):
         elif state is None and self.on_adopt is not None:
             self.on_adopt(False)  # a warning to show (store.warning)
         self._run_thens(number)
-
-
-@dataclass(frozen=True, slots=True)
-class _Write:
-    change: Callable[[dict[str, Any]], object]
-    number: int
 
 
 # -- channels -------------------------------------------------------------------------------

@@ -701,9 +701,6 @@ class FaultlineApp(App[int]):
             timeout=15,
             markup=False,
         )
-        for screen in self.screen_stack:
-            if isinstance(screen, AlertsScreen):
-                screen.reload()
 
     @while_open
     def on_marks_written(self, message: MarksWritten) -> None:
@@ -714,13 +711,7 @@ class FaultlineApp(App[int]):
         alerts log, and the marks when another dashboard or a cron fetch changed them;
         or the writer could not write, which is said."""
         self._announce_state()
-        if differ and self.arranged is not None:
-            self.arranged.set_marks(self.unseen)
-            self.dashboard.redraw_panes()
-        self.dashboard.render_status()
-        for screen in self.screen_stack:
-            if isinstance(screen, AlertsScreen):
-                screen.reload()
+        self._show_state(marks=differ)
 
     @while_open
     def on_feeds_changed(self, message: FeedsChanged) -> None:
@@ -746,9 +737,13 @@ class FaultlineApp(App[int]):
 
     def _sync_state(self) -> None:
         """Show what another dashboard or a cron fetch changed in the shared state."""
-        if not self.watchlist.sync():
-            return
-        if self.arranged is not None:
+        if self.watchlist.sync():
+            self._show_state(marks=True)
+
+    def _show_state(self, *, marks: bool) -> None:
+        """The shared state as read: the marks, pins and notes drawn again when they may
+        have changed (``marks``), the status line and an open alerts log always."""
+        if marks and self.arranged is not None:
             self.arranged.set_marks(self.unseen)
             self.arranged.set_pins(self.watchlist.pins())
             self.arranged.notes = self.watchlist.notes

@@ -188,10 +188,8 @@ class CaptureForm(ModalScreen[bool]):
             self.query_one(f"#field-{field.key}", Input).disabled = saving
         hint = f"Saving to {sanitise(self.target)[0]}…" if saving else self._hint()
         self.query_one("#capture-hint", Static).update(hint)
-        if not saving:
-            first = next((f for f in self.fields), None)
-            if first is not None and self.focused is None:
-                self.query_one(f"#field-{first.key}", Input).focus()
+        if not saving and self.focused is None:  # the disabled field lost the focus
+            self.query_one(f"#field-{self.fields[0].key}", Input).focus()
 
     def _hint(self) -> Content:
         return Content.styled(f"Saved to {sanitise(self.target)[0]}", MUTED)

@@ -144,9 +144,8 @@ class Watching:
         self.watch = Watchlist.from_state(state, self.configured)
         self.alerts = read_alerts(state)
         self.notes = read_notes(state)
-        problems: list[str] = []
-        self.views = read_views(state, problems)
-        self._view_problems = [p for p in problems if p not in self._said]
+        self._view_problems = []  # told once each by view_problems
+        self.views = read_views(state, self._view_problems)
 
     # -- notes and views ------------------------------------------------------------------
 
