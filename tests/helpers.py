@@ -382,3 +382,14 @@ def pty_terminal(command: list[str], cols: int, rows: int) -> Iterator[PtyTermin
             yield terminal
         finally:
             terminal.close()
+
+
+def burst(app: Any, *keys: str) -> None:
+    """Keys arriving together, as a terminal hands them over on a slow link or a paste:
+    all queued on the app before it handles the first (``Pilot.press`` waits for each)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        char = key if len(key) == 1 else None
+        app.post_message(events.Key(_character_to_key(key) if char else key, char))

@@ -10,7 +10,7 @@ import re
 import threading
 
 import pytest
-from helpers import move_to, run_command, toasts, until
+from helpers import burst, move_to, run_command, toasts, until
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -448,6 +448,26 @@ async def test_slash_filters_every_pane_as_you_type(make_app, ready, screen) -> 
         await pilot.press("escape")  # no focus to clear: clears the filter
         await pilot.pause()
         assert "Disagreements 5/5" in screen(app)
+
+
+async def test_keys_typed_fast_around_the_filter_land_where_meant(make_app, ready) -> None:
+    """Over a slow link the terminal hands keys over in bursts: the key after Enter, Esc
+    or Tab in the prompt goes to the lists, not into the filter."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        burst(app, "/", *"baikonur", "enter", "3")
+        await until(pilot, lambda: app.focused is pane(app, Kind.EVENT), "the timeline focused")
+        assert app.dashboard.filter_text == "baikonur"
+        burst(app, "/", "tab", "1")
+        await until(pilot, lambda: app.focused is pane(app, Kind.ACTOR), "the actors focused")
+        assert app.dashboard.filter_text == "baikonur"
+        burst(app, "/", "escape", "2")
+        await until(pilot, lambda: app.focused is pane(app, Kind.DISAGREEMENT), "disagreements")
+        assert app.dashboard.filter_text == ""
+        assert not app.dashboard.filter_input.display
+        burst(app, "/", "/", *"x")  # in the prompt, "/" is text
+        await until(pilot, lambda: app.dashboard.filter_text == "/x", "the filter “/x”")
 
 
 async def test_filter_matches_aliases_and_ids(make_app, ready) -> None:

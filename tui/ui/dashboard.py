@@ -107,8 +107,8 @@ class FilterInput(Input):
         self.cursor_blink = False
 
     def action_leave(self) -> None:
-        # A binding, not the Submitted message: the keyboard moves at once, so a key
-        # typed right after Enter already reaches the list.
+        # A priority binding, not the Submitted message: the keyboard moves before the
+        # next key is routed, so a key typed right after Enter reaches the list.
         self.screen.action_filter_done()  # type: ignore[attr-defined]
 
 
@@ -552,7 +552,7 @@ class DashboardScreen(Screen[None]):
     def action_clear(self) -> None:
         """Escape: close the filter prompt, else clear the focus, else clear the filter,
         else return from time travel to now."""
-        if self.filter_input.display and self.filter_input.has_focus:
+        if self.filter_input.display and self._in_prompt():
             self._set_query("")
             self._close_filter()
             return
@@ -800,7 +800,7 @@ class DashboardScreen(Screen[None]):
         self._cycle(-1)
 
     def _cycle(self, step: int) -> None:
-        if self.filter_input.has_focus:
+        if self._in_prompt():
             self._close_filter(refocus=False)
         current = self._current()
         name = ORDER[(ORDER.index(current) + step) % len(ORDER)]
@@ -810,13 +810,18 @@ class DashboardScreen(Screen[None]):
 
     def action_filter(self) -> None:
         field = self.filter_input
-        if field.has_focus:
+        if self._in_prompt():
             field.insert_text_at_cursor("/")
             return
         field.display = True
         field.value = self.filter_text
         field.cursor_position = len(self.filter_text)
         self.set_focus(field)
+
+    def _in_prompt(self) -> bool:
+        # The screen's focus, not ``has_focus``: that is set when the widget handles its
+        # Focus event, after keys that arrived with the one that focused it.
+        return self.focused is self.filter_input
 
     def action_filter_done(self) -> None:
         self._close_filter()

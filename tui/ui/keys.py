@@ -90,8 +90,40 @@ APP: list[BindingType] = [
 
 
 # The ``/`` prompt.
+# Priority, as ``/`` is: each runs before the keys after it are routed. A key reaches
+# the focused widget through its own queue and comes back to the screen's bindings later,
+# so without priority a key typed right after (over a slow link keys arrive in bursts)
+# went to the prompt, not the list.
 FILTER_PROMPT: list[BindingType] = [
-    Binding("enter,down", "leave", "Done", show=False, tooltip="Keep the filter, back to the list"),
+    Binding(
+        "enter,down",
+        "leave",
+        "Done",
+        show=False,
+        tooltip="Keep the filter, back to the list",
+        priority=True,
+    ),
+    Binding(
+        "escape",
+        "screen.clear",
+        show=False,
+        tooltip="Clear the filter and close the prompt",
+        priority=True,
+    ),
+    Binding(
+        "tab",
+        "screen.next_pane",
+        show=False,
+        tooltip="Keep the filter and move to the next pane",
+        priority=True,
+    ),
+    Binding(
+        "shift+tab",
+        "screen.previous_pane",
+        show=False,
+        tooltip="Keep the filter and move to the previous pane",
+        priority=True,
+    ),
 ]
 
 
@@ -319,6 +351,11 @@ DATE_RANGE_FORM: list[BindingType] = [
 # The capture forms (s, n).
 CAPTURE_FORM: list[BindingType] = [
     Binding("escape", "cancel", "Cancel", tooltip="Close the form; nothing is recorded"),
+    # Priority (Textual's own Tab is not): the focus moves before the keys typed after
+    # it are routed, so that over a slow link, where keys arrive in bursts, they land in
+    # the next field rather than the one Tab left.
+    Binding("tab", "app.focus_next", show=False, tooltip="Next field", priority=True),
+    Binding("shift+tab", "app.focus_previous", show=False, tooltip="Previous field", priority=True),
 ]
 
 
@@ -442,8 +479,6 @@ def key_groups() -> list[tuple[str, list[tuple[str, str]]]]:
             ("type", ("Filter every pane: names, aliases, titles, summaries, ids, any case, "
                       "every word must match")),
             *_rows(FILTER_PROMPT),
-            ("Esc", "Clear the filter and close the prompt"),
-            ("Tab", "Keep the filter and move to the next pane"),
         ]),
         ("Stance matrix (m)", [
             *_rows(MATRIX, MATRIX_SCREEN),
@@ -481,9 +516,10 @@ def key_groups() -> list[tuple[str, list[tuple[str, str]]]]:
             *_rows(PROMPT),
         ]),
         ("Capture forms (s, n)", [
-            ("Tab Shift+Tab", "Next and previous field (→ takes a suggested id or stance)"),
+            *_rows(CAPTURE_FORM[1:]),
+            ("→", "Take the suggested id or stance"),
             ("Enter", "Save: appended to the capture file, shown at once, marked +"),
-            *_rows(CAPTURE_FORM),
+            *_rows(CAPTURE_FORM[:1]),
         ]),
         ("Help (?) and warnings (w) screens", _rows(HELP_SCREEN, PROBLEMS_SCREEN)),
         ("Mouse", [
