@@ -10,6 +10,8 @@ modules loaded when the first frame with rows is written.
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import json
 import subprocess
 import sys
@@ -71,3 +73,38 @@ def test_the_first_frame_of_the_shipped_dossier_loads_only_what_it_draws(
         if module == unneeded or module.startswith(unneeded + ".")
     ]
     assert loaded == []
+
+
+# Dataclasses of the start path left generated (each compiles its methods at import):
+# made in bulk on hot paths, where a generated method is quicker than records.record's
+# shared ones, or mutable (record is frozen).
+GENERATED_ON_PURPOSE = {
+    "tui.core.browse.Ref",  # a position, made and hashed for every row and mark
+    "tui.core.browse.Logged",  # one per entity a refresh changed
+    "tui.core.changes.Change",  # likewise
+    "tui.core.dates.EDate",  # compared and hashed throughout a dossier's dates
+    "tui.core.merge.Dataset",  # mutable
+    "tui.core.schema.Checker",  # mutable
+}
+
+
+def test_the_start_paths_records_compile_no_methods_at_import(tmp_path: Path) -> None:
+    """``dataclass`` compiles six methods per frozen class at every start (90 M
+    instructions over the start path's classes); ``records.record`` compiles none."""
+    generated = set()
+    for name in first_frame_modules(tmp_path):
+        if not name.startswith("tui."):
+            continue
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if not (
+                isinstance(value, type)
+                and value.__module__ == name
+                and dataclasses.is_dataclass(value)
+            ):
+                continue
+            methods = [getattr(value, m, None) for m in ("__init__", "__eq__", "__setattr__")]
+            if any(getattr(m, "__code__", None) is not None and m.__code__.co_filename == "<string>"
+                   for m in methods):  # fmt: skip
+                generated.add(f"{name}.{value.__qualname__}")
+    assert generated == GENERATED_ON_PURPOSE
