@@ -19,6 +19,8 @@ from pathlib import Path
 
 from helpers import isolated_env
 
+from tests.conftest import DOSSIER
+
 REPO = Path(__file__).resolve().parents[2]
 
 # Modules (and their submodules) the first frame of the dashboard does not need.
@@ -27,6 +29,7 @@ NOT_FOR_THE_FIRST_FRAME = (
     "tomli_w",  # writing TOML: export, the capture forms
     "numpy",  # the timeline's activity index (after the first frame), alignment
     "csv",  # the timeline's CSV export
+    "secrets",  # atomic writes name their temp files from os.urandom
     "watchfiles",  # live reload: the watcher starts once the dossier is shown
     "tui.core.export",
     "tui.core.authoring",  # what `faultline add` offers: the commands' parsers are not built
@@ -108,3 +111,28 @@ def test_the_start_paths_records_compile_no_methods_at_import(tmp_path: Path) ->
                    for m in methods):  # fmt: skip
                 generated.add(f"{name}.{value.__qualname__}")
     assert generated == GENERATED_ON_PURPOSE
+
+
+def test_the_start_path_makes_at_import_nothing_a_common_dossier_does_not_need(
+    tmp_path: Path,
+) -> None:
+    """The reader's record builders (a ``compile`` each) are made when a document is
+    first parsed, not for a start from the parsed-data cache; the glyph tables for
+    invisible characters and lone jamo when text first has some."""
+    script = tmp_path / "made.py"
+    script.write_text(
+        "import sys\n"
+        "import tui.cli, tui.ui.app\n"
+        "from tui.core.schema import BUILD\n"
+        "from tui.ui.glyphs import _redraw, cells\n"
+        "print(len(BUILD), _redraw.cache_info().currsize)\n"
+        "from tui.core.reader import read_toml\n"
+        "read_toml(open(sys.argv[1], encoding='utf-8').read(), 'dossier.toml', layer='data')\n"
+        "cells('\\u1161')\n"
+        "print(len(BUILD), _redraw.cache_info().currsize)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(DOSSIER)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.stdout.split() == ["0", "0", "6", "1"], done.stderr[-3000:]

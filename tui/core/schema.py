@@ -546,6 +546,14 @@ def _builder(cls: type) -> Callable[..., Any]:
     return build
 
 
-BUILD: dict[type, Callable[..., Any]] = {
-    cls: _builder(cls) for cls in (Source, Actor, Disagreement, Event, Position, Citation)
-}
+class _Builders(dict[type, Callable[..., Any]]):
+    """Each record class's ``build``, made when a document first needs it: a start that
+    reads its dossier from the parsed-data cache needs none (a ``compile`` each)."""
+
+    def __missing__(self, cls: type) -> Callable[..., Any]:
+        # Two threads may make one at once: the same function, either kept.
+        build = self[cls] = _builder(cls)
+        return build
+
+
+BUILD: dict[type, Callable[..., Any]] = _Builders()
