@@ -131,7 +131,7 @@ async def set_range(pilot: Any, app: Any, key: str, text: str) -> None:
 
 async def travel(pilot: Any, app: Any, date: str) -> None:
     """``t``, then ``date`` (empty: back to now) in the time-travel form."""
-    from tui.ui.movement import DateForm
+    from tui.ui.timescreens import DateForm
 
     await pilot.press("t")
     await pilot.pause()
