@@ -120,7 +120,7 @@ async def set_range(pilot: Any, app: Any, key: str, text: str) -> None:
     """``[`` or ``]`` (``key``), then ``text`` (empty: no limit) in the date range form."""
     from textual.widgets import Input
 
-    from tui.ui.activity import DateRangeForm
+    from tui.ui.timescreens import DateRangeForm
 
     await pilot.press(key)
     await until(pilot, lambda: isinstance(app.screen, DateRangeForm), "the date range form")

@@ -47,7 +47,7 @@ NOT_FOR_THE_FIRST_FRAME = (
     "tui.ui.help",
     "tui.ui.screenshot",
     "tui.ui.watchscreens",  # the alerts log, the watched list, the note and view prompt
-    "tui.ui.timescreens",  # the date form (t, T), what moved since (M)
+    "tui.ui.timescreens",  # the date forms (t, T, [, ]), what moved since (M)
     "textual.widgets._footer",  # its keys come after the first frame: mounted then
 )
 
@@ -90,7 +90,6 @@ GENERATED_ON_PURPOSE = {
     "tui.core.changes.Change",  # likewise
     "tui.core.dates.EDate",  # compared and hashed throughout a dossier's dates
     "tui.core.merge.Dataset",  # mutable
-    "tui.core.schema.Checker",  # mutable
 }
 
 
@@ -157,5 +156,4 @@ def test_the_only_screens_made_for_the_first_frame_are_the_dashboards(tmp_path: 
                     and issubclass(value, Screen)
                 ):
                     screens.add(value.__qualname__)
-    # The timeline's date range form ([, ]) is left in activity.py, beside its strip.
-    assert screens == {"DashboardScreen", "DateRangeForm"}
+    assert screens == {"DashboardScreen"}

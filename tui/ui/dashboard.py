@@ -32,7 +32,7 @@ from ..core.search import SearchStopped, terms
 from ..core.text import counted
 from ..core.watch import kept_text
 from . import keys
-from .activity import ActivityStrip, DateRangeForm
+from .activity import ActivityStrip
 from .actors import ActorsPane
 from .detail import DetailPane
 from .disagreements import DisagreementsPane
@@ -500,6 +500,8 @@ class DashboardScreen(Screen[None]):
             self.notify(
                 f"Timeline: {what} · {counted(shown, 'event')} shown", markup=False, timeout=4
             )
+
+        from .timescreens import DateRangeForm  # imported when first opened
 
         self.app.push_screen(DateRangeForm(self.period, end), chosen)
 

@@ -1,5 +1,6 @@
-"""The screens of time travel and the since date: the date form (``t``, ``T``) and what
-moved since then (``M``), opened over the dashboard.
+"""The screens of dates, opened over the dashboard: the date form of time travel and the
+since date (``t``, ``T``), what moved since then (``M``) and the timeline's date range
+form (``[``, ``]``).
 
 Apart from movement.py, whose pieces the dashboard's panes draw in the first frame:
 these are imported when first opened (a Textual class costs about 2 M instructions to
@@ -21,7 +22,8 @@ from ..core.browse import Arranged, Ref
 from ..core.dates import DateError, EDate
 from ..core.model import Kind, Position
 from ..core.movement import Move
-from ..core.text import counted
+from ..core.period import Period
+from ..core.text import counted, sanitise
 from . import keys
 from .detail import DetailPane
 from .legend import STANCE_ROLE
@@ -170,4 +172,69 @@ class MovedScreen(Screen[Ref | None]):
         self.dismiss(message.ref)
 
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class DateRangeForm(ModalScreen[Period | None]):
+    """``[`` or ``]``: one date, the start or the end of the timeline's range; dismissed
+    with the new range, or None when cancelled."""
+
+    BINDINGS = keys.DATE_RANGE_FORM
+
+    def __init__(self, period: Period, end: str) -> None:
+        super().__init__(classes="capture-form")
+        self.period = period
+        self.end = end  # "start" or "end"
+
+    def compose(self) -> ComposeResult:
+        which = "from" if self.end == "start" else "until"
+        current = self.period.start if self.end == "start" else self.period.end
+        with Vertical(id="capture-body") as body:
+            body.border_title = f"Timeline {which} a date"
+            body.border_subtitle = "Enter sets · empty: no limit · Esc cancels"
+            yield Input(
+                current.text if current is not None else "",
+                placeholder="2013, 2013-01, 2013-01-18, 2012-12~, ../2014",
+                id="date-range",
+                compact=True,
+            )
+            yield Static("", id="date-range-error", classes="capture-error", markup=False)
+            yield Static(
+                Content.styled(
+                    "An event is shown when any day it may have happened on is in the range "
+                    "(2013 reaches from 1 Jan to 31 Dec).",
+                    MUTED,
+                ),
+                id="capture-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#date-range-error").display = False
+        self.query_one("#date-range", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        try:
+            date = EDate.parse(text) if text else None
+        except DateError as error:
+            self._error(str(error))
+            return
+        start, end = self.period.start, self.period.end
+        if self.end == "start":
+            start = date
+        else:
+            end = date
+        period = Period(start, end)
+        if start is not None and end is not None and period.bounds[0] > period.bounds[1]:
+            self._error(f"the range would end ({end.text}) before it starts ({start.text})")
+            return
+        self.dismiss(period)
+
+    def _error(self, message: str) -> None:
+        line = self.query_one("#date-range-error", Static)
+        line.update(sanitise(message)[0])
+        line.display = True
+
+    def action_cancel(self) -> None:
         self.dismiss(None)
