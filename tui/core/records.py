@@ -14,9 +14,11 @@ dataclasses). A method written in the class, or inherited from a base other than
 ``object``, is kept, as ``dataclass`` keeps one written in the class.
 
 The shared methods loop over the fields where the generated ones are straight-line
-code: a record is made (about 1 µs a field) and compared a little slower. Records made
-by the hundred thousand on a hot path (``model.Event``, ``browse.Ref``) write their own
-``__init__``, ``__eq__`` and ``__hash__``, or stay plain dataclasses.
+code: a record is made in about 1.6 times the time (1.3 against 0.8 µs for a
+``Problem``'s six fields), compared and hashed in about 2.5 times (0.5 against 0.2
+µs). Records made by the hundred thousand on a hot path (``model.Event``,
+``browse.Ref``) write their own ``__init__``, ``__eq__`` and ``__hash__``, or stay plain
+dataclasses.
 
 Not supported: ``InitVar`` fields; refused when the class is made: keyword-only fields,
 and fields left out of ``__init__`` unless they have a ``default_factory`` or the class
@@ -27,8 +29,9 @@ other attributes either (a generated ``__setattr__`` lets a subclass's through).
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field, fields
+from operator import attrgetter
 from typing import Any, TypeVar, cast, dataclass_transform, overload
 
 _T = TypeVar("_T")
@@ -55,9 +58,22 @@ class _Plan:
         self.late: tuple[tuple[str, Any], ...] = tuple(
             (f.name, f.default_factory) for f in every if not f.init
         )
-        self.compared = tuple(f.name for f in every if f.compare)
-        self.hashed = tuple(f.name for f in every if (f.compare if f.hash is None else f.hash))
+        # The compared (hashed) fields' values as a tuple, read in C: as the generated
+        # methods compare ``(self.a, self.b) == (other.a, other.b)``.
+        self.compared = _values(f.name for f in every if f.compare)
+        self.hashed = _values(f.name for f in every if (f.compare if f.hash is None else f.hash))
         self.post_init = hasattr(cls, "__post_init__")
+
+
+def _values(names: Iterable[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving a record's values of ``names``, always as a tuple."""
+    names = tuple(names)
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda record: (one(record),)
+    return lambda record: ()
 
 
 def _plan(record: Any) -> _Plan:
@@ -110,12 +126,12 @@ def _repr(self: Any) -> str:
 def _eq(self: Any, other: Any) -> Any:
     if other.__class__ is not self.__class__:
         return NotImplemented
-    names = _plan(self).compared
-    return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+    values = _plan(self).compared
+    return values(self) == values(other)
 
 
 def _hash(self: Any) -> int:
-    return hash(tuple(getattr(self, n) for n in _plan(self).hashed))
+    return hash(_plan(self).hashed(self))
 
 
 def _setattr(self: Any, name: str, value: Any) -> None:
