@@ -120,7 +120,7 @@ async def set_range(pilot: Any, app: Any, key: str, text: str) -> None:
     """``[`` or ``]`` (``key``), then ``text`` (empty: no limit) in the date range form."""
     from textual.widgets import Input
 
-    from tui.ui.activity import DateRangeForm
+    from tui.ui.timescreens import DateRangeForm
 
     await pilot.press(key)
     await until(pilot, lambda: isinstance(app.screen, DateRangeForm), "the date range form")
@@ -131,7 +131,7 @@ async def set_range(pilot: Any, app: Any, key: str, text: str) -> None:
 
 async def travel(pilot: Any, app: Any, date: str) -> None:
     """``t``, then ``date`` (empty: back to now) in the time-travel form."""
-    from tui.ui.movement import DateForm
+    from tui.ui.timescreens import DateForm
 
     await pilot.press("t")
     await pilot.pause()

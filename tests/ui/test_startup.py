@@ -233,3 +233,25 @@ async def test_the_hidden_filter_prompt_is_mounted_just_after_the_first_frame(
         await pilot.press("/", *"nazarbayev")
         await until(pilot, lambda: "Timeline 1/7" in screen_text(app), "the filtered panes")
         assert app.focused is app.dashboard.filter_input
+
+
+# Selectors of the other screens' rules (screens.tcss): none of them styles the dashboard.
+OTHER_SCREENS = ("HelpScreen", "#help-body", "#matrix", "#feeds", "#capture-body", "TextPrompt")
+
+
+async def test_the_first_frame_parses_and_matches_the_dashboards_rules_only(tmp_path) -> None:
+    """The other screens' rules are read when the first of them opens: Textual parses
+    them then, alone, and restyles nothing shown (app.tcss's rules stay as parsed)."""
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: app.arranged is not None, "the dossier")
+        stylesheet = app.stylesheet
+        assert not set(OTHER_SCREENS) & stylesheet.rules_map.keys()
+        first_rules = list(stylesheet.rules)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "the help")
+        assert set(OTHER_SCREENS) <= stylesheet.rules_map.keys()
+        # Parsed once: the dashboard's rules are the very objects parsed at start.
+        assert all(any(rule is old for old in first_rules) for rule in stylesheet.rules[:20])
+        body = app.screen.query_one("#help-body")
+        assert str(body.styles.width) == "90w" and body.styles.max_width is not None

@@ -11,9 +11,10 @@ from helpers import move_to, set_range, until
 from tests.conftest import screen_text
 from tui.core.model import Kind
 from tui.ui import dashboard as dashboard_module
-from tui.ui.activity import ActivityStrip, DateRangeForm
+from tui.ui.activity import ActivityStrip
 from tui.ui.app import FaultlineApp
 from tui.ui.detail import DetailPane
+from tui.ui.timescreens import DateRangeForm
 
 WIDE = (120, 40)
 SMALL = (80, 24)

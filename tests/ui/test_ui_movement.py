@@ -17,7 +17,7 @@ from tui.ui.app import FaultlineApp
 from tui.ui.capture import CaptureForm
 from tui.ui.dashboard import DashboardScreen
 from tui.ui.matrix import MatrixScreen
-from tui.ui.movement import DateForm, MovedScreen
+from tui.ui.timescreens import DateForm, MovedScreen
 
 WIDE = (120, 40)
 SMALL = (80, 24)

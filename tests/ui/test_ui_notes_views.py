@@ -15,7 +15,7 @@ from tui.core.model import Kind
 from tui.core.notes import read_notes, read_views
 from tui.core.userstate import StateStore
 from tui.ui.app import FaultlineApp
-from tui.ui.watching import TextPrompt
+from tui.ui.watchscreens import TextPrompt
 
 SIZE = (120, 36)
 DOSSIER = """format = "faultline/1"

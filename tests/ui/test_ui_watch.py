@@ -28,7 +28,7 @@ from tui.core.feeds import FeedCache, FeedClient, FeedStatus
 from tui.core.model import Kind
 from tui.core.userstate import LOCK_FILE, StateStore
 from tui.ui.app import FaultlineApp
-from tui.ui.watching import AlertsScreen, WatchScreen
+from tui.ui.watchscreens import AlertsScreen, WatchScreen
 
 SIZE = (120, 36)
 PATH = "/feed.json"

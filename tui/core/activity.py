@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,7 @@ if TYPE_CHECKING:  # numpy is imported where it is used: not at start (75 ms)
 
 from .dates import EDate, Precision
 from .model import EVENT_TYPES, Event
+from .records import record
 
 COOPERATION = EVENT_TYPES[: EVENT_TYPES.index("RETREAT") + 1]
 CONFLICT = EVENT_TYPES[EVENT_TYPES.index("REQUEST") :]
@@ -138,7 +138,7 @@ def activity_of(events: Iterable[Event]) -> Activity:
     return Activity(first, (cooperation, conflict, untyped), unplaced)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Activity:
     """Events per month from ``first`` on: one count per month for each half."""
 

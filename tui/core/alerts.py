@@ -16,7 +16,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from typing import Any
 
@@ -24,6 +24,7 @@ from .changes import ACTION_MARK, CHANGED, REMOVED, Change, Changes, UnseenChang
 from .config import Config
 from .dates import EDate
 from .model import Disagreement, Event, Kind
+from .records import record
 from .text import sanitise
 from .userstate import StateStore
 
@@ -45,7 +46,7 @@ def clean(text: str, limit: int = MAX_TEXT) -> str:
 # -- the watchlist --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Watchlist:
     """What is watched, by kind: pinned in the dashboard (the state file) or named in the
     config's ``[watch]`` (``configured``, which ``p`` cannot unpin)."""
@@ -94,7 +95,7 @@ def toggle_pin(state: dict[str, Any], kind: Kind, ident: str) -> bool:
 # -- alerts ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Alert:
     """One alert: the entity it goes to, what happened, when, and whether it was seen."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 import tempfile
 from pathlib import Path
@@ -90,7 +89,7 @@ def create_beside(target: Path, mode: int | None) -> tuple[int, Path]:
     with 0o666 less the umask (and as a default ACL says), as for any new file."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     for _ in range(100):
-        temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        temp = target.parent / f".{target.name}.{os.urandom(4).hex()}.tmp"
         try:
             fd = os.open(temp, flags, 0o666 if mode is None else 0o600)
         except FileExistsError:

@@ -19,6 +19,7 @@ from .dates import EDate
 from .merge import Dataset, Layer, merge_meta
 from .model import Actor, Disagreement, Entity, Kind, Meta
 from .movement import stance_changes
+from .records import record
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance  # any dataclass's instance, as typeshed names it
@@ -90,7 +91,7 @@ class Change:
         return text
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Changes:
     """Everything that differs between two versions, each list sorted by kind then id."""
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any, Literal
@@ -26,6 +26,7 @@ import tomli
 
 from .paths import default_dossier, user_cache_dir, user_config_file
 from .problems import FaultlineError, key_path, shorten, type_name
+from .records import record
 from .schema import MAX_DOCUMENT_SIZE
 from .text import sanitise
 from .urls import is_web_url
@@ -55,7 +56,7 @@ class ConfigError(FaultlineError):
     pass
 
 
-@dataclass(frozen=True)
+@record
 class FeedConfig:
     """One ``[[feeds]]`` entry: a URL read as a layer on top of the local data."""
 
@@ -70,7 +71,7 @@ class FeedConfig:
 BANDWIDTHS = ("normal", "low")
 
 
-@dataclass(frozen=True)
+@record
 class UIConfig:
     """``[ui]``: the dashboard's theme, animations and bandwidth."""
 
@@ -81,7 +82,7 @@ class UIConfig:
     bandwidth: str = "normal"
 
 
-@dataclass(frozen=True)
+@record
 class AlertsConfig:
     """``[alerts]``: where an alert goes besides the dashboard's log (all off by default)."""
 
@@ -91,7 +92,7 @@ class AlertsConfig:
     timeout: float = 10.0  # seconds the command may run
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """The configuration in use: the file it came from (``path``, ``source``) and every
     setting, defaults filled in."""

@@ -33,9 +33,10 @@ from .model import (
     Source,
 )
 from .problems import Problem
+from .records import record
 
 
-@dataclass(frozen=True)
+@record
 class Layer:
     """One data path or feed: the documents that could be read and the problems of the rest."""
 

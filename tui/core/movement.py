@@ -23,11 +23,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from .dates import EDate
 from .merge import Dataset
 from .model import Disagreement, Position
+from .records import record
 
 # The one glyph of each stance, wherever it shows (matrix, tallies, brief, diff).
 STANCE_GLYPH = {"support": "▲", "oppose": "▼", "mixed": "◆", "neutral": "●", "unknown": "?"}
@@ -113,7 +113,7 @@ def is_later(date: EDate, day: datetime.date) -> bool:
     return date.earliest > day
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Move:
     """One actor's stance on one disagreement that differs between two days."""
 

@@ -20,12 +20,13 @@ import json
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from .dates import DateError, EDate, local_time
 from .model import Kind
 from .period import Period
+from .records import record
 from .search import normalise, terms
 from .text import sanitise
 
@@ -38,7 +39,7 @@ LAST = "(last)"  # the view kept when the dashboard closes; not a name a person 
 VIEW_NAME = re.compile(r"[^\W_][\w .-]{0,39}\Z")
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """One private note: when it was written (``at``, seconds since the epoch) and what."""
 
@@ -104,7 +105,7 @@ def export_notes(state: Mapping[str, Any]) -> str:
 # -- views ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class View:
     """What the dashboard shows: the focus trail as (kind, id, actor) triples, the filter,
     the active pane, the selected row's id in each pane, the timeline's date range and

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ if TYPE_CHECKING:  # numpy is imported where it is used: not at start (75 ms)
 
 from .dates import EDate
 from .model import Event
+from .records import record
 
 # Day numbers standing for an open end: before and after every date the format allows.
 _BEFORE = 0
@@ -42,7 +42,7 @@ def span(date: EDate) -> tuple[int, int]:
     return first, last
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Period:
     """A date range with either end open (None)."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 
+from .records import record
 from .text import sanitise
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Problem:
     """One thing wrong (or worth a warning) in a document, a layer or a config file."""
 

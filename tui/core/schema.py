@@ -14,7 +14,6 @@ import math
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -82,20 +81,22 @@ class TooMany(Exception):
 Converter = Callable[["Checker", object, str, str], Any]
 
 
-@dataclass
 class Checker:
-    """Converts raw parsed values, collecting problems and counting sanitised characters."""
+    """Converts raw parsed values, collecting problems and counting sanitised characters.
 
-    document: str
-    problems: list[Problem] = field(default_factory=list)
-    sanitised: int = 0
-    # ids already checked, mapped to one shared (interned) string: references repeat a lot
-    known_ids: dict[str, str] = field(default_factory=dict)
-    # plain citations made so far, by source id, shared (see check_citations)
-    citations: dict[str, Citation] = field(default_factory=dict)
-    # id tuples and repeated short texts (a location) made so far, each kept once: a large
-    # document repeats them thousands of times (see check_ids, shared_text)
-    shared: dict[object, Any] = field(default_factory=dict)
+    (A plain class: a dataclass would compile its methods at every start.)"""
+
+    def __init__(self, document: str) -> None:
+        self.document = document
+        self.problems: list[Problem] = []
+        self.sanitised = 0
+        # ids already checked, mapped to one shared (interned) string: references repeat
+        self.known_ids: dict[str, str] = {}
+        # plain citations made so far, by source id, shared (see check_citations)
+        self.citations: dict[str, Citation] = {}
+        # id tuples and repeated short texts (a location) made so far, each kept once: a
+        # large document repeats them thousands of times (see check_ids, shared_text)
+        self.shared: dict[object, Any] = {}
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(self.document, message, path))
@@ -546,6 +547,14 @@ def _builder(cls: type) -> Callable[..., Any]:
     return build
 
 
-BUILD: dict[type, Callable[..., Any]] = {
-    cls: _builder(cls) for cls in (Source, Actor, Disagreement, Event, Position, Citation)
-}
+class _Builders(dict[type, Callable[..., Any]]):
+    """Each record class's ``build``, made when a document first needs it: a start that
+    reads its dossier from the parsed-data cache needs none (a ``compile`` each)."""
+
+    def __missing__(self, cls: type) -> Callable[..., Any]:
+        # Two threads may make one at once: the same function, either kept.
+        build = self[cls] = _builder(cls)
+        return build
+
+
+BUILD: dict[type, Callable[..., Any]] = _Builders()

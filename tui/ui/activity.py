@@ -11,18 +11,10 @@ dashboard; drawing only scales them to the width.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Input, Static
 
 from ..core.activity import ROW_LABEL, Activity
-from ..core.dates import DateError, EDate
-from ..core.period import Period
-from ..core.text import sanitise
-from . import keys
 from .glyphs import drawn
 from .rowlist import one_line
 
@@ -79,68 +71,3 @@ class ActivityStrip(Widget):
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         activity = self.activity
         return 1 + (len(activity.rows(max(1, width - LABEL_WIDTH))) if activity else 0)
-
-
-class DateRangeForm(ModalScreen[Period | None]):
-    """``[`` or ``]``: one date, the start or the end of the timeline's range; dismissed
-    with the new range, or None when cancelled."""
-
-    BINDINGS = keys.DATE_RANGE_FORM
-
-    def __init__(self, period: Period, end: str) -> None:
-        super().__init__(classes="capture-form")
-        self.period = period
-        self.end = end  # "start" or "end"
-
-    def compose(self) -> ComposeResult:
-        which = "from" if self.end == "start" else "until"
-        current = self.period.start if self.end == "start" else self.period.end
-        with Vertical(id="capture-body") as body:
-            body.border_title = f"Timeline {which} a date"
-            body.border_subtitle = "Enter sets · empty: no limit · Esc cancels"
-            yield Input(
-                current.text if current is not None else "",
-                placeholder="2013, 2013-01, 2013-01-18, 2012-12~, ../2014",
-                id="date-range",
-                compact=True,
-            )
-            yield Static("", id="date-range-error", classes="capture-error", markup=False)
-            yield Static(
-                Content.styled(
-                    "An event is shown when any day it may have happened on is in the range "
-                    "(2013 reaches from 1 Jan to 31 Dec).",
-                    MUTED,
-                ),
-                id="capture-hint",
-            )
-
-    def on_mount(self) -> None:
-        self.query_one("#date-range-error").display = False
-        self.query_one("#date-range", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        text = event.value.strip()
-        try:
-            date = EDate.parse(text) if text else None
-        except DateError as error:
-            self._error(str(error))
-            return
-        start, end = self.period.start, self.period.end
-        if self.end == "start":
-            start = date
-        else:
-            end = date
-        period = Period(start, end)
-        if start is not None and end is not None and period.bounds[0] > period.bounds[1]:
-            self._error(f"the range would end ({end.text}) before it starts ({start.text})")
-            return
-        self.dismiss(period)
-
-    def _error(self, message: str) -> None:
-        line = self.query_one("#date-range-error", Static)
-        line.update(sanitise(message)[0])
-        line.display = True
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -52,18 +52,15 @@ from .collector import QuietCollector
 from .dashboard import ORDER, TAB_LABELS, DashboardScreen, ReturnToNow
 from .glyphs import cells
 from .merger import MergeFinished, Merger
-from .movement import DateForm, MovedScreen, travel_refusal
+from .movement import travel_refusal
 from .reload import DataFilesChanged, DataFilesRead, DataReloader
 from .watching import (
-    AlertsScreen,
     AlertsSeen,
     MarksWritten,
     PinsChanged,
     SaveView,
-    TextPrompt,
     TogglePin,
     Watching,
-    WatchScreen,
     WriteNote,
 )
 from .wire import Wire, Written
@@ -139,7 +136,10 @@ def while_open(handler: _Handler) -> _Handler:
 class FaultlineApp(App[int]):
     """Who disagrees with whom, about what, and since when."""
 
+    # The dashboard's styles. The other screens' (screens.tcss) are read when the first of
+    # them opens (``push_screen``), so the first frame parses and matches only these.
     CSS_PATH = "app.tcss"
+    SCREENS_CSS = Path(__file__).with_name("screens.tcss")
     TITLE = "Faultline"
     COMMANDS = App.COMMANDS | {go_to_provider}
     BINDINGS = keys.APP
@@ -243,6 +243,28 @@ class FaultlineApp(App[int]):
             low_bandwidth=self.low_bandwidth,
             ready=self._dashboard_ready,
         )
+
+    def push_screen(
+        self,
+        screen: Screen[Any] | str,
+        callback: Any = None,
+        wait_for_dismiss: bool = False,
+        *,
+        mode: str | None = None,
+    ) -> Any:
+        """Every other screen opens here: its styles are read first, once (screens.tcss).
+
+        Added as a source, not as a screen's ``CSS_PATH``: Textual then parses that file
+        alone (the others' parsed rules are cached) and restyles nothing already shown,
+        where a screen's own CSS makes it parse every stylesheet again and restyle every
+        widget (20-40 ms). The rules keep app.tcss's precedence: a file of the app's."""
+        path = str(self.SCREENS_CSS)
+        if not self.stylesheet.has_source(path):
+            css = self.SCREENS_CSS.read_text(encoding="utf-8")
+            self.stylesheet.add_source(css, read_from=(path, ""))
+        if wait_for_dismiss:
+            return super().push_screen(screen, callback, True, mode=mode)
+        return super().push_screen(screen, callback, False, mode=mode)
 
     @property
     def dashboard(self) -> DashboardScreen:
@@ -655,6 +677,7 @@ class FaultlineApp(App[int]):
         from .alignment import AlignmentScreen
         from .changes import ChangesScreen
         from .matrix import MatrixScreen
+        from .watchscreens import AlertsScreen
 
         for screen in screens:
             if isinstance(screen, ChangesScreen):
@@ -749,9 +772,17 @@ class FaultlineApp(App[int]):
             self.arranged.notes = self.watchlist.notes
             self.dashboard.redraw_panes()
         self.dashboard.render_status()
-        for screen in self.screen_stack:
-            if isinstance(screen, AlertsScreen):
-                screen.reload()
+        self._reload_alerts_log()
+
+    def _reload_alerts_log(self) -> None:
+        """An open alerts log shows the alerts as they are now."""
+        opened = self.screen_stack[1:]  # over the dashboard; none most of the time
+        if opened:  # (so that the first frame does not import the screens' module)
+            from .watchscreens import AlertsScreen
+
+            for screen in opened:
+                if isinstance(screen, AlertsScreen):
+                    screen.reload()
 
     def emit(self, data: str) -> None:
         """Write ``data`` (a bell, an OSC notification: already clean) to the terminal,
@@ -790,9 +821,7 @@ class FaultlineApp(App[int]):
             error = f"alert command: {worker.error}"
         self.watchlist.command_done(Kind(kind), ident, error)
         self.dashboard.render_status()
-        for screen in self.screen_stack:
-            if isinstance(screen, AlertsScreen):
-                screen.reload()
+        self._reload_alerts_log()
 
     def on_write_note(self, message: WriteNote) -> None:
         ref = message.ref
@@ -808,6 +837,8 @@ class FaultlineApp(App[int]):
                 if self.dashboard.detail.ref == ref:
                     self.dashboard.detail.show(self.arranged, ref, force=True)
             self.notify(f"Noted on {ref.kind.singular} {ref.id} (in your state dir).", markup=False)
+
+        from .watchscreens import TextPrompt
 
         prompt = TextPrompt(f"My note on {ref.kind.singular} {label}", "private: never in the data")
         self.push_screen(prompt, written)
@@ -829,6 +860,8 @@ class FaultlineApp(App[int]):
             self._announce_state()
             self.notify(f"Saved view “{name}”: Ctrl+P lists it; faultline --view opens it.",
                         markup=False)  # fmt: skip
+
+        from .watchscreens import TextPrompt
 
         self.push_screen(TextPrompt("Save this view as", "a name"), named)
 
@@ -852,6 +885,8 @@ class FaultlineApp(App[int]):
                         severity="warning", markup=False)  # fmt: skip
 
     def action_alerts(self) -> None:
+        from .watchscreens import AlertsScreen
+
         if isinstance(self.screen, AlertsScreen):
             return
 
@@ -863,6 +898,8 @@ class FaultlineApp(App[int]):
         self.push_screen(AlertsScreen(self.watchlist), chosen)
 
     def action_watch(self) -> None:
+        from .watchscreens import WatchScreen
+
         if isinstance(self.screen, WatchScreen):
             return
 
@@ -1005,6 +1042,8 @@ class FaultlineApp(App[int]):
 
     def action_time_travel(self) -> None:
         """``t``: ask for the date every view should stand at (empty: now)."""
+        from .timescreens import DateForm, MovedScreen
+
         if isinstance(self.screen, (DateForm, MovedScreen)):
             return
         self.push_screen(
@@ -1033,6 +1072,8 @@ class FaultlineApp(App[int]):
 
     def action_since(self) -> None:
         """``T``: ask for the date since which moves are shown (empty: none)."""
+        from .timescreens import DateForm, MovedScreen
+
         if isinstance(self.screen, (DateForm, MovedScreen)):
             return
         self.push_screen(
@@ -1068,6 +1109,8 @@ class FaultlineApp(App[int]):
 
     def action_moved(self) -> None:
         """``M``: every stance that moved since the since date."""
+        from .timescreens import DateForm, MovedScreen
+
         shown = self.dashboard.arranged
         if shown is None or isinstance(self.screen, (MovedScreen, DateForm)):
             return

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from textual import events
@@ -24,6 +23,7 @@ from ..core.browse import Arranged, Ref
 from ..core.changes import ADDED, CHANGED_MARK, NEW_MARK
 from ..core.dates import local_time
 from ..core.model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
+from ..core.records import record
 from . import keys
 from .activity import DETAIL_BARS, spark_lines, spark_note
 from .glyphs import drawn_content
@@ -49,7 +49,7 @@ WARN = "$text-warning"
 STANCE_STYLE = {stance: f"bold {ROLE_STYLE[role]}" for stance, role in STANCE_ROLE.items()}
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Plain:
     """A line or paragraph of the detail pane that links nowhere."""
 
@@ -58,7 +58,7 @@ class Plain:
     indent: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Link:
     """A line of the detail pane that focuses ``ref`` when chosen."""
 

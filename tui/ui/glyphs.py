@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
+from functools import cache
 from itertools import pairwise
 
 from rich.cells import cell_len
@@ -36,15 +37,23 @@ SELECTORS = "\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef\U0001f3fb-\U0
 # compose jamo. NFC composes them into syllables; those left are shown by their wide
 # compatibility letters (ㅏ), or not at all when there is none.
 JAMO = "\u1160-\u11ff\ud7b0-\ud7ff"
-_HIDDEN = re.compile(f"[{FORMAT}{SELECTORS}]+")
 _UNSURE = re.compile(f"[{FORMAT}{SELECTORS}{JAMO}]")
-_JAMO = re.compile(f"[{JAMO}]")
-# "HANGUL JONGSEONG KIYEOK" (a final) is shown as "HANGUL LETTER KIYEOK" (ㄱ).
-_COMPATIBLE: dict[int, str] = {}
-for _code in [*range(0x1160, 0x1200), *range(0xD7B0, 0xD800)]:
-    _letter = unicodedata.name(chr(_code), "").split(" ", 2)[-1]
-    with contextlib.suppress(KeyError):
-        _COMPATIBLE[_code] = unicodedata.lookup(f"HANGUL LETTER {_letter}")
+
+
+@cache
+def _redraw() -> tuple[re.Pattern[str], re.Pattern[str], dict[int, str]]:
+    """What ``drawn`` needs for text that has such characters: the hidden ones, the jamo,
+    and each jamo's compatibility letter. Made when first needed, not at every start
+    (most dossiers have none)."""
+    hidden = re.compile(f"[{FORMAT}{SELECTORS}]+")
+    jamo = re.compile(f"[{JAMO}]")
+    # "HANGUL JONGSEONG KIYEOK" (a final) is shown as "HANGUL LETTER KIYEOK" (ㄱ).
+    compatible: dict[int, str] = {}
+    for code in [*range(0x1160, 0x1200), *range(0xD7B0, 0xD800)]:
+        letter = unicodedata.name(chr(code), "").split(" ", 2)[-1]
+        with contextlib.suppress(KeyError):
+            compatible[code] = unicodedata.lookup(f"HANGUL LETTER {letter}")
+    return hidden, jamo, compatible
 
 
 def drawn(text: str) -> str:
@@ -55,8 +64,9 @@ def drawn(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
     if _UNSURE.search(text) is None:
         return text
-    text = _HIDDEN.sub("", text)
-    return _JAMO.sub(lambda m: _COMPATIBLE.get(ord(m.group()), ""), text)
+    hidden, jamo, compatible = _redraw()
+    text = hidden.sub("", text)
+    return jamo.sub(lambda m: compatible.get(ord(m.group()), ""), text)
 
 
 def cells(text: str) -> int:
