@@ -17,6 +17,7 @@ from typing import Any
 
 import tomli
 
+from . import fasttoml
 from .lines import TomlLines, duplicate_keys, json_line_index
 from .model import FORMAT, Disagreement, Document, Kind, Meta, Origin, Position
 from .problems import DocumentError, Problem, key_path, shorten, type_name
@@ -85,6 +86,12 @@ def decode_utf8(box: list[bytes], name: str) -> str:
 
 
 def _loads_toml(text: str, name: str) -> RawDocument:
+    """The tables of ``text``: read by ``fasttoml`` when they are of the shape Faultline
+    writes (the same value, in about half the time), else by tomli, which also says
+    what is wrong with a text that is not TOML."""
+    raw = fasttoml.loads(text)
+    if raw is not None:
+        return raw
     try:
         return tomli.loads(text)
     except tomli.TOMLDecodeError as error:
