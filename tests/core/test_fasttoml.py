@@ -10,6 +10,7 @@ whichever path parsed the text.
 from __future__ import annotations
 
 import dataclasses
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -168,8 +169,8 @@ def _same(fast: Any, slow: Any) -> bool:
         return list(fast) == list(slow) and all(_same(fast[k], slow[k]) for k in slow)
     if isinstance(slow, list):
         return len(fast) == len(slow) and all(map(_same, fast, slow))
-    if isinstance(slow, float) and slow != slow:
-        return fast != fast
+    if isinstance(slow, float) and math.isnan(slow):
+        return math.isnan(fast)
     return bool(fast == slow)
 
 
