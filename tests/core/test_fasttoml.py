@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tui.core import fasttoml
+from tui.core.lines import TomlLines
 from tui.core.problems import DocumentError
 from tui.core.reader import _build_document, read_toml
 
@@ -191,12 +192,18 @@ def _same(fast: Any, slow: Any) -> bool:
 @example("[[t]]\na = 1\n[[u]]\nb = 2\n[[t]]\nc = 3\n")
 @example("[[t]]\n[[t]]\na = 1\n")
 @example('a = "tab\there"\n')
+@example('[t]\n# note\n[[u]]\na = "\u2028"\n')
+@example('[[u]]\na = "\u2028"\n[[u]]\n')
 def test_the_fast_path_returns_what_tomli_returns_or_nothing(text: str) -> None:
     fast = fasttoml.loads(text)
     if fast is not None:
         slow = _tomli(text)
         assert slow is not None, "read fast, but tomli refuses it"
         assert _same(fast, slow)
+        _, headers = fasttoml.parse(text) or (None, None)
+        if headers is not None:  # where the headers are, as scanning the text finds them
+            scanned = TomlLines(text)
+            assert (headers.arrays, headers.tables) == (scanned._arrays, scanned.tables)
 
 
 @settings(max_examples=300, deadline=None)

@@ -21,14 +21,16 @@ possessive, so linear), and ``json.loads`` builds the values at C speed. TOML ba
 strings and JSON strings agree on every character and escape the check lets through.
 Inline tables are rare: each line holding one is parsed here and written as JSON.
 A key given twice is caught by counting: every member line the passes made against the
-keys json kept. Lines are not this module's business: ``lines.TomlLines`` finds them
-in the text, as it does after tomli.
+keys json kept. ``parse`` also says on which line each header is (the reader's
+``lines.TomlLines`` is made from that rather than by scanning the text again).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
+from itertools import accumulate, repeat
 from typing import Any
 
 _KEY = r"[A-Za-z0-9_-]+"
@@ -187,34 +189,75 @@ def _section(body: str, array: str | None) -> tuple[Any, int]:
     return value, members
 
 
+# Where the headers are: the lines of each array's tables, in order, and of each table.
+# ``lines.TomlLines`` is made from these instead of scanning the text again.
+@dataclass
+class Headers:
+    arrays: dict[str, list[int]] = field(default_factory=dict)
+    tables: dict[str, int] = field(default_factory=dict)
+
+
+# Where str.splitlines breaks a line, besides "\n", that a text read here may hold (in
+# a string): the line numbers ``lines`` gives then are not those of the "\n"s counted.
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def loads(text: str) -> dict[str, Any] | None:
     """What ``tomli.loads(text)`` returns, when ``text`` is of the shape read here;
     None otherwise (then tomli must be asked: the text may still be valid TOML)."""
-    if text.startswith("["):
+    parsed = parse(text)
+    return None if parsed is None else parsed[0]
+
+
+def parse(text: str) -> tuple[dict[str, Any], Headers | None] | None:
+    """``loads(text)``, and the lines of its headers (None when they cannot be told from
+    counting "\n": a comment line was dropped, or a string holds another line break)."""
+    added = text.startswith("[")
+    if added:
         text = "\n" + text  # a header in the first line, found as the others are
     if not text.endswith("\n"):
         text += "\n"
     if "\r" in text:  # a line break other than "\n", or a mark the passes make
         return None
+    counted = not any(mark in text for mark in _OTHER_BREAKS)
     if "\n#" in text:  # an indented comment is left, and given up on
         text = _COMMENT_LINE.sub("", text)
+        counted = False
     try:
-        return _loads(text)
+        root, starts = _loads(text)
     except (_GiveUp, ValueError, RecursionError):
         return None
+    if not counted:
+        return root, None
+    # A header's line: the newlines before the "\n" that starts its match, and 2 (lines
+    # count from 1, and the header is the line after it); less the "\n" added.
+    headers = Headers()
+    for name, positions in starts.items():
+        newlines = repeat("\n")
+        counts = accumulate(map(text.count, newlines, [0, *positions[:-1]], positions))
+        numbers = [count + 2 - added for count in counts]
+        if name.startswith("["):
+            headers.tables[name[1:-1]] = numbers[0]
+        else:
+            headers.arrays[name] = numbers
+    return root, headers
 
 
-def _loads(text: str) -> dict[str, Any]:
+def _loads(text: str) -> tuple[dict[str, Any], dict[str, list[int]]]:
+    """The tables of ``text``, and where each array's headers are ("[name]": a table's)."""
     # Each section: where its lines start and end, and the array of tables whose run it
     # is, or the table it is ("" for the root's own keys, which come first).
     sections: list[tuple[int, int, str | None, str]] = []
+    starts: dict[str, list[int]] = {}
     start, array, table = 0, None, ""
     for header in _HEADER.finditer(text):
         name = header[1]
         if name is not None and name == array:
+            starts[name].append(header.start())
             continue  # the next table of the same run
         sections.append((start, header.start() + 1, array, table))
         start, array, table = header.end(), name, header[2] or ""
+        starts.setdefault(name or f"[{table}]", []).append(header.start())
     sections.append((start, len(text), array, table))
     root: dict[str, Any] = {}
     arrays: set[str] = set()
@@ -236,4 +279,4 @@ def _loads(text: str) -> dict[str, Any]:
         else:
             arrays.add(array)
             root[array] = value
-    return root
+    return root, starts
