@@ -69,6 +69,7 @@ _COMMENT_LINE = re.compile(r"\n#[^\x00-\x08\x0a-\x1f\x7f]*(?=\n)")
 # one-line array with one; a "{" in one of its strings only costs a parse here).
 _INLINE_LINE = re.compile(rf"\n([ \t]*|{_KEY} = )((?:\[[^\n]*)?\{{[^\n]*)")
 MAX_KEYS = 64  # distinct keys in one section: each costs a pass over its text
+CHUNK = 1 << 18  # characters of an array's run read at once (see _loads)
 
 # Inline tables and arrays, parsed here (rare: a few per document, or one a line).
 _PAIR = re.compile(rf"{_W}({_KEY}){_W}={_W}({_SCALAR}){_W}(,|\}})")
@@ -251,13 +252,13 @@ def _loads(text: str) -> tuple[dict[str, Any], dict[str, list[int]]]:
     starts: dict[str, list[int]] = {}
     start, array, table = 0, None, ""
     for header in _HEADER.finditer(text):
-        name = header[1]
-        if name is not None and name == array:
-            starts[name].append(header.start())
-            continue  # the next table of the same run
-        sections.append((start, header.start() + 1, array, table))
-        start, array, table = header.end(), name, header[2] or ""
-        starts.setdefault(name or f"[{table}]", []).append(header.start())
+        name, at = header[1], header.start()
+        # The next table of the same run, unless the run is long: then it is read in
+        # pieces, each passed over while it is in the processor's cache.
+        if name is None or name != array or at - start >= CHUNK:
+            sections.append((start, at + 1, array, table))
+            start, array, table = header.end(), name, header[2] or ""
+        starts.setdefault(name or f"[{table}]", []).append(at)
     sections.append((start, len(text), array, table))
     root: dict[str, Any] = {}
     arrays: set[str] = set()
