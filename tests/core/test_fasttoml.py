@@ -233,7 +233,12 @@ def test_what_tomli_w_writes_is_read_fast_and_alike(
     assert _same(fast, tomli.loads(text))
 
 
-def test_the_benchmark_dossier_is_read_fast_and_alike() -> None:
+@pytest.mark.parametrize("chunk", [fasttoml.CHUNK, 64])
+def test_the_benchmark_dossier_is_read_fast_and_alike(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also when its arrays of tables are read in pieces smaller than a table."""
+    monkeypatch.setattr(fasttoml, "CHUNK", chunk)
     text = tomli_w.dumps(generate.arranged(300))
     fast = fasttoml.loads(text)
     assert fast is not None
