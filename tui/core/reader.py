@@ -13,11 +13,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from itertools import repeat
 from typing import Any
 
 import tomli
 
 from . import fasttoml
+from .columns import RUN, build_run
 from .lines import TomlLines, duplicate_keys, json_line_index
 from .model import FORMAT, Disagreement, Document, Kind, Meta, Origin, Position
 from .problems import DocumentError, Problem, key_path, shorten, type_name
@@ -343,29 +345,42 @@ def _build(
             checker.fail(table, f"expected an array of tables, got {type_name(items)}")
             continue
         build = BUILD[cls]
-        out = []
+        out: list[Any] = []
         first_seen: dict[str, int] = {}
-        for i, item in enumerate(items):
-            items[i] = None  # ``item`` holds it until the next one
-            where = f"{table}[{i}]"
-            fields = record(item, where, spec, required)
-            # Duplicates are checked on the raw id so they show even beside other problems.
-            ident = item.get("id") if isinstance(item, dict) else None
-            if isinstance(ident, str):
-                if ident in first_seen:
-                    other = f"{table}[{first_seen[ident]}]"
-                    line = lines.locate(other) if lines else None
-                    checker.fail(
-                        f"{where}.id",
-                        f"duplicate {kind.singular} id {shorten(ident)}: also at {other}"
-                        + (f" (line {line})" if line else ""),
-                    )
-                    continue
-                first_seen[ident] = i
-            if fields is None:
+        for start in range(0, len(items), RUN):
+            stop = min(start + RUN, len(items))
+            origins = [
+                Origin(layer, name, line_of(table, i) if line_of else None)
+                for i in range(start, stop)
+            ]
+            run = items[start:stop]
+            plain = build_run(checker, run, spec, required, cls, origins, first_seen, start)
+            del run, origins
+            if plain is not None:  # checked a column at a time (``columns``)
+                out += plain
+                items[start:stop] = repeat(None, stop - start)
                 continue
-            line = line_of(table, i) if line_of else None
-            out.append(build(fields, Origin(layer, name, line)))
+            for i in range(start, stop):
+                item, items[i] = items[i], None  # ``item`` holds it until the next one
+                where = f"{table}[{i}]"
+                fields = record(item, where, spec, required)
+                # Duplicates are checked on the raw id so they show even beside other problems.
+                ident = item.get("id") if isinstance(item, dict) else None
+                if isinstance(ident, str):
+                    if ident in first_seen:
+                        other = f"{table}[{first_seen[ident]}]"
+                        line = lines.locate(other) if lines else None
+                        checker.fail(
+                            f"{where}.id",
+                            f"duplicate {kind.singular} id {shorten(ident)}: also at {other}"
+                            + (f" (line {line})" if line else ""),
+                        )
+                        continue
+                    first_seen[ident] = i
+                if fields is None:
+                    continue
+                line = line_of(table, i) if line_of else None
+                out.append(build(fields, Origin(layer, name, line)))
         built[kind] = tuple(out)
     positions = _top_positions(checker, raw, built.get(Kind.DISAGREEMENT, ()), layer, name, lines)
     if checker.problems:
