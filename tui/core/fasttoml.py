@@ -7,8 +7,9 @@ import``) and the capture forms write: tables ``[name]`` and arrays of tables
 ``[[name]]`` with bare names; ``key = value`` lines with a bare key at the start of
 the line; basic strings (the escapes JSON shares with TOML), integers of up to 18
 digits, plain floats, booleans; arrays of these on one line or one element a line;
-inline tables of these (in an array, one a line, or as a value); whole-line comments.
-Anything else (literal or multi-line strings, dates, dotted or quoted keys, a key
+inline tables of these (in an array, one a line, or as a value); a whole day as a
+key's value (``date = 2013-01-18``); whole-line comments. Anything else (literal or
+multi-line strings, other dates and times, dotted or quoted keys, a key
 given twice, a value after a table's end, unusual spacing, a carriage return or other
 control character) makes it give up.
 
@@ -27,6 +28,7 @@ keys json kept. ``parse`` also says on which line each header is (the reader's
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from dataclasses import dataclass, field
@@ -184,10 +186,37 @@ def _section(body: str, array: str | None) -> tuple[Any, int]:
     if ",\n]" in text:
         text = text.replace(",\n]", "\n]")
     inside = 1 if array else 0
+    dated = 0
     if _SECTION.fullmatch(text, inside, len(text) - inside) is None:
-        raise _GiveUp
+        # A whole day written bare (as the capture forms write one): a string marked
+        # with a lone surrogate, made a date after (a section that holds one of its own
+        # is not read here).
+        if _SURROGATE.search(text):
+            raise _GiveUp
+        text, dated = _DATE_MEMBER.subn(_date, text)
+        if not dated or _SECTION.fullmatch(text, inside, len(text) - inside) is None:
+            raise _GiveUp
     value = json.loads(text, strict=False)
+    if dated:
+        for table in [value] if isinstance(value, dict) else value:
+            for key, item in table.items():
+                if type(item) is str and item.startswith(_DAY):
+                    table[key] = datetime.date(*map(int, item[1:].split("-")))
     return value, members
+
+
+# A member whose value is a local date (a whole day), as TOML reads one: the date alone.
+_DATE_MEMBER = re.compile(rf'(\n\r,"{_KEY}": )([0-9]{{4}})-([0-9]{{2}})-([0-9]{{2}})(?=[ \t]*\n)')
+_DAY = "\ud800"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _date(match: re.Match[str]) -> str:
+    try:
+        datetime.date(int(match[2]), int(match[3]), int(match[4]))
+    except ValueError:
+        raise _GiveUp from None  # not a day: tomli says so
+    return f'{match[1]}\r"\\ud800{match[2]}-{match[3]}-{match[4]}"\r'
 
 
 # Where the headers are: the lines of each array's tables, in order, and of each table.
