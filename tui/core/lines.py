@@ -35,8 +35,17 @@ class TomlLines:
     inside multi-line strings, so a header-like line in a summary does not count.
     """
 
-    def __init__(self, text: str, offset: int = 0) -> None:
-        # ``offset``: lines before ``text`` in its file (a part of a split document).
+    def __init__(
+        self,
+        text: str,
+        offset: int = 0,
+        arrays: dict[str, list[int]] | None = None,
+        tables: dict[str, int] | None = None,
+    ) -> None:
+        """``arrays`` and ``tables``: the header lines of a text without multi-line
+        strings or dotted headers, as ``fasttoml`` found them; the text is then not
+        scanned again. ``offset``: lines before ``text`` in its file (a part of a split
+        document)."""
         self.offset = offset
         self._text = text
         self._lines: list[str] | None = None
@@ -52,7 +61,9 @@ class TomlLines:
         # follows its disagreement (line, disagreement index, position index, that table):
         # TOML attaches it to the disagreement above all the same, which was likely not meant.
         self.stray_positions: list[tuple[int, int, int, str]] = []
-        if any(ch in text for ch in _OTHER_LINE_BREAKS) or text.count("\r") != text.count("\r\n"):
+        if arrays is not None and tables is not None:
+            self._arrays, self.tables = arrays, tables
+        elif any(ch in text for ch in _OTHER_LINE_BREAKS) or text.count("\r") != text.count("\r\n"):
             # Line numbers follow str.splitlines, which also breaks at these: look at
             # every line (rare: TOML allows none of them outside strings).
             self._scan(enumerate(self.lines, start=1), len(self.lines))

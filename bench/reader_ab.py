@@ -1,0 +1,130 @@
+"""The reader and the 100k start, this tree against another commit, in the same run.
+
+    python bench/reader_ab.py                     # against main, four rounds
+    python bench/reader_ab.py --base 2540c7e --rounds 6 --no-start
+
+Each round, alternating which tree goes first, runs in fresh processes:
+
+* the bare ``tomli`` parse of the 100k dossier (CPU time: the host's speed);
+* ``reader.read_toml`` of the same text, as a cold start's whole-document read does it
+  (parse, checks, records; the garbage collector paused, as ``loading`` pauses it), in
+  each tree (CPU time: what a busy host cannot share out);
+* unless ``--no-start``: ``bench/run.py``'s cold and warm start children of each tree
+  (launch → first frame with rows, and the CPU of the child and its own children).
+
+CPU times are steadier than clocks on a shared host; both are given, best and median.
+The other tree is ``git archive``'d to a temporary directory and imported from there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import run  # noqa: E402  (bench/run.py: the generated data)
+
+READ = r"""
+import sys, time, tomli
+from tui.core.gcpause import gc_paused
+from tui.core.reader import read_toml
+text = open(sys.argv[2], encoding="utf-8").read()
+with gc_paused():
+    start = time.process_time()
+    tomli.loads(text) if sys.argv[1] == "tomli" else read_toml(text, "d", layer="d")
+    print(time.process_time() - start)
+"""
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def read_cpu(tree: Path, what: str, path: Path) -> float:
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    done = subprocess.run(
+        [sys.executable, "-c", READ, what, str(path)],
+        env=env, cwd=tempfile.gettempdir(), capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return float(done.stdout)
+
+
+def start(tree: Path, path: Path, mode: str, cache: Path, state: str) -> tuple[float, float]:
+    """Launch → first frame, and the CPU of the start child and its children."""
+    env = dict(os.environ, PYTHONHASHSEED="0", FAULTLINE_STATE_DIR=state, PYTHONPATH=str(tree))
+    env["FAULTLINE_CACHE_DIR"] = str(cache)
+    command = [sys.executable, str(tree / "bench" / "run.py"), "--child", "start", str(path)]
+    command += ["--mode", mode, "--launched", repr(time.monotonic())]
+    before = _cpu()
+    done = subprocess.run(
+        command, env=env, cwd=tree, capture_output=True, text=True, timeout=900, check=False
+    )
+    cpu = _cpu() - before
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            result: dict[str, Any] = json.loads(line[len("RESULT ") :])
+            return result["launch_to_frame"], cpu
+    raise RuntimeError(f"start child failed:\n{done.stderr[-2000:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", default="main", help="the commit to compare with")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--no-start", action="store_true", help="only the reads")
+    args = parser.parse_args()
+    path = run.data_paths("100k")[0]
+    scratch = Path(tempfile.mkdtemp(prefix="faultline-reader-ab-"))
+    try:
+        base = scratch / "base"
+        base.mkdir()
+        archive = subprocess.run(
+            ["git", "archive", args.base], cwd=REPO, capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+        trees = {args.base: base, "this tree": REPO}
+        figures: dict[str, list[float]] = {}
+
+        def add(name: str, value: float) -> None:
+            figures.setdefault(name, []).append(value)
+
+        for i in range(args.rounds):
+            order = list(trees.items()) if i % 2 == 0 else list(trees.items())[::-1]
+            add("bare tomli parse, CPU", read_cpu(REPO, "tomli", path))
+            for name, tree in order:
+                add(f"read_toml, CPU: {name}", read_cpu(tree, "read", path))
+            if args.no_start:
+                continue
+            caches = {name: scratch / f"cache-{i}-{n}" for n, name in enumerate(trees)}
+            for mode in ("cold", "warm"):
+                for name, tree in order:
+                    wall, cpu = start(tree, path, mode, caches[name], str(scratch))
+                    add(f"{mode} start → frame: {name}", wall)
+                    add(f"{mode} start, CPU: {name}", cpu)
+            print(f"round {i + 1}/{args.rounds} done", flush=True)
+        tomli = min(figures["bare tomli parse, CPU"])
+        print(f"\n| 100k events ({args.rounds} rounds) | best | median | best ÷ bare tomli CPU |")
+        print("|---|---:|---:|---:|")
+        for name, values in figures.items():
+            best, median = min(values), statistics.median(values)
+            print(f"| {name} | {best:.3f} s | {median:.3f} s | {best / tomli:.2f}× |")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
