@@ -199,6 +199,8 @@ def _same(fast: Any, slow: Any) -> bool:
 @example('[[t]]\nd = 2024-01-05\ns = "\ud800"\n')
 @example('[t]\n# note\n[[u]]\na = "\u2028"\n')
 @example('[[u]]\na = "\u2028"\n[[u]]\n')
+@example("x = [\n    ,\n]\n")  # a lone comma: no element before it
+@example("x = [\n    \"a\",\n    ,\n]\n")
 def test_the_fast_path_returns_what_tomli_returns_or_nothing(text: str) -> None:
     fast = fasttoml.loads(text)
     if fast is not None:

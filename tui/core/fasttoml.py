@@ -183,8 +183,6 @@ def _section(body: str, array: str | None) -> tuple[Any, int]:
             raise _GiveUp
     # An array's tables are one JSON array: checked without its brackets.
     text = ("[{" if array else "{") + _FIRST + body + ("}]" if array else "}")
-    if ",\n]" in text:
-        text = text.replace(",\n]", "\n]")
     inside = 1 if array else 0
     dated = 0
     if _SECTION.fullmatch(text, inside, len(text) - inside) is None:
@@ -196,6 +194,11 @@ def _section(body: str, array: str | None) -> tuple[Any, int]:
         text, dated = _DATE_MEMBER.subn(_date, text)
         if not dated or _SECTION.fullmatch(text, inside, len(text) - inside) is None:
             raise _GiveUp
+    # JSON has no trailing comma: dropped once the grammar has seen that an element
+    # precedes it (dropped before, a lone "," line became a blank one, and the array
+    # that tomli refuses was read as empty).
+    if ",\n]" in text:
+        text = text.replace(",\n]", "\n]")
     value = json.loads(text, strict=False)
     if dated:
         for table in [value] if isinstance(value, dict) else value:
