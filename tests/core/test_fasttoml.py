@@ -200,7 +200,7 @@ def _same(fast: Any, slow: Any) -> bool:
 @example('[t]\n# note\n[[u]]\na = "\u2028"\n')
 @example('[[u]]\na = "\u2028"\n[[u]]\n')
 @example("x = [\n    ,\n]\n")  # a lone comma: no element before it
-@example("x = [\n    \"a\",\n    ,\n]\n")
+@example('x = [\n    "a",\n    ,\n]\n')
 def test_the_fast_path_returns_what_tomli_returns_or_nothing(text: str) -> None:
     fast = fasttoml.loads(text)
     if fast is not None:
