@@ -268,6 +268,16 @@ class StagePeaks:
         owner.after = classmethod(traced)
 
 
+def explain_stall(label: str, ticks: list[float]) -> None:
+    """With ``BENCH_STALL_TRACE=1``: what the UI thread did in the longest gap between
+    ``ticks`` (bench/stalls.py)."""
+    if os.environ.get("BENCH_STALL_TRACE") and len(ticks) > 1:
+        import stalls
+
+        start, end = max(itertools.pairwise(ticks), key=lambda pair: pair[1] - pair[0])
+        stalls.explain(start, end, label)
+
+
 def percentile(values: list[float], pct: float) -> float:
     if not values:
         return float("nan")
@@ -377,6 +387,11 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
             setattr(browse_module, name, timed(getattr(browse_module, name)))
     if os.environ.get("BENCH_STAGE_PEAKS"):
         StagePeaks().install()
+    if os.environ.get("BENCH_STALL_TRACE"):
+        sys.path.insert(0, str(HERE))
+        import stalls
+
+        stalls.install()
 
     class BenchApp(FaultlineApp):
         """The real app; frames are also rendered to escape codes and time-stamped."""
@@ -780,6 +795,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
             await asyncio.sleep(0.2)
             window = [t for t in ticks if started <= t]
             gaps = [b - a for a, b in zip([started, *window], window, strict=False)]
+            explain_stall(f"refresh {n + 1}", [started, *window])
             runs.append(
                 {
                     "total": shown - started,
@@ -818,6 +834,11 @@ async def reload_saves(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) 
     shutil.copyfile(path, original)
     while app.reloader is None or not app.reloader.watcher.ready.is_set():
         await asyncio.sleep(0.01)
+    # The start's work after its first frame done first (the indexes, and the parsed-data
+    # cache written for the copy, which a cold start of a path never read before does): a
+    # save in the middle of it would time the start's tail as the reload's stall.
+    while any(w.group == "index" and not w.is_finished for w in app.workers):
+        await asyncio.sleep(0.01)
     ticks: list[float] = []
     timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
     runs: list[dict[str, Any]] = []
@@ -840,6 +861,7 @@ async def reload_saves(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) 
             await asyncio.sleep(0.2)
             window = [t for t in ticks if saved <= t]
             gaps = [b - a for a, b in zip([saved, *window], window, strict=False)]
+            explain_stall(f"reload {n + 1}", [saved, *window])
             runs.append(
                 {
                     "total": shown - saved,
@@ -1010,7 +1032,7 @@ def run_child(
         timeout=timeout,
         check=False,
     )
-    if os.environ.get("BENCH_STAGE_PEAKS") or os.environ.get("BENCH_GC_TRACE"):
+    if any(os.environ.get(f"BENCH_{t}") for t in ("STAGE_PEAKS", "GC_TRACE", "STALL_TRACE")):
         sys.stderr.write(done.stderr)  # the traces asked for
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -1172,7 +1194,7 @@ def first_frame_child(which: str, env: dict[str, str], modules: bool = False) ->
         env=env, cwd=REPO, capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
     found: dict[str, Any] = {}
-    if os.environ.get("BENCH_STAGE_PEAKS") or os.environ.get("BENCH_GC_TRACE"):
+    if any(os.environ.get(f"BENCH_{t}") for t in ("STAGE_PEAKS", "GC_TRACE", "STALL_TRACE")):
         sys.stderr.write(done.stderr)  # the traces asked for
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
