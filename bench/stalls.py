@@ -119,6 +119,20 @@ class StallTrace:
         self.watch(reload, "reread")
         self.watch(merger, "relayer")
         self.watch(browse.ChangeLog, "updated", "ChangeLog.updated")
+        # The UI thread's part of a swap.
+        from tui.core.alerts import SharedMarks
+        from tui.ui.app import FaultlineApp
+        from tui.ui.dashboard import DashboardScreen
+        from tui.ui.watching import Watching
+
+        for attribute in ("_apply", "_present", "_view", "_announce_state", "_marks_adopted"):
+            self.watch(FaultlineApp, attribute, f"app.{attribute}")
+        self.watch(DashboardScreen, "show_arranged", "dashboard.show_arranged")
+        self.watch(DashboardScreen, "redraw_panes", "dashboard.redraw_panes")
+        self.watch(Watching, "changed", "watchlist.changed")
+        self.watch(SharedMarks, "_written", "marks._written")
+        self.watch(browse.Arranged, "set_marks", "Arranged.set_marks")
+        self.watch(browse.Arranged, "set_pins", "Arranged.set_pins")
 
     def close(self, piece: _Slice, cpu: float) -> None:
         piece.end = time.perf_counter()
