@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import functools
 import itertools
 import json
@@ -49,6 +50,8 @@ PARTS = {"1m": 10}  # a document holds at most 1,000,000 entities
 FEED_EVENTS = 10_000
 BASELINE_LIMIT = 100_000  # the DataTable baseline takes minutes beyond this
 SCREEN = (120, 40)
+# How often a wait for a frame looks whether the app failed (env BENCH_POLL, seconds).
+POLL_FAILED = float(os.environ.get("BENCH_POLL", "0.1"))
 PANE_NAMES = ("actors", "disagreements", "events")  # the panes: tui.core.browse.PANES (Kind values)
 
 # Typed one character at a time, then erased: what an analyst filtering a timeline does.
@@ -443,14 +446,18 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
             return future
 
         async def wait(self, future: asyncio.Future, timeout: float = 1800.0) -> float:
-            """The future's result; an error if the app failed meanwhile."""
+            """The future's result (the time of the frame that resolved it); an error if
+            the app failed meanwhile. Awaited, not polled: a poll every 2 ms woke the UI
+            thread 500 times a second, each wake a handover of the interpreter from a
+            busy worker, which on a busy host is what a stall is made of."""
             deadline = time.perf_counter() + timeout
             while not future.done():
                 if getattr(self, "_exception", None) is not None:
                     raise RuntimeError(f"the app failed: {self._exception!r}")
                 if time.perf_counter() > deadline:
                     raise TimeoutError("no frame showed the expected state")
-                await asyncio.sleep(0.002)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(future), POLL_FAILED)
             return future.result()
 
         async def after(self, key: str, predicate: Any, pilot: Any) -> float:
@@ -760,6 +767,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
     ticks: list[float] = []
     timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
     runs: list[dict[str, Any]] = []
+    bare = bare_loop()
     try:
         # The start-up refresh done first (a feed with no copy cached is due at start): the
         # first refresh timed would otherwise wait for its merge too, and count it.
@@ -805,6 +813,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
                     "total": shown - started,
                     **timing,
                     "longest_stall": max(gaps, default=0.0) - 0.01,
+                    "window": (started, window[-1] if window else started),
                     "longest_gc_pause": gc_pauses.longest(started, shown),
                     **(run_peak(app) if args.memory else {}),
                 }
@@ -812,6 +821,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
         calm_gaps = [b - a for a, b in itertools.pairwise(calm)]
     finally:
         timer.stop()
+        bare_gaps(bare, runs)
     return {
         "path": "real: r → FeedClient fetch → remerge worker → show"
         if real
@@ -819,6 +829,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
         "runs": runs,
         "total": statistics.median(r["total"] for r in runs),
         "longest_stall": max(r["longest_stall"] for r in runs),
+        "bare_longest_stall": max(r.get("bare_longest_stall", 0.0) for r in runs),
         "idle_timer_jitter": max(calm_gaps, default=0.01) - 0.01,
     }
 
@@ -846,6 +857,7 @@ async def reload_saves(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) 
     ticks: list[float] = []
     timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
     runs: list[dict[str, Any]] = []
+    bare = bare_loop()
     try:
         await asyncio.sleep(0.5)
         for n in range(args.reloads):
@@ -871,19 +883,43 @@ async def reload_saves(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) 
                     "total": shown - saved,
                     "write": saved - started,
                     "longest_stall": max(gaps, default=0.0) - 0.01,
+                    "window": (saved, window[-1] if window else saved),
                     "longest_gc_pause": gc_pauses.longest(saved, shown),
                     **(run_peak(app) if args.memory else {}),
                 }
             )
     finally:
         timer.stop()
+        bare_gaps(bare, runs)
     return {
         "path": "real: save → watcher → reread worker → merge worker → show",
         "how": app.reloader.watcher.how,
         "runs": runs,
         "total": statistics.median(r["total"] for r in runs),
         "longest_stall": max(r["longest_stall"] for r in runs),
+        "bare_longest_stall": max(r.get("bare_longest_stall", 0.0) for r in runs),
     }
+
+
+def bare_loop() -> Any:
+    """The bare baseline of a stall, beside the run (bench/stalls.py ``BareLoop``): an
+    idle asyncio loop's 10 ms timer in another process. ``BENCH_BARE=0``: none."""
+    if os.environ.get("BENCH_BARE") == "0":
+        return None
+    sys.path.insert(0, str(HERE))
+    import stalls
+
+    return stalls.BareLoop()
+
+
+def bare_gaps(bare: Any, runs: list[dict[str, Any]]) -> None:
+    """Each run's ``bare_longest_stall``: the bare loop's longest gap in the run's window."""
+    if bare is not None:
+        bare.stop()
+    for run in runs:
+        window = run.pop("window")
+        if bare is not None:
+            run["bare_longest_stall"] = bare.longest_gap(*window)
 
 
 def save_with(original: Path, path: Path, added: bytes) -> None:
@@ -1449,6 +1485,7 @@ def table(results: dict[str, Any]) -> str:
         lambda s: fmt_s(statistics.median(r["merge"] for r in refresh(s)["runs"])),
     )
     add("  longest UI stall (≤ 100 ms)", lambda s: fmt_s(refresh(s)["longest_stall"]))
+    add("    bare loop's longest gap, same time", lambda s: fmt_s(refresh(s)["bare_longest_stall"]))
     add(
         "  full collection, run once quiet",
         lambda s: fmt_s(s["interactive"]["quiet_collection"]),
@@ -1456,6 +1493,9 @@ def table(results: dict[str, Any]) -> str:
     add("idle CPU over 10 s (< 1%)", lambda s: f"{s['interactive']['idle_cpu_percent']:.2f}%")
     add("data file saved → frame (live reload)", lambda s: fmt_s(s["reload"]["total"]))
     add("  longest UI stall (≤ 100 ms)", lambda s: fmt_s(s["reload"]["longest_stall"]))
+    add(
+        "    bare loop's longest gap, same time", lambda s: fmt_s(s["reload"]["bare_longest_stall"])
+    )
 
     def grown(s: dict, path: str) -> str:
         runs = s["memory"][path]["runs"]
@@ -1600,7 +1640,7 @@ def main() -> None:
             cache_root = Path(tempfile.mkdtemp(prefix="faultline-bench-"))
             only = memory_size if args.memory else reload_size
             try:
-                if args.memory:  # the bare baseline, to say how fast the host was
+                if args.memory or args.reload_only:  # the bare baseline: how fast the host was
                     paths = [str(p) for p in data_paths(size)]
                     out["parse"] = run_child("parse", [*paths, "--repeats", "1"])
                 only(size, args, out, cache_root / "cache")

@@ -273,10 +273,55 @@ def bare(seconds: float, worker: str) -> dict[str, float]:
     }
 
 
+class BareLoop:
+    """The bare baseline beside a measured run: another process whose asyncio loop does
+    nothing but a 10 ms timer, on the same host at the same time. Its longest gap in a
+    window is what the host alone did to a timer then (perf_counter is the system's
+    monotonic clock, the same in both processes)."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--ticks"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.ticks: list[float] = []
+
+    def stop(self) -> None:
+        assert self.process.stdin is not None
+        out, _ = self.process.communicate("", timeout=60)
+        self.ticks = [float(t) for t in out.split()]
+
+    def longest_gap(self, start: float, end: float) -> float:
+        inside = [t for t in self.ticks if start <= t <= end]
+        return max((b - a for a, b in itertools.pairwise([start, *inside])), default=0.0) - 0.01
+
+
+def ticks_until_stdin_closes() -> None:
+    """``--ticks``: a 10 ms timer's ticks until stdin closes, then each tick's time."""
+    ticks: list[float] = []
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        closed = loop.run_in_executor(None, sys.stdin.read)
+        while not closed.done():
+            await asyncio.sleep(0.01)
+            ticks.append(time.perf_counter())
+
+    asyncio.run(run())
+    sys.stdout.write("\n".join(f"{t:.6f}" for t in ticks))
+
+
 if __name__ == "__main__":
     import argparse
     import json
 
+    if sys.argv[1:] == ["--ticks"]:
+        ticks_until_stdin_closes()
+        sys.exit(0)
     parser = argparse.ArgumentParser(description="the bare baseline of a UI stall")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--worker", choices=("", "python", "c"), default="")
