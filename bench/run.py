@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import functools
 import itertools
 import json
@@ -49,6 +50,8 @@ PARTS = {"1m": 10}  # a document holds at most 1,000,000 entities
 FEED_EVENTS = 10_000
 BASELINE_LIMIT = 100_000  # the DataTable baseline takes minutes beyond this
 SCREEN = (120, 40)
+# How often a wait for a frame looks whether the app failed (env BENCH_POLL, seconds).
+POLL_FAILED = float(os.environ.get("BENCH_POLL", "0.1"))
 PANE_NAMES = ("actors", "disagreements", "events")  # the panes: tui.core.browse.PANES (Kind values)
 
 # Typed one character at a time, then erased: what an analyst filtering a timeline does.
@@ -268,6 +271,16 @@ class StagePeaks:
         owner.after = classmethod(traced)
 
 
+def explain_stall(label: str, ticks: list[float]) -> None:
+    """With ``BENCH_STALL_TRACE=1``: what the UI thread did in the longest gap between
+    ``ticks`` (bench/stalls.py)."""
+    if os.environ.get("BENCH_STALL_TRACE") and len(ticks) > 1:
+        import stalls
+
+        start, end = max(itertools.pairwise(ticks), key=lambda pair: pair[1] - pair[0])
+        stalls.explain(start, end, label)
+
+
 def percentile(values: list[float], pct: float) -> float:
     if not values:
         return float("nan")
@@ -377,6 +390,11 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
             setattr(browse_module, name, timed(getattr(browse_module, name)))
     if os.environ.get("BENCH_STAGE_PEAKS"):
         StagePeaks().install()
+    if os.environ.get("BENCH_STALL_TRACE"):
+        sys.path.insert(0, str(HERE))
+        import stalls
+
+        stalls.install()
 
     class BenchApp(FaultlineApp):
         """The real app; frames are also rendered to escape codes and time-stamped."""
@@ -428,14 +446,18 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
             return future
 
         async def wait(self, future: asyncio.Future, timeout: float = 1800.0) -> float:
-            """The future's result; an error if the app failed meanwhile."""
+            """The future's result (the time of the frame that resolved it); an error if
+            the app failed meanwhile. Awaited, not polled: a poll every 2 ms woke the UI
+            thread 500 times a second, each wake a handover of the interpreter from a
+            busy worker, which on a busy host is what a stall is made of."""
             deadline = time.perf_counter() + timeout
             while not future.done():
                 if getattr(self, "_exception", None) is not None:
                     raise RuntimeError(f"the app failed: {self._exception!r}")
                 if time.perf_counter() > deadline:
                     raise TimeoutError("no frame showed the expected state")
-                await asyncio.sleep(0.002)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(future), POLL_FAILED)
             return future.result()
 
         async def after(self, key: str, predicate: Any, pilot: Any) -> float:
@@ -745,7 +767,12 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
     ticks: list[float] = []
     timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
     runs: list[dict[str, Any]] = []
+    bare = bare_loop()
     try:
+        # The start-up refresh done first (a feed with no copy cached is due at start): the
+        # first refresh timed would otherwise wait for its merge too, and count it.
+        while app._busy():
+            await asyncio.sleep(0.01)
         await asyncio.sleep(0.5)  # the timer's own jitter, for comparison
         calm = ticks[:]
         for n in range(args.refreshes):
@@ -780,11 +807,13 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
             await asyncio.sleep(0.2)
             window = [t for t in ticks if started <= t]
             gaps = [b - a for a, b in zip([started, *window], window, strict=False)]
+            explain_stall(f"refresh {n + 1}", [started, *window])
             runs.append(
                 {
                     "total": shown - started,
                     **timing,
                     "longest_stall": max(gaps, default=0.0) - 0.01,
+                    "window": (started, window[-1] if window else started),
                     "longest_gc_pause": gc_pauses.longest(started, shown),
                     **(run_peak(app) if args.memory else {}),
                 }
@@ -792,6 +821,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
         calm_gaps = [b - a for a, b in itertools.pairwise(calm)]
     finally:
         timer.stop()
+        bare_gaps(bare, runs)
     return {
         "path": "real: r → FeedClient fetch → remerge worker → show"
         if real
@@ -799,6 +829,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
         "runs": runs,
         "total": statistics.median(r["total"] for r in runs),
         "longest_stall": max(r["longest_stall"] for r in runs),
+        "bare_longest_stall": max(r.get("bare_longest_stall", 0.0) for r in runs),
         "idle_timer_jitter": max(calm_gaps, default=0.01) - 0.01,
     }
 
@@ -818,9 +849,15 @@ async def reload_saves(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) 
     shutil.copyfile(path, original)
     while app.reloader is None or not app.reloader.watcher.ready.is_set():
         await asyncio.sleep(0.01)
+    # The start's work after its first frame done first (the indexes, and the parsed-data
+    # cache written for the copy, which a cold start of a path never read before does): a
+    # save in the middle of it would time the start's tail as the reload's stall.
+    while any(w.group == "index" and not w.is_finished for w in app.workers):
+        await asyncio.sleep(0.01)
     ticks: list[float] = []
     timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
     runs: list[dict[str, Any]] = []
+    bare = bare_loop()
     try:
         await asyncio.sleep(0.5)
         for n in range(args.reloads):
@@ -840,24 +877,49 @@ async def reload_saves(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) 
             await asyncio.sleep(0.2)
             window = [t for t in ticks if saved <= t]
             gaps = [b - a for a, b in zip([saved, *window], window, strict=False)]
+            explain_stall(f"reload {n + 1}", [saved, *window])
             runs.append(
                 {
                     "total": shown - saved,
                     "write": saved - started,
                     "longest_stall": max(gaps, default=0.0) - 0.01,
+                    "window": (saved, window[-1] if window else saved),
                     "longest_gc_pause": gc_pauses.longest(saved, shown),
                     **(run_peak(app) if args.memory else {}),
                 }
             )
     finally:
         timer.stop()
+        bare_gaps(bare, runs)
     return {
         "path": "real: save → watcher → reread worker → merge worker → show",
         "how": app.reloader.watcher.how,
         "runs": runs,
         "total": statistics.median(r["total"] for r in runs),
         "longest_stall": max(r["longest_stall"] for r in runs),
+        "bare_longest_stall": max(r.get("bare_longest_stall", 0.0) for r in runs),
     }
+
+
+def bare_loop() -> Any:
+    """The bare baseline of a stall, beside the run (bench/stalls.py ``BareLoop``): an
+    idle asyncio loop's 10 ms timer in another process. ``BENCH_BARE=0``: none."""
+    if os.environ.get("BENCH_BARE") == "0":
+        return None
+    sys.path.insert(0, str(HERE))
+    import stalls
+
+    return stalls.BareLoop()
+
+
+def bare_gaps(bare: Any, runs: list[dict[str, Any]]) -> None:
+    """Each run's ``bare_longest_stall``: the bare loop's longest gap in the run's window."""
+    if bare is not None:
+        bare.stop()
+    for run in runs:
+        window = run.pop("window")
+        if bare is not None:
+            run["bare_longest_stall"] = bare.longest_gap(*window)
 
 
 def save_with(original: Path, path: Path, added: bytes) -> None:
@@ -1010,7 +1072,7 @@ def run_child(
         timeout=timeout,
         check=False,
     )
-    if os.environ.get("BENCH_STAGE_PEAKS") or os.environ.get("BENCH_GC_TRACE"):
+    if any(os.environ.get(f"BENCH_{t}") for t in ("STAGE_PEAKS", "GC_TRACE", "STALL_TRACE")):
         sys.stderr.write(done.stderr)  # the traces asked for
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -1172,7 +1234,7 @@ def first_frame_child(which: str, env: dict[str, str], modules: bool = False) ->
         env=env, cwd=REPO, capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
     found: dict[str, Any] = {}
-    if os.environ.get("BENCH_STAGE_PEAKS") or os.environ.get("BENCH_GC_TRACE"):
+    if any(os.environ.get(f"BENCH_{t}") for t in ("STAGE_PEAKS", "GC_TRACE", "STALL_TRACE")):
         sys.stderr.write(done.stderr)  # the traces asked for
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -1423,6 +1485,7 @@ def table(results: dict[str, Any]) -> str:
         lambda s: fmt_s(statistics.median(r["merge"] for r in refresh(s)["runs"])),
     )
     add("  longest UI stall (≤ 100 ms)", lambda s: fmt_s(refresh(s)["longest_stall"]))
+    add("    bare loop's longest gap, same time", lambda s: fmt_s(refresh(s)["bare_longest_stall"]))
     add(
         "  full collection, run once quiet",
         lambda s: fmt_s(s["interactive"]["quiet_collection"]),
@@ -1430,6 +1493,9 @@ def table(results: dict[str, Any]) -> str:
     add("idle CPU over 10 s (< 1%)", lambda s: f"{s['interactive']['idle_cpu_percent']:.2f}%")
     add("data file saved → frame (live reload)", lambda s: fmt_s(s["reload"]["total"]))
     add("  longest UI stall (≤ 100 ms)", lambda s: fmt_s(s["reload"]["longest_stall"]))
+    add(
+        "    bare loop's longest gap, same time", lambda s: fmt_s(s["reload"]["bare_longest_stall"])
+    )
 
     def grown(s: dict, path: str) -> str:
         runs = s["memory"][path]["runs"]
@@ -1574,7 +1640,7 @@ def main() -> None:
             cache_root = Path(tempfile.mkdtemp(prefix="faultline-bench-"))
             only = memory_size if args.memory else reload_size
             try:
-                if args.memory:  # the bare baseline, to say how fast the host was
+                if args.memory or args.reload_only:  # the bare baseline: how fast the host was
                     paths = [str(p) for p in data_paths(size)]
                     out["parse"] = run_child("parse", [*paths, "--repeats", "1"])
                 only(size, args, out, cache_root / "cache")

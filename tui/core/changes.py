@@ -329,6 +329,22 @@ class UnseenChanges:
     def unseen(self, kind: Kind | None = None) -> list[tuple[Kind, str]]:
         return sorted(k for k in self._marks if kind is None or k[0] is kind)
 
+    def __iter__(self) -> Iterator[tuple[Kind, str]]:
+        """Each marked (kind, id), unsorted: for what needs no order (``unseen`` sorts,
+        which at 30,000 marks costs more than the walk)."""
+        return iter(self._marks)
+
+    def copy(self) -> UnseenChanges:
+        """These marks, apart: what a worker thread can mark a new dossier's rows with
+        while these change on the UI thread."""
+        twin = UnseenChanges()
+        twin._marks = dict(self._marks)
+        return twin
+
+    def same(self, other: UnseenChanges) -> bool:
+        """Whether ``other`` holds exactly these marks (a dict comparison, in C)."""
+        return self._marks == other._marks
+
     def __len__(self) -> int:
         return len(self._marks)
 

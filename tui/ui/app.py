@@ -196,6 +196,7 @@ class FaultlineApp(App[int]):
         self.refresher: FeedRefresher | None = None  # with the client
         # Re-merges (new feed copies, data files saved) and the watcher of the data files.
         self.merger = Merger(self, self.change_log, self._shown)
+        self.merger.unseen = lambda: self.unseen
         self.watching = watch and self.config.data_watch != "off" and dataset is None
         self.reloader: DataReloader | None = None
         # Where the forms (s, n) record facts: a loaded layer once it exists.
@@ -619,10 +620,12 @@ class FaultlineApp(App[int]):
         self.dashboard.show_load_error(where, reason)
         self.notify(text, severity="error", markup=False)
 
-    def _present(self, arranged: Arranged) -> None:
-        """Show ``arranged`` with this session's change log and unseen marks."""
+    def _present(self, arranged: Arranged, marked: UnseenChanges | None = None) -> None:
+        """Show ``arranged`` with this session's change log and unseen marks (``marked``:
+        those its rows were marked with already, in the merge worker)."""
         arranged.log = self.change_log
-        arranged.set_marks(self.unseen)
+        if marked is None or not self.unseen.same(marked):  # (seen or adopted meanwhile)
+            arranged.set_marks(self.unseen)
         arranged.set_pins(self.watchlist.pins())
         arranged.notes = self.watchlist.notes
         self.arranged = arranged
@@ -658,7 +661,11 @@ class FaultlineApp(App[int]):
         if merger.merged(message):
             assert message.arranged is not None and message.changes is not None
             self._apply(
-                message.arranged, message.changes, message.log or ({}, ()), message.replaced
+                message.arranged,
+                message.changes,
+                message.log or ({}, ()),
+                message.replaced,
+                message.marked,
             )
         merger.merge_if_owed()
 
@@ -688,13 +695,18 @@ class FaultlineApp(App[int]):
                 screen.reload()
 
     def _apply(
-        self, arranged: Arranged, changes: Changes, log: LogState, replaced: Sequence[Layer] = ()
+        self,
+        arranged: Arranged,
+        changes: Changes,
+        log: LogState,
+        replaced: Sequence[Layer] = (),
+        marked: UnseenChanges | None = None,
     ) -> None:
         if changes:
             self.watchlist.changed(changes, self._alerted)
         self._announce_state()
         self.change_log.adopt(log)
-        self._present(arranged)
+        self._present(arranged, marked)
         self.collector.owe()  # the replaced dossier's objects, once the analyst is quiet
         opened = self.screen_stack[1:]  # over the dashboard; none most of the time
         if opened:  # (so a refresh does not import the screens' modules for nothing)

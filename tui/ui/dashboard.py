@@ -1137,7 +1137,9 @@ class DashboardScreen(Screen[None]):
         # Marks are shared with other dashboards (the state file), which may show other
         # data: only what this one shows is counted.
         data = self.arranged.dataset
-        unseen = sum(1 for kind, i in self.unseen.unseen() if i in data.table(kind))
+        # (Drawn at every swap and every mark seen: unsorted, one lookup each.)
+        tables = {kind: data.table(kind) for kind in Kind}
+        unseen = sum(1 for kind, i in self.unseen if i in tables[kind])
         if unseen:
             marks = NEW_MARK + CHANGED_MARK
             parts.append((f"{marks} {unseen:,} new or changed (c)", "bold $text-accent"))
