@@ -167,7 +167,29 @@ class Arranged:
         ``pieces``). Every per-row index (search keys, months, date spans) is spliced
         from the same pieces, the relation indexes are patched for the actors,
         disagreements and sources the touched events name, and the small panes (actors,
-        disagreements) are arranged afresh."""
+        disagreements) are arranged afresh.
+
+        The events' joined search text of ``previous`` is let go first (its searches
+        test the keys meanwhile, with the same answers) and the new one is not written
+        here: ``complete()`` writes it once the new view is shown (``needs_completing``).
+        So no second text is built beside the one shown, nor the other new indexes
+        beside the old text (16 MB each at 100,000 events, 160 MB at a million)."""
+        shown = previous.index[Kind.EVENT]
+        shown.release()
+        try:
+            return cls._after(previous, dataset, touched, measure)
+        except BaseException:
+            shown.encode()  # the view shown stays as it was
+            raise
+
+    @classmethod
+    def _after(
+        cls,
+        previous: Arranged,
+        dataset: Dataset,
+        touched: Mapping[Kind, set[str]],
+        measure: Callable[[str], int],
+    ) -> Arranged:
         ids = touched.get(Kind.EVENT, set())
         old = previous.dataset
         gone = [old.events[i] for i in ids if i in old.events]
@@ -216,8 +238,8 @@ class Arranged:
         mine = vars(arranged)
         mine["months"] = previous.months.spliced(pieces)
         mine["spans"] = previous.spans.spliced(pieces)
-        # The event keys: the previous index's joined text cut into runs, the fresh
-        # events' keys joined in (SearchIndex.spliced).
+        # The event keys: the previous index's keys in runs, the fresh events' keys
+        # between them (SearchIndex.spliced: their joined text is written by complete()).
         runs = [p if isinstance(p, range) else list(map(event_key, p)) for p in pieces]
         arranged._index = {
             Kind.ACTOR: SearchIndex([actor_key(a) for a in arranged.actors]),
@@ -260,13 +282,17 @@ class Arranged:
             and event.is_reported
         )
 
-    def complete(self) -> None:
+    def complete(self, *, text: bool = True) -> None:
         """Build the search indexes, the dataset's relation indexes and the citation
-        index, once; a second caller (another thread) waits for the first."""
-        if self._index is not None:
+        index, once; a second caller (another thread) waits for the first. With
+        ``text``, also write the events' joined search text if it is not (a view built
+        by ``after``): without it, every search tests the keys alone."""
+        if not (self.needs_completing if text else self._index is None):
             return
         with self._completing:
             if self._index is not None:
+                if text:
+                    self._index[Kind.EVENT].encode()
                 return
             dataset = self.dataset
             self.row  # noqa: B018
@@ -316,7 +342,15 @@ class Arranged:
 
     @property
     def completed(self) -> bool:
+        """Whether the indexes are built (every search and relation answers at once)."""
         return self._index is not None
+
+    @property
+    def needs_completing(self) -> bool:
+        """Whether ``complete()`` has work left: indexes to build, or the events' search
+        text to write (a view built by ``after``, written once it is shown)."""
+        index = self._index
+        return index is None or not index[Kind.EVENT].encoded
 
     @property
     def index(self) -> dict[Kind, SearchIndex]:
@@ -906,7 +940,7 @@ def relayer(
         # arrange from it. Arranging afresh instead would build a second whole
         # arrangement beside the one shown (+94 MB at 100,000 events, in the first
         # refresh of every session: bench/README.md, "Issue 15: memory peaks").
-        previous.complete()
+        previous.complete(text=False)  # (its text is let go by Arranged.after)
     arrangeable = previous is not None and previous.arranges(before)
     if onto is None:
         dataset = merge(layers)
