@@ -37,7 +37,7 @@ from .changes import (
     differing_fields,
 )
 from .dates import EDate
-from .gcpause import STEP, collect_young
+from .gcpause import STEP, collect_young, release_free_memory
 from .loading import read_layer
 from .merge import INCREMENTAL_SHARE, Dataset, Layer, actors_of, merge, merge_onto
 from .model import Actor, Citation, Disagreement, Event, Kind, Origin, Position, Source
@@ -291,7 +291,11 @@ class Arranged:
             return
         with self._completing:
             if self._index is not None:
-                if text:
+                if text and not self._index[Kind.EVENT].encoded:
+                    # Once shown, the view this one replaced is freed, but the allocator
+                    # keeps its pages: given back first, so that the text does not come
+                    # on top of them (+16 MB at the 100,000 events' peak).
+                    release_free_memory()
                     self._index[Kind.EVENT].encode()
                 return
             dataset = self.dataset
@@ -929,6 +933,10 @@ def relayer(
     no second arrangement of the whole dossier is built beside the one shown.
     Either way the result is exactly what merging and arranging ``layers`` gives.
     """
+    # What reading the replaced layers left behind (a feed's parsed JSON, a reread's
+    # decoded parts) is freed by now, but the allocator keeps its pages: given back
+    # before the new dossier is built beside the one shown, which is the peak.
+    release_free_memory()
     old_ids = {id(layer) for layer in before.layers}
     new_ids = {id(layer) for layer in layers}
     dropped = [layer for layer in before.layers if id(layer) not in new_ids]

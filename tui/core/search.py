@@ -472,6 +472,10 @@ _ROW = "i" if array("i").itemsize >= 4 else "l"
 # Rows scanned per C call. Between calls another thread (the UI) can take the
 # interpreter, so a search run in a worker never holds it for more than a few ms.
 CHUNK = 32_768
+# Keys joined and encoded per step when the text is written: each step's joined ``str`` and
+# its bytes are alive beside the text (under 1 MB each; at CHUNK keys, 5 MB each, which
+# a refresh's text written once it is shown added to the peak).
+_TEXT_STEP = 4_096
 # The first step of ``search_start``: small, since a common word fills a screen within
 # a few hundred rows; each further step doubles.
 _FIRST_STEP = 1_024
@@ -487,11 +491,11 @@ def _joined(keys: list[str], *, apart: bool) -> _Text:
     found to hold the separator inside a key is made ``_apart`` in ``keys`` itself."""
     blob = bytearray()
     starts = array(_OFFSET, [0])
-    for lo in range(0, len(keys), CHUNK):  # in steps (see CHUNK)
-        chunk = keys[lo : lo + CHUNK]
+    for lo in range(0, len(keys), _TEXT_STEP):
+        chunk = keys[lo : lo + _TEXT_STEP]
         text = _SEP.join(chunk)
         if apart and text.count(_SEP) != len(chunk) - 1:
-            chunk = keys[lo : lo + CHUNK] = _apart(chunk)
+            chunk = keys[lo : lo + _TEXT_STEP] = _apart(chunk)
             text = _SEP.join(chunk)
         if lo:
             blob += _SEP_BYTES
