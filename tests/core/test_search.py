@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -493,3 +494,30 @@ def test_a_word_typed_on_is_checked_where_its_start_was_found() -> None:
     for query in ("p", "pi", "pip", "pipe", "pipel", "pipeline", "pipelinex", "pipe", "pu",
                   "pum", "pip", "pipe 7", "pipe 77", "pipeline 77", "pump 7"):  # fmt: skip
         assert index.search(query) == naive(keys, query), query
+
+
+def test_text_released_while_being_written_stays_released(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refresh lets the shown index's text go while the app may still be writing it
+    (the refresh before was shown a moment ago): the writing gives up rather than set
+    the text afterwards, which would hold it beside everything the refresh builds."""
+    from tui.core import search
+
+    keys = [f"event {i} talks" for i in range(10_000)]
+    index = SearchIndex.spliced(SearchIndex(keys), [range(10_000)])
+    real = search._append
+    calls = []
+
+    def append_then_release(*args: Any) -> None:
+        real(*args)
+        calls.append(1)
+        if len(calls) == 1:
+            index.release()  # as Arranged.after does, from the merge worker
+
+    monkeypatch.setattr(search, "_TEXT_STEP", 1_000)
+    monkeypatch.setattr(search, "_append", append_then_release)
+    index.encode()
+    assert not index.encoded and len(calls) == 1  # given up at the next step
+    assert index.search("talks 9999") == [9999]
+    monkeypatch.setattr(search, "_append", real)
+    index.encode()
+    assert index.encoded and index._text == SearchIndex(keys)._text

@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate, chain, compress, repeat
 from operator import contains
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from .model import Actor, Disagreement, Event, Source
 
@@ -124,7 +124,7 @@ class SearchIndex:
     first rows, a worker's whole answer) never mix answers.
     """
 
-    __slots__ = ("_hits", "_keys", "_last", "_recent", "_text")
+    __slots__ = ("_hits", "_keys", "_last", "_recent", "_releases", "_text")
 
     def __init__(self, keys: Sequence[str]) -> None:
         # Keys come from the *_key functions, already normalised and on one line; a key
@@ -137,6 +137,7 @@ class SearchIndex:
         # The keys joined (see _Text), or None until ``encode`` writes them: an index
         # spliced for a refresh, or one whose text was released, scans its keys alone.
         self._text: _Text | None = text
+        self._releases = 0  # how many times the text was let go (see encode)
         self._last: _Progress | None = None
         # Recent answers, packed (4 bytes a row), so that erasing what was typed costs no
         # scan: each shorter query was answered a moment ago.
@@ -164,6 +165,7 @@ class SearchIndex:
         index = cls.__new__(cls)
         index._keys = tuple(keys)
         index._text = None
+        index._releases = 0
         index._last = None
         index._recent = {}
         index._hits = {}
@@ -175,16 +177,23 @@ class SearchIndex:
         return self._text is not None
 
     def encode(self) -> None:
-        """Write the joined text, if it is not (in steps of ``CHUNK`` keys; at a million
-        events a few hundred ms, in the worker that completes an arranged view)."""
-        if self._text is None:
-            self._text = _joined(list(self._keys), apart=False)
+        """Write the joined text, if it is not (in steps of ``_TEXT_STEP`` keys; at a
+        million events a few hundred ms, in the worker that completes an arranged view).
+        Given up if ``release`` is called meanwhile: a refresh that starts while the
+        text of the view it replaces is being written must not find it written after."""
+        if self._text is not None:
+            return
+        releases = self._releases
+        text = _joined(list(self._keys), apart=False, stop=lambda: self._releases != releases)
+        if text is not None and self._releases == releases:
+            self._text = text
 
     def release(self) -> None:
         """Let the joined text go: the index answers from its keys alone (the same
         answers) until ``encode`` writes it again. A refresh releases the text of the
         index shown before it builds the next, so that its other new indexes are not
         built beside it. A search under way keeps the text it started with."""
+        self._releases += 1
         self._text = None
 
     def __len__(self) -> int:
@@ -486,12 +495,21 @@ def _apart(keys: Iterable[str]) -> list[str]:
     return [k if _SEP not in k else k.replace(_SEP, " ") for k in keys]
 
 
-def _joined(keys: list[str], *, apart: bool) -> _Text:
-    """The text of ``keys``, written ``CHUNK`` keys at a time; with ``apart``, a chunk
-    found to hold the separator inside a key is made ``_apart`` in ``keys`` itself."""
+@overload
+def _joined(keys: list[str], *, apart: bool) -> _Text: ...
+@overload
+def _joined(keys: list[str], *, apart: bool, stop: Callable[[], bool]) -> _Text | None: ...
+def _joined(
+    keys: list[str], *, apart: bool, stop: Callable[[], bool] | None = None
+) -> _Text | None:
+    """The text of ``keys``, written ``_TEXT_STEP`` keys at a time (None if ``stop``,
+    asked before each step, says so); with ``apart``, a step found to hold the
+    separator inside a key is made ``_apart`` in ``keys`` itself."""
     blob = bytearray()
     starts = array(_OFFSET, [0])
     for lo in range(0, len(keys), _TEXT_STEP):
+        if stop is not None and stop():
+            return None
         chunk = keys[lo : lo + _TEXT_STEP]
         text = _SEP.join(chunk)
         if apart and text.count(_SEP) != len(chunk) - 1:
