@@ -932,7 +932,29 @@ def relayer(
     keeps them), only the others are compared and it too is arranged from ``previous``:
     no second arrangement of the whole dossier is built beside the one shown.
     Either way the result is exactly what merging and arranging ``layers`` gives.
+    ``previous``'s search text is let go first (``Arranged.after``), and written again
+    if this fails.
     """
+    # The shown view's search text is let go at once (as Arranged.after would): were it
+    # still being written (the refresh before was shown a moment ago), it would go on
+    # growing beside the merge. Written again if this fails.
+    shown = previous.index[Kind.EVENT] if previous is not None and previous.completed else None
+    if shown is not None:
+        shown.release()
+    try:
+        return _relayer(before, layers, measure, previous)
+    except BaseException:
+        if shown is not None:
+            shown.encode()
+        raise
+
+
+def _relayer(
+    before: Dataset,
+    layers: Sequence[Layer],
+    measure: Callable[[str], int],
+    previous: Arranged | None,
+) -> tuple[Arranged, Changes]:
     # What reading the replaced layers left behind (a feed's parsed JSON, a reread's
     # decoded parts) is freed by now, but the allocator keeps its pages: given back
     # before the new dossier is built beside the one shown, which is the peak.
