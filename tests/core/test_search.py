@@ -507,11 +507,12 @@ def test_text_released_while_being_written_stays_released(monkeypatch: pytest.Mo
     real = search._append
     calls = []
 
-    def append_then_release(*args: Any) -> None:
-        real(*args)
+    def append_then_release(*args: Any) -> int:
+        end: int = real(*args)
         calls.append(1)
         if len(calls) == 1:
-            index.release()  # as Arranged.after does, from the merge worker
+            index.release()  # as relayer does, from the merge worker
+        return end
 
     monkeypatch.setattr(search, "_TEXT_STEP", 1_000)
     monkeypatch.setattr(search, "_append", append_then_release)
