@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -259,6 +260,8 @@ class StagePeaks:
         self.wrap(browse.ChangeLog, "updated", "change log updated")
         self.wrap(app.FaultlineApp, "_apply", "UI: apply new dossier")
         self.wrap(collector.QuietCollector, "collect", "quiet full collection")
+        # (The text of a refresh's search index is written here, once it is shown.)
+        self.wrap(browse.Arranged, "complete", "complete: indexes, text")
 
     def wrap_classmethod(self, owner: Any, function: Any) -> None:
         def traced(cls: Any, *a: Any, **k: Any) -> Any:
@@ -779,7 +782,10 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
             timing: dict[str, float] = {}
             old = app.arranged
             ticks.clear()
-            shown_future = app.expect(lambda old=old: app.arranged not in (old, None))
+            # The view replaced, by weak reference: held here until the new one is drawn,
+            # it would outlive the swap (and its memory count in the next step's RSS).
+            was = weakref.ref(old) if old is not None else lambda: None
+            shown_future = app.expect(lambda was=was: app.arranged not in (was(), None))
             mark = len(app.bench_load_times)
             started = time.perf_counter()
             if real:
@@ -800,6 +806,7 @@ async def refresh(app: Any, args: argparse.Namespace, gc_pauses: GCPauses) -> di
                     app.call_from_thread(app.show_dataset, merged)
 
                 app.run_worker(job, thread=True, group="bench-refresh")
+            old = None
             shown = await app.wait(shown_future, 600)
             old = shown_future = None  # not kept alive here while RSS is measured
             if real:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -386,16 +387,21 @@ def test_a_spliced_index_is_the_index_of_its_keys(
     assert [spliced.key(i) for i in range(len(spliced))] == [
         fresh.key(i) for i in range(len(fresh))
     ]
-    assert (spliced._blob, spliced._starts) == (fresh._blob, fresh._starts)
     shown = [fresh.key(i) for i in range(len(fresh))]
-    for query in queries:
+    for query in queries:  # from its keys alone, and once its text is written
         assert spliced.search(query) == fresh.search(query) == naive(shown, query)
+    spliced.encode()
+    assert spliced._text == fresh._text
+    for query in queries:
+        assert SearchIndex.spliced(previous, runs).search(query) == naive(shown, query)
+        assert spliced.search(query) == naive(shown, query)
 
 
-def test_splicing_holds_the_new_text_once_not_twice() -> None:
-    """A refresh builds the new index beside the one shown: its text is written once,
-    straight from the previous text, with no copy of each kept run made first (at a
-    million events the text is 100 MB, and the copies were a third 100 MB at the peak)."""
+def test_splicing_writes_no_second_text() -> None:
+    """A refresh builds the new index beside the one shown: it holds the keys (the very
+    strings, new ones aside) and no joined text until ``encode`` writes it, which the app
+    does once the new index is shown (at a million events the text is 160 MB; written
+    here, it was a second copy at the peak)."""
     import tracemalloc
 
     keys = [
@@ -413,10 +419,11 @@ def test_splicing_holds_the_new_text_once_not_twice() -> None:
         peak = tracemalloc.get_traced_memory()[1] - before
     finally:
         tracemalloc.stop()
-    assert len(spliced) == 20_000
-    # The new text, and its keys and offsets (8 bytes a row each for the tuple, the
-    # list it is made from and the offsets), with room for the text's growth: not twice.
-    assert peak < 1.25 * text + 3 * 8 * len(keys) + 100_000
+    assert len(spliced) == 20_000 and not spliced.encoded
+    # The keys' tuple and the list it is made from (8 bytes a row each), the new keys.
+    assert peak < 3 * 8 * len(keys) + 100_000 < text
+    spliced.encode()
+    assert spliced._text == SearchIndex([spliced.key(i) for i in range(20_000)])._text
 
 
 # -- typing and erasing on keys large enough for the byte scans (over 1 MiB) -------------------
@@ -487,3 +494,31 @@ def test_a_word_typed_on_is_checked_where_its_start_was_found() -> None:
     for query in ("p", "pi", "pip", "pipe", "pipel", "pipeline", "pipelinex", "pipe", "pu",
                   "pum", "pip", "pipe 7", "pipe 77", "pipeline 77", "pump 7"):  # fmt: skip
         assert index.search(query) == naive(keys, query), query
+
+
+def test_text_released_while_being_written_stays_released(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refresh lets the shown index's text go while the app may still be writing it
+    (the refresh before was shown a moment ago): the writing gives up rather than set
+    the text afterwards, which would hold it beside everything the refresh builds."""
+    from tui.core import search
+
+    keys = [f"event {i} talks" for i in range(10_000)]
+    index = SearchIndex.spliced(SearchIndex(keys), [range(10_000)])
+    real = search._append
+    calls = []
+
+    def append_then_release(*args: Any) -> int:
+        end: int = real(*args)
+        calls.append(1)
+        if len(calls) == 1:
+            index.release()  # as relayer does, from the merge worker
+        return end
+
+    monkeypatch.setattr(search, "_TEXT_STEP", 1_000)
+    monkeypatch.setattr(search, "_append", append_then_release)
+    index.encode()
+    assert not index.encoded and len(calls) == 1  # given up at the next step
+    assert index.search("talks 9999") == [9999]
+    monkeypatch.setattr(search, "_append", real)
+    index.encode()
+    assert index.encoded and index._text == SearchIndex(keys)._text

@@ -27,7 +27,7 @@ from tui.core.browse import Arranged
 from tui.core.config import Config, FeedConfig
 from tui.core.loading import ISOLATE_MIN_SIZE
 from tui.core.merge import Dataset, Layer
-from tui.core.model import Document
+from tui.core.model import Document, Kind
 from tui.ui.app import FaultlineApp
 
 SIZE = (120, 36)
@@ -104,6 +104,57 @@ async def test_a_refreshed_dossier_releases_the_one_it_replaced(tmp_path: Path) 
                 # Before any collection: no worker (finished ones linger) holds the old one.
                 assert stale_in_workers(app) == []
                 assert released(refs), [still_held(r) for r in refs]
+
+
+async def test_a_refresh_shown_writes_its_search_text_once_the_old_one_is_gone(
+    tmp_path: Path,
+) -> None:
+    """A refresh arranged from the dossier shown (a feed small beside the data) builds no
+    second search text beside the one shown: the shown one's is let go while the new
+    dossier is built, and the new one's is written once it is shown. The filter finds
+    the same rows throughout."""
+    local = tmp_path / "local.toml"
+    events = "".join(
+        f'\n[[events]]\nid = "talks-{n}"\ntitle = "Talks, round {n}"\n'
+        f'date = "2012-{n % 12 + 1:02d}"\nactors = ["kz"]\n'
+        for n in range(200)
+    )
+    local.write_text(LOCAL + events, encoding="utf-8")
+    with FeedServer() as server:
+        server.route(PATH, json_reply(feed_document(0)))
+        feed = FeedConfig(name="team", url=server.url(PATH), interval=900.0, timeout=30.0)
+        config = Config(cache_dir=tmp_path / "cache", data_paths=(local,), feeds=(feed,))
+        app = FaultlineApp(config)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(
+                pilot,
+                lambda: (
+                    app.arranged is not None
+                    and "summit-0" in app.arranged.dataset.events  # the feed's first copy
+                    and not app.arranged.needs_completing
+                ),
+                "the first dossier and feed, completed",
+            )
+            shown = app.arranged
+            server.route(PATH, json_reply(feed_document(1)))
+            await pilot.press("r")
+            await until(
+                pilot,
+                lambda: "summit-1" in app.arranged.dataset.events,  # type: ignore[union-attr]
+                "the refresh shown",
+            )
+            # The dossier replaced let its text go; the one shown writes its own.
+            assert not shown.index[Kind.EVENT].encoded
+            await until(pilot, lambda: not app.arranged.needs_completing, "the text written")  # type: ignore[union-attr]
+            assert app.arranged.index[Kind.EVENT].encoded
+            await pilot.press("slash", *"round 199", "enter")
+            await until(pilot, lambda: event_ids(app) == ["talks-199"], "the row found")
+
+
+def event_ids(app: FaultlineApp) -> list[str]:
+    """The ids of the events the timeline shows (headings aside)."""
+    pane = app.dashboard.pane(Kind.EVENT)
+    return [pane.arranged.events[v].id for v in pane.rows if v >= 0]
 
 
 def large_dossier() -> str:

@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate, chain, compress, repeat
 from operator import contains
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from .model import Actor, Disagreement, Event, Source
 
@@ -117,33 +117,27 @@ class SearchIndex:
     a word of two bytes or more (two bytes compared at a time, 2–3× faster than
     ``str.find`` on the same text); ``map``/``compress`` over the keys for a word in
     nearly every row (or any, below 1 MiB), or ``bytes.find`` hit by hit for a rare
-    one: no Python step per row. What is remembered is
+    one: no Python step per row. An index spliced for a refresh has no joined text
+    until ``encode`` writes it (nor one whose text was released): it tests its keys
+    alone meanwhile, with the same answers. What is remembered is
     replaced whole, never changed in place, so searches from two threads (the screen's
     first rows, a worker's whole answer) never mix answers.
     """
 
-    __slots__ = ("_blob", "_hits", "_keys", "_last", "_recent", "_starts")
+    __slots__ = ("_hits", "_keys", "_last", "_recent", "_releases", "_text")
 
     def __init__(self, keys: Sequence[str]) -> None:
         # Keys come from the *_key functions, already normalised and on one line; a key
         # holding the separator (a caller's own) has it replaced, so no match spans rows.
         keys = list(keys)
-        blob = bytearray()
-        starts = array(_OFFSET, [0])
-        for lo in range(0, len(keys), CHUNK):  # in steps (see CHUNK)
-            chunk = keys[lo : lo + CHUNK]
-            text = _SEP.join(chunk)
-            if text.count(_SEP) != len(chunk) - 1:
-                chunk = keys[lo : lo + CHUNK] = _apart(chunk)
-                text = _SEP.join(chunk)
-            if lo:
-                blob += _SEP_BYTES
-            _append(blob, starts, chunk, text)
+        text = _joined(keys, apart=True)
         # A tuple, not a list: holding only strings, the collector stops tracking it after
         # one pass, so a full collection no longer walks 100,000 references.
         self._keys: tuple[str, ...] = tuple(keys)
-        self._blob = blob
-        self._starts = starts
+        # The keys joined (see _Text), or None until ``encode`` writes them: an index
+        # spliced for a refresh, or one whose text was released, scans its keys alone.
+        self._text: _Text | None = text
+        self._releases = 0  # how many times the text was let go (see encode)
         self._last: _Progress | None = None
         # Recent answers, packed (4 bytes a row), so that erasing what was typed costs no
         # scan: each shorter query was answered a moment ago.
@@ -155,42 +149,52 @@ class SearchIndex:
     @classmethod
     def spliced(cls, previous: SearchIndex, runs: Iterable[range | Sequence[str]]) -> SearchIndex:
         """``SearchIndex`` of the keys ``runs`` make: ranges of ``previous``'s rows and
-        lists of new keys, in order. Equal to building it from those keys, but the
-        joined text is copied from ``previous``'s (``CHUNK`` rows of a run at a time,
-        straight into the new text: no slice of it is made) and each run's offsets are
-        ``previous``'s shifted, in C: only the new keys are joined, measured and checked
-        for the separator. So a refresh holds the new text beside the old one, never a
-        third copy in pieces (100 MB at a million events)."""
-        old_keys, old_starts = previous._keys, previous._starts
+        lists of new keys, in order. Equal to building it from those keys, but only the
+        new keys are checked for the separator, and the joined text is not written: the
+        index answers from its keys until ``encode`` writes it. So a refresh, which
+        builds this beside the index shown, holds no second text (16 MB at 100,000
+        events, 160 MB at a million): the app encodes it once it is shown and the
+        previous one is let go (``Arranged.complete``)."""
+        old_keys = previous._keys
         keys: list[str] = []
-        blob = bytearray()
-        starts = array(_OFFSET, [0])
-        with memoryview(previous._blob) as old_blob:
-            for run in runs:
-                if isinstance(run, range):
-                    for lo in range(run.start, run.stop, CHUNK):
-                        hi = min(lo + CHUNK, run.stop)
-                        begin, end = old_starts[lo], old_starts[hi]
-                        if keys:
-                            blob += _SEP_BYTES
-                        blob += old_blob[begin : end - 1]
-                        keys += old_keys[lo:hi]
-                        at = starts.pop()
-                        starts.extend(map((at - begin).__add__, old_starts[lo : hi + 1]))
-                elif run:
-                    new = _apart(run)
-                    if keys:
-                        blob += _SEP_BYTES
-                    _append(blob, starts, new, _SEP.join(new))
-                    keys += new
+        for run in runs:
+            if isinstance(run, range):
+                keys += old_keys[run.start : run.stop]
+            elif run:
+                keys += _apart(run)
         index = cls.__new__(cls)
         index._keys = tuple(keys)
-        index._blob = blob
-        index._starts = starts
+        index._text = None
+        index._releases = 0
         index._last = None
         index._recent = {}
         index._hits = {}
         return index
+
+    @property
+    def encoded(self) -> bool:
+        """Whether the joined text is written (else searches scan the keys alone)."""
+        return self._text is not None
+
+    def encode(self) -> None:
+        """Write the joined text, if it is not (in steps of ``_TEXT_STEP`` keys; at a
+        million events a few hundred ms, in the worker that completes an arranged view).
+        Given up if ``release`` is called meanwhile: a refresh that starts while the
+        text of the view it replaces is being written must not find it written after."""
+        if self._text is not None:
+            return
+        releases = self._releases
+        text = _joined(list(self._keys), apart=False, stop=lambda: self._releases != releases)
+        if text is not None and self._releases == releases:
+            self._text = text
+
+    def release(self) -> None:
+        """Let the joined text go: the index answers from its keys alone (the same
+        answers) until ``encode`` writes it again. A refresh releases the text of the
+        index shown before it builds the next, so that its other new indexes are not
+        built beside it. A search under way keeps the text it started with."""
+        self._releases += 1
+        self._text = None
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -316,7 +320,7 @@ class SearchIndex:
         """The word of ``words`` that extends (or is) the last word found through the
         bytes of rows ``lo`` up to ``hi`` (``_hits``), if one does."""
         hits = self._hits.get((lo, min(hi, len(self._keys))))
-        if hits is None:
+        if hits is None or self._text is None:
             return None
         return next(
             (w for w in words if w.encode(_UTF8, _SURROGATES).startswith(hits.needle)), None
@@ -341,8 +345,10 @@ class SearchIndex:
         return sum(map(contains, sample, repeat(word))) / len(sample) if sample else 0.0
 
     def _rows_containing(self, word: str, lo: int, hi: int, share: float) -> list[int]:
-        blob = self._blob
-        starts = self._starts
+        text = self._text  # once: another thread may release it meanwhile
+        if text is None:  # not written (yet): every key tested, in C
+            return list(compress(range(lo, hi), map(contains, self._keys[lo:hi], repeat(word))))
+        blob, starts = text
         needle = word.encode(_UTF8, _SURROGATES)
         begin, end = starts[lo], min(starts[hi], len(blob))
         # A word in nearly every row: test every key (one C pass, each test ending at
@@ -350,12 +356,12 @@ class SearchIndex:
         # Else few hits: jump from hit to hit, a Python step per hit but none per row.
         hits = self._hits.get((lo, hi))
         if hits is not None and needle.startswith(hits.needle):
-            return self._vector_rows(needle, lo, hi, begin, end, hits)
+            return self._vector_rows(text, needle, lo, hi, begin, end, hits)
         vector = len(needle) >= 2 and end - begin >= _VECTOR_FROM
         if share > _NEARLY_ALL or (share > _FEW and not vector):
             return list(compress(range(lo, hi), map(contains, self._keys[lo:hi], repeat(word))))
         if vector:
-            return self._vector_rows(needle, lo, hi, begin, end)
+            return self._vector_rows(text, needle, lo, hi, begin, end)
         found: list[int] = []
         at = blob.find(needle, begin, end)
         while at != -1:
@@ -367,7 +373,14 @@ class SearchIndex:
         return found
 
     def _vector_rows(
-        self, needle: bytes, lo: int, hi: int, begin: int, end: int, known: _Hits | None = None
+        self,
+        text: _Text,
+        needle: bytes,
+        lo: int,
+        hi: int,
+        begin: int,
+        end: int,
+        known: _Hits | None = None,
     ) -> list[int]:
         """The rows from ``lo`` up to ``hi`` (bytes ``begin`` to ``end``) holding ``needle``
         (two bytes or more), found by numpy: the bytes read two at a time, at even and odd
@@ -377,7 +390,7 @@ class SearchIndex:
         the needle's further bytes are checked, at those places."""
         import numpy as np  # here, not at start: 75 ms the first frame does not need
 
-        blob = self._blob
+        blob, offsets = text
         data = np.frombuffer(blob, dtype=np.uint8)
         if known is not None:
             places = known.places + begin
@@ -400,7 +413,7 @@ class SearchIndex:
         # Where the range's rows start (a copy of a slice, well under a millisecond for
         # 32,768 rows: kept for the whole index it would cost memory, and its first
         # making a stall on whichever thread searched first).
-        starts = np.array(self._starts[lo : hi + 1], dtype=np.int64)
+        starts = np.array(offsets[lo : hi + 1], dtype=np.int64)
         hit = np.zeros(hi - lo, dtype=np.bool_)
         hit[np.searchsorted(starts, places, side="right") - 1] = True
         if len(places) <= hi - lo:  # kept (4 bytes a place) unless the word is common
@@ -410,6 +423,14 @@ class SearchIndex:
                 del kept[next(iter(kept))]
             self._hits = kept
         return (np.flatnonzero(hit) + lo).tolist()
+
+
+class _Text(NamedTuple):
+    """The keys joined by the separator, in UTF-8 (numpy scans it in place), and where
+    each key starts in it: the last offset is where a key after them would start."""
+
+    blob: bytearray
+    starts: array[int]
 
 
 class _Hits(NamedTuple):
@@ -460,6 +481,10 @@ _ROW = "i" if array("i").itemsize >= 4 else "l"
 # Rows scanned per C call. Between calls another thread (the UI) can take the
 # interpreter, so a search run in a worker never holds it for more than a few ms.
 CHUNK = 32_768
+# Keys joined and encoded per step when the text is written: each step's joined ``str`` and
+# its bytes are alive beside the text (under 1 MB each; at CHUNK keys, 5 MB each, which
+# a refresh's text written once it is shown added to the peak).
+_TEXT_STEP = 4_096
 # The first step of ``search_start``: small, since a common word fills a screen within
 # a few hundred rows; each further step doubles.
 _FIRST_STEP = 1_024
@@ -470,15 +495,61 @@ def _apart(keys: Iterable[str]) -> list[str]:
     return [k if _SEP not in k else k.replace(_SEP, " ") for k in keys]
 
 
-def _append(blob: bytearray, starts: array[int], keys: Sequence[str], text: str) -> None:
-    """Add ``text`` (``keys`` joined by the separator) to ``blob`` in UTF-8, and the
-    offsets of the keys after the first to ``starts``, whose last is where the first
-    key starts; it then ends with where a key after these would start."""
+@overload
+def _joined(keys: list[str], *, apart: bool) -> _Text: ...
+@overload
+def _joined(keys: list[str], *, apart: bool, stop: Callable[[], bool]) -> _Text | None: ...
+def _joined(
+    keys: list[str], *, apart: bool, stop: Callable[[], bool] | None = None
+) -> _Text | None:
+    """The text of ``keys``, written ``_TEXT_STEP`` keys at a time (None if ``stop``,
+    asked before each step, says so); with ``apart``, a step found to hold the
+    separator inside a key is made ``_apart`` in ``keys`` itself.
+
+    The text is made at its size at once (exact for ASCII keys, a byte a character; a
+    lower bound else) and written in place: grown step by step, each of its copies below
+    glibc's mmap threshold left pages behind (a third more than the text, at the peak
+    of a refresh's text written once it is shown)."""
+    blob = bytearray(sum(map(len, keys)) + max(len(keys) - 1, 0))
+    at = 0
+    starts = array(_OFFSET, [0])
+    for lo in range(0, len(keys), _TEXT_STEP):
+        if stop is not None and stop():
+            return None
+        chunk = keys[lo : lo + _TEXT_STEP]
+        text = _SEP.join(chunk)
+        if apart and text.count(_SEP) != len(chunk) - 1:
+            chunk = keys[lo : lo + _TEXT_STEP] = _apart(chunk)
+            text = _SEP.join(chunk)
+        if lo:
+            at = _put(blob, at, _SEP_BYTES)
+        at = _append(blob, at, starts, chunk, text)
+    del blob[at:]  # (nothing, unless a caller's key held the separator)
+    return _Text(blob, starts)
+
+
+def _append(blob: bytearray, at: int, starts: array[int], keys: Sequence[str], text: str) -> int:
+    """Write ``text`` (``keys`` joined by the separator) into ``blob`` at ``at`` in UTF-8,
+    and add the offsets of the keys after the first to ``starts``, whose last is where
+    the first key starts; it then ends with where a key after these would start. Where
+    the text written ends."""
     encoded = text.encode(_UTF8, _SURROGATES)
     # Only ASCII takes one byte a character: else each key is measured in bytes.
     lengths = map(len, keys) if len(encoded) == len(text) else map(len, map(_utf8, keys))
-    blob += encoded
     starts.extend(accumulate(map(_PLUS_ONE, lengths), initial=starts.pop()))
+    return _put(blob, at, encoded)
+
+
+def _put(blob: bytearray, at: int, data: bytes) -> int:
+    """``data`` written into ``blob`` at ``at`` (in place while it fits, else ``blob``
+    grows); where it ends."""
+    end = at + len(data)
+    if end <= len(blob):
+        blob[at:end] = data
+    else:
+        del blob[at:]
+        blob += data
+    return end
 
 
 def _utf8(key: str) -> bytes:

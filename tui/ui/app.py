@@ -633,7 +633,7 @@ class FaultlineApp(App[int]):
         if self.opening is not None:
             name, self.opening = self.opening, None
             self.call_after_refresh(self.open_view, name, quiet=name == LAST)
-        if not arranged.completed:
+        if arranged.needs_completing:  # its indexes, or a refresh's search text
             # Once the frame showing it is drawn: started now, the indexing thread would
             # hold the interpreter while that frame is composed (50-100 ms at 100k).
             self.call_after_refresh(self._complete, [arranged])
