@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from typing import Any
 
@@ -224,10 +223,13 @@ def _date(match: re.Match[str]) -> str:
 
 # Where the headers are: the lines of each array's tables, in order, and of each table.
 # ``lines.TomlLines`` is made from these instead of scanning the text again.
-@dataclass
+# A plain class: a dataclass compiles its methods at import, on the start path.
 class Headers:
-    arrays: dict[str, list[int]] = field(default_factory=dict)
-    tables: dict[str, int] = field(default_factory=dict)
+    __slots__ = ("arrays", "tables")
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, list[int]] = {}
+        self.tables: dict[str, int] = {}
 
 
 # Where str.splitlines breaks a line, besides "\n", that a text read here may hold (in
