@@ -40,6 +40,7 @@ from .schema import (
     check_ids,
     check_name,
     check_text,
+    compiled_builder,
     shared_text,
 )
 from .text import find_unsafe, is_blank
@@ -217,28 +218,20 @@ def _builder(cls: type, keys: tuple[str, ...]) -> Callable[..., Any]:
     build = _BUILDERS.get((cls, keys))
     if build is not None:
         return build
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    lines = []
-    for f in dataclasses.fields(cls):
-        namespace[f"set_{f.name}"] = getattr(cls, f.name).__set__
+
+    def value_of(f: dataclasses.Field[Any]) -> str:
         if f.name == "origin":
-            value = "origin"
-        elif f.name in keys:
-            value = f"v{keys.index(f.name)}"
-        elif f.default is not dataclasses.MISSING:
-            namespace[f"default_{f.name}"] = f.default
-            value = f"default_{f.name}"
-        elif f.default_factory is not dataclasses.MISSING:
-            namespace[f"factory_{f.name}"] = f.default_factory
-            value = f"factory_{f.name}()"
-        else:
-            raise TypeError(f"{cls.__name__}.{f.name} has no value")
-        lines.append(f"    set_{f.name}(o, {value})\n")
+            return "origin"
+        if f.name in keys:
+            return f"v{keys.index(f.name)}"
+        if f.default is not dataclasses.MISSING:
+            return f"default_{f.name}"
+        if f.default_factory is not dataclasses.MISSING:
+            return f"factory_{f.name}()"
+        raise TypeError(f"{cls.__name__}.{f.name} has no value")
+
+    # The schema's keys only name the parameters' order: none of their text is compiled.
     arguments = "".join(f", v{i}" for i in range(len(keys)))
-    source = f"def build(origin{arguments}):\n    o = new(cls)\n" + "".join(lines)
-    # Made from the record class's own field names and the schema's keys (a key not in
-    # the schema never gets here): no text from a document reaches exec.
-    exec(compile(source + "    return o\n", f"<columns build {cls.__name__}>", "exec"), namespace)
-    made: Callable[..., Any] = namespace["build"]
+    made = compiled_builder(cls, f"origin{arguments}", value_of, "columns build")
     _BUILDERS[cls, keys] = made
     return made

@@ -514,37 +514,49 @@ KINDS: tuple[tuple[Kind, type, dict[str, Converter], tuple[str, ...]], ...] = (
 )
 
 
-def _builder(cls: type) -> Callable[..., Any]:
-    """``build(fields, origin=None)``: the record ``cls(**fields, origin=origin)`` made
-    faster, for the reader's checked fields (always known names, required ones present).
+def compiled_builder(
+    cls: type, params: str, value_of: Callable[[dataclasses.Field[Any]], str], label: str
+) -> Callable[..., Any]:
+    """``def build(<params>)``: a new ``cls``, each field set to the expression
+    ``value_of(field)`` gives (in it, ``default_<name>`` and ``factory_<name>`` are the
+    field's default and default factory). The reader's and ``columns``' builders.
 
     The object is made with ``__new__`` and each slot set through its descriptor, which
     saves the keyword binding and the frozen dataclass's ``object.__setattr__`` calls:
     about half the cost of constructing each of a large document's records."""
+    assert not hasattr(cls, "__post_init__")
     namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
     lines = []
     for f in dataclasses.fields(cls):
-        setter = namespace[f"set_{f.name}"] = getattr(cls, f.name).__set__
-        assert callable(setter)
-        if f.name == "origin":
-            value = "origin"
-        elif f.default is not dataclasses.MISSING:
+        namespace[f"set_{f.name}"] = getattr(cls, f.name).__set__
+        if f.default is not dataclasses.MISSING:
             namespace[f"default_{f.name}"] = f.default
-            value = f"fields.get({f.name!r}, default_{f.name})"
-        elif f.default_factory is not dataclasses.MISSING:
+        if f.default_factory is not dataclasses.MISSING:
             namespace[f"factory_{f.name}"] = f.default_factory
-            value = f"fields[{f.name!r}] if {f.name!r} in fields else factory_{f.name}()"
-        else:
-            value = f"fields[{f.name!r}]"
-        lines.append(f"    set_{f.name}(o, {value})\n")
-    assert not hasattr(cls, "__post_init__")
-    source = "def build(fields, origin=None):\n    o = new(cls)\n" + "".join(lines)
-    source += "    return o\n"
-    # The source is made here from the record class's own field names, at import: no
-    # text from a document or feed ever reaches exec.
-    exec(compile(source, f"<reader build {cls.__name__}>", "exec"), namespace)
+        lines.append(f"    set_{f.name}(o, {value_of(f)})\n")
+    source = f"def build({params}):\n    o = new(cls)\n" + "".join(lines) + "    return o\n"
+    # Made from the record class's own field names and what the callers' ``value_of``
+    # makes of them: no text from a document or feed ever reaches exec.
+    exec(compile(source, f"<{label} {cls.__name__}>", "exec"), namespace)
     build: Callable[..., Any] = namespace["build"]
     return build
+
+
+def _from_fields(f: dataclasses.Field[Any]) -> str:
+    """The reader's value of field ``f``: from the dict of checked ``fields``."""
+    if f.name == "origin":
+        return "origin"
+    if f.default is not dataclasses.MISSING:
+        return f"fields.get({f.name!r}, default_{f.name})"
+    if f.default_factory is not dataclasses.MISSING:
+        return f"fields[{f.name!r}] if {f.name!r} in fields else factory_{f.name}()"
+    return f"fields[{f.name!r}]"
+
+
+def _builder(cls: type) -> Callable[..., Any]:
+    """``build(fields, origin=None)``: the record ``cls(**fields, origin=origin)`` made
+    faster, for the reader's checked fields (always known names, required ones present)."""
+    return compiled_builder(cls, "fields, origin=None", _from_fields, "reader build")
 
 
 class _Builders(dict[type, Callable[..., Any]]):
