@@ -91,9 +91,9 @@ APP: list[BindingType] = [
 
 # The ``/`` prompt.
 # Priority, as ``/`` is: each runs before the keys after it are routed. A key reaches
-# the focused widget through its own queue and comes back to the screen's bindings later,
-# so without priority a key typed right after (over a slow link keys arrive in bursts)
-# went to the prompt, not the list.
+# the focused widget through its own queue and comes back to the screen's bindings later;
+# any other key that may move the focus holds the keys typed right after it until then
+# (keygate.py: over a slow link keys arrive in bursts), these act at once.
 FILTER_PROMPT: list[BindingType] = [
     Binding(
         "enter,down",
