@@ -485,10 +485,16 @@ def no_safety(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_keys_typed_before_a_screen_opens_go_to_it(make_app, ready, no_safety) -> None:
     """Over a slow link keys arrive in bursts. The keys after one that opens a screen or a
     prompt belong to it: the date typed after t went to the list that had the focus while
-    t was on its way."""
+    t was on its way. And the keys before it act before it opens."""
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
+        # The moves before / (which acts at once) come first: they were lost.
+        actors = pane(app, Kind.ACTOR)
+        burst(app, "j", "j", "/")
+        await until(pilot, lambda: app.dashboard.filter_input.display, "the filter prompt")
+        await until(pilot, lambda: actors.cursor == 2, "the actors' cursor")
+        burst(app, "escape")
         start = selected(app, Kind.ACTOR)
         burst(app, "t", *"2020", "enter")
         await until(pilot, lambda: app.as_of is not None, "time travel")

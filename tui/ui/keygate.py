@@ -7,11 +7,12 @@ once the key has gone through that widget's queue and bubbled back to the app. S
 ``t`` was on its way, not to the date form ``t`` opens; and after ⏎ in a prompt, the
 next keys went to the prompt being closed, and were lost.
 
-``KeyGate`` keeps Textual's routing and only orders it: after a key that may move the
-focus or change the screen (any key not typed as text into a field), the next key waits
-until that one has been handled, and is then routed to the focus as it is by then. Text
-typed into a field (``check_consume_key``) moves nothing, so it goes on without waiting;
-so does every key typed at a person's pace, a moment after the one before it.
+``KeyGate`` keeps Textual's routing and only orders it: a key waits until the one before
+it has been handled, and is then routed to the focus as it is by then. Unless nothing can
+have moved: text typed into a field (``check_consume_key``) moves nothing, and a run of a
+list's or the detail's own moves (``j``, ``k``, PgDn: ``keys.IN_PLACE``) follows itself
+through that widget's queue, so a held j is routed as Textual routes it. (A key typed at
+a person's pace finds the one before handled: its wait is a few messages' round trip.)
 
 "Handled" is found out with barriers: a message sent behind the key to the widget it went
 to, which bubbles up as the key did and so reaches the app after the key and its binding.
@@ -28,17 +29,31 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from textual import events
 from textual.app import App, ScreenStackError
+from textual.binding import Binding
 from textual.dom import DOMNode, NoScreen
 from textual.message import Message
 from textual.widget import Widget
 
+from . import keys
+
 # Keys and pastes: what the terminal hands over, in the order it did.
 Typed = events.Key | events.Paste
+
+
+@cache
+def in_place(widget: type[Widget], key: str) -> bool:
+    """Whether ``widget``'s own binding for ``key`` (its class's, else the nearest base's
+    that binds it, as Textual merges them) moves only within it (``keys.IN_PLACE``)."""
+    for klass in widget.__mro__:
+        for binding in klass.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding) and key in (k.strip() for k in binding.key.split(",")):
+                return binding.action.partition("(")[0] in keys.IN_PLACE
+    return False
 
 
 class KeyBarrier(Message):
@@ -51,8 +66,8 @@ class KeyBarrier(Message):
 
 
 class KeyGate:
-    """Routes the keys the app takes (``route``) in order, each once the ones before it
-    that may move the focus were handled. ``deliver`` is Textual's own routing
+    """Routes the keys the app takes (``route``) in order, each once the one before it
+    was handled (unless nothing can have moved, see above). ``deliver`` is Textual's own routing
     (``App.on_event``); the app hands each ``KeyBarrier`` to ``arrived`` and each change of
     screen to ``screen_changed``."""
 
@@ -63,8 +78,10 @@ class KeyGate:
         self.app = app
         self.deliver = deliver
         self.held: deque[Typed] = deque()
-        # The widget given the last key that may move the focus, until known handled.
-        self.pending: DOMNode | None = None
+        # The widget given the last key that may not have been handled yet (any key but
+        # text typed into a field), and whether it moves only within that widget.
+        self.pending: Widget | None = None
+        self.in_place = False
         # The wait: its token, the widget its barriers go to and how many are still to
         # come back (0: no wait); whether the screen waited on closed meanwhile, and then
         # whether the keys wait for their release (``_done``).
@@ -83,25 +100,33 @@ class KeyGate:
         await self._route(event)
 
     async def _route(self, event: Typed) -> None:
-        if self.pending is not None:
-            if self._alive(self.pending):
+        target = self._focus()
+        pending = self.pending
+        if pending is not None:
+            # Keys that move within one widget follow each other there at once (in its
+            # queue, in order); any other key waits for them, as for any other key.
+            along = (
+                self.in_place
+                and pending is target
+                and isinstance(event, events.Key)
+                and in_place(type(pending), event.key)
+            )
+            if not along and self._alive(pending):
                 self.held.appendleft(event)
-                self._wait(self.pending)
+                self._wait(pending)
                 return
             self.pending = None
-        target = self._focus()
         await self.deliver(event)
         # Forwarded: it went to ``target``, rather than being taken by a priority binding
-        # (which has acted already). A key a field takes as text moves nothing.
+        # (which has acted already). Text typed into a field moves nothing.
         if (
             isinstance(event, events.Key)
             and event.is_forwarded
-            and target is not None
-            and not (
-                isinstance(target, Widget) and target.check_consume_key(event.key, event.character)
-            )
+            and isinstance(target, Widget)
+            and not target.check_consume_key(event.key, event.character)
         ):
             self.pending = target
+            self.in_place = in_place(type(target), event.key)
 
     def _focus(self) -> DOMNode | None:
         """Where Textual sends a key now: the focused widget, else the screen."""

@@ -89,6 +89,15 @@ APP: list[BindingType] = [
 ]
 
 
+# Actions that move only within their widget (a cursor, a link, a scroll), never the
+# keyboard's focus or the screen: the keys typed after one bound to them go on at once
+# (keygate.py), so that a held or repeated j costs no more than Textual's routing.
+IN_PLACE = frozenset({
+    "cursor_up", "cursor_down", "cursor_first", "cursor_last", "page_up", "page_down",
+    "link", "top", "bottom", "move", "first", "last", "page",
+})  # fmt: skip
+
+
 # The ``/`` prompt.
 # Priority, as ``/`` is: each runs before the keys after it are routed. A key reaches
 # the focused widget through its own queue and comes back to the screen's bindings later;
