@@ -325,7 +325,9 @@ class FaultlineApp(App[int]):
     def on_mount(self) -> None:
         if self._since_warning:
             self.notify(self._since_warning, severity="warning", markup=False, timeout=15)
-        self.screen_change_signal.subscribe(self, lambda _screen: self.keygate.screen_changed())
+        self.screen_change_signal.subscribe(
+            self, lambda _screen: self.keygate.screen_changed(), immediate=True
+        )
         # Back from a suspended session (the editor): the terminal shows something else.
         self.app_resume_signal.subscribe(self, lambda _app: self.wire.forget())
         for warning in self.config.warnings:  # keys of ./config.toml that were not honoured

@@ -169,7 +169,8 @@ class KeyGate:
             await self._done(self.token)
 
     def screen_changed(self) -> None:
-        """A screen opened or closed (called as it happens, from any message pump)."""
+        """A screen opened or closed: called as it happens, in the task that did it (the
+        screen closing itself, say), so only noted here; the app follows it up."""
         target = self.target
         if self.waiting and target is not None and not self._alive(target):
             self.screen_closed = True
