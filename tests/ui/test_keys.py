@@ -53,3 +53,22 @@ def test_the_help_reads_the_keys_without_importing_the_app() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_moves_that_stay_in_their_widget_are_the_lists_detail_and_matrix_moves() -> None:
+    """keys.IN_PLACE lets a run of j go on without waiting (keygate.py): each of its
+    actions is a move some list, the detail or the matrix binds, and no key that opens,
+    closes or focuses anything is among them."""
+    from tui.ui import keys
+    from tui.ui.detail import DetailPane
+    from tui.ui.keygate import in_place
+    from tui.ui.matrix import StanceMatrix
+    from tui.ui.pane import EntityPane
+
+    moves = [*keys.ROW_LIST, *keys.DETAIL, *keys.MATRIX]
+    assert keys.IN_PLACE.issubset(b.action.partition("(")[0] for b in moves)
+    assert all(in_place(EntityPane, key) for key in ("j", "k", "down", "pagedown", "G"))
+    assert all(in_place(DetailPane, key) for key in ("j", "up", "space"))
+    assert in_place(StanceMatrix, "l")
+    assert not any(in_place(EntityPane, key) for key in ("enter", "2", "s", "slash", "m"))
+    assert not in_place(DetailPane, "enter")

@@ -22,6 +22,7 @@ from tui.core.model import Kind
 from tui.ui.app import FaultlineApp
 from tui.ui.detail import DetailPane
 from tui.ui.help import HelpScreen
+from tui.ui.keygate import KeyGate
 from tui.ui.legend import tally_text
 from tui.ui.matrix import MatrixScreen, StanceMatrix
 from tui.ui.pane import EntityPane
@@ -468,6 +469,94 @@ async def test_keys_typed_fast_around_the_filter_land_where_meant(make_app, read
         assert not app.dashboard.filter_input.display
         burst(app, "/", "/", *"x")  # in the prompt, "/" is text
         await until(pilot, lambda: app.dashboard.filter_text == "/x", "the filter “/x”")
+
+
+# The bursts below avoid the keys that, misrouted to the dashboard, would run the editor
+# (e), open a capture form (s, n) or quit (q): before the fix they went there.
+
+
+@pytest.fixture
+def no_safety(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys held for a barrier that never comes back go on after ``KeyGate.SAFETY``: made
+    an hour, so that what a test sees is the barriers' doing, not that timeout's."""
+    monkeypatch.setattr(KeyGate, "SAFETY", 3600.0)
+
+
+async def test_keys_typed_before_a_screen_opens_go_to_it(make_app, ready, no_safety) -> None:
+    """Over a slow link keys arrive in bursts. The keys after one that opens a screen or a
+    prompt belong to it: the date typed after t went to the list that had the focus while
+    t was on its way. And the keys before it act before it opens."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        # The moves before / (which acts at once) come first: they were lost.
+        actors = pane(app, Kind.ACTOR)
+        burst(app, "j", "j", "/")
+        await until(pilot, lambda: app.dashboard.filter_input.display, "the filter prompt")
+        await until(pilot, lambda: actors.cursor == 2, "the actors' cursor")
+        burst(app, "escape")
+        start = selected(app, Kind.ACTOR)
+        burst(app, "t", *"2020", "enter")
+        await until(pilot, lambda: app.as_of is not None, "time travel")
+        assert app.as_of.text == "2020"
+        # The panes got none of it ("2" would have gone to the disagreements).
+        assert app.focused is pane(app, Kind.ACTOR) and selected(app, Kind.ACTOR) == start
+        # Keys held meanwhile go on one at a time: the palette opens (a priority key)
+        # before the query is routed.
+        burst(app, "ctrl+p", *"baikonur")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        palette = app.screen
+        await until(pilot, lambda: palette.query_one(Input).value == "baikonur", "the query")
+        burst(app, "escape", "m", "j", "l")  # the matrix, moved to its second row and column
+        await until(pilot, lambda: isinstance(app.screen, MatrixScreen), "the matrix")
+        matrix = app.screen.query_one(StanceMatrix)
+        await until(pilot, lambda: (matrix.row, matrix.col) == (1, 1), "the matrix's cursor")
+        assert selected(app, Kind.ACTOR) == start
+
+
+async def test_keys_typed_after_a_prompt_or_screen_closes_go_to_the_dashboard(
+    make_app, ready, no_safety
+) -> None:
+    """In a burst, the keys after Enter in a prompt (or the key closing a screen) belong to
+    the dashboard it returns to: they went to the prompt being closed, and were lost."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        burst(app, "t", *"2020", "enter", "3")
+        await until(pilot, lambda: app.focused is pane(app, Kind.EVENT), "the timeline focused")
+        assert app.as_of is not None and app.as_of.text == "2020"
+        burst(app, "v", *"baku", "enter", "2")  # a view saved under a name
+        disagreements = pane(app, Kind.DISAGREEMENT)
+        await until(pilot, lambda: app.focused is disagreements, "the disagreements")
+        await until(pilot, lambda: "baku" in app.watchlist.named_views(), "the view saved")
+        burst(app, "question_mark", "escape", "1")
+        await until(pilot, lambda: app.focused is pane(app, Kind.ACTOR), "the actors focused")
+        assert not isinstance(app.screen, HelpScreen)
+        burst(app, "m", "escape", "3")
+        await until(pilot, lambda: app.focused is pane(app, Kind.EVENT), "the timeline focused")
+        assert not isinstance(app.screen, MatrixScreen)
+        # Enter in the watch view goes to the entity once the dashboard is back: the key
+        # after it moves in that entity's pane, not in the one that had the focus before.
+        await pilot.press("2", "p", "1")  # the first disagreement pinned
+        pinned = selected(app, Kind.DISAGREEMENT)
+        start = selected(app, Kind.ACTOR)
+        burst(app, "W", "enter", "j")
+        await until(pilot, lambda: app.dashboard.trail != [], "the pinned disagreement")
+        assert app.dashboard.trail == [Ref(Kind.DISAGREEMENT, pinned)]
+        await until(pilot, lambda: selected(app, Kind.DISAGREEMENT) != pinned, "the j")
+        assert app.focused is disagreements and selected(app, Kind.ACTOR) == start
+
+
+async def test_keys_typed_after_an_editing_key_in_a_field_land_after_it(
+    make_app, ready, no_safety
+) -> None:
+    """A field's editing keys (Backspace, ←) are bindings, which act once the key has come
+    back from the field: a letter typed right after one was inserted before it acted."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        burst(app, "/", *"ab", "backspace", "d", "left", "c")
+        await until(pilot, lambda: app.dashboard.filter_input.value == "acd", "the filter “acd”")
 
 
 async def test_filter_matches_aliases_and_ids(make_app, ready) -> None:

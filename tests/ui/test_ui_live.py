@@ -421,16 +421,16 @@ async def test_s_records_a_stance_and_explains_a_bad_date_in_place(tmp_path) -> 
 
 
 async def test_a_form_typed_fast_keeps_each_value_in_its_field(tmp_path) -> None:
-    """Over a slow link keys arrive in bursts: the text typed right after Tab belongs
-    to the next field, not the one Tab left."""
+    """Over a slow link keys arrive in bursts: the text typed right after s belongs to
+    the form s opens, and the text right after Tab to the next field, not the one Tab
+    left."""
     data = tmp_path / "x.toml"
     data.write_text(DOSSIER, encoding="utf-8")
     app = build(tmp_path, [data])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot, app)
-        await pilot.press("2", "s")
+        burst(app, "2", "s", *"ru", "tab", *"support", "tab", "shift+tab", "tab", *"2013-02")
         await until(pilot, lambda: isinstance(app.screen, StanceForm), "the form")
-        burst(app, *"ru", "tab", *"support", "tab", "shift+tab", "tab", *"2013-02")
         await until(pilot, lambda: field(app, "as_of").endswith("2013-02"), "the date typed")
         assert (field(app, "actor"), field(app, "stance")) == ("ru", "support")
 

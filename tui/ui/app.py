@@ -51,6 +51,7 @@ from . import keys
 from .collector import QuietCollector
 from .dashboard import ORDER, TAB_LABELS, DashboardScreen, ReturnToNow
 from .glyphs import cells
+from .keygate import KeyBarrier, KeyGate
 from .merger import MergeFinished, Merger
 from .movement import travel_refusal
 from .reload import DataFilesChanged, DataFilesRead, DataReloader
@@ -226,6 +227,9 @@ class FaultlineApp(App[int]):
         self.collector = QuietCollector(self.set_timer, busy=self._busy)
         # The screen as the terminal shows it: each frame writes only what changed (wire.py).
         self.wire = Wire()
+        # Keys typed ahead (a slow link hands them over in bursts) go where they would have
+        # gone typed one by one (keygate.py).
+        self.keygate = KeyGate(self, self._deliver)
         if not self.config.ui.animations or self.low_bandwidth:
             self.animation_level = "none"
 
@@ -321,6 +325,9 @@ class FaultlineApp(App[int]):
     def on_mount(self) -> None:
         if self._since_warning:
             self.notify(self._since_warning, severity="warning", markup=False, timeout=15)
+        self.screen_change_signal.subscribe(
+            self, lambda _screen: self.keygate.screen_changed(), immediate=True
+        )
         # Back from a suspended session (the editor): the terminal shows something else.
         self.app_resume_signal.subscribe(self, lambda _app: self.wire.forget())
         for warning in self.config.warnings:  # keys of ./config.toml that were not honoured
@@ -413,7 +420,18 @@ class FaultlineApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self.collector.touched()
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            # In the order typed, each once the keys before it were handled (keygate.py).
+            await self.keygate.route(event)
+            return
         await super().on_event(event)
+
+    async def _deliver(self, event: events.Event) -> None:
+        """A key or paste routed as Textual does: priority bindings, else to the focus."""
+        await super().on_event(event)
+
+    async def on_key_barrier(self, barrier: KeyBarrier) -> None:
+        await self.keygate.arrived(barrier)
 
     def exit(
         self,

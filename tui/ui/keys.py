@@ -89,11 +89,20 @@ APP: list[BindingType] = [
 ]
 
 
+# Actions that move only within their widget (a cursor, a link, a scroll), never the
+# keyboard's focus or the screen: the keys typed after one bound to them go on at once
+# (keygate.py), so that a held or repeated j costs no more than Textual's routing.
+IN_PLACE = frozenset({
+    "cursor_up", "cursor_down", "cursor_first", "cursor_last", "page_up", "page_down",
+    "link", "top", "bottom", "move", "first", "last", "page",
+})  # fmt: skip
+
+
 # The ``/`` prompt.
 # Priority, as ``/`` is: each runs before the keys after it are routed. A key reaches
-# the focused widget through its own queue and comes back to the screen's bindings later,
-# so without priority a key typed right after (over a slow link keys arrive in bursts)
-# went to the prompt, not the list.
+# the focused widget through its own queue and comes back to the screen's bindings later;
+# any other key that may move the focus holds the keys typed right after it until then
+# (keygate.py: over a slow link keys arrive in bursts), these act at once.
 FILTER_PROMPT: list[BindingType] = [
     Binding(
         "enter,down",
