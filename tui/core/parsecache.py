@@ -10,8 +10,11 @@ tuples) in ``marshal`` format, with every date, citation list and extension tabl
 stored once and referred to by number. Reading one back rebuilds the records without
 checking them again (they were checked when the file was read) and without calling
 their constructors: a precompiled function per record type creates each object and
-fills its slots directly. A 100,000-event dossier comes back in under a fifth of the
-time ``tomli`` takes to parse it. A checksum catches damage.
+fills its slots directly. The events come with their timeline's order (the numbers of
+the events as the timeline sorts them, ``merge.OrderedEvents``), so that a start from the
+cache does not sort them again; an order that is not one of the events' is a miss. A
+100,000-event dossier comes back in under a fifth of the time ``tomli`` takes to parse
+it. A checksum catches damage.
 
 Nothing read back can run code: entries are ``marshal`` data only, never ``pickle``
 (TOML dates and times in extension values, which marshal has no type for, are stored as
@@ -41,6 +44,7 @@ from .. import __version__
 from .atomic import write_atomic
 from .dates import EDate, Precision
 from .gcpause import gc_paused
+from .merge import OrderedEvents, timeline_order
 from .model import (
     EMPTY_EXTRA,
     Actor,
@@ -65,12 +69,13 @@ def _schema() -> str:
 
     The number is raised by hand when the reader's rules change (5: every bidi control
     removed, duplicate keys and invisible names refused; 6: top-level positions, quote,
-    actor kind company; 7: repeated values stored once, as the reader now shares them),
-    since an entry holds a document as those rules read it."""
+    actor kind company; 7: repeated values stored once, as the reader now shares them;
+    8: the events' timeline order stored with them), since an entry holds a document as
+    those rules read it."""
     shapes = ";".join(f"{cls.__name__}:{','.join(cls.__dataclass_fields__)}" for cls in RECORDS)
     digest = hashlib.sha256(shapes.encode()).hexdigest()[:16]
     python = f"py{sys.version_info[0]}.{sys.version_info[1]}"
-    return f"faultline-parsed/7 {__version__} {python} {digest}"
+    return f"faultline-parsed/8 {__version__} {python} {digest}"
 
 
 SCHEMA = _schema()
@@ -284,6 +289,8 @@ DATE_FIELDS = frozenset({"date", "published", "since", "as_of"})
 
 
 def _codec(cls: type, name: str) -> str:
+    if name == "id" and cls is Event:
+        return "uninterned"
     if name == "origin":
         return "origin"
     if name == "replaced":
@@ -316,6 +323,7 @@ def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable[...,
 # encoding checks the field is None, decoding sets None.
 _ENCODE_FIELD = {
     "plain": "{v}",
+    "uninterned": "uninterned({v})",
     "date": "date({v})",
     "cites": "cites({v})",
     "extra": "extra({v})",
@@ -347,8 +355,22 @@ def _encoder(cls: type) -> Encoder:
         f"        append(({stored},))\n"
         f"    return columns(rows)\n"
     )
-    namespace = {"Uncacheable": _Uncacheable, "POSITIONS": _encode_positions, "columns": _columns}
+    namespace = {
+        "Uncacheable": _Uncacheable,
+        "POSITIONS": _encode_positions,
+        "columns": _columns,
+        "uninterned": _uninterned,
+    }
     return _compile(source, "encode", namespace)
+
+
+def _uninterned(text: str) -> str:
+    """An equal string that is not interned. The reader interns ids, and marshal stores an
+    interned string as one, which loading interns again: a lookup and an insertion in
+    the interpreter's table per string, 15-20 ms for 100,000 event ids, for nothing (no
+    record refers to an event by its id object; a reference to an actor does, so actor
+    ids stay interned)."""
+    return (text + ".")[:-1]
 
 
 def _columns(rows: list[Row]) -> Encoded:
@@ -615,6 +637,9 @@ def encode_document(document: Document, layer: str) -> Rows | None:
             tuple(
                 (n.document, n.message, n.path, n.line, n.column, n.warning) for n in document.notes
             ),
+            # The timeline's order, which a start from the cache would otherwise sort
+            # again (``OrderedEvents``): the numbers of the events, as ints.
+            timeline_order(document.events),
         )
     except _Uncacheable:
         return None
@@ -626,10 +651,11 @@ def decode_document(rows: Rows, layer: str) -> Document:
     """The document ``encode_document`` gave these rows for."""
     name, sanitised, meta, date_rows, cite_rows, extras, kinds = rows
     tables = _DecodeTables(layer, name, date_rows, cite_rows, extras)
-    *kinds, position_rows, note_rows = kinds
+    *kinds, position_rows, note_rows, order = kinds
     sources, actors, disagreements, events = (
         _DECODE[cls](kind_rows, tables) for cls, kind_rows in zip(_KINDS, kinds, strict=True)
     )
+    events = OrderedEvents.of(events, order)  # ValueError if the order is not one of them
     return Document(
         name=name,
         meta=_DECODE[Meta](meta, tables)[0],
