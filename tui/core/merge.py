@@ -288,10 +288,10 @@ class OrderedEvents(tuple[Event, ...]):
     order belongs to this very tuple: a document made with other events (a part, a
     reread's kept objects) holds a plain tuple, and its timeline is sorted."""
 
-    order: tuple[int, ...]
+    order: Sequence[int]  # (an array of unsigned ints from the cache: 4 bytes an event)
 
     @classmethod
-    def of(cls, events: Iterable[Event], order: tuple[int, ...]) -> OrderedEvents:
+    def of(cls, events: Iterable[Event], order: Sequence[int]) -> OrderedEvents:
         """``events`` with ``order``, which must be a permutation of their numbers
         (ValueError otherwise: a damaged order is never taken)."""
         made = cls(events)

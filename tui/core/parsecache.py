@@ -33,6 +33,7 @@ import os
 import struct
 import sys
 import zlib
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
@@ -621,6 +622,8 @@ _KINDS = (Source, Actor, Disagreement, Event)
 _ENCODE: dict[type, Encoder] = {cls: _encoder(cls) for cls in (Meta, *_KINDS, Position)}
 _DECODE: dict[type, Decoder] = {cls: _decoder(cls) for cls in (Meta, *_KINDS, Position)}
 _KIND_FIELDS = ("sources", "actors", "disagreements", "events")
+# The typecode of the timeline's order: unsigned ints of 4 bytes (8 where "I" is short).
+_ORDER = "I" if array("I").itemsize >= 4 else "L"
 
 
 def encode_document(document: Document, layer: str) -> Rows | None:
@@ -638,8 +641,8 @@ def encode_document(document: Document, layer: str) -> Rows | None:
                 (n.document, n.message, n.path, n.line, n.column, n.warning) for n in document.notes
             ),
             # The timeline's order, which a start from the cache would otherwise sort
-            # again (``OrderedEvents``): the numbers of the events, as ints.
-            timeline_order(document.events),
+            # again (``OrderedEvents``): the numbers of the events, as unsigned ints.
+            array(_ORDER, timeline_order(document.events)).tobytes(),
         )
     except _Uncacheable:
         return None
@@ -655,7 +658,9 @@ def decode_document(rows: Rows, layer: str) -> Document:
     sources, actors, disagreements, events = (
         _DECODE[cls](kind_rows, tables) for cls, kind_rows in zip(_KINDS, kinds, strict=True)
     )
-    events = OrderedEvents.of(events, order)  # ValueError if the order is not one of them
+    numbers = array(_ORDER)
+    numbers.frombytes(order)  # ValueError: a length not a multiple of its numbers
+    events = OrderedEvents.of(events, numbers)  # ValueError if not an order of them
     return Document(
         name=name,
         meta=_DECODE[Meta](meta, tables)[0],
