@@ -114,6 +114,7 @@ def main() -> None:
 
         for tree in trees.values():  # each tree's bytecode, written before any timing
             load = "import sys; sys.path.insert(0, sys.argv[1]); import run, tui.ui.app"
+            load += ", tui.core.splitparse"  # (the reader, imported when first read)
             env = run.child_env(dict(os.environ, PYTHONPATH=str(tree)))
             subprocess.run([sys.executable, "-c", load, str(HERE)], env=env, cwd=tree,
                            check=True)  # fmt: skip
