@@ -134,6 +134,12 @@ def test_a_dossier_from_the_cache_brings_its_timeline_in_order(
         assert "timeline" in vars(again)  # given, not sorted on first use
         ids = [e.id for e in fresh.timeline]
         assert [e.id for e in again.timeline] == ids
+        # As the dashboard writes it: deferred, then taken from the dataset's timeline.
+        deferred = ParsedCache(Path(scratch) / "deferred", min_size=0, defer=True)
+        shown = load([doc], cache=deferred)
+        deferred.flush(shown.timeline)
+        later = load([doc], cache=ParsedCache(Path(scratch) / "deferred", min_size=0))
+        assert "timeline" in vars(later) and [e.id for e in later.timeline] == ids
         assert ids == [e.id for e in sorted(fresh.events.values(), key=lambda e: e.timeline_key)]
 
 
@@ -180,3 +186,32 @@ def test_an_entry_whose_order_is_not_one_of_its_events_is_a_miss(
     plant_parsed_entry(cache, doc, how, payload)
     assert cache.get(doc, str(doc), doc.stat()) is None  # damaged: read afresh
     assert [e.id for e in load([doc], cache=cache).timeline] == ["e2", "e1", "e0"]
+
+
+def test_orders_taken_from_a_timeline_of_several_layers_are_each_documents_own(
+    tmp_path: Path,
+) -> None:
+    """Written after the dashboard's first frame, each document's order comes from the
+    merged timeline; one whose event a later layer replaced is not in it, and is sorted."""
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text(
+        events_dossier([{"id": f"e{n}", "date": f"{2005 - n}"} for n in range(4)]),
+        encoding="utf-8",
+    )
+    second.write_text(
+        events_dossier([{"id": "e3", "date": "1999"}, {"id": "f", "date": "2003"}]),
+        encoding="utf-8",
+    )
+    third = tmp_path / "c.toml"
+    third.write_text(
+        events_dossier([{"id": "h", "date": "2004"}, {"id": "g", "date": "2004"}]),
+        encoding="utf-8",
+    )
+    cache = ParsedCache(tmp_path / "cache", min_size=0, defer=True)
+    dataset = load([first, second, third], cache=cache)
+    assert [e.id for e in dataset.timeline] == ["e3", "e2", "f", "e1", "g", "h", "e0"]
+    cache.flush(dataset.timeline)
+    expected = ((first, ["e3", "e2", "e1", "e0"]), (second, ["e3", "f"]), (third, ["g", "h"]))
+    for doc, ids in expected:
+        alone = load([doc], cache=ParsedCache(tmp_path / "cache", min_size=0))
+        assert "timeline" in vars(alone) and [e.id for e in alone.timeline] == ids
