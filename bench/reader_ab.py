@@ -66,6 +66,20 @@ def read_cpu(tree: Path, what: str, path: Path) -> float:
     return float(done.stdout)
 
 
+def bare_parse(path: Path) -> float:
+    """``run.py``'s bare tomli parse child (wall clock, collector on): its baseline."""
+    env = run.child_env(dict(os.environ))
+    done = subprocess.run(
+        run.child_command("parse", [str(path), "--repeats", "1", "--launched", "0"]),
+        env=env, cwd=REPO, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            result: dict[str, Any] = json.loads(line[len("RESULT ") :])
+            return float(result["tomli"])
+    raise RuntimeError(f"parse child failed:\n{done.stderr[-2000:]}")
+
+
 def start(
     tree: Path, path: Path, mode: str, cache: Path, state: str
 ) -> tuple[float, float, float | None]:
@@ -121,6 +135,8 @@ def main() -> None:
         for i in range(args.rounds):
             order = list(trees.items()) if i % 2 == 0 else list(trees.items())[::-1]
             add("bare tomli parse, CPU", read_cpu(REPO, "tomli", path))
+            if args.warm:  # run.py's baseline too: what ``run.py --quick`` divides by
+                add("bare tomli parse, wall (run.py's)", bare_parse(path))
             if not args.warm:
                 for name, tree in order:
                     add(f"read_toml, CPU: {name}", read_cpu(tree, "read", path))
@@ -144,6 +160,15 @@ def main() -> None:
         for name, values in figures.items():
             best, median = min(values), statistics.median(values)
             print(f"| {name} | {best:.3f} s | {median:.3f} s | {best / tomli:.2f}× |")
+        walls = figures.get("bare tomli parse, wall (run.py's)")
+        if walls:
+            wall, middle = min(walls), statistics.median(walls)
+            print(f"\n| warm start ÷ run.py's bare tomli parse ({wall:.2f} / {middle:.2f} s) "
+                  "| best | median |\n|---|---:|---:|")  # fmt: skip
+            for name, values in figures.items():
+                if name.startswith("warm start → frame"):
+                    best, median = min(values), statistics.median(values)
+                    print(f"| {name} | {best / wall:.2f}× | {median / middle:.2f}× |")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
