@@ -14,6 +14,27 @@ from pathlib import Path
 from typing import Any
 
 
+def plant_parsed_entry(cache: Any, doc: Path, how: int, payload: bytes) -> Path:
+    """A parsed-data cache entry for ``doc`` built by hand, as an attacker with write
+    access to the cache dir (or a bug) would build it: the right name, schema, path,
+    layer and fingerprint (from ``stat``), valid checksums, and ``payload`` as the data
+    (``how``: parsecache's payload kind)."""
+    import marshal
+    import struct
+    import zlib
+
+    from tui.core import parsecache
+
+    st = doc.stat()
+    fingerprint = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    key = (parsecache.SCHEMA, str(doc), str(doc), fingerprint)
+    header = marshal.dumps((*key, how, len(payload), zlib.crc32(payload)))
+    entry: Path = cache.entry(doc, str(doc))
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_bytes(struct.pack("<II", len(header), zlib.crc32(header)) + header + payload)
+    return entry
+
+
 def isolated_env(workdir: Path) -> dict[str, str]:
     """The environment of a child process that runs Faultline as a person would, isolated
     from this machine: no proxy, no FAULTLINE_* or certificate variables from outside, the

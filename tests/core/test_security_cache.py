@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 from feedserver import FeedServer, Reply, json_reply
-from helpers import run_faultline, until
+from helpers import plant_parsed_entry, run_faultline, until
 
-from tui.core import parsecache, splitparse
+from tui.core import splitparse
 from tui.core.config import FeedConfig
 from tui.core.feeds import FeedCache, FeedClient, FeedStatus, fetch_all
 from tui.core.feeds.cache import CopyInfo
@@ -112,19 +112,6 @@ def write_config(workdir: Path, url: str) -> Path:
 
 
 # -- item 1: the parsed-data cache and the split reader never unpickle ------------------------
-
-
-def plant_parsed_entry(cache: ParsedCache, doc: Path, how: int, payload: bytes) -> Path:
-    """An entry built as an attacker with write access to the cache dir would build it:
-    the right name, schema, path, layer and fingerprint (from ``stat``), valid checksums."""
-    st = doc.stat()
-    fingerprint = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-    key = (parsecache.SCHEMA, str(doc), str(doc), fingerprint)
-    header = marshal.dumps((*key, how, len(payload), zlib.crc32(payload)))
-    entry = cache.entry(doc, str(doc))
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_bytes(struct.pack("<II", len(header), zlib.crc32(header)) + header + payload)
-    return entry
 
 
 def test_a_planted_pickle_entry_runs_nothing_and_is_ignored(tmp_path: Path) -> None:

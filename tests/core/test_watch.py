@@ -136,7 +136,7 @@ def test_a_large_document_read_again_is_parsed_in_a_child_process_with_the_same_
     assert len(there.documents[0].events) == ISOLATE_MIN_SIZE // 90
     assert there.documents[0].events[5].origin == here.documents[0].events[5].origin
 
-    from tui.core import loading
+    from tui.core import reader
 
     good = path.read_text(encoding="utf-8")
     # A TOML syntax error, and a document that parses but does not validate.
@@ -147,7 +147,7 @@ def test_a_large_document_read_again_is_parsed_in_a_child_process_with_the_same_
         # The child's located messages come back with it: nothing is parsed again in
         # this process (2 s at 100,000 events, the dashboard frozen meanwhile).
         with monkeypatch.context() as patched:
-            patched.setattr(loading, "read_toml", _not_here)
+            patched.setattr(reader, "read_toml", _not_here)  # (loading's, imported when read)
             with_problems = read_layer(path, isolate=True)
         assert with_problems.problems and not with_problems.documents
         assert [str(p) for p in with_problems.problems] == expected

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from helpers import until
+from textual.widgets import Footer
 
 from tests.conftest import DOSSIER, screen_text
 from tui.core import browse
@@ -76,6 +77,41 @@ async def test_a_dossier_over_the_limit_is_read_in_the_worker_behind_loading(
         await pilot.pause()
         assert frames[0] == (True, 0)  # "Loading…" first, then the panes
         assert frames[-1] == (False, 7)
+
+
+async def test_nothing_waits_to_be_mounted_while_a_dossier_is_read_in_the_worker(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """While the worker reads a large dossier, the UI thread mounts nothing the dossier's
+    first frame can do without: the footer's keys and the hidden filter prompt come just
+    after the frame that shows it, as for a small dossier (mounted behind "Loading…",
+    they took the interpreter from the reading thread)."""
+    monkeypatch.setattr(FaultlineApp, "READ_AT_ONCE", DOSSIER.stat().st_size - 1)
+    reading = threading.Event()
+    arrange = FaultlineApp._arrange
+
+    def held(app: FaultlineApp, *args: Any, **kwargs: Any) -> Any:
+        reading.wait(timeout=30)  # the read goes on once the test has looked
+        return arrange(app, *args, **kwargs)
+
+    monkeypatch.setattr(FaultlineApp, "_arrange", held)
+    app = FaultlineApp(Config(cache_dir=tmp_path), data_paths=[DOSSIER])
+    frames = recording_frames(app)
+    try:
+        async with app.run_test(size=WIDE) as pilot:
+            await until(pilot, lambda: frames, "the loading frame")
+            for _ in range(3):
+                await pilot.pause()
+            assert frames[-1] == (True, 0)
+            assert not app.dashboard.query(Footer) and not app.dashboard.query(FilterInput)
+            reading.set()
+            await until(pilot, lambda: app.dashboard.query(Footer), "the footer")
+            assert frames[-1] == (False, 7)  # the dossier was drawn first
+            assert app.dashboard.query(FilterInput)
+            await pilot.press("slash")
+            await until(pilot, lambda: app.dashboard.filter_input.has_focus, "the filter")
+    finally:
+        reading.set()
 
 
 async def test_the_detail_after_the_first_frame_waits_for_the_indexing_worker(

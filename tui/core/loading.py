@@ -17,13 +17,11 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import BinaryIO
 
-from . import splitparse
 from .gcpause import gc_paused
 from .merge import Dataset, Layer, check_layer, merge
 from .model import Citation, Disagreement, Document, Entity, Kind, Position
 from .parsecache import ParsedCache
 from .problems import DocumentError, Problem
-from .reader import decode_utf8, read_json, read_toml
 from .schema import MAX_DOCUMENT_SIZE
 from .text import counted
 
@@ -76,6 +74,11 @@ def _read_bytes(
     """Read the bytes in ``box`` (taken out, so that a caller holding no other reference
     lets them go once decoded); the parsed tables are consumed as records are built.
     ``keep``: the entities the document left unchanged are the objects read before."""
+    # Imported here: a start from the parsed-data cache reads no text (the reader, its
+    # fast TOML path and column checks are 13 ms of imports).
+    from . import splitparse
+    from .reader import decode_utf8, read_json, read_toml
+
     if fmt == "toml":
         text = decode_utf8(box, name)
         if len(text) >= splitparse.SPLIT_MIN_SIZE:
@@ -121,6 +124,8 @@ def read_file(
         if cache is not None and (cached := cache.get(path, layer, stat)) is not None:
             return keep(cached) if keep else cached
         if isolate and fmt == "toml" and stat.st_size >= ISOLATE_MIN_SIZE:
+            from . import splitparse
+
             with _open_regular(path, name) as file:
                 isolated = splitparse.read_in_child(file, name, layer, max_size, keep)
             if isolated is not None:

@@ -535,7 +535,7 @@ class FaultlineApp(App[int]):
         with gc_paused():
             arranged.complete()
         if self.parsed_cache is not None:
-            self.parsed_cache.flush()
+            self.parsed_cache.flush(arranged.events)  # (sorted: each document's order in it)
         # What reading and parsing left behind (the parsed tables of a large document are
         # hundreds of megabytes, freed by now) goes back to the system.
         release_free_memory()

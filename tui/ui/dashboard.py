@@ -204,6 +204,7 @@ class DashboardScreen(Screen[None]):
         self._activity_of: Arranged | None = None
         self._resumed = False  # shown at least once (_on_screen_resume)
         self._filter: FilterInput | None = None  # mounted after the first frame
+        self._later_mounted = False  # the filter and footer, after the first frame (_mount_later)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -244,13 +245,23 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#body").display = False
-        self.call_after_refresh(self._mount_filter)
-        self.call_after_refresh(self._mount_footer)
         self._focus_given = True  # Textual's first focus comes after this
         self._apply_layout(self.size.width, self.size.height)
         self._render_crumbs()
         if self.ready is not None:
             self.ready()
+        if self.arranged is not None or self.ready is None:
+            self._mount_later()  # shown at once (a small dossier), or nothing to wait for
+        # Else once the frame showing the dossier (or why it could not be read) is drawn:
+        # mounted behind "Loading…", the footer's keys took the interpreter from the
+        # reading thread (about 40 ms of CPU of a warm 100,000-event start).
+
+    def _mount_later(self) -> None:
+        """The filter prompt and the footer, after the next frame (once)."""
+        if not self._later_mounted:
+            self._later_mounted = True
+            self.call_after_refresh(self._mount_filter)
+            self.call_after_refresh(self._mount_footer)
 
     def pane(self, name: str) -> EntityPane:
         return self.query_one(f"#{name}", EntityPane)
@@ -264,9 +275,9 @@ class DashboardScreen(Screen[None]):
         return self._mount_filter()
 
     def _mount_filter(self) -> FilterInput:
-        """The filter prompt, hidden until ``/``: mounted just after the first frame, which
-        does not show it (an Input and its styles, 2 ms of the start), or as soon as it
-        is asked for, if that is sooner."""
+        """The filter prompt, hidden until ``/``: mounted just after the first frame that
+        shows the dossier, which does not show it (an Input and its styles, 2 ms of the
+        start), or as soon as it is asked for, if that is sooner."""
         if self._filter is None:
             self._filter = FilterInput(
                 placeholder="filter: names, aliases, titles, summaries, ids",
@@ -278,9 +289,9 @@ class DashboardScreen(Screen[None]):
         return self._filter
 
     async def _mount_footer(self) -> None:
-        """Textual's footer in place of the empty line of the first frame: the footer
-        and its widget classes cost that frame 20 M instructions of 1,280 (3 ms), and it
-        shows no keys before the first frame anyway."""
+        """Textual's footer in place of the empty line of the first frames (until the
+        dossier is shown): the footer and its widget classes cost that frame 20 M
+        instructions of 1,280 (3 ms), and it shows no keys before the first frame anyway."""
         from textual.widgets import Footer
 
         with self.app.batch_update():
@@ -315,6 +326,7 @@ class DashboardScreen(Screen[None]):
         )
         loading.add_class("-error")
         loading.display = True
+        self._mount_later()
 
     def show_arranged(self, arranged: Arranged) -> None:
         """Show a (new) arranged view, keeping the trail, filter and cursors where they apply."""
@@ -336,6 +348,7 @@ class DashboardScreen(Screen[None]):
         self._refresh_panes(keep)
         self._render_crumbs()  # the trail's labels, from the new dossier
         self._render_status()
+        self._mount_later()
         if self.app.focused is None or not isinstance(
             self.app.focused, (RowList, DetailPane, Input)
         ):
