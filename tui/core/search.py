@@ -20,6 +20,7 @@ from itertools import accumulate, chain, compress, repeat
 from operator import contains
 from typing import TYPE_CHECKING, NamedTuple, overload
 
+from .gcpause import old_lists
 from .model import Actor, Disagreement, Event, Source
 
 if TYPE_CHECKING:  # numpy is imported where it is used: not at start (75 ms)
@@ -134,8 +135,9 @@ class SearchIndex:
         keys = list(keys)
         text = _joined(keys, apart=True)
         # A tuple, not a list: holding only strings, the collector stops tracking it after
-        # one pass, so a full collection no longer walks 100,000 references.
-        self._keys: tuple[str, ...] = tuple(keys)
+        # one pass, so a full collection no longer walks 100,000 references. (A spliced
+        # index's keys are a list: see ``spliced``.)
+        self._keys: Sequence[str] = tuple(keys)
         # The keys joined (see _Text), or None until ``encode`` writes them: an index
         # spliced for a refresh, or one whose text was released, scans its keys alone.
         self._text: _Text | None = text
@@ -158,14 +160,17 @@ class SearchIndex:
         events, 160 MB at a million): the app encodes it once it is shown and the
         previous one is let go (``Arranged.complete``)."""
         old_keys = previous._keys
-        keys: list[str] = []
+        # A list made old first, kept as it is: made a tuple (as a fresh index's keys
+        # are), its million references were walked by a young collection (40-130 ms
+        # holding the interpreter at a million events, in the refresh's worker).
+        (keys,) = old_lists(1)
         for run in runs:
             if isinstance(run, range):
                 keys += old_keys[run.start : run.stop]
             elif run:
                 keys += _apart(run)
         index = cls.__new__(cls)
-        index._keys = tuple(keys)
+        index._keys = keys
         index._text = None
         index._releases = 0
         index._last = None
@@ -599,7 +604,7 @@ class SearchStopped(Exception):
     """A search gave up because its caller's ``stop`` said so."""
 
 
-def _with(keys: tuple[str, ...], rows: Sequence[int], word: str) -> list[int]:
+def _with(keys: Sequence[str], rows: Sequence[int], word: str) -> list[int]:
     """The rows among ``rows`` whose key contains ``word``, selected in C."""
     return list(compress(rows, map(contains, map(keys.__getitem__, rows), repeat(word))))
 
