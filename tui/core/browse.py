@@ -327,11 +327,12 @@ class Arranged:
 
     @property
     def event_ids(self) -> list[str]:
-        """The events' ids in timeline order (built on first use, in steps; ``after``
-        splices them)."""
+        """The events' ids in timeline order (built on first use, in steps, by the first
+        refresh's ``after``, which splices them; in a list made old first, which no young
+        collection walks: 25 ms at a million events)."""
         ids = self._event_ids
         if ids is None:
-            ids = []
+            (ids,) = old_lists(1)
             for start in range(0, len(self.events), STEP):
                 ids += map(_get_id, self.events[start : start + STEP])
             self._event_ids = ids
