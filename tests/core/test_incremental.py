@@ -5,6 +5,7 @@ the same warnings, timeline, rows, search keys, relations, activity and date spa
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 from pathlib import Path
@@ -358,3 +359,43 @@ def test_a_data_file_read_again_is_arranged_from_the_previous_one(
     kept = [i for i in before.events if arranged.dataset.events.get(i) is before.events[i]]
     assert len(kept) >= len(before.events) - edits - len(feed.documents[0].events)
     assert all(keys.key(rows[i]) is old_keys.key(old_rows[i]) for i in kept)
+
+
+def test_no_young_collection_of_a_refresh_walks_a_container_of_every_event() -> None:
+    """A refresh arranged from the previous view builds, beside it, containers that hold
+    every event or id: the tables, the timeline, the ids in order, the search keys, the
+    events citing a source every event cites. Each is made in a container made old
+    first, so no young collection (one C call holding the interpreter, which the UI
+    thread waits for: 30-130 ms each at a million events) walks it. Checked at the start
+    of every collection while ``relayer`` runs (the first refresh of a session, which
+    also lists the shown view's ids); and the result is arranging afresh."""
+    rng = random.Random(21)
+    everyone = json.loads(document(rng, "local", range(15_000)))  # over STEP
+    for event in everyone["events"]:
+        event["sources"] = ["s0"]  # a source every event cites
+    everyone["sources"] = [{"id": "s0", "title": "S0"}]
+    local = layer("local", json.dumps(everyone).encode(), feed=False)
+    old = layer("feed", document(rng, "feed", range(100, 130)), feed=True)
+    new = layer("feed", document(rng, "feed v2", range(120, 160)), feed=True)
+    before = merge([local, old])
+    previous = Arranged(before)
+    size = len(before.events) * 9 // 10  # (a slice of STEP ids aside)
+    gc.collect()  # what the start built is old by now (frozen, in the app)
+    young: list[tuple[str, int]] = []
+
+    def walked(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start" and info["generation"] < 2:
+            for generation in range(info["generation"] + 1):
+                young.extend(
+                    (type(held).__name__, len(held))
+                    for held in gc.get_objects(generation)
+                    if isinstance(held, (list, tuple, dict)) and len(held) >= size
+                )
+
+    gc.callbacks.append(walked)
+    try:
+        arranged, _ = relayer(before, [local, new], previous=previous)
+    finally:
+        gc.callbacks.remove(walked)
+    assert young == []
+    assert_same(arranged, Arranged(merge([local, new])))

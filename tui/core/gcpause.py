@@ -11,6 +11,7 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from typing import Any
 
 # Work done in one C call holds the interpreter throughout: over 100,000 entities that
 # is 30-80 ms, which a dashboard thread waits for when a worker merges or arranges a new
@@ -145,3 +146,29 @@ def collect_young() -> None:
     full collections walk (and the dashboard runs those when the analyst is quiet).
     """
     gc.collect(1)
+
+
+def old_lists(count: int) -> list[list[Any]]:
+    """``count`` empty lists already in the oldest generation, for a large dossier's big
+    lists built in steps (a spliced timeline, the events' ids): filled afterwards, no
+    young collection walks them (CPython moves an object between generations only when
+    a collection walks it), where one walked each when new (a million references, 30-50 ms
+    holding the interpreter at a million events). Made old by a young collection
+    (``collect_young``) while they are empty: call this while little else is young.
+    Only full collections walk them, as they walk everything else the dossier holds."""
+    made: list[list[Any]] = [[] for _ in range(count)]
+    collect_young()
+    return made
+
+
+def old_dicts(count: int) -> list[dict[Any, Any]]:
+    """``count`` empty dicts already in the oldest generation (see ``old_lists``), for a
+    large dossier's tables copied by ``update`` (which into an empty dict is a copy in
+    C, as ``dict.copy`` is). An empty dict is not tracked by the collector until it
+    holds a container, so each holds one while it is made old, then is emptied: it
+    stays tracked, and old."""
+    made: list[dict[Any, Any]] = [{None: []} for _ in range(count)]
+    collect_young()
+    for table in made:
+        table.clear()
+    return made

@@ -10,6 +10,8 @@ the reverse.
 
 from __future__ import annotations
 
+import mmap
+import sys
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
@@ -18,6 +20,7 @@ from itertools import accumulate, chain, compress, repeat
 from operator import contains
 from typing import TYPE_CHECKING, NamedTuple, overload
 
+from .gcpause import old_lists
 from .model import Actor, Disagreement, Event, Source
 
 if TYPE_CHECKING:  # numpy is imported where it is used: not at start (75 ms)
@@ -132,8 +135,9 @@ class SearchIndex:
         keys = list(keys)
         text = _joined(keys, apart=True)
         # A tuple, not a list: holding only strings, the collector stops tracking it after
-        # one pass, so a full collection no longer walks 100,000 references.
-        self._keys: tuple[str, ...] = tuple(keys)
+        # one pass, so a full collection no longer walks 100,000 references. (A spliced
+        # index's keys are a list: see ``spliced``.)
+        self._keys: Sequence[str] = tuple(keys)
         # The keys joined (see _Text), or None until ``encode`` writes them: an index
         # spliced for a refresh, or one whose text was released, scans its keys alone.
         self._text: _Text | None = text
@@ -156,14 +160,17 @@ class SearchIndex:
         events, 160 MB at a million): the app encodes it once it is shown and the
         previous one is let go (``Arranged.complete``)."""
         old_keys = previous._keys
-        keys: list[str] = []
+        # A list made old first, kept as it is: made a tuple (as a fresh index's keys
+        # are), its million references were walked by a young collection (40-130 ms
+        # holding the interpreter at a million events, in the refresh's worker).
+        (keys,) = old_lists(1)
         for run in runs:
             if isinstance(run, range):
                 keys += old_keys[run.start : run.stop]
             elif run:
                 keys += _apart(run)
         index = cls.__new__(cls)
-        index._keys = tuple(keys)
+        index._keys = keys
         index._text = None
         index._releases = 0
         index._last = None
@@ -427,9 +434,11 @@ class SearchIndex:
 
 class _Text(NamedTuple):
     """The keys joined by the separator, in UTF-8 (numpy scans it in place), and where
-    each key starts in it: the last offset is where a key after them would start."""
+    each key starts in it: the last offset is where a key after them would start. A
+    large text is an anonymous mapping (``_blank``), which ``find``, ``len`` and numpy
+    read as they read a ``bytearray``; compare it as ``bytes``."""
 
-    blob: bytearray
+    blob: bytearray | mmap.mmap
     starts: array[int]
 
 
@@ -485,6 +494,11 @@ CHUNK = 32_768
 # its bytes are alive beside the text (under 1 MB each; at CHUNK keys, 5 MB each, which
 # a refresh's text written once it is shown added to the peak).
 _TEXT_STEP = 4_096
+# Keys whose lengths are summed per C call, when the text's size is taken: at a million
+# keys one ``sum`` held the interpreter 18 ms (bench/README.md, "End of the night session").
+_SIZE_STEP = 65_536
+# From this size the text is an anonymous mapping, not a ``bytearray`` (see ``_blank``).
+_MAPPED_FROM = 1 << 22
 # The first step of ``search_start``: small, since a common word fills a screen within
 # a few hundred rows; each further step doubles.
 _FIRST_STEP = 1_024
@@ -509,8 +523,11 @@ def _joined(
     The text is made at its size at once (exact for ASCII keys, a byte a character; a
     lower bound else) and written in place: grown step by step, each of its copies below
     glibc's mmap threshold left pages behind (a third more than the text, at the peak
-    of a refresh's text written once it is shown)."""
-    blob = bytearray(sum(map(len, keys)) + max(len(keys) - 1, 0))
+    of a refresh's text written once it is shown). No step is one long C call: the size
+    is summed ``_SIZE_STEP`` keys at a time, and a large text is not zero-filled first
+    (``_blank``), so a thread writing it lets the UI thread run between steps."""
+    size = sum(sum(map(len, keys[lo : lo + _SIZE_STEP])) for lo in range(0, len(keys), _SIZE_STEP))
+    blob = _blank(size + max(len(keys) - 1, 0))
     at = 0
     starts = array(_OFFSET, [0])
     for lo in range(0, len(keys), _TEXT_STEP):
@@ -524,11 +541,35 @@ def _joined(
         if lo:
             at = _put(blob, at, _SEP_BYTES)
         at = _append(blob, at, starts, chunk, text)
-    del blob[at:]  # (nothing, unless a caller's key held the separator)
+    if at < len(blob):  # (only if a caller's key held the separator)
+        if isinstance(blob, mmap.mmap):
+            blob.resize(at)
+        else:
+            del blob[at:]
     return _Text(blob, starts)
 
 
-def _append(blob: bytearray, at: int, starts: array[int], keys: Sequence[str], text: str) -> int:
+def _blank(size: int) -> bytearray | mmap.mmap:
+    """Room for ``size`` bytes of text. From ``_MAPPED_FROM`` bytes (on Linux), an
+    anonymous mapping: its pages are the system's zeroed pages, taken as they are first
+    written, and it is grown and cut in place (``mremap``). A ``bytearray`` of that size
+    is zero-filled in one C call (a 143 MB text at a million events: 80 ms holding the
+    interpreter, which the UI thread waited for while the text of a refresh was written
+    in a worker). Given back to the system as soon as it is freed, as a large block is."""
+    if size >= _MAPPED_FROM and _MAPS_GROW:
+        # Private: a shared anonymous mapping is a file of its first size, and a page
+        # past it after growing is a bus error.
+        return mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)
+    return bytearray(size)
+
+
+# Whether an anonymous mapping can grow in place (``mmap.resize``: Linux's ``mremap``).
+_MAPS_GROW = sys.platform.startswith("linux")
+
+
+def _append(
+    blob: bytearray | mmap.mmap, at: int, starts: array[int], keys: Sequence[str], text: str
+) -> int:
     """Write ``text`` (``keys`` joined by the separator) into ``blob`` at ``at`` in UTF-8,
     and add the offsets of the keys after the first to ``starts``, whose last is where
     the first key starts; it then ends with where a key after these would start. Where
@@ -540,15 +581,18 @@ def _append(blob: bytearray, at: int, starts: array[int], keys: Sequence[str], t
     return _put(blob, at, encoded)
 
 
-def _put(blob: bytearray, at: int, data: bytes) -> int:
+def _put(blob: bytearray | mmap.mmap, at: int, data: bytes) -> int:
     """``data`` written into ``blob`` at ``at`` (in place while it fits, else ``blob``
-    grows); where it ends."""
+    grows: a mapping by an eighth at least, for text that is not ASCII); where it ends."""
     end = at + len(data)
-    if end <= len(blob):
-        blob[at:end] = data
-    else:
-        del blob[at:]
-        blob += data
+    if end > len(blob):
+        if isinstance(blob, mmap.mmap):
+            blob.resize(max(end, len(blob) + len(blob) // 8))
+        else:
+            del blob[at:]
+            blob += data
+            return end
+    blob[at:end] = data
     return end
 
 
@@ -560,7 +604,7 @@ class SearchStopped(Exception):
     """A search gave up because its caller's ``stop`` said so."""
 
 
-def _with(keys: tuple[str, ...], rows: Sequence[int], word: str) -> list[int]:
+def _with(keys: Sequence[str], rows: Sequence[int], word: str) -> list[int]:
     """The rows among ``rows`` whose key contains ``word``, selected in C."""
     return list(compress(rows, map(contains, map(keys.__getitem__, rows), repeat(word))))
 

@@ -651,10 +651,18 @@ class FaultlineApp(App[int]):
         if self.opening is not None:
             name, self.opening = self.opening, None
             self.call_after_refresh(self.open_view, name, quiet=name == LAST)
-        if arranged.needs_completing:  # its indexes, or a refresh's search text
+        if arranged.needs_completing and not arranged.completed:  # its indexes
             # Once the frame showing it is drawn: started now, the indexing thread would
             # hold the interpreter while that frame is composed (50-100 ms at 100k).
             self.call_after_refresh(self._complete, [arranged])
+        elif arranged.needs_completing:  # a refresh's search text
+            # Once the frame after that one is drawn too: the dashboard draws the detail
+            # and the activity strip in it (see DashboardScreen.show_arranged), and a
+            # thread writing the text beside them (a few hundred ms at a million events)
+            # takes the interpreter from the UI thread every few ms, which made those
+            # frames twice as long (the longest stall of a refresh). Until it is written
+            # the filter tests the keys, with the same answers.
+            self.call_after_refresh(self.call_after_refresh, self._complete, [arranged])
 
     # -- feeds ----------------------------------------------------------------------------------
 

@@ -345,7 +345,12 @@ class DashboardScreen(Screen[None]):
         title = drawn(" ".join((meta.title or "Untitled dossier").split()))
         self.query_one("#dossier-title", Static).update(Content(title))
         self._render_as_of()
-        self._refresh_panes(keep)
+        # The activity strip and the detail are drawn after the frame that shows the
+        # panes, each in its own turn of the event loop: done in this one, at a million
+        # events they held the UI thread 40-50 ms more, on top of the panes (the longest
+        # stall of a feed refresh; bench/README.md, "Issue 15: stalls, second round").
+        self._refresh_panes(keep, activity=False)
+        self.call_after_refresh(self._show_activity_of, arranged)
         self._render_crumbs()  # the trail's labels, from the new dossier
         self._render_status()
         self._mount_later()
@@ -358,13 +363,25 @@ class DashboardScreen(Screen[None]):
         # where; a swap selects nothing, so nothing is "seen" by it.
         reading = self.detail.ref
         if reading is not None and arranged.exists(reading):
-            y = self.detail.scroll_y
-            self.detail.show(arranged, reading, force=True)
-            self.detail.call_after_refresh(self.detail.scroll_to, y=y, animate=False)
+            self.call_after_refresh(self._redraw_detail, arranged, reading, self.detail.scroll_y)
         else:
             # After the frame that shows the panes: at 100,000 events that frame comes a
             # tenth of a second sooner without the detail's relation lookups before it.
             self.call_after_refresh(self._show_detail_for_active, force=True, see=False)
+
+    def _show_activity_of(self, arranged: Arranged) -> None:
+        """The activity strip of ``arranged``, unless another view was shown meanwhile
+        (which drew its own)."""
+        if self.arranged is arranged:
+            self.show_activity()
+
+    def _redraw_detail(self, arranged: Arranged, reading: Ref, y: float) -> None:
+        """The detail of ``reading`` drawn again from ``arranged`` (just shown), at the
+        same scroll position; unless the analyst or another view moved it meanwhile."""
+        if self.arranged is not arranged or self.detail.ref != reading:
+            return
+        self.detail.show(arranged, reading, force=True)
+        self.detail.call_after_refresh(self.detail.scroll_to, y=y, animate=False)
 
     def _render_as_of(self) -> None:
         """The header's date: the dossier's own, muted; while travelling in time, the date
@@ -407,9 +424,11 @@ class DashboardScreen(Screen[None]):
         *,
         rows: dict[Kind, Sequence[int]] | None = None,
         partial: bool = False,
+        activity: bool = True,
     ) -> None:
         """Show each pane's rows under the focus and filter (``rows``: worked out already;
-        ``partial``: only their first rows, the whole answer is being worked out)."""
+        ``partial``: only their first rows, the whole answer is being worked out), and the
+        activity strip for them unless not ``activity`` (the caller draws it later)."""
         arranged = self.arranged
         if arranged is None:
             return
@@ -439,7 +458,8 @@ class DashboardScreen(Screen[None]):
             pane.set_marked(marked)
             pane.empty_text = self._empty_text(pane)
         self._render_tabs()  # the counts in the tabs
-        self.show_activity()
+        if activity:
+            self.show_activity()
 
     def _indexes_awaited(self) -> bool:
         """Whether the detail waits for the indexes (``DETAIL_WAITS_FOR_INDEXES``)."""
