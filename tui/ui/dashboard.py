@@ -28,7 +28,7 @@ from ..core.changes import CHANGED_MARK, NEW_MARK, UnseenChanges
 from ..core.model import Kind
 from ..core.notes import NOTE_KINDS, View
 from ..core.period import Period
-from ..core.search import SearchStopped, terms
+from ..core.search import SearchIndex, SearchStopped, terms
 from ..core.text import counted
 from ..core.watch import kept_text
 from . import keys
@@ -879,6 +879,28 @@ class DashboardScreen(Screen[None]):
         self._refresh_panes()
         self._cursor_to_best_matches()
         self._show_detail_soon()
+        self._ready_for_next_key()
+
+    def _ready_for_next_key(self) -> None:
+        """Once this key's rows are drawn, a worker readies the events' search index for
+        the next key (``SearchIndex.prepare``: where the word being typed is in the text,
+        so that the letter typed on it is checked there, not by a scan of the text)."""
+        arranged, query = self.arranged, self.filter_text
+        if arranged is not None and arranged.completed:
+            index = arranged.index[Kind.EVENT]
+            if index.ready_for(query):
+                self.call_after_refresh(self._prepare_index, index, query)
+
+    def _prepare_index(self, index: SearchIndex, query: str) -> None:
+        if query == self.filter_text:  # (else the analyst has typed on already)
+            self.run_worker(
+                partial(index.prepare, query),
+                thread=True,
+                exclusive=True,
+                group="filter-next",
+                description=f"ready for the key after {query!r}",
+                exit_on_error=False,
+            )
 
     def _filter_progressively(self) -> None:
         """Show each pane's first rows for the filter now, the whole answer when a worker
@@ -914,6 +936,7 @@ class DashboardScreen(Screen[None]):
         keep = self._filter_keep
         self._refresh_panes(keep, rows=rows, partial=not complete)
         self._cursor_to_best_matches()
+        self._ready_for_next_key()
         if complete:
             self._filter_keep = None
             self._show_detail_soon()
@@ -976,7 +999,7 @@ class DashboardScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group == "filter" and event.state == WorkerState.ERROR:
+        if worker.group in ("filter", "filter-next") and event.state == WorkerState.ERROR:
             # A bug, not the analyst's doing: say so, and keep what the panes show.
             self.searching = None
             self.notify(
