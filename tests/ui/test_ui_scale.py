@@ -421,3 +421,62 @@ async def test_a_filter_key_redraws_what_it_changes_not_the_whole_screen(
             await settle(app, pilot)
         assert "Timeline" in screen_text(app) and app.dashboard.filter_text == "asta"
         assert len(drawn) <= 1
+
+
+async def test_a_filter_key_lays_out_only_what_changes_size(
+    make_app, ready, monkeypatch, tmp_path
+) -> None:
+    """A key changes the prompt's text, the timeline's rows and counts, the crumbs and the
+    activity strip, none of which changes size here (over a screenful of events before
+    and after, the strip as high): none of them asks for a layout of the whole screen
+    (each did, several milliseconds of every key at 100,000 events); the screen is what
+    a layout of the whole screen would show."""
+    from textual.widget import Widget
+
+    asked: list[str] = []
+    real = Widget.refresh
+
+    def refresh(self, *regions, repaint=True, layout=False, recompose=False):
+        if layout:
+            asked.append(self.id or type(self).__name__)
+        return real(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    path = wordy_dossier(tmp_path / "wordy.toml", events=600)
+    app = make_app(data_paths=[path])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"round")
+        await settle(app, pilot)
+        counts = [app.dashboard.pane(Kind.EVENT).shown]
+        monkeypatch.setattr(Widget, "refresh", refresh)
+        for key in ["space", "1", "2", "backspace", "backspace", "3"]:
+            await pilot.press(key)
+            await settle(app, pilot)
+            counts.append(app.dashboard.pane(Kind.EVENT).shown)
+        monkeypatch.setattr(Widget, "refresh", real)
+        typed = screen_text(app)
+        assert app.dashboard.filter_text == "round 3"
+        assert len(set(counts)) > 1 and min(counts) > WIDE[1]
+        assert not {"filter", "events", "crumbs", "tabs", "activity"} & set(asked)
+        # Nothing was left stale: laid out and drawn again whole, the screen, where each
+        # widget is and each scrollbar are the same.
+        before = laid_out(app)
+        app.screen.refresh(layout=True)
+        for widget in app.screen.walk_children(Widget):
+            widget.refresh()
+        await settle(app, pilot)
+        assert screen_text(app) == typed
+        assert laid_out(app) == before
+
+
+def laid_out(app) -> dict:
+    """Each widget's place, and each list's scrollable height and scrollbar."""
+    from textual.widget import Widget
+
+    found = {}
+    for widget in app.screen.walk_children(Widget):
+        found[id(widget)] = (widget.region, widget.virtual_size)
+        if widget.show_vertical_scrollbar:
+            bar = widget.vertical_scrollbar
+            found[id(bar)] = (bar.window_virtual_size, bar.window_size, bar.position)
+    return found
