@@ -685,7 +685,7 @@ _FIRST_STEP = 1_024
 # bitmaps, before the rare grams are made lists, would take more than _GRAMS_MAX_BYTES.
 _GRAMS_UP_TO = 250_000
 _GRAMS_MAX_BYTES = 32 << 20
-_GRAM_STEP = 2_048  # rows a step when the grams are made (a multiple of 8)
+_GRAM_STEP = 1_024  # rows a step when the grams are made (a multiple of 8)
 _RARE = 32  # a gram in fewer than one row in this many is kept as its rows
 _PAIRS = 1 << 16  # codes of pairs of bytes; a byte b alone is _PAIRS + b
 # A longer word is looked for through the bytes (its places noted) when its grams leave
@@ -743,26 +743,32 @@ def _grams_of(
         block[ids[codes], owners] = True
         bits[:, lo // 8 : (hi + 7) // 8] = np.packbits(block, axis=1)
         held += block.sum(axis=1)
-    common_at = np.flatnonzero(held * _RARE >= rows)
-    dense = bits[common_at]  # a copy: the rare grams' bitmaps are let go with ``bits``
-    common = {int(present[at]): dense[i] for i, at in enumerate(common_at)}
     rare = {
         int(present[at]): np.flatnonzero(np.unpackbits(bits[at], count=rows)).astype(np.int32)
         for at in np.flatnonzero(held * _RARE < rows)
     }
+    # The common grams' bitmaps moved up in place over the rare ones', and the rest let
+    # go (no second matrix beside the first, at the peak of a refresh).
+    common_at = np.flatnonzero(held * _RARE >= rows)
+    for i, at in enumerate(common_at):
+        if i != at:
+            bits[i] = bits[at]
+    bits.resize((len(common_at), width), refcheck=False)  # (no view of it is left)
+    common = {int(present[at]): bits[i] for i, at in enumerate(common_at)}
     return _Grams(common, rare, offsets)
 
 
 def _step_grams(
     data: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64], lo: int, hi: int
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
     """The grams of rows ``lo`` up to ``hi`` (codes as in ``_codes_of``), and the row of
     each, counted from ``lo``; none across the separator."""
     import numpy as np
 
     begin, end = int(offsets[lo]), min(int(offsets[hi]), len(data))
-    chunk = data[begin:end].astype(np.intp)
-    owner = np.repeat(np.arange(hi - lo), np.diff(offsets[lo : hi + 1]))[: len(chunk)]
+    chunk = data[begin:end].astype(np.int32)
+    owner = np.repeat(np.arange(hi - lo, dtype=np.int32), np.diff(offsets[lo : hi + 1]))
+    owner = owner[: len(chunk)]
     kept = chunk != _SEP_BYTES[0]
     pair = kept[:-1] & kept[1:]
     codes = np.concatenate(((chunk[:-1] << 8 | chunk[1:])[pair], chunk[kept] + _PAIRS))
