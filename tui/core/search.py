@@ -603,12 +603,11 @@ class _Grams(NamedTuple):
     gram held by one row in ``_RARE`` or more, else its rows, ascending. A word of one
     or two bytes is in exactly the rows holding it as a gram (a UTF-8 character
     starts only where a character starts); a longer one only where all its pairs are.
-    At the bench's 100,000 events, 316 grams: about 4 MB, and 0.8 MB of offsets,
-    against 16 MB of text."""
+    At the bench's 100,000 events, 316 grams: about 4 MB, against 16 MB of text."""
 
     common: dict[int, npt.NDArray[np.uint8]]
     rare: dict[int, npt.NDArray[np.int32]]
-    starts: npt.NDArray[np.int64]  # the text's offsets (``_Text.starts``), for numpy
+    starts: npt.NDArray[np.int64]  # the text's offsets (``_Text.starts``, in place)
 
     def within(
         self, code: int, rows: npt.NDArray[np.intp] | None, count: int
@@ -685,7 +684,8 @@ _FIRST_STEP = 1_024
 # bitmaps, before the rare grams are made lists, would take more than _GRAMS_MAX_BYTES.
 _GRAMS_UP_TO = 250_000
 _GRAMS_MAX_BYTES = 32 << 20
-_GRAM_STEP = 1_024  # rows a step when the grams are made (a multiple of 8)
+_GRAM_STEP = 256  # rows a step when the grams are made (a multiple of 8): a
+# step's arrays, alive together, under 1 MB at the bench's 155 bytes a key
 _RARE = 32  # a gram in fewer than one row in this many is kept as its rows
 _PAIRS = 1 << 16  # codes of pairs of bytes; a byte b alone is _PAIRS + b
 # A longer word is looked for through the bytes (its places noted) when its grams leave
@@ -718,7 +718,8 @@ def _grams_of(
     import numpy as np
 
     data = np.frombuffer(text.blob, dtype=np.uint8)
-    offsets = np.array(text.starts, dtype=np.int64)
+    # The text's offsets in place (8 bytes each, never extended once written): no copy.
+    offsets = np.frombuffer(text.starts, dtype=np.int64)
     steps = range(0, rows, _GRAM_STEP)
     seen = np.zeros(_PAIRS + 256, dtype=np.bool_)
     for lo in steps:
@@ -730,8 +731,8 @@ def _grams_of(
     width = (rows + 7) // 8
     if len(present) * width > _GRAMS_MAX_BYTES:
         return None
-    ids = np.zeros(_PAIRS + 256, dtype=np.intp)
-    ids[present] = np.arange(len(present))
+    ids = np.zeros(_PAIRS + 256, dtype=np.int32)
+    ids[present] = np.arange(len(present), dtype=np.int32)
     bits = np.zeros((len(present), width), dtype=np.uint8)
     held = np.zeros(len(present), dtype=np.int64)  # rows holding each gram
     for lo in steps:
