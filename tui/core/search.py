@@ -553,9 +553,12 @@ class SearchIndex:
                     found.append(np.flatnonzero(pairs == pair) * 2 + at)
             places = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
             checked = 2
+        if len(needle) > checked:
+            keep = places + len(needle) <= end
+            places = places[keep]
+            owners = owners[keep] if owners is not None else None
         for k in range(checked, len(needle)):
-            keep = data[np.minimum(places + k, len(data) - 1)] == needle[k]
-            keep &= places + len(needle) <= end
+            keep = data[places + k] == needle[k]
             places = places[keep]
             owners = owners[keep] if owners is not None else None
         if owners is None:
@@ -564,7 +567,7 @@ class SearchIndex:
             # first making a stall on whichever thread searched first).
             if starts is None:
                 starts = np.array(offsets[lo : hi + 1], dtype=np.int64)
-            owners = (np.searchsorted(starts, places, side="right") - 1).astype(np.int32)
+            owners = np.searchsorted(starts, places, side="right") - 1
         hit = np.zeros(hi - lo, dtype=np.bool_)
         hit[owners] = True
         # Kept (4 bytes a place) unless the word is common; through the grams (``starts``,
