@@ -454,6 +454,7 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
             thread 500 times a second, each wake a handover of the interpreter from a
             busy worker, which on a busy host is what a stall is made of."""
             deadline = time.perf_counter() + timeout
+            waited = time.perf_counter()
             while not future.done():
                 if getattr(self, "_exception", None) is not None:
                     raise RuntimeError(f"the app failed: {self._exception!r}")
@@ -461,7 +462,19 @@ def child_start(args: argparse.Namespace) -> dict[str, Any]:
                     raise TimeoutError("no frame showed the expected state")
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(asyncio.shield(future), POLL_FAILED)
+                self.settled_unseen(future, waited)
             return future.result()
+
+        def settled_unseen(self, future: asyncio.Future, waited: float) -> None:
+            """A state reached with nothing left to draw makes no frame (the detail
+            following a cursor that stayed on its entity): the screen showed it at the
+            last frame, or when the wait began if no frame came since."""
+            for entry in list(self.waiters):
+                predicate, pending = entry
+                if pending is future and not future.done() and predicate():
+                    self.frame_cpu[id(future)] = time.process_time()
+                    future.set_result(max(self.frames[-1] if self.frames else 0.0, waited))
+                    self.waiters.remove(entry)
 
         async def after(self, key: str, predicate: Any, pilot: Any) -> float:
             """Seconds from pressing ``key`` to the first frame that shows its effect."""

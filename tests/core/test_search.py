@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,6 +31,25 @@ def naive(keys: list[str], query: str) -> list[int] | None:
     if not words:
         return None
     return [i for i, key in enumerate(keys) if all(w in key for w in words)]
+
+
+@pytest.fixture
+def scans_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Indexes made without grams (as at a million events): searches scan the keys."""
+    from tui.core import search
+
+    monkeypatch.setattr(search, "_GRAMS_UP_TO", 0)
+
+
+@contextlib.contextmanager
+def grams_made(made: bool) -> Iterator[None]:
+    """In a property test (no function-scoped fixture): indexes made with grams, or not."""
+    from tui.core import search
+
+    with pytest.MonkeyPatch.context() as patch:
+        if not made:
+            patch.setattr(search, "_GRAMS_UP_TO", 0)
+        yield
 
 
 def test_normalise_folds_case_accents_and_spacing() -> None:
@@ -114,6 +134,7 @@ def test_a_hundred_thousand_keys_index_and_filter() -> None:
     assert index.search("number 12345 ") == [12345]
 
 
+@pytest.mark.usefixtures("scans_only")
 def test_a_stopped_search_gives_up_and_remembers_nothing() -> None:
     """A search whose caller moved on stops between chunks of rows; the next search of
     the same words (common and rare, one word and two) still gets the whole answer."""
@@ -258,6 +279,7 @@ def test_words_matching_many_rows_combine_without_losing_the_first_row() -> None
     assert late == list(range(60_000, 100_000))
 
 
+@pytest.mark.usefixtures("scans_only")
 def test_a_search_stops_when_asked_between_chunks_and_goes_on_later() -> None:
     """Asked between every chunk of rows, whatever stage the search is at (a common
     word scanned key by key, a rare-looking one found hit by hit, a narrowed answer):
@@ -334,6 +356,7 @@ def test_first_rows_are_the_start_of_a_plain_scan_whatever_came_before(
             assert rows == expected
 
 
+@pytest.mark.usefixtures("scans_only")
 def test_first_rows_of_a_common_word_need_not_wait_for_the_last_row() -> None:
     keys = halves()
     index = SearchIndex(keys)
@@ -434,6 +457,7 @@ TYPED_WORDS = ("dam", "talks", "pipe", "pipeline", "sanctions", "veto", "ab", "b
                "row12", "47", "4711", "λд", "жа", "ø", "ž")  # fmt: skip
 
 
+@pytest.mark.parametrize("grams", [True, False], ids=["grams", "scans"])
 @settings(max_examples=40, deadline=None)
 @given(
     rows=st.lists(st.lists(st.sampled_from(TYPED_WORDS), max_size=8), min_size=1, max_size=30),
@@ -447,16 +471,18 @@ TYPED_WORDS = ("dam", "talks", "pipe", "pipeline", "sanctions", "veto", "ab", "b
     ),
 )
 def test_typing_and_erasing_on_a_large_dossier_agrees_with_a_plain_scan(
-    rows: list[list[str]], typed: list[tuple[str, int]]
+    grams: bool, rows: list[list[str]], typed: list[tuple[str, int]]
 ) -> None:
     """Each character typed, then some erased, query after query (each narrowing the
     last answer, or recalling a remembered one): every answer is the plain scan's, on
-    keys long enough together (over 1 MiB) that words are looked for through the bytes
-    as on a large dossier."""
+    keys long enough together (over 1 MiB) that words are looked for through the grams
+    (or, without them, through the bytes) as on a large dossier."""
     filler = "-" * 256
     keys = [normalise(f"{' '.join(rows[i % len(rows)])} row{i} {filler}") for i in range(4000)]
     assert sum(len(key.encode()) for key in keys) > 1 << 20
-    index = SearchIndex(keys)
+    with grams_made(grams):
+        index = SearchIndex(keys)
+    assert (index._grams is not None) == grams
     query = ""
     for text, erased in typed:
         for character in text:
@@ -467,14 +493,16 @@ def test_typing_and_erasing_on_a_large_dossier_agrees_with_a_plain_scan(
             assert index.search(query) == naive(keys, query), query
 
 
-def test_letters_of_two_bytes_are_found_where_they_are_and_only_there() -> None:
+@pytest.mark.parametrize("grams", [True, False], ids=["grams", "scans"])
+def test_letters_of_two_bytes_are_found_where_they_are_and_only_there(grams: bool) -> None:
     """On a large dossier (searched through its UTF-8 bytes), "ж" (d0 b6) and "жд" are
     found in the rows holding them, not in those holding "з" (d0 b7) or "д" alone."""
     keys = [f"event {i} {'-' * 32} " + ("жд" if i % 3 == 0 else "ж" if i % 3 == 1 else "зд")
             for i in range(30_000)]  # fmt: skip
     assert sum(len(key.encode()) for key in keys) > 1 << 20
     keys[-1] = "last row ø"
-    index = SearchIndex(keys)
+    with grams_made(grams):
+        index = SearchIndex(keys)
     assert index.search("Ж") == [i for i in range(29_999) if i % 3 != 2]
     assert index.search("жд") == list(range(0, 29_999, 3))
     assert index.search("ø") == [29_999]
@@ -482,6 +510,7 @@ def test_letters_of_two_bytes_are_found_where_they_are_and_only_there() -> None:
     assert index.search("0 event") == naive(keys, "0 event")
 
 
+@pytest.mark.usefixtures("scans_only")
 def test_a_word_typed_on_is_checked_where_its_start_was_found() -> None:
     """Typing on from a word found through the bytes (in two rows of three, so no
     narrowing helps; over 1 MiB of keys in each chunk of rows) checks the new letters
@@ -555,3 +584,137 @@ def test_a_large_text_is_written_in_steps_without_a_zero_filled_copy_of_its_size
     assert peak < len(text) // 2
     for query in ("pipeline place996", "Ж dam 9999", "ø", "last row", "row", "talks 59999"):
         assert spliced.search(query) == previous.search(query) == naive(shown, query), query
+
+
+# -- grams: which rows hold each byte and pair of bytes (indexes of 1 MiB to 250,000 rows) --
+
+
+def bench_like(rows: int = 20_000) -> list[str]:
+    """Keys like the bench's: most rows share a few words, a word in most rows, numbers
+    (rare pairs of digits), one row with a rare letter, and two bytes in every third."""
+    return [
+        normalise(
+            f"event {i} {'pipeline' if i % 2 else 'dam'} talks round {i % 4711} "
+            f"{'žalgiris' if i == 12_345 else 'actor'} {'жд' if i % 3 == 0 else ''} {'-' * 40}"
+        )
+        for i in range(rows)
+    ]
+
+
+def record_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The words looked for by a scan of the joined text, from now on; testing every
+    key fails the test."""
+    scans: list[str] = []
+    real_hit = SearchIndex._vector_hit
+
+    def vector_hit(self: SearchIndex, text: Any, needle: bytes, *args: Any) -> Any:
+        known = args[4]  # (lo, hi, begin, end, known, starts)
+        if known is None:  # not typed on: a scan of the text
+            scans.append(needle.decode())
+        return real_hit(self, text, needle, *args)
+
+    def every_key(*args: Any) -> list[int]:
+        raise AssertionError("every key tested")
+
+    monkeypatch.setattr(SearchIndex, "_vector_hit", vector_hit)
+    monkeypatch.setattr(SearchIndex, "_rows_containing", every_key)
+    return scans
+
+
+def test_a_key_on_a_large_index_scans_no_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On an index of 1 MiB or more (up to 250,000 rows), a word of one or two bytes is
+    answered from the rows holding it as a gram, and a longer one typed on from the
+    last is checked where that was found: neither the joined text nor every key is
+    scanned, which at 100,000 events took 5–20 ms a key. (Before the grams, each of
+    these keys scanned the text.) The answers are the plain scan's."""
+    from tui.core import search
+
+    keys = bench_like()
+    assert sum(len(key.encode()) for key in keys) > 1 << 20
+    index = SearchIndex(keys)
+    scans = record_scans(monkeypatch)
+    typed = ("p", "pi", "pip", "pipe", "pipel", "pipeline", "pipeline t", "pipeline ta",
+             "pipeline tal", "pipeline talk", "d", "da", "ž", "жд", "round 47",
+             "actor 1234")  # fmt: skip
+    for query in typed:
+        assert index.search(query) == naive(keys, query), query
+    # Through the bytes: the first word of three bytes or more that the pairs leave in
+    # over a quarter of the rows ("pip", "tal", "жд": two characters, four bytes), once;
+    # what is typed on from it is checked at the places found, and "round" (in every
+    # row) in the rows "47" is in. A word of one or two bytes: never.
+    assert scans == ["pip", "tal", "жд"]
+    assert search._SCAN_OVER == 4
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    keys=st.lists(st.text(alphabet="ab ж\n", max_size=6), min_size=1, max_size=40),
+    queries=st.lists(st.text(alphabet="ab ж", max_size=4), min_size=1, max_size=8),
+)
+def test_grams_agree_with_a_plain_scan(keys: list[str], queries: list[str]) -> None:
+    """Grams of any keys (a caller's key holding a line break, an empty one, bytes and
+    pairs that are rare or in every row) give the plain scan's answers, query after
+    query. (Made here from the small index's own keys, whatever their size.)"""
+    from tui.core import search
+
+    normalised = [normalise(k) for k in keys]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "_VECTOR_FROM", 0)
+        patch.setattr(search, "_GRAM_STEP", 8)  # several steps, one of them short
+        index = SearchIndex(normalised)
+    assert index._grams is not None
+    plain = [k.replace("\n", " ") for k in normalised]
+    for query in queries:
+        assert index.search(query) == naive(plain, query), query
+
+
+def test_grams_go_with_the_text_and_only_where_they_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The grams are let go with the text (a refresh), made again when it is written,
+    and not made for a small index (a scan is a millisecond) nor above 250,000 rows
+    (a million events: the screen shows first rows, a worker finds the rest)."""
+    from tui.core import search
+
+    keys = bench_like()
+    index = SearchIndex(keys)
+    assert index._grams is not None
+    # A common pair is a bitmap of every row; a rare one (digits, a letter in one row)
+    # its rows: 4 MB at the bench's 100,000 events, against 16 MB of text.
+    assert ord("p") << 8 | ord("i") in index._grams.common
+    assert index._grams.rare[ord("z") << 8 | ord("a")].tolist() == [12_345]
+    index.release()
+    assert index._grams is None and index.search("pi 4") == naive(keys, "pi 4")
+    index.encode()
+    assert index._grams is not None and index.search("ž") == [12_345]
+    spliced = SearchIndex.spliced(index, [range(len(keys))])
+    assert spliced._grams is None
+    spliced.encode()
+    assert spliced._grams is not None
+    assert SearchIndex(keys[:1000])._grams is None  # under 1 MiB
+    monkeypatch.setattr(search, "_GRAMS_UP_TO", len(keys) - 1)
+    assert SearchIndex(keys)._grams is None
+
+
+def test_a_word_of_two_bytes_is_found_in_the_text_before_the_next_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The grams answer "dam ta" without looking at the text; ``prepare`` (a worker, after
+    the key's rows are shown) notes where "ta" is in it, so that "tal" is checked there,
+    not by a scan of the text (10 ms at 100,000 events). Nothing to ready after a space,
+    a word of one byte or of three, or on an index without grams."""
+    from tui.core import search
+
+    keys = bench_like()
+    index = SearchIndex(keys)
+    scans = record_scans(monkeypatch)
+    for query in ("d", "da", "dam", "dam ", "dam t", "dam ta"):
+        assert index.search(query) == naive(keys, query)
+    assert scans == ["dam"]  # (in half the rows; "da" was not readied)
+    assert index.ready_for("dam ta")
+    index.prepare("dam ta")
+    assert scans == ["dam", "ta"] and not index.ready_for("dam ta")  # (done)
+    for query in ("dam tal", "dam talk", "dam talks 47"):
+        assert index.search(query) == naive(keys, query)
+    assert scans == ["dam", "ta"]
+    assert not any(map(index.ready_for, ("dam ", "dam t", "dam tal", "")))
+    monkeypatch.setattr(search, "_GRAMS_UP_TO", 0)
+    assert not SearchIndex(keys).ready_for("dam ta")

@@ -357,6 +357,42 @@ async def test_typing_and_erasing_shows_what_the_final_query_typed_at_once_shows
         assert (screen_text(app), shown_events(app)) == typed
 
 
+async def test_after_a_key_the_word_being_typed_is_found_before_the_next(
+    make_app, ready, tmp_path, monkeypatch
+) -> None:
+    """On a dossier over 1 MiB, once a key's rows are shown a worker notes where the word
+    being typed (two bytes: answered without looking at the text) is, so that the next
+    letter is checked there; no scan of the text runs for "dam" and "dam t" then, and
+    every key still shows what a plain scan finds. (Here every word is in each event
+    about six times: its places are kept, as for the bench's, where "da" is in 0.6.)"""
+    from tui.core import search
+    from tui.core.search import SearchIndex
+
+    monkeypatch.setattr(search, "_PLACES_A_ROW", 64)
+    path = wordy_dossier(tmp_path / "wordy.toml")
+    app = make_app(data_paths=[path])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        index = app.dashboard.arranged.index[Kind.EVENT]
+        await pilot.press("slash", "d", "a")
+        await until(pilot, lambda: not index.ready_for("da"), "the index readied for 'da'")
+        scans: list[bytes] = []
+        real_hit = SearchIndex._vector_hit
+
+        def vector_hit(self, text, needle, lo, hi, begin, end, known=None, starts=None):
+            if known is None:
+                scans.append(needle)
+            return real_hit(self, text, needle, lo, hi, begin, end, known, starts)
+
+        monkeypatch.setattr(SearchIndex, "_vector_hit", vector_hit)
+        for key in ("m", "space", "t"):
+            await pilot.press(key)
+            await pilot.pause()
+            query = app.dashboard.filter_input.value
+            assert shown_events(app) == plain_scan(app, query), query
+        assert query == "dam t" and scans == []
+
+
 async def test_a_filter_key_redraws_what_it_changes_not_the_whole_screen(
     make_app, ready, monkeypatch
 ) -> None:
@@ -385,3 +421,62 @@ async def test_a_filter_key_redraws_what_it_changes_not_the_whole_screen(
             await settle(app, pilot)
         assert "Timeline" in screen_text(app) and app.dashboard.filter_text == "asta"
         assert len(drawn) <= 1
+
+
+async def test_a_filter_key_lays_out_only_what_changes_size(
+    make_app, ready, monkeypatch, tmp_path
+) -> None:
+    """A key changes the prompt's text, the timeline's rows and counts, the crumbs and the
+    activity strip, none of which changes size here (over a screenful of events before
+    and after, the strip as high): none of them asks for a layout of the whole screen
+    (each did, several milliseconds of every key at 100,000 events); the screen is what
+    a layout of the whole screen would show."""
+    from textual.widget import Widget
+
+    asked: list[str] = []
+    real = Widget.refresh
+
+    def refresh(self, *regions, repaint=True, layout=False, recompose=False):
+        if layout:
+            asked.append(self.id or type(self).__name__)
+        return real(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    path = wordy_dossier(tmp_path / "wordy.toml", events=600)
+    app = make_app(data_paths=[path])
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"round")
+        await settle(app, pilot)
+        counts = [app.dashboard.pane(Kind.EVENT).shown]
+        monkeypatch.setattr(Widget, "refresh", refresh)
+        for key in ["space", "1", "2", "backspace", "backspace", "3"]:
+            await pilot.press(key)
+            await settle(app, pilot)
+            counts.append(app.dashboard.pane(Kind.EVENT).shown)
+        monkeypatch.setattr(Widget, "refresh", real)
+        typed = screen_text(app)
+        assert app.dashboard.filter_text == "round 3"
+        assert len(set(counts)) > 1 and min(counts) > WIDE[1]
+        assert not {"filter", "events", "crumbs", "tabs", "activity"} & set(asked)
+        # Nothing was left stale: laid out and drawn again whole, the screen, where each
+        # widget is and each scrollbar are the same.
+        before = laid_out(app)
+        app.screen.refresh(layout=True)
+        for widget in app.screen.walk_children(Widget):
+            widget.refresh()
+        await settle(app, pilot)
+        assert screen_text(app) == typed
+        assert laid_out(app) == before
+
+
+def laid_out(app) -> dict:
+    """Each widget's place, and each list's scrollable height and scrollbar."""
+    from textual.widget import Widget
+
+    found = {}
+    for widget in app.screen.walk_children(Widget):
+        found[id(widget)] = (widget.region, widget.virtual_size)
+        if widget.show_vertical_scrollbar:
+            bar = widget.vertical_scrollbar
+            found[id(bar)] = (bar.window_virtual_size, bar.window_size, bar.position)
+    return found

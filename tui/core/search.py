@@ -127,7 +127,8 @@ class SearchIndex:
     first rows, a worker's whole answer) never mix answers.
     """
 
-    __slots__ = ("_hits", "_keys", "_last", "_recent", "_releases", "_text")
+    __slots__ = ("_answer", "_grams", "_hits", "_keys", "_last", "_prepared", "_recent",
+                 "_releases", "_text")  # fmt: skip
 
     def __init__(self, keys: Sequence[str]) -> None:
         # Keys come from the *_key functions, already normalised and on one line; a key
@@ -141,11 +142,17 @@ class SearchIndex:
         # The keys joined (see _Text), or None until ``encode`` writes them: an index
         # spliced for a refresh, or one whose text was released, scans its keys alone.
         self._text: _Text | None = text
+        # Which rows hold each byte and pair of bytes of the text (see _Grams), on a large
+        # index of up to _GRAMS_UP_TO rows: a key answered from these, not a scan.
+        self._grams: _Grams | None = _grams_of(text, len(keys))
+        # The last answer found through the grams, in numpy: the next key narrows it.
+        self._answer: tuple[tuple[str, ...], npt.NDArray[np.intp]] | None = None
+        self._prepared: bytes | None = None  # the word ``prepare`` last looked for
         self._releases = 0  # how many times the text was let go (see encode)
         self._last: _Progress | None = None
         # Recent answers, packed (4 bytes a row), so that erasing what was typed costs no
         # scan: each shorter query was answered a moment ago.
-        self._recent: dict[tuple[str, ...], array[int]] = {}
+        self._recent: dict[tuple[str, ...], array[int] | npt.NDArray[np.int32]] = {}
         # Where the last word looked for through the bytes was found, by range of rows:
         # a word typed on from it is checked at those places only.
         self._hits: dict[tuple[int, int], _Hits] = {}
@@ -172,6 +179,9 @@ class SearchIndex:
         index = cls.__new__(cls)
         index._keys = keys
         index._text = None
+        index._grams = None
+        index._answer = None
+        index._prepared = None
         index._releases = 0
         index._last = None
         index._recent = {}
@@ -194,6 +204,9 @@ class SearchIndex:
         text = _joined(list(self._keys), apart=False, stop=lambda: self._releases != releases)
         if text is not None and self._releases == releases:
             self._text = text
+            grams = _grams_of(text, len(self._keys), stop=lambda: self._releases != releases)
+            if self._releases == releases:
+                self._grams = grams
 
     def release(self) -> None:
         """Let the joined text go: the index answers from its keys alone (the same
@@ -202,6 +215,9 @@ class SearchIndex:
         built beside it. A search under way keeps the text it started with."""
         self._releases += 1
         self._text = None
+        self._grams = None
+        self._answer = None
+        self._prepared = None
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -235,6 +251,38 @@ class SearchIndex:
         progress = self._advance(words, want, budget)
         return progress.rows, progress.scanned >= len(self._keys)
 
+    def ready_for(self, query: str) -> bool:
+        """Whether ``prepare(query)`` has work to do (asked on the UI thread: cheap)."""
+        return self._next_needle(query) is not None
+
+    def prepare(self, query: str) -> None:
+        """Get ready for the next key of ``query``: when its last word (being typed) is of
+        two bytes, which the grams answer without looking at the text, note where it is
+        in the text, so that the next letter is checked at those places instead of the
+        text being scanned then (10 ms at 100,000 events). Run in a worker after the
+        query's rows are shown, in the time between two keys; harmless if the next key's
+        search runs meanwhile (what is noted is replaced whole)."""
+        needle = self._next_needle(query)
+        grams, text = self._grams, self._text  # once: another thread may release them
+        if needle is None or grams is None or text is None:
+            return
+        n = len(self._keys)
+        self._vector_hit(text, needle, 0, n, 0, min(text.starts[n], len(text.blob)), None,
+                         grams.starts)  # fmt: skip
+        self._prepared = needle  # (its places are not kept if it is in too many)
+
+    def _next_needle(self, query: str) -> bytes | None:
+        """The last word of ``query`` in UTF-8, if it is one ``prepare`` looks for."""
+        if self._grams is None or self._text is None or not query or query[-1].isspace():
+            return None
+        needle = normalise(query).rsplit(" ", 1)[-1].encode(_UTF8, _SURROGATES)
+        hits = self._hits.get((0, len(self._keys)))
+        if len(needle) != 2 or needle == self._prepared:
+            return None
+        if hits is not None and hits.needle == needle:
+            return None
+        return needle
+
     def _advance(
         self,
         words: tuple[str, ...],
@@ -250,6 +298,15 @@ class SearchIndex:
             self._last = _Progress(words, recent.tolist(), n, None)
             return self._last
         last = self._last
+        grams = self._grams  # once: another thread may release it meanwhile
+        if grams is not None:  # every row decided at once, whatever ``want`` and ``budget``
+            if stop is not None and stop():
+                raise SearchStopped
+            progress = _Progress(words, self._gram_rows(grams, words, stop), n, None)
+            if self._last is last:
+                self._last = progress
+            self._remember(words, progress.rows, self._answer)
+            return progress
         progress = self._progress_for(words)
         rows, scanned, source = progress.rows, progress.scanned, progress.source
         found: list[list[int]] = [rows]
@@ -305,6 +362,66 @@ class SearchIndex:
                     self._remember(words, rows)
         return progress
 
+    def _gram_rows(
+        self, grams: _Grams, words: tuple[str, ...], stop: Callable[[], bool] | None
+    ) -> list[int]:
+        """The rows whose key holds every word, found through ``grams`` (no scan for a
+        word of one or two bytes: the rows holding it as a gram) and, for a longer word,
+        the places of the word it is typed on from (``_hits``, its new bytes checked
+        there), else a test of its key in the rows its grams allow, else, when those are
+        many, a scan of the bytes that notes its places for the next key. When the query
+        narrows the last answer, only that answer's rows are looked at, for the new words
+        alone. A fraction of a millisecond for a short word; a few for one typed on."""
+        import numpy as np  # imported already: the grams were made with it
+
+        n = len(self._keys)
+        last = self._last
+        rows: npt.NDArray[np.intp] | None = None  # None: every row
+        new = words
+        if last is not None and last.scanned >= n and _narrows(last.words, words):
+            kept = self._answer
+            same = kept is not None and kept[0] == last.words
+            rows = kept[1] if kept is not None and same else np.array(last.rows, dtype=np.intp)
+            new = tuple(w for w in words if w not in last.words)
+        # A longer word typed on from the last one found through the bytes is checked at
+        # its places (its grams are no help); the other words' grams are looked up.
+        hits = self._hits.get((0, n))
+        longer: list[bytes] = []
+        for word in new:
+            needle = word.encode(_UTF8, _SURROGATES)
+            if len(needle) > 2:
+                longer.append(needle)
+                if hits is not None and needle.startswith(hits.needle):
+                    continue
+            for code in _codes_of(needle):
+                rows = grams.within(code, rows, n)
+                if not len(rows):
+                    return []
+        # The word typed on first (its new bytes, at its known places), then the longest.
+        longer.sort(key=lambda needle: (hits is None or not needle.startswith(hits.needle),
+                                        -len(needle)))  # fmt: skip
+        if rows is None:  # one word, typed on from the last: every row may hold it
+            rows = np.arange(n)
+        text = self._text
+        for needle in longer:
+            if stop is not None and stop():
+                raise SearchStopped
+            hits = self._hits.get((0, n))
+            known = hits if hits is not None and needle.startswith(hits.needle) else None
+            if text is not None and (known is not None or len(rows) * _SCAN_OVER > n):
+                end = min(text.starts[n], len(text.blob))
+                hit = self._vector_hit(text, needle, 0, n, 0, end, known, grams.starts)
+                rows = rows[hit[rows]]
+            else:
+                word = needle.decode(_UTF8, _SURROGATES)
+                rows = np.array(_with(self._keys, rows.tolist(), word), dtype=np.intp)
+            if not len(rows):
+                return []
+        assert rows is not None  # every word has a gram
+        self._answer = (words, rows)  # for the next key, which likely narrows it
+        found: list[int] = rows.tolist()
+        return found
+
     def _progress_for(self, words: tuple[str, ...]) -> _Progress:
         """Where deciding rows for ``words`` starts: the last query's progress if it is the
         same query; when this one narrows it, from its answer so far; else from scratch."""
@@ -315,10 +432,21 @@ class SearchIndex:
             return _Progress(words, [], 0, last)
         return _Progress(words, [], 0, None)
 
-    def _remember(self, words: tuple[str, ...], rows: list[int]) -> None:
+    def _remember(
+        self,
+        words: tuple[str, ...],
+        rows: list[int],
+        answer: tuple[tuple[str, ...], npt.NDArray[np.intp]] | None = None,
+    ) -> None:
+        """Keep ``rows``, the whole answer for ``words`` (``answer``: the same in numpy)."""
         recent = dict(self._recent)  # replaced whole: another thread may be reading it
         recent.pop(words, None)
-        recent[words] = array(_ROW, rows)
+        if answer is not None and answer[0] == words:
+            import numpy as np  # imported already: the answer was found with it
+
+            recent[words] = answer[1].astype(np.int32)
+        else:
+            recent[words] = array(_ROW, rows)
         while len(recent) > _RECENT:
             del recent[next(iter(recent))]
         self._recent = recent
@@ -389,7 +517,24 @@ class SearchIndex:
         end: int,
         known: _Hits | None = None,
     ) -> list[int]:
-        """The rows from ``lo`` up to ``hi`` (bytes ``begin`` to ``end``) holding ``needle``
+        """``_vector_hit``'s rows, as row numbers."""
+        import numpy as np
+
+        hit = self._vector_hit(text, needle, lo, hi, begin, end, known)
+        return (np.flatnonzero(hit) + lo).tolist()
+
+    def _vector_hit(
+        self,
+        text: _Text,
+        needle: bytes,
+        lo: int,
+        hi: int,
+        begin: int,
+        end: int,
+        known: _Hits | None = None,
+        starts: npt.NDArray[np.int64] | None = None,
+    ) -> npt.NDArray[np.bool_]:
+        """Which rows from ``lo`` up to ``hi`` (bytes ``begin`` to ``end``) holding ``needle``
         (two bytes or more), found by numpy: the bytes read two at a time, at even and odd
         offsets, against the needle's first two (a pass of compares in C that releases
         the interpreter), then the rest of the needle checked at those places only. With
@@ -399,8 +544,10 @@ class SearchIndex:
 
         blob, offsets = text
         data = np.frombuffer(blob, dtype=np.uint8)
-        if known is not None:
-            places = known.places + begin
+        owners = None  # the row of each place, from ``lo``, if known
+        if known is not None:  # (numpy indexes by intp: by int32, 4× slower)
+            places = known.places.astype(np.intp) + begin
+            owners = known.rows.astype(np.intp) if known.rows is not None else None
             checked = len(known.needle)
         else:
             pair = int.from_bytes(needle[:2], "little")
@@ -414,22 +561,33 @@ class SearchIndex:
             places = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
             checked = 2
         if len(needle) > checked:
-            places = places[places + len(needle) <= end]
-            for k in range(checked, len(needle)):
-                places = places[data[places + k] == needle[k]]
-        # Where the range's rows start (a copy of a slice, well under a millisecond for
-        # 32,768 rows: kept for the whole index it would cost memory, and its first
-        # making a stall on whichever thread searched first).
-        starts = np.array(offsets[lo : hi + 1], dtype=np.int64)
+            keep = places + len(needle) <= end
+            places = places[keep]
+            owners = owners[keep] if owners is not None else None
+        for k in range(checked, len(needle)):
+            keep = data[places + k] == needle[k]
+            places = places[keep]
+            owners = owners[keep] if owners is not None else None
+        if owners is None:
+            # Where the range's rows start (a copy of a slice, well under a millisecond
+            # for 32,768 rows: kept for the whole index it would cost memory, and its
+            # first making a stall on whichever thread searched first).
+            if starts is None:
+                starts = np.array(offsets[lo : hi + 1], dtype=np.int64)
+            owners = np.searchsorted(starts, places, side="right") - 1
         hit = np.zeros(hi - lo, dtype=np.bool_)
-        hit[np.searchsorted(starts, places, side="right") - 1] = True
-        if len(places) <= hi - lo:  # kept (4 bytes a place) unless the word is common
+        hit[owners] = True
+        # Kept (4 bytes a place) unless the word is common; through the grams (``starts``,
+        # the whole index), with the row of each place, and up to _PLACES_A_ROW a row.
+        whole = starts is not None and lo == 0
+        if len(places) <= (hi - lo) * (_PLACES_A_ROW if whole else 1):
             kept = dict(self._hits)  # replaced whole: another thread may be reading it
-            kept[(lo, hi)] = _Hits(needle, (places - begin).astype(np.int32))
+            rows = owners.astype(np.int32) if whole else None
+            kept[(lo, hi)] = _Hits(needle, (places - begin).astype(np.int32), rows)
             while len(kept) > _HIT_RANGES:
                 del kept[next(iter(kept))]
             self._hits = kept
-        return (np.flatnonzero(hit) + lo).tolist()
+        return hit
 
 
 class _Text(NamedTuple):
@@ -443,10 +601,44 @@ class _Text(NamedTuple):
 
 
 class _Hits(NamedTuple):
-    """Where ``needle`` was found in a range of rows: byte offsets from the range's start."""
+    """Where ``needle`` was found in a range of rows: byte offsets from the range's start,
+    and (searched through the grams) the row of each, from the range's first."""
 
     needle: bytes
     places: npt.NDArray[np.int32]
+    rows: npt.NDArray[np.int32] | None = None
+
+
+class _Grams(NamedTuple):
+    """Which rows of an index hold each byte and each pair of adjacent bytes of their
+    keys' UTF-8 (``_codes_of``): a bitmap of every row (``np.packbits`` order) for a
+    gram held by one row in ``_RARE`` or more, else its rows, ascending. A word of one
+    or two bytes is in exactly the rows holding it as a gram (a UTF-8 character
+    starts only where a character starts); a longer one only where all its pairs are.
+    At the bench's 100,000 events, 316 grams: about 4 MB, against 16 MB of text."""
+
+    common: dict[int, npt.NDArray[np.uint8]]
+    rare: dict[int, npt.NDArray[np.int32]]
+    starts: npt.NDArray[np.int64]  # the text's offsets (``_Text.starts``, in place)
+
+    def within(
+        self, code: int, rows: npt.NDArray[np.intp] | None, count: int
+    ) -> npt.NDArray[np.intp]:
+        """Those of ``rows`` (ascending; None: all ``count`` rows) that hold the gram."""
+        import numpy as np
+
+        bitmap = self.common.get(code)
+        if bitmap is not None:
+            if rows is None:
+                return np.flatnonzero(np.unpackbits(bitmap, count=count))
+            held_by: npt.NDArray[np.bool_] = (bitmap[rows >> 3] >> (7 - (rows & 7))) & 1 == 1
+            return rows[held_by]
+        held = self.rare.get(code)
+        if held is None:
+            return np.zeros(0, dtype=np.intp)
+        if rows is None:
+            return held.astype(np.intp)
+        return np.intersect1d(rows, held, assume_unique=True)
 
 
 class _Progress(NamedTuple):
@@ -502,6 +694,103 @@ _MAPPED_FROM = 1 << 22
 # The first step of ``search_start``: small, since a common word fills a screen within
 # a few hundred rows; each further step doubles.
 _FIRST_STEP = 1_024
+# Grams (``_Grams``) are made for an index of _VECTOR_FROM bytes of text or more and at
+# most _GRAMS_UP_TO rows: below, a scan takes about a millisecond; above (a million
+# events), the screen shows a key's first rows at once and a worker finds the rest, and
+# the grams would cost memory (40 MB) the 1M peak has no room for. Given up if their
+# bitmaps, before the rare grams are made lists, would take more than _GRAMS_MAX_BYTES.
+_GRAMS_UP_TO = 250_000
+_GRAMS_MAX_BYTES = 32 << 20
+_GRAM_STEP = 256  # rows a step when the grams are made (a multiple of 8): a
+# step's arrays, alive together, under 1 MB at the bench's 155 bytes a key
+_RARE = 32  # a gram in fewer than one row in this many is kept as its rows
+_PAIRS = 1 << 16  # codes of pairs of bytes; a byte b alone is _PAIRS + b
+# A longer word is looked for through the bytes (its places noted) when its grams leave
+# more than one row in _SCAN_OVER to test, else by testing those rows' keys. Measured at
+# 100,000 events: 46,000 keys tested, 11 ms; the bytes scanned, 10 ms.
+_SCAN_OVER = 4
+# Places of a word found through the grams' whole index are kept (8 bytes each, with
+# their rows) when there are at most this many a row: 3.2 MB at 100,000 events.
+_PLACES_A_ROW = 4
+
+
+def _codes_of(needle: bytes) -> set[int]:
+    """The grams a row must hold to hold ``needle`` (see ``_Grams``): its pairs of
+    bytes, or its byte."""
+    if len(needle) == 1:
+        return {_PAIRS + needle[0]}
+    return {needle[i] << 8 | needle[i + 1] for i in range(len(needle) - 1)}
+
+
+def _grams_of(
+    text: _Text | None, rows: int, stop: Callable[[], bool] | None = None
+) -> _Grams | None:
+    """The grams of the ``rows`` keys of ``text``, if the index is one to have them
+    (None if not, or if ``stop``, asked between steps, says so). Made ``_GRAM_STEP``
+    rows at a time, in two passes: which grams the text holds, then each step's rows
+    set in a bitmap of every gram; a step's numpy calls take a few milliseconds, so
+    another thread (the UI) gets the interpreter between them."""
+    if text is None or rows > _GRAMS_UP_TO or len(text.blob) < _VECTOR_FROM:
+        return None
+    import numpy as np
+
+    data = np.frombuffer(text.blob, dtype=np.uint8)
+    # The text's offsets in place (8 bytes each, never extended once written): no copy.
+    offsets = np.frombuffer(text.starts, dtype=np.int64)
+    steps = range(0, rows, _GRAM_STEP)
+    seen = np.zeros(_PAIRS + 256, dtype=np.bool_)
+    for lo in steps:
+        if stop is not None and stop():
+            return None
+        codes, _ = _step_grams(data, offsets, lo, min(rows, lo + _GRAM_STEP))
+        seen[codes] = True
+    present = np.flatnonzero(seen)
+    width = (rows + 7) // 8
+    if len(present) * width > _GRAMS_MAX_BYTES:
+        return None
+    ids = np.zeros(_PAIRS + 256, dtype=np.int32)
+    ids[present] = np.arange(len(present), dtype=np.int32)
+    bits = np.zeros((len(present), width), dtype=np.uint8)
+    held = np.zeros(len(present), dtype=np.int64)  # rows holding each gram
+    for lo in steps:
+        if stop is not None and stop():
+            return None
+        hi = min(rows, lo + _GRAM_STEP)
+        codes, owners = _step_grams(data, offsets, lo, hi)
+        block = np.zeros((len(present), hi - lo), dtype=np.bool_)
+        block[ids[codes], owners] = True
+        bits[:, lo // 8 : (hi + 7) // 8] = np.packbits(block, axis=1)
+        held += block.sum(axis=1)
+    rare = {
+        int(present[at]): np.flatnonzero(np.unpackbits(bits[at], count=rows)).astype(np.int32)
+        for at in np.flatnonzero(held * _RARE < rows)
+    }
+    # The common grams' bitmaps moved up in place over the rare ones', and the rest let
+    # go (no second matrix beside the first, at the peak of a refresh).
+    common_at = np.flatnonzero(held * _RARE >= rows)
+    for i, at in enumerate(common_at):
+        if i != at:
+            bits[i] = bits[at]
+    bits.resize((len(common_at), width), refcheck=False)  # (no view of it is left)
+    common = {int(present[at]): bits[i] for i, at in enumerate(common_at)}
+    return _Grams(common, rare, offsets)
+
+
+def _step_grams(
+    data: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64], lo: int, hi: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """The grams of rows ``lo`` up to ``hi`` (codes as in ``_codes_of``), and the row of
+    each, counted from ``lo``; none across the separator."""
+    import numpy as np
+
+    begin, end = int(offsets[lo]), min(int(offsets[hi]), len(data))
+    chunk = data[begin:end].astype(np.int32)
+    owner = np.repeat(np.arange(hi - lo, dtype=np.int32), np.diff(offsets[lo : hi + 1]))
+    owner = owner[: len(chunk)]
+    kept = chunk != _SEP_BYTES[0]
+    pair = kept[:-1] & kept[1:]
+    codes = np.concatenate(((chunk[:-1] << 8 | chunk[1:])[pair], chunk[kept] + _PAIRS))
+    return codes, np.concatenate((owner[:-1][pair], owner[kept]))
 
 
 def _apart(keys: Iterable[str]) -> list[str]:

@@ -52,9 +52,13 @@ class ActivityStrip(Widget):
         self.scope = ""
 
     def show(self, activity: Activity | None, scope: str) -> None:
-        """``activity`` of what the timeline shows (None: still being counted)."""
+        """``activity`` of what the timeline shows (None: still being counted). The screen
+        is laid out again only when the strip's height changes (a layout of the whole
+        screen: several milliseconds of each filter key at 100,000 events)."""
+        width = self.size.width
+        before = self.get_content_height(None, None, width)
         self.activity, self.scope = activity, scope
-        self.refresh(layout=True)
+        self.refresh(layout=not width or self.get_content_height(None, None, width) != before)
 
     def render(self) -> Content:
         activity = self.activity
