@@ -20,7 +20,9 @@ A second one follows, behind what that binding sent on (a prompt's ``Submitted``
 ``Chosen``) and what their handlers did (a form dismissed, the focus moved). When the
 screen waited on closes meanwhile, the wait moves to the screen now shown (what the
 closing sent it, the dashboard's "go to" after Enter in a list, comes first), and the keys
-go on once that screen has been drawn. A barrier lost any other way ends the wait after
+go on once that screen has been drawn. A screen whose key sets going work that closes it
+later (a form saving in a thread) holds the keys typed ahead of it (``hold``) until it
+closes or says to go on (``go_on``). A barrier lost any other way ends the wait after
 ``SAFETY`` seconds, so that keys are never held for good.
 """
 
@@ -168,6 +170,24 @@ class KeyGate:
         else:
             await self._done(self.token)
 
+    def hold(self, node: DOMNode) -> None:
+        """``node`` set something going off the app's queue that closes it or not (a form
+        saving in a thread): the keys typed ahead of it wait until ``go_on``, or until
+        ``node``'s screen closes (then as after any closing), or ``SAFETY``. Keys typed
+        once it is under way (none held now) are not held: a person sees it saving."""
+        if not self.held:
+            return
+        self.token += 1
+        self.target = node
+        self.waiting = 1  # no barrier: ended by ``go_on`` or by the screen closing
+        self.releasing = False
+        self._safety(partial(self._done, self.token))
+
+    def go_on(self, node: DOMNode) -> None:
+        """What ``node`` set going (``hold``) ended and it stays: the keys held go to it."""
+        if self.waiting and self.target is node:
+            self.app.call_next(self._done, self.token)
+
     def screen_changed(self) -> None:
         """A screen opened or closed: called as it happens, in the task that did it (the
         screen closing itself, say), so only noted here; the app follows it up."""
@@ -227,3 +247,9 @@ class KeyGate:
             await self._route(self.held.popleft())
             if self.held and not (self.waiting or self.releasing):
                 self.app.call_next(self._next)
+
+
+def gate(app: App[Any]) -> KeyGate | None:
+    """The app's key gate (``FaultlineApp.keygate``), if it has one."""
+    found = getattr(app, "keygate", None)
+    return found if isinstance(found, KeyGate) else None
