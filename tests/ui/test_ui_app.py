@@ -10,7 +10,7 @@ import re
 import threading
 
 import pytest
-from helpers import burst, move_to, run_command, toasts, until
+from helpers import burst, click_in_burst, move_to, run_command, toasts, until
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -545,6 +545,22 @@ async def test_keys_typed_after_a_prompt_or_screen_closes_go_to_the_dashboard(
         assert app.dashboard.trail == [Ref(Kind.DISAGREEMENT, pinned)]
         await until(pilot, lambda: selected(app, Kind.DISAGREEMENT) != pinned, "the j")
         assert app.focused is disagreements and selected(app, Kind.ACTOR) == start
+
+
+async def test_a_click_among_keys_typed_fast_acts_in_its_turn(make_app, ready, no_safety) -> None:
+    """Over a slow link a click arrives with the keys around it. In 3, a click on the
+    second disagreement, j: j moves on in the disagreements, which keep the focus. The
+    click acted at once, before 3's binding, which then took the focus (and j) away."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        disagreements, timeline = pane(app, Kind.DISAGREEMENT), pane(app, Kind.EVENT)
+        start = timeline.cursor
+        burst(app, "3")
+        click_in_burst(app, disagreements, (5, 2))  # border, first row, second row
+        burst(app, "j")
+        await until(pilot, lambda: disagreements.cursor == 2, "j in the disagreements")
+        assert app.focused is disagreements and timeline.cursor == start
 
 
 async def test_keys_typed_after_an_editing_key_in_a_field_land_after_it(

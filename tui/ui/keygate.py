@@ -23,7 +23,9 @@ closing sent it, the dashboard's "go to" after Enter in a list, comes first), an
 go on once that screen has been drawn. A screen whose key sets going work that closes it
 later (a form saving in a thread) holds the keys typed ahead of it (``hold``) until it
 closes or says to go on (``go_on``). A barrier lost any other way ends the wait after
-``SAFETY`` seconds, so that keys are never held for good.
+``SAFETY`` seconds, so that keys are never held for good. The mouse takes its turn
+among the keys: a click after a key acts once that key has (its binding would otherwise
+move the focus away from where the click put it); a key after a click does not wait.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ from textual.widget import Widget
 
 from . import keys
 
-# Keys and pastes: what the terminal hands over, in the order it did.
-Typed = events.Key | events.Paste
+# Keys, pastes and the mouse: what the terminal hands over, in the order it did.
+Typed = events.Key | events.Paste | events.MouseEvent
 
 
 @cache
@@ -95,13 +97,17 @@ class KeyGate:
         self.timer: asyncio.TimerHandle | None = None
 
     async def route(self, event: Typed) -> None:
-        """A key or paste the terminal handed over: routed now, or after those held."""
+        """A key, paste or mouse event the terminal handed over: routed now, or after
+        those held."""
         if self.held or self.waiting or self.releasing:
             self.held.append(event)
             return
         await self._route(event)
 
     async def _route(self, event: Typed) -> None:
+        if isinstance(event, events.MouseMove):  # a hover moves nothing a key acts on
+            await self.deliver(event)
+            return
         target = self._focus()
         pending = self.pending
         if pending is not None:
