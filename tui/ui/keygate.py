@@ -17,8 +17,9 @@ a person's pace finds the one before handled: its wait is a few messages' round 
 "Handled" is found out with barriers: a message sent behind the key to the widget it went
 to, which bubbles up as the key did and so reaches the app after the key and its binding.
 A second one follows, behind what that binding sent on (a prompt's ``Submitted``, a list's
-``Chosen``) and what their handlers did (a form dismissed, the focus moved). When the
-screen waited on closes meanwhile, the wait moves to the screen now shown (what the
+``Chosen``) and what their handlers did (a form dismissed, the focus moved); a few more
+while the screen still has messages in flight (Enter in the palette takes one hop more:
+its list's ``OptionSelected`` closes it). When the screen waited on closes meanwhile, the wait moves to the screen now shown (what the
 closing sent it, the dashboard's "go to" after Enter in a list, comes first), and the keys
 go on once that screen has been drawn. A screen whose key sets going work that closes it
 later (a form saving in a thread) holds the keys typed ahead of it (``hold``) until it
@@ -77,6 +78,8 @@ class KeyGate:
 
     # Seconds after which keys held for a barrier that never came back go on anyway.
     SAFETY = 2.0
+    # Barriers sent at most after those two while the screen waited on is still stirring.
+    MORE = 4
 
     def __init__(self, app: App[Any], deliver: Callable[[events.Event], Awaitable[None]]) -> None:
         self.app = app
@@ -92,6 +95,7 @@ class KeyGate:
         self.token = 0
         self.target: DOMNode | None = None
         self.waiting = 0
+        self.more = 0
         self.screen_closed = False
         self.releasing = False
         self.timer: asyncio.TimerHandle | None = None
@@ -157,6 +161,7 @@ class KeyGate:
         self.token += 1
         self.target = target
         self.waiting = 2
+        self.more = self.MORE
         self._safety(partial(self._done, self.token))
         self._send()
 
@@ -170,11 +175,25 @@ class KeyGate:
         if barrier.token != self.token or not self.waiting:
             return  # from a wait already over
         target = self.target
-        if self.waiting > 1 and target is not None and self._alive(target):
-            self.waiting -= 1
-            self._send()
-        else:
-            await self._done(self.token)
+        if target is not None and self._alive(target):
+            if self.waiting > 1:
+                self.waiting -= 1
+                self._send()
+                return
+            if self.more and self._stirring(target):
+                self.more -= 1
+                self._send()
+                return
+        await self._done(self.token)
+
+    @staticmethod
+    def _stirring(target: DOMNode) -> bool:
+        """Whether a widget of ``target``'s screen still has messages to handle: what the
+        key set going goes on there (Enter in the palette: its input's ``Submitted``, then
+        its list's ``OptionSelected``, which closes it; one hop more than two barriers)."""
+        return any(
+            not node._message_queue.empty() for node in target.screen.walk_children(with_self=True)
+        )
 
     def hold(self, node: DOMNode) -> None:
         """``node`` set something going off the app's queue that closes it or not (a form
