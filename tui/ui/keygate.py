@@ -19,14 +19,15 @@ to, which bubbles up as the key did and so reaches the app after the key and its
 A second one follows, behind what that binding sent on (a prompt's ``Submitted``, a list's
 ``Chosen``) and what their handlers did (a form dismissed, the focus moved); a few more
 while the screen still has messages in flight (Enter in the palette takes one hop more:
-its list's ``OptionSelected`` closes it). When the screen waited on closes meanwhile, the wait moves to the screen now shown (what the
-closing sent it, the dashboard's "go to" after Enter in a list, comes first), and the keys
-go on once that screen has been drawn. A screen whose key sets going work that closes it
-later (a form saving in a thread) holds the keys typed ahead of it (``hold``) until it
-closes or says to go on (``go_on``). A barrier lost any other way ends the wait after
-``SAFETY`` seconds, so that keys are never held for good. The mouse takes its turn
-among the keys: a click after a key acts once that key has (its binding would otherwise
-move the focus away from where the click put it); a key after a click does not wait.
+its list's ``OptionSelected`` closes it). When the screen waited on closes meanwhile,
+the wait moves to the screen now shown (what the closing sent it, the dashboard's "go to"
+after Enter in a list, comes first), and the keys go on once that screen has been drawn.
+A screen whose key sets going work that closes it later (a form saving in a thread)
+holds the keys typed ahead of it (``hold``) until it closes or says to go on
+(``go_on``). A barrier lost any other way ends the wait after ``SAFETY`` seconds, so
+that keys are never held for good. The mouse takes its turn among the keys: a click
+after a key acts once that key has (its binding would otherwise move the focus away
+from where the click put it); a key after a click does not wait.
 """
 
 from __future__ import annotations
