@@ -405,6 +405,16 @@ def pty_terminal(command: list[str], cols: int, rows: int) -> Iterator[PtyTermin
             terminal.close()
 
 
+def click_in_burst(app: Any, widget: Any, offset: tuple[int, int]) -> None:
+    """A click at ``offset`` in ``widget`` arriving with keys (``burst``): queued on the
+    app before it handles them (``Pilot.click`` waits for it)."""
+    from textual import events
+
+    x, y = widget.region.x + offset[0], widget.region.y + offset[1]
+    for kind in (events.MouseDown, events.MouseUp):
+        app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
+
+
 def burst(app: Any, *keys: str) -> None:
     """Keys arriving together, as a terminal hands them over on a slow link or a paste:
     all queued on the app before it handles the first (``Pilot.press`` waits for each)."""

@@ -10,8 +10,8 @@ import re
 import threading
 
 import pytest
-from helpers import burst, move_to, run_command, toasts, until
-from textual.command import CommandPalette
+from helpers import burst, click_in_burst, move_to, run_command, toasts, until
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from tests.conftest import DOSSIER, screen_text
@@ -545,6 +545,41 @@ async def test_keys_typed_after_a_prompt_or_screen_closes_go_to_the_dashboard(
         assert app.dashboard.trail == [Ref(Kind.DISAGREEMENT, pinned)]
         await until(pilot, lambda: selected(app, Kind.DISAGREEMENT) != pinned, "the j")
         assert app.focused is disagreements and selected(app, Kind.ACTOR) == start
+
+
+async def test_keys_typed_after_enter_in_the_palette_go_where_it_leads(
+    make_app, ready, no_safety
+) -> None:
+    """Enter in the palette goes to the hit chosen in three hops (the input's Submitted,
+    the list's OptionSelected, which closes it): the key typed right after it went into
+    the palette's query, and was lost with it."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        burst(app, "ctrl+p", *"baikonur")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        hits = app.screen.query_one(CommandList)
+        await until(pilot, lambda: hits.highlighted is not None, "the first hit highlighted")
+        burst(app, "enter", "3")
+        await until(pilot, lambda: app.focused is pane(app, Kind.EVENT), "the timeline focused")
+        assert not isinstance(app.screen, CommandPalette)
+        assert app.dashboard.trail == [Ref(Kind.DISAGREEMENT, "baikonur")]
+
+
+async def test_a_click_among_keys_typed_fast_acts_in_its_turn(make_app, ready, no_safety) -> None:
+    """Over a slow link a click arrives with the keys around it. In 3, a click on the
+    second disagreement, j: j moves on in the disagreements, which keep the focus. The
+    click acted at once, before 3's binding, which then took the focus (and j) away."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        disagreements, timeline = pane(app, Kind.DISAGREEMENT), pane(app, Kind.EVENT)
+        start = timeline.cursor
+        burst(app, "3")
+        click_in_burst(app, disagreements, (5, 2))  # border, first row, second row
+        burst(app, "j")
+        await until(pilot, lambda: disagreements.cursor == 2, "j in the disagreements")
+        assert app.focused is disagreements and timeline.cursor == start
 
 
 async def test_keys_typed_after_an_editing_key_in_a_field_land_after_it(

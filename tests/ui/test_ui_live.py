@@ -504,6 +504,39 @@ async def test_a_fact_saved_while_the_palette_leaves_the_form_still_shows(tmp_pa
         assert str(captured) in [layer.name for layer in app.arranged.dataset.layers]
 
 
+async def test_keys_typed_after_enter_in_a_form_wait_for_its_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over a slow link keys arrive in bursts: the keys typed right after Enter in a form
+    belong to what is shown once the fact is saved (written in a thread), the dashboard
+    (they went to the saving form, and were lost) or, when it was not saved, the form."""
+    from tui.core.model import Kind
+    from tui.ui.keygate import KeyGate
+
+    # Keys held for good would go on after SAFETY: what the test sees is not that timeout.
+    monkeypatch.setattr(KeyGate, "SAFETY", 3600.0)
+    app, captured, gate, _ = held_capture(tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        burst(app, "2", "s", *"ru", "tab", *"support", "enter", "1")
+        await until(pilot, lambda: "Saving to " in screen_text(app), "the form saving")
+        gate.set()
+        await until(pilot, captured.exists, "the fact written")
+        actors = app.dashboard.pane(Kind.ACTOR)
+        await until(pilot, lambda: app.focused is actors, "the actors pane (1) focused")
+        assert not isinstance(app.screen, StanceForm)
+
+        def refuse(kind: str, values: dict[str, object]) -> Path:
+            raise OSError("disk full")
+
+        app.record = refuse  # type: ignore[method-assign]
+        burst(app, "2", "s", *"kz", "tab", *"oppose", "enter", "ctrl+a", "ctrl+k", *"ru")
+        await until(pilot, lambda: "not saved: disk full" in screen_text(app), "the refusal")
+        form = app.screen
+        assert isinstance(form, StanceForm)
+        await until(pilot, lambda: field(app, "actor") == "ru", "the actor typed again")
+
+
 async def test_s_says_when_the_stance_replaces_one_of_the_same_date(tmp_path) -> None:
     data = tmp_path / "x.toml"
     data.write_text(DOSSIER, encoding="utf-8")

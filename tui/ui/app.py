@@ -420,8 +420,11 @@ class FaultlineApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self.collector.touched()
-        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
-            # In the order typed, each once the keys before it were handled (keygate.py).
+        if isinstance(event, (events.Key, events.Paste, events.MouseEvent)) and (
+            not event.is_forwarded
+        ):
+            # In the order typed or clicked, each once the keys before it were handled
+            # (keygate.py).
             await self.keygate.route(event)
             return
         await super().on_event(event)

@@ -28,6 +28,7 @@ from ..core.capture import event_id
 from ..core.model import STANCES
 from ..core.text import sanitise
 from . import keys
+from .keygate import gate
 
 MUTED = "$foreground-muted"
 
@@ -153,6 +154,9 @@ class CaptureForm(ModalScreen[bool]):
             return
         entity = self.entity(values)
         self.show_saving(True)
+        # Keys typed ahead of Enter belong to what is shown once it is saved (keygate.py).
+        if (keys_gate := gate(self.app)) is not None:
+            keys_gate.hold(self)
         self.run_worker(
             lambda: self.record(self.kind, entity),
             name="capture", group="capture", thread=True, exit_on_error=False,
@@ -169,6 +173,8 @@ class CaptureForm(ModalScreen[bool]):
                 self.app.notify(sanitise(replaced)[0], severity="warning", timeout=12, markup=False)
             self.dismiss(True)
             return
+        if (keys_gate := gate(self.app)) is not None:
+            keys_gate.go_on(self)  # not saved: the keys held go to the form
         refused = worker.error
         if not isinstance(refused, AppendRefused):
             self.show_errors({}, f"not saved: {refused}")

@@ -17,11 +17,17 @@ a person's pace finds the one before handled: its wait is a few messages' round 
 "Handled" is found out with barriers: a message sent behind the key to the widget it went
 to, which bubbles up as the key did and so reaches the app after the key and its binding.
 A second one follows, behind what that binding sent on (a prompt's ``Submitted``, a list's
-``Chosen``) and what their handlers did (a form dismissed, the focus moved). When the
-screen waited on closes meanwhile, the wait moves to the screen now shown (what the
-closing sent it, the dashboard's "go to" after Enter in a list, comes first), and the keys
-go on once that screen has been drawn. A barrier lost any other way ends the wait after
-``SAFETY`` seconds, so that keys are never held for good.
+``Chosen``) and what their handlers did (a form dismissed, the focus moved); a few more
+while the screen still has messages in flight (Enter in the palette takes one hop more:
+its list's ``OptionSelected`` closes it). When the screen waited on closes meanwhile,
+the wait moves to the screen now shown (what the closing sent it, the dashboard's "go to"
+after Enter in a list, comes first), and the keys go on once that screen has been drawn.
+A screen whose key sets going work that closes it later (a form saving in a thread)
+holds the keys typed ahead of it (``hold``) until it closes or says to go on
+(``go_on``). A barrier lost any other way ends the wait after ``SAFETY`` seconds, so
+that keys are never held for good. The mouse takes its turn among the keys: a click
+after a key acts once that key has (its binding would otherwise move the focus away
+from where the click put it); a key after a click does not wait.
 """
 
 from __future__ import annotations
@@ -41,8 +47,8 @@ from textual.widget import Widget
 
 from . import keys
 
-# Keys and pastes: what the terminal hands over, in the order it did.
-Typed = events.Key | events.Paste
+# Keys, pastes and the mouse: what the terminal hands over, in the order it did.
+Typed = events.Key | events.Paste | events.MouseEvent
 
 
 @cache
@@ -73,6 +79,8 @@ class KeyGate:
 
     # Seconds after which keys held for a barrier that never came back go on anyway.
     SAFETY = 2.0
+    # Barriers sent at most after those two while the screen waited on is still stirring.
+    MORE = 4
 
     def __init__(self, app: App[Any], deliver: Callable[[events.Event], Awaitable[None]]) -> None:
         self.app = app
@@ -88,18 +96,23 @@ class KeyGate:
         self.token = 0
         self.target: DOMNode | None = None
         self.waiting = 0
+        self.more = 0
         self.screen_closed = False
         self.releasing = False
         self.timer: asyncio.TimerHandle | None = None
 
     async def route(self, event: Typed) -> None:
-        """A key or paste the terminal handed over: routed now, or after those held."""
+        """A key, paste or mouse event the terminal handed over: routed now, or after
+        those held."""
         if self.held or self.waiting or self.releasing:
             self.held.append(event)
             return
         await self._route(event)
 
     async def _route(self, event: Typed) -> None:
+        if isinstance(event, events.MouseMove):  # a hover moves nothing a key acts on
+            await self.deliver(event)
+            return
         target = self._focus()
         pending = self.pending
         if pending is not None:
@@ -149,6 +162,7 @@ class KeyGate:
         self.token += 1
         self.target = target
         self.waiting = 2
+        self.more = self.MORE
         self._safety(partial(self._done, self.token))
         self._send()
 
@@ -162,11 +176,43 @@ class KeyGate:
         if barrier.token != self.token or not self.waiting:
             return  # from a wait already over
         target = self.target
-        if self.waiting > 1 and target is not None and self._alive(target):
-            self.waiting -= 1
-            self._send()
-        else:
-            await self._done(self.token)
+        if target is not None and self._alive(target):
+            if self.waiting > 1:
+                self.waiting -= 1
+                self._send()
+                return
+            if self.more and self._stirring(target):
+                self.more -= 1
+                self._send()
+                return
+        await self._done(self.token)
+
+    @staticmethod
+    def _stirring(target: DOMNode) -> bool:
+        """Whether a widget of ``target``'s screen still has messages to handle: what the
+        key set going goes on there (Enter in the palette: its input's ``Submitted``, then
+        its list's ``OptionSelected``, which closes it; one hop more than two barriers)."""
+        return any(
+            not node._message_queue.empty() for node in target.screen.walk_children(with_self=True)
+        )
+
+    def hold(self, node: DOMNode) -> None:
+        """``node`` set something going off the app's queue that closes it or not (a form
+        saving in a thread): the keys typed ahead of it wait until ``go_on``, or until
+        ``node``'s screen closes (then as after any closing), or ``SAFETY``. Keys typed
+        once it is under way (none held now) are not held: a person sees it saving."""
+        if not self.held:
+            return
+        self.token += 1
+        self.target = node
+        self.waiting = 1  # no barrier: ended by ``go_on`` or by the screen closing
+        self.releasing = False
+        self._safety(partial(self._done, self.token))
+
+    def go_on(self, node: DOMNode) -> None:
+        """What ``node`` set going (``hold``) ended and it stays: the keys held go to it."""
+        if self.waiting and self.target is node:
+            self.app.call_next(self._done, self.token)
 
     def screen_changed(self) -> None:
         """A screen opened or closed: called as it happens, in the task that did it (the
@@ -227,3 +273,9 @@ class KeyGate:
             await self._route(self.held.popleft())
             if self.held and not (self.waiting or self.releasing):
                 self.app.call_next(self._next)
+
+
+def gate(app: App[Any]) -> KeyGate | None:
+    """The app's key gate (``FaultlineApp.keygate``), if it has one."""
+    found = getattr(app, "keygate", None)
+    return found if isinstance(found, KeyGate) else None
