@@ -191,10 +191,14 @@ class KeyGate:
     def _stirring(target: DOMNode) -> bool:
         """Whether a widget of ``target``'s screen still has messages to handle: what the
         key set going goes on there (Enter in the palette: its input's ``Submitted``, then
-        its list's ``OptionSelected``, which closes it; one hop more than two barriers)."""
-        return any(
-            not node._message_queue.empty() for node in target.screen.walk_children(with_self=True)
-        )
+        its list's ``OptionSelected``, which closes it; one hop more than two barriers).
+        The queue is Textual's private ``_message_queue``: should a later Textual not have
+        it, this says no, and the two barriers alone order the keys, as before."""
+        for node in target.screen.walk_children(with_self=True):
+            queue = getattr(node, "_message_queue", None)
+            if queue is not None and not queue.empty():
+                return True
+        return False
 
     def hold(self, node: DOMNode) -> None:
         """``node`` set something going off the app's queue that closes it or not (a form
