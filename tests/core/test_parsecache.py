@@ -94,6 +94,21 @@ def test_deferred_entries_are_written_by_flush_unless_the_file_changed(tmp_path:
     assert not cache.pending
 
 
+def test_a_flush_with_nothing_deferred_does_not_walk_the_timeline(tmp_path: Path) -> None:
+    """Every refresh's indexing ends with a flush of the cache; with nothing to write (the
+    dossier came from the cache), it must not go through the whole merged timeline (a
+    million events: a Python pass that took the interpreter from the UI during the
+    refresh's frames)."""
+    cache = ParsedCache(tmp_path / "cache", min_size=0, defer=True)
+
+    class Untouchable(list[Any]):
+        def __iter__(self) -> Any:
+            raise AssertionError("the timeline was walked")
+
+    cache.flush(Untouchable([object()]))
+    assert not cache.pending
+
+
 # -- the timeline's order, stored with the events ------------------------------------------------
 
 STATUSES = st.sampled_from([None, "reported", "planned", "expected", "hypothetical"])

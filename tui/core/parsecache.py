@@ -174,6 +174,8 @@ class ParsedCache:
         sorted already), from which each document's own timeline order is taken rather
         than sorted again (one Python pass, which holds the interpreter in no long call,
         where a sort of 100,000 events holds it 40-80 ms)."""
+        if not self.pending:  # (every refresh's indexing ends here: nothing to walk for)
+            return
         orders = _orders_within([d for *_, d in self.pending], timeline) if timeline else {}
         while self.pending:
             path, layer, stat, document = self.pending.pop(0)
